@@ -1,0 +1,244 @@
+use super::{BoundedText, Deadline, DomainError, UnitCode};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A referenced document's number as the directive writes it: `21/KH-UBND`,
+/// `121-KL/TW`, `680/CĐ-TTg`. A number, then `/` or `-`, then the issuing code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DocumentNumber(String);
+
+impl DocumentNumber {
+    pub const MAX_LEN: usize = 40;
+
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let field = "document number";
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(DomainError::Empty { field });
+        }
+        if raw.chars().count() > Self::MAX_LEN {
+            return Err(DomainError::TooLong { field, max: Self::MAX_LEN });
+        }
+        let digits = raw.chars().take_while(char::is_ascii_digit).count();
+        let rest: Vec<char> = raw.chars().skip(digits).collect();
+        let well_formed = digits > 0
+            && rest.len() >= 2
+            && matches!(rest[0], '/' | '-')
+            && rest[1].is_alphabetic()
+            && rest.iter().all(|c| c.is_alphanumeric() || matches!(c, '/' | '-' | '&' | '.'));
+        if !well_formed {
+            return Err(DomainError::Invalid { field, reason: format!("`{raw}` is not like 21/KH-UBND") });
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for DocumentNumber {
+    type Error = DomainError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<DocumentNumber> for String {
+    fn from(number: DocumentNumber) -> Self {
+        number.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    pub heading: BoundedText,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Directive {
+    pub id: Uuid,
+    pub title: BoundedText,
+    pub issuer: BoundedText,
+    pub issued_on: NaiveDate,
+    pub documents: Vec<DocumentNumber>,
+    pub sections: Vec<Section>,
+}
+
+impl Directive {
+    pub const TITLE_MAX: usize = 500;
+    pub const HEADING_MAX: usize = 500;
+
+    pub fn new(
+        id: Uuid,
+        title: &str,
+        issuer: &str,
+        issued_on: NaiveDate,
+        documents: Vec<DocumentNumber>,
+        headings: &[&str],
+    ) -> Result<Self, DomainError> {
+        let title = BoundedText::parse("title", title, Self::TITLE_MAX)?;
+        let issuer = BoundedText::parse("issuer", issuer, Unit::NAME_MAX)?;
+        if headings.is_empty() {
+            return Err(DomainError::Invalid { field: "sections", reason: "a directive needs a section".into() });
+        }
+        let sections = headings
+            .iter()
+            .map(|heading| BoundedText::parse("section heading", heading, Self::HEADING_MAX).map(|heading| Section { heading }))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { id, title, issuer, issued_on, documents, sections })
+    }
+}
+
+use super::Unit;
+
+/// Who a task names: a unit of our tree, or a group as the directive words it ("các sở,
+/// ban ngành", "cơ quan liên quan"), kept verbatim so nothing the text says is lost.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    Unit(UnitCode),
+    Phrase(BoundedText),
+}
+
+impl Party {
+    pub const PHRASE_MAX: usize = 300;
+
+    pub fn phrase(raw: &str) -> Result<Self, DomainError> {
+        BoundedText::parse("unit or group", raw, Self::PHRASE_MAX).map(Party::Phrase)
+    }
+
+    pub fn unit_code(&self) -> Option<&UnitCode> {
+        match self {
+            Party::Unit(code) => Some(code),
+            Party::Phrase(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Party {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Party::Unit(code) => code.fmt(f),
+            Party::Phrase(text) => text.fmt(f),
+        }
+    }
+}
+
+/// One assignment: what is to be done, by which unit (lead, chủ trì) with whom (phối hợp).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: Uuid,
+    pub directive: Uuid,
+    /// Index into the directive's sections.
+    pub section: usize,
+    pub text: BoundedText,
+    pub lead: Party,
+    pub coordinating: Vec<Party>,
+    pub deadline: Option<Deadline>,
+    pub target: Option<BoundedText>,
+}
+
+impl Task {
+    pub const TEXT_MAX: usize = 2000;
+    pub const TARGET_MAX: usize = 300;
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: Uuid,
+        directive: &Directive,
+        section: usize,
+        text: &str,
+        lead: Party,
+        coordinating: Vec<Party>,
+        deadline: Option<Deadline>,
+        target: Option<&str>,
+    ) -> Result<Self, DomainError> {
+        if section >= directive.sections.len() {
+            return Err(DomainError::Invalid {
+                field: "section",
+                reason: format!("the directive has {} sections, not {}", directive.sections.len(), section + 1),
+            });
+        }
+        if coordinating.contains(&lead) {
+            return Err(DomainError::Invalid { field: "coordinating", reason: format!("{lead} already leads") });
+        }
+        if let Some(deadline) = deadline {
+            if deadline.date < directive.issued_on {
+                return Err(DomainError::Invalid {
+                    field: "deadline",
+                    reason: format!("{} is before the directive was issued", deadline.date),
+                });
+            }
+        }
+        let text = BoundedText::parse("task text", text, Self::TEXT_MAX)?;
+        let target = target.map(|raw| BoundedText::parse("target", raw, Self::TARGET_MAX)).transpose()?;
+        Ok(Self { id, directive: directive.id, section, text, lead, coordinating, deadline, target })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::DeadlineKind;
+
+    fn directive() -> Directive {
+        Directive::new(
+            Uuid::nil(),
+            "Một số nội dung chỉ đạo",
+            "UBND tỉnh Quảng Ngãi",
+            NaiveDate::from_ymd_opt(2022, 8, 5).unwrap(),
+            vec![DocumentNumber::parse("21/KH-UBND").unwrap()],
+            &["Cải cách thủ tục hành chính", "An toàn giao thông"],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn document_numbers_in_their_usual_forms() {
+        for ok in ["21/KH-UBND", "121-KL/TW", "680/CĐ-TTg", "4009/BTTTT-CATTT", "2817/UBND-KTN"] {
+            assert!(DocumentNumber::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "KH-UBND", "21", "21/", "21 /KH", "21/KH UBND", "21/-KH"] {
+            assert!(DocumentNumber::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_directive_needs_sections() {
+        let none = Directive::new(Uuid::nil(), "T", "UBND", NaiveDate::MIN, vec![], &[]);
+        assert!(none.is_err());
+        assert_eq!(directive().sections.len(), 2);
+    }
+
+    #[test]
+    fn a_task_points_at_an_existing_section() {
+        let lead = Party::Unit(UnitCode::parse("SO-GTVT").unwrap());
+        assert!(Task::new(Uuid::nil(), &directive(), 1, "Làm gờ giảm tốc", lead.clone(), vec![], None, None).is_ok());
+        assert!(Task::new(Uuid::nil(), &directive(), 2, "Làm gờ giảm tốc", lead, vec![], None, None).is_err());
+    }
+
+    #[test]
+    fn a_deadline_cannot_precede_the_directive() {
+        let lead = Party::Unit(UnitCode::parse("SO-TTTT").unwrap());
+        let early = Deadline { date: NaiveDate::from_ymd_opt(2022, 8, 1).unwrap(), kind: DeadlineKind::Before };
+        let task = Task::new(Uuid::nil(), &directive(), 0, "Báo cáo", lead, vec![], Some(early), None);
+        assert!(matches!(task, Err(DomainError::Invalid { field: "deadline", .. })));
+    }
+
+    #[test]
+    fn a_group_phrase_can_lead() {
+        let lead = Party::phrase("các sở, ban ngành").unwrap();
+        assert!(Task::new(Uuid::nil(), &directive(), 0, "Gửi báo cáo", lead, vec![], None, None).is_ok());
+        assert!(Party::phrase("  ").is_err());
+    }
+
+    #[test]
+    fn the_lead_is_not_also_coordinating() {
+        let lead = Party::Unit(UnitCode::parse("CONG-AN").unwrap());
+        let task = Task::new(Uuid::nil(), &directive(), 0, "Tích hợp dữ liệu", lead.clone(), vec![lead], None, None);
+        assert!(task.is_err());
+    }
+}

@@ -1,0 +1,161 @@
+use super::{BoundedText, DomainError};
+use serde::{Deserialize, Serialize};
+
+/// A unit's short code, e.g. `SO-YT` or `XA-BINH-CHAU`: upper-case ASCII letters, digits
+/// and dashes, so it is safe in URLs, record keys and CSV files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct UnitCode(String);
+
+impl UnitCode {
+    pub const MAX_LEN: usize = 40;
+
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let field = "unit code";
+        if raw.is_empty() {
+            return Err(DomainError::Empty { field });
+        }
+        if raw.len() > Self::MAX_LEN {
+            return Err(DomainError::TooLong { field, max: Self::MAX_LEN });
+        }
+        let allowed = |c: char| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-';
+        if !raw.chars().all(allowed) || raw.starts_with('-') || raw.ends_with('-') {
+            return Err(DomainError::Invalid {
+                field,
+                reason: format!("`{raw}` may hold only A-Z, 0-9 and inner dashes"),
+            });
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for UnitCode {
+    type Error = DomainError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<UnitCode> for String {
+    fn from(code: UnitCode) -> Self {
+        code.0
+    }
+}
+
+impl std::fmt::Display for UnitCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    Province,
+    Department,
+    District,
+    Commune,
+}
+
+impl UnitKind {
+    /// Which kind of unit may stand directly above this one. Departments and districts
+    /// answer to the province; communes to a district.
+    fn allowed_parent(self) -> Option<UnitKind> {
+        match self {
+            UnitKind::Province => None,
+            UnitKind::Department | UnitKind::District => Some(UnitKind::Province),
+            UnitKind::Commune => Some(UnitKind::District),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    pub code: UnitCode,
+    pub name: BoundedText,
+    pub kind: UnitKind,
+    pub parent: Option<UnitCode>,
+}
+
+impl Unit {
+    pub const NAME_MAX: usize = 200;
+
+    /// `parent_kind` is the kind of the unit named as parent, looked up by the caller, so
+    /// that the tree's shape is checked here and not in each importer.
+    pub fn new(
+        code: UnitCode,
+        name: &str,
+        kind: UnitKind,
+        parent: Option<(UnitCode, UnitKind)>,
+    ) -> Result<Self, DomainError> {
+        let name = BoundedText::parse("unit name", name, Self::NAME_MAX)?;
+        let parent = match (kind.allowed_parent(), parent) {
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(DomainError::Invalid { field: "parent", reason: "a province has no parent".into() })
+            }
+            (Some(_), None) => {
+                return Err(DomainError::Invalid { field: "parent", reason: format!("unit {code} needs a parent") })
+            }
+            (Some(expected), Some((parent_code, parent_kind))) => {
+                if parent_kind != expected {
+                    return Err(DomainError::Invalid {
+                        field: "parent",
+                        reason: format!("{code} cannot sit under a {parent_kind:?} unit"),
+                    });
+                }
+                if parent_code == code {
+                    return Err(DomainError::Invalid { field: "parent", reason: "a unit cannot be its own parent".into() });
+                }
+                Some(parent_code)
+            }
+        };
+        Ok(Self { code, name, kind, parent })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(raw: &str) -> UnitCode {
+        UnitCode::parse(raw).unwrap()
+    }
+
+    #[test]
+    fn unit_codes_are_upper_case_ascii_with_inner_dashes() {
+        assert!(UnitCode::parse("SO-TTTT").is_ok());
+        assert!(UnitCode::parse("so-tttt").is_err());
+        assert!(UnitCode::parse("-SO").is_err());
+        assert!(UnitCode::parse("SỞ").is_err());
+        assert!(UnitCode::parse("").is_err());
+        assert!(UnitCode::parse(&"A".repeat(41)).is_err());
+    }
+
+    #[test]
+    fn unit_code_deserialisation_validates() {
+        assert!(serde_json::from_str::<UnitCode>("\"XA-1\"").is_ok());
+        assert!(serde_json::from_str::<UnitCode>("\"x a\"").is_err());
+    }
+
+    #[test]
+    fn a_commune_hangs_under_a_district() {
+        let commune = Unit::new(code("XA-A"), "Xã A", UnitKind::Commune, Some((code("HUYEN-B"), UnitKind::District)));
+        assert!(commune.is_ok());
+        let wrong = Unit::new(code("XA-A"), "Xã A", UnitKind::Commune, Some((code("TINH"), UnitKind::Province)));
+        assert!(wrong.is_err());
+    }
+
+    #[test]
+    fn only_the_province_has_no_parent() {
+        assert!(Unit::new(code("TINH"), "UBND tỉnh", UnitKind::Province, None).is_ok());
+        assert!(Unit::new(code("SO-YT"), "Sở Y tế", UnitKind::Department, None).is_err());
+        let province_with_parent =
+            Unit::new(code("TINH"), "UBND tỉnh", UnitKind::Province, Some((code("X"), UnitKind::Province)));
+        assert!(province_with_parent.is_err());
+    }
+}

@@ -1,0 +1,227 @@
+//! Every string the UI shows, in Vietnamese (the default) and English.
+//!
+//! Keys are an enum and each language is one exhaustive `match`, so a key without a
+//! translation does not compile. We chose this over a macro-based crate: it adds nothing to
+//! the wasm beyond the strings themselves, needs no build script, and the locale comes
+//! from a cookie the server reads, so server and browser render the same words.
+
+use serde::{Deserialize, Serialize};
+
+/// Name of the cookie that carries the chosen language.
+pub const LOCALE_COOKIE: &str = "chidao_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Locale {
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Vi => "vi",
+            Locale::En => "en",
+        }
+    }
+
+    /// Anything but a known code falls back to Vietnamese.
+    pub fn from_code(code: &str) -> Self {
+        match code.trim() {
+            "en" => Locale::En,
+            _ => Locale::Vi,
+        }
+    }
+
+    /// The language named by our cookie in a `Cookie:` header, if any.
+    pub fn from_cookie_header(header: &str) -> Option<Self> {
+        header
+            .split(';')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(name, _)| name.trim() == LOCALE_COOKIE)
+            .map(|(_, value)| Self::from_code(value))
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Locale::Vi => Locale::En,
+            Locale::En => Locale::Vi,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    AppName,
+    Tagline,
+    SwitchLanguage,
+    SignInTitle,
+    Username,
+    Password,
+    SignIn,
+    SigningIn,
+    SignOut,
+    WrongCredentials,
+    SignInFailed,
+    Loading,
+    Online,
+    Offline,
+    Pending,
+    LastSync,
+    Never,
+    SyncNow,
+    Syncing,
+    SyncFailed,
+    SessionExpired,
+    StorageFull,
+    StorageCorrupt,
+    Rejected,
+    FieldTitle,
+    NoTasks,
+    Deadline,
+    Lead,
+    Coordinating,
+    Target,
+    Overdue,
+    StartsFrom,
+    Note,
+    NoteTooLong,
+    Done,
+    ProgressTitle,
+    Unit,
+    Items,
+    Percent,
+    ProgressFailed,
+    Refresh,
+    NotFound,
+    ChangedBy,
+}
+
+/// The text for `key` in `locale`.
+pub fn t(locale: Locale, key: Key) -> &'static str {
+    match locale {
+        Locale::Vi => vietnamese(key),
+        Locale::En => english(key),
+    }
+}
+
+fn vietnamese(key: Key) -> &'static str {
+    use Key::*;
+    match key {
+        AppName => "Chỉ đạo",
+        Tagline => "Theo dõi thực hiện chỉ đạo của UBND tỉnh",
+        SwitchLanguage => "English",
+        SignInTitle => "Đăng nhập",
+        Username => "Tên đăng nhập",
+        Password => "Mật khẩu",
+        SignIn => "Đăng nhập",
+        SigningIn => "Đang đăng nhập…",
+        SignOut => "Đăng xuất",
+        WrongCredentials => "Sai tên đăng nhập hoặc mật khẩu.",
+        SignInFailed => "Không đăng nhập được. Vui lòng kiểm tra kết nối mạng.",
+        Loading => "Đang tải…",
+        Online => "Trực tuyến",
+        Offline => "Ngoại tuyến",
+        Pending => "Mục chờ đồng bộ",
+        LastSync => "Đồng bộ lần cuối",
+        Never => "chưa có",
+        SyncNow => "Đồng bộ ngay",
+        Syncing => "Đang đồng bộ…",
+        SyncFailed => "Đồng bộ không thành công",
+        SessionExpired => "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại; các thay đổi chưa đồng bộ vẫn được giữ.",
+        StorageFull => "Bộ nhớ của trình duyệt đã đầy: thay đổi này chưa được lưu. Hãy đồng bộ rồi thử lại.",
+        StorageCorrupt => "Dữ liệu lưu trên máy không đọc được; đã giữ lại bản sao và tải lại từ máy chủ.",
+        Rejected => "Thay đổi bị máy chủ từ chối",
+        FieldTitle => "Nhiệm vụ của đơn vị",
+        NoTasks => "Đơn vị chưa có nhiệm vụ nào.",
+        Deadline => "Hạn",
+        Lead => "Chủ trì",
+        Coordinating => "Phối hợp",
+        Target => "Mục tiêu",
+        Overdue => "Quá hạn",
+        StartsFrom => "Từ ngày",
+        Note => "Ghi chú",
+        NoteTooLong => "Ghi chú dài quá 4.000 ký tự.",
+        Done => "Hoàn thành",
+        ProgressTitle => "Tiến độ thực hiện",
+        Unit => "Đơn vị",
+        Items => "Mục",
+        Percent => "Tỷ lệ",
+        ProgressFailed => "Không tải được tiến độ.",
+        Refresh => "Tải lại",
+        NotFound => "Không tìm thấy trang.",
+        ChangedBy => "Cập nhật bởi",
+    }
+}
+
+fn english(key: Key) -> &'static str {
+    use Key::*;
+    match key {
+        AppName => "Chidao",
+        Tagline => "Following up the Provincial People's Committee's directives",
+        SwitchLanguage => "Tiếng Việt",
+        SignInTitle => "Sign in",
+        Username => "Username",
+        Password => "Password",
+        SignIn => "Sign in",
+        SigningIn => "Signing in…",
+        SignOut => "Sign out",
+        WrongCredentials => "Wrong username or password.",
+        SignInFailed => "Could not sign in. Please check the network.",
+        Loading => "Loading…",
+        Online => "Online",
+        Offline => "Offline",
+        Pending => "Items waiting to sync",
+        LastSync => "Last sync",
+        Never => "never",
+        SyncNow => "Sync now",
+        Syncing => "Syncing…",
+        SyncFailed => "Sync failed",
+        SessionExpired => "Your session has expired. Sign in again; unsynced changes are kept.",
+        StorageFull => "The browser's storage is full: this change was not saved. Sync, then try again.",
+        StorageCorrupt => "Data stored on this device could not be read; a copy was kept and data reloaded from the server.",
+        Rejected => "Changes the server refused",
+        FieldTitle => "Your unit's tasks",
+        NoTasks => "Your unit has no tasks yet.",
+        Deadline => "Due",
+        Lead => "Lead",
+        Coordinating => "Coordinating",
+        Target => "Target",
+        Overdue => "Overdue",
+        StartsFrom => "From",
+        Note => "Note",
+        NoteTooLong => "The note is longer than 4,000 characters.",
+        Done => "Done",
+        ProgressTitle => "Progress",
+        Unit => "Unit",
+        Items => "Items",
+        Percent => "Percent",
+        ProgressFailed => "Could not load progress.",
+        Refresh => "Refresh",
+        NotFound => "Page not found.",
+        ChangedBy => "Changed by",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnamese_is_the_default_and_unknown_codes_fall_back_to_it() {
+        assert_eq!(Locale::default(), Locale::Vi);
+        assert_eq!(Locale::from_code("fr"), Locale::Vi);
+        assert_eq!(Locale::from_code("en"), Locale::En);
+    }
+
+    #[test]
+    fn the_cookie_header_chooses_the_language() {
+        assert_eq!(Locale::from_cookie_header("a=1; chidao_lang=en; b=2"), Some(Locale::En));
+        assert_eq!(Locale::from_cookie_header("a=1"), None);
+    }
+
+    #[test]
+    fn both_languages_differ_where_words_differ() {
+        assert_ne!(t(Locale::Vi, Key::SignIn), t(Locale::En, Key::SignIn));
+    }
+}

@@ -1,0 +1,141 @@
+//! Browser storage for one signed-in person on one device: the cached session, the last
+//! server snapshot, the outbox of changes not yet acknowledged, and changes the server
+//! refused. Every tick is one write of the outbox key, done before anything else, so a
+//! reload or a crash right after a tick loses nothing.
+
+use crate::api::SessionInfo;
+use crate::sync::{Change, Snapshot};
+use gloo_storage::{errors::StorageError as GlooError, LocalStorage, Storage};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use uuid::Uuid;
+
+const DEVICE_KEY: &str = "chidao.device";
+const SESSION_KEY: &str = "chidao.session";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("browser storage is full")]
+    Full,
+    #[error("browser storage is not available: {0}")]
+    Unavailable(String),
+    /// Stored text that no longer parses. The raw text is moved aside under `kept_as`, never
+    /// deleted, so a developer can still recover it.
+    #[error("stored data under {key} could not be read; kept as {kept_as}")]
+    Corrupt { key: String, kept_as: String },
+}
+
+/// A change the server refused, with its reason, kept so the person can see what happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedChange {
+    pub change: Change,
+    pub reason: String,
+}
+
+fn write<T: Serialize>(key: &str, value: &T) -> Result<(), StoreError> {
+    LocalStorage::set(key, value).map_err(|error| match error {
+        // The browser reports a full quota as a DOMException named QuotaExceededError.
+        GlooError::JsError(js) if js.name.contains("Quota") => StoreError::Full,
+        other => StoreError::Unavailable(other.to_string()),
+    })
+}
+
+fn read<T: DeserializeOwned + Default>(key: &str) -> Result<T, StoreError> {
+    match LocalStorage::get::<T>(key) {
+        Ok(value) => Ok(value),
+        Err(GlooError::KeyNotFound(_)) => Ok(T::default()),
+        Err(GlooError::SerdeError(_)) => {
+            let kept_as = format!("{key}.unreadable.{}", js_sys::Date::now() as i64);
+            let raw = LocalStorage::raw().get_item(key).ok().flatten().unwrap_or_default();
+            let _ = LocalStorage::raw().set_item(&kept_as, &raw);
+            LocalStorage::delete(key);
+            Err(StoreError::Corrupt { key: key.to_owned(), kept_as })
+        }
+        Err(other) => Err(StoreError::Unavailable(other.to_string())),
+    }
+}
+
+/// This browser profile's device id, made on first use.
+pub fn device_id() -> Uuid {
+    if let Ok(id) = LocalStorage::get::<Uuid>(DEVICE_KEY) {
+        return id;
+    }
+    let id = crate::domain::new_id();
+    let _ = write(DEVICE_KEY, &id);
+    id
+}
+
+pub fn cached_session() -> Option<SessionInfo> {
+    LocalStorage::get(SESSION_KEY).ok()
+}
+
+pub fn cache_session(session: &SessionInfo) -> Result<(), StoreError> {
+    write(SESSION_KEY, session)
+}
+
+/// Forgets who was signed in. Their outbox and snapshot stay under their own keys.
+pub fn forget_session() {
+    LocalStorage::delete(SESSION_KEY);
+}
+
+/// One person's data on this device; keys carry the username so a shared tablet keeps each
+/// official's unsynced work apart.
+#[derive(Debug, Clone)]
+pub struct UserStore {
+    prefix: String,
+}
+
+impl UserStore {
+    pub fn new(username: &str) -> Self {
+        Self { prefix: format!("chidao.user.{username}") }
+    }
+
+    fn key(&self, what: &str) -> String {
+        format!("{}.{what}", self.prefix)
+    }
+
+    pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        read(&self.key("snapshot"))
+    }
+
+    pub fn save_snapshot(&self, snapshot: &Snapshot) -> Result<(), StoreError> {
+        write(&self.key("snapshot"), snapshot)
+    }
+
+    pub fn outbox(&self) -> Result<Vec<Change>, StoreError> {
+        read(&self.key("outbox"))
+    }
+
+    /// Adds one change to the stored outbox and returns the whole outbox as stored.
+    pub fn append(&self, change: Change) -> Result<Vec<Change>, StoreError> {
+        let mut outbox = self.outbox()?;
+        outbox.push(change);
+        write(&self.key("outbox"), &outbox)?;
+        Ok(outbox)
+    }
+
+    /// Drops the changes the server has answered for. Reads the outbox afresh, so ticks
+    /// made while the push was in flight stay.
+    pub fn settle(&self, answered: &[Uuid], rejected: Vec<RejectedChange>) -> Result<Vec<Change>, StoreError> {
+        if !rejected.is_empty() {
+            let mut kept: Vec<RejectedChange> = read(&self.key("rejected"))?;
+            kept.extend(rejected);
+            write(&self.key("rejected"), &kept)?;
+        }
+        let mut outbox = self.outbox()?;
+        outbox.retain(|change| !answered.contains(&change.id));
+        write(&self.key("outbox"), &outbox)?;
+        Ok(outbox)
+    }
+
+    pub fn rejected(&self) -> Result<Vec<RejectedChange>, StoreError> {
+        read(&self.key("rejected"))
+    }
+
+    pub fn last_sync_ms(&self) -> Option<i64> {
+        LocalStorage::get(self.key("last_sync")).ok()
+    }
+
+    pub fn set_last_sync_ms(&self, at: i64) -> Result<(), StoreError> {
+        write(&self.key("last_sync"), &at)
+    }
+}

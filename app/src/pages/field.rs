@@ -1,0 +1,163 @@
+//! The field page: a commune official's tasks and checklists, usable offline on a tablet.
+
+use super::session::SessionExpired;
+use super::status::StatusBar;
+use super::tr;
+use crate::api::SessionInfo;
+use crate::domain::{Deadline, DeadlineKind, Task};
+use crate::i18n::Key;
+use crate::sync::TaskView;
+use crate::workspace::Workspace;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[component]
+pub fn FieldPage(session: SessionInfo) -> impl IntoView {
+    let workspace = Workspace::new(session);
+    Effect::new(move |_| workspace.start());
+    // Only the shape (which directives, tasks and items exist) rebuilds the list; a tick
+    // re-renders just its own row, so a note being typed elsewhere keeps its focus.
+    let shape = Memo::new(move |_| {
+        workspace
+            .view()
+            .into_iter()
+            .map(|directive| {
+                let sections = directive
+                    .sections
+                    .into_iter()
+                    .map(|(index, tasks)| {
+                        let tasks = tasks
+                            .into_iter()
+                            .map(|TaskView { task, items }| (task, items.iter().map(|item| item.id).collect::<Vec<_>>()))
+                            .collect::<Vec<_>>();
+                        (index, tasks)
+                    })
+                    .collect::<Vec<_>>();
+                (directive.directive, sections)
+            })
+            .collect::<Vec<_>>()
+    });
+
+    view! {
+        <main class="field">
+            <StatusBar workspace/>
+            <Show when=move || workspace.session_expired.get()>
+                <SessionExpired/>
+            </Show>
+            <RejectedList workspace/>
+            <h1>{tr(Key::FieldTitle)}</h1>
+            {move || {
+                if !workspace.loaded.get() {
+                    return view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any();
+                }
+                let directives = shape.get();
+                if directives.is_empty() {
+                    return view! { <p class="empty">{tr(Key::NoTasks)}</p> }.into_any();
+                }
+                directives
+                    .into_iter()
+                    .map(|(directive, sections)| {
+                        view! {
+                            <article class="directive">
+                                <h2>{directive.title.to_string()}</h2>
+                                <p class="meta">
+                                    {directive.issuer.to_string()} " · " {directive.issued_on.format("%d/%m/%Y").to_string()}
+                                </p>
+                                {sections
+                                    .into_iter()
+                                    .map(|(index, tasks)| {
+                                        let heading = directive.sections.get(index).map(|s| s.heading.to_string()).unwrap_or_default();
+                                        view! {
+                                            <section class="section">
+                                                <h3>{format!("{}. {heading}", index + 1)}</h3>
+                                                {tasks
+                                                    .into_iter()
+                                                    .map(|(task, items)| view! { <TaskCard workspace task items/> })
+                                                    .collect_view()}
+                                            </section>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </article>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            }}
+        </main>
+    }
+}
+
+fn deadline_label(deadline: &Deadline) -> (Key, String) {
+    let key = if deadline.kind == DeadlineKind::From { Key::StartsFrom } else { Key::Deadline };
+    (key, deadline.date.format("%d/%m/%Y").to_string())
+}
+
+#[component]
+fn TaskCard(workspace: Workspace, task: Task, items: Vec<Uuid>) -> impl IntoView {
+    let lead = workspace.party_name(&task.lead);
+    let coordinating = task.coordinating.iter().map(|party| workspace.party_name(party)).collect::<Vec<_>>().join(", ");
+    let overdue = task.deadline.is_some_and(|deadline| deadline.is_overdue(chrono::Utc::now()));
+    view! {
+        <div class="task">
+            <p class="task-text">{task.text.to_string()}</p>
+            <dl class="task-meta">
+                {task.deadline.map(|deadline| {
+                    let (key, date) = deadline_label(&deadline);
+                    view! {
+                        <dt>{tr(key)}</dt>
+                        <dd>{date} {overdue.then(|| view! { " " <span class="pill overdue">{tr(Key::Overdue)}</span> })}</dd>
+                    }
+                })}
+                <dt>{tr(Key::Lead)}</dt>
+                <dd>{lead}</dd>
+                {(!coordinating.is_empty()).then(|| view! { <dt>{tr(Key::Coordinating)}</dt><dd>{coordinating}</dd> })}
+                {task.target.map(|target| view! { <dt>{tr(Key::Target)}</dt><dd>{target.to_string()}</dd> })}
+            </dl>
+            <ul class="checklist">
+                {items.into_iter().map(|id| view! { <ItemRow workspace id/> }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+#[component]
+fn ItemRow(workspace: Workspace, id: Uuid) -> impl IntoView {
+    let item = Memo::new(move |_| workspace.item(id));
+    let done = move || item.with(|item| item.as_ref().is_some_and(|item| item.done));
+    let note = move || item.with(|item| item.as_ref().map(|item| item.note.as_str().to_owned()).unwrap_or_default());
+    let label = move || item.with(|item| item.as_ref().map(|item| item.label.to_string()).unwrap_or_default());
+    let note_ok = RwSignal::new(true);
+    view! {
+        <li class="item" class:done=done data-testid="checklist-item">
+            <label class="tick">
+                <input type="checkbox" prop:checked=done
+                    on:change=move |ev| workspace.set_done(id, event_target_checked(&ev))/>
+                <span class="label">{label}</span>
+            </label>
+            <label class="note">
+                <span class="sr-only">{tr(Key::Note)}</span>
+                <textarea rows="2" placeholder=tr(Key::Note) prop:value=note class:invalid=move || !note_ok.get()
+                    on:change=move |ev| note_ok.set(workspace.set_note(id, &event_target_value(&ev)))></textarea>
+            </label>
+        </li>
+    }
+}
+
+#[component]
+fn RejectedList(workspace: Workspace) -> impl IntoView {
+    view! {
+        <Show when=move || workspace.rejected.with(|rejected| !rejected.is_empty())>
+            <section class="banner warning" data-testid="rejected">
+                <h2>{tr(Key::Rejected)}</h2>
+                <ul>
+                    {move || workspace.rejected.get().into_iter().map(|(change, reason)| {
+                        let label = workspace.snapshot.with(|s| s.items.get(&change.item).map(|i| i.label.to_string()))
+                            .unwrap_or_else(|| change.item.to_string());
+                        view! { <li>{label} ": " {reason}</li> }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </Show>
+    }
+}

@@ -1,0 +1,96 @@
+//! The app's pages. Components know nothing of HTTP paths or storage keys: they talk to
+//! [`crate::workspace::Workspace`] and to [`session`] helpers.
+
+mod field;
+mod progress;
+mod session;
+mod status;
+
+use crate::i18n::{t, Key, Locale, LOCALE_COOKIE};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::StaticSegment;
+
+/// The language of this page load: from our cookie, read on the server from the request
+/// and in the browser from the `lang` the server wrote, so both render the same words.
+fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.headers.get(http::header::COOKIE)?.to_str().ok().map(str::to_owned))
+            .and_then(|header| Locale::from_cookie_header(&header))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document().document_element().and_then(|root| root.get_attribute("lang")).map(|code| Locale::from_code(&code)).unwrap_or_default()
+    }
+}
+
+/// A reactive translation: re-reads the chosen language whenever it changes.
+pub(crate) fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let locale = expect_context::<RwSignal<Locale>>();
+    move || t(locale.get(), key)
+}
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = initial_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = RwSignal::new(initial_locale());
+    provide_context(locale);
+    view! {
+        <Stylesheet id="leptos" href="/pkg/chidao.css"/>
+        <Title text=move || t(locale.get(), Key::AppName)/>
+        <Router>
+            <Routes fallback=|| view! { <p class="empty">{tr(Key::NotFound)}</p> }>
+                <Route path=StaticSegment("") view=session::Home/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Switches the language for this page and, through the cookie, for the next load.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let locale = expect_context::<RwSignal<Locale>>();
+    let switch = move |_| {
+        let next = locale.get_untracked().other();
+        locale.set(next);
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if let Ok(html) = document().dyn_into::<web_sys::HtmlDocument>() {
+                let _ = html.set_cookie(&format!("{LOCALE_COOKIE}={}; path=/; max-age=31536000; samesite=strict", next.code()));
+            }
+            if let Some(root) = document().document_element() {
+                let _ = root.set_attribute("lang", next.code());
+            }
+        }
+        let _ = LOCALE_COOKIE;
+    };
+    view! {
+        <button class="link" on:click=switch data-testid="switch-language">
+            {move || t(locale.get(), Key::SwitchLanguage)}
+        </button>
+    }
+}

@@ -1,0 +1,112 @@
+//! The supervisor's progress page: every task's checklist completion per unit.
+
+use super::status::vietnam_time;
+use super::tr;
+use crate::api::{DirectiveProgress, ProgressReport, TaskProgress, UnitProgress};
+use crate::i18n::Key;
+use leptos::prelude::*;
+
+// Some variants are only built by browser code.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Debug, Clone, PartialEq)]
+enum Load {
+    Loading,
+    Ready(ProgressReport),
+    Failed(String),
+}
+
+#[component]
+pub fn ProgressPage() -> impl IntoView {
+    let report = RwSignal::new(Load::Loading);
+    let reload = move || {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::sync::client::get_json::<ProgressReport>(crate::api::PROGRESS_PATH).await {
+                Ok(fresh) => report.set(Load::Ready(fresh)),
+                Err(error) => report.set(Load::Failed(error.to_string())),
+            }
+        });
+        let _ = report;
+    };
+    Effect::new(move |_| reload());
+
+    view! {
+        <main class="progress">
+            <div class="title-row">
+                <h1>{tr(Key::ProgressTitle)}</h1>
+                <button class="secondary" on:click=move |_| reload() data-testid="refresh">{tr(Key::Refresh)}</button>
+            </div>
+            {move || match report.get() {
+                Load::Loading => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),
+                Load::Failed(reason) => view! { <p class="error" role="alert">{tr(Key::ProgressFailed)} " " {reason}</p> }.into_any(),
+                Load::Ready(report) => report.directives.into_iter().map(|directive| view! { <DirectiveBlock directive/> }).collect_view().into_any(),
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn DirectiveBlock(directive: DirectiveProgress) -> impl IntoView {
+    let DirectiveProgress { directive, tasks, unit_names } = directive;
+    let name_of = move |party: &crate::domain::Party| match party {
+        crate::domain::Party::Unit(code) => {
+            unit_names.iter().find(|(known, _)| known == code).map_or_else(|| code.to_string(), |(_, name)| name.clone())
+        }
+        crate::domain::Party::Phrase(text) => text.to_string(),
+    };
+    view! {
+        <article class="directive">
+            <h2>{directive.title.to_string()}</h2>
+            <p class="meta">{directive.issuer.to_string()} " · " {directive.issued_on.format("%d/%m/%Y").to_string()}</p>
+            {tasks.into_iter().map(|TaskProgress { task, units }| {
+                let heading = directive.sections.get(task.section).map(|s| s.heading.to_string()).unwrap_or_default();
+                view! {
+                    <section class="task" data-testid="task-progress">
+                        <p class="section-name">{format!("{}. {heading}", task.section + 1)}</p>
+                        <p class="task-text">{task.text.to_string()}</p>
+                        <p class="meta">{tr(Key::Lead)} ": " {name_of(&task.lead)}</p>
+                        <table class="progress-table">
+                            <thead><tr><th>{tr(Key::Unit)}</th><th>{tr(Key::Items)}</th><th>{tr(Key::Percent)}</th></tr></thead>
+                            <tbody>
+                                {units.into_iter().map(|unit| view! { <UnitRow unit/> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                }
+            }).collect_view()}
+        </article>
+    }
+}
+
+#[component]
+fn UnitRow(unit: UnitProgress) -> impl IntoView {
+    let percent = unit.percent();
+    let UnitProgress { unit, done, total, items } = unit;
+    let code = unit.code.to_string();
+    view! {
+        <tr data-testid="unit-progress" data-unit=code>
+            <td>
+                <details>
+                    <summary>{unit.name.to_string()}</summary>
+                    <ul class="checklist readonly">
+                        {items.into_iter().map(|item| view! {
+                            <li class="item" class:done=item.done data-testid="progress-item" data-done=item.done.to_string()>
+                                <span class="mark">{if item.done { "☑" } else { "☐" }}</span>
+                                <span class="label">{item.label.to_string()}</span>
+                                {(!item.note.is_empty()).then(|| view! { <blockquote class="note" data-testid="progress-note">{item.note.as_str().to_owned()}</blockquote> })}
+                                {item.changed_by.clone().map(|by| view! {
+                                    <small class="changed">{tr(Key::ChangedBy)} " " {by} " · " {item.changed_at_ms.map(vietnam_time)}</small>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            </td>
+            <td data-testid="unit-done">{format!("{done}/{total}")}</td>
+            <td>
+                <meter min="0" max="100" value=percent></meter>
+                " " {format!("{percent}%")}
+            </td>
+        </tr>
+    }
+}

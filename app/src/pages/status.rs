@@ -1,0 +1,61 @@
+//! The sync status bar: network, pending changes, last sync, and what went wrong.
+
+use super::tr;
+use crate::domain::HO_CHI_MINH_OFFSET_SECONDS;
+use crate::i18n::{t, Key, Locale};
+use crate::workspace::{Problem, Workspace};
+use leptos::prelude::*;
+
+/// A time as people in Vietnam read it, e.g. `14:05:09 26/11/2026`.
+pub(crate) fn vietnam_time(at_ms: i64) -> String {
+    let offset = chrono::FixedOffset::east_opt(HO_CHI_MINH_OFFSET_SECONDS).expect("UTC+7 is valid");
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|at| at.with_timezone(&offset).format("%H:%M:%S %d/%m/%Y").to_string())
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn StatusBar(workspace: Workspace) -> impl IntoView {
+    let locale = expect_context::<RwSignal<Locale>>();
+    // People count items, not edits: a tick and a note on one item are one thing waiting.
+    let pending = move || workspace.outbox.with(|outbox| outbox.iter().map(|change| change.item).collect::<std::collections::BTreeSet<_>>().len());
+    let pending_edits = move || workspace.outbox.with(Vec::len).to_string();
+    let problem_text = move || {
+        workspace.problem.get().map(|problem| match problem {
+            Problem::Message(key) => t(locale.get(), key).to_owned(),
+            Problem::Detail(key, detail) => format!("{}: {detail}", t(locale.get(), key)),
+        })
+    };
+    view! {
+        <section class="status" aria-live="polite" data-testid="sync-status">
+            <span class=move || if workspace.online.get() { "pill online" } else { "pill offline" } data-testid="network">
+                {move || if workspace.online.get() { tr(Key::Online)() } else { tr(Key::Offline)() }}
+            </span>
+            <span class="pending" title=pending_edits>
+                {tr(Key::Pending)} ": " <strong data-testid="pending-count">{pending}</strong>
+            </span>
+            <span class="last-sync">
+                {tr(Key::LastSync)} ": "
+                <span data-testid="last-sync">
+                    {move || workspace.last_sync_ms.get().map(vietnam_time).unwrap_or_else(|| tr(Key::Never)().to_owned())}
+                </span>
+            </span>
+            <button class="secondary" on:click=move |_| workspace.sync_now()
+                disabled=move || workspace.syncing.get() || !workspace.online.get() data-testid="sync-now">
+                {move || if workspace.syncing.get() { tr(Key::Syncing)() } else { tr(Key::SyncNow)() }}
+            </button>
+            {move || problem_text().map(|text| view! { <p class="error" role="alert" data-testid="sync-problem">{text}</p> })}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_in_vietnam() {
+        // 2022-08-14T17:00:00Z is midnight on the 15th in Hồ Chí Minh City.
+        assert_eq!(vietnam_time(1_660_496_400_000), "00:00:00 15/08/2022");
+    }
+}

@@ -1,0 +1,69 @@
+//! The browser's half of the API: plain JSON over fetch, same-origin cookies.
+
+use super::{PullResponse, PushRequest, PushResponse};
+use crate::api::{ApiErrorBody, SessionInfo, SignInRequest, PULL_PATH, PUSH_PATH, SESSION_PATH};
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientError {
+    /// No answer at all: offline, DNS, connection reset.
+    #[error("network: {0}")]
+    Network(String),
+    /// 401: the session is missing or expired.
+    #[error("not signed in")]
+    Unauthorized,
+    /// Any other non-success answer, with the server's own reason.
+    #[error("{status}: {message}")]
+    Refused { status: u16, message: String },
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ClientError> {
+    let status = response.status();
+    if status == 401 {
+        return Err(ClientError::Unauthorized);
+    }
+    if !(200..300).contains(&status) {
+        let message = match response.json::<ApiErrorBody>().await {
+            Ok(body) => body.message,
+            Err(_) => response.status_text(),
+        };
+        return Err(ClientError::Refused { status, message });
+    }
+    response.json::<T>().await.map_err(|error| ClientError::Refused { status, message: error.to_string() })
+}
+
+fn network(error: gloo_net::Error) -> ClientError {
+    ClientError::Network(error.to_string())
+}
+
+pub async fn sign_in(request: &SignInRequest) -> Result<SessionInfo, ClientError> {
+    let response = Request::post(SESSION_PATH).json(request).map_err(network)?.send().await.map_err(network)?;
+    decode(response).await
+}
+
+pub async fn current_session() -> Result<SessionInfo, ClientError> {
+    decode(Request::get(SESSION_PATH).send().await.map_err(network)?).await
+}
+
+pub async fn sign_out() -> Result<(), ClientError> {
+    let response = Request::delete(SESSION_PATH).send().await.map_err(network)?;
+    match response.status() {
+        200..=299 | 401 => Ok(()),
+        status => Err(ClientError::Refused { status, message: response.status_text() }),
+    }
+}
+
+pub async fn push(request: &PushRequest) -> Result<PushResponse, ClientError> {
+    let response = Request::post(PUSH_PATH).json(request).map_err(network)?.send().await.map_err(network)?;
+    decode(response).await
+}
+
+pub async fn pull(since: u64) -> Result<PullResponse, ClientError> {
+    let url = format!("{PULL_PATH}?since={since}");
+    decode(Request::get(&url).send().await.map_err(network)?).await
+}
+
+pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
+    decode(Request::get(path).send().await.map_err(network)?).await
+}

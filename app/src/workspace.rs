@@ -1,0 +1,279 @@
+//! One signed-in person's local work as reactive state: the last server snapshot, the
+//! outbox, and the sync status the status bar shows. In the browser it is backed by
+//! [`crate::offline`] and driven by [`crate::sync::client`]; on the server it only renders
+//! its empty starting state, which the browser then fills after hydration.
+
+use crate::api::SessionInfo;
+use crate::domain::{ChecklistItem, Note};
+use crate::i18n::Key;
+use crate::sync::{Change, DirectiveView, Edit, Snapshot};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+/// How often the outbox is flushed while the page is open and the browser is online.
+pub const SYNC_INTERVAL_MS: u64 = 15_000;
+/// Changes sent in one push.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub const PUSH_BATCH: usize = 100;
+
+// Some variants are only built by browser code.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// A fixed message from the translations.
+    Message(Key),
+    /// A message from the server or the network, shown after a translated lead-in.
+    Detail(Key, String),
+}
+
+// Some variants are only built by browser code.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Copy)]
+pub struct Workspace {
+    pub session: StoredValue<SessionInfo>,
+    pub snapshot: RwSignal<Snapshot>,
+    pub outbox: RwSignal<Vec<Change>>,
+    pub rejected: RwSignal<Vec<(Change, String)>>,
+    pub online: RwSignal<bool>,
+    pub syncing: RwSignal<bool>,
+    pub last_sync_ms: RwSignal<Option<i64>>,
+    pub problem: RwSignal<Option<Problem>>,
+    pub loaded: RwSignal<bool>,
+    /// Set when the server answered 401; the page then asks for a new sign-in.
+    pub session_expired: RwSignal<bool>,
+    /// A change was recorded while a sync was running: run another round after it.
+    again: RwSignal<bool>,
+}
+
+impl Workspace {
+    pub fn new(session: SessionInfo) -> Self {
+        Self {
+            session: StoredValue::new(session),
+            snapshot: RwSignal::new(Snapshot::default()),
+            outbox: RwSignal::new(Vec::new()),
+            rejected: RwSignal::new(Vec::new()),
+            online: RwSignal::new(true),
+            syncing: RwSignal::new(false),
+            last_sync_ms: RwSignal::new(None),
+            problem: RwSignal::new(None),
+            loaded: RwSignal::new(false),
+            session_expired: RwSignal::new(false),
+            again: RwSignal::new(false),
+        }
+    }
+
+    fn username(&self) -> String {
+        self.session.with_value(|session| session.username.clone())
+    }
+
+    /// The directives, sections and tasks as the screen shows them.
+    pub fn view(&self) -> Vec<DirectiveView> {
+        let author = self.username();
+        self.outbox.with(|pending| self.snapshot.with(|snapshot| snapshot.view(pending, &author)))
+    }
+
+    /// One item with this device's pending changes laid over it.
+    pub fn item(&self, id: Uuid) -> Option<ChecklistItem> {
+        let author = self.username();
+        let stored = self.snapshot.with(|snapshot| snapshot.items.get(&id).cloned())?;
+        Some(self.outbox.with(|pending| crate::sync::replay(&stored, pending, &author)))
+    }
+
+    pub fn party_name(&self, party: &crate::domain::Party) -> String {
+        self.snapshot.with(|snapshot| snapshot.party_name(party))
+    }
+
+    pub fn set_done(&self, item: Uuid, value: bool) {
+        self.record(item, Edit::Done { value });
+    }
+
+    /// Returns false when the note is refused (too long), so the field can say so.
+    pub fn set_note(&self, item: Uuid, raw: &str) -> bool {
+        match Note::parse(raw) {
+            Ok(value) => {
+                self.record(item, Edit::Note { value });
+                true
+            }
+            Err(_) => {
+                self.problem.set(Some(Problem::Message(Key::NoteTooLong)));
+                false
+            }
+        }
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+impl Workspace {
+    fn record(&self, _item: Uuid, _edit: Edit) {}
+    pub fn start(&self) {}
+    pub fn sync_now(&self) {}
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::*;
+    use crate::offline::{self, RejectedChange, StoreError, UserStore};
+    use crate::sync::client::{self, ClientError};
+    use crate::sync::PushRequest;
+    use leptos::task::spawn_local;
+
+    fn now_ms() -> i64 {
+        js_sys::Date::now() as i64
+    }
+
+    fn browser_online() -> bool {
+        web_sys::window().map(|window| window.navigator().on_line()).unwrap_or(true)
+    }
+
+    impl Workspace {
+        fn store(&self) -> UserStore {
+            UserStore::new(&self.username())
+        }
+
+        fn report_store_error(&self, error: StoreError) {
+            let key = match error {
+                StoreError::Full => Key::StorageFull,
+                StoreError::Corrupt { .. } => Key::StorageCorrupt,
+                StoreError::Unavailable(detail) => {
+                    self.problem.set(Some(Problem::Detail(Key::StorageFull, detail)));
+                    return;
+                }
+            };
+            self.problem.set(Some(Problem::Message(key)));
+        }
+
+        /// A tick or a note: written to browser storage first, then shown, then pushed
+        /// if the network allows. Nothing waits for the network.
+        pub(super) fn record(&self, item: Uuid, edit: Edit) {
+            let change = Change { id: crate::domain::new_id(), item, device: offline::device_id(), at_ms: now_ms(), edit };
+            match self.store().append(change) {
+                Ok(outbox) => self.outbox.set(outbox),
+                // Not stored means not shown: the screen never claims what storage lacks.
+                Err(error) => {
+                    self.report_store_error(error);
+                    self.outbox.update(|_| {});
+                    return;
+                }
+            }
+            if self.online.get_untracked() {
+                self.sync_now();
+            }
+        }
+
+        /// Loads what this device holds, listens for the network, and syncs.
+        pub fn start(&self) {
+            let store = self.store();
+            match store.snapshot() {
+                Ok(snapshot) => self.snapshot.set(snapshot),
+                Err(error) => self.report_store_error(error),
+            }
+            match store.outbox() {
+                Ok(outbox) => self.outbox.set(outbox),
+                Err(error) => self.report_store_error(error),
+            }
+            if let Ok(rejected) = store.rejected() {
+                self.rejected.set(rejected.into_iter().map(|kept| (kept.change, kept.reason)).collect());
+            }
+            self.last_sync_ms.set(store.last_sync_ms());
+            self.online.set(browser_online());
+            self.loaded.set(true);
+
+            let this = *self;
+            let online = window_event_listener(leptos::ev::online, move |_| {
+                this.online.set(true);
+                this.sync_now();
+            });
+            let offline = window_event_listener(leptos::ev::offline, move |_| this.online.set(false));
+            let timer = set_interval_with_handle(move || this.sync_now(), std::time::Duration::from_millis(SYNC_INTERVAL_MS)).ok();
+            on_cleanup(move || {
+                online.remove();
+                offline.remove();
+                if let Some(timer) = timer {
+                    timer.clear();
+                }
+            });
+            self.sync_now();
+        }
+
+        pub fn sync_now(&self) {
+            if !browser_online() || self.session_expired.get_untracked() {
+                return;
+            }
+            if self.syncing.get_untracked() {
+                self.again.set(true);
+                return;
+            }
+            self.again.set(false);
+            self.syncing.set(true);
+            let this = *self;
+            spawn_local(async move {
+                let outcome = this.sync_round().await;
+                this.syncing.set(false);
+                match outcome {
+                    Ok(()) => {
+                        let at = now_ms();
+                        let _ = this.store().set_last_sync_ms(at);
+                        this.last_sync_ms.set(Some(at));
+                        this.problem.update(|problem| {
+                            if matches!(problem, Some(Problem::Detail(Key::SyncFailed, _))) {
+                                *problem = None;
+                            }
+                        });
+                    }
+                    Err(ClientError::Unauthorized) => this.session_expired.set(true),
+                    Err(ClientError::Network(_)) => this.online.set(browser_online()),
+                    Err(error) => this.problem.set(Some(Problem::Detail(Key::SyncFailed, error.to_string()))),
+                }
+                if this.again.get_untracked() {
+                    this.sync_now();
+                }
+            });
+        }
+
+        /// Pushes the whole outbox in batches, then pulls until the server has no more.
+        async fn sync_round(&self) -> Result<(), ClientError> {
+            let store = self.store();
+            loop {
+                let batch: Vec<Change> = self.outbox.with_untracked(|outbox| outbox.iter().take(PUSH_BATCH).cloned().collect());
+                if batch.is_empty() {
+                    break;
+                }
+                let response = client::push(&PushRequest { changes: batch.clone() }).await?;
+                let mut answered = Vec::new();
+                let mut refused = Vec::new();
+                for result in response.results {
+                    if let Some(change) = batch.iter().find(|change| change.id == result.id) {
+                        answered.push(result.id);
+                        if !result.status.is_acknowledged() {
+                            refused.push(RejectedChange { change: change.clone(), reason: result.reason.unwrap_or_default() });
+                        }
+                    }
+                }
+                if answered.is_empty() {
+                    break;
+                }
+                self.rejected.update(|kept| kept.extend(refused.iter().map(|r| (r.change.clone(), r.reason.clone()))));
+                match store.settle(&answered, refused) {
+                    Ok(outbox) => self.outbox.set(outbox),
+                    Err(error) => {
+                        self.report_store_error(error);
+                        break;
+                    }
+                }
+            }
+            loop {
+                let since = self.snapshot.with_untracked(|snapshot| snapshot.cursor);
+                let page = client::pull(since).await?;
+                let more = page.more;
+                self.snapshot.update(|snapshot| snapshot.absorb(page));
+                if let Err(error) = self.snapshot.with_untracked(|snapshot| store.save_snapshot(snapshot)) {
+                    self.report_store_error(error);
+                }
+                if !more {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+# Sourced by the other scripts: one build directory that outlives clean clones, and the
+# paths cargo-leptos and the server agree on.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/chidao/target}"
+export PATH="$HOME/.cargo/bin:$PATH"
+export LEPTOS_OUTPUT_NAME=chidao
+export LEPTOS_SITE_ROOT=target/site
+export LEPTOS_SITE_PKG_DIR=pkg

@@ -1,0 +1,65 @@
+//! Accounts, passwords, sessions, and the one access function every path asks.
+
+mod access;
+mod password;
+
+pub use access::{may_change_item, read_scope, ReadScope};
+pub use password::{hash_password, verify_password, PasswordError};
+
+use app::api::SessionInfo;
+use app::domain::{Role, UnitCode};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// The signed-in person as the server sees them for one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit: UnitCode,
+}
+
+impl User {
+    pub fn session_info(&self, unit_name: String) -> SessionInfo {
+        SessionInfo {
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+            unit: self.unit.clone(),
+            unit_name,
+        }
+    }
+}
+
+/// A new session token for the cookie (256 random bits, hex).
+pub fn new_session_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+/// Sessions are stored under the token's hash, so a copy of the database holds no
+/// usable cookie.
+pub fn session_key(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_random_and_stored_only_as_hashes() {
+        let a = new_session_token();
+        let b = new_session_token();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_ne!(session_key(&a), a);
+        assert_eq!(session_key(&a), session_key(&a));
+    }
+}

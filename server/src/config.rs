@@ -1,0 +1,100 @@
+//! Settings from flags and environment, with defaults that run the app on one machine.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+
+/// A password or similar that must never reach a log line.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "chidao", version, about = "Chidao: directives turned into checklists, online and offline")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Settings for `serve`, which is also what runs when no subcommand is given.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web app and the sync API (the default).
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Where the data lives: `surrealkv://PATH` (embedded, on disk), `mem://` (embedded,
+    /// gone on exit) or `ws://HOST:PORT` (a SurrealDB server shared by several app servers).
+    #[arg(long = "db", env = "CHIDAO_DB", default_value = "surrealkv://data/chidao")]
+    pub url: String,
+    /// Root user for a remote server; embedded engines need none.
+    #[arg(long = "db-user", env = "CHIDAO_DB_USER")]
+    pub user: Option<String>,
+    #[arg(long = "db-pass", env = "CHIDAO_DB_PASS", hide_env_values = true)]
+    pub pass: Option<Secret>,
+    #[arg(long = "db-namespace", env = "CHIDAO_DB_NAMESPACE", default_value = "chidao")]
+    pub namespace: String,
+    #[arg(long = "db-database", env = "CHIDAO_DB_DATABASE", default_value = "main")]
+    pub database: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address to listen on; defaults to Leptos's site address (127.0.0.1:3000).
+    #[arg(long, env = "CHIDAO_ADDR")]
+    pub addr: Option<SocketAddr>,
+    /// Fill an empty database with the Quảng Ngãi demo data and print the demo logins.
+    #[arg(long, env = "CHIDAO_DEMO")]
+    pub demo: bool,
+    /// Password for both demo accounts; generated and printed once when unset.
+    #[arg(long, env = "CHIDAO_DEMO_PASSWORD", hide_env_values = true)]
+    pub demo_password: Option<Secret>,
+    /// Mark the session cookie `Secure` (set this when served over HTTPS).
+    #[arg(long, env = "CHIDAO_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// How long a sign-in lasts. Officials work offline for days, so this is long.
+    #[arg(long, env = "CHIDAO_SESSION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub session_days: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_do_not_print() {
+        let secret: Secret = "hunter2".parse().unwrap();
+        assert!(!format!("{secret:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn no_subcommand_means_serve_with_defaults() {
+        let cli = Cli::try_parse_from(["chidao"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.session_days, 30);
+        assert!(Cli::try_parse_from(["chidao", "--session-days", "0"]).is_err());
+    }
+}

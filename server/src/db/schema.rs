@@ -1,0 +1,132 @@
+//! Schema migrations, applied in order at start-up. Each runs in one transaction together
+//! with the bump of the recorded version, so a crash leaves either the old schema or the
+//! new one. Migrations are append-only: a released one is never edited.
+
+use super::DbError;
+use surrealdb::engine::any::Any;
+use surrealdb::Surreal;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: units, accounts, sessions, directives, tasks, checklist items, the change log.
+    r#"
+    DEFINE TABLE unit SCHEMAFULL;
+    DEFINE FIELD code ON unit TYPE string ASSERT string::len($value) > 0 AND string::len($value) <= 40;
+    DEFINE FIELD name ON unit TYPE string ASSERT string::len($value) > 0 AND string::len($value) <= 200;
+    DEFINE FIELD kind ON unit TYPE string ASSERT $value IN ['province', 'department', 'district', 'commune'];
+    DEFINE FIELD parent ON unit TYPE option<string>;
+    DEFINE INDEX unit_code ON unit FIELDS code UNIQUE;
+
+    DEFINE TABLE account SCHEMAFULL;
+    DEFINE FIELD username ON account TYPE string ASSERT string::len($value) > 0 AND string::len($value) <= 64;
+    DEFINE FIELD display_name ON account TYPE string ASSERT string::len($value) > 0 AND string::len($value) <= 200;
+    DEFINE FIELD role ON account TYPE string ASSERT $value IN ['official', 'supervisor'];
+    DEFINE FIELD unit ON account TYPE string;
+    DEFINE FIELD password_hash ON account TYPE string ASSERT string::starts_with($value, '$argon2id$');
+    DEFINE INDEX account_username ON account FIELDS username UNIQUE;
+
+    DEFINE TABLE session SCHEMAFULL;
+    DEFINE FIELD username ON session TYPE string;
+    DEFINE FIELD created_at_ms ON session TYPE int;
+    DEFINE FIELD expires_at_ms ON session TYPE int;
+    DEFINE INDEX session_username ON session FIELDS username;
+
+    DEFINE TABLE directive SCHEMAFULL;
+    DEFINE FIELD title ON directive TYPE string ASSERT string::len($value) > 0;
+    DEFINE FIELD issuer ON directive TYPE string ASSERT string::len($value) > 0;
+    DEFINE FIELD issued_on ON directive TYPE string ASSERT string::len($value) = 10;
+    DEFINE FIELD documents ON directive TYPE array<string>;
+    DEFINE FIELD sections ON directive TYPE array<object> ASSERT array::len($value) > 0;
+    DEFINE FIELD sections[*].heading ON directive TYPE string ASSERT string::len($value) > 0;
+
+    DEFINE TABLE task SCHEMAFULL;
+    DEFINE FIELD directive ON task TYPE string;
+    DEFINE FIELD section ON task TYPE int ASSERT $value >= 0;
+    DEFINE FIELD text ON task TYPE string ASSERT string::len($value) > 0;
+    DEFINE FIELD lead ON task TYPE object;
+    DEFINE FIELD lead.unit ON task TYPE option<string>;
+    DEFINE FIELD lead.phrase ON task TYPE option<string>;
+    DEFINE FIELD coordinating ON task TYPE array<object>;
+    DEFINE FIELD coordinating[*].unit ON task TYPE option<string>;
+    DEFINE FIELD coordinating[*].phrase ON task TYPE option<string>;
+    DEFINE FIELD deadline ON task TYPE option<object>;
+    DEFINE FIELD deadline.date ON task TYPE string ASSERT string::len($value) = 10;
+    DEFINE FIELD deadline.kind ON task TYPE string ASSERT $value IN ['before', 'no_later_than', 'by_end_of_year', 'from'];
+    DEFINE FIELD target ON task TYPE option<string>;
+    DEFINE INDEX task_directive ON task FIELDS directive;
+
+    DEFINE TABLE item SCHEMAFULL;
+    DEFINE FIELD task ON item TYPE string;
+    DEFINE FIELD unit ON item TYPE string;
+    DEFINE FIELD label ON item TYPE string ASSERT string::len($value) > 0 AND string::len($value) <= 500;
+    DEFINE FIELD position ON item TYPE int;
+    DEFINE FIELD done ON item TYPE bool;
+    DEFINE FIELD note ON item TYPE string ASSERT string::len($value) <= 4000;
+    DEFINE FIELD done_stamp ON item TYPE option<object>;
+    DEFINE FIELD done_stamp.at_ms ON item TYPE int;
+    DEFINE FIELD done_stamp.device ON item TYPE string;
+    DEFINE FIELD done_stamp.change ON item TYPE string;
+    DEFINE FIELD note_stamp ON item TYPE option<object>;
+    DEFINE FIELD note_stamp.at_ms ON item TYPE int;
+    DEFINE FIELD note_stamp.device ON item TYPE string;
+    DEFINE FIELD note_stamp.change ON item TYPE string;
+    DEFINE FIELD changed_by ON item TYPE option<string>;
+    DEFINE FIELD changed_at_ms ON item TYPE option<int>;
+    -- Order of the latest write, from the counter below, taken in the write's transaction.
+    DEFINE FIELD seq ON item TYPE int;
+    -- Bumped on every write; a write names the version it read (optimistic concurrency).
+    DEFINE FIELD version ON item TYPE int;
+    DEFINE INDEX item_seq ON item FIELDS seq UNIQUE;
+    DEFINE INDEX item_unit ON item FIELDS unit;
+    DEFINE INDEX item_task ON item FIELDS task;
+
+    -- Every accepted change, append-only: the audit trail and the idempotency key.
+    DEFINE TABLE change SCHEMAFULL;
+    DEFINE FIELD item ON change TYPE string;
+    DEFINE FIELD device ON change TYPE string;
+    DEFINE FIELD at_ms ON change TYPE int;
+    DEFINE FIELD field ON change TYPE string ASSERT $value IN ['done', 'note'];
+    DEFINE FIELD value ON change TYPE bool | string;
+    DEFINE FIELD author ON change TYPE string;
+    DEFINE FIELD outcome ON change TYPE string ASSERT $value IN ['applied', 'superseded'];
+    DEFINE FIELD received_at ON change TYPE datetime;
+    DEFINE INDEX change_item ON change FIELDS item;
+
+    DEFINE TABLE counter SCHEMAFULL;
+    DEFINE FIELD value ON counter TYPE int;
+    CREATE counter:items SET value = 0;
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+async fn current_version(db: &Surreal<Any>) -> Result<i64, DbError> {
+    let context = "reading the schema version";
+    let mut response = db
+        .query("DEFINE TABLE IF NOT EXISTS schema_meta SCHEMAFULL; DEFINE FIELD IF NOT EXISTS version ON schema_meta TYPE int; SELECT VALUE version FROM ONLY schema_meta:current;")
+        .await
+        .and_then(|response| response.check())
+        .map_err(|source| DbError::Query { context, source })?;
+    let version: Option<i64> = response.take(2).map_err(|source| DbError::Query { context, source })?;
+    Ok(version.unwrap_or(0))
+}
+
+pub async fn migrate(db: &Surreal<Any>) -> Result<(), DbError> {
+    let found = current_version(db).await?;
+    if found > SCHEMA_VERSION {
+        return Err(DbError::SchemaTooNew { found, known: SCHEMA_VERSION });
+    }
+    for (index, statements) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = index as i64 + 1;
+        let script = format!(
+            "BEGIN TRANSACTION; {statements}; UPSERT schema_meta:current SET version = $version; COMMIT TRANSACTION;"
+        );
+        db.query(script)
+            .bind(("version", version))
+            .await
+            .and_then(|response| response.check())
+            .map_err(|source| DbError::Query { context: "applying a schema migration", source })?;
+        tracing::info!(version, "schema migrated");
+    }
+    Ok(())
+}

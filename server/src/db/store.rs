@@ -1,0 +1,330 @@
+//! [`Store`]: every query the server makes, behind one small interface.
+//!
+//! Rows cross the boundary as JSON: values are bound as variables (never spliced into query
+//! text) and results are read back through serde into the shared domain types. JSON `null`
+//! is dropped before binding, because SurrealDB's `option<T>` fields take NONE, not NULL.
+
+use super::DbError;
+use app::domain::{ChecklistItem, Directive, Task, Unit, UnitCode};
+use app::sync::{Change, Edit, Outcome};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use surrealdb::engine::any::Any;
+use surrealdb::{IndexedResults, Surreal};
+use uuid::Uuid;
+
+#[derive(Clone)]
+pub struct Store {
+    db: Surreal<Any>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AccountRow {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub unit: String,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SessionRow {
+    pub username: String,
+    pub expires_at_ms: i64,
+}
+
+/// An item as stored, with the bookkeeping the domain type does not carry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredItem {
+    #[serde(flatten)]
+    pub item: ChecklistItem,
+    pub seq: u64,
+    pub version: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyOutcome {
+    Written(Outcome),
+    /// The change id is already in the log: an earlier push wrote it.
+    Duplicate,
+    /// Someone else wrote the item since it was read; read again and retry.
+    Stale,
+}
+
+const ITEM_FIELDS: &str = "record::id(id) AS id, task, unit, label, position, done, note, done_stamp, note_stamp, \
+     changed_by, changed_at_ms, seq, version";
+const TASK_FIELDS: &str = "record::id(id) AS id, directive, section, text, lead, coordinating, deadline, target";
+const DIRECTIVE_FIELDS: &str = "record::id(id) AS id, title, issuer, issued_on, documents, sections";
+
+/// JSON with every `null` member removed, ready to bind.
+fn bindable(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, bindable(v))).collect()),
+        Value::Array(items) => Value::Array(items.into_iter().map(bindable).collect()),
+        other => other,
+    }
+}
+
+fn to_json<T: Serialize>(value: &T, context: &'static str) -> Result<Value, DbError> {
+    serde_json::to_value(value).map(bindable).map_err(|error| DbError::Shape { context, detail: error.to_string() })
+}
+
+fn rows<T: DeserializeOwned>(response: &mut IndexedResults, index: usize, context: &'static str) -> Result<Vec<T>, DbError> {
+    let values: Vec<Value> = response.take(index).map_err(|source| DbError::Query { context, source })?;
+    values
+        .into_iter()
+        .map(|value| serde_json::from_value(value).map_err(|error| DbError::Shape { context, detail: error.to_string() }))
+        .collect()
+}
+
+impl Store {
+    pub fn new(db: Surreal<Any>) -> Self {
+        Self { db }
+    }
+
+    async fn run(&self, context: &'static str, query: &str, vars: Value) -> Result<IndexedResults, DbError> {
+        self.db
+            .query(query)
+            .bind(bindable(vars))
+            .await
+            .and_then(|response| response.check())
+            .map_err(|source| DbError::Query { context, source })
+    }
+
+    /// Answers only when the database itself answers a query.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        self.run("checking health", "RETURN true;", json!({})).await.map(|_| ())
+    }
+
+    pub async fn is_empty(&self) -> Result<bool, DbError> {
+        let mut response = self.run("counting units", "SELECT VALUE count() FROM unit GROUP ALL;", json!({})).await?;
+        let counts: Vec<i64> = response.take(0).map_err(|source| DbError::Query { context: "counting units", source })?;
+        Ok(counts.first().copied().unwrap_or(0) == 0)
+    }
+
+    /// Writes a whole data set in one transaction: all of it or none of it.
+    pub async fn seed(
+        &self,
+        units: &[Unit],
+        directives: &[Directive],
+        tasks: &[Task],
+        items: &[ChecklistItem],
+        accounts: &[AccountRow],
+    ) -> Result<(), DbError> {
+        let context = "writing seed data";
+        let directive_rows = directives
+            .iter()
+            .map(|d| {
+                let mut row = to_json(d, context)?;
+                row["issued_on"] = json!(d.issued_on.format("%Y-%m-%d").to_string());
+                Ok(row)
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
+        let account_rows = accounts
+            .iter()
+            .map(|a| json!({"username": a.username, "display_name": a.display_name, "role": a.role, "unit": a.unit, "password_hash": a.password_hash}))
+            .collect::<Vec<_>>();
+        let query = r#"
+            BEGIN TRANSACTION;
+            FOR $u IN $units { CREATE type::record('unit', $u.code) CONTENT $u; };
+            FOR $d IN $directives { CREATE type::record('directive', $d.id) CONTENT $d; };
+            FOR $t IN $tasks { CREATE type::record('task', $t.id) CONTENT $t; };
+            FOR $i IN $items {
+                LET $seq = (UPDATE ONLY counter:items SET value += 1 RETURN AFTER).value;
+                CREATE type::record('item', $i.id) CONTENT $i;
+                UPDATE type::record('item', $i.id) SET seq = $seq, version = 1;
+            };
+            FOR $a IN $accounts { CREATE type::record('account', $a.username) CONTENT $a; };
+            COMMIT TRANSACTION;
+        "#;
+        self.run(
+            context,
+            query,
+            json!({
+                "units": to_json(&units, context)?,
+                "directives": directive_rows,
+                "tasks": to_json(&tasks, context)?,
+                "items": items.iter().map(|i| {
+                    let mut row = to_json(i, context)?;
+                    // Content must name only schema fields; seq and version are set next.
+                    row["seq"] = json!(0);
+                    row["version"] = json!(0);
+                    Ok(row)
+                }).collect::<Result<Vec<_>, DbError>>()?,
+                "accounts": account_rows,
+            }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn create_account(&self, account: &AccountRow) -> Result<(), DbError> {
+        self.run(
+            "creating an account",
+            "CREATE type::record('account', $username) CONTENT { username: $username, display_name: $display_name, role: $role, unit: $unit, password_hash: $password_hash };",
+            json!({"username": account.username, "display_name": account.display_name, "role": account.role, "unit": account.unit, "password_hash": account.password_hash}),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn account(&self, username: &str) -> Result<Option<AccountRow>, DbError> {
+        let context = "reading an account";
+        let mut response = self
+            .run(context, "SELECT username, display_name, role, unit, password_hash FROM account WHERE username = $username;", json!({"username": username}))
+            .await?;
+        Ok(rows(&mut response, 0, context)?.into_iter().next())
+    }
+
+    pub async fn create_session(&self, token_hash: &str, username: &str, now_ms: i64, expires_at_ms: i64) -> Result<(), DbError> {
+        self.run(
+            "creating a session",
+            "CREATE type::record('session', $key) CONTENT { username: $username, created_at_ms: $now, expires_at_ms: $expires };",
+            json!({"key": token_hash, "username": username, "now": now_ms, "expires": expires_at_ms}),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, DbError> {
+        let context = "reading a session";
+        let mut response = self
+            .run(context, "SELECT username, expires_at_ms FROM ONLY type::record('session', $key);", json!({"key": token_hash}))
+            .await?;
+        let value: Option<Value> = response.take(0).map_err(|source| DbError::Query { context, source })?;
+        value
+            .filter(|value| !value.is_null())
+            .map(|value| serde_json::from_value(value).map_err(|error| DbError::Shape { context, detail: error.to_string() }))
+            .transpose()
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), DbError> {
+        self.run("deleting a session", "DELETE type::record('session', $key);", json!({"key": token_hash})).await.map(|_| ())
+    }
+
+    pub async fn units(&self) -> Result<Vec<Unit>, DbError> {
+        let context = "reading units";
+        let mut response = self.run(context, "SELECT code, name, kind, parent FROM unit ORDER BY code;", json!({})).await?;
+        rows(&mut response, 0, context)
+    }
+
+    pub async fn unit(&self, code: &UnitCode) -> Result<Option<Unit>, DbError> {
+        let context = "reading a unit";
+        let mut response =
+            self.run(context, "SELECT code, name, kind, parent FROM unit WHERE code = $code;", json!({"code": code})).await?;
+        Ok(rows(&mut response, 0, context)?.into_iter().next())
+    }
+
+    pub async fn item(&self, id: Uuid) -> Result<Option<StoredItem>, DbError> {
+        let context = "reading an item";
+        let query = format!("SELECT {ITEM_FIELDS} FROM type::record('item', $id);");
+        let mut response = self.run(context, &query, json!({"id": id})).await?;
+        Ok(rows(&mut response, 0, context)?.into_iter().next())
+    }
+
+    /// Writes one change and its effect on the item in one transaction. The change log's
+    /// record id is the change id, so a replay fails to create it and nothing else is
+    /// written; the item is only written if nobody else did since `read` was taken.
+    pub async fn apply_change(
+        &self,
+        change: &Change,
+        author: &str,
+        read: &StoredItem,
+        merged: &ChecklistItem,
+        outcome: Outcome,
+    ) -> Result<ApplyOutcome, DbError> {
+        let (field, value) = match &change.edit {
+            Edit::Done { value } => ("done", json!(value)),
+            Edit::Note { value } => ("note", json!(value)),
+        };
+        let outcome_name = match outcome {
+            Outcome::Applied => "applied",
+            Outcome::Superseded => "superseded",
+        };
+        let write_item = if outcome == Outcome::Applied {
+            r#"
+            LET $seq = (UPDATE ONLY counter:items SET value += 1 RETURN AFTER).value;
+            LET $written = (UPDATE type::record('item', $item.id)
+                SET done = $item.done, note = $item.note, done_stamp = $item.done_stamp, note_stamp = $item.note_stamp,
+                    changed_by = $item.changed_by, changed_at_ms = $item.changed_at_ms, seq = $seq, version = version + 1
+                WHERE version = $version RETURN AFTER);
+            IF array::len($written) = 0 { THROW 'stale' };
+            "#
+        } else {
+            ""
+        };
+        let query = format!(
+            r#"
+            BEGIN TRANSACTION;
+            CREATE type::record('change', $change.id) CONTENT {{
+                item: $change.item, device: $change.device, at_ms: $change.at_ms, field: $field, value: $value,
+                author: $author, outcome: $outcome, received_at: time::now()
+            }};
+            {write_item}
+            COMMIT TRANSACTION;
+            "#
+        );
+        let vars = json!({
+            "change": {"id": change.id, "item": change.item, "device": change.device, "at_ms": change.at_ms},
+            "field": field,
+            "value": value,
+            "author": author,
+            "outcome": outcome_name,
+            "item": to_json(merged, "writing an item")?,
+            "version": read.version,
+        });
+        match self.db.query(query).bind(bindable(vars)).await.and_then(|response| response.check()) {
+            Ok(_) => Ok(ApplyOutcome::Written(outcome)),
+            Err(error) if error.is_already_exists() => Ok(ApplyOutcome::Duplicate),
+            Err(error) if error.is_thrown() || is_conflict(&error) => Ok(ApplyOutcome::Stale),
+            Err(source) => Err(DbError::Query { context: "applying a change", source }),
+        }
+    }
+
+    /// Items after `since` in write order, limited to `units` when given.
+    pub async fn items_after(&self, since: u64, units: Option<&[UnitCode]>, limit: usize) -> Result<Vec<StoredItem>, DbError> {
+        let context = "reading changed items";
+        let filter = if units.is_some() { "AND unit IN $units" } else { "" };
+        let query = format!("SELECT {ITEM_FIELDS} FROM item WHERE seq > $since {filter} ORDER BY seq LIMIT $limit;");
+        let mut response = self.run(context, &query, json!({"since": since, "units": units, "limit": limit})).await?;
+        rows(&mut response, 0, context)
+    }
+
+    pub async fn all_items(&self) -> Result<Vec<StoredItem>, DbError> {
+        let context = "reading items";
+        let query = format!("SELECT {ITEM_FIELDS} FROM item ORDER BY unit, position;");
+        let mut response = self.run(context, &query, json!({})).await?;
+        rows(&mut response, 0, context)
+    }
+
+    pub async fn tasks(&self, ids: Option<&[Uuid]>) -> Result<Vec<Task>, DbError> {
+        let context = "reading tasks";
+        let filter = if ids.is_some() { "WHERE record::id(id) IN $ids" } else { "" };
+        let query = format!("SELECT {TASK_FIELDS} FROM task {filter};");
+        let mut response = self.run(context, &query, json!({"ids": ids})).await?;
+        rows(&mut response, 0, context)
+    }
+
+    pub async fn directives(&self, ids: Option<&[Uuid]>) -> Result<Vec<Directive>, DbError> {
+        let context = "reading directives";
+        let filter = if ids.is_some() { "WHERE record::id(id) IN $ids" } else { "" };
+        let query = format!("SELECT {DIRECTIVE_FIELDS} FROM directive {filter} ORDER BY issued_on DESC;");
+        let mut response = self.run(context, &query, json!({"ids": ids})).await?;
+        rows(&mut response, 0, context)
+    }
+
+    /// How many change-log entries a change id has (0 or 1): for tests and audits.
+    pub async fn change_log_count(&self, change: Uuid) -> Result<usize, DbError> {
+        let context = "counting change-log entries";
+        let mut response = self
+            .run(context, "SELECT VALUE record::id(id) FROM type::record('change', $id);", json!({"id": change}))
+            .await?;
+        let ids: Vec<Value> = response.take(0).map_err(|source| DbError::Query { context, source })?;
+        Ok(ids.len())
+    }
+}
+
+fn is_conflict(error: &surrealdb::Error) -> bool {
+    error.message().to_ascii_lowercase().contains("conflict")
+}

@@ -1,0 +1,57 @@
+//! HTTP: thin handlers that parse, authorise through `auth`, and call a service.
+
+mod health;
+mod reports;
+mod session;
+mod sync;
+
+pub use session::SESSION_COOKIE;
+
+use crate::db::Store;
+use crate::extract::BODY_LIMIT;
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+#[derive(Debug, Clone)]
+pub struct CookiePolicy {
+    pub secure: bool,
+    pub max_age_days: u32,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub leptos: LeptosOptions,
+    pub cookies: CookiePolicy,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// The JSON API alone; the path list is what the access tests walk.
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route(app::api::SESSION_PATH, post(session::sign_in).get(session::current).delete(session::sign_out))
+        .route(app::api::PUSH_PATH, post(sync::push))
+        .route(app::api::PULL_PATH, get(sync::pull))
+        .route(app::api::PROGRESS_PATH, get(reports::progress))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+/// Everything the server answers: health, the API, the pages and the static site.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let leptos = state.leptos.clone();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .merge(api_router())
+        .leptos_routes(&state, routes, move || app::shell(leptos.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .with_state(state)
+}

@@ -1,0 +1,37 @@
+use super::AppState;
+use crate::auth::User;
+use crate::error::ApiError;
+use crate::extract::{Json, Query};
+use crate::sync_service;
+use app::sync::{PullResponse, PushRequest, PushResponse, MAX_CHANGES_PER_PUSH, MAX_PULL_LIMIT};
+use axum::extract::State;
+use serde::Deserialize;
+use std::collections::HashSet;
+
+pub async fn push(State(state): State<AppState>, user: User, Json(request): Json<PushRequest>) -> Result<axum::Json<PushResponse>, ApiError> {
+    if request.changes.len() > MAX_CHANGES_PER_PUSH {
+        return Err(ApiError::Unprocessable(format!("at most {MAX_CHANGES_PER_PUSH} changes per push")));
+    }
+    let mut seen = HashSet::new();
+    if let Some(repeated) = request.changes.iter().find(|change| !seen.insert(change.id)) {
+        return Err(ApiError::Unprocessable(format!("change {} appears twice in one push", repeated.id)));
+    }
+    let results = sync_service::push(&state.store, &user, &request.changes).await?;
+    Ok(axum::Json(PushResponse { results }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullParams {
+    #[serde(default)]
+    since: u64,
+    limit: Option<usize>,
+}
+
+pub async fn pull(State(state): State<AppState>, user: User, Query(params): Query<PullParams>) -> Result<axum::Json<PullResponse>, ApiError> {
+    let limit = params.limit.unwrap_or(MAX_PULL_LIMIT);
+    if limit == 0 || limit > MAX_PULL_LIMIT {
+        return Err(ApiError::BadRequest(format!("limit must be between 1 and {MAX_PULL_LIMIT}")));
+    }
+    Ok(axum::Json(sync_service::pull(&state.store, &user, params.since, limit).await?))
+}

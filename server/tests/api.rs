@@ -1,0 +1,300 @@
+//! The HTTP API against a real embedded SurrealDB (`mem://`), with the demo data.
+
+mod common;
+
+use axum::http::{header, Method, StatusCode};
+use common::{app, change, PASSWORD};
+use serde_json::{json, Value};
+
+fn item_ids(pull: &Value) -> Vec<String> {
+    pull["items"].as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn health_answers_when_the_database_does() {
+    let app = app().await;
+    let answer = app.call(Method::GET, "/healthz", None, None).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json["status"], "ok");
+}
+
+#[tokio::test]
+async fn sign_in_sets_a_strict_http_only_cookie_and_says_who_you_are() {
+    let app = app().await;
+    let body = json!({"username": "official", "password": PASSWORD}).to_string();
+    let answer = app.call(Method::POST, "/api/v1/session", None, Some(body)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let cookie = answer.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert_eq!(answer.json["role"], "official");
+    assert_eq!(answer.json["unit"], "XA-BINH-CHAU");
+    assert_eq!(answer.json["unit_name"], "UBND xã Bình Châu");
+
+    let session = cookie.split(';').next().unwrap();
+    let me = app.call(Method::GET, "/api/v1/session", Some(session), None).await;
+    assert_eq!(me.json["username"], "official");
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_unknown_users_get_the_same_answer() {
+    let app = app().await;
+    let wrong = app.call(Method::POST, "/api/v1/session", None, Some(json!({"username": "official", "password": "nope-nope"}).to_string())).await;
+    let unknown = app.call(Method::POST, "/api/v1/session", None, Some(json!({"username": "ghost", "password": "nope-nope"}).to_string())).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.json, unknown.json);
+    assert_eq!(wrong.json["error"], "wrong_credentials");
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session() {
+    let app = app().await;
+    let cookie = app.sign_in("official").await;
+    let out = app.call(Method::DELETE, "/api/v1/session", Some(&cookie), None).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    let after = app.call(Method::GET, "/api/v1/sync/pull", Some(&cookie), None).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn every_api_call_needs_a_session() {
+    let app = app().await;
+    for (method, path) in [(Method::GET, "/api/v1/sync/pull"), (Method::GET, "/api/v1/reports/progress"), (Method::GET, "/api/v1/session")] {
+        let answer = app.call(method, path, None, None).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(answer.json["error"], "unauthorized");
+    }
+    let push = app.push("chidao_session=0000000000000000000000000000000000000000000000000000000000000000", json!([])).await;
+    assert_eq!(push.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_official_pulls_only_their_own_units_checklist() {
+    let app = app().await;
+    let cookie = app.sign_in("official").await;
+    let pull = app.pull(&cookie, 0).await;
+    let items = pull["items"].as_array().unwrap();
+    assert_eq!(items.len(), 7);
+    assert!(items.iter().all(|item| item["unit"] == "XA-BINH-CHAU"));
+    assert_eq!(pull["tasks"].as_array().unwrap().len(), 1);
+    assert_eq!(pull["directives"].as_array().unwrap().len(), 1);
+    assert_eq!(pull["more"], false);
+    let cursor = pull["cursor"].as_u64().unwrap();
+    assert!(cursor > 0);
+    let again = app.pull(&cookie, cursor).await;
+    assert!(again["items"].as_array().unwrap().is_empty());
+    assert_eq!(again["cursor"].as_u64().unwrap(), cursor);
+}
+
+#[tokio::test]
+async fn a_push_is_applied_and_shows_after_the_cursor() {
+    let app = app().await;
+    let cookie = app.sign_in("official").await;
+    let first = app.pull(&cookie, 0).await;
+    let cursor = first["cursor"].as_u64().unwrap();
+    let ids = item_ids(&first);
+
+    let tick = change(&ids[0], "done", json!(true), 1_000);
+    let note = change(&ids[1], "note", json!("Đã làm 2 gờ giảm tốc <b>thôn 3</b>"), 1_001);
+    let answer = app.push(&cookie, json!([tick, note])).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+    let statuses: Vec<&str> = answer.json["results"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["applied", "applied"]);
+
+    let after = app.pull(&cookie, cursor).await;
+    let changed = after["items"].as_array().unwrap();
+    assert_eq!(changed.len(), 2);
+    assert!(after["cursor"].as_u64().unwrap() > cursor);
+    let ticked = changed.iter().find(|item| item["id"] == ids[0].as_str()).unwrap();
+    assert_eq!(ticked["done"], true);
+    assert_eq!(ticked["changed_by"], "official");
+    let noted = changed.iter().find(|item| item["id"] == ids[1].as_str()).unwrap();
+    assert_eq!(noted["note"], "Đã làm 2 gờ giảm tốc <b>thôn 3</b>", "text is stored literally");
+}
+
+#[tokio::test]
+async fn pushing_the_same_change_twice_writes_it_once() {
+    let app = app().await;
+    let cookie = app.sign_in("official").await;
+    let ids = item_ids(&app.pull(&cookie, 0).await);
+    let tick = change(&ids[0], "done", json!(true), 5_000);
+    let first = app.push(&cookie, json!([tick.clone()])).await;
+    assert_eq!(first.json["results"][0]["status"], "applied");
+    let cursor = app.pull(&cookie, 0).await["cursor"].as_u64().unwrap();
+
+    let second = app.push(&cookie, json!([tick.clone()])).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(second.json["results"][0]["status"], "duplicate");
+    assert!(app.pull(&cookie, cursor).await["items"].as_array().unwrap().is_empty(), "a duplicate writes nothing");
+    let id = uuid::Uuid::parse_str(tick["id"].as_str().unwrap()).unwrap();
+    assert_eq!(app.store.change_log_count(id).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn an_older_edit_is_kept_in_the_log_but_does_not_win() {
+    let app = app().await;
+    let cookie = app.sign_in("official").await;
+    let ids = item_ids(&app.pull(&cookie, 0).await);
+    let newer = change(&ids[0], "done", json!(true), 9_000);
+    let older = change(&ids[0], "done", json!(false), 1_000);
+    app.push(&cookie, json!([newer])).await;
+    let answer = app.push(&cookie, json!([older.clone()])).await;
+    assert_eq!(answer.json["results"][0]["status"], "superseded");
+    let item = app.pull(&cookie, 0).await["items"].as_array().unwrap().iter().find(|i| i["id"] == ids[0].as_str()).unwrap().clone();
+    assert_eq!(item["done"], true);
+    let id = uuid::Uuid::parse_str(older["id"].as_str().unwrap()).unwrap();
+    assert_eq!(app.store.change_log_count(id).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_change_to_another_units_item_is_refused_alone() {
+    let app = app().await;
+    let supervisor = app.sign_in("supervisor").await;
+    let all = app.pull(&supervisor, 0).await;
+    assert_eq!(all["items"].as_array().unwrap().len(), 21, "supervisors see every unit");
+    let foreign = all["items"].as_array().unwrap().iter().find(|item| item["unit"] != "XA-BINH-CHAU").unwrap()["id"].as_str().unwrap().to_owned();
+    let own = all["items"].as_array().unwrap().iter().find(|item| item["unit"] == "XA-BINH-CHAU").unwrap()["id"].as_str().unwrap().to_owned();
+
+    let official = app.sign_in("official").await;
+    let answer = app.push(&official, json!([change(&foreign, "done", json!(true), 1), change(&own, "done", json!(true), 2)])).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json["results"][0]["status"], "rejected");
+    assert!(answer.json["results"][0]["reason"].as_str().unwrap().contains("another unit"));
+    assert_eq!(answer.json["results"][1]["status"], "applied");
+
+    let unknown = app.push(&official, json!([change("0190f5a0-0000-7000-8000-00000000ffff", "done", json!(true), 3)])).await;
+    assert_eq!(unknown.json["results"][0]["status"], "rejected");
+
+    let by_supervisor = app.push(&supervisor, json!([change(&own, "note", json!("x"), 4)])).await;
+    assert_eq!(by_supervisor.json["results"][0]["status"], "rejected", "supervisors do not tick for a commune");
+}
+
+#[tokio::test]
+async fn the_progress_report_is_for_supervisors_and_reflects_pushes() {
+    let app = app().await;
+    let official = app.sign_in("official").await;
+    let forbidden = app.call(Method::GET, "/api/v1/reports/progress", Some(&official), None).await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+
+    let ids = item_ids(&app.pull(&official, 0).await);
+    app.push(&official, json!([change(&ids[0], "done", json!(true), 1), change(&ids[1], "done", json!(true), 2)])).await;
+
+    let supervisor = app.sign_in("supervisor").await;
+    let report = app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await;
+    assert_eq!(report.status, StatusCode::OK);
+    let tasks = report.json["directives"][0]["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 12);
+    let with_units = tasks.iter().find(|task| !task["units"].as_array().unwrap().is_empty()).unwrap();
+    let binh_chau = with_units["units"].as_array().unwrap().iter().find(|u| u["unit"]["code"] == "XA-BINH-CHAU").unwrap();
+    assert_eq!(binh_chau["done"], 2);
+    assert_eq!(binh_chau["total"], 7);
+}
+
+mod bad_input {
+    use super::*;
+
+    async fn push_raw(body: &str) -> (StatusCode, Value) {
+        let app = app().await;
+        let cookie = app.sign_in("official").await;
+        let answer = app.call(Method::POST, "/api/v1/sync/push", Some(&cookie), Some(body.to_owned())).await;
+        (answer.status, answer.json)
+    }
+
+    #[tokio::test]
+    async fn malformed_json_is_a_400_with_a_reason() {
+        let (status, json) = push_raw("{\"changes\": [").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(!json["message"].as_str().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_value_of_the_wrong_type_is_a_422() {
+        let body = json!({"changes": [{"id": uuid::Uuid::now_v7(), "item": uuid::Uuid::now_v7(), "device": uuid::Uuid::now_v7(), "at_ms": 1, "field": "done", "value": "yes"}]});
+        let (status, json) = push_raw(&body.to_string()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(json["error"], "invalid");
+    }
+
+    #[tokio::test]
+    async fn an_id_that_is_not_a_uuid_is_a_422() {
+        let body = json!({"changes": [{"id": "'; DELETE item; --", "item": uuid::Uuid::now_v7(), "device": uuid::Uuid::now_v7(), "at_ms": 1, "field": "done", "value": true}]});
+        let (status, _) = push_raw(&body.to_string()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    #[tokio::test]
+    async fn a_note_over_4000_characters_is_a_422_and_nothing_in_the_batch_is_written() {
+        let app = app().await;
+        let cookie = app.sign_in("official").await;
+        let first = app.pull(&cookie, 0).await;
+        let cursor = first["cursor"].as_u64().unwrap();
+        let ids = item_ids(&first);
+        let fine = change(&ids[0], "done", json!(true), 1);
+        let long = change(&ids[1], "note", json!("ă".repeat(4001)), 2);
+        let answer = app.push(&cookie, json!([fine, long])).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(answer.json["message"].as_str().unwrap().contains("4000"), "{}", answer.json);
+        assert!(app.pull(&cookie, cursor).await["items"].as_array().unwrap().is_empty(), "no partial write");
+    }
+
+    #[tokio::test]
+    async fn a_body_over_one_mebibyte_is_a_413() {
+        let app = app().await;
+        let cookie = app.sign_in("official").await;
+        let huge = format!("{{\"changes\": [], \"pad\": \"{}\"}}", "x".repeat(1024 * 1024 + 10));
+        let answer = app.call(Method::POST, "/api/v1/sync/push", Some(&cookie), Some(huge)).await;
+        assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(answer.json["error"], "too_large");
+    }
+
+    #[tokio::test]
+    async fn unknown_fields_and_repeated_ids_are_refused() {
+        let (status, _) = push_raw(r#"{"changes": [], "extra": 1}"#).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let one = change("0190f5a0-0000-7000-8000-000000000001", "done", json!(true), 1);
+        let (status, json) = push_raw(&json!({"changes": [one.clone(), one]}).to_string()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(json["message"].as_str().unwrap().contains("twice"));
+    }
+
+    #[tokio::test]
+    async fn a_bad_cursor_is_a_400() {
+        let app = app().await;
+        let cookie = app.sign_in("official").await;
+        for query in ["since=-1", "since=abc", "limit=0", "limit=100000", "cursor=3"] {
+            let answer = app.call(Method::GET, &format!("/api/v1/sync/pull?{query}"), Some(&cookie), None).await;
+            assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}: {}", answer.json);
+            assert_eq!(answer.json["error"], "bad_request");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_sign_in_without_json_is_a_415_and_with_bad_json_a_400() {
+        let app = app().await;
+        let request = axum::http::Request::builder().method(Method::POST).uri("/api/v1/session").body(axum::body::Body::from("username=a")).unwrap();
+        assert_eq!(app.send(request).await.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let answer = app.call(Method::POST, "/api/v1/session", None, Some("{".into())).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    }
+}
+
+#[tokio::test]
+async fn data_survives_a_restart_on_the_disk_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("surrealkv://{}", dir.path().join("db").display());
+    let item;
+    {
+        let app = common::app_with(&url).await;
+        let cookie = app.sign_in("official").await;
+        item = item_ids(&app.pull(&cookie, 0).await)[0].clone();
+        let answer = app.push(&cookie, json!([change(&item, "done", json!(true), 1)])).await;
+        assert_eq!(answer.json["results"][0]["status"], "applied");
+    }
+    // Give the engine a moment to close its files before it is opened again.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let app = common::app_with(&url).await;
+    let cookie = app.sign_in("official").await;
+    let pull = app.pull(&cookie, 0).await;
+    let stored = pull["items"].as_array().unwrap().iter().find(|i| i["id"] == item.as_str()).unwrap().clone();
+    assert_eq!(stored["done"], true);
+    assert_eq!(pull["items"].as_array().unwrap().len(), 7, "the demo is not loaded twice");
+}

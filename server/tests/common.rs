@@ -1,0 +1,100 @@
+//! Shared set-up for the server tests: a real embedded SurrealDB, the demo data, and the
+//! whole router driven in-process.
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use chidao_server::config::DbArgs;
+use chidao_server::routes::CookiePolicy;
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "demo-password-for-tests";
+
+pub struct TestApp {
+    pub router: Router,
+    pub store: chidao_server::db::Store,
+}
+
+pub fn db_args(url: &str) -> DbArgs {
+    DbArgs { url: url.into(), user: None, pass: None, namespace: "test".into(), database: "test".into() }
+}
+
+pub async fn app_with(url: &str) -> TestApp {
+    let store = chidao_server::db::open(&db_args(url)).await.expect("database opens");
+    chidao_server::demo::seed_if_empty(&store, PASSWORD).await.expect("demo data loads");
+    let leptos = LeptosOptions::builder().output_name("chidao").build();
+    let router = chidao_server::app(store.clone(), leptos, CookiePolicy { secure: false, max_age_days: 30 });
+    TestApp { router, store }
+}
+
+pub async fn app() -> TestApp {
+    app_with("mem://").await
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub json: Value,
+}
+
+impl TestApp {
+    pub async fn send(&self, request: Request<Body>) -> Answer {
+        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body reads").to_bytes();
+        let json = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into())) };
+        Answer { status, headers, json }
+    }
+
+    pub async fn call(&self, method: Method, path: &str, cookie: Option<&str>, body: Option<String>) -> Answer {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let body = match body {
+            Some(text) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(text)
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).unwrap()).await
+    }
+
+    /// Signs in and returns the cookie to send back.
+    pub async fn sign_in(&self, username: &str) -> String {
+        let body = serde_json::json!({"username": username, "password": PASSWORD}).to_string();
+        let answer = self.call(Method::POST, "/api/v1/session", None, Some(body)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+        let set_cookie = answer.headers.get(header::SET_COOKIE).expect("session cookie").to_str().unwrap();
+        set_cookie.split(';').next().unwrap().to_owned()
+    }
+
+    pub async fn pull(&self, cookie: &str, since: u64) -> Value {
+        let answer = self.call(Method::GET, &format!("/api/v1/sync/pull?since={since}"), Some(cookie), None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+        answer.json
+    }
+
+    pub async fn push(&self, cookie: &str, changes: Value) -> Answer {
+        let body = serde_json::json!({ "changes": changes }).to_string();
+        self.call(Method::POST, "/api/v1/sync/push", Some(cookie), Some(body)).await
+    }
+}
+
+pub fn change(item: &str, field: &str, value: Value, at_ms: i64) -> Value {
+    serde_json::json!({
+        "id": uuid::Uuid::now_v7(),
+        "item": item,
+        "device": "0190f5a0-0000-7000-8000-0000000000aa",
+        "at_ms": at_ms,
+        "field": field,
+        "value": value,
+    })
+}
