@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Chidao's shared crate: the pure domain and sync rules (compiled for browser and server),
 //! the translations, and the Leptos pages.
 

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Chidao's server: configuration, database, accounts and access, the sync service and
 //! the HTTP routes that serve the Leptos app and the JSON API.
 

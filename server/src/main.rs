@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 use chidao_server::config::{Cli, Command, ServeArgs};
 use chidao_server::routes::CookiePolicy;
 use chidao_server::{db, demo};

@@ -96,11 +96,43 @@ use super::Unit;
 
 /// Who a task names: a unit of our tree, or a group as the directive words it ("các sở,
 /// ban ngành", "cơ quan liên quan"), kept verbatim so nothing the text says is lost.
+///
+/// On the wire and in the database it is `{"unit": CODE}` or `{"phrase": TEXT}`; reading
+/// accepts the other key present as null, which is how a database may return it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(try_from = "PartyRepr", into = "PartyRepr")]
 pub enum Party {
     Unit(UnitCode),
     Phrase(BoundedText),
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartyRepr {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    unit: Option<UnitCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    phrase: Option<String>,
+}
+
+impl TryFrom<PartyRepr> for Party {
+    type Error = DomainError;
+    fn try_from(repr: PartyRepr) -> Result<Self, Self::Error> {
+        match (repr.unit, repr.phrase) {
+            (Some(code), None) => Ok(Party::Unit(code)),
+            (None, Some(text)) => Party::phrase(&text),
+            _ => Err(DomainError::Invalid { field: "unit or group", reason: "name exactly one of `unit` and `phrase`".into() }),
+        }
+    }
+}
+
+impl From<Party> for PartyRepr {
+    fn from(party: Party) -> Self {
+        match party {
+            Party::Unit(code) => PartyRepr { unit: Some(code), phrase: None },
+            Party::Phrase(text) => PartyRepr { unit: None, phrase: Some(text.as_str().to_owned()) },
+        }
+    }
 }
 
 impl Party {
@@ -226,6 +258,17 @@ mod tests {
         let early = Deadline { date: NaiveDate::from_ymd_opt(2022, 8, 1).unwrap(), kind: DeadlineKind::Before };
         let task = Task::new(Uuid::nil(), &directive(), 0, "Báo cáo", lead, vec![], Some(early), None);
         assert!(matches!(task, Err(DomainError::Invalid { field: "deadline", .. })));
+    }
+
+    #[test]
+    fn parties_read_back_as_written_and_refuse_ambiguity() {
+        let unit = Party::Unit(UnitCode::parse("SO-YT").unwrap());
+        let json = serde_json::to_string(&unit).unwrap();
+        assert_eq!(json, r#"{"unit":"SO-YT"}"#);
+        assert_eq!(serde_json::from_str::<Party>(&json).unwrap(), unit);
+        assert_eq!(serde_json::from_str::<Party>(r#"{"unit":"SO-YT","phrase":null}"#).unwrap(), unit);
+        assert!(serde_json::from_str::<Party>(r#"{"unit":"SO-YT","phrase":"x"}"#).is_err());
+        assert!(serde_json::from_str::<Party>(r#"{}"#).is_err());
     }
 
     #[test]

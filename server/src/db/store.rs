@@ -98,9 +98,10 @@ impl Store {
     }
 
     pub async fn is_empty(&self) -> Result<bool, DbError> {
-        let mut response = self.run("counting units", "SELECT VALUE count() FROM unit GROUP ALL;", json!({})).await?;
-        let counts: Vec<i64> = response.take(0).map_err(|source| DbError::Query { context: "counting units", source })?;
-        Ok(counts.first().copied().unwrap_or(0) == 0)
+        let context = "looking for units";
+        let mut response = self.run(context, "SELECT VALUE code FROM unit LIMIT 1;", json!({})).await?;
+        let codes: Vec<String> = response.take(0).map_err(|source| DbError::Query { context, source })?;
+        Ok(codes.is_empty())
     }
 
     /// Writes a whole data set in one transaction: all of it or none of it.
@@ -113,11 +114,23 @@ impl Store {
         accounts: &[AccountRow],
     ) -> Result<(), DbError> {
         let context = "writing seed data";
-        let directive_rows = directives
+        let keyed = |id: &Uuid, value: Value| {
+            let mut content = value;
+            if let Value::Object(map) = &mut content {
+                map.remove("id");
+            }
+            json!({"key": id, "content": content})
+        };
+        let directive_rows =
+            directives.iter().map(|d| Ok(keyed(&d.id, to_json(d, context)?))).collect::<Result<Vec<_>, DbError>>()?;
+        let task_rows = tasks.iter().map(|t| Ok(keyed(&t.id, to_json(t, context)?))).collect::<Result<Vec<_>, DbError>>()?;
+        let item_rows = items
             .iter()
-            .map(|d| {
-                let mut row = to_json(d, context)?;
-                row["issued_on"] = json!(d.issued_on.format("%Y-%m-%d").to_string());
+            .map(|i| {
+                let mut row = keyed(&i.id, to_json(i, context)?);
+                // Placeholders the schema requires; the loop below sets the real values.
+                row["content"]["seq"] = json!(0);
+                row["content"]["version"] = json!(0);
                 Ok(row)
             })
             .collect::<Result<Vec<_>, DbError>>()?;
@@ -128,12 +141,12 @@ impl Store {
         let query = r#"
             BEGIN TRANSACTION;
             FOR $u IN $units { CREATE type::record('unit', $u.code) CONTENT $u; };
-            FOR $d IN $directives { CREATE type::record('directive', $d.id) CONTENT $d; };
-            FOR $t IN $tasks { CREATE type::record('task', $t.id) CONTENT $t; };
+            FOR $d IN $directives { CREATE type::record('directive', $d.key) CONTENT $d.content; };
+            FOR $t IN $tasks { CREATE type::record('task', $t.key) CONTENT $t.content; };
             FOR $i IN $items {
                 LET $seq = (UPDATE ONLY counter:items SET value += 1 RETURN AFTER).value;
-                CREATE type::record('item', $i.id) CONTENT $i;
-                UPDATE type::record('item', $i.id) SET seq = $seq, version = 1;
+                CREATE type::record('item', $i.key) CONTENT $i.content;
+                UPDATE type::record('item', $i.key) SET seq = $seq, version = 1;
             };
             FOR $a IN $accounts { CREATE type::record('account', $a.username) CONTENT $a; };
             COMMIT TRANSACTION;
@@ -144,14 +157,8 @@ impl Store {
             json!({
                 "units": to_json(&units, context)?,
                 "directives": directive_rows,
-                "tasks": to_json(&tasks, context)?,
-                "items": items.iter().map(|i| {
-                    let mut row = to_json(i, context)?;
-                    // Content must name only schema fields; seq and version are set next.
-                    row["seq"] = json!(0);
-                    row["version"] = json!(0);
-                    Ok(row)
-                }).collect::<Result<Vec<_>, DbError>>()?,
+                "tasks": task_rows,
+                "items": item_rows,
                 "accounts": account_rows,
             }),
         )
