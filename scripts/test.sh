@@ -9,14 +9,22 @@ source scripts/env.sh
 # Property tests run many cases in CI; locally the default keeps the loop quick.
 if [[ "${CI:-}" == "true" ]]; then export PROPTEST_CASES="${PROPTEST_CASES:-10000}"; fi
 
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
 echo "== unit, property and server tests"
-cargo test --workspace --locked
+cargo test --workspace --locked 2>&1 | tee "$logs/cargo.txt"
 
 echo "== building the app for the browser tests"
-# A debug build shares its compiled dependencies with the tests above, which keeps CI
+# A debug build shares most compiled dependencies with the tests above, which keeps CI
 # well inside its time; scripts/wasm-size.sh measures the release build.
 cargo leptos build
 
 echo "== end-to-end tests in Chromium"
-cd end2end
-CHIDAO_BIN="$CARGO_TARGET_DIR/debug/chidao" ../node_modules/.bin/playwright test
+(cd end2end && CHIDAO_BIN="$CARGO_TARGET_DIR/debug/chidao" ../node_modules/.bin/playwright test) 2>&1 | tee "$logs/e2e.txt"
+
+# One closing line for all suites together.
+rust_passed=$(awk '/^test result:/ { sum += $4 } END { print sum + 0 }' "$logs/cargo.txt")
+rust_failed=$(awk '/^test result:/ { sum += $6 } END { print sum + 0 }' "$logs/cargo.txt")
+e2e_passed=$(sed -E 's/\x1b\[[0-9;]*m//g' "$logs/e2e.txt" | awk '$2 == "passed" && $1 ~ /^[0-9]+$/ { n = $1 } END { print n + 0 }')
+echo "all suites: $((rust_passed + e2e_passed)) passed, ${rust_failed} failed"

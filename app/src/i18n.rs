@@ -95,6 +95,7 @@ pub enum Key {
     Refresh,
     NotFound,
     ChangedBy,
+    NoChecklist,
 }
 
 /// The text for `key` in `locale`.
@@ -151,6 +152,7 @@ fn vietnamese(key: Key) -> &'static str {
         Refresh => "Tải lại",
         NotFound => "Không tìm thấy trang.",
         ChangedBy => "Cập nhật bởi",
+        NoChecklist => "Chưa giao danh sách kiểm tra cho đơn vị nào.",
     }
 }
 
@@ -200,6 +202,7 @@ fn english(key: Key) -> &'static str {
         Refresh => "Refresh",
         NotFound => "Page not found.",
         ChangedBy => "Changed by",
+        NoChecklist => "No unit has a checklist for this task yet.",
     }
 }
 

@@ -254,6 +254,15 @@ mod browser {
                     break;
                 }
                 self.rejected.update(|kept| kept.extend(refused.iter().map(|r| (r.change.clone(), r.reason.clone()))));
+                // Into the snapshot first, then out of the outbox: at no moment is an
+                // acknowledged change in neither.
+                let acknowledged = batch.iter().filter(|change| answered.contains(&change.id) && !refused.iter().any(|r| r.change.id == change.id));
+                let author = self.username();
+                self.snapshot.update(|snapshot| snapshot.acknowledge(acknowledged, &author));
+                if let Err(error) = self.snapshot.with_untracked(|snapshot| store.save_snapshot(snapshot)) {
+                    self.report_store_error(error);
+                    break;
+                }
                 match store.settle(&answered, refused) {
                     Ok(outbox) => self.outbox.set(outbox),
                     Err(error) => {

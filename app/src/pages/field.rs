@@ -2,9 +2,9 @@
 
 use super::session::SessionExpired;
 use super::status::StatusBar;
-use super::tr;
+use super::{tr, DeadlineTerm};
 use crate::api::SessionInfo;
-use crate::domain::{Deadline, DeadlineKind, Task};
+use crate::domain::Task;
 use crate::i18n::Key;
 use crate::sync::TaskView;
 use crate::workspace::Workspace;
@@ -88,27 +88,15 @@ pub fn FieldPage(session: SessionInfo) -> impl IntoView {
     }
 }
 
-fn deadline_label(deadline: &Deadline) -> (Key, String) {
-    let key = if deadline.kind == DeadlineKind::From { Key::StartsFrom } else { Key::Deadline };
-    (key, deadline.date.format("%d/%m/%Y").to_string())
-}
-
 #[component]
 fn TaskCard(workspace: Workspace, task: Task, items: Vec<Uuid>) -> impl IntoView {
     let lead = workspace.party_name(&task.lead);
     let coordinating = task.coordinating.iter().map(|party| workspace.party_name(party)).collect::<Vec<_>>().join(", ");
-    let overdue = task.deadline.is_some_and(|deadline| deadline.is_overdue(chrono::Utc::now()));
     view! {
         <div class="task">
             <p class="task-text">{task.text.to_string()}</p>
             <dl class="task-meta">
-                {task.deadline.map(|deadline| {
-                    let (key, date) = deadline_label(&deadline);
-                    view! {
-                        <dt>{tr(key)}</dt>
-                        <dd>{date} {overdue.then(|| view! { " " <span class="pill overdue">{tr(Key::Overdue)}</span> })}</dd>
-                    }
-                })}
+                {task.deadline.map(|deadline| view! { <DeadlineTerm deadline/> })}
                 <dt>{tr(Key::Lead)}</dt>
                 <dd>{lead}</dd>
                 {(!coordinating.is_empty()).then(|| view! { <dt>{tr(Key::Coordinating)}</dt><dd>{coordinating}</dd> })}

@@ -6,6 +6,7 @@ mod progress;
 mod session;
 mod status;
 
+use crate::domain::{Deadline, DeadlineKind};
 use crate::i18n::{t, Key, Locale, LOCALE_COOKIE};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -42,6 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -92,5 +94,19 @@ fn LanguageSwitch() -> impl IntoView {
         <button class="link" on:click=switch data-testid="switch-language">
             {move || t(locale.get(), Key::SwitchLanguage)}
         </button>
+    }
+}
+
+/// A task's deadline as a `<dt>`/`<dd>` pair, flagged when overdue in Vietnam's calendar.
+#[component]
+fn DeadlineTerm(deadline: Deadline) -> impl IntoView {
+    let key = if deadline.kind == DeadlineKind::From { Key::StartsFrom } else { Key::Deadline };
+    let overdue = deadline.is_overdue(chrono::Utc::now());
+    view! {
+        <dt>{tr(key)}</dt>
+        <dd>
+            {deadline.date.format("%d/%m/%Y").to_string()}
+            {overdue.then(|| view! { " " <span class="pill overdue" data-testid="overdue">{tr(Key::Overdue)}</span> })}
+        </dd>
     }
 }

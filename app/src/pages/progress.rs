@@ -1,7 +1,7 @@
 //! The supervisor's progress page: every task's checklist completion per unit.
 
 use super::status::vietnam_time;
-use super::tr;
+use super::{tr, DeadlineTerm};
 use crate::api::{DirectiveProgress, ProgressReport, TaskProgress, UnitProgress};
 use crate::i18n::Key;
 use leptos::prelude::*;
@@ -64,13 +64,24 @@ fn DirectiveBlock(directive: DirectiveProgress) -> impl IntoView {
                     <section class="task" data-testid="task-progress">
                         <p class="section-name">{format!("{}. {heading}", task.section + 1)}</p>
                         <p class="task-text">{task.text.to_string()}</p>
-                        <p class="meta">{tr(Key::Lead)} ": " {name_of(&task.lead)}</p>
-                        <table class="progress-table">
-                            <thead><tr><th>{tr(Key::Unit)}</th><th>{tr(Key::Items)}</th><th>{tr(Key::Percent)}</th></tr></thead>
-                            <tbody>
-                                {units.into_iter().map(|unit| view! { <UnitRow unit/> }).collect_view()}
-                            </tbody>
-                        </table>
+                        <dl class="task-meta">
+                            {task.deadline.map(|deadline| view! { <DeadlineTerm deadline/> })}
+                            <dt>{tr(Key::Lead)}</dt>
+                            <dd>{name_of(&task.lead)}</dd>
+                        </dl>
+                        {if units.is_empty() {
+                            view! { <p class="meta">{tr(Key::NoChecklist)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <table class="progress-table">
+                                    <thead><tr><th>{tr(Key::Unit)}</th><th>{tr(Key::Items)}</th><th>{tr(Key::Percent)}</th></tr></thead>
+                                    <tbody>
+                                        {units.into_iter().map(|unit| view! { <UnitRow unit/> }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                            .into_any()
+                        }}
                     </section>
                 }
             }).collect_view()}

@@ -1,4 +1,4 @@
-use super::{replay, Change, PullResponse};
+use super::{apply, replay, Change, PullResponse};
 use crate::domain::{ChecklistItem, Directive, Party, Task, Unit, UnitCode};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,6 +37,17 @@ impl Snapshot {
         self.tasks.extend(page.tasks.into_iter().map(|task| (task.id, task)));
         self.directives.extend(page.directives.into_iter().map(|directive| (directive.id, directive)));
         self.units.extend(page.units.into_iter().map(|unit| (unit.code.clone(), unit)));
+    }
+
+    /// Folds changes the server has acknowledged into the snapshot, by the rule the server
+    /// applied, so that between dropping them from the outbox and the next pull the screen
+    /// never shows an item without them.
+    pub fn acknowledge<'a>(&mut self, changes: impl IntoIterator<Item = &'a Change>, author: &str) {
+        for change in changes {
+            if let Some(item) = self.items.get_mut(&change.item) {
+                apply(item, change, author);
+            }
+        }
     }
 
     /// A unit's name, or a group phrase as written.
@@ -109,6 +120,16 @@ mod tests {
         let view = snapshot.view(&[tick], "official");
         assert!(view[0].sections[0].1[0].items[0].done);
         assert!(!snapshot.items[&item.id].done, "the snapshot itself holds only what the server said");
+    }
+
+    #[test]
+    fn an_acknowledged_change_stays_visible_without_the_outbox() {
+        let (_, _, item) = fixture();
+        let mut snapshot = Snapshot::default();
+        snapshot.absorb(page(5, item.clone()));
+        let tick = Change { id: Uuid::from_u128(9), item: item.id, device: Uuid::nil(), at_ms: 10, edit: Edit::Done { value: true } };
+        snapshot.acknowledge([&tick], "official");
+        assert!(snapshot.view(&[], "official")[0].sections[0].1[0].items[0].done);
     }
 
     #[test]
