@@ -7,10 +7,11 @@ source scripts/env.sh
 cargo leptos build --release
 wasm="target/site/pkg/chidao.wasm"
 js="target/site/pkg/chidao.js"
-brotli_size() { python3 -c 'import sys, brotli; print(len(brotli.compress(open(sys.argv[1], "rb").read(), quality=11)))' "$1" 2>/dev/null \
-  || (command -v brotli >/dev/null && brotli -c -q 11 "$1" | wc -c) || echo "n/a (install python3-brotli or brotli)"; }
+# Node (needed for the tools anyway) ships brotli in its zlib module.
+brotli_size() { node -e 'const z = require("zlib"); const b = require("fs").readFileSync(process.argv[1]);
+  console.log(z.brotliCompressSync(b, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11 } }).length)' "$1"; }
 gzip_size() { gzip -c -9 "$1" | wc -c; }
 printf '%-12s %10s %10s %10s\n' file raw gzip brotli
-for f in "$wasm" "$js"; do
+for f in "$wasm" "$js" target/site/pkg/chidao.css; do
   printf '%-12s %10s %10s %10s\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip_size "$f")" "$(brotli_size "$f")"
 done

@@ -83,6 +83,25 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await.map_err(StartError::Serve)
 }
 
+/// Stops on Ctrl-C or SIGTERM, letting requests in flight finish.
 async fn shutdown() {
-    let _ = tokio::signal::ctrl_c().await;
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
 }

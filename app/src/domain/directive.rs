@@ -34,23 +34,9 @@ impl DocumentNumber {
         Ok(Self(raw.to_owned()))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for DocumentNumber {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<DocumentNumber> for String {
-    fn from(number: DocumentNumber) -> Self {
-        number.0
-    }
-}
+super::text::validated_string!(DocumentNumber);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {

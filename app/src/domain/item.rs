@@ -22,27 +22,13 @@ impl Note {
         Ok(Self(raw.to_owned()))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 }
 
-impl TryFrom<String> for Note {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Note> for String {
-    fn from(note: Note) -> Self {
-        note.0
-    }
-}
+super::text::validated_string!(Note);
 
 /// One line of a unit's checklist for a task. Each editable field carries the stamp of the
 /// change that last set it, which is what the merge rules compare.

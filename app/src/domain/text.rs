@@ -1,6 +1,38 @@
 use super::DomainError;
 use serde::{Deserialize, Serialize};
 
+/// The conversions every validated string type shares. Serde goes through `parse` (via
+/// `TryFrom<String>`), so a bad value never deserialises.
+macro_rules! validated_string {
+    ($name:ident) => {
+        impl TryFrom<String> for $name {
+            type Error = DomainError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+pub(crate) use validated_string;
+
 /// Trimmed, non-empty text of at most `max` characters (characters, not bytes: Vietnamese
 /// letters take two or three bytes each).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -28,29 +28,10 @@ impl UnitCode {
         Ok(Self(raw.to_owned()))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for UnitCode {
-    type Error = DomainError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
+super::text::validated_string!(UnitCode);
 
-impl From<UnitCode> for String {
-    fn from(code: UnitCode) -> Self {
-        code.0
-    }
-}
-
-impl std::fmt::Display for UnitCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

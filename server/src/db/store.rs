@@ -19,7 +19,7 @@ pub struct Store {
     db: Surreal<Any>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccountRow {
     pub username: String,
     pub display_name: String,
@@ -92,6 +92,16 @@ impl Store {
             .map_err(|source| DbError::Query { context, source })
     }
 
+    /// Runs a query whose first statement's rows are the answer.
+    async fn select<T: DeserializeOwned>(&self, context: &'static str, query: &str, vars: Value) -> Result<Vec<T>, DbError> {
+        let mut response = self.run(context, query, vars).await?;
+        rows(&mut response, 0, context)
+    }
+
+    async fn select_first<T: DeserializeOwned>(&self, context: &'static str, query: &str, vars: Value) -> Result<Option<T>, DbError> {
+        Ok(self.select(context, query, vars).await?.into_iter().next())
+    }
+
     /// Answers only when the database itself answers a query.
     pub async fn ping(&self) -> Result<(), DbError> {
         self.run("checking health", "RETURN true;", json!({})).await.map(|_| ())
@@ -134,10 +144,6 @@ impl Store {
                 Ok(row)
             })
             .collect::<Result<Vec<_>, DbError>>()?;
-        let account_rows = accounts
-            .iter()
-            .map(|a| json!({"username": a.username, "display_name": a.display_name, "role": a.role, "unit": a.unit, "password_hash": a.password_hash}))
-            .collect::<Vec<_>>();
         let query = r#"
             BEGIN TRANSACTION;
             FOR $u IN $units { CREATE type::record('unit', $u.code) CONTENT $u; };
@@ -159,29 +165,20 @@ impl Store {
                 "directives": directive_rows,
                 "tasks": task_rows,
                 "items": item_rows,
-                "accounts": account_rows,
+                "accounts": to_json(&accounts, context)?,
             }),
         )
         .await?;
         Ok(())
     }
 
-    pub async fn create_account(&self, account: &AccountRow) -> Result<(), DbError> {
-        self.run(
-            "creating an account",
-            "CREATE type::record('account', $username) CONTENT { username: $username, display_name: $display_name, role: $role, unit: $unit, password_hash: $password_hash };",
-            json!({"username": account.username, "display_name": account.display_name, "role": account.role, "unit": account.unit, "password_hash": account.password_hash}),
+    pub async fn account(&self, username: &str) -> Result<Option<AccountRow>, DbError> {
+        self.select_first(
+            "reading an account",
+            "SELECT username, display_name, role, unit, password_hash FROM account WHERE username = $username;",
+            json!({"username": username}),
         )
         .await
-        .map(|_| ())
-    }
-
-    pub async fn account(&self, username: &str) -> Result<Option<AccountRow>, DbError> {
-        let context = "reading an account";
-        let mut response = self
-            .run(context, "SELECT username, display_name, role, unit, password_hash FROM account WHERE username = $username;", json!({"username": username}))
-            .await?;
-        Ok(rows(&mut response, 0, context)?.into_iter().next())
     }
 
     pub async fn create_session(&self, token_hash: &str, username: &str, now_ms: i64, expires_at_ms: i64) -> Result<(), DbError> {
@@ -195,15 +192,8 @@ impl Store {
     }
 
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, DbError> {
-        let context = "reading a session";
-        let mut response = self
-            .run(context, "SELECT username, expires_at_ms FROM ONLY type::record('session', $key);", json!({"key": token_hash}))
-            .await?;
-        let value: Option<Value> = response.take(0).map_err(|source| DbError::Query { context, source })?;
-        value
-            .filter(|value| !value.is_null())
-            .map(|value| serde_json::from_value(value).map_err(|error| DbError::Shape { context, detail: error.to_string() }))
-            .transpose()
+        self.select_first("reading a session", "SELECT username, expires_at_ms FROM type::record('session', $key);", json!({"key": token_hash}))
+            .await
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), DbError> {
@@ -211,23 +201,16 @@ impl Store {
     }
 
     pub async fn units(&self) -> Result<Vec<Unit>, DbError> {
-        let context = "reading units";
-        let mut response = self.run(context, "SELECT code, name, kind, parent FROM unit ORDER BY code;", json!({})).await?;
-        rows(&mut response, 0, context)
+        self.select("reading units", "SELECT code, name, kind, parent FROM unit ORDER BY code;", json!({})).await
     }
 
     pub async fn unit(&self, code: &UnitCode) -> Result<Option<Unit>, DbError> {
-        let context = "reading a unit";
-        let mut response =
-            self.run(context, "SELECT code, name, kind, parent FROM unit WHERE code = $code;", json!({"code": code})).await?;
-        Ok(rows(&mut response, 0, context)?.into_iter().next())
+        self.select_first("reading a unit", "SELECT code, name, kind, parent FROM type::record('unit', $code);", json!({"code": code})).await
     }
 
     pub async fn item(&self, id: Uuid) -> Result<Option<StoredItem>, DbError> {
-        let context = "reading an item";
         let query = format!("SELECT {ITEM_FIELDS} FROM type::record('item', $id);");
-        let mut response = self.run(context, &query, json!({"id": id})).await?;
-        Ok(rows(&mut response, 0, context)?.into_iter().next())
+        self.select_first("reading an item", &query, json!({"id": id})).await
     }
 
     /// Writes one change and its effect on the item in one transaction. The change log's
@@ -291,34 +274,36 @@ impl Store {
 
     /// Items after `since` in write order, limited to `units` when given.
     pub async fn items_after(&self, since: u64, units: Option<&[UnitCode]>, limit: usize) -> Result<Vec<StoredItem>, DbError> {
-        let context = "reading changed items";
         let filter = if units.is_some() { "AND unit IN $units" } else { "" };
         let query = format!("SELECT {ITEM_FIELDS} FROM item WHERE seq > $since {filter} ORDER BY seq LIMIT $limit;");
-        let mut response = self.run(context, &query, json!({"since": since, "units": units, "limit": limit})).await?;
-        rows(&mut response, 0, context)
+        self.select("reading changed items", &query, json!({"since": since, "units": units, "limit": limit})).await
     }
 
     pub async fn all_items(&self) -> Result<Vec<StoredItem>, DbError> {
-        let context = "reading items";
         let query = format!("SELECT {ITEM_FIELDS} FROM item ORDER BY unit, position;");
-        let mut response = self.run(context, &query, json!({})).await?;
-        rows(&mut response, 0, context)
+        self.select("reading items", &query, json!({})).await
     }
 
     pub async fn tasks(&self, ids: Option<&[Uuid]>) -> Result<Vec<Task>, DbError> {
-        let context = "reading tasks";
-        let filter = if ids.is_some() { "WHERE record::id(id) IN $ids" } else { "" };
-        let query = format!("SELECT {TASK_FIELDS} FROM task {filter};");
-        let mut response = self.run(context, &query, json!({"ids": ids})).await?;
-        rows(&mut response, 0, context)
+        self.select_by_ids("reading tasks", "task", TASK_FIELDS, ids, "").await
     }
 
     pub async fn directives(&self, ids: Option<&[Uuid]>) -> Result<Vec<Directive>, DbError> {
-        let context = "reading directives";
+        self.select_by_ids("reading directives", "directive", DIRECTIVE_FIELDS, ids, "ORDER BY issued_on DESC").await
+    }
+
+    /// Rows of `table`, all of them or only those whose record key is in `ids`.
+    async fn select_by_ids<T: DeserializeOwned>(
+        &self,
+        context: &'static str,
+        table: &'static str,
+        fields: &'static str,
+        ids: Option<&[Uuid]>,
+        order: &'static str,
+    ) -> Result<Vec<T>, DbError> {
         let filter = if ids.is_some() { "WHERE record::id(id) IN $ids" } else { "" };
-        let query = format!("SELECT {DIRECTIVE_FIELDS} FROM directive {filter} ORDER BY issued_on DESC;");
-        let mut response = self.run(context, &query, json!({"ids": ids})).await?;
-        rows(&mut response, 0, context)
+        let query = format!("SELECT {fields} FROM {table} {filter} {order};");
+        self.select(context, &query, json!({"ids": ids})).await
     }
 
     /// How many change-log entries a change id has (0 or 1): for tests and audits.
