@@ -113,7 +113,7 @@ impl Workspace {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::*;
-    use crate::offline::{self, RejectedChange, StoreError, UserStore};
+    use crate::offline::{RejectedChange, StoreError, UserStore};
     use crate::sync::client::{self, ClientError};
     use crate::sync::PushRequest;
     use leptos::task::spawn_local;
@@ -146,9 +146,14 @@ mod browser {
         /// A tick or a note: written to browser storage first, then shown, then pushed
         /// if the network allows. Nothing waits for the network.
         pub(super) fn record(&self, item: Uuid, edit: Edit) {
-            let change = Change { id: crate::domain::new_id(), item, device: offline::device_id(), at_ms: now_ms(), edit };
-            match self.store().append(change) {
-                Ok(outbox) => self.outbox.set(outbox),
+            let Some(shown) = self.item(item) else { return };
+            let store = self.store();
+            let saved = store.outbox().and_then(|mut outbox| {
+                outbox.record(crate::domain::new_id(), &shown, edit, now_ms());
+                store.save_outbox(&outbox).map(|()| outbox)
+            });
+            match saved {
+                Ok(outbox) => self.outbox.set(outbox.changes),
                 // Not stored means not shown: the screen never claims what storage lacks.
                 Err(error) => {
                     self.report_store_error(error);
@@ -169,7 +174,7 @@ mod browser {
                 Err(error) => self.report_store_error(error),
             }
             match store.outbox() {
-                Ok(outbox) => self.outbox.set(outbox),
+                Ok(outbox) => self.outbox.set(outbox.changes),
                 Err(error) => self.report_store_error(error),
             }
             if let Ok(rejected) = store.rejected() {
@@ -234,49 +239,57 @@ mod browser {
         /// Pushes the whole outbox in batches, then pulls until the server has no more.
         async fn sync_round(&self) -> Result<(), ClientError> {
             let store = self.store();
-            loop {
+            let author = self.username();
+            // Bounded: each round either settles changes or renumbers once after a gap.
+            for _ in 0..1000 {
                 let batch: Vec<Change> = self.outbox.with_untracked(|outbox| outbox.iter().take(PUSH_BATCH).cloned().collect());
                 if batch.is_empty() {
                     break;
                 }
-                let response = client::push(&PushRequest { changes: batch.clone() }).await?;
-                let mut answered = Vec::new();
-                let mut refused = Vec::new();
-                for result in response.results {
-                    if let Some(change) = batch.iter().find(|change| change.id == result.id) {
-                        answered.push(result.id);
-                        if !result.status.is_acknowledged() {
-                            refused.push(RejectedChange { change: change.clone(), reason: result.reason.unwrap_or_default() });
-                        }
-                    }
-                }
-                if answered.is_empty() {
-                    break;
-                }
-                self.rejected.update(|kept| kept.extend(refused.iter().map(|r| (r.change.clone(), r.reason.clone()))));
-                // Into the snapshot first, then out of the outbox: at no moment is an
-                // acknowledged change in neither.
-                let acknowledged = batch.iter().filter(|change| answered.contains(&change.id) && !refused.iter().any(|r| r.change.id == change.id));
-                let author = self.username();
-                self.snapshot.update(|snapshot| snapshot.acknowledge(acknowledged, &author));
-                if let Err(error) = self.snapshot.with_untracked(|snapshot| store.save_snapshot(snapshot)) {
-                    self.report_store_error(error);
-                    break;
-                }
-                match store.settle(&answered, refused) {
-                    Ok(outbox) => self.outbox.set(outbox),
+                let response = client::push(&PushRequest { changes: batch }).await?;
+                // Read the stored outbox afresh: ticks made while the push was in flight stay.
+                let mut outbox = match store.outbox() {
+                    Ok(outbox) => outbox,
                     Err(error) => {
                         self.report_store_error(error);
                         break;
                     }
+                };
+                let settled = outbox.settle(&response.results);
+                if settled.acknowledged.is_empty() && settled.refused.is_empty() && !settled.renumbered {
+                    break;
                 }
+                // Into the snapshot first, then out of the outbox: at no moment is an
+                // acknowledged change in neither.
+                self.snapshot.update(|snapshot| snapshot.acknowledge(&settled.acknowledged, &author));
+                let refused: Vec<RejectedChange> =
+                    settled.refused.into_iter().map(|(change, reason)| RejectedChange { change, reason }).collect();
+                self.rejected.update(|kept| kept.extend(refused.iter().map(|r| (r.change.clone(), r.reason.clone()))));
+                let saved = self
+                    .snapshot
+                    .with_untracked(|snapshot| store.save_snapshot(snapshot))
+                    .and_then(|()| store.keep_rejected(refused))
+                    .and_then(|()| store.save_outbox(&outbox));
+                if let Err(error) = saved {
+                    self.report_store_error(error);
+                    break;
+                }
+                self.outbox.set(outbox.changes);
             }
             loop {
                 let since = self.snapshot.with_untracked(|snapshot| snapshot.cursor);
                 let page = client::pull(since).await?;
                 let more = page.more;
                 self.snapshot.update(|snapshot| snapshot.absorb(page));
-                if let Err(error) = self.snapshot.with_untracked(|snapshot| store.save_snapshot(snapshot)) {
+                let newest = self.snapshot.with_untracked(|snapshot| snapshot.newest_stamp());
+                let saved = self.snapshot.with_untracked(|snapshot| store.save_snapshot(snapshot)).and_then(|()| match newest {
+                    Some(seen) => store.outbox().and_then(|mut outbox| {
+                        outbox.witness(seen);
+                        store.save_outbox(&outbox)
+                    }),
+                    None => Ok(()),
+                });
+                if let Err(error) = saved {
                     self.report_store_error(error);
                 }
                 if !more {

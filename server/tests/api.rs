@@ -3,7 +3,7 @@
 mod common;
 
 use axum::http::{header, Method, StatusCode};
-use common::{app, change, PASSWORD};
+use common::{app, change_with, Device, PASSWORD};
 use serde_json::{json, Value};
 
 fn item_ids(pull: &Value) -> Vec<String> {
@@ -93,8 +93,9 @@ async fn a_push_is_applied_and_shows_after_the_cursor() {
     let cursor = first["cursor"].as_u64().unwrap();
     let ids = item_ids(&first);
 
-    let tick = change(&ids[0], "done", json!(true), 1_000);
-    let note = change(&ids[1], "note", json!("Đã làm 2 gờ giảm tốc <b>thôn 3</b>"), 1_001);
+    let mut tablet = Device::new();
+    let tick = tablet.change(&ids[0], "done", json!(true), 1_000);
+    let note = tablet.change(&ids[1], "note", json!("Đã làm 2 gờ giảm tốc <b>thôn 3</b>"), 1_001);
     let answer = app.push(&cookie, json!([tick, note])).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
     let statuses: Vec<&str> = answer.json["results"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
@@ -106,7 +107,8 @@ async fn a_push_is_applied_and_shows_after_the_cursor() {
     assert!(after["cursor"].as_u64().unwrap() > cursor);
     let ticked = changed.iter().find(|item| item["id"] == ids[0].as_str()).unwrap();
     assert_eq!(ticked["done"], true);
-    assert_eq!(ticked["changed_by"], "official");
+    assert_eq!(ticked["done_mark"]["by"], "official");
+    assert_eq!(ticked["conflict"], false);
     let noted = changed.iter().find(|item| item["id"] == ids[1].as_str()).unwrap();
     assert_eq!(noted["note"], "Đã làm 2 gờ giảm tốc <b>thôn 3</b>", "text is stored literally");
 }
@@ -116,7 +118,7 @@ async fn pushing_the_same_change_twice_writes_it_once() {
     let app = app().await;
     let cookie = app.sign_in("official").await;
     let ids = item_ids(&app.pull(&cookie, 0).await);
-    let tick = change(&ids[0], "done", json!(true), 5_000);
+    let tick = Device::new().change(&ids[0], "done", json!(true), 5_000);
     let first = app.push(&cookie, json!([tick.clone()])).await;
     assert_eq!(first.json["results"][0]["status"], "applied");
     let cursor = app.pull(&cookie, 0).await["cursor"].as_u64().unwrap();
@@ -134,8 +136,9 @@ async fn an_older_edit_is_kept_in_the_log_but_does_not_win() {
     let app = app().await;
     let cookie = app.sign_in("official").await;
     let ids = item_ids(&app.pull(&cookie, 0).await);
-    let newer = change(&ids[0], "done", json!(true), 9_000);
-    let older = change(&ids[0], "done", json!(false), 1_000);
+    let mut tablet = Device::new();
+    let newer = tablet.change(&ids[0], "done", json!(true), 9_000);
+    let older = Device::new().change(&ids[0], "done", json!(false), 1_000);
     app.push(&cookie, json!([newer])).await;
     let answer = app.push(&cookie, json!([older.clone()])).await;
     assert_eq!(answer.json["results"][0]["status"], "superseded");
@@ -155,16 +158,17 @@ async fn a_change_to_another_units_item_is_refused_alone() {
     let own = all["items"].as_array().unwrap().iter().find(|item| item["unit"] == "XA-BINH-CHAU").unwrap()["id"].as_str().unwrap().to_owned();
 
     let official = app.sign_in("official").await;
-    let answer = app.push(&official, json!([change(&foreign, "done", json!(true), 1), change(&own, "done", json!(true), 2)])).await;
+    let mut tablet = Device::new();
+    let answer = app.push(&official, json!([tablet.change(&foreign, "done", json!(true), 1), tablet.change(&own, "done", json!(true), 2)])).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.json["results"][0]["status"], "rejected");
     assert!(answer.json["results"][0]["reason"].as_str().unwrap().contains("another unit"));
     assert_eq!(answer.json["results"][1]["status"], "applied");
 
-    let unknown = app.push(&official, json!([change("0190f5a0-0000-7000-8000-00000000ffff", "done", json!(true), 3)])).await;
+    let unknown = app.push(&official, json!([tablet.change("0190f5a0-0000-7000-8000-00000000ffff", "done", json!(true), 3)])).await;
     assert_eq!(unknown.json["results"][0]["status"], "rejected");
 
-    let by_supervisor = app.push(&supervisor, json!([change(&own, "note", json!("x"), 4)])).await;
+    let by_supervisor = app.push(&supervisor, json!([Device::new().change(&own, "note", json!("x"), 4)])).await;
     assert_eq!(by_supervisor.json["results"][0]["status"], "rejected", "supervisors do not tick for a commune");
 }
 
@@ -176,7 +180,8 @@ async fn the_progress_report_is_for_supervisors_and_reflects_pushes() {
     assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
 
     let ids = item_ids(&app.pull(&official, 0).await);
-    app.push(&official, json!([change(&ids[0], "done", json!(true), 1), change(&ids[1], "done", json!(true), 2)])).await;
+    let mut tablet = Device::new();
+    app.push(&official, json!([tablet.change(&ids[0], "done", json!(true), 1), tablet.change(&ids[1], "done", json!(true), 2)])).await;
 
     let supervisor = app.sign_in("supervisor").await;
     let report = app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await;
@@ -208,7 +213,9 @@ mod bad_input {
 
     #[tokio::test]
     async fn a_value_of_the_wrong_type_is_a_422() {
-        let body = json!({"changes": [{"id": uuid::Uuid::now_v7(), "item": uuid::Uuid::now_v7(), "device": uuid::Uuid::now_v7(), "at_ms": 1, "field": "done", "value": "yes"}]});
+        let mut change = Device::new().change(&uuid::Uuid::now_v7().to_string(), "done", json!(true), 1);
+        change["value"] = json!("yes");
+        let body = json!({"changes": [change]});
         let (status, json) = push_raw(&body.to_string()).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(json["error"], "invalid");
@@ -216,7 +223,9 @@ mod bad_input {
 
     #[tokio::test]
     async fn an_id_that_is_not_a_uuid_is_a_422() {
-        let body = json!({"changes": [{"id": "'; DELETE item; --", "item": uuid::Uuid::now_v7(), "device": uuid::Uuid::now_v7(), "at_ms": 1, "field": "done", "value": true}]});
+        let mut change = Device::new().change(&uuid::Uuid::now_v7().to_string(), "done", json!(true), 1);
+        change["id"] = json!("'; DELETE item; --");
+        let body = json!({"changes": [change]});
         let (status, _) = push_raw(&body.to_string()).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     }
@@ -228,8 +237,9 @@ mod bad_input {
         let first = app.pull(&cookie, 0).await;
         let cursor = first["cursor"].as_u64().unwrap();
         let ids = item_ids(&first);
-        let fine = change(&ids[0], "done", json!(true), 1);
-        let long = change(&ids[1], "note", json!("ă".repeat(4001)), 2);
+        let mut tablet = Device::new();
+        let fine = tablet.change(&ids[0], "done", json!(true), 1);
+        let long = tablet.change(&ids[1], "note", json!("ă".repeat(4001)), 2);
         let answer = app.push(&cookie, json!([fine, long])).await;
         assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(answer.json["message"].as_str().unwrap().contains("4000"), "{}", answer.json);
@@ -250,7 +260,7 @@ mod bad_input {
     async fn unknown_fields_and_repeated_ids_are_refused() {
         let (status, _) = push_raw(r#"{"changes": [], "extra": 1}"#).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        let one = change("0190f5a0-0000-7000-8000-000000000001", "done", json!(true), 1);
+        let one = Device::new().change("0190f5a0-0000-7000-8000-000000000001", "done", json!(true), 1);
         let (status, json) = push_raw(&json!({"changes": [one.clone(), one]}).to_string()).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(json["message"].as_str().unwrap().contains("twice"));
@@ -286,7 +296,7 @@ async fn data_survives_a_restart_on_the_disk_engine() {
         let app = common::app_with(&url).await;
         let cookie = app.sign_in("official").await;
         item = item_ids(&app.pull(&cookie, 0).await)[0].clone();
-        let answer = app.push(&cookie, json!([change(&item, "done", json!(true), 1)])).await;
+        let answer = app.push(&cookie, json!([Device::new().change(&item, "done", json!(true), 1)])).await;
         assert_eq!(answer.json["results"][0]["status"], "applied");
     }
     // Give the engine a moment to close its files before it is opened again.
@@ -297,4 +307,66 @@ async fn data_survives_a_restart_on_the_disk_engine() {
     let stored = pull["items"].as_array().unwrap().iter().find(|i| i["id"] == item.as_str()).unwrap().clone();
     assert_eq!(stored["done"], true);
     assert_eq!(pull["items"].as_array().unwrap().len(), 7, "the demo is not loaded twice");
+}
+
+#[tokio::test]
+async fn a_missing_earlier_change_is_reported_as_a_gap_not_applied() {
+    let app = app().await;
+    let cookie = app.sign_in("official").await;
+    let ids = item_ids(&app.pull(&cookie, 0).await);
+    let device = uuid::Uuid::now_v7();
+    let third = change_with(device, 3, &ids[0], "done", json!(true), 1_000);
+    let answer = app.push(&cookie, json!([third.clone()])).await;
+    assert_eq!(answer.json["results"][0]["status"], "gap");
+    assert_eq!(answer.json["results"][0]["expected_seq"], 1);
+    let first = change_with(device, 1, &ids[0], "done", json!(true), 1_000);
+    let again = app.push(&cookie, json!([first])).await;
+    assert_eq!(again.json["results"][0]["status"], "applied");
+    let id = uuid::Uuid::parse_str(third["id"].as_str().unwrap()).unwrap();
+    assert_eq!(app.store.change_log_count(id).await.unwrap(), 0, "a gap writes nothing");
+}
+
+#[tokio::test]
+async fn a_stamp_from_a_clock_set_in_the_future_is_pulled_back() {
+    let app = app().await;
+    let cookie = app.sign_in("official").await;
+    let ids = item_ids(&app.pull(&cookie, 0).await);
+    let next_year = chrono::Utc::now().timestamp_millis() + 365 * 24 * 3600 * 1000;
+    let answer = app.push(&cookie, json!([Device::new().change(&ids[0], "done", json!(true), next_year)])).await;
+    assert_eq!(answer.json["results"][0]["status"], "applied");
+    let item = app.pull(&cookie, 0).await["items"].as_array().unwrap().iter().find(|i| i["id"] == ids[0].as_str()).unwrap().clone();
+    let kept = item["done_mark"]["stamp"]["wall_ms"].as_i64().unwrap();
+    assert!(kept <= chrono::Utc::now().timestamp_millis() + app::sync::MAX_FUTURE_SKEW_MS);
+    // So a correct tablet's edit a minute later still wins.
+    let later = chrono::Utc::now().timestamp_millis() + app::sync::MAX_FUTURE_SKEW_MS + 60_000;
+    let fix = app.push(&cookie, json!([Device::new().change(&ids[0], "done", json!(false), later)])).await;
+    assert_eq!(fix.json["results"][0]["status"], "applied");
+}
+
+#[tokio::test]
+async fn a_device_id_belongs_to_the_account_that_used_it_first() {
+    let app = app().await;
+    let official = app.sign_in("official").await;
+    let ids = item_ids(&app.pull(&official, 0).await);
+    let device = uuid::Uuid::now_v7();
+    app.push(&official, json!([change_with(device, 1, &ids[0], "done", json!(true), 1)])).await;
+    let supervisor = app.sign_in("supervisor").await;
+    let answer = app.push(&supervisor, json!([change_with(device, 2, &ids[0], "done", json!(false), 2)])).await;
+    assert_eq!(answer.json["results"][0]["status"], "rejected");
+    assert!(answer.json["results"][0]["reason"].as_str().unwrap().contains("another account"));
+}
+
+#[tokio::test]
+async fn a_refused_change_is_logged_and_the_device_moves_on() {
+    let app = app().await;
+    let cookie = app.sign_in("official").await;
+    let ids = item_ids(&app.pull(&cookie, 0).await);
+    let mut tablet = Device::new();
+    let gone = tablet.change("0190f5a0-0000-7000-8000-00000000ffff", "done", json!(true), 1);
+    let next = tablet.change(&ids[0], "done", json!(true), 2);
+    let answer = app.push(&cookie, json!([gone.clone(), next])).await;
+    assert_eq!(answer.json["results"][0]["status"], "rejected");
+    assert_eq!(answer.json["results"][1]["status"], "applied");
+    let id = uuid::Uuid::parse_str(gone["id"].as_str().unwrap()).unwrap();
+    assert_eq!(app.store.change_log_count(id).await.unwrap(), 1, "the refusal is in the audit trail");
 }

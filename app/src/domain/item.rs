@@ -1,5 +1,5 @@
 use super::{BoundedText, DomainError, UnitCode};
-use crate::sync::Stamp;
+use crate::sync::Mark;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -30,8 +30,8 @@ impl Note {
 
 super::text::validated_string!(Note);
 
-/// One line of a unit's checklist for a task. Each editable field carries the stamp of the
-/// change that last set it, which is what the merge rules compare.
+/// One line of a unit's checklist for a task. Each editable field carries the mark of the
+/// change that last set it (stamp and author), which is what the merge rules compare.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChecklistItem {
     pub id: Uuid,
@@ -42,12 +42,17 @@ pub struct ChecklistItem {
     pub position: u32,
     pub done: bool,
     pub note: Note,
-    pub done_stamp: Option<Stamp>,
-    pub note_stamp: Option<Stamp>,
-    /// Username of whoever made the latest accepted change, and when (ms since epoch, the
-    /// device's own clock at the time of the edit).
-    pub changed_by: Option<String>,
-    pub changed_at_ms: Option<i64>,
+    #[serde(default)]
+    pub done_mark: Option<Mark>,
+    #[serde(default)]
+    pub note_mark: Option<Mark>,
+    /// Two people changed the same field without seeing each other's edit; a supervisor
+    /// should look (both values are in the change log).
+    #[serde(default)]
+    pub conflict: bool,
+    /// Two people changed different fields without seeing each other's edit; both stand.
+    #[serde(default)]
+    pub parallel_update: bool,
 }
 
 impl ChecklistItem {
@@ -62,11 +67,16 @@ impl ChecklistItem {
             position,
             done: false,
             note: Note::default(),
-            done_stamp: None,
-            note_stamp: None,
-            changed_by: None,
-            changed_at_ms: None,
+            done_mark: None,
+            note_mark: None,
+            conflict: false,
+            parallel_update: false,
         })
+    }
+
+    /// The latest edit of any field: who changed the item last, and when.
+    pub fn last_change(&self) -> Option<&Mark> {
+        [self.done_mark.as_ref(), self.note_mark.as_ref()].into_iter().flatten().max_by_key(|mark| mark.stamp)
     }
 }
 
@@ -100,7 +110,7 @@ mod tests {
     fn a_new_item_is_open_with_no_history() {
         let unit = UnitCode::parse("XA-1").unwrap();
         let item = ChecklistItem::new(Uuid::nil(), Uuid::nil(), unit, "Làm gờ giảm tốc", 1).unwrap();
-        assert!(!item.done && item.note.is_empty() && item.done_stamp.is_none());
+        assert!(!item.done && item.note.is_empty() && item.last_change().is_none() && !item.conflict);
         assert!(ChecklistItem::new(Uuid::nil(), Uuid::nil(), UnitCode::parse("XA-1").unwrap(), " ", 1).is_err());
     }
 }

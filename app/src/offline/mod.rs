@@ -1,15 +1,14 @@
 //! Browser storage for one signed-in person on one device: the cached session, the last
 //! server snapshot, the outbox of changes not yet acknowledged, and changes the server
-//! refused. Every tick is one write of the outbox key, done before anything else, so a
-//! reload or a crash right after a tick loses nothing.
+//! refused. Every tick is one write of the outbox key (changes, numbering and clock
+//! together), done before anything else, so a reload or a crash right after a tick loses
+//! nothing.
 
 use crate::api::SessionInfo;
-use crate::sync::{Change, Snapshot};
+use crate::sync::{Change, Outbox, Snapshot};
 use gloo_storage::{errors::StorageError as GlooError, LocalStorage, Storage};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use uuid::Uuid;
 
-const DEVICE_KEY: &str = "chidao.device";
 const SESSION_KEY: &str = "chidao.session";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,16 +53,6 @@ fn read<T: DeserializeOwned + Default>(key: &str) -> Result<T, StoreError> {
     }
 }
 
-/// This browser profile's device id, made on first use.
-pub fn device_id() -> Uuid {
-    if let Ok(id) = LocalStorage::get::<Uuid>(DEVICE_KEY) {
-        return id;
-    }
-    let id = crate::domain::new_id();
-    let _ = write(DEVICE_KEY, &id);
-    id
-}
-
 pub fn cached_session() -> Option<SessionInfo> {
     LocalStorage::get(SESSION_KEY).ok()
 }
@@ -101,30 +90,24 @@ impl UserStore {
         write(&self.key("snapshot"), snapshot)
     }
 
-    pub fn outbox(&self) -> Result<Vec<Change>, StoreError> {
-        read(&self.key("outbox"))
+    /// The stored outbox; a fresh one, with a new device id, when none is stored yet.
+    pub fn outbox(&self) -> Result<Outbox, StoreError> {
+        let stored: Option<Outbox> = read(&self.key("outbox"))?;
+        Ok(stored.unwrap_or_else(|| Outbox::new(crate::domain::new_id())))
     }
 
-    /// Adds one change to the stored outbox and returns the whole outbox as stored.
-    pub fn append(&self, change: Change) -> Result<Vec<Change>, StoreError> {
-        let mut outbox = self.outbox()?;
-        outbox.push(change);
-        write(&self.key("outbox"), &outbox)?;
-        Ok(outbox)
+    pub fn save_outbox(&self, outbox: &Outbox) -> Result<(), StoreError> {
+        write(&self.key("outbox"), outbox)
     }
 
-    /// Drops the changes the server has answered for. Reads the outbox afresh, so ticks
-    /// made while the push was in flight stay.
-    pub fn settle(&self, answered: &[Uuid], rejected: Vec<RejectedChange>) -> Result<Vec<Change>, StoreError> {
-        if !rejected.is_empty() {
-            let mut kept: Vec<RejectedChange> = read(&self.key("rejected"))?;
-            kept.extend(rejected);
-            write(&self.key("rejected"), &kept)?;
+    /// Keeps refused changes where the person can still see them.
+    pub fn keep_rejected(&self, rejected: Vec<RejectedChange>) -> Result<(), StoreError> {
+        if rejected.is_empty() {
+            return Ok(());
         }
-        let mut outbox = self.outbox()?;
-        outbox.retain(|change| !answered.contains(&change.id));
-        write(&self.key("outbox"), &outbox)?;
-        Ok(outbox)
+        let mut kept: Vec<RejectedChange> = read(&self.key("rejected"))?;
+        kept.extend(rejected);
+        write(&self.key("rejected"), &kept)
     }
 
     pub fn rejected(&self) -> Result<Vec<RejectedChange>, StoreError> {

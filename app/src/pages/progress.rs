@@ -105,8 +105,8 @@ fn UnitRow(unit: UnitProgress) -> impl IntoView {
                                 <span class="mark">{if item.done { "☑" } else { "☐" }}</span>
                                 <span class="label">{item.label.to_string()}</span>
                                 {(!item.note.is_empty()).then(|| view! { <blockquote class="note" data-testid="progress-note">{item.note.as_str().to_owned()}</blockquote> })}
-                                {item.changed_by.clone().map(|by| view! {
-                                    <small class="changed">{tr(Key::ChangedBy)} " " {by} " · " {item.changed_at_ms.map(vietnam_time)}</small>
+                                {item.last_change().cloned().map(|mark| view! {
+                                    <small class="changed">{tr(Key::ChangedBy)} " " {mark.by} " · " {vietnam_time(mark.stamp.wall_ms)}</small>
                                 })}
                             </li>
                         }).collect_view()}

@@ -1,33 +1,30 @@
-use super::{Change, Edit};
+//! How one change applies to one item: field-level last-writer-wins by hybrid-logical-clock
+//! stamp, with concurrent edits by different people flagged rather than silently merged.
+//! The browser (replaying its outbox) and the server (the authoritative apply) both call
+//! [`apply`], so the two cannot drift.
+
+use super::{Change, Edit, Stamp};
 use crate::domain::ChecklistItem;
 use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
-use uuid::Uuid;
 
-/// Orders concurrent edits of one field. The device's clock comes first; ties fall to the
-/// device id and then the change id so every replica picks the same winner.
+/// Who last set a field, and the stamp of that edit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Stamp {
-    pub at_ms: i64,
-    pub device: Uuid,
-    pub change: Uuid,
+pub struct Mark {
+    pub stamp: Stamp,
+    pub by: String,
 }
 
-impl Stamp {
-    pub fn of(change: &Change) -> Self {
-        Self { at_ms: change.at_ms, device: change.device, change: change.id }
-    }
+/// The stamps a device saw on an item's fields when it made an edit. An edit whose base
+/// differs from the server's marks was made without knowing the other edit: concurrent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Base {
+    pub done: Option<Stamp>,
+    pub note: Option<Stamp>,
 }
 
-impl Ord for Stamp {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (self.at_ms, self.device, self.change).cmp(&(other.at_ms, other.device, other.change))
-    }
-}
-
-impl PartialOrd for Stamp {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
+impl Base {
+    pub fn of(item: &ChecklistItem) -> Self {
+        Self { done: item.done_mark.as_ref().map(|m| m.stamp), note: item.note_mark.as_ref().map(|m| m.stamp) }
     }
 }
 
@@ -40,31 +37,43 @@ pub enum Outcome {
     Superseded,
 }
 
-/// Field-level last-writer-wins: a change sets its field only if its stamp is newer than
-/// the stamp of whatever set that field before. Applying the same change twice leaves the
-/// item as once.
+/// Whether `mark` is an edit by someone else that the editor had not seen.
+fn unseen_edit_by_other(mark: Option<&Mark>, seen: Option<Stamp>, author: &str) -> bool {
+    mark.is_some_and(|mark| Some(mark.stamp) != seen && mark.by != author)
+}
+
+/// Applies `change` made by `author`. The value follows the newest stamp whatever the order
+/// of arrival, and applying the same change twice leaves the item as once. A concurrent
+/// edit of the same field by another person marks a conflict for review (both values stay
+/// in the change log); of the other field, a parallel update.
 pub fn apply(item: &mut ChecklistItem, change: &Change, author: &str) -> Outcome {
-    let stamp = Stamp::of(change);
-    let current = match &change.edit {
-        Edit::Done { .. } => &item.done_stamp,
-        Edit::Note { .. } => &item.note_stamp,
+    let (mark, seen, other_mark, other_seen) = match change.edit {
+        Edit::Done { .. } => (&item.done_mark, change.base.done, &item.note_mark, change.base.note),
+        Edit::Note { .. } => (&item.note_mark, change.base.note, &item.done_mark, change.base.done),
     };
-    if current.as_ref().is_some_and(|existing| *existing >= stamp) {
+    if mark.as_ref().is_some_and(|existing| existing.stamp == change.stamp) {
+        // This very change set the field already.
+        return Outcome::Applied;
+    }
+    if unseen_edit_by_other(mark.as_ref(), seen, author) {
+        item.conflict = true;
+    }
+    if unseen_edit_by_other(other_mark.as_ref(), other_seen, author) {
+        item.parallel_update = true;
+    }
+    if mark.as_ref().is_some_and(|existing| existing.stamp > change.stamp) {
         return Outcome::Superseded;
     }
+    let new_mark = Some(Mark { stamp: change.stamp, by: author.to_owned() });
     match &change.edit {
         Edit::Done { value } => {
             item.done = *value;
-            item.done_stamp = Some(stamp);
+            item.done_mark = new_mark;
         }
         Edit::Note { value } => {
             item.note = value.clone();
-            item.note_stamp = Some(stamp);
+            item.note_mark = new_mark;
         }
-    }
-    if item.changed_at_ms.is_none_or(|at| at <= change.at_ms) {
-        item.changed_by = Some(author.to_owned());
-        item.changed_at_ms = Some(change.at_ms);
     }
     Outcome::Applied
 }
@@ -84,74 +93,99 @@ mod tests {
     use super::*;
     use crate::domain::{Note, UnitCode};
     use proptest::prelude::*;
+    use uuid::Uuid;
 
     fn item() -> ChecklistItem {
         ChecklistItem::new(Uuid::from_u128(1), Uuid::nil(), UnitCode::parse("XA-1").unwrap(), "Gờ giảm tốc", 1).unwrap()
     }
 
-    fn change(id: u128, device: u128, at_ms: i64, edit: Edit) -> Change {
-        Change { id: Uuid::from_u128(id), item: Uuid::from_u128(1), device: Uuid::from_u128(device), at_ms, edit }
+    fn stamp(wall_ms: i64, device: u128) -> Stamp {
+        Stamp { wall_ms, counter: 0, device: Uuid::from_u128(device) }
+    }
+
+    fn change(id: u128, at: Stamp, base: Base, edit: Edit) -> Change {
+        Change { id: Uuid::from_u128(id), item: Uuid::from_u128(1), seq: 1, stamp: at, base, edit }
     }
 
     #[test]
     fn the_later_edit_of_a_field_wins_whatever_the_arrival_order() {
-        let early = change(10, 1, 1_000, Edit::Done { value: true });
-        let late = change(11, 2, 2_000, Edit::Done { value: false });
+        let early = change(10, stamp(1_000, 1), Base::default(), Edit::Done { value: true });
+        let late = change(11, stamp(2_000, 2), Base::default(), Edit::Done { value: false });
         let mut a = item();
-        apply(&mut a, &early, "a");
-        apply(&mut a, &late, "b");
+        apply(&mut a, &early, "an");
+        apply(&mut a, &late, "binh");
         let mut b = item();
-        apply(&mut b, &late, "b");
-        assert_eq!(apply(&mut b, &early, "a"), Outcome::Superseded);
+        apply(&mut b, &late, "binh");
+        assert_eq!(apply(&mut b, &early, "an"), Outcome::Superseded);
         assert_eq!(a, b);
         assert!(!a.done);
-        assert_eq!(a.changed_by.as_deref(), Some("b"));
+        assert!(a.conflict, "two people changed the same field without seeing each other");
     }
 
     #[test]
-    fn edits_of_different_fields_both_stand() {
+    fn an_edit_made_after_seeing_the_other_is_no_conflict() {
+        let first = change(10, stamp(1_000, 1), Base::default(), Edit::Done { value: true });
+        let mut server = item();
+        apply(&mut server, &first, "an");
+        let informed = change(11, stamp(2_000, 2), Base::of(&server), Edit::Done { value: false });
+        apply(&mut server, &informed, "binh");
+        assert!(!server.conflict && !server.parallel_update);
+        assert!(!server.done);
+    }
+
+    #[test]
+    fn the_same_person_on_two_tablets_is_no_conflict() {
+        let mut server = item();
+        apply(&mut server, &change(10, stamp(1_000, 1), Base::default(), Edit::Done { value: true }), "an");
+        apply(&mut server, &change(11, stamp(2_000, 2), Base::default(), Edit::Done { value: false }), "an");
+        assert!(!server.conflict);
+    }
+
+    #[test]
+    fn concurrent_edits_of_different_fields_both_stand_and_are_flagged() {
         let mut merged = item();
-        apply(&mut merged, &change(10, 1, 2_000, Edit::Done { value: true }), "a");
+        apply(&mut merged, &change(10, stamp(2_000, 1), Base::default(), Edit::Done { value: true }), "an");
         let note = Note::parse("đã lắp 3 biển").unwrap();
-        assert_eq!(apply(&mut merged, &change(11, 2, 1_000, Edit::Note { value: note.clone() }), "b"), Outcome::Applied);
+        let outcome = apply(&mut merged, &change(11, stamp(1_000, 2), Base::default(), Edit::Note { value: note.clone() }), "binh");
+        assert_eq!(outcome, Outcome::Applied);
         assert!(merged.done);
         assert_eq!(merged.note, note);
+        assert!(merged.parallel_update && !merged.conflict);
     }
 
     #[test]
     fn applying_a_change_twice_is_the_same_as_once() {
-        let tick = change(10, 1, 1_000, Edit::Done { value: true });
+        let tick = change(10, stamp(1_000, 1), Base::default(), Edit::Done { value: true });
         let mut once = item();
-        apply(&mut once, &tick, "a");
+        apply(&mut once, &tick, "an");
         let mut twice = once.clone();
-        assert_eq!(apply(&mut twice, &tick, "a"), Outcome::Superseded);
+        apply(&mut twice, &tick, "an");
         assert_eq!(once, twice);
     }
 
     #[test]
     fn replay_only_touches_its_own_item() {
-        let mut other = change(10, 1, 1_000, Edit::Done { value: true });
+        let mut other = change(10, stamp(1_000, 1), Base::default(), Edit::Done { value: true });
         other.item = Uuid::from_u128(99);
-        let shown = replay(&item(), [&other], "a");
-        assert_eq!(shown, item());
+        assert_eq!(replay(&item(), [&other], "an"), item());
     }
 
     fn arbitrary_change() -> impl Strategy<Value = Change> {
         (0u128..40, 0u128..3, 0i64..50, any::<bool>(), "[a-z ]{0,8}").prop_map(|(id, device, at, is_done, text)| {
             let edit = if is_done { Edit::Done { value: at % 2 == 0 } } else { Edit::Note { value: Note::parse(&text).unwrap() } };
-            change(id + 100, device, at, edit)
+            change(id + 100, stamp(at, device), Base::default(), edit)
         })
     }
 
     proptest! {
         #[test]
-        fn the_final_item_does_not_depend_on_delivery_order(
+        fn the_final_values_do_not_depend_on_delivery_order(
             changes in proptest::collection::vec(arbitrary_change(), 0..12),
             seed in any::<u64>(),
         ) {
-            // Duplicates of one change id must carry one content, as on the wire.
+            // One stamp per change, as on the wire.
             let mut unique = std::collections::BTreeMap::new();
-            for c in changes { unique.entry(c.id).or_insert(c); }
+            for c in changes { unique.entry(c.stamp).or_insert(c); }
             let in_order: Vec<Change> = unique.into_values().collect();
             let mut shuffled = in_order.clone();
             let mut state = seed;
@@ -165,8 +199,8 @@ mod tests {
             for c in shuffled.iter().chain(shuffled.iter()) { apply(&mut b, c, "u"); }
             prop_assert_eq!(a.done, b.done);
             prop_assert_eq!(a.note, b.note);
-            prop_assert_eq!(a.done_stamp, b.done_stamp);
-            prop_assert_eq!(a.note_stamp, b.note_stamp);
+            prop_assert_eq!(a.done_mark, b.done_mark);
+            prop_assert_eq!(a.note_mark, b.note_mark);
         }
     }
 }

@@ -3,14 +3,23 @@
 //! `merge` is pure; `client` (browser only) moves changes between the local store and the
 //! server.
 
+mod clock;
 mod merge;
+mod outbox;
+mod sequence;
 mod snapshot;
 mod wire;
+
+#[cfg(test)]
+mod simulation;
 
 #[cfg(feature = "hydrate")]
 pub mod client;
 
-pub use merge::{apply, replay, Outcome, Stamp};
+pub use clock::{Stamp, MAX_FUTURE_SKEW_MS};
+pub use merge::{apply, replay, Base, Mark, Outcome};
+pub use outbox::{Outbox, Settled};
+pub use sequence::{check_sequence, Sequence};
 pub use snapshot::{DirectiveView, Snapshot, TaskView};
 pub use wire::{
     Change, ChangeResult, ChangeStatus, Edit, PullResponse, PushRequest, PushResponse, MAX_CHANGES_PER_PUSH,

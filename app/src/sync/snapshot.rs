@@ -50,6 +50,12 @@ impl Snapshot {
         }
     }
 
+    /// The newest stamp the server has shown this device, which the device's clock must
+    /// pass before its next edit.
+    pub fn newest_stamp(&self) -> Option<super::Stamp> {
+        self.items.values().filter_map(|item| item.last_change()).map(|mark| mark.stamp).max()
+    }
+
     /// A unit's name, or a group phrase as written.
     pub fn party_name(&self, party: &Party) -> String {
         match party {
@@ -86,7 +92,7 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::Edit;
+    use crate::sync::{Base, Edit, Stamp};
     use chrono::NaiveDate;
 
     fn fixture() -> (Directive, Task, ChecklistItem) {
@@ -111,12 +117,17 @@ mod tests {
         PullResponse { cursor, more: false, items: vec![item], tasks: vec![task], directives: vec![directive], units: vec![] }
     }
 
+    fn tick(item: Uuid) -> Change {
+        let stamp = Stamp { wall_ms: 10, counter: 0, device: Uuid::nil() };
+        Change { id: Uuid::from_u128(9), item, seq: 1, stamp, base: Base::default(), edit: Edit::Done { value: true } }
+    }
+
     #[test]
     fn pending_changes_show_over_the_server_state() {
         let (_, _, item) = fixture();
         let mut snapshot = Snapshot::default();
         snapshot.absorb(page(5, item.clone()));
-        let tick = Change { id: Uuid::from_u128(9), item: item.id, device: Uuid::nil(), at_ms: 10, edit: Edit::Done { value: true } };
+        let tick = tick(item.id);
         let view = snapshot.view(&[tick], "official");
         assert!(view[0].sections[0].1[0].items[0].done);
         assert!(!snapshot.items[&item.id].done, "the snapshot itself holds only what the server said");
@@ -127,8 +138,7 @@ mod tests {
         let (_, _, item) = fixture();
         let mut snapshot = Snapshot::default();
         snapshot.absorb(page(5, item.clone()));
-        let tick = Change { id: Uuid::from_u128(9), item: item.id, device: Uuid::nil(), at_ms: 10, edit: Edit::Done { value: true } };
-        snapshot.acknowledge([&tick], "official");
+        snapshot.acknowledge([&tick(item.id)], "official");
         assert!(snapshot.view(&[], "official")[0].sections[0].1[0].items[0].done);
     }
 

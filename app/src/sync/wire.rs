@@ -1,5 +1,6 @@
 //! JSON bodies of `POST /api/v1/sync/push` and `GET /api/v1/sync/pull`.
 
+use super::{Base, Stamp};
 use crate::domain::{ChecklistItem, Directive, Note, Task, Unit};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -9,17 +10,26 @@ pub const MAX_CHANGES_PER_PUSH: usize = 500;
 /// A pull answers with at most this many items; `more` says whether to ask again.
 pub const MAX_PULL_LIMIT: usize = 1000;
 
-/// One edit a device made, with an id it chose so that sending it again is recognised.
+/// One edit a device made. `id` is unique forever; `seq` numbers the device's changes
+/// 1, 2, 3… in the order made; `stamp` orders edits across devices; `base` says which
+/// versions of the item's fields the device had seen.
 /// (No `deny_unknown_fields` here: serde cannot combine it with the flattened edit.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub id: Uuid,
     pub item: Uuid,
-    pub device: Uuid,
-    /// The device's clock at the moment of the edit, in ms since the Unix epoch.
-    pub at_ms: i64,
+    pub seq: u64,
+    pub stamp: Stamp,
+    #[serde(default)]
+    pub base: Base,
     #[serde(flatten)]
     pub edit: Edit,
+}
+
+impl Change {
+    pub fn device(&self) -> Uuid {
+        self.stamp.device
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,14 +54,17 @@ pub enum ChangeStatus {
     Superseded,
     /// Already written by an earlier push; nothing was done again.
     Duplicate,
-    /// Not written, for the reason given. The device must not send it again.
+    /// Not written, for the reason given; kept in the log. The device must not send it again.
     Rejected,
+    /// Not written: an earlier change of this device is missing. Send again from
+    /// `expected_seq`.
+    Gap,
 }
 
 impl ChangeStatus {
-    /// Whether the device may drop the change from its outbox.
-    pub fn is_acknowledged(self) -> bool {
-        !matches!(self, ChangeStatus::Rejected)
+    /// Whether the server is done with the change, so the device may drop it from its outbox.
+    pub fn settles(self) -> bool {
+        !matches!(self, ChangeStatus::Gap)
     }
 }
 
@@ -61,6 +74,8 @@ pub struct ChangeResult {
     pub status: ChangeStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_seq: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,23 +101,27 @@ mod tests {
 
     #[test]
     fn a_change_reads_from_flat_json() {
-        let json = r#"{"id":"0190f5a0-0000-7000-8000-000000000001","item":"0190f5a0-0000-7000-8000-000000000002",
-            "device":"0190f5a0-0000-7000-8000-000000000003","at_ms":1660000000000,"field":"note","value":"đã xong"}"#;
+        let json = r#"{"id":"0190f5a0-0000-7000-8000-000000000001","item":"0190f5a0-0000-7000-8000-000000000002","seq":3,
+            "stamp":{"wall_ms":1660000000000,"counter":0,"device":"0190f5a0-0000-7000-8000-000000000003"},
+            "field":"note","value":"đã xong"}"#;
         let change: Change = serde_json::from_str(json).unwrap();
         assert_eq!(change.edit, Edit::Note { value: Note::parse("đã xong").unwrap() });
+        assert_eq!(change.base, Base::default());
+        assert_eq!(change.device(), Uuid::parse_str("0190f5a0-0000-7000-8000-000000000003").unwrap());
     }
 
     #[test]
     fn a_value_of_the_wrong_type_is_refused() {
-        let json = r#"{"id":"0190f5a0-0000-7000-8000-000000000001","item":"0190f5a0-0000-7000-8000-000000000002",
-            "device":"0190f5a0-0000-7000-8000-000000000003","at_ms":1,"field":"done","value":"yes"}"#;
+        let json = r#"{"id":"0190f5a0-0000-7000-8000-000000000001","item":"0190f5a0-0000-7000-8000-000000000002","seq":1,
+            "stamp":{"wall_ms":1,"counter":0,"device":"0190f5a0-0000-7000-8000-000000000003"},"field":"done","value":"yes"}"#;
         assert!(serde_json::from_str::<Change>(json).is_err());
     }
 
     #[test]
-    fn only_rejections_stay_in_the_outbox() {
-        assert!(ChangeStatus::Duplicate.is_acknowledged());
-        assert!(ChangeStatus::Superseded.is_acknowledged());
-        assert!(!ChangeStatus::Rejected.is_acknowledged());
+    fn only_a_gap_keeps_a_change_in_the_outbox() {
+        assert!(ChangeStatus::Duplicate.settles());
+        assert!(ChangeStatus::Superseded.settles());
+        assert!(ChangeStatus::Rejected.settles());
+        assert!(!ChangeStatus::Gap.settles());
     }
 }

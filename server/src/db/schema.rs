@@ -95,6 +95,49 @@ const MIGRATIONS: &[&str] = &[
     DEFINE FIELD value ON counter TYPE int;
     CREATE counter:items SET value = 0;
     "#,
+    // 2: hybrid-logical-clock marks and conflict flags on items; per-device change numbers;
+    // the change log keeps the stamp as applied and refusals too. Old per-field stamps are
+    // dropped: the next edit of a field simply wins.
+    r#"
+    UPDATE item UNSET done_stamp, note_stamp, changed_by, changed_at_ms;
+    REMOVE FIELD done_stamp.at_ms ON item; REMOVE FIELD done_stamp.device ON item; REMOVE FIELD done_stamp.change ON item;
+    REMOVE FIELD done_stamp ON item;
+    REMOVE FIELD note_stamp.at_ms ON item; REMOVE FIELD note_stamp.device ON item; REMOVE FIELD note_stamp.change ON item;
+    REMOVE FIELD note_stamp ON item;
+    REMOVE FIELD changed_by ON item;
+    REMOVE FIELD changed_at_ms ON item;
+    DEFINE FIELD done_mark ON item TYPE option<object>;
+    DEFINE FIELD done_mark.by ON item TYPE string;
+    DEFINE FIELD done_mark.stamp ON item TYPE object;
+    DEFINE FIELD done_mark.stamp.wall_ms ON item TYPE int;
+    DEFINE FIELD done_mark.stamp.counter ON item TYPE int ASSERT $value >= 0;
+    DEFINE FIELD done_mark.stamp.device ON item TYPE string;
+    DEFINE FIELD note_mark ON item TYPE option<object>;
+    DEFINE FIELD note_mark.by ON item TYPE string;
+    DEFINE FIELD note_mark.stamp ON item TYPE object;
+    DEFINE FIELD note_mark.stamp.wall_ms ON item TYPE int;
+    DEFINE FIELD note_mark.stamp.counter ON item TYPE int ASSERT $value >= 0;
+    DEFINE FIELD note_mark.stamp.device ON item TYPE string;
+    DEFINE FIELD conflict ON item TYPE bool DEFAULT false;
+    DEFINE FIELD parallel_update ON item TYPE bool DEFAULT false;
+    UPDATE item SET conflict = false, parallel_update = false;
+
+    -- The last change number applied per device, and whose device it is.
+    DEFINE TABLE device SCHEMAFULL;
+    DEFINE FIELD owner ON device TYPE string;
+    DEFINE FIELD last_seq ON device TYPE int ASSERT $value >= 0;
+
+    DEFINE FIELD seq ON change TYPE option<int>;
+    DEFINE FIELD stamp ON change TYPE option<object>;
+    DEFINE FIELD stamp.wall_ms ON change TYPE int;
+    DEFINE FIELD stamp.counter ON change TYPE int;
+    DEFINE FIELD stamp.device ON change TYPE string;
+    DEFINE FIELD clamped ON change TYPE option<bool>;
+    DEFINE FIELD conflict ON change TYPE option<bool>;
+    DEFINE FIELD reason ON change TYPE option<string>;
+    DEFINE FIELD OVERWRITE outcome ON change TYPE string ASSERT $value IN ['applied', 'superseded', 'rejected'];
+    DEFINE INDEX change_device_seq ON change FIELDS device, seq;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -6,7 +6,7 @@
 
 use super::DbError;
 use app::domain::{ChecklistItem, Directive, Task, Unit, UnitCode};
-use app::sync::{Change, Edit, Outcome};
+use app::sync::{Change, Edit, Outcome, Stamp};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -43,17 +43,35 @@ pub struct StoredItem {
     pub version: u64,
 }
 
+/// A device's place in its own numbering, and whose device it is.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DeviceRow {
+    pub owner: String,
+    pub last_seq: u64,
+}
+
+/// What the sync service decided for one change, to be written in one transaction.
+#[derive(Debug, Clone)]
+pub enum Decision<'a> {
+    /// Merged into the item. `read` is the item as read; `merged` the item to write (the
+    /// same when nothing changed, e.g. a superseded edit that raised no flag).
+    Merge { read: &'a StoredItem, merged: &'a ChecklistItem, outcome: Outcome, stamp: Stamp, clamped: bool },
+    /// Refused, for the reason given; logged, and the device's number still moves on.
+    Refuse { reason: &'a str },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApplyOutcome {
-    Written(Outcome),
+pub enum Recorded {
+    Merged(Outcome),
+    Refused,
     /// The change id is already in the log: an earlier push wrote it.
     Duplicate,
-    /// Someone else wrote the item since it was read; read again and retry.
+    /// The device's number or the item moved since they were read; read again and retry.
     Stale,
 }
 
-const ITEM_FIELDS: &str = "record::id(id) AS id, task, unit, label, position, done, note, done_stamp, note_stamp, \
-     changed_by, changed_at_ms, seq, version";
+const ITEM_FIELDS: &str = "record::id(id) AS id, task, unit, label, position, done, note, done_mark, note_mark, \
+     conflict, parallel_update, seq, version";
 const TASK_FIELDS: &str = "record::id(id) AS id, directive, section, text, lead, coordinating, deadline, target";
 const DIRECTIVE_FIELDS: &str = "record::id(id) AS id, title, issuer, issued_on, documents, sections";
 
@@ -213,33 +231,42 @@ impl Store {
         self.select_first("reading an item", &query, json!({"id": id})).await
     }
 
-    /// Writes one change and its effect on the item in one transaction. The change log's
-    /// record id is the change id, so a replay fails to create it and nothing else is
-    /// written; the item is only written if nobody else did since `read` was taken.
-    pub async fn apply_change(
-        &self,
-        change: &Change,
-        author: &str,
-        read: &StoredItem,
-        merged: &ChecklistItem,
-        outcome: Outcome,
-    ) -> Result<ApplyOutcome, DbError> {
+    /// The device's row, made on first sight with `owner` as its owner.
+    pub async fn device(&self, device: Uuid, owner: &str) -> Result<DeviceRow, DbError> {
+        let context = "registering a device";
+        self.select_first(
+            context,
+            "UPSERT type::record('device', $device) SET owner = owner ?? $owner, last_seq = last_seq ?? 0 RETURN owner, last_seq;",
+            json!({"device": device, "owner": owner}),
+        )
+        .await?
+        .ok_or(DbError::Shape { context, detail: "UPSERT returned no row".into() })
+    }
+
+    /// Writes one change in one transaction: the device's number moves from `prev_seq` to the
+    /// change's, the change joins the log under its own id (so a replay cannot be logged
+    /// twice), and a merged item is written if nobody else wrote it since it was read.
+    pub async fn record_change(&self, change: &Change, author: &str, prev_seq: u64, decision: Decision<'_>) -> Result<Recorded, DbError> {
         let (field, value) = match &change.edit {
             Edit::Done { value } => ("done", json!(value)),
             Edit::Note { value } => ("note", json!(value)),
         };
-        let outcome_name = match outcome {
-            Outcome::Applied => "applied",
-            Outcome::Superseded => "superseded",
+        let (outcome, stamp, clamped, reason, write_item, item, version, conflict) = match decision {
+            Decision::Merge { read, merged, outcome, stamp, clamped } => {
+                let name = if outcome == Outcome::Applied { "applied" } else { "superseded" };
+                let conflict = merged.conflict && !read.item.conflict;
+                (name, stamp, clamped, None, merged != &read.item, Some(to_json(merged, "writing an item")?), read.version, conflict)
+            }
+            Decision::Refuse { reason } => ("rejected", change.stamp, false, Some(reason), false, None, 0, false),
         };
-        let write_item = if outcome == Outcome::Applied {
+        let write = if write_item {
             r#"
-            LET $seq = (UPDATE ONLY counter:items SET value += 1 RETURN AFTER).value;
+            LET $next = (UPDATE ONLY counter:items SET value += 1 RETURN AFTER).value;
             LET $written = (UPDATE type::record('item', $item.id)
-                SET done = $item.done, note = $item.note, done_stamp = $item.done_stamp, note_stamp = $item.note_stamp,
-                    changed_by = $item.changed_by, changed_at_ms = $item.changed_at_ms, seq = $seq, version = version + 1
+                SET done = $item.done, note = $item.note, done_mark = $item.done_mark, note_mark = $item.note_mark,
+                    conflict = $item.conflict, parallel_update = $item.parallel_update, seq = $next, version = version + 1
                 WHERE version = $version RETURN AFTER);
-            IF array::len($written) = 0 { THROW 'stale' };
+            IF array::len($written) = 0 { THROW 'stale item' };
             "#
         } else {
             ""
@@ -247,28 +274,29 @@ impl Store {
         let query = format!(
             r#"
             BEGIN TRANSACTION;
-            CREATE type::record('change', $change.id) CONTENT {{
-                item: $change.item, device: $change.device, at_ms: $change.at_ms, field: $field, value: $value,
-                author: $author, outcome: $outcome, received_at: time::now()
+            LET $moved = (UPDATE type::record('device', $device) SET last_seq = $seq WHERE last_seq = $prev RETURN AFTER);
+            IF array::len($moved) = 0 {{ THROW 'stale device' }};
+            CREATE type::record('change', $id) CONTENT {{
+                item: $item_id, device: $device, seq: $seq, at_ms: $at_ms, stamp: $stamp, clamped: $clamped,
+                field: $field, value: $value, author: $author, outcome: $outcome, reason: $reason,
+                conflict: $conflict, received_at: time::now()
             }};
-            {write_item}
+            {write}
             COMMIT TRANSACTION;
             "#
         );
         let vars = json!({
-            "change": {"id": change.id, "item": change.item, "device": change.device, "at_ms": change.at_ms},
-            "field": field,
-            "value": value,
-            "author": author,
-            "outcome": outcome_name,
-            "item": to_json(merged, "writing an item")?,
-            "version": read.version,
+            "id": change.id, "item_id": change.item, "device": change.device(), "seq": change.seq, "prev": prev_seq,
+            "at_ms": change.stamp.wall_ms, "stamp": to_json(&stamp, "writing a change")?, "clamped": clamped,
+            "field": field, "value": value, "author": author, "outcome": outcome, "reason": reason, "conflict": conflict,
+            "item": item, "version": version,
         });
         match self.db.query(query).bind(bindable(vars)).await.and_then(|response| response.check()) {
-            Ok(_) => Ok(ApplyOutcome::Written(outcome)),
-            Err(error) if error.is_already_exists() => Ok(ApplyOutcome::Duplicate),
-            Err(error) if error.is_thrown() || is_conflict(&error) => Ok(ApplyOutcome::Stale),
-            Err(source) => Err(DbError::Query { context: "applying a change", source }),
+            Ok(_) if outcome == "rejected" => Ok(Recorded::Refused),
+            Ok(_) => Ok(Recorded::Merged(if outcome == "applied" { Outcome::Applied } else { Outcome::Superseded })),
+            Err(error) if error.is_already_exists() => Ok(Recorded::Duplicate),
+            Err(error) if error.is_thrown() || is_conflict(&error) => Ok(Recorded::Stale),
+            Err(source) => Err(DbError::Query { context: "recording a change", source }),
         }
     }
 

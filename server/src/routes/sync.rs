@@ -16,6 +16,9 @@ pub async fn push(State(state): State<AppState>, user: User, Json(request): Json
     if let Some(repeated) = request.changes.iter().find(|change| !seen.insert(change.id)) {
         return Err(ApiError::Unprocessable(format!("change {} appears twice in one push", repeated.id)));
     }
+    if let Some(bad) = request.changes.iter().find(|change| change.seq == 0 || change.stamp.wall_ms < 0) {
+        return Err(ApiError::Unprocessable(format!("change {}: seq starts at 1 and the stamp's time cannot be negative", bad.id)));
+    }
     let results = sync_service::push(&state.store, &user, &request.changes).await?;
     Ok(axum::Json(PushResponse { results }))
 }

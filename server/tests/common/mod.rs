@@ -88,12 +88,30 @@ impl TestApp {
     }
 }
 
-pub fn change(item: &str, field: &str, value: Value, at_ms: i64) -> Value {
+/// A simulated device: numbers its changes 1, 2, 3… as a real one does.
+pub struct Device {
+    pub id: uuid::Uuid,
+    next_seq: u64,
+}
+
+impl Device {
+    pub fn new() -> Self {
+        Self { id: uuid::Uuid::now_v7(), next_seq: 1 }
+    }
+
+    pub fn change(&mut self, item: &str, field: &str, value: Value, wall_ms: i64) -> Value {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        change_with(self.id, seq, item, field, value, wall_ms)
+    }
+}
+
+pub fn change_with(device: uuid::Uuid, seq: u64, item: &str, field: &str, value: Value, wall_ms: i64) -> Value {
     serde_json::json!({
         "id": uuid::Uuid::now_v7(),
         "item": item,
-        "device": "0190f5a0-0000-7000-8000-0000000000aa",
-        "at_ms": at_ms,
+        "seq": seq,
+        "stamp": {"wall_ms": wall_ms, "counter": 0, "device": device},
         "field": field,
         "value": value,
     })

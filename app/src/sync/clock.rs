@@ -1,0 +1,98 @@
+//! Hybrid logical clocks: the device's wall clock where it can be trusted, a counter where
+//! it cannot, and the device id to break ties, so every edit gets a stamp that orders the
+//! same way on every replica even when a tablet's clock is wrong.
+
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use uuid::Uuid;
+
+/// How far into the future (by the server's clock) a stamp may claim to be. Beyond this the
+/// server clamps it, so a tablet set to next year cannot win every later edit.
+pub const MAX_FUTURE_SKEW_MS: i64 = 5 * 60 * 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Stamp {
+    pub wall_ms: i64,
+    pub counter: u32,
+    pub device: Uuid,
+}
+
+impl Ord for Stamp {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.wall_ms, self.counter, self.device).cmp(&(other.wall_ms, other.counter, other.device))
+    }
+}
+
+impl PartialOrd for Stamp {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Stamp {
+    /// The stamp for a new local edit: later than everything this device has made or seen.
+    pub fn next(last: Option<Stamp>, now_ms: i64, device: Uuid) -> Stamp {
+        match last {
+            Some(last) if last.wall_ms >= now_ms => Stamp { wall_ms: last.wall_ms, counter: last.counter.saturating_add(1), device },
+            _ => Stamp { wall_ms: now_ms, counter: 0, device },
+        }
+    }
+
+    /// The clock after seeing `remote`: later than both, so the next local edit orders after
+    /// everything the device has been shown.
+    pub fn witness(last: Option<Stamp>, remote: Stamp, device: Uuid) -> Stamp {
+        let base = Stamp { device, ..remote };
+        match last {
+            Some(last) if last >= base => last,
+            _ => base,
+        }
+    }
+
+    /// The server's view of a stamp: no more than [`MAX_FUTURE_SKEW_MS`] ahead of its own
+    /// clock. Returns whether it had to pull the stamp back.
+    pub fn clamped(self, server_now_ms: i64) -> (Stamp, bool) {
+        let limit = server_now_ms.saturating_add(MAX_FUTURE_SKEW_MS);
+        if self.wall_ms > limit {
+            (Stamp { wall_ms: limit, ..self }, true)
+        } else {
+            (self, false)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: Uuid = Uuid::from_u128(1);
+    const B: Uuid = Uuid::from_u128(2);
+
+    #[test]
+    fn a_clock_that_goes_backwards_still_moves_forward() {
+        let first = Stamp::next(None, 10_000, A);
+        let second = Stamp::next(Some(first), 5_000, A);
+        assert!(second > first);
+        assert_eq!(second.wall_ms, 10_000);
+        assert_eq!(second.counter, 1);
+    }
+
+    #[test]
+    fn after_seeing_a_remote_edit_the_next_local_one_orders_after_it() {
+        let remote = Stamp::next(None, 50_000, B);
+        let clock = Stamp::witness(Some(Stamp::next(None, 1_000, A)), remote, A);
+        let local = Stamp::next(Some(clock), 2_000, A);
+        assert!(local > remote);
+    }
+
+    #[test]
+    fn stamps_far_in_the_future_are_pulled_back() {
+        let wild = Stamp { wall_ms: 10_000_000, counter: 3, device: A };
+        let (kept, clamped) = wild.clamped(1_000);
+        assert!(clamped);
+        assert_eq!(kept.wall_ms, 1_000 + MAX_FUTURE_SKEW_MS);
+        assert_eq!(kept.counter, 3);
+        let (same, clamped) = Stamp { wall_ms: 1_000, counter: 0, device: A }.clamped(1_000);
+        assert!(!clamped);
+        assert_eq!(same.wall_ms, 1_000);
+    }
+}
