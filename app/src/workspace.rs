@@ -84,17 +84,16 @@ impl Workspace {
         self.snapshot.with(|snapshot| snapshot.party_name(party))
     }
 
-    pub fn set_done(&self, item: Uuid, value: bool) {
-        self.record(item, Edit::Done { value });
+    /// Returns whether the tick was stored (and so is shown).
+    pub fn set_done(&self, item: Uuid, value: bool) -> bool {
+        self.record(item, Edit::Done { value })
     }
 
-    /// Returns false when the note is refused (too long), so the field can say so.
+    /// Returns false when the note is refused (too long) or could not be stored, so the
+    /// field can say so.
     pub fn set_note(&self, item: Uuid, raw: &str) -> bool {
         match Note::parse(raw) {
-            Ok(value) => {
-                self.record(item, Edit::Note { value });
-                true
-            }
+            Ok(value) => self.record(item, Edit::Note { value }),
             Err(_) => {
                 self.problem.set(Some(Problem::Message(Key::NoteTooLong)));
                 false
@@ -105,7 +104,9 @@ impl Workspace {
 
 #[cfg(not(feature = "hydrate"))]
 impl Workspace {
-    fn record(&self, _item: Uuid, _edit: Edit) {}
+    fn record(&self, _item: Uuid, _edit: Edit) -> bool {
+        false
+    }
     pub fn start(&self) {}
     pub fn sync_now(&self) {}
 }
@@ -113,7 +114,7 @@ impl Workspace {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::*;
-    use crate::offline::{RejectedChange, StoreError, UserStore};
+    use crate::offline::{self, RejectedChange, StoreError, UserStore};
     use crate::sync::client::{self, ClientError};
     use crate::sync::PushRequest;
     use leptos::task::spawn_local;
@@ -145,8 +146,8 @@ mod browser {
 
         /// A tick or a note: written to browser storage first, then shown, then pushed
         /// if the network allows. Nothing waits for the network.
-        pub(super) fn record(&self, item: Uuid, edit: Edit) {
-            let Some(shown) = self.item(item) else { return };
+        pub(super) fn record(&self, item: Uuid, edit: Edit) -> bool {
+            let Some(shown) = self.item(item) else { return false };
             let store = self.store();
             let saved = store.outbox().and_then(|mut outbox| {
                 outbox.record(crate::domain::new_id(), &shown, edit, now_ms());
@@ -157,17 +158,17 @@ mod browser {
                 // Not stored means not shown: the screen never claims what storage lacks.
                 Err(error) => {
                     self.report_store_error(error);
-                    self.outbox.update(|_| {});
-                    return;
+                    return false;
                 }
             }
             if self.online.get_untracked() {
                 self.sync_now();
             }
+            true
         }
 
-        /// Loads what this device holds, listens for the network, and syncs.
-        pub fn start(&self) {
+        /// Reads what this device holds for this person into the screen's state.
+        fn load(&self) {
             let store = self.store();
             match store.snapshot() {
                 Ok(snapshot) => self.snapshot.set(snapshot),
@@ -181,6 +182,12 @@ mod browser {
                 self.rejected.set(rejected.into_iter().map(|kept| (kept.change, kept.reason)).collect());
             }
             self.last_sync_ms.set(store.last_sync_ms());
+        }
+
+        /// Loads what this device holds, listens for the network and for other tabs, and
+        /// syncs.
+        pub fn start(&self) {
+            self.load();
             self.online.set(browser_online());
             self.loaded.set(true);
 
@@ -190,10 +197,17 @@ mod browser {
                 this.sync_now();
             });
             let offline = window_event_listener(leptos::ev::offline, move |_| this.online.set(false));
+            // Another tab of this browser ticked or synced: show what storage now holds.
+            let other_tab = window_event_listener(leptos::ev::storage, move |event| {
+                if event.key().is_none_or(|key| this.store().owns(&key)) {
+                    this.load();
+                }
+            });
             let timer = set_interval_with_handle(move || this.sync_now(), std::time::Duration::from_millis(SYNC_INTERVAL_MS)).ok();
             on_cleanup(move || {
                 online.remove();
                 offline.remove();
+                other_tab.remove();
                 if let Some(timer) = timer {
                     timer.clear();
                 }
@@ -213,10 +227,13 @@ mod browser {
             self.syncing.set(true);
             let this = *self;
             spawn_local(async move {
-                let outcome = this.sync_round().await;
+                let lock = this.store().lock_name();
+                let outcome = offline::exclusively(&lock, async move { this.sync_round().await }).await;
                 this.syncing.set(false);
                 match outcome {
-                    Ok(()) => {
+                    // Another tab owns the outbox right now; its storage writes reach us.
+                    None => {}
+                    Some(Ok(())) => {
                         let at = now_ms();
                         let _ = this.store().set_last_sync_ms(at);
                         this.last_sync_ms.set(Some(at));
@@ -226,9 +243,9 @@ mod browser {
                             }
                         });
                     }
-                    Err(ClientError::Unauthorized) => this.session_expired.set(true),
-                    Err(ClientError::Network(_)) => this.online.set(browser_online()),
-                    Err(error) => this.problem.set(Some(Problem::Detail(Key::SyncFailed, error.to_string()))),
+                    Some(Err(ClientError::Unauthorized)) => this.session_expired.set(true),
+                    Some(Err(ClientError::Network(_))) => this.online.set(browser_online()),
+                    Some(Err(error)) => this.problem.set(Some(Problem::Detail(Key::SyncFailed, error.to_string()))),
                 }
                 if this.again.get_untracked() {
                     this.sync_now();
@@ -242,7 +259,14 @@ mod browser {
             let author = self.username();
             // Bounded: each round either settles changes or renumbers once after a gap.
             for _ in 0..1000 {
-                let batch: Vec<Change> = self.outbox.with_untracked(|outbox| outbox.iter().take(PUSH_BATCH).cloned().collect());
+                // From storage, not from this tab's copy: another tab may have settled some.
+                let batch: Vec<Change> = match store.outbox() {
+                    Ok(outbox) => outbox.changes.into_iter().take(PUSH_BATCH).collect(),
+                    Err(error) => {
+                        self.report_store_error(error);
+                        break;
+                    }
+                };
                 if batch.is_empty() {
                     break;
                 }

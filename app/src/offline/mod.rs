@@ -4,6 +4,10 @@
 //! together), done before anything else, so a reload or a crash right after a tick loses
 //! nothing.
 
+mod lock;
+
+pub use lock::exclusively;
+
 use crate::api::SessionInfo;
 use crate::sync::{Change, Outbox, Snapshot};
 use gloo_storage::{errors::StorageError as GlooError, LocalStorage, Storage};
@@ -76,6 +80,16 @@ pub struct UserStore {
 impl UserStore {
     pub fn new(username: &str) -> Self {
         Self { prefix: format!("chidao.user.{username}") }
+    }
+
+    /// Whether a storage key belongs to this person (for `storage` events from other tabs).
+    pub fn owns(&self, key: &str) -> bool {
+        key.starts_with(&self.prefix)
+    }
+
+    /// The Web Lock that makes one tab at a time this person's outbox owner.
+    pub fn lock_name(&self) -> String {
+        format!("{}.sync", self.prefix)
     }
 
     fn key(&self, what: &str) -> String {

@@ -120,7 +120,13 @@ fn ItemRow(workspace: Workspace, id: Uuid) -> impl IntoView {
         <li class="item" class:done=done data-testid="checklist-item">
             <label class="tick">
                 <input type="checkbox" prop:checked=done
-                    on:change=move |ev| workspace.set_done(id, event_target_checked(&ev))/>
+                    on:change=move |ev| {
+                        let stored = workspace.set_done(id, event_target_checked(&ev));
+                        if !stored {
+                            // The browser already flipped the box; put it back to what is stored.
+                            event_target::<leptos::web_sys::HtmlInputElement>(&ev).set_checked(done());
+                        }
+                    }/>
                 <span class="label">{label}</span>
             </label>
             <label class="note">
