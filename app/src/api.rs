@@ -7,6 +7,7 @@ pub const SESSION_PATH: &str = "/api/v1/session";
 pub const PUSH_PATH: &str = "/api/v1/sync/push";
 pub const PULL_PATH: &str = "/api/v1/sync/pull";
 pub const PROGRESS_PATH: &str = "/api/v1/reports/progress";
+pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -370,3 +370,23 @@ async fn a_refused_change_is_logged_and_the_device_moves_on() {
     let id = uuid::Uuid::parse_str(gone["id"].as_str().unwrap()).unwrap();
     assert_eq!(app.store.change_log_count(id).await.unwrap(), 1, "the refusal is in the audit trail");
 }
+
+#[tokio::test]
+async fn the_openapi_document_names_every_api_path_and_each_is_served() {
+    let app = app().await;
+    let answer = app.call(Method::GET, "/api/v1/openapi.json", None, None).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let paths = answer.json["paths"].as_object().expect("an OpenAPI document with paths");
+    for path in [app::api::SESSION_PATH, app::api::PUSH_PATH, app::api::PULL_PATH, app::api::PROGRESS_PATH, app::api::OPENAPI_PATH, "/healthz"] {
+        assert!(paths.contains_key(path), "{path} is not documented");
+    }
+    let cookie = app.sign_in("supervisor").await;
+    for (path, methods) in paths {
+        for method in methods.as_object().unwrap().keys() {
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let body = (method == Method::POST).then(|| "{}".to_owned());
+            let answer = app.call(method.clone(), path, Some(&cookie), body).await;
+            assert!(![StatusCode::NOT_FOUND, StatusCode::METHOD_NOT_ALLOWED].contains(&answer.status), "{method} {path}: {}", answer.status);
+        }
+    }
+}

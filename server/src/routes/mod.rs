@@ -1,6 +1,7 @@
 //! HTTP: thin handlers that parse, authorise through `auth`, and call a service.
 
 mod health;
+mod openapi;
 mod reports;
 mod session;
 mod sync;
@@ -41,6 +42,7 @@ pub fn api_router() -> Router<AppState> {
         .route(app::api::PUSH_PATH, post(sync::push))
         .route(app::api::PULL_PATH, get(sync::pull))
         .route(app::api::PROGRESS_PATH, get(reports::progress))
+        .route(app::api::OPENAPI_PATH, get(openapi::document))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 
