@@ -3,85 +3,132 @@
 //! shared `app::sync` functions (sequence check, clock clamp, merge).
 
 use crate::auth::{may_change_item, read_scope, ReadScope, User};
-use crate::db::{DbError, Decision, DeviceRow, Recorded, Store};
-use app::domain::UnitCode;
+use crate::db::{Batch, DbError, DeviceRow, LogEntry, Recorded, Store, StoredItem};
+use app::domain::{ChecklistItem, UnitCode};
 use app::sync::{apply, check_sequence, Change, ChangeResult, ChangeStatus, Outcome, PullResponse, Sequence, MAX_PULL_LIMIT};
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
-/// How often a write that lost a race (same device or same item) is retried.
-const MAX_ATTEMPTS: usize = 8;
+/// How often a push that lost a race (same device, same item, or another server taking the
+/// same number) is worked out again, with a growing, jittered pause between tries.
+const MAX_ATTEMPTS: u32 = 12;
 
-fn answer(change: &Change, status: ChangeStatus) -> ChangeResult {
-    ChangeResult { id: change.id, status, reason: None, expected_seq: None }
+async fn back_off(attempt: u32) {
+    let ceiling_ms = 2u64.saturating_pow(attempt.min(8));
+    let jitter = rand::random::<u64>() % ceiling_ms.max(1);
+    tokio::time::sleep(std::time::Duration::from_millis(jitter)).await;
 }
 
-/// Applies each change on its own, in order: one refused change leaves the rest alone.
+fn answer(change: &Change, status: ChangeStatus, reason: Option<String>) -> ChangeResult {
+    ChangeResult { id: change.id, status, reason, expected_seq: None }
+}
+
+/// Decides every change of a push in order, then writes them all in one transaction. A
+/// refused change is logged and answered without affecting the others.
 pub async fn push(store: &Store, user: &User, changes: &[Change]) -> Result<Vec<ChangeResult>, DbError> {
-    let mut devices: HashMap<Uuid, DeviceRow> = HashMap::new();
+    for attempt in 0..MAX_ATTEMPTS {
+        if let Some(results) = push_once(store, user, changes).await? {
+            return Ok(results);
+        }
+        back_off(attempt).await;
+    }
+    tracing::warn!(changes = changes.len(), "gave up a push after repeated write conflicts");
+    // Not a refusal: the device keeps its changes and sends them again later.
+    Err(DbError::Contended)
+}
+
+/// One attempt; `None` when something moved under it and it must be worked out again.
+async fn push_once(store: &Store, user: &User, changes: &[Change]) -> Result<Option<Vec<ChangeResult>>, DbError> {
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    // Per device: its number as read, and its row as this push moves it on.
+    let mut devices: HashMap<Uuid, (u64, DeviceRow)> = HashMap::new();
+    // Per item: as read, and as this push changes it.
+    let wanted: Vec<Uuid> = changes.iter().map(|change| change.item).collect::<BTreeSet<_>>().into_iter().collect();
+    let mut found: HashMap<Uuid, StoredItem> = store.items(&wanted).await?.into_iter().map(|read| (read.item.id, read)).collect();
+    let mut items: HashMap<Uuid, Option<(StoredItem, ChecklistItem)>> = wanted
+        .iter()
+        .map(|id| {
+            let entry = found.remove(id).map(|read| {
+                let working = read.item.clone();
+                (read, working)
+            });
+            (*id, entry)
+        })
+        .collect();
+    let mut log = Vec::new();
     let mut results = Vec::with_capacity(changes.len());
     for change in changes {
-        let device = match devices.get(&change.device()) {
-            Some(row) => row.clone(),
-            None => store.device(change.device(), &user.username).await?,
-        };
-        let (result, device) = push_one(store, user, change, device).await?;
-        devices.insert(change.device(), device);
-        results.push(result);
-    }
-    Ok(results)
-}
-
-async fn push_one(store: &Store, user: &User, change: &Change, mut device: DeviceRow) -> Result<(ChangeResult, DeviceRow), DbError> {
-    if device.owner != user.username {
-        let refused = ChangeResult { reason: Some("this device is registered to another account".into()), ..answer(change, ChangeStatus::Rejected) };
-        return Ok((refused, device));
-    }
-    for _ in 0..MAX_ATTEMPTS {
+        if !devices.contains_key(&change.device()) {
+            let row = store.device(change.device(), &user.username).await?;
+            devices.insert(change.device(), (row.last_seq, row));
+        }
+        let (_, device) = devices.get_mut(&change.device()).expect("just inserted");
+        if device.owner != user.username {
+            results.push(answer(change, ChangeStatus::Rejected, Some("this device is registered to another account".into())));
+            continue;
+        }
         match check_sequence(device.last_seq, change.seq) {
-            Sequence::Replay => return Ok((answer(change, ChangeStatus::Duplicate), device)),
+            Sequence::Replay => {
+                results.push(answer(change, ChangeStatus::Duplicate, None));
+                continue;
+            }
             Sequence::Gap { expected } => {
-                let gap = ChangeResult { expected_seq: Some(expected), reason: Some(format!("send change {expected} first")), ..answer(change, ChangeStatus::Gap) };
-                return Ok((gap, device));
+                let reason = Some(format!("send change {expected} first"));
+                results.push(ChangeResult { expected_seq: Some(expected), ..answer(change, ChangeStatus::Gap, reason) });
+                continue;
             }
             Sequence::Next => {}
         }
-        let read = store.item(change.item).await?;
-        let (stamp, clamped) = change.stamp.clamped(chrono::Utc::now().timestamp_millis());
-        let kept = Change { stamp, ..change.clone() };
-        let mut merged = None;
-        let decision = match &read {
-            None => Decision::Refuse { reason: "this checklist item no longer exists" },
-            Some(read) if !may_change_item(user, &read.item.unit) => Decision::Refuse { reason: "this checklist item belongs to another unit" },
-            Some(read) => {
-                let mut item = read.item.clone();
-                let outcome = apply(&mut item, &kept, &user.username);
-                let item = merged.insert(item);
-                Decision::Merge { read, merged: item, outcome, stamp, clamped }
+        let (stamp, clamped) = change.stamp.clamped(now_ms);
+        let refuse = |reason: &str| LogEntry {
+            change,
+            author: &user.username,
+            outcome: "rejected",
+            stamp,
+            clamped,
+            reason: Some(reason.to_owned()),
+            conflict: false,
+        };
+        let entry = match items.get_mut(&change.item).expect("just inserted") {
+            None => refuse("this checklist item no longer exists"),
+            Some((read, _)) if !may_change_item(user, &read.item.unit) => refuse("this checklist item belongs to another unit"),
+            Some((_, working)) => {
+                let had_conflict = working.conflict;
+                let outcome = apply(working, &Change { stamp, ..change.clone() }, &user.username);
+                LogEntry {
+                    change,
+                    author: &user.username,
+                    outcome: if outcome == Outcome::Applied { "applied" } else { "superseded" },
+                    stamp,
+                    clamped,
+                    reason: None,
+                    conflict: working.conflict && !had_conflict,
+                }
             }
         };
-        let reason = match &decision {
-            Decision::Refuse { reason } => Some((*reason).to_owned()),
-            Decision::Merge { .. } => None,
+        device.last_seq = change.seq;
+        let status = match entry.outcome {
+            "applied" => ChangeStatus::Applied,
+            "superseded" => ChangeStatus::Superseded,
+            _ => ChangeStatus::Rejected,
         };
-        let status = match store.record_change(change, &user.username, device.last_seq, decision).await? {
-            Recorded::Merged(Outcome::Applied) => ChangeStatus::Applied,
-            Recorded::Merged(Outcome::Superseded) => ChangeStatus::Superseded,
-            Recorded::Refused => ChangeStatus::Rejected,
-            Recorded::Duplicate => ChangeStatus::Duplicate,
-            Recorded::Stale => {
-                device = store.device(change.device(), &user.username).await?;
-                continue;
-            }
-        };
-        if status != ChangeStatus::Duplicate {
-            device.last_seq = change.seq;
-        }
-        return Ok((ChangeResult { reason, ..answer(change, status) }, device));
+        results.push(answer(change, status, entry.reason.clone()));
+        log.push(entry);
     }
-    tracing::warn!(change = %change.id, "gave up after repeated write conflicts");
-    // Not a refusal: the device keeps the change and sends it again later.
-    Err(DbError::Contended)
+    let batch = Batch {
+        devices: devices.iter().filter(|(_, (read, row))| row.last_seq != *read).map(|(id, (read, row))| (*id, *read, row.last_seq)).collect(),
+        log,
+        items: items
+            .into_values()
+            .flatten()
+            .filter(|(read, working)| working != &read.item)
+            .map(|(read, working)| (working, read.version))
+            .collect(),
+    };
+    Ok(match store.record_batch(&batch).await? {
+        Recorded::Written => Some(results),
+        Recorded::Stale => None,
+    })
 }
 
 /// Items the user may see that changed after `since`, at most `limit` of them, with the

@@ -5,7 +5,7 @@ mod schema;
 mod store;
 
 pub use schema::SCHEMA_VERSION;
-pub use store::{AccountRow, Decision, DeviceRow, Recorded, SessionRow, Store, StoredItem};
+pub use store::{AccountRow, Batch, DeviceRow, LogEntry, Recorded, SessionRow, Store, StoredItem};
 
 use crate::config::DbArgs;
 use surrealdb::engine::any::{connect, Any};

@@ -6,7 +6,7 @@
 
 use super::DbError;
 use app::domain::{ChecklistItem, Directive, Task, Unit, UnitCode};
-use app::sync::{Change, Edit, Outcome, Stamp};
+use app::sync::{Change, Edit, Stamp};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -17,6 +17,10 @@ use uuid::Uuid;
 #[derive(Clone)]
 pub struct Store {
     db: Surreal<Any>,
+    /// Sync writes from this process go one at a time: they all take the next number from
+    /// one counter, so letting them race only buys transaction conflicts and retries.
+    /// Writers in other processes sharing the database still race, and retry.
+    sync_writes: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -50,23 +54,36 @@ pub struct DeviceRow {
     pub last_seq: u64,
 }
 
-/// What the sync service decided for one change, to be written in one transaction.
+/// One change-log entry as the sync service decided it.
 #[derive(Debug, Clone)]
-pub enum Decision<'a> {
-    /// Merged into the item. `read` is the item as read; `merged` the item to write (the
-    /// same when nothing changed, e.g. a superseded edit that raised no flag).
-    Merge { read: &'a StoredItem, merged: &'a ChecklistItem, outcome: Outcome, stamp: Stamp, clamped: bool },
-    /// Refused, for the reason given; logged, and the device's number still moves on.
-    Refuse { reason: &'a str },
+pub struct LogEntry<'a> {
+    pub change: &'a Change,
+    pub author: &'a str,
+    /// "applied", "superseded" or "rejected".
+    pub outcome: &'static str,
+    /// The stamp as kept (pulled back if it claimed to be too far ahead).
+    pub stamp: Stamp,
+    pub clamped: bool,
+    pub reason: Option<String>,
+    /// This change is the one that raised the item's conflict flag.
+    pub conflict: bool,
+}
+
+/// Everything one push writes, in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct Batch<'a> {
+    /// (device, last number read, last number after this batch)
+    pub devices: Vec<(Uuid, u64, u64)>,
+    pub log: Vec<LogEntry<'a>>,
+    /// (item to write, version it was read at)
+    pub items: Vec<(ChecklistItem, u64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recorded {
-    Merged(Outcome),
-    Refused,
-    /// The change id is already in the log: an earlier push wrote it.
-    Duplicate,
-    /// The device's number or the item moved since they were read; read again and retry.
+    Written,
+    /// Something moved since it was read (a device's number, an item, or a change id is
+    /// already logged by a concurrent push); nothing was written. Read again and retry.
     Stale,
 }
 
@@ -98,7 +115,7 @@ fn rows<T: DeserializeOwned>(response: &mut IndexedResults, index: usize, contex
 
 impl Store {
     pub fn new(db: Surreal<Any>) -> Self {
-        Self { db }
+        Self { db, sync_writes: Default::default() }
     }
 
     async fn run(&self, context: &'static str, query: &str, vars: Value) -> Result<IndexedResults, DbError> {
@@ -243,61 +260,83 @@ impl Store {
         .ok_or(DbError::Shape { context, detail: "UPSERT returned no row".into() })
     }
 
-    /// Writes one change in one transaction: the device's number moves from `prev_seq` to the
-    /// change's, the change joins the log under its own id (so a replay cannot be logged
-    /// twice), and a merged item is written if nobody else wrote it since it was read.
-    pub async fn record_change(&self, change: &Change, author: &str, prev_seq: u64, decision: Decision<'_>) -> Result<Recorded, DbError> {
-        let (field, value) = match &change.edit {
-            Edit::Done { value } => ("done", json!(value)),
-            Edit::Note { value } => ("note", json!(value)),
-        };
-        let (outcome, stamp, clamped, reason, write_item, item, version, conflict) = match decision {
-            Decision::Merge { read, merged, outcome, stamp, clamped } => {
-                let name = if outcome == Outcome::Applied { "applied" } else { "superseded" };
-                let conflict = merged.conflict && !read.item.conflict;
-                (name, stamp, clamped, None, merged != &read.item, Some(to_json(merged, "writing an item")?), read.version, conflict)
-            }
-            Decision::Refuse { reason } => ("rejected", change.stamp, false, Some(reason), false, None, 0, false),
-        };
-        let write = if write_item {
-            r#"
-            LET $next = (UPDATE ONLY counter:items SET value += 1 RETURN AFTER).value;
-            LET $written = (UPDATE type::record('item', $item.id)
-                SET done = $item.done, note = $item.note, done_mark = $item.done_mark, note_mark = $item.note_mark,
-                    conflict = $item.conflict, parallel_update = $item.parallel_update, seq = $next, version = version + 1
-                WHERE version = $version RETURN AFTER);
-            IF array::len($written) = 0 { THROW 'stale item' };
-            "#
-        } else {
-            ""
-        };
-        let query = format!(
-            r#"
-            BEGIN TRANSACTION;
-            LET $moved = (UPDATE type::record('device', $device) SET last_seq = $seq WHERE last_seq = $prev RETURN AFTER);
-            IF array::len($moved) = 0 {{ THROW 'stale device' }};
-            CREATE type::record('change', $id) CONTENT {{
-                item: $item_id, device: $device, seq: $seq, at_ms: $at_ms, stamp: $stamp, clamped: $clamped,
-                field: $field, value: $value, author: $author, outcome: $outcome, reason: $reason,
-                conflict: $conflict, received_at: time::now()
-            }};
-            {write}
-            COMMIT TRANSACTION;
-            "#
-        );
-        let vars = json!({
-            "id": change.id, "item_id": change.item, "device": change.device(), "seq": change.seq, "prev": prev_seq,
-            "at_ms": change.stamp.wall_ms, "stamp": to_json(&stamp, "writing a change")?, "clamped": clamped,
-            "field": field, "value": value, "author": author, "outcome": outcome, "reason": reason, "conflict": conflict,
-            "item": item, "version": version,
-        });
-        match self.db.query(query).bind(bindable(vars)).await.and_then(|response| response.check()) {
-            Ok(_) if outcome == "rejected" => Ok(Recorded::Refused),
-            Ok(_) => Ok(Recorded::Merged(if outcome == "applied" { Outcome::Applied } else { Outcome::Superseded })),
-            Err(error) if error.is_already_exists() => Ok(Recorded::Duplicate),
-            Err(error) if error.is_thrown() || is_conflict(&error) => Ok(Recorded::Stale),
-            Err(source) => Err(DbError::Query { context: "recording a change", source }),
+    /// Several items in one query; absent ids are simply not in the answer.
+    pub async fn items(&self, ids: &[Uuid]) -> Result<Vec<StoredItem>, DbError> {
+        let query = format!("SELECT {ITEM_FIELDS} FROM array::map($ids, |$id| type::record('item', $id)) WHERE version != NONE;");
+        self.select("reading items", &query, json!({"ids": ids})).await
+    }
+
+    /// Writes one push's decisions in one transaction: each device's number moves from what
+    /// was read to its new value, each change joins the log under its own id (so nothing is
+    /// logged twice), and each merged item is written only if nobody wrote it since it was
+    /// read, taking the next number from the shared counter.
+    pub async fn record_batch(&self, batch: &Batch<'_>) -> Result<Recorded, DbError> {
+        let context = "recording a push";
+        if batch.log.is_empty() {
+            return Ok(Recorded::Written);
         }
+        let devices: Vec<Value> = batch.devices.iter().map(|(id, from, to)| json!({"id": id, "from": from, "to": to})).collect();
+        let log = batch
+            .log
+            .iter()
+            .map(|entry| {
+                let (field, value) = match &entry.change.edit {
+                    Edit::Done { value } => ("done", json!(value)),
+                    Edit::Note { value } => ("note", json!(value)),
+                };
+                Ok(json!({"id": entry.change.id, "content": {
+                    "item": entry.change.item, "device": entry.change.device(), "seq": entry.change.seq,
+                    "at_ms": entry.change.stamp.wall_ms, "stamp": to_json(&entry.stamp, context)?, "clamped": entry.clamped,
+                    "field": field, "value": value, "author": entry.author, "outcome": entry.outcome,
+                    "reason": entry.reason, "conflict": entry.conflict,
+                }}))
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
+        let items = batch
+            .items
+            .iter()
+            .enumerate()
+            .map(|(index, (item, version))| Ok(json!({"item": to_json(item, context)?, "version": version, "position": index + 1})))
+            .collect::<Result<Vec<_>, DbError>>()?;
+        let query = r#"
+            BEGIN TRANSACTION;
+            FOR $d IN $devices {
+                LET $moved = (UPDATE type::record('device', $d.id) SET last_seq = $d.to WHERE last_seq = $d.from RETURN AFTER);
+                IF array::len($moved) = 0 { THROW 'stale device' };
+            };
+            FOR $c IN $log {
+                CREATE type::record('change', $c.id) CONTENT object::extend($c.content, { received_at: time::now() });
+            };
+            -- One trip to the shared counter per push: the items take its numbers in order.
+            LET $last = (UPDATE ONLY counter:items SET value += array::len($items) RETURN AFTER).value;
+            FOR $w IN $items {
+                LET $written = (UPDATE type::record('item', $w.item.id)
+                    SET done = $w.item.done, note = $w.item.note, done_mark = $w.item.done_mark, note_mark = $w.item.note_mark,
+                        conflict = $w.item.conflict, parallel_update = $w.item.parallel_update,
+                        seq = $last - array::len($items) + $w.position, version = version + 1
+                    WHERE version = $w.version RETURN AFTER);
+                IF array::len($written) = 0 { THROW 'stale item' };
+            };
+            COMMIT TRANSACTION;
+        "#;
+        let guard = self.sync_writes.lock().await;
+        let errors: Vec<surrealdb::Error> = match self.db.query(query).bind(bindable(json!({"devices": devices, "log": log, "items": items}))).await {
+            Ok(mut response) => response.take_errors().into_values().collect(),
+            Err(error) => vec![error],
+        };
+        drop(guard);
+        // A failed transaction marks every statement "not executed"; the cause may sit on
+        // any statement or only on the commit, so look at all of them.
+        if errors.is_empty() {
+            return Ok(Recorded::Written);
+        }
+        let retryable = |error: &surrealdb::Error| error.is_already_exists() || error.is_thrown() || is_conflict(error) || is_not_executed(error);
+        if errors.iter().all(retryable) {
+            // Nothing was committed, so trying again is safe.
+            return Ok(Recorded::Stale);
+        }
+        let source = errors.into_iter().find(|error| !retryable(error)).expect("some error is not retryable");
+        Err(DbError::Query { context, source })
     }
 
     /// Items after `since` in write order, limited to `units` when given.
@@ -346,5 +385,10 @@ impl Store {
 }
 
 fn is_conflict(error: &surrealdb::Error) -> bool {
-    error.message().to_ascii_lowercase().contains("conflict")
+    error.query_details() == Some(&surrealdb::types::QueryError::TransactionConflict) || error.message().to_ascii_lowercase().contains("conflict")
+}
+
+/// A statement skipped because its transaction failed elsewhere.
+fn is_not_executed(error: &surrealdb::Error) -> bool {
+    error.query_details() == Some(&surrealdb::types::QueryError::NotExecuted)
 }

@@ -1,0 +1,147 @@
+//! Sync throughput on this machine, printed, not asserted:
+//! - push: 10,000 checklist changes from 100 simulated devices in batches of 100 (as the app
+//!   sends them), over HTTP on
+//!   loopback, to the real router on embedded SurrealKV;
+//! - pull: the first sync of one unit holding 1,000 tasks and 10,000 items;
+//! - raw: the same 10,000 changes written straight into SurrealKV in batches of 100, with no
+//!   HTTP and no merge rules, as the ceiling.
+//! The last line is JSON for scripts/bench.sh.
+
+#[path = "../tests/common/http.rs"]
+mod http;
+
+use app::domain::{new_id, ChecklistItem, Directive, Note, Party, Task, UnitCode};
+use app::sync::{Edit, Outbox};
+use chidao_server::config::DbArgs;
+use chidao_server::db::AccountRow;
+use chidao_server::demo::DemoSet;
+use chidao_server::routes::CookiePolicy;
+use http::http;
+use leptos::prelude::LeptosOptions;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const DEVICES: usize = 100;
+const CHANGES_PER_DEVICE: usize = 100;
+const BATCH: usize = 100;
+const TASKS: usize = 1000;
+const ITEMS_PER_TASK: usize = 10;
+const PASSWORD: &str = "benchmark-password";
+
+fn db_args(path: &std::path::Path) -> DbArgs {
+    DbArgs { url: format!("surrealkv://{}", path.display()), user: None, pass: None, namespace: "bench".into(), database: "bench".into() }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new("warn")).with_writer(std::io::stderr).init();
+    let dir = tempfile::tempdir().unwrap();
+    let store = chidao_server::db::open(&db_args(&dir.path().join("app"))).await.unwrap();
+
+    // One commune with 1,000 tasks of 10 items each.
+    let demo = DemoSet::build().unwrap();
+    let unit = UnitCode::parse("XA-BINH-CHAU").unwrap();
+    let directive = Directive::new(new_id(), "Benchmark directive", "UBND tỉnh Quảng Ngãi", demo.directive.issued_on, vec![], &["Section"]).unwrap();
+    let tasks: Vec<Task> = (0..TASKS)
+        .map(|n| Task::new(new_id(), &directive, 0, &format!("Task {n}"), Party::Unit(unit.clone()), vec![], None, None).unwrap())
+        .collect();
+    let items: Vec<ChecklistItem> = tasks
+        .iter()
+        .flat_map(|task| (0..ITEMS_PER_TASK).map(|n| ChecklistItem::new(new_id(), task.id, unit.clone(), &format!("Item {n}"), n as u32).unwrap()))
+        .collect();
+    let hash = chidao_server::auth::hash_password(PASSWORD).unwrap();
+    let account = AccountRow { username: "official".into(), display_name: "Official".into(), role: "official".into(), unit: unit.to_string(), password_hash: hash };
+    let seeded = Instant::now();
+    store.seed(&demo.units, &[directive], &tasks, &items, &[account]).await.unwrap();
+    eprintln!("seeded {} items in {:.1}s", items.len(), seeded.elapsed().as_secs_f64());
+
+    let router = chidao_server::app(store, LeptosOptions::builder().output_name("chidao").build(), CookiePolicy { secure: false, max_age_days: 1 });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+
+    let (status, head, _) = http(port, "POST", "/api/v1/session", None, Some(&json!({"username": "official", "password": PASSWORD}))).await.unwrap();
+    assert_eq!(status, 200);
+    let cookie = head.lines().find(|l| l.to_ascii_lowercase().starts_with("set-cookie:")).unwrap().split_once(':').unwrap().1.trim().split(';').next().unwrap().to_owned();
+
+    // Pull: the first sync of the whole unit.
+    let pulled = Instant::now();
+    let (mut since, mut pulled_items) = (0u64, 0usize);
+    loop {
+        let (status, _, page) = http(port, "GET", &format!("/api/v1/sync/pull?since={since}"), Some(&cookie), None).await.unwrap();
+        assert_eq!(status, 200);
+        pulled_items += page["items"].as_array().unwrap().len();
+        since = page["cursor"].as_u64().unwrap();
+        if !page["more"].as_bool().unwrap() {
+            break;
+        }
+    }
+    let pull_seconds = pulled.elapsed().as_secs_f64();
+    assert_eq!(pulled_items, items.len());
+
+    // Push: each device edits its own 100 items; devices run at once.
+    let mut all_changes = Vec::new();
+    let devices: Vec<Vec<Value>> = (0..DEVICES)
+        .map(|d| {
+            let mut outbox = Outbox::new(new_id());
+            let changes: Vec<Value> = (0..CHANGES_PER_DEVICE)
+                .map(|n| {
+                    let item = &items[d * CHANGES_PER_DEVICE + n];
+                    let edit = if n % 2 == 0 { Edit::Done { value: true } } else { Edit::Note { value: Note::parse("đã kiểm tra").unwrap() } };
+                    serde_json::to_value(outbox.record(new_id(), item, edit, 1_700_000_000_000 + n as i64)).unwrap()
+                })
+                .collect();
+            all_changes.extend(changes.iter().cloned());
+            changes
+        })
+        .collect();
+    let pushed = Instant::now();
+    let mut handles = Vec::new();
+    for changes in devices {
+        let cookie = cookie.clone();
+        handles.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            for batch in changes.chunks(BATCH) {
+                let started = Instant::now();
+                let (status, _, answer) = http(port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&json!({"changes": batch}))).await.unwrap();
+                assert_eq!(status, 200, "{answer}");
+                assert!(answer["results"].as_array().unwrap().iter().all(|r| r["status"] == "applied"), "{answer}");
+                latencies.push(started.elapsed());
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for handle in handles {
+        latencies.extend(handle.await.unwrap());
+    }
+    let push_seconds = pushed.elapsed().as_secs_f64();
+    latencies.sort();
+    let total = DEVICES * CHANGES_PER_DEVICE;
+
+    // Raw: the same records into SurrealKV, 100 per transaction, no HTTP, no rules.
+    let raw_db = surrealdb::engine::any::connect(format!("surrealkv://{}", dir.path().join("raw").display())).await.unwrap();
+    raw_db.use_ns("bench").use_db("bench").await.unwrap();
+    let raw_started = Instant::now();
+    for batch in all_changes.chunks(100) {
+        raw_db
+            .query("BEGIN TRANSACTION; FOR $c IN $changes { CREATE type::record('change', $c.id) CONTENT $c; UPSERT type::record('item', $c.item) SET seq = $c.seq; }; COMMIT TRANSACTION;")
+            .bind(json!({"changes": batch}))
+            .await
+            .and_then(|response| response.check())
+            .unwrap();
+    }
+    let raw_seconds = raw_started.elapsed().as_secs_f64();
+
+    let push_rate = total as f64 / push_seconds;
+    let raw_rate = total as f64 / raw_seconds;
+    println!("push: {total} changes from {DEVICES} devices in batches of {BATCH}: {push_seconds:.2}s, {push_rate:.0} changes/s, latency p50 {:.1} ms, p99 {:.1} ms", percentile(&latencies, 0.5), percentile(&latencies, 0.99));
+    println!("pull: first sync of {pulled_items} items ({TASKS} tasks): {pull_seconds:.2}s");
+    println!("raw SurrealKV: {total} records in batches of 100: {raw_seconds:.2}s, {raw_rate:.0} records/s");
+    println!("{}", json!({"push_changes_per_s": push_rate, "push_p50_ms": percentile(&latencies, 0.5), "push_p99_ms": percentile(&latencies, 0.99), "pull_seconds": pull_seconds, "raw_records_per_s": raw_rate}));
+}
