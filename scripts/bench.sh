@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sync benchmark: our push/pull over HTTP on embedded SurrealKV, raw SurrealKV writes of the
+# same records, and PouchDB replication of the same changes into pouchdb-server, all on this
+# machine's loopback. Prints the numbers and the ratios; asserts nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+source scripts/env.sh
+if [[ ! -d bench/node_modules/pouchdb-server || bench/package-lock.json -nt bench/node_modules/.package-lock.json ]]; then
+  (cd bench && npm ci --no-audit --no-fund)
+fi
+ours=$(cargo bench -p server --bench sync 2>/dev/null | tee /dev/stderr | tail -n 1)
+pouch=$(cd bench && node pouchdb.js)
+echo "$pouch"
+node -e '
+const ours = JSON.parse(process.argv[1]);
+const pouch = JSON.parse(process.argv[2]);
+const f = (x) => x.toFixed(2);
+console.log(`ratio to PouchDB replication: ${f(ours.push_changes_per_s / pouch.pouchdb_changes_per_s)}x (target 10x)`);
+console.log(`ratio to raw SurrealKV writes: ${f(ours.push_changes_per_s / ours.raw_records_per_s)}x (target 0.5x)`);
+' "$ours" "$pouch"
