@@ -301,12 +301,11 @@ impl Store {
         let query = r#"
             BEGIN TRANSACTION;
             FOR $d IN $devices {
-                LET $moved = (UPDATE type::record('device', $d.id) SET last_seq = $d.to WHERE last_seq = $d.from RETURN AFTER);
+                LET $moved = (UPDATE type::record('device', $d.id) SET last_seq = $d.to WHERE last_seq = $d.from RETURN VALUE id);
                 IF array::len($moved) = 0 { THROW 'stale device' };
             };
-            FOR $c IN $log {
-                CREATE type::record('change', $c.id) CONTENT object::extend($c.content, { received_at: time::now() });
-            };
+            -- One bulk insert for the log; a change id already logged fails the whole push.
+            INSERT INTO change array::map($log, |$c| object::extend($c.content, { id: type::record('change', $c.id), received_at: time::now() }));
             -- One trip to the shared counter per push: the items take its numbers in order.
             LET $last = (UPDATE ONLY counter:items SET value += array::len($items) RETURN AFTER).value;
             FOR $w IN $items {
@@ -314,13 +313,14 @@ impl Store {
                     SET done = $w.item.done, note = $w.item.note, done_mark = $w.item.done_mark, note_mark = $w.item.note_mark,
                         conflict = $w.item.conflict, parallel_update = $w.item.parallel_update,
                         seq = $last - array::len($items) + $w.position, version = version + 1
-                    WHERE version = $w.version RETURN AFTER);
+                    WHERE version = $w.version RETURN VALUE id);
                 IF array::len($written) = 0 { THROW 'stale item' };
             };
             COMMIT TRANSACTION;
         "#;
         let guard = self.sync_writes.lock().await;
-        let errors: Vec<surrealdb::Error> = match self.db.query(query).bind(bindable(json!({"devices": devices, "log": log, "items": items}))).await {
+        let result = self.db.query(query).bind(bindable(json!({"devices": devices, "log": log, "items": items}))).await;
+        let errors: Vec<surrealdb::Error> = match result {
             Ok(mut response) => response.take_errors().into_values().collect(),
             Err(error) => vec![error],
         };
