@@ -96,6 +96,9 @@ pub enum Key {
     NotFound,
     ChangedBy,
     NoChecklist,
+    StorageUnavailable,
+    Conflict,
+    ParallelUpdate,
 }
 
 /// The text for `key` in `locale`.
@@ -153,6 +156,9 @@ fn vietnamese(key: Key) -> &'static str {
         NotFound => "Không tìm thấy trang.",
         ChangedBy => "Cập nhật bởi",
         NoChecklist => "Chưa giao danh sách kiểm tra cho đơn vị nào.",
+        StorageUnavailable => "Không ghi được vào bộ nhớ của trình duyệt",
+        Conflict => "Hai người sửa cùng lúc — cần xem lại",
+        ParallelUpdate => "Được cập nhật song song",
     }
 }
 
@@ -203,6 +209,9 @@ fn english(key: Key) -> &'static str {
         NotFound => "Page not found.",
         ChangedBy => "Changed by",
         NoChecklist => "No unit has a checklist for this task yet.",
+        StorageUnavailable => "Could not write to the browser's storage",
+        Conflict => "Changed by two people at once — needs review",
+        ParallelUpdate => "Updated in parallel",
     }
 }
 

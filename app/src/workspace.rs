@@ -137,7 +137,7 @@ mod browser {
                 StoreError::Full => Key::StorageFull,
                 StoreError::Corrupt { .. } => Key::StorageCorrupt,
                 StoreError::Unavailable(detail) => {
-                    self.problem.set(Some(Problem::Detail(Key::StorageFull, detail)));
+                    self.problem.set(Some(Problem::Detail(Key::StorageUnavailable, detail)));
                     return;
                 }
             };

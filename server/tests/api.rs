@@ -390,3 +390,48 @@ async fn the_openapi_document_names_every_api_path_and_each_is_served() {
         }
     }
 }
+
+#[tokio::test]
+async fn two_people_changing_one_item_unseen_are_flagged_for_review() {
+    let app = app().await;
+    let colleague = chidao_server::db::AccountRow {
+        username: "official2".into(),
+        display_name: "Cán bộ thứ hai".into(),
+        role: "official".into(),
+        unit: "XA-BINH-CHAU".into(),
+        password_hash: chidao_server::auth::hash_password(PASSWORD).unwrap(),
+    };
+    app.store.seed(&[], &[], &[], &[], &[colleague]).await.unwrap();
+    let first = app.sign_in("official").await;
+    let second = app.sign_in("official2").await;
+    let ids = item_ids(&app.pull(&first, 0).await);
+
+    // Same field, neither having seen the other's edit: a conflict, the later stamp wins.
+    let early_change = Device::new().change(&ids[0], "done", json!(true), 1_000);
+    let late_change = Device::new().change(&ids[0], "done", json!(false), 2_000);
+    app.push(&first, json!([early_change.clone()])).await;
+    let late = app.push(&second, json!([late_change.clone()])).await;
+    assert_eq!(late.json["results"][0]["status"], "applied");
+    // Different fields: both stand, flagged as a parallel update.
+    app.push(&first, json!([Device::new().change(&ids[1], "done", json!(true), 1_000)])).await;
+    app.push(&second, json!([Device::new().change(&ids[1], "note", json!("thêm ghi chú"), 2_000)])).await;
+
+    let items = app.pull(&first, 0).await["items"].as_array().unwrap().clone();
+    let find = |id: &str| items.iter().find(|item| item["id"] == id).unwrap().clone();
+    let clash = find(&ids[0]);
+    assert_eq!((clash["conflict"].as_bool(), clash["done"].as_bool()), (Some(true), Some(false)));
+    let parallel = find(&ids[1]);
+    assert_eq!((parallel["conflict"].as_bool(), parallel["parallel_update"].as_bool()), (Some(false), Some(true)));
+    assert_eq!((parallel["done"].as_bool(), parallel["note"].as_str()), (Some(true), Some("thêm ghi chú")));
+
+    // Both values of the conflicting field stay in the log.
+    for change in [&early_change, &late_change] {
+        let id = uuid::Uuid::parse_str(change["id"].as_str().unwrap()).unwrap();
+        assert_eq!(app.store.change_log_count(id).await.unwrap(), 1);
+    }
+    // The supervisors' report carries the flag.
+    let supervisor = app.sign_in("supervisor").await;
+    let report = app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await;
+    let flagged = report.json.to_string().matches("\"conflict\":true").count();
+    assert_eq!(flagged, 1);
+}

@@ -104,6 +104,8 @@ fn UnitRow(unit: UnitProgress) -> impl IntoView {
                             <li class="item" class:done=item.done data-testid="progress-item" data-done=item.done.to_string()>
                                 <span class="mark">{if item.done { "☑" } else { "☐" }}</span>
                                 <span class="label">{item.label.to_string()}</span>
+                                {item.conflict.then(|| view! { <span class="pill overdue" data-testid="conflict">{tr(Key::Conflict)}</span> })}
+                                {item.parallel_update.then(|| view! { <span class="pill offline" data-testid="parallel-update">{tr(Key::ParallelUpdate)}</span> })}
                                 {(!item.note.is_empty()).then(|| view! { <blockquote class="note" data-testid="progress-note">{item.note.as_str().to_owned()}</blockquote> })}
                                 {item.last_change().cloned().map(|mark| view! {
                                     <small class="changed">{tr(Key::ChangedBy)} " " {mark.by} " · " {vietnam_time(mark.stamp.wall_ms)}</small>
