@@ -44,11 +44,7 @@ pub struct UnitProgress {
 impl UnitProgress {
     /// Whole percent, rounded down so 99.6% never reads as finished.
     pub fn percent(&self) -> u32 {
-        if self.total == 0 {
-            0
-        } else {
-            self.done * 100 / self.total
-        }
+        (self.done * 100).checked_div(self.total).unwrap_or(0)
     }
 }
 

@@ -5,6 +5,7 @@
 //! - pull: the first sync of one unit holding 1,000 tasks and 10,000 items;
 //! - raw: the same 10,000 changes written straight into SurrealKV in batches of 100, with no
 //!   HTTP and no merge rules, as the ceiling.
+//!
 //! The last line is JSON for scripts/bench.sh.
 
 #[path = "../tests/common/http.rs"]

@@ -6,6 +6,7 @@ use crate::auth::{may_change_item, read_scope, ReadScope, User};
 use crate::db::{Batch, DbError, DeviceRow, LogEntry, Recorded, Store, StoredItem};
 use app::domain::{ChecklistItem, UnitCode};
 use app::sync::{apply, check_sequence, Change, ChangeResult, ChangeStatus, Outcome, PullResponse, Sequence, MAX_PULL_LIMIT};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
@@ -58,11 +59,13 @@ async fn push_once(store: &Store, user: &User, changes: &[Change]) -> Result<Opt
     let mut log = Vec::new();
     let mut results = Vec::with_capacity(changes.len());
     for change in changes {
-        if !devices.contains_key(&change.device()) {
-            let row = store.device(change.device(), &user.username).await?;
-            devices.insert(change.device(), (row.last_seq, row));
-        }
-        let (_, device) = devices.get_mut(&change.device()).expect("just inserted");
+        let device = match devices.entry(change.device()) {
+            Entry::Occupied(known) => &mut known.into_mut().1,
+            Entry::Vacant(slot) => {
+                let row = store.device(change.device(), &user.username).await?;
+                &mut slot.insert((row.last_seq, row)).1
+            }
+        };
         if device.owner != user.username {
             results.push(answer(change, ChangeStatus::Rejected, Some("this device is registered to another account".into())));
             continue;

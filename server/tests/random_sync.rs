@@ -114,7 +114,7 @@ async fn run_schedules(app: &TestApp, schedules: u64) {
         let server = pull_all(app, &cookie).await;
         for tablet in &mut tablets {
             tablet.snapshot = server.clone();
-            all_made.extend(tablet.made.drain(..));
+            all_made.append(&mut tablet.made);
         }
     }
     for id in all_made {

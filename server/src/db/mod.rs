@@ -15,13 +15,13 @@ use surrealdb::Surreal;
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("cannot open database `{url}`: {source}")]
-    Connect { url: String, source: surrealdb::Error },
+    Connect { url: String, source: Box<surrealdb::Error> },
     #[error("cannot sign in to the database server as `{user}`: {source}")]
-    SignIn { user: String, source: surrealdb::Error },
+    SignIn { user: String, source: Box<surrealdb::Error> },
     #[error("both CHIDAO_DB_USER and CHIDAO_DB_PASS are needed to sign in, or neither")]
     HalfCredentials,
     #[error("database query failed while {context}: {source}")]
-    Query { context: &'static str, source: surrealdb::Error },
+    Query { context: &'static str, source: Box<surrealdb::Error> },
     #[error("stored data does not match what the app expects while {context}: {detail}")]
     Shape { context: &'static str, detail: String },
     #[error("the record is being written by many requests at once; try again")]
@@ -30,15 +30,22 @@ pub enum DbError {
     SchemaTooNew { found: i64, known: i64 },
 }
 
+impl DbError {
+    /// A failed query, with what the server was doing at the time.
+    pub fn query(context: &'static str, source: surrealdb::Error) -> Self {
+        DbError::Query { context, source: Box::new(source) }
+    }
+}
+
 /// Opens the database named by `args`, signs in when a remote server asks for it, and
 /// brings the schema up to date.
 pub async fn open(args: &DbArgs) -> Result<Store, DbError> {
-    let db: Surreal<Any> = connect(args.url.as_str()).await.map_err(|source| DbError::Connect { url: args.url.clone(), source })?;
+    let db: Surreal<Any> = connect(args.url.as_str()).await.map_err(|source| DbError::Connect { url: args.url.clone(), source: Box::new(source) })?;
     match (&args.user, &args.pass) {
         (Some(user), Some(pass)) => {
             db.signin(Root { username: user.clone(), password: pass.expose().to_owned() })
                 .await
-                .map_err(|source| DbError::SignIn { user: user.clone(), source })?;
+                .map_err(|source| DbError::SignIn { user: user.clone(), source: Box::new(source) })?;
         }
         (None, None) => {}
         _ => return Err(DbError::HalfCredentials),
@@ -46,7 +53,7 @@ pub async fn open(args: &DbArgs) -> Result<Store, DbError> {
     db.use_ns(args.namespace.as_str())
         .use_db(args.database.as_str())
         .await
-        .map_err(|source| DbError::Connect { url: args.url.clone(), source })?;
+        .map_err(|source| DbError::Connect { url: args.url.clone(), source: Box::new(source) })?;
     schema::migrate(&db).await?;
     Ok(Store::new(db))
 }

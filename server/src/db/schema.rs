@@ -149,8 +149,8 @@ async fn current_version(db: &Surreal<Any>) -> Result<i64, DbError> {
         .query("DEFINE TABLE IF NOT EXISTS schema_meta SCHEMAFULL; DEFINE FIELD IF NOT EXISTS version ON schema_meta TYPE int; SELECT VALUE version FROM ONLY schema_meta:current;")
         .await
         .and_then(|response| response.check())
-        .map_err(|source| DbError::Query { context, source })?;
-    let version: Option<i64> = response.take(2).map_err(|source| DbError::Query { context, source })?;
+        .map_err(|source| DbError::query(context, source))?;
+    let version: Option<i64> = response.take(2).map_err(|source| DbError::query(context, source))?;
     Ok(version.unwrap_or(0))
 }
 
@@ -168,7 +168,7 @@ pub async fn migrate(db: &Surreal<Any>) -> Result<(), DbError> {
             .bind(("version", version))
             .await
             .and_then(|response| response.check())
-            .map_err(|source| DbError::Query { context: "applying a schema migration", source })?;
+            .map_err(|source| DbError::query("applying a schema migration", source))?;
         tracing::info!(version, "schema migrated");
     }
     Ok(())

@@ -106,7 +106,7 @@ fn to_json<T: Serialize>(value: &T, context: &'static str) -> Result<Value, DbEr
 }
 
 fn rows<T: DeserializeOwned>(response: &mut IndexedResults, index: usize, context: &'static str) -> Result<Vec<T>, DbError> {
-    let values: Vec<Value> = response.take(index).map_err(|source| DbError::Query { context, source })?;
+    let values: Vec<Value> = response.take(index).map_err(|source| DbError::query(context, source))?;
     values
         .into_iter()
         .map(|value| serde_json::from_value(value).map_err(|error| DbError::Shape { context, detail: error.to_string() }))
@@ -124,7 +124,7 @@ impl Store {
             .bind(bindable(vars))
             .await
             .and_then(|response| response.check())
-            .map_err(|source| DbError::Query { context, source })
+            .map_err(|source| DbError::query(context, source))
     }
 
     /// Runs a query whose first statement's rows are the answer.
@@ -145,7 +145,7 @@ impl Store {
     pub async fn is_empty(&self) -> Result<bool, DbError> {
         let context = "looking for units";
         let mut response = self.run(context, "SELECT VALUE code FROM unit LIMIT 1;", json!({})).await?;
-        let codes: Vec<String> = response.take(0).map_err(|source| DbError::Query { context, source })?;
+        let codes: Vec<String> = response.take(0).map_err(|source| DbError::query(context, source))?;
         Ok(codes.is_empty())
     }
 
@@ -336,7 +336,7 @@ impl Store {
             return Ok(Recorded::Stale);
         }
         let source = errors.into_iter().find(|error| !retryable(error)).expect("some error is not retryable");
-        Err(DbError::Query { context, source })
+        Err(DbError::query(context, source))
     }
 
     /// Items after `since` in write order, limited to `units` when given.
@@ -379,7 +379,7 @@ impl Store {
         let mut response = self
             .run(context, "SELECT VALUE record::id(id) FROM type::record('change', $id);", json!({"id": change}))
             .await?;
-        let ids: Vec<Value> = response.take(0).map_err(|source| DbError::Query { context, source })?;
+        let ids: Vec<Value> = response.take(0).map_err(|source| DbError::query(context, source))?;
         Ok(ids.len())
     }
 }
