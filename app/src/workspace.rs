@@ -10,14 +10,15 @@ use crate::sync::{Change, DirectiveView, Edit, Snapshot};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+// The timing constants, some variants and fields below are used by browser code only.
+
 /// How often the outbox is flushed while the page is open and the browser is online.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub const SYNC_INTERVAL_MS: u64 = 15_000;
 /// Changes sent in one push.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub const PUSH_BATCH: usize = 100;
 
-// Some variants are only built by browser code.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
@@ -27,7 +28,6 @@ pub enum Problem {
     Detail(Key, String),
 }
 
-// Some variants are only built by browser code.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Copy)]
 pub struct Workspace {
