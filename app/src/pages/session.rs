@@ -26,13 +26,20 @@ pub fn Home() -> impl IntoView {
     Effect::new(move |_| {
         // A cached session opens the page at once, offline included; the server is asked
         // afterwards and has the last word when it answers.
-        match crate::offline::cached_session() {
-            Some(session) => who.set(Who::SignedIn(session)),
-            None => who.set(Who::SignedOut),
-        }
+        let shown = match crate::offline::cached_session() {
+            Some(session) => Who::SignedIn(session),
+            None => Who::SignedOut,
+        };
+        who.set(shown.clone());
         leptos::task::spawn_local(async move {
             use crate::sync::client::{current_session, ClientError};
-            match current_session().await {
+            let verdict = current_session().await;
+            // The person may have signed in or out while the server was asked; then this
+            // answer is about a session that no longer matters.
+            if who.get_untracked() != shown {
+                return;
+            }
+            match verdict {
                 Ok(session) => {
                     let _ = crate::offline::cache_session(&session);
                     if who.get_untracked() != Who::SignedIn(session.clone()) {
