@@ -127,8 +127,7 @@ async fn pushing_the_same_change_twice_writes_it_once() {
     assert_eq!(second.status, StatusCode::OK);
     assert_eq!(second.json["results"][0]["status"], "duplicate");
     assert!(app.pull(&cookie, cursor).await["items"].as_array().unwrap().is_empty(), "a duplicate writes nothing");
-    let id = uuid::Uuid::parse_str(tick["id"].as_str().unwrap()).unwrap();
-    assert_eq!(app.store.change_log_count(id).await.unwrap(), 1);
+    assert_eq!(app.times_logged(&tick).await, 1);
 }
 
 #[tokio::test]
@@ -144,8 +143,7 @@ async fn an_older_edit_is_kept_in_the_log_but_does_not_win() {
     assert_eq!(answer.json["results"][0]["status"], "superseded");
     let item = app.pull(&cookie, 0).await["items"].as_array().unwrap().iter().find(|i| i["id"] == ids[0].as_str()).unwrap().clone();
     assert_eq!(item["done"], true);
-    let id = uuid::Uuid::parse_str(older["id"].as_str().unwrap()).unwrap();
-    assert_eq!(app.store.change_log_count(id).await.unwrap(), 1);
+    assert_eq!(app.times_logged(&older).await, 1);
 }
 
 #[tokio::test]
@@ -322,8 +320,7 @@ async fn a_missing_earlier_change_is_reported_as_a_gap_not_applied() {
     let first = change_with(device, 1, &ids[0], "done", json!(true), 1_000);
     let again = app.push(&cookie, json!([first])).await;
     assert_eq!(again.json["results"][0]["status"], "applied");
-    let id = uuid::Uuid::parse_str(third["id"].as_str().unwrap()).unwrap();
-    assert_eq!(app.store.change_log_count(id).await.unwrap(), 0, "a gap writes nothing");
+    assert_eq!(app.times_logged(&third).await, 0, "a gap writes nothing");
 }
 
 #[tokio::test]
@@ -367,8 +364,7 @@ async fn a_refused_change_is_logged_and_the_device_moves_on() {
     let answer = app.push(&cookie, json!([gone.clone(), next])).await;
     assert_eq!(answer.json["results"][0]["status"], "rejected");
     assert_eq!(answer.json["results"][1]["status"], "applied");
-    let id = uuid::Uuid::parse_str(gone["id"].as_str().unwrap()).unwrap();
-    assert_eq!(app.store.change_log_count(id).await.unwrap(), 1, "the refusal is in the audit trail");
+    assert_eq!(app.times_logged(&gone).await, 1, "the refusal is in the audit trail");
 }
 
 #[tokio::test]
@@ -426,8 +422,7 @@ async fn two_people_changing_one_item_unseen_are_flagged_for_review() {
 
     // Both values of the conflicting field stay in the log.
     for change in [&early_change, &late_change] {
-        let id = uuid::Uuid::parse_str(change["id"].as_str().unwrap()).unwrap();
-        assert_eq!(app.store.change_log_count(id).await.unwrap(), 1);
+        assert_eq!(app.times_logged(change).await, 1);
     }
     // The supervisors' report carries the flag.
     let supervisor = app.sign_in("supervisor").await;

@@ -84,6 +84,12 @@ impl TestApp {
         answer.json
     }
 
+    /// How many times the change (as sent, JSON) is in the server's change log.
+    pub async fn times_logged(&self, change: &Value) -> usize {
+        let id = uuid::Uuid::parse_str(change["id"].as_str().expect("a change has an id")).expect("change ids are UUIDs");
+        self.store.change_log_count(id).await.expect("the log can be read")
+    }
+
     pub async fn push(&self, cookie: &str, changes: Value) -> Answer {
         let body = serde_json::json!({ "changes": changes }).to_string();
         self.call(Method::POST, "/api/v1/sync/push", Some(cookie), Some(body)).await
