@@ -138,9 +138,9 @@ async fn push_once(store: &Store, user: &User, changes: &[Change]) -> Result<Opt
 /// tasks, directives and units they need to be shown.
 pub async fn pull(store: &Store, user: &User, since: u64, limit: usize) -> Result<PullResponse, DbError> {
     let limit = limit.clamp(1, MAX_PULL_LIMIT);
-    let units: Option<Vec<UnitCode>> = match read_scope(user) {
+    let units: Option<Vec<UnitCode>> = match read_scope(store, user).await? {
         ReadScope::Everything => None,
-        ReadScope::Units(units) => Some(units),
+        ReadScope::Units(units) => Some(units.into_iter().collect()),
     };
     // One extra row tells whether another page follows.
     let mut stored = store.items_after(since, units.as_deref(), limit + 1).await?;

@@ -86,6 +86,24 @@ async fn an_official_pulls_only_their_own_units_checklist() {
 }
 
 #[tokio::test]
+async fn a_head_follows_the_communes_below_but_ticks_only_their_own_units_items() {
+    let app = app().await;
+    let head = app.sign_in("head").await;
+    let pull = app.pull(&head, 0).await;
+    let items = pull["items"].as_array().unwrap();
+    let units: std::collections::BTreeSet<&str> = items.iter().map(|item| item["unit"].as_str().unwrap()).collect();
+    assert_eq!(units, ["XA-BINH-CHAU", "XA-BINH-THANH"].into_iter().collect(), "Bình Sơn's communes, not Sơn Tịnh's");
+    assert_eq!(items.len(), 14);
+
+    let commune_item = items[0]["id"].as_str().unwrap();
+    let answer = app.push(&head, json!([Device::new().change(commune_item, "done", json!(true), 1_000)])).await;
+    assert_eq!(answer.json["results"][0]["status"], "rejected");
+    assert!(answer.json["results"][0]["reason"].as_str().unwrap().contains("another unit"));
+    let report = app.call(Method::GET, "/api/v1/reports/progress", Some(&head), None).await;
+    assert_eq!(report.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn a_push_is_applied_and_shows_after_the_cursor() {
     let app = app().await;
     let cookie = app.sign_in("official").await;

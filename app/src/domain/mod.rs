@@ -5,6 +5,7 @@
 //! wrong is built through a validating constructor; code elsewhere receives values that are
 //! already known to be sound.
 
+pub mod access;
 mod deadline;
 mod directive;
 mod item;
@@ -37,13 +38,14 @@ pub fn new_id() -> uuid::Uuid {
     uuid::Uuid::now_v7()
 }
 
-/// Who may do what. Later work adds unit heads and admins; the access rules themselves
-/// live in the server's one access function.
+/// Who may do what; the rules themselves are in [`access`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Works through their own unit's checklists.
     Official,
+    /// Heads a unit: works its checklists and follows every unit beneath it.
+    Head,
     /// Sees every unit, writes and assigns directives.
     Supervisor,
 }
@@ -52,6 +54,7 @@ impl Role {
     pub fn parse(text: &str) -> Result<Self, DomainError> {
         match text {
             "official" => Ok(Role::Official),
+            "head" => Ok(Role::Head),
             "supervisor" => Ok(Role::Supervisor),
             other => Err(DomainError::Invalid { field: "role", reason: format!("unknown role `{other}`") }),
         }
@@ -60,6 +63,7 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Official => "official",
+            Role::Head => "head",
             Role::Supervisor => "supervisor",
         }
     }

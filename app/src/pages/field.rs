@@ -4,7 +4,8 @@ use super::session::SessionExpired;
 use super::status::StatusBar;
 use super::{tr, DeadlineTerm};
 use crate::api::SessionInfo;
-use crate::domain::Task;
+use crate::domain::access::may_change_item;
+use crate::domain::{Party, Task, UnitCode};
 use crate::i18n::Key;
 use crate::sync::TaskView;
 use crate::workspace::Workspace;
@@ -28,7 +29,7 @@ pub fn FieldPage(session: SessionInfo) -> impl IntoView {
                     .map(|(index, tasks)| {
                         let tasks = tasks
                             .into_iter()
-                            .map(|TaskView { task, items }| (task, items.iter().map(|item| item.id).collect::<Vec<_>>()))
+                            .map(|TaskView { task, items }| (task, items.iter().map(|item| (item.id, item.unit.clone())).collect::<Vec<_>>()))
                             .collect::<Vec<_>>();
                         (index, tasks)
                     })
@@ -89,8 +90,18 @@ pub fn FieldPage(session: SessionInfo) -> impl IntoView {
 }
 
 #[component]
-fn TaskCard(workspace: Workspace, task: Task, items: Vec<Uuid>) -> impl IntoView {
+fn TaskCard(workspace: Workspace, task: Task, items: Vec<(Uuid, UnitCode)>) -> impl IntoView {
     let lead = workspace.party_name(&task.lead);
+    let session = workspace.session.get_value();
+    // Items arrive sorted by unit; each unit's run becomes one list, headed by the unit's
+    // name when it is not the reader's own.
+    let mut by_unit: Vec<(UnitCode, Vec<Uuid>)> = Vec::new();
+    for (id, unit) in items {
+        match by_unit.last_mut() {
+            Some((last, ids)) if *last == unit => ids.push(id),
+            _ => by_unit.push((unit, vec![id])),
+        }
+    }
     let coordinating = task.coordinating.iter().map(|party| workspace.party_name(party)).collect::<Vec<_>>().join(", ");
     view! {
         <div class="task">
@@ -102,15 +113,33 @@ fn TaskCard(workspace: Workspace, task: Task, items: Vec<Uuid>) -> impl IntoView
                 {(!coordinating.is_empty()).then(|| view! { <dt>{tr(Key::Coordinating)}</dt><dd>{coordinating}</dd> })}
                 {task.target.map(|target| view! { <dt>{tr(Key::Target)}</dt><dd>{target.to_string()}</dd> })}
             </dl>
-            <ul class="checklist">
-                {items.into_iter().map(|id| view! { <ItemRow workspace id/> }).collect_view()}
-            </ul>
+            {by_unit
+                .into_iter()
+                .map(|(unit, ids)| {
+                    let editable = may_change_item(session.role, &session.unit, &unit);
+                    let heading = (unit != session.unit).then(|| {
+                        let name = workspace.party_name(&Party::Unit(unit.clone()));
+                        view! {
+                            <h4 class="unit-name">
+                                {name}
+                                {(!editable).then(|| view! { " " <span class="badge">{tr(Key::ViewOnly)}</span> })}
+                            </h4>
+                        }
+                    });
+                    view! {
+                        {heading}
+                        <ul class="checklist">
+                            {ids.into_iter().map(|id| view! { <ItemRow workspace id editable/> }).collect_view()}
+                        </ul>
+                    }
+                })
+                .collect_view()}
         </div>
     }
 }
 
 #[component]
-fn ItemRow(workspace: Workspace, id: Uuid) -> impl IntoView {
+fn ItemRow(workspace: Workspace, id: Uuid, editable: bool) -> impl IntoView {
     let item = Memo::new(move |_| workspace.item(id));
     let done = move || item.with(|item| item.as_ref().is_some_and(|item| item.done));
     let note = move || item.with(|item| item.as_ref().map(|item| item.note.as_str().to_owned()).unwrap_or_default());
@@ -119,7 +148,7 @@ fn ItemRow(workspace: Workspace, id: Uuid) -> impl IntoView {
     view! {
         <li class="item" class:done=done data-testid="checklist-item">
             <label class="tick">
-                <input type="checkbox" prop:checked=done
+                <input type="checkbox" prop:checked=done disabled=!editable
                     on:change=move |ev| {
                         let stored = workspace.set_done(id, event_target_checked(&ev));
                         if !stored {
@@ -131,7 +160,7 @@ fn ItemRow(workspace: Workspace, id: Uuid) -> impl IntoView {
             </label>
             <label class="note">
                 <span class="sr-only">{tr(Key::Note)}</span>
-                <textarea rows="2" placeholder=tr(Key::Note) prop:value=note class:invalid=move || !note_ok.get()
+                <textarea rows="2" placeholder=tr(Key::Note) prop:value=note readonly=!editable class:invalid=move || !note_ok.get()
                     on:change=move |ev| note_ok.set(workspace.set_note(id, &event_target_value(&ev)))></textarea>
             </label>
         </li>

@@ -64,7 +64,7 @@ pub fn Home() -> impl IntoView {
                 view! {
                     <Header session=session.clone()/>
                     {match role {
-                        Role::Official => view! { <FieldPage session/> }.into_any(),
+                        Role::Official | Role::Head => view! { <FieldPage session/> }.into_any(),
                         Role::Supervisor => view! { <ProgressPage/> }.into_any(),
                     }}
                 }

@@ -79,7 +79,8 @@ impl Snapshot {
                 let mut sections: BTreeMap<usize, Vec<TaskView>> = BTreeMap::new();
                 for task in self.tasks.values().filter(|task| task.directive == directive.id) {
                     let mut items = by_task.get(&task.id).cloned().unwrap_or_default();
-                    items.sort_by_key(|item| item.position);
+                    // A head sees several units' checklists under one task: one unit's after another.
+                    items.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.position.cmp(&b.position)));
                     sections.entry(task.section).or_default().push(TaskView { task: task.clone(), items });
                 }
                 DirectiveView { directive: directive.clone(), sections: sections.into_iter().collect() }

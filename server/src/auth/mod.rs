@@ -3,7 +3,7 @@
 mod access;
 mod password;
 
-pub use access::{may_change_item, read_scope, ReadScope};
+pub use access::{may_change_item, oversees_everything, read_scope, ReadScope};
 pub use password::{hash_password, verify_password, PasswordError};
 
 use app::api::SessionInfo;

@@ -138,6 +138,12 @@ const MIGRATIONS: &[&str] = &[
     DEFINE FIELD OVERWRITE outcome ON change TYPE string ASSERT $value IN ['applied', 'superseded', 'rejected'];
     DEFINE INDEX change_device_seq ON change FIELDS device, seq;
     "#,
+    // 3: unit heads; a supervisor's conflict review joins the change log as its own outcome.
+    r#"
+    DEFINE FIELD OVERWRITE role ON account TYPE string ASSERT $value IN ['official', 'head', 'supervisor'];
+    DEFINE FIELD OVERWRITE outcome ON change TYPE string ASSERT $value IN ['applied', 'superseded', 'rejected', 'reviewed'];
+    DEFINE INDEX item_conflict ON item FIELDS conflict;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,114 @@
+//! Who may read and change which unit's work. Pure, so the server enforces exactly what
+//! the browser shows as editable.
+
+use super::{Role, Unit, UnitCode};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadScope {
+    Everything,
+    Units(BTreeSet<UnitCode>),
+}
+
+impl ReadScope {
+    pub fn includes(&self, unit: &UnitCode) -> bool {
+        match self {
+            ReadScope::Everything => true,
+            ReadScope::Units(units) => units.contains(unit),
+        }
+    }
+}
+
+/// `root` and every unit below it in `units`. A parent loop in bad data cannot make this
+/// run forever: each unit is taken at most once.
+pub fn subtree(root: &UnitCode, units: &[Unit]) -> BTreeSet<UnitCode> {
+    let mut found = BTreeSet::from([root.clone()]);
+    let mut frontier = vec![root.clone()];
+    while let Some(parent) = frontier.pop() {
+        for unit in units.iter().filter(|unit| unit.parent.as_ref() == Some(&parent)) {
+            if found.insert(unit.code.clone()) {
+                frontier.push(unit.code.clone());
+            }
+        }
+    }
+    found
+}
+
+/// Officials read their own unit; heads their unit and everything beneath it; supervisors
+/// everything. `units` is the whole unit tree.
+pub fn read_scope(role: Role, own_unit: &UnitCode, units: &[Unit]) -> ReadScope {
+    match role {
+        Role::Supervisor => ReadScope::Everything,
+        Role::Head => ReadScope::Units(subtree(own_unit, units)),
+        Role::Official => ReadScope::Units(BTreeSet::from([own_unit.clone()])),
+    }
+}
+
+/// Only the people of the unit an item belongs to tick it or write its note. A head
+/// follows the units below but does not do their work for them; supervisors watch and
+/// assign.
+pub fn may_change_item(role: Role, own_unit: &UnitCode, item_unit: &UnitCode) -> bool {
+    match role {
+        Role::Official | Role::Head => own_unit == item_unit,
+        Role::Supervisor => false,
+    }
+}
+
+/// Province-wide reports and conflict review.
+pub fn oversees_everything(role: Role) -> bool {
+    role == Role::Supervisor
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::UnitKind;
+
+    fn code(raw: &str) -> UnitCode {
+        UnitCode::parse(raw).unwrap()
+    }
+
+    fn tree() -> Vec<Unit> {
+        let province = Unit::new(code("TINH"), "Tỉnh", UnitKind::Province, None).unwrap();
+        let district = |c: &str| Unit::new(code(c), c, UnitKind::District, Some((code("TINH"), UnitKind::Province))).unwrap();
+        let commune =
+            |c: &str, d: &str| Unit::new(code(c), c, UnitKind::Commune, Some((code(d), UnitKind::District))).unwrap();
+        vec![province, district("HUYEN-A"), district("HUYEN-B"), commune("XA-A1", "HUYEN-A"), commune("XA-A2", "HUYEN-A"), commune("XA-B1", "HUYEN-B")]
+    }
+
+    #[test]
+    fn a_head_reads_their_unit_and_everything_below_it() {
+        let scope = read_scope(Role::Head, &code("HUYEN-A"), &tree());
+        assert_eq!(scope, ReadScope::Units(["HUYEN-A", "XA-A1", "XA-A2"].into_iter().map(code).collect()));
+        assert!(!scope.includes(&code("XA-B1")));
+        assert!(!scope.includes(&code("TINH")));
+    }
+
+    #[test]
+    fn the_province_head_reads_the_whole_tree() {
+        let ReadScope::Units(units) = read_scope(Role::Head, &code("TINH"), &tree()) else { panic!("a head has a unit scope") };
+        assert_eq!(units.len(), 6);
+    }
+
+    #[test]
+    fn officials_read_only_their_unit_and_supervisors_everything() {
+        assert_eq!(read_scope(Role::Official, &code("XA-A1"), &tree()), ReadScope::Units(BTreeSet::from([code("XA-A1")])));
+        assert_eq!(read_scope(Role::Supervisor, &code("TINH"), &tree()), ReadScope::Everything);
+    }
+
+    #[test]
+    fn only_the_items_own_unit_changes_it() {
+        assert!(may_change_item(Role::Official, &code("XA-A1"), &code("XA-A1")));
+        assert!(!may_change_item(Role::Official, &code("XA-A1"), &code("XA-A2")));
+        assert!(may_change_item(Role::Head, &code("HUYEN-A"), &code("HUYEN-A")));
+        assert!(!may_change_item(Role::Head, &code("HUYEN-A"), &code("XA-A1")), "heads follow, communes tick");
+        assert!(!may_change_item(Role::Supervisor, &code("TINH"), &code("XA-A1")));
+    }
+
+    #[test]
+    fn a_parent_loop_in_bad_data_ends() {
+        let mut units = tree();
+        units[0].parent = Some(code("XA-A1"));
+        assert_eq!(subtree(&code("HUYEN-A"), &units).len(), 6);
+    }
+}
