@@ -8,6 +8,8 @@ pub const PUSH_PATH: &str = "/api/v1/sync/push";
 pub const PULL_PATH: &str = "/api/v1/sync/pull";
 pub const PROGRESS_PATH: &str = "/api/v1/reports/progress";
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+/// `GET`: the items flagged as conflicts, with the values in contention. `POST`: a review.
+pub const REVIEW_PATH: &str = "/api/v1/review";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -81,4 +83,26 @@ mod tests {
         progress.total = 7;
         assert_eq!(progress.percent(), 85);
     }
+}
+
+/// One flagged item as a supervisor reviews it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictCase {
+    pub item: ChecklistItem,
+    pub unit_name: String,
+    pub task_text: String,
+    pub contests: Vec<crate::sync::Contest>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewQueue {
+    pub cases: Vec<ConflictCase>,
+}
+
+/// Keep these edits (change ids from the item's contests, one per contested field).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    pub item: uuid::Uuid,
+    pub keep: Vec<uuid::Uuid>,
 }

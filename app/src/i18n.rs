@@ -100,6 +100,14 @@ pub enum Key {
     StorageUnavailable,
     Conflict,
     ParallelUpdate,
+    ReviewTitle,
+    ReviewHint,
+    KeepChosen,
+    Standing,
+    ReviewedBefore,
+    NotDone,
+    EmptyNote,
+    ReviewFailed,
 }
 
 /// The text for `key` in `locale`.
@@ -161,6 +169,14 @@ fn vietnamese(key: Key) -> &'static str {
         StorageUnavailable => "Không ghi được vào bộ nhớ của trình duyệt",
         Conflict => "Hai người sửa cùng lúc — cần xem lại",
         ParallelUpdate => "Được cập nhật song song",
+        ReviewTitle => "Xung đột cần xem xét",
+        ReviewHint => "Hai người đã sửa cùng một mục mà không thấy thay đổi của nhau. Chọn giá trị được giữ; các máy tính bảng sẽ nhận giá trị này khi đồng bộ.",
+        KeepChosen => "Giữ giá trị đã chọn",
+        Standing => "đang áp dụng",
+        ReviewedBefore => "đã xem xét",
+        NotDone => "Chưa hoàn thành",
+        EmptyNote => "(ghi chú trống)",
+        ReviewFailed => "Không lưu được quyết định:",
     }
 }
 
@@ -215,6 +231,14 @@ fn english(key: Key) -> &'static str {
         StorageUnavailable => "Could not write to the browser's storage",
         Conflict => "Changed by two people at once — needs review",
         ParallelUpdate => "Updated in parallel",
+        ReviewTitle => "Conflicts to review",
+        ReviewHint => "Two people changed the same item without seeing each other's edit. Choose the value to keep; the tablets receive it when they sync.",
+        KeepChosen => "Keep the chosen values",
+        Standing => "standing",
+        ReviewedBefore => "reviewed",
+        NotDone => "Not done",
+        EmptyNote => "(empty note)",
+        ReviewFailed => "The decision was not saved:",
     }
 }
 

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod reports;
+pub mod review;
 pub mod routes;
 pub mod sync_service;
 

@@ -5,16 +5,16 @@
 use crate::auth::{may_change_item, read_scope, ReadScope, User};
 use crate::db::{Batch, DbError, DeviceRow, LogEntry, Recorded, Store, StoredItem};
 use app::domain::{ChecklistItem, UnitCode};
-use app::sync::{apply, check_sequence, Change, ChangeResult, ChangeStatus, Outcome, PullResponse, Sequence, MAX_PULL_LIMIT};
+use app::sync::{apply, check_sequence, clashes, Change, ChangeResult, ChangeStatus, Outcome, PullResponse, Sequence, MAX_PULL_LIMIT};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
 /// How often a push that lost a race (same device, same item, or another server taking the
 /// same number) is worked out again, with a growing, jittered pause between tries.
-const MAX_ATTEMPTS: u32 = 12;
+pub(crate) const MAX_ATTEMPTS: u32 = 12;
 
-async fn back_off(attempt: u32) {
+pub(crate) async fn back_off(attempt: u32) {
     let ceiling_ms = 2u64.saturating_pow(attempt.min(8));
     let jitter = rand::random::<u64>() % ceiling_ms.max(1);
     tokio::time::sleep(std::time::Duration::from_millis(jitter)).await;
@@ -96,8 +96,9 @@ async fn push_once(store: &Store, user: &User, changes: &[Change]) -> Result<Opt
             None => refuse("this checklist item no longer exists"),
             Some((read, _)) if !may_change_item(user, &read.item.unit) => refuse("this checklist item belongs to another unit"),
             Some((_, working)) => {
-                let had_conflict = working.conflict;
-                let outcome = apply(working, &Change { stamp, ..change.clone() }, &user.username);
+                let kept = Change { stamp, ..change.clone() };
+                let clash = clashes(working, &kept, &user.username);
+                let outcome = apply(working, &kept, &user.username);
                 LogEntry {
                     change,
                     author: &user.username,
@@ -105,7 +106,7 @@ async fn push_once(store: &Store, user: &User, changes: &[Change]) -> Result<Opt
                     stamp,
                     clamped,
                     reason: None,
-                    conflict: working.conflict && !had_conflict,
+                    conflict: clash,
                 }
             }
         };

@@ -408,14 +408,6 @@ async fn the_openapi_document_names_every_api_path_and_each_is_served() {
 #[tokio::test]
 async fn two_people_changing_one_item_unseen_are_flagged_for_review() {
     let app = app().await;
-    let colleague = chidao_server::db::AccountRow {
-        username: "official2".into(),
-        display_name: "Cán bộ thứ hai".into(),
-        role: "official".into(),
-        unit: "XA-BINH-CHAU".into(),
-        password_hash: chidao_server::auth::hash_password(PASSWORD).unwrap(),
-    };
-    app.store.seed(&[], &[], &[], &[], &[colleague]).await.unwrap();
     let first = app.sign_in("official").await;
     let second = app.sign_in("official2").await;
     let ids = item_ids(&app.pull(&first, 0).await);
@@ -447,4 +439,53 @@ async fn two_people_changing_one_item_unseen_are_flagged_for_review() {
     let report = app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await;
     let flagged = report.json.to_string().matches("\"conflict\":true").count();
     assert_eq!(flagged, 1);
+}
+
+#[tokio::test]
+async fn a_supervisor_keeps_the_losing_value_and_every_device_pulls_it() {
+    let app = app().await;
+    let first = app.sign_in("official").await;
+    let second = app.sign_in("official2").await;
+    let supervisor = app.sign_in("supervisor").await;
+    let ids = item_ids(&app.pull(&first, 0).await);
+    let early = Device::new().change(&ids[0], "done", json!(true), 1_000);
+    let late = Device::new().change(&ids[0], "done", json!(false), 2_000);
+    app.push(&first, json!([early.clone()])).await;
+    app.push(&second, json!([late.clone()])).await;
+    let cursor = app.pull(&first, 0).await["cursor"].as_u64().unwrap();
+
+    assert_eq!(app.call(Method::GET, "/api/v1/review", Some(&first), None).await.status, StatusCode::FORBIDDEN);
+    let queue = app.call(Method::GET, "/api/v1/review", Some(&supervisor), None).await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.json);
+    let cases = queue.json["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0]["unit_name"], "UBND xã Bình Châu");
+    let contest = &cases[0]["contests"][0];
+    assert_eq!(contest["field"], "done");
+    let offered: Vec<&Value> = contest["edits"].as_array().unwrap().iter().map(|edit| &edit["change"]).collect();
+    assert_eq!(offered, [&early["id"], &late["id"]]);
+
+    let review = |body: Value| app.call(Method::POST, "/api/v1/review", Some(&supervisor), Some(body.to_string()));
+    let stranger = review(json!({"item": ids[0], "keep": [uuid::Uuid::now_v7()]})).await;
+    assert_eq!(stranger.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stranger.json["message"].as_str().unwrap().contains("not one of the values"));
+    let missing = review(json!({"item": uuid::Uuid::now_v7(), "keep": [early["id"]]})).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let by_official = app.call(Method::POST, "/api/v1/review", Some(&first), Some(json!({"item": ids[0], "keep": [early["id"]]}).to_string())).await;
+    assert_eq!(by_official.status, StatusCode::FORBIDDEN);
+
+    let kept = review(json!({"item": ids[0], "keep": [early["id"]]})).await;
+    assert_eq!(kept.status, StatusCode::OK, "{}", kept.json);
+    assert_eq!((kept.json["done"].as_bool(), kept.json["conflict"].as_bool()), (Some(true), Some(false)));
+
+    // The tablets pull the decision like any other write.
+    for cookie in [&first, &second] {
+        let pulled = app.pull(cookie, cursor).await;
+        let item = pulled["items"].as_array().unwrap().iter().find(|item| item["id"] == ids[0].as_str()).expect("the reviewed item is pulled").clone();
+        assert_eq!((item["done"].as_bool(), item["conflict"].as_bool()), (Some(true), Some(false)));
+        assert_eq!(item["done_mark"]["by"], "supervisor");
+    }
+    let after = app.call(Method::GET, "/api/v1/review", Some(&supervisor), None).await;
+    assert!(after.json["cases"].as_array().unwrap().is_empty());
+    assert_eq!(review(json!({"item": ids[0], "keep": [early["id"]]})).await.status, StatusCode::CONFLICT, "reviewed once only");
 }

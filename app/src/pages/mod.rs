@@ -3,6 +3,7 @@
 
 mod field;
 mod progress;
+mod review;
 mod session;
 mod status;
 

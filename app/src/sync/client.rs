@@ -67,3 +67,7 @@ pub async fn pull(since: u64) -> Result<PullResponse, ClientError> {
 pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
     decode(Request::get(path).send().await.map_err(network)?).await
 }
+
+pub async fn post_json<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
+    decode(Request::post(path).json(body).map_err(network)?.send().await.map_err(network)?).await
+}

@@ -42,20 +42,30 @@ fn unseen_edit_by_other(mark: Option<&Mark>, seen: Option<Stamp>, author: &str) 
     mark.is_some_and(|mark| Some(mark.stamp) != seen && mark.by != author)
 }
 
+/// Whether `change` by `author` meets an edit of the same field by someone else that its
+/// author had not seen: the two people worked concurrently and one of them will lose.
+pub fn clashes(item: &ChecklistItem, change: &Change, author: &str) -> bool {
+    let (mark, seen) = match change.edit {
+        Edit::Done { .. } => (&item.done_mark, change.base.done),
+        Edit::Note { .. } => (&item.note_mark, change.base.note),
+    };
+    mark.as_ref().is_some_and(|existing| existing.stamp != change.stamp) && unseen_edit_by_other(mark.as_ref(), seen, author)
+}
+
 /// Applies `change` made by `author`. The value follows the newest stamp whatever the order
 /// of arrival, and applying the same change twice leaves the item as once. A concurrent
 /// edit of the same field by another person marks a conflict for review (both values stay
 /// in the change log); of the other field, a parallel update.
 pub fn apply(item: &mut ChecklistItem, change: &Change, author: &str) -> Outcome {
-    let (mark, seen, other_mark, other_seen) = match change.edit {
-        Edit::Done { .. } => (&item.done_mark, change.base.done, &item.note_mark, change.base.note),
-        Edit::Note { .. } => (&item.note_mark, change.base.note, &item.done_mark, change.base.done),
+    let (mark, other_mark, other_seen) = match change.edit {
+        Edit::Done { .. } => (&item.done_mark, &item.note_mark, change.base.note),
+        Edit::Note { .. } => (&item.note_mark, &item.done_mark, change.base.done),
     };
     if mark.as_ref().is_some_and(|existing| existing.stamp == change.stamp) {
         // This very change set the field already.
         return Outcome::Applied;
     }
-    if unseen_edit_by_other(mark.as_ref(), seen, author) {
+    if clashes(item, change, author) {
         item.conflict = true;
     }
     if unseen_edit_by_other(other_mark.as_ref(), other_seen, author) {

@@ -6,6 +6,7 @@
 mod clock;
 mod merge;
 mod outbox;
+mod review;
 mod sequence;
 mod snapshot;
 mod wire;
@@ -17,8 +18,9 @@ mod simulation;
 pub mod client;
 
 pub use clock::{Stamp, MAX_FUTURE_SKEW_MS};
-pub use merge::{apply, replay, Base, Mark, Outcome};
+pub use merge::{apply, clashes, replay, Base, Mark, Outcome};
 pub use outbox::{Outbox, Settled};
+pub use review::{contests, resolve, Contest, Field, LoggedEdit, LoggedOutcome, ReviewError, REVIEW_DEVICE};
 pub use sequence::{check_sequence, Sequence};
 pub use snapshot::{DirectiveView, Snapshot, TaskView};
 pub use wire::{

@@ -6,7 +6,7 @@
 
 use super::DbError;
 use app::domain::{ChecklistItem, Directive, Task, Unit, UnitCode};
-use app::sync::{Change, Edit, Stamp};
+use app::sync::{Change, Edit, LoggedEdit, Stamp};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -65,7 +65,8 @@ pub struct LogEntry<'a> {
     pub stamp: Stamp,
     pub clamped: bool,
     pub reason: Option<String>,
-    /// This change is the one that raised the item's conflict flag.
+    /// The change met another person's unseen edit of the same field
+    /// (`app::sync::clashes`). Entries logged before schema v3 mean "raised the flag".
     pub conflict: bool,
 }
 
@@ -371,6 +372,31 @@ impl Store {
         let filter = if ids.is_some() { "WHERE record::id(id) IN $ids" } else { "" };
         let query = format!("SELECT {fields} FROM {table} {filter} {order};");
         self.select(context, &query, json!({"ids": ids})).await
+    }
+
+    /// Items flagged as conflicts, for review.
+    pub async fn conflicted_items(&self) -> Result<Vec<StoredItem>, DbError> {
+        let query = format!("SELECT {ITEM_FIELDS} FROM item WHERE conflict = true ORDER BY unit, position;");
+        self.select("reading conflicted items", &query, json!({})).await
+    }
+
+    /// The edits (not the refusals) logged for `items`, each with its item's id.
+    pub async fn logged_edits(&self, items: &[Uuid]) -> Result<Vec<(Uuid, LoggedEdit)>, DbError> {
+        #[derive(Deserialize)]
+        struct Row {
+            item: Uuid,
+            #[serde(flatten)]
+            edit: LoggedEdit,
+        }
+        let rows: Vec<Row> = self
+            .select(
+                "reading an item's history",
+                "SELECT record::id(id) AS change, item, field, value, author, stamp, outcome, conflict ?? false AS clash \
+                 FROM change WHERE item IN $items AND outcome != 'rejected' AND stamp != NONE;",
+                json!({"items": items}),
+            )
+            .await?;
+        Ok(rows.into_iter().map(|row| (row.item, row.edit)).collect())
     }
 
     /// How many change-log entries a change id has (0 or 1): for tests and audits.

@@ -3,6 +3,7 @@
 mod health;
 mod openapi;
 mod reports;
+mod review;
 mod session;
 mod sync;
 
@@ -42,6 +43,7 @@ pub fn api_router() -> Router<AppState> {
         .route(app::api::PUSH_PATH, post(sync::push))
         .route(app::api::PULL_PATH, get(sync::pull))
         .route(app::api::PROGRESS_PATH, get(reports::progress))
+        .route(app::api::REVIEW_PATH, get(review::queue).post(review::decide))
         .route(app::api::OPENAPI_PATH, get(openapi::document))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }

@@ -1,0 +1,139 @@
+//! Conflict review on the supervisor's page: each flagged item, each contested field with
+//! the values in contention, and a choice of which to keep.
+
+use super::status::vietnam_time;
+use super::tr;
+use crate::api::{ConflictCase, ReviewQueue};
+use crate::i18n::Key;
+use crate::sync::{Contest, Edit, Field, LoggedEdit, LoggedOutcome};
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+#[component]
+pub fn ReviewPanel(#[prop(into)] on_reviewed: Callback<()>) -> impl IntoView {
+    let queue = RwSignal::new(None::<ReviewQueue>);
+    let reload = move || {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            // A failed load leaves the panel as it was; the progress table reports the network.
+            if let Ok(fresh) = crate::sync::client::get_json::<ReviewQueue>(crate::api::REVIEW_PATH).await {
+                queue.set(Some(fresh));
+            }
+        });
+        let _ = queue;
+    };
+    Effect::new(move |_| reload());
+    let reviewed = Callback::new(move |_| {
+        reload();
+        on_reviewed.run(());
+    });
+    view! {
+        <Show when=move || queue.with(|queue| queue.as_ref().is_some_and(|queue| !queue.cases.is_empty()))>
+            <section class="review" data-testid="review">
+                <h2>{tr(Key::ReviewTitle)}</h2>
+                <p class="meta">{tr(Key::ReviewHint)}</p>
+                {move || {
+                    queue
+                        .get()
+                        .map(|queue| queue.cases.into_iter().map(|case| view! { <CaseCard case reviewed/> }).collect_view())
+                }}
+            </section>
+        </Show>
+    }
+}
+
+/// Which edit of a field stands now: the one whose stamp is the field's mark.
+fn standing(case: &ConflictCase, contest: &Contest) -> Option<Uuid> {
+    let mark = match contest.field {
+        Field::Done => case.item.done_mark.as_ref(),
+        Field::Note => case.item.note_mark.as_ref(),
+    }?;
+    contest.edits.iter().find(|edit| edit.stamp == mark.stamp).map(|edit| edit.change)
+}
+
+#[component]
+fn CaseCard(case: ConflictCase, reviewed: Callback<()>) -> impl IntoView {
+    let chosen = RwSignal::new(
+        case.contests.iter().filter_map(|contest| Some((contest.field, standing(&case, contest)?))).collect::<BTreeMap<Field, Uuid>>(),
+    );
+    let failure = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let item_id = case.item.id;
+    let complete = {
+        let fields = case.contests.len();
+        move || chosen.with(|chosen| chosen.len() == fields)
+    };
+    let submit = move |_| {
+        busy.set(true);
+        failure.set(None);
+        #[cfg(feature = "hydrate")]
+        {
+            let request = crate::api::ReviewRequest { item: item_id, keep: chosen.get_untracked().into_values().collect() };
+            leptos::task::spawn_local(async move {
+                let answer = crate::sync::client::post_json::<_, crate::domain::ChecklistItem>(crate::api::REVIEW_PATH, &request).await;
+                busy.set(false);
+                match answer {
+                    Ok(_) => reviewed.run(()),
+                    Err(error) => failure.set(Some(error.to_string())),
+                }
+            });
+        }
+        let _ = (item_id, reviewed);
+    };
+    let standing_ids: Vec<Uuid> = case.contests.iter().filter_map(|contest| standing(&case, contest)).collect();
+    view! {
+        <article class="case" data-testid="conflict-case" data-item=item_id.to_string()>
+            <p class="section-name">{case.unit_name.clone()} " · " {case.task_text.clone()}</p>
+            <h3>{case.item.label.to_string()}</h3>
+            {case
+                .contests
+                .into_iter()
+                .map(|contest| {
+                    let field = contest.field;
+                    let group = format!("{item_id}-{field:?}");
+                    view! {
+                        <fieldset class="contest">
+                            <legend>{tr(if field == Field::Done { Key::Done } else { Key::Note })}</legend>
+                            {contest
+                                .edits
+                                .into_iter()
+                                .map(|edit| {
+                                    let is_standing = standing_ids.contains(&edit.change);
+                                    view! { <Choice edit group=group.clone() field chosen is_standing/> }
+                                })
+                                .collect_view()}
+                        </fieldset>
+                    }
+                })
+                .collect_view()}
+            <button class="primary" data-testid="keep-chosen" on:click=submit disabled=move || busy.get() || !complete()>
+                {tr(Key::KeepChosen)}
+            </button>
+            {move || failure.get().map(|reason| view! { <p class="error" role="alert">{tr(Key::ReviewFailed)} " " {reason}</p> })}
+        </article>
+    }
+}
+
+#[component]
+fn Choice(edit: LoggedEdit, group: String, field: Field, chosen: RwSignal<BTreeMap<Field, Uuid>>, is_standing: bool) -> impl IntoView {
+    let id = edit.change;
+    let value = match &edit.edit {
+        Edit::Done { value: true } => view! { <span>"☑ " {tr(Key::Done)}</span> }.into_any(),
+        Edit::Done { value: false } => view! { <span>"☐ " {tr(Key::NotDone)}</span> }.into_any(),
+        Edit::Note { value } if value.as_str().is_empty() => view! { <em>{tr(Key::EmptyNote)}</em> }.into_any(),
+        Edit::Note { value } => view! { <q>{value.as_str().to_owned()}</q> }.into_any(),
+    };
+    view! {
+        <label class="choice" data-testid="contender" data-author=edit.author.clone()>
+            <input type="radio" name=group prop:checked=move || chosen.with(|chosen| chosen.get(&field) == Some(&id))
+                on:change=move |_| chosen.update(|chosen| { chosen.insert(field, id); })/>
+            {value}
+            <small class="changed">
+                {edit.author.clone()} " · " {vietnam_time(edit.stamp.wall_ms)}
+                {(edit.outcome == LoggedOutcome::Reviewed).then(|| view! { " · " {tr(Key::ReviewedBefore)} })}
+            </small>
+            {is_standing.then(|| view! { <span class="badge">{tr(Key::Standing)}</span> })}
+        </label>
+    }
+}

@@ -1,0 +1,86 @@
+//! Conflict review for supervisors: the queue of flagged items with the values in
+//! contention, and applying a review through the same log and counter as any push. The
+//! rules are `app::sync::{contests, resolve}`.
+
+use crate::auth::User;
+use crate::db::{Batch, DbError, LogEntry, Recorded, Store};
+use crate::sync_service::{back_off, MAX_ATTEMPTS};
+use app::api::{ConflictCase, ReviewQueue};
+use app::domain::ChecklistItem;
+use app::sync::{contests, resolve, LoggedEdit, ReviewError};
+use std::collections::{BTreeSet, HashMap};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewFailure {
+    #[error("no checklist item has id {0}")]
+    UnknownItem(Uuid),
+    #[error(transparent)]
+    Refused(#[from] ReviewError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+fn history_by_item(log: Vec<(Uuid, LoggedEdit)>) -> HashMap<Uuid, Vec<LoggedEdit>> {
+    let mut by_item: HashMap<Uuid, Vec<LoggedEdit>> = HashMap::new();
+    for (item, edit) in log {
+        by_item.entry(item).or_default().push(edit);
+    }
+    by_item
+}
+
+pub async fn queue(store: &Store) -> Result<ReviewQueue, DbError> {
+    let items: Vec<ChecklistItem> = store.conflicted_items().await?.into_iter().map(|stored| stored.item).collect();
+    if items.is_empty() {
+        return Ok(ReviewQueue { cases: Vec::new() });
+    }
+    let ids: Vec<Uuid> = items.iter().map(|item| item.id).collect();
+    let mut history = history_by_item(store.logged_edits(&ids).await?);
+    let task_ids: Vec<Uuid> = items.iter().map(|item| item.task).collect::<BTreeSet<_>>().into_iter().collect();
+    let tasks: HashMap<Uuid, String> = store.tasks(Some(&task_ids)).await?.into_iter().map(|task| (task.id, task.text.to_string())).collect();
+    let units: HashMap<_, String> = store.units().await?.into_iter().map(|unit| (unit.code, unit.name.to_string())).collect();
+    let cases = items
+        .into_iter()
+        .map(|item| ConflictCase {
+            unit_name: units.get(&item.unit).cloned().unwrap_or_else(|| item.unit.to_string()),
+            task_text: tasks.get(&item.task).cloned().unwrap_or_default(),
+            contests: contests(&history.remove(&item.id).unwrap_or_default()),
+            item,
+        })
+        .collect();
+    Ok(ReviewQueue { cases })
+}
+
+/// Keeps the chosen values; answers the item as it now stands. Retried when a push wrote
+/// the item meanwhile, so a review never overwrites an edit it did not see.
+pub async fn review(store: &Store, reviewer: &User, item: Uuid, keep: &[Uuid]) -> Result<ChecklistItem, ReviewFailure> {
+    for attempt in 0..MAX_ATTEMPTS {
+        let stored = store.item(item).await?.ok_or(ReviewFailure::UnknownItem(item))?;
+        let history = store.logged_edits(&[item]).await?.into_iter().map(|(_, edit)| edit).collect::<Vec<_>>();
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        let (reviewed, edits) = resolve(&stored.item, &history, keep, &reviewer.username, now_ms)?;
+        let reasons: Vec<String> = edits.iter().map(|(_, kept)| format!("conflict review: kept the value of change {kept}")).collect();
+        let log = edits
+            .iter()
+            .zip(&reasons)
+            .map(|((change, _), reason)| LogEntry {
+                change,
+                author: &reviewer.username,
+                outcome: "reviewed",
+                stamp: change.stamp,
+                clamped: false,
+                reason: Some(reason.clone()),
+                conflict: false,
+            })
+            .collect();
+        let batch = Batch { devices: Vec::new(), log, items: vec![(reviewed.clone(), stored.version)] };
+        match store.record_batch(&batch).await? {
+            Recorded::Written => {
+                tracing::info!(%item, reviewer = %reviewer.username, kept = keep.len(), "conflict reviewed");
+                return Ok(reviewed);
+            }
+            Recorded::Stale => back_off(attempt).await,
+        }
+    }
+    Err(DbError::Contended.into())
+}

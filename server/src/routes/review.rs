@@ -1,0 +1,33 @@
+use super::AppState;
+use crate::auth::{oversees_everything, User};
+use crate::error::ApiError;
+use crate::extract::Json;
+use crate::review::{self, ReviewFailure};
+use app::api::{ReviewQueue, ReviewRequest};
+use app::domain::ChecklistItem;
+use app::sync::ReviewError;
+use axum::extract::State;
+
+fn supervisors_only(user: &User) -> Result<(), ApiError> {
+    if oversees_everything(user) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("conflict review is for supervisors".into()))
+    }
+}
+
+pub async fn queue(State(state): State<AppState>, user: User) -> Result<axum::Json<ReviewQueue>, ApiError> {
+    supervisors_only(&user)?;
+    Ok(axum::Json(review::queue(&state.store).await?))
+}
+
+pub async fn decide(State(state): State<AppState>, user: User, Json(request): Json<ReviewRequest>) -> Result<axum::Json<ChecklistItem>, ApiError> {
+    supervisors_only(&user)?;
+    match review::review(&state.store, &user, request.item, &request.keep).await {
+        Ok(item) => Ok(axum::Json(item)),
+        Err(ReviewFailure::UnknownItem(id)) => Err(ApiError::NotFound(format!("no checklist item has id {id}"))),
+        Err(ReviewFailure::Refused(refusal @ ReviewError::NothingToReview)) => Err(ApiError::Conflict(refusal.to_string())),
+        Err(ReviewFailure::Refused(refusal)) => Err(ApiError::Unprocessable(refusal.to_string())),
+        Err(ReviewFailure::Db(error)) => Err(error.into()),
+    }
+}
