@@ -4,7 +4,7 @@
 mod schema;
 mod store;
 
-pub use schema::SCHEMA_VERSION;
+pub use schema::{migrate, SCHEMA_VERSION};
 pub use store::{AccountRow, Batch, DeviceRow, LogEntry, Recorded, SessionRow, Store, StoredItem};
 
 use crate::config::DbArgs;
