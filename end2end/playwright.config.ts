@@ -1,4 +1,4 @@
-import { defineConfig, devices } from '@playwright/test';
+import { defineConfig } from '@playwright/test';
 
 // The server under test: the release binary built by `cargo leptos build --release`,
 // with a fresh in-memory database and the demo data. scripts/test.sh sets CHIDAO_BIN.
@@ -8,6 +8,39 @@ if (!bin) {
   throw new Error('CHIDAO_BIN must name the built chidao binary (scripts/test.sh sets it)');
 }
 export const demoPassword = process.env.CHIDAO_DEMO_PASSWORD ?? 'e2e-demo-password';
+export const chidaoBin = bin;
+
+// What the server under test is started with; tests that start their own server (a
+// deploy, a restart) use the same.
+export const serverEnv = {
+  CHIDAO_DEMO_PASSWORD: demoPassword,
+  LEPTOS_SITE_ROOT: 'target/site',
+  LEPTOS_OUTPUT_NAME: 'chidao',
+  LEPTOS_SITE_PKG_DIR: 'pkg',
+  RUST_LOG: 'warn',
+};
+
+// Debian's Chromium, headless, without anything that would reach the internet.
+export const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+// A tablet held upright in Vietnam: the field officials' device.
+export const tablet = {
+  viewport: { width: 768, height: 1024 },
+  hasTouch: true,
+  locale: 'vi-VN',
+  timezoneId: 'Asia/Ho_Chi_Minh',
+};
 
 export default defineConfig({
   testDir: './tests',
@@ -19,23 +52,8 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
-    // A tablet held upright: the field officials' device.
-    viewport: { width: 768, height: 1024 },
-    hasTouch: true,
-    locale: 'vi-VN',
-    timezoneId: 'Asia/Ho_Chi_Minh',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    ...tablet,
+    launchOptions,
   },
   projects: [{ name: 'chromium-tablet', use: { browserName: 'chromium' } }],
   webServer: {
@@ -44,13 +62,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: {
-      CHIDAO_DEMO_PASSWORD: demoPassword,
-      LEPTOS_SITE_ROOT: 'target/site',
-      LEPTOS_OUTPUT_NAME: 'chidao',
-      LEPTOS_SITE_PKG_DIR: 'pkg',
-      RUST_LOG: 'warn',
-    },
+    env: serverEnv,
     stdout: 'pipe',
     stderr: 'pipe',
   },

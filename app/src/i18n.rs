@@ -108,6 +108,14 @@ pub enum Key {
     NotDone,
     EmptyNote,
     ReviewFailed,
+    UpdateWaiting,
+    UpdateNow,
+    StorageUsed,
+    StoragePersistent,
+    StorageBestEffort,
+    RetryAt,
+    UnsyncedSignOut,
+    StaySignedIn,
 }
 
 /// The text for `key` in `locale`.
@@ -177,6 +185,14 @@ fn vietnamese(key: Key) -> &'static str {
         NotDone => "Chưa hoàn thành",
         EmptyNote => "(ghi chú trống)",
         ReviewFailed => "Không lưu được quyết định:",
+        UpdateWaiting => "Đã có phiên bản mới. Ứng dụng sẽ cập nhật khi các thay đổi đã được đồng bộ; các thay đổi chưa đồng bộ vẫn được giữ trên máy này.",
+        UpdateNow => "Cập nhật ngay",
+        StorageUsed => "Bộ nhớ",
+        StoragePersistent => "được giữ lâu dài",
+        StorageBestEffort => "trình duyệt có thể xoá khi thiếu chỗ",
+        RetryAt => "Thử lại lúc",
+        UnsyncedSignOut => "thay đổi chưa được đồng bộ. Chúng vẫn được giữ trên máy này và sẽ được gửi khi bạn đăng nhập lại. Vẫn đăng xuất?",
+        StaySignedIn => "Ở lại",
     }
 }
 
@@ -239,6 +255,14 @@ fn english(key: Key) -> &'static str {
         NotDone => "Not done",
         EmptyNote => "(empty note)",
         ReviewFailed => "The decision was not saved:",
+        UpdateWaiting => "A new version is ready. The app updates once your changes are synced; unsynced changes stay on this device.",
+        UpdateNow => "Update now",
+        StorageUsed => "Storage",
+        StoragePersistent => "kept persistently",
+        StorageBestEffort => "the browser may clear it when short of space",
+        RetryAt => "Next try at",
+        UnsyncedSignOut => "changes are not synced yet. They stay on this device and are sent when you sign in again. Sign out anyway?",
+        StaySignedIn => "Stay",
     }
 }
 

@@ -12,9 +12,6 @@ use uuid::Uuid;
 
 // The timing constants, some variants and fields below are used by browser code only.
 
-/// How often the outbox is flushed while the page is open and the browser is online.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub const SYNC_INTERVAL_MS: u64 = 15_000;
 /// Changes sent in one push.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub const PUSH_BATCH: usize = 100;
@@ -42,6 +39,12 @@ pub struct Workspace {
     pub loaded: RwSignal<bool>,
     /// Set when the server answered 401; the page then asks for a new sign-in.
     pub session_expired: RwSignal<bool>,
+    /// Failed sync rounds in a row; sets the back-off.
+    pub failures: RwSignal<u32>,
+    /// When the next automatic sync will run (ms since the epoch), once one is planned.
+    pub next_sync_ms: RwSignal<Option<i64>>,
+    /// The planned automatic sync, so a manual one can replace it.
+    timer: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>>,
     /// A change was recorded while a sync was running: run another round after it.
     again: RwSignal<bool>,
 }
@@ -59,6 +62,9 @@ impl Workspace {
             problem: RwSignal::new(None),
             loaded: RwSignal::new(false),
             session_expired: RwSignal::new(false),
+            failures: RwSignal::new(0),
+            next_sync_ms: RwSignal::new(None),
+            timer: StoredValue::new(None),
             again: RwSignal::new(false),
         }
     }
@@ -203,20 +209,43 @@ mod browser {
                     this.load();
                 }
             });
-            let timer = set_interval_with_handle(move || this.sync_now(), std::time::Duration::from_millis(SYNC_INTERVAL_MS)).ok();
             on_cleanup(move || {
                 online.remove();
                 offline.remove();
                 other_tab.remove();
-                if let Some(timer) = timer {
-                    timer.clear();
-                }
+                this.cancel_planned_sync();
             });
             self.sync_now();
         }
 
+        fn cancel_planned_sync(&self) {
+            if let Some(timer) = self.timer.try_update_value(Option::take).flatten() {
+                timer.clear();
+            }
+        }
+
+        /// Plans the next automatic sync: on the beat after a success, later and later
+        /// after each failure.
+        fn plan_next_sync(&self) {
+            self.cancel_planned_sync();
+            let wait_ms = crate::sync::next_sync_in_ms(self.failures.get_untracked());
+            let this = *self;
+            let planned = set_timeout_with_handle(move || this.sync_now(), std::time::Duration::from_millis(wait_ms)).ok();
+            self.timer.set_value(planned);
+            self.next_sync_ms.set(Some(now_ms() + wait_ms as i64));
+        }
+
+        fn sync_failed(&self, reason: String) {
+            self.failures.update(|failures| *failures = failures.saturating_add(1));
+            self.problem.set(Some(Problem::Detail(Key::SyncFailed, reason)));
+            self.plan_next_sync();
+        }
+
         pub fn sync_now(&self) {
             if !browser_online() || self.session_expired.get_untracked() {
+                // The `online` event or a new sign-in starts syncing again.
+                self.cancel_planned_sync();
+                self.next_sync_ms.set(None);
                 return;
             }
             if self.syncing.get_untracked() {
@@ -232,20 +261,30 @@ mod browser {
                 this.syncing.set(false);
                 match outcome {
                     // Another tab owns the outbox right now; its storage writes reach us.
-                    None => {}
+                    None => this.plan_next_sync(),
                     Some(Ok(())) => {
                         let at = now_ms();
                         let _ = this.store().set_last_sync_ms(at);
                         this.last_sync_ms.set(Some(at));
+                        this.failures.set(0);
                         this.problem.update(|problem| {
                             if matches!(problem, Some(Problem::Detail(Key::SyncFailed, _))) {
                                 *problem = None;
                             }
                         });
+                        this.plan_next_sync();
+                        // A long-open page hears of a new deploy too.
+                        offline::check_for_new_shell();
                     }
-                    Some(Err(ClientError::Unauthorized)) => this.session_expired.set(true),
-                    Some(Err(ClientError::Network(_))) => this.online.set(browser_online()),
-                    Some(Err(error)) => this.problem.set(Some(Problem::Detail(Key::SyncFailed, error.to_string()))),
+                    Some(Err(ClientError::Unauthorized)) => {
+                        this.session_expired.set(true);
+                        this.cancel_planned_sync();
+                        this.next_sync_ms.set(None);
+                    }
+                    Some(Err(error)) => {
+                        this.online.set(browser_online());
+                        this.sync_failed(error.to_string());
+                    }
                 }
                 if this.again.get_untracked() {
                     this.sync_now();

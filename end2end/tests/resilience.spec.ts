@@ -1,12 +1,5 @@
 import { test, expect, Page, BrowserContext } from '@playwright/test';
-import { demoPassword } from '../playwright.config';
-
-async function signIn(page: Page, username: string) {
-  await page.goto('/');
-  await page.locator('input[name="username"]').fill(username);
-  await page.locator('input[name="password"]').fill(demoPassword);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-}
+import { fillSignIn, signIn } from './helpers';
 
 async function openField(context: BrowserContext) {
   const page = await context.newPage();
@@ -77,9 +70,7 @@ test('a session that expired offline keeps the outbox and pushes it after signin
   const banner = page.getByRole('alert').filter({ hasText: 'Phiên đăng nhập đã hết hạn' });
   await expect(banner).toBeVisible({ timeout: 20_000 });
   await banner.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.locator('input[name="username"]').fill('official');
-  await page.locator('input[name="password"]').fill(demoPassword);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await fillSignIn(page, 'official');
   await expect(page.getByTestId('pending-count')).toHaveText('0', { timeout: 20_000 });
   await expect(page.getByTestId('checklist-item').nth(5).locator('input[type="checkbox"]')).toBeChecked();
   await context.close();

@@ -1,12 +1,5 @@
 import { test, expect, Page, BrowserContext } from '@playwright/test';
-import { demoPassword } from '../playwright.config';
-
-async function signIn(page: Page, username: string) {
-  await page.goto('/');
-  await page.locator('input[name="username"]').fill(username);
-  await page.locator('input[name="password"]').fill(demoPassword);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-}
+import { signIn } from './helpers';
 
 async function fieldPage(browser: import('@playwright/test').Browser, username: string): Promise<[BrowserContext, Page]> {
   const context = await browser.newContext();

@@ -61,7 +61,7 @@ async fn main() {
     store.seed(&demo.units, &[directive], &tasks, &items, &[account]).await.unwrap();
     eprintln!("seeded {} items in {:.1}s", items.len(), seeded.elapsed().as_secs_f64());
 
-    let router = chidao_server::app(store, LeptosOptions::builder().output_name("chidao").build(), CookiePolicy { secure: false, max_age_days: 1 });
+    let router = chidao_server::app(store, LeptosOptions::builder().output_name("chidao").build(), CookiePolicy { secure: false, max_age_days: 1 }, None);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });

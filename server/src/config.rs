@@ -78,6 +78,10 @@ pub struct ServeArgs {
     /// How long a sign-in lasts. Officials work offline for days, so this is long.
     #[arg(long, env = "CHIDAO_SESSION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
     pub session_days: u32,
+    /// Version of the offline app shell; by default a hash of the built site's files, so
+    /// each deploy is picked up by the browsers. Set it only to force a new shell.
+    #[arg(long, env = "CHIDAO_SHELL_VERSION")]
+    pub shell_version: Option<String>,
 }
 
 #[cfg(test)]

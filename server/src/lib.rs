@@ -11,12 +11,14 @@ pub mod extract;
 pub mod reports;
 pub mod review;
 pub mod routes;
+pub mod shell;
 pub mod sync_service;
 
 use leptos::prelude::LeptosOptions;
 use routes::{AppState, CookiePolicy};
 
-/// Builds the whole HTTP app around an open store.
-pub fn app(store: db::Store, leptos: LeptosOptions, cookies: CookiePolicy) -> axum::Router {
-    routes::router(AppState { store, leptos, cookies })
+/// Builds the whole HTTP app around an open store. Without a `shell` (the site was not
+/// built) there is no service worker and the app works online only.
+pub fn app(store: db::Store, leptos: LeptosOptions, cookies: CookiePolicy, shell: Option<shell::Shell>) -> axum::Router {
+    routes::router(AppState { store, leptos, cookies, shell: shell.map(std::sync::Arc::new) })
 }

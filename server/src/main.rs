@@ -1,6 +1,7 @@
 #![recursion_limit = "256"]
 use chidao_server::config::{Cli, Command, ServeArgs};
 use chidao_server::routes::CookiePolicy;
+use chidao_server::shell::Shell;
 use chidao_server::{db, demo};
 use clap::Parser;
 use leptos::config::get_configuration;
@@ -36,6 +37,8 @@ enum StartError {
     Db(#[from] db::DbError),
     #[error("loading demo data: {0}")]
     Demo(#[from] demo::DemoError),
+    #[error("loading the offline shell: {0}")]
+    Shell(chidao_server::shell::ShellError),
     #[error("listening on {addr}: {source}")]
     Listen { addr: std::net::SocketAddr, source: std::io::Error },
     #[error("serving: {0}")]
@@ -77,7 +80,13 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
         }
     }
     let cookies = CookiePolicy { secure: args.secure_cookies, max_age_days: args.session_days };
-    let router = chidao_server::app(store, leptos, cookies);
+    let site_root = std::path::PathBuf::from(leptos.site_root.as_ref());
+    let shell = Shell::load(&site_root, args.shell_version.clone()).map_err(StartError::Shell)?;
+    match &shell {
+        Some(shell) => tracing::info!(version = %shell.version, "offline shell ready"),
+        None => tracing::warn!(site_root = %site_root.display(), "no service worker in the site root: the app will not start offline"),
+    }
+    let router = chidao_server::app(store, leptos, cookies, shell);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await.map_err(StartError::Serve)

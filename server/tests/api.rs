@@ -489,3 +489,25 @@ async fn a_supervisor_keeps_the_losing_value_and_every_device_pulls_it() {
     assert!(after.json["cases"].as_array().unwrap().is_empty());
     assert_eq!(review(json!({"item": ids[0], "keep": [early["id"]]})).await.status, StatusCode::CONFLICT, "reviewed once only");
 }
+
+#[tokio::test]
+async fn the_service_worker_comes_with_its_shell_version_and_is_always_revalidated() {
+    let without = app().await;
+    let missing = without.call(Method::GET, "/sw.js", None, None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.json["error"], "not_found");
+
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("sw.js"), "self.addEventListener('fetch', () => {});").unwrap();
+    std::fs::create_dir(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/chidao.wasm"), b"\0asm").unwrap();
+    let shell = chidao_server::shell::Shell::load(site.path(), None).unwrap().expect("the site has a worker");
+    let version = shell.version.clone();
+    let with = common::app_serving("mem://", Some(shell)).await;
+    let served = with.call(Method::GET, "/sw.js", None, None).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.headers["cache-control"], "no-cache");
+    assert!(served.headers["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    let script = served.json.as_str().expect("a script, not JSON");
+    assert!(script.starts_with(&format!("const SHELL_VERSION = \"{version}\";\nconst SHELL_FILES = [\"/pkg/chidao.wasm\"];")), "{script}");
+}

@@ -5,8 +5,10 @@
 //! nothing.
 
 mod lock;
+mod shell;
 
 pub use lock::exclusively;
+pub use shell::{activate_new_shell, check_for_new_shell, register as register_shell, storage_report, StorageReport};
 
 use crate::api::SessionInfo;
 use crate::sync::{Change, Outbox, Snapshot};

@@ -5,11 +5,14 @@ mod field;
 mod progress;
 mod review;
 mod session;
+mod shell;
 mod status;
 
 use crate::domain::{Deadline, DeadlineKind};
 use crate::i18n::{t, Key, Locale, LOCALE_COOKIE};
 use leptos::prelude::*;
+#[cfg(feature = "hydrate")]
+use wasm_bindgen::JsCast;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::StaticSegment;
@@ -45,6 +48,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <meta name="theme-color" content="#b3261e"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -61,6 +67,25 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let locale = RwSignal::new(initial_locale());
     provide_context(locale);
+    let update_waiting = RwSignal::new(false);
+    provide_context(shell::ShellUpdate(update_waiting));
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        crate::offline::register_shell(update_waiting);
+        // A page from the offline shell was rendered in the language of the day it was
+        // cached; the cookie says what the person chose since.
+        let chosen = document()
+            .dyn_into::<web_sys::HtmlDocument>()
+            .ok()
+            .and_then(|html| html.cookie().ok())
+            .and_then(|cookie| Locale::from_cookie_header(&cookie));
+        if let Some(chosen) = chosen.filter(|chosen| *chosen != locale.get_untracked()) {
+            locale.set(chosen);
+            if let Some(root) = document().document_element() {
+                let _ = root.set_attribute("lang", chosen.code());
+            }
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/chidao.css"/>
         <Title text=move || t(locale.get(), Key::AppName)/>

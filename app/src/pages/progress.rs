@@ -1,6 +1,7 @@
 //! The supervisor's progress page: every task's checklist completion per unit.
 
 use super::review::ReviewPanel;
+use super::shell::ShellUpdateBanner;
 use super::status::vietnam_time;
 use super::{tr, DeadlineTerm};
 use crate::api::{DirectiveProgress, ProgressReport, TaskProgress, UnitProgress};
@@ -37,6 +38,7 @@ pub fn ProgressPage() -> impl IntoView {
                 <h1>{tr(Key::ProgressTitle)}</h1>
                 <button class="secondary" on:click=move |_| reload() data-testid="refresh">{tr(Key::Refresh)}</button>
             </div>
+            <ShellUpdateBanner pending=Signal::stored(0)/>
             <ReviewPanel on_reviewed=move |_| reload()/>
             {move || match report.get() {
                 Load::Loading => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),

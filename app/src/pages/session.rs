@@ -77,7 +77,10 @@ pub fn Home() -> impl IntoView {
 #[component]
 fn Header(session: SessionInfo) -> impl IntoView {
     let who = expect_context::<RwSignal<Who>>();
-    let sign_out = move |_| {
+    // Unsynced changes counted when sign-out was asked for; the person then confirms.
+    let confirming = RwSignal::new(None::<usize>);
+    let leave = move || {
+        confirming.set(None);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             // The outbox and snapshot stay under this person's keys: signing out on a
@@ -87,6 +90,19 @@ fn Header(session: SessionInfo) -> impl IntoView {
             who.set(Who::SignedOut);
         });
         let _ = who;
+    };
+    let username = session.username.clone();
+    let sign_out = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let unsynced = crate::offline::UserStore::new(&username).outbox().map(|outbox| outbox.changes.len()).unwrap_or(0);
+            if unsynced > 0 {
+                confirming.set(Some(unsynced));
+                return;
+            }
+        }
+        let _ = &username;
+        leave();
     };
     view! {
         <header class="top">
@@ -100,6 +116,13 @@ fn Header(session: SessionInfo) -> impl IntoView {
                 <button class="link" on:click=sign_out data-testid="sign-out">{tr(Key::SignOut)}</button>
             </div>
         </header>
+        {move || confirming.get().map(|unsynced| view! {
+            <div class="banner warning" role="alertdialog" data-testid="sign-out-warning">
+                <span><strong>{unsynced}</strong> " " {tr(Key::UnsyncedSignOut)}</span>
+                <button class="primary" on:click=move |_| confirming.set(None) data-testid="stay">{tr(Key::StaySignedIn)}</button>
+                <button class="secondary" on:click=move |_| leave() data-testid="sign-out-anyway">{tr(Key::SignOut)}</button>
+            </div>
+        })}
     }
 }
 

@@ -1,5 +1,6 @@
 //! The sync status bar: network, pending changes, last sync, and what went wrong.
 
+use super::shell::{ShellUpdateBanner, StorageInfo};
 use super::tr;
 use crate::domain::HO_CHI_MINH_OFFSET_SECONDS;
 use crate::i18n::{t, Key, Locale};
@@ -44,8 +45,17 @@ pub fn StatusBar(workspace: Workspace) -> impl IntoView {
                 disabled=move || workspace.syncing.get() || !workspace.online.get() data-testid="sync-now">
                 {move || if workspace.syncing.get() { tr(Key::Syncing)() } else { tr(Key::SyncNow)() }}
             </button>
-            {move || problem_text().map(|text| view! { <p class="error" role="alert" data-testid="sync-problem">{text}</p> })}
+            <StorageInfo changed=Signal::derive(move || workspace.outbox.with(Vec::len) + workspace.last_sync_ms.get().map_or(0, |at| at as usize))/>
+            {move || problem_text().map(|text| view! {
+                <p class="error" role="alert" data-testid="sync-problem">
+                    {text}
+                    {move || (workspace.failures.get() > 0).then(|| workspace.next_sync_ms.get()).flatten().map(|at| view! {
+                        " · " {tr(Key::RetryAt)} " " <span data-testid="next-sync">{vietnam_time(at)}</span>
+                    })}
+                </p>
+            })}
         </section>
+        <ShellUpdateBanner pending=Signal::derive(move || workspace.outbox.with(Vec::len))/>
     }
 }
 

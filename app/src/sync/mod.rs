@@ -7,6 +7,7 @@ mod clock;
 mod merge;
 mod outbox;
 mod review;
+mod schedule;
 mod sequence;
 mod snapshot;
 mod wire;
@@ -21,6 +22,7 @@ pub use clock::{Stamp, MAX_FUTURE_SKEW_MS};
 pub use merge::{apply, clashes, replay, Base, Mark, Outcome};
 pub use outbox::{Outbox, Settled};
 pub use review::{contests, resolve, Contest, Field, LoggedEdit, LoggedOutcome, ReviewError, REVIEW_DEVICE};
+pub use schedule::{next_sync_in_ms, MAX_RETRY_MS, SYNC_INTERVAL_MS};
 pub use sequence::{check_sequence, Sequence};
 pub use snapshot::{DirectiveView, Snapshot, TaskView};
 pub use wire::{

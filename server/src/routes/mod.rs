@@ -5,6 +5,7 @@ mod openapi;
 mod reports;
 mod review;
 mod session;
+mod shell;
 mod sync;
 
 pub use session::SESSION_COOKIE;
@@ -28,6 +29,7 @@ pub struct AppState {
     pub store: Store,
     pub leptos: LeptosOptions,
     pub cookies: CookiePolicy,
+    pub shell: Option<std::sync::Arc<crate::shell::Shell>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -54,6 +56,7 @@ pub fn router(state: AppState) -> Router {
     let leptos = state.leptos.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/sw.js", get(shell::worker))
         .merge(api_router())
         .leptos_routes(&state, routes, move || app::shell(leptos.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))

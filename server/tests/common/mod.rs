@@ -27,10 +27,15 @@ pub fn db_args(url: &str) -> DbArgs {
 }
 
 pub async fn app_with(url: &str) -> TestApp {
+    app_serving(url, None).await
+}
+
+/// An app that also serves an offline shell (the service worker) built from `shell`.
+pub async fn app_serving(url: &str, shell: Option<chidao_server::shell::Shell>) -> TestApp {
     let store = chidao_server::db::open(&db_args(url)).await.expect("database opens");
     chidao_server::demo::seed_if_empty(&store, PASSWORD).await.expect("demo data loads");
     let leptos = LeptosOptions::builder().output_name("chidao").build();
-    let router = chidao_server::app(store.clone(), leptos, CookiePolicy { secure: false, max_age_days: 30 });
+    let router = chidao_server::app(store.clone(), leptos, CookiePolicy { secure: false, max_age_days: 30 }, shell);
     TestApp { router, store }
 }
 

@@ -1,0 +1,60 @@
+import { expect, Page } from '@playwright/test';
+import { spawn, ChildProcess } from 'node:child_process';
+import { chidaoBin, demoPassword, serverEnv } from '../playwright.config';
+
+export async function signIn(page: Page, username: string, base = '') {
+  await page.goto(`${base}/`);
+  await fillSignIn(page, username);
+}
+
+/** Signs in through the form already on screen. */
+export async function fillSignIn(page: Page, username: string) {
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(demoPassword);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+}
+
+/** Resolves once the page runs under the service worker, its shell fully cached. */
+export async function shellInstalled(page: Page) {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined);
+}
+
+export async function shellCaches(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith('chidao-shell-')).sort());
+}
+
+/** A chidao server of our own, for tests that deploy or restart it. */
+export class OwnServer {
+  private child?: ChildProcess;
+
+  constructor(readonly port: number, readonly dataDir: string) {}
+
+  get base() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(extraEnv: Record<string, string>) {
+    this.child = spawn(chidaoBin, ['serve', '--db', `surrealkv://${this.dataDir}`, '--demo', '--addr', `127.0.0.1:${this.port}`], {
+      cwd: '..',
+      env: { ...process.env, ...serverEnv, ...extraEnv },
+      stdio: 'ignore',
+    });
+    await expect
+      .poll(async () => {
+        try {
+          return (await fetch(`${this.base}/healthz`)).status;
+        } catch {
+          return 0;
+        }
+      }, { timeout: 30_000 })
+      .toBe(200);
+  }
+
+  async stop() {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}

@@ -1,0 +1,60 @@
+// Chidao's service worker: keeps the app shell (the page, its wasm, JS, CSS, manifest and
+// icons) so the app starts with no network. The server prepends `SHELL_VERSION`, derived
+// from the shell's files, and `SHELL_FILES`, their paths, when it serves this script, so
+// every deploy is a new worker with its own cache: the page and the wasm it loads always
+// come from one set.
+//
+// A new worker installs beside the old one and waits. The page tells it to take over
+// (message "activate") when the outbox is empty or the person agrees; the data the page
+// keeps in browser storage is never touched here.
+/* global SHELL_VERSION, SHELL_FILES */
+
+const CACHE_PREFIX = 'chidao-shell-';
+const CACHE = CACHE_PREFIX + SHELL_VERSION;
+// The page itself, and every file of the built site (the server lists them).
+const SHELL = ['/', ...SHELL_FILES];
+// Paths the app calls or that must reach the server as they are: never answered from the
+// shell cache.
+const PASS_THROUGH = ['/api/', '/healthz', '/sw.js'];
+
+self.addEventListener('install', (event) => {
+  // All or nothing: if one file fails, this version is not installed and the old one stays.
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.addAll(SHELL.map((path) => new Request(path, { cache: 'reload' })))),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter((name) => name.startsWith(CACHE_PREFIX) && name !== CACHE).map((name) => caches.delete(name))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'activate') {
+    self.skipWaiting();
+  }
+});
+
+async function fromShell(request, key) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(key, { ignoreSearch: true });
+  return hit ?? fetch(request);
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin || PASS_THROUGH.some((path) => url.pathname.startsWith(path))) {
+    return;
+  }
+  if (request.mode === 'navigate') {
+    // Every page of the app is the one shell; the app routes in the browser.
+    event.respondWith(fromShell(request, '/'));
+  } else if (SHELL.includes(url.pathname)) {
+    event.respondWith(fromShell(request, url.pathname));
+  }
+});
