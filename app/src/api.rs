@@ -8,6 +8,9 @@ pub const PUSH_PATH: &str = "/api/v1/sync/push";
 pub const PULL_PATH: &str = "/api/v1/sync/pull";
 pub const PROGRESS_PATH: &str = "/api/v1/reports/progress";
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+/// `PUT {PHOTOS_PATH}/{id}?item={item}` with the image as the body attaches a photo;
+/// `GET {PHOTOS_PATH}/{id}` returns it.
+pub const PHOTOS_PATH: &str = "/api/v1/photos";
 /// `GET`: the items flagged as conflicts, with the values in contention. `POST`: a review.
 pub const REVIEW_PATH: &str = "/api/v1/review";
 
@@ -105,4 +108,8 @@ pub struct ReviewQueue {
 pub struct ReviewRequest {
     pub item: uuid::Uuid,
     pub keep: Vec<uuid::Uuid>,
+}
+
+pub fn photo_url(id: &crate::domain::PhotoId) -> String {
+    format!("{PHOTOS_PATH}/{id}")
 }

@@ -1,7 +1,7 @@
 //! Extractors whose rejections are JSON [`ApiError`]s rather than axum's plain text.
 
 use crate::error::ApiError;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
@@ -48,4 +48,33 @@ where
             .map(|axum::extract::Query(value)| Query(value))
             .map_err(|rejection: QueryRejection| ApiError::BadRequest(rejection.body_text()))
     }
+}
+
+pub struct Path<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|rejection: PathRejection| ApiError::BadRequest(rejection.body_text()))
+    }
+}
+
+/// A raw body of at most `limit` bytes; a larger one is a JSON 413, not a cut-off read.
+pub async fn body_bytes(body: axum::body::Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::to_bytes(body, limit).await.map_err(|error| {
+        let too_large = std::error::Error::source(&error).is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
+        if too_large {
+            ApiError::PayloadTooLarge { limit }
+        } else {
+            ApiError::BadRequest(format!("the request body could not be read: {error}"))
+        }
+    })
 }

@@ -53,6 +53,10 @@ pub struct ChecklistItem {
     /// Two people changed different fields without seeing each other's edit; both stand.
     #[serde(default)]
     pub parallel_update: bool,
+    /// Photo evidence, in the order the server received it. Only grows: photos are added
+    /// by upload, never by the merge of a change.
+    #[serde(default)]
+    pub photos: Vec<super::PhotoRef>,
 }
 
 impl ChecklistItem {
@@ -71,6 +75,7 @@ impl ChecklistItem {
             note_mark: None,
             conflict: false,
             parallel_update: false,
+            photos: Vec::new(),
         })
     }
 

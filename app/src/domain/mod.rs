@@ -8,12 +8,14 @@
 pub mod access;
 mod deadline;
 mod directive;
+mod evidence;
 mod item;
 mod text;
 mod unit;
 
 pub use deadline::{Deadline, DeadlineKind, HO_CHI_MINH_OFFSET_SECONDS};
 pub use directive::{Directive, DocumentNumber, Party, Section, Task};
+pub use evidence::{fit_within, PhotoId, PhotoRef, PHOTO_LONGEST_SIDE, PHOTO_MAX_BYTES, PHOTO_TYPES};
 pub use item::{ChecklistItem, Note, NOTE_MAX_CHARS};
 pub use text::BoundedText;
 pub use unit::{Unit, UnitCode, UnitKind};

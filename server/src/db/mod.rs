@@ -5,7 +5,7 @@ mod schema;
 mod store;
 
 pub use schema::{migrate, SCHEMA_VERSION};
-pub use store::{AccountRow, Batch, DeviceRow, LogEntry, Recorded, SessionRow, Store, StoredItem};
+pub use store::{AccountRow, Batch, DeviceRow, LogEntry, PhotoAttachment, PhotoRow, Recorded, SessionRow, Store, StoredItem, StoredPhoto};
 
 use crate::config::DbArgs;
 use surrealdb::engine::any::{connect, Any};

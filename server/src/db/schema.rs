@@ -144,6 +144,29 @@ const MIGRATIONS: &[&str] = &[
     DEFINE FIELD OVERWRITE outcome ON change TYPE string ASSERT $value IN ['applied', 'superseded', 'rejected', 'reviewed'];
     DEFINE INDEX item_conflict ON item FIELDS conflict;
     "#,
+    // 4: photo evidence. Photos live in the database, not in a folder beside it, so that
+    // several app servers sharing one database all have every photo; items list theirs.
+    r#"
+    DEFINE FIELD photos ON item TYPE array<object> DEFAULT [];
+    DEFINE FIELD photos[*].id ON item TYPE string ASSERT string::len($value) = 64;
+    DEFINE FIELD photos[*].by ON item TYPE string;
+    DEFINE FIELD photos[*].at_ms ON item TYPE int;
+    UPDATE item SET photos = [] WHERE photos = NONE;
+
+    DEFINE TABLE photo SCHEMAFULL;
+    DEFINE FIELD content_type ON photo TYPE string ASSERT $value IN ['image/jpeg', 'image/png', 'image/webp'];
+    DEFINE FIELD width ON photo TYPE int ASSERT $value > 0;
+    DEFINE FIELD height ON photo TYPE int ASSERT $value > 0;
+    DEFINE FIELD size ON photo TYPE int ASSERT $value > 0 AND $value <= 2097152;
+    -- base64 of the bytes: the SDK's JSON binding carries text, not raw bytes.
+    DEFINE FIELD data ON photo TYPE string;
+    -- Units whose items show the photo: who may see it.
+    DEFINE FIELD units ON photo TYPE array<string>;
+    DEFINE FIELD uploaded_by ON photo TYPE string;
+    DEFINE FIELD uploaded_at ON photo TYPE datetime;
+
+    DEFINE FIELD OVERWRITE field ON change TYPE string ASSERT $value IN ['done', 'note', 'photo'];
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -5,7 +5,7 @@
 //! is dropped before binding, because SurrealDB's `option<T>` fields take NONE, not NULL.
 
 use super::DbError;
-use app::domain::{ChecklistItem, Directive, Task, Unit, UnitCode};
+use app::domain::{ChecklistItem, Directive, PhotoId, PhotoRef, Task, Unit, UnitCode};
 use app::sync::{Change, Edit, LoggedEdit, Stamp};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -80,6 +80,38 @@ pub struct Batch<'a> {
     pub items: Vec<(ChecklistItem, u64)>,
 }
 
+/// A photo as checked and ready to store.
+#[derive(Debug, Clone)]
+pub struct PhotoRow {
+    pub id: PhotoId,
+    pub content_type: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub size: usize,
+    /// base64 of the bytes.
+    pub data: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PhotoAttachment<'a> {
+    pub photo: &'a PhotoRow,
+    pub item: Uuid,
+    pub unit: &'a UnitCode,
+    /// The item's version as read.
+    pub version: u64,
+    pub reference: &'a PhotoRef,
+    pub log_id: Uuid,
+    pub author: &'a str,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StoredPhoto {
+    pub content_type: String,
+    /// base64 of the bytes.
+    pub data: String,
+    pub units: Vec<UnitCode>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recorded {
     Written,
@@ -89,7 +121,7 @@ pub enum Recorded {
 }
 
 const ITEM_FIELDS: &str = "record::id(id) AS id, task, unit, label, position, done, note, done_mark, note_mark, \
-     conflict, parallel_update, seq, version";
+     conflict, parallel_update, photos, seq, version";
 const TASK_FIELDS: &str = "record::id(id) AS id, directive, section, text, lead, coordinating, deadline, target";
 const DIRECTIVE_FIELDS: &str = "record::id(id) AS id, title, issuer, issued_on, documents, sections";
 
@@ -319,8 +351,14 @@ impl Store {
             };
             COMMIT TRANSACTION;
         "#;
+        self.write_transaction(context, query, json!({"devices": devices, "log": log, "items": items})).await
+    }
+
+    /// Runs one sync write (a transaction guarded by version checks and `THROW`s) and says
+    /// whether it was written or must be worked out again.
+    async fn write_transaction(&self, context: &'static str, query: &str, vars: Value) -> Result<Recorded, DbError> {
         let guard = self.sync_writes.lock().await;
-        let result = self.db.query(query).bind(bindable(json!({"devices": devices, "log": log, "items": items}))).await;
+        let result = self.db.query(query).bind(bindable(vars)).await;
         let errors: Vec<surrealdb::Error> = match result {
             Ok(mut response) => response.take_errors().into_values().collect(),
             Err(error) => vec![error],
@@ -338,6 +376,43 @@ impl Store {
         }
         let source = errors.into_iter().find(|error| !retryable(error)).expect("some error is not retryable");
         Err(DbError::query(context, source))
+    }
+
+    /// Stores a photo (once, by its content id) and adds it to an item, in one
+    /// transaction with its change-log entry and the item's next number; only if the item
+    /// is still at `attach.version`.
+    pub async fn attach_photo(&self, attach: &PhotoAttachment<'_>) -> Result<Recorded, DbError> {
+        let context = "attaching a photo";
+        let query = r#"
+            BEGIN TRANSACTION;
+            UPSERT type::record('photo', $photo.id) SET
+                content_type = $photo.content_type, width = $photo.width, height = $photo.height, size = $photo.size,
+                data = $photo.data, units = array::union(units ?? [], [$unit]),
+                uploaded_by = uploaded_by ?? $author, uploaded_at = uploaded_at ?? time::now()
+                RETURN NONE;
+            CREATE type::record('change', $log_id) CONTENT {
+                item: $item, device: $device, seq: 0, at_ms: $reference.at_ms, field: 'photo', value: $photo.id,
+                author: $author, outcome: 'applied', received_at: time::now()
+            } RETURN NONE;
+            LET $seq = (UPDATE ONLY counter:items SET value += 1 RETURN AFTER).value;
+            LET $written = (UPDATE type::record('item', $item) SET photos += $reference, seq = $seq, version = version + 1
+                WHERE version = $version RETURN VALUE id);
+            IF array::len($written) = 0 { THROW 'stale item' };
+            COMMIT TRANSACTION;
+        "#;
+        let vars = json!({
+            "photo": {
+                "id": attach.photo.id, "content_type": attach.photo.content_type, "width": attach.photo.width,
+                "height": attach.photo.height, "size": attach.photo.size, "data": attach.photo.data,
+            },
+            "unit": attach.unit, "item": attach.item, "version": attach.version, "reference": to_json(attach.reference, context)?,
+            "log_id": attach.log_id, "author": attach.author, "device": app::sync::REVIEW_DEVICE,
+        });
+        self.write_transaction(context, query, vars).await
+    }
+
+    pub async fn photo(&self, id: &PhotoId) -> Result<Option<StoredPhoto>, DbError> {
+        self.select_first("reading a photo", "SELECT content_type, data, units FROM type::record('photo', $id);", json!({"id": id})).await
     }
 
     /// Items after `since` in write order, limited to `units` when given.

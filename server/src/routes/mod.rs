@@ -2,6 +2,7 @@
 
 mod health;
 mod openapi;
+mod photos;
 mod reports;
 mod review;
 mod session;
@@ -46,6 +47,7 @@ pub fn api_router() -> Router<AppState> {
         .route(app::api::PULL_PATH, get(sync::pull))
         .route(app::api::PROGRESS_PATH, get(reports::progress))
         .route(app::api::REVIEW_PATH, get(review::queue).post(review::decide))
+        .route(&format!("{}/{{id}}", app::api::PHOTOS_PATH), get(photos::download).put(photos::upload))
         .route(app::api::OPENAPI_PATH, get(openapi::document))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }

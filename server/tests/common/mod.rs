@@ -47,6 +47,7 @@ pub struct Answer {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub json: Value,
+    pub bytes: Vec<u8>,
 }
 
 impl TestApp {
@@ -56,7 +57,7 @@ impl TestApp {
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body reads").to_bytes();
         let json = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into())) };
-        Answer { status, headers, json }
+        Answer { status, headers, json, bytes: bytes.to_vec() }
     }
 
     pub async fn call(&self, method: Method, path: &str, cookie: Option<&str>, body: Option<String>) -> Answer {
@@ -87,6 +88,18 @@ impl TestApp {
         let answer = self.call(Method::GET, &format!("/api/v1/sync/pull?since={since}"), Some(cookie), None).await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
         answer.json
+    }
+
+    /// Sends `bytes` as a photo of `item` under `id`, declared as `content_type`.
+    pub async fn upload_photo(&self, cookie: &str, item: &str, id: &str, content_type: &str, bytes: Vec<u8>) -> Answer {
+        let request = Request::builder()
+            .method(Method::PUT)
+            .uri(format!("/api/v1/photos/{id}?item={item}"))
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(bytes))
+            .unwrap();
+        self.send(request).await
     }
 
     /// How many times the change (as sent, JSON) is in the server's change log.

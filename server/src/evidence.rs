@@ -1,0 +1,159 @@
+//! Photo evidence: checking an upload really is a photo of allowed size and that its bytes
+//! match the id it claims, attaching it to an item once however often it is sent, and
+//! handing it out to those who may see the item.
+
+use crate::auth::{may_change_item, read_scope, User};
+use crate::db::{DbError, PhotoAttachment, PhotoRow, Recorded, Store};
+use crate::sync_service::{back_off, MAX_ATTEMPTS};
+use app::domain::{ChecklistItem, PhotoId, PhotoRef, PHOTO_MAX_BYTES};
+use base64::Engine;
+use uuid::Uuid;
+
+/// Photos larger than this on a side are not phone or tablet photos downscaled by our app.
+pub const MAX_SIDE_PIXELS: usize = 8192;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvidenceError {
+    #[error("a photo may be at most {PHOTO_MAX_BYTES} bytes")]
+    TooLarge,
+    #[error("send the photo as image/jpeg, image/png or image/webp")]
+    UnsupportedType,
+    #[error("this file is not a JPEG, PNG or WebP image")]
+    NotAnImage,
+    #[error("the file is a {found} image but was sent as {declared}")]
+    TypeMismatch { found: &'static str, declared: String },
+    #[error("the image is {width}×{height} pixels; at most {MAX_SIDE_PIXELS} on a side")]
+    TooManyPixels { width: usize, height: usize },
+    #[error("the photo's bytes do not match its id")]
+    WrongId,
+    #[error("no checklist item has id {0}")]
+    UnknownItem(Uuid),
+    #[error("this checklist item belongs to another unit")]
+    Forbidden,
+    #[error("no photo has id {0}")]
+    UnknownPhoto(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// The checked photo, or why it is refused. Pure: no database.
+pub fn check_photo(id: &PhotoId, declared_type: &str, bytes: &[u8]) -> Result<PhotoRow, EvidenceError> {
+    if bytes.len() > PHOTO_MAX_BYTES {
+        return Err(EvidenceError::TooLarge);
+    }
+    let declared = declared_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if !app::domain::PHOTO_TYPES.contains(&declared.as_str()) {
+        return Err(EvidenceError::UnsupportedType);
+    }
+    let found = match imagesize::image_type(bytes) {
+        Ok(imagesize::ImageType::Jpeg) => "image/jpeg",
+        Ok(imagesize::ImageType::Png) => "image/png",
+        Ok(imagesize::ImageType::Webp) => "image/webp",
+        _ => return Err(EvidenceError::NotAnImage),
+    };
+    if found != declared {
+        return Err(EvidenceError::TypeMismatch { found, declared });
+    }
+    let size = imagesize::blob_size(bytes).map_err(|_| EvidenceError::NotAnImage)?;
+    if size.width == 0 || size.height == 0 {
+        return Err(EvidenceError::NotAnImage);
+    }
+    if size.width > MAX_SIDE_PIXELS || size.height > MAX_SIDE_PIXELS {
+        return Err(EvidenceError::TooManyPixels { width: size.width, height: size.height });
+    }
+    if PhotoId::of(bytes) != *id {
+        return Err(EvidenceError::WrongId);
+    }
+    Ok(PhotoRow {
+        id: id.clone(),
+        content_type: found,
+        width: size.width as u32,
+        height: size.height as u32,
+        size: bytes.len(),
+        data: base64::engine::general_purpose::STANDARD.encode(bytes),
+    })
+}
+
+/// Whether the photo was added now or was already on the item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attached {
+    Added,
+    AlreadyThere,
+}
+
+pub async fn attach(store: &Store, user: &User, item: Uuid, photo: &PhotoRow) -> Result<(Attached, ChecklistItem), EvidenceError> {
+    for attempt in 0..MAX_ATTEMPTS {
+        let stored = store.item(item).await?.ok_or(EvidenceError::UnknownItem(item))?;
+        if !may_change_item(user, &stored.item.unit) {
+            return Err(EvidenceError::Forbidden);
+        }
+        if stored.item.photos.iter().any(|existing| existing.id == photo.id) {
+            return Ok((Attached::AlreadyThere, stored.item));
+        }
+        let reference = PhotoRef { id: photo.id.clone(), by: user.username.clone(), at_ms: chrono::Utc::now().timestamp_millis() };
+        let attachment = PhotoAttachment {
+            photo,
+            item,
+            unit: &stored.item.unit,
+            version: stored.version,
+            reference: &reference,
+            log_id: app::domain::new_id(),
+            author: &user.username,
+        };
+        match store.attach_photo(&attachment).await? {
+            Recorded::Written => {
+                tracing::info!(%item, photo = %photo.id, bytes = photo.size, "photo attached");
+                let mut item = stored.item;
+                item.photos.push(reference);
+                return Ok((Attached::Added, item));
+            }
+            Recorded::Stale => back_off(attempt).await,
+        }
+    }
+    Err(DbError::Contended.into())
+}
+
+/// The photo's type and bytes, for someone who may read one of the units showing it.
+pub async fn fetch(store: &Store, user: &User, id: &PhotoId) -> Result<(String, Vec<u8>), EvidenceError> {
+    let unknown = || EvidenceError::UnknownPhoto(id.to_string());
+    let photo = store.photo(id).await?.ok_or_else(unknown)?;
+    let scope = read_scope(store, user).await?;
+    // Someone who may not see it is told it does not exist, as for any unknown id.
+    if !photo.units.iter().any(|unit| scope.includes(unit)) {
+        return Err(unknown());
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(photo.data.as_bytes())
+        .map_err(|error| DbError::Shape { context: "reading a photo", detail: error.to_string() })?;
+    Ok((photo.content_type, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 1×1 PNG.
+    const PNG: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01,
+        0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xDE, 0x00, 0x00, 0x00, 0x0C, 0x49, 0x44, 0x41,
+        0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xDD, 0x8D, 0xB0, 0x00, 0x00, 0x00,
+        0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+
+    #[test]
+    fn a_real_image_with_its_own_id_is_taken() {
+        let row = check_photo(&PhotoId::of(PNG), "image/png", PNG).unwrap();
+        assert_eq!((row.content_type, row.width, row.height, row.size), ("image/png", 1, 1, PNG.len()));
+    }
+
+    #[test]
+    fn anything_else_is_refused_with_its_reason() {
+        let text = b"not a photo at all";
+        assert!(matches!(check_photo(&PhotoId::of(text), "image/jpeg", text), Err(EvidenceError::NotAnImage)));
+        assert!(matches!(check_photo(&PhotoId::of(PNG), "text/plain", PNG), Err(EvidenceError::UnsupportedType)));
+        assert!(matches!(check_photo(&PhotoId::of(PNG), "image/jpeg", PNG), Err(EvidenceError::TypeMismatch { .. })));
+        assert!(matches!(check_photo(&PhotoId::of(b"other"), "image/png", PNG), Err(EvidenceError::WrongId)));
+        let huge = vec![0u8; PHOTO_MAX_BYTES + 1];
+        assert!(matches!(check_photo(&PhotoId::of(&huge), "image/png", &huge), Err(EvidenceError::TooLarge)));
+    }
+}
