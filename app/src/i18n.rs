@@ -116,6 +116,12 @@ pub enum Key {
     RetryAt,
     UnsyncedSignOut,
     StaySignedIn,
+    AddPhoto,
+    NotAnImage,
+    PhotoNotKept,
+    PhotoWaiting,
+    PhotoRefused,
+    Evidence,
 }
 
 /// The text for `key` in `locale`.
@@ -193,6 +199,12 @@ fn vietnamese(key: Key) -> &'static str {
         RetryAt => "Thử lại lúc",
         UnsyncedSignOut => "thay đổi chưa được đồng bộ. Chúng vẫn được giữ trên máy này và sẽ được gửi khi bạn đăng nhập lại. Vẫn đăng xuất?",
         StaySignedIn => "Ở lại",
+        AddPhoto => "Thêm ảnh",
+        NotAnImage => "Tệp đã chọn không phải là ảnh.",
+        PhotoNotKept => "Không lưu được ảnh trên máy này",
+        PhotoWaiting => "Ảnh chờ gửi",
+        PhotoRefused => "Ảnh bị từ chối",
+        Evidence => "Ảnh minh chứng",
     }
 }
 
@@ -263,6 +275,12 @@ fn english(key: Key) -> &'static str {
         RetryAt => "Next try at",
         UnsyncedSignOut => "changes are not synced yet. They stay on this device and are sent when you sign in again. Sign out anyway?",
         StaySignedIn => "Stay",
+        AddPhoto => "Add photo",
+        NotAnImage => "The chosen file is not an image.",
+        PhotoNotKept => "The photo could not be kept on this device",
+        PhotoWaiting => "Photos waiting to upload",
+        PhotoRefused => "Photo refused",
+        Evidence => "Photo evidence",
     }
 }
 

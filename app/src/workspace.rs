@@ -25,6 +25,26 @@ pub enum Problem {
     Detail(Key, String),
 }
 
+/// Where a photo kept on this device stands with the server.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhotoState {
+    Waiting,
+    Uploaded,
+    Refused(String),
+}
+
+/// A photo kept on this device (in IndexedDB), with an object URL that shows it offline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalPhoto {
+    /// Its key in browser storage.
+    pub key: String,
+    pub id: crate::domain::PhotoId,
+    pub item: Uuid,
+    pub url: String,
+    pub state: PhotoState,
+}
+
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Copy)]
 pub struct Workspace {
@@ -32,6 +52,8 @@ pub struct Workspace {
     pub snapshot: RwSignal<Snapshot>,
     pub outbox: RwSignal<Vec<Change>>,
     pub rejected: RwSignal<Vec<(Change, String)>>,
+    /// Photos taken on this device, uploaded or not.
+    pub photos: RwSignal<Vec<LocalPhoto>>,
     pub online: RwSignal<bool>,
     pub syncing: RwSignal<bool>,
     pub last_sync_ms: RwSignal<Option<i64>>,
@@ -56,6 +78,7 @@ impl Workspace {
             snapshot: RwSignal::new(Snapshot::default()),
             outbox: RwSignal::new(Vec::new()),
             rejected: RwSignal::new(Vec::new()),
+            photos: RwSignal::new(Vec::new()),
             online: RwSignal::new(true),
             syncing: RwSignal::new(false),
             last_sync_ms: RwSignal::new(None),
@@ -120,7 +143,8 @@ impl Workspace {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::*;
-    use crate::offline::{self, RejectedChange, StoreError, UserStore};
+    use crate::domain::PhotoId;
+    use crate::offline::{self, PhotoError, PhotoStore, RejectedChange, StoreError, UserStore};
     use crate::sync::client::{self, ClientError};
     use crate::sync::PushRequest;
     use leptos::task::spawn_local;
@@ -194,6 +218,13 @@ mod browser {
         /// syncs.
         pub fn start(&self) {
             self.load();
+            let this = *self;
+            spawn_local(async move {
+                match PhotoStore::new(&this.username()).all().await {
+                    Ok(kept) => this.photos.set(kept),
+                    Err(error) => this.problem.set(Some(Problem::Detail(Key::PhotoNotKept, error.to_string()))),
+                }
+            });
             self.online.set(browser_online());
             self.loaded.set(true);
 
@@ -292,6 +323,64 @@ mod browser {
             });
         }
 
+        /// A photo for an item: shrunk, kept in IndexedDB and shown before anything is sent.
+        /// The same picture chosen twice for one item is one photo.
+        pub fn attach_photo(&self, item: Uuid, file: web_sys::File) {
+            let this = *self;
+            spawn_local(async move {
+                let bytes = match offline::downscale(&file).await {
+                    Ok(bytes) => bytes,
+                    Err(PhotoError::NotAnImage) => return this.problem.set(Some(Problem::Message(Key::NotAnImage))),
+                    Err(error) => return this.problem.set(Some(Problem::Detail(Key::PhotoNotKept, error.to_string()))),
+                };
+                let id = PhotoId::of(&bytes);
+                if this.photos.with_untracked(|kept| kept.iter().any(|photo| photo.item == item && photo.id == id)) {
+                    return;
+                }
+                match PhotoStore::new(&this.username()).keep(item, &bytes).await {
+                    Ok(photo) => {
+                        this.photos.update(|kept| kept.push(photo));
+                        if this.online.get_untracked() {
+                            this.sync_now();
+                        }
+                    }
+                    Err(error) => this.problem.set(Some(Problem::Detail(Key::PhotoNotKept, error.to_string()))),
+                }
+            });
+        }
+
+        /// Sends the photos waiting on this device. A photo the server refuses is marked
+        /// with its reason and not sent again; a network failure stops the round, to be
+        /// retried. Sending a photo again is harmless: the server knows it by its hash.
+        async fn upload_photos(&self) -> Result<(), ClientError> {
+            let store = PhotoStore::new(&self.username());
+            let waiting: Vec<_> =
+                self.photos.with_untracked(|kept| kept.iter().filter(|photo| photo.state == PhotoState::Waiting).cloned().collect());
+            for photo in waiting {
+                let Ok(bytes) = store.bytes(&photo.key).await else { continue };
+                let state = match client::put_photo(&photo.id, photo.item, &bytes).await {
+                    Ok(item) => {
+                        self.snapshot.update(|snapshot| {
+                            snapshot.items.insert(item.id, item);
+                        });
+                        if let Err(error) = self.snapshot.with_untracked(|snapshot| self.store().save_snapshot(snapshot)) {
+                            self.report_store_error(error);
+                        }
+                        PhotoState::Uploaded
+                    }
+                    Err(ClientError::Refused { status: 400..=499, message }) => PhotoState::Refused(message),
+                    Err(error) => return Err(error),
+                };
+                let _ = store.mark(&photo.key, &state).await;
+                self.photos.update(|kept| {
+                    if let Some(kept) = kept.iter_mut().find(|kept| kept.key == photo.key) {
+                        kept.state = state;
+                    }
+                });
+            }
+            Ok(())
+        }
+
         /// Pushes the whole outbox in batches, then pulls until the server has no more.
         async fn sync_round(&self) -> Result<(), ClientError> {
             let store = self.store();
@@ -356,9 +445,10 @@ mod browser {
                     self.report_store_error(error);
                 }
                 if !more {
-                    return Ok(());
+                    break;
                 }
             }
+            self.upload_photos().await
         }
     }
 }

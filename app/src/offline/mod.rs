@@ -5,9 +5,11 @@
 //! nothing.
 
 mod lock;
+mod photos;
 mod shell;
 
 pub use lock::exclusively;
+pub use photos::{downscale, PhotoError, PhotoStore};
 pub use shell::{activate_new_shell, check_for_new_shell, register as register_shell, storage_report, StorageReport};
 
 use crate::api::SessionInfo;

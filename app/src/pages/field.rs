@@ -8,7 +8,8 @@ use crate::domain::access::may_change_item;
 use crate::domain::{Party, Task, UnitCode};
 use crate::i18n::Key;
 use crate::sync::TaskView;
-use crate::workspace::Workspace;
+use crate::api::photo_url;
+use crate::workspace::{PhotoState, Workspace};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -146,7 +147,7 @@ fn ItemRow(workspace: Workspace, id: Uuid, editable: bool) -> impl IntoView {
     let label = move || item.with(|item| item.as_ref().map(|item| item.label.to_string()).unwrap_or_default());
     let note_ok = RwSignal::new(true);
     view! {
-        <li class="item" class:done=done data-testid="checklist-item">
+        <li class="item" class:done=done data-testid="checklist-item" data-item=id.to_string()>
             <label class="tick">
                 <input type="checkbox" prop:checked=done disabled=!editable
                     on:change=move |ev| {
@@ -163,6 +164,7 @@ fn ItemRow(workspace: Workspace, id: Uuid, editable: bool) -> impl IntoView {
                 <textarea rows="2" placeholder=tr(Key::Note) prop:value=note readonly=!editable class:invalid=move || !note_ok.get()
                     on:change=move |ev| note_ok.set(workspace.set_note(id, &event_target_value(&ev)))></textarea>
             </label>
+            <Photos workspace id editable/>
         </li>
     }
 }
@@ -182,5 +184,59 @@ fn RejectedList(workspace: Workspace) -> impl IntoView {
                 </ul>
             </section>
         </Show>
+    }
+}
+
+/// The item's photos: those kept on this device (shown from browser storage, offline
+/// too) and those others sent, from the server.
+#[component]
+fn Photos(workspace: Workspace, id: Uuid, editable: bool) -> impl IntoView {
+    let local = move || workspace.photos.with(|kept| kept.iter().filter(|photo| photo.item == id).cloned().collect::<Vec<_>>());
+    let from_others = move || {
+        let here: Vec<_> = workspace.photos.with(|kept| kept.iter().filter(|photo| photo.item == id).map(|photo| photo.id.clone()).collect());
+        workspace
+            .item(id)
+            .map(|item| item.photos.into_iter().filter(|photo| !here.contains(&photo.id)).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let chosen = move |ev: leptos::ev::Event| {
+        let input = event_target::<leptos::web_sys::HtmlInputElement>(&ev);
+        #[cfg(feature = "hydrate")]
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            workspace.attach_photo(id, file);
+        }
+        // The same picture may be chosen again later.
+        input.set_value("");
+    };
+    view! {
+        <div class="photos">
+            {move || local().into_iter().map(|photo| {
+                let (state, reason) = match &photo.state {
+                    PhotoState::Waiting => ("waiting", None),
+                    PhotoState::Uploaded => ("uploaded", None),
+                    PhotoState::Refused(reason) => ("refused", Some(reason.clone())),
+                };
+                let refused = reason.is_some();
+                view! {
+                    <figure class="photo" class:refused=refused data-testid="photo" data-state=state data-photo=photo.id.to_string()>
+                        <img src=photo.url alt=tr(Key::Evidence)/>
+                        {(state == "waiting").then(|| view! { <figcaption>{tr(Key::PhotoWaiting)}</figcaption> })}
+                        {reason.map(|reason| view! { <figcaption class="error">{tr(Key::PhotoRefused)} ": " {reason}</figcaption> })}
+                    </figure>
+                }
+            }).collect_view()}
+            {move || from_others().into_iter().map(|photo| view! {
+                <figure class="photo" data-testid="photo" data-state="server" data-photo=photo.id.to_string()>
+                    <img src=photo_url(&photo.id) alt=tr(Key::Evidence) loading="lazy"/>
+                    <figcaption>{photo.by}</figcaption>
+                </figure>
+            }).collect_view()}
+            {editable.then(|| view! {
+                <label class="photo-add">
+                    <input type="file" accept="image/*" capture="environment" class="sr-only" on:change=chosen data-testid="add-photo"/>
+                    {tr(Key::AddPhoto)}
+                </label>
+            })}
+        </div>
     }
 }

@@ -4,7 +4,7 @@ use super::review::ReviewPanel;
 use super::shell::ShellUpdateBanner;
 use super::status::vietnam_time;
 use super::{tr, DeadlineTerm};
-use crate::api::{DirectiveProgress, ProgressReport, TaskProgress, UnitProgress};
+use crate::api::{photo_url, DirectiveProgress, ProgressReport, TaskProgress, UnitProgress};
 use crate::i18n::Key;
 use leptos::prelude::*;
 
@@ -111,6 +111,18 @@ fn UnitRow(unit: UnitProgress) -> impl IntoView {
                                 {item.conflict.then(|| view! { <span class="pill overdue" data-testid="conflict">{tr(Key::Conflict)}</span> })}
                                 {item.parallel_update.then(|| view! { <span class="pill offline" data-testid="parallel-update">{tr(Key::ParallelUpdate)}</span> })}
                                 {(!item.note.is_empty()).then(|| view! { <blockquote class="note" data-testid="progress-note">{item.note.as_str().to_owned()}</blockquote> })}
+                                {(!item.photos.is_empty()).then(|| view! {
+                                    <div class="photos">
+                                        {item.photos.iter().map(|photo| {
+                                            let (link, source) = (photo_url(&photo.id), photo_url(&photo.id));
+                                            view! {
+                                                <a href=link target="_blank" rel="noopener" data-testid="evidence" data-photo=photo.id.to_string()>
+                                                    <img src=source alt=tr(Key::Evidence) loading="lazy"/>
+                                                </a>
+                                            }
+                                        }).collect_view()}
+                                    </div>
+                                })}
                                 {item.last_change().cloned().map(|mark| view! {
                                     <small class="changed">{tr(Key::ChangedBy)} " " {mark.by} " · " {vietnam_time(mark.stamp.wall_ms)}</small>
                                 })}

@@ -4,7 +4,7 @@ use super::shell::{ShellUpdateBanner, StorageInfo};
 use super::tr;
 use crate::domain::HO_CHI_MINH_OFFSET_SECONDS;
 use crate::i18n::{t, Key, Locale};
-use crate::workspace::{Problem, Workspace};
+use crate::workspace::{PhotoState, Problem, Workspace};
 use leptos::prelude::*;
 
 /// A time as people in Vietnam read it, e.g. `14:05:09 26/11/2026`.
@@ -35,6 +35,12 @@ pub fn StatusBar(workspace: Workspace) -> impl IntoView {
             <span class="pending" title=pending_edits>
                 {tr(Key::Pending)} ": " <strong data-testid="pending-count">{pending}</strong>
             </span>
+            {move || {
+                let waiting = workspace.photos.with(|kept| kept.iter().filter(|photo| photo.state == PhotoState::Waiting).count());
+                (waiting > 0).then(|| view! {
+                    <span class="pending">{tr(Key::PhotoWaiting)} ": " <strong data-testid="photos-waiting">{waiting}</strong></span>
+                })
+            }}
             <span class="last-sync">
                 {tr(Key::LastSync)} ": "
                 <span data-testid="last-sync">

@@ -71,3 +71,11 @@ pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ClientError>
 pub async fn post_json<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
     decode(Request::post(path).json(body).map_err(network)?.send().await.map_err(network)?).await
 }
+
+/// Sends a photo of `item`; the item as the server now has it comes back.
+pub async fn put_photo(id: &crate::domain::PhotoId, item: uuid::Uuid, bytes: &[u8]) -> Result<crate::domain::ChecklistItem, ClientError> {
+    let url = format!("{}?item={item}", crate::api::photo_url(id));
+    let body = js_sys::Uint8Array::from(bytes);
+    let response = Request::put(&url).header("Content-Type", "image/jpeg").body(body).map_err(network)?.send().await.map_err(network)?;
+    decode(response).await
+}
