@@ -9,6 +9,8 @@ pub mod sync;
 
 #[cfg(feature = "hydrate")]
 pub mod offline;
+#[cfg(feature = "hydrate")]
+mod timing;
 
 mod pages;
 mod workspace;

@@ -227,6 +227,7 @@ mod browser {
             });
             self.online.set(browser_online());
             self.loaded.set(true);
+            crate::timing::mark_after_paint(crate::timing::INTERACTIVE);
 
             let this = *self;
             let online = window_event_listener(leptos::ev::online, move |_| {
@@ -435,10 +436,9 @@ mod browser {
                 self.snapshot.update(|snapshot| snapshot.absorb(page));
                 let newest = self.snapshot.with_untracked(|snapshot| snapshot.newest_stamp());
                 let saved = self.snapshot.with_untracked(|snapshot| store.save_snapshot(snapshot)).and_then(|()| match newest {
-                    Some(seen) => store.outbox().and_then(|mut outbox| {
-                        outbox.witness(seen);
-                        store.save_outbox(&outbox)
-                    }),
+                    // Written back only when the clock moved: every write of the outbox
+                    // key is a chance to race another tab's tick (see docs/sync.md).
+                    Some(seen) => store.outbox().and_then(|mut outbox| if outbox.witness(seen) { store.save_outbox(&outbox) } else { Ok(()) }),
                     None => Ok(()),
                 });
                 if let Err(error) = saved {

@@ -83,7 +83,10 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
     let site_root = std::path::PathBuf::from(leptos.site_root.as_ref());
     let shell = Shell::load(&site_root, args.shell_version.clone()).map_err(StartError::Shell)?;
     match &shell {
-        Some(shell) => tracing::info!(version = %shell.version, "offline shell ready"),
+        Some(shell) => {
+            tracing::info!(version = %shell.version, "offline shell ready");
+            shell.precompress();
+        }
         None => tracing::warn!(site_root = %site_root.display(), "no service worker in the site root: the app will not start offline"),
     }
     let router = chidao_server::app(store, leptos, cookies, shell);

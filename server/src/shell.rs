@@ -2,8 +2,11 @@
 //! it caches. Any change to a file of the built site gives a new version, so a deploy
 //! makes browsers install a new worker with a new cache, never a mix of old and new files.
 
+use axum::body::Bytes;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 /// The worker as written in `public/`; cargo-leptos copies it to the site root.
 pub const WORKER_FILE: &str = "sw.js";
@@ -14,6 +17,37 @@ pub struct Shell {
     /// URL paths of the files the worker caches beside the page, e.g. `/pkg/chidao.wasm`.
     pub files: Vec<String>,
     worker: String,
+    site_root: PathBuf,
+    /// The text and wasm files of the shell, brotli-compressed at the best quality, by URL
+    /// path; filled once in the background after start-up.
+    compressed: Arc<OnceLock<HashMap<String, Bytes>>>,
+}
+
+/// The type a shell file is served as, for files worth compressing; `None` for the rest
+/// (images are compressed already).
+pub fn compressible_type(url_path: &str) -> Option<&'static str> {
+    let extension = url_path.rsplit_once('.').map(|(_, extension)| extension)?;
+    Some(match extension {
+        "wasm" => "application/wasm",
+        "js" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "webmanifest" => "application/manifest+json",
+        "html" => "text/html; charset=utf-8",
+        _ => return None,
+    })
+}
+
+/// Above this size (a debug build's wasm) the best setting would keep a core busy for
+/// minutes; a fast setting still beats per-request compression.
+const BEST_COMPRESSION_UP_TO: usize = 4 * 1024 * 1024;
+
+fn brotli_best(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut compressed = Vec::new();
+    let quality = if bytes.len() <= BEST_COMPRESSION_UP_TO { 11 } else { 5 };
+    let params = brotli::enc::BrotliEncoderParams { quality, lgwin: 24, ..Default::default() };
+    brotli::BrotliCompress(&mut &bytes[..], &mut compressed, &params)?;
+    Ok(compressed)
 }
 
 /// Whether a built file belongs in the browser's cache: not the worker itself (browsers
@@ -73,7 +107,33 @@ impl Shell {
             }
         }
         let version = version.unwrap_or_else(|| hash.finalize().iter().take(8).map(|byte| format!("{byte:02x}")).collect());
-        Ok(Some(Shell { version, files, worker }))
+        Ok(Some(Shell { version, files, worker, site_root: site_root.to_owned(), compressed: Arc::default() }))
+    }
+
+    /// Compresses the shell's files in a background thread (a few seconds for the wasm at
+    /// the best setting); until it is done they are compressed per request, less well.
+    pub fn precompress(&self) {
+        let (files, root, slot) = (self.files.clone(), self.site_root.clone(), self.compressed.clone());
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let mut compressed = HashMap::new();
+            for url_path in files.into_iter().filter(|path| compressible_type(path).is_some()) {
+                let path = root.join(url_path.trim_start_matches('/'));
+                match std::fs::read(&path).and_then(|bytes| brotli_best(&bytes)) {
+                    Ok(body) => {
+                        compressed.insert(url_path, Bytes::from(body));
+                    }
+                    Err(error) => tracing::warn!(path = %path.display(), %error, "could not precompress a shell file"),
+                }
+            }
+            tracing::info!(files = compressed.len(), seconds = started.elapsed().as_secs_f64(), "shell precompressed");
+            let _ = slot.set(compressed);
+        });
+    }
+
+    /// The file at `url_path` compressed with brotli, once precompression is done.
+    pub fn brotli(&self, url_path: &str) -> Option<Bytes> {
+        self.compressed.get()?.get(url_path).cloned()
     }
 
     /// The worker's source with its version and file list in front.
@@ -120,5 +180,23 @@ mod tests {
             "const SHELL_VERSION = \"deploy-2\";\nconst SHELL_FILES = [\"/favicon.svg\",\"/pkg/chidao.wasm\"];\nself.x = 1;"
         );
         assert!(Shell::load(site(&[]).path(), None).unwrap().is_none());
+    }
+
+    #[test]
+    fn text_and_wasm_files_are_precompressed_and_decompress_to_themselves() {
+        let script = "console.log('chidao');\n".repeat(200);
+        let dir = site(&[("sw.js", "w"), ("pkg/chidao.js", &script), ("icons/icon.png", "png")]);
+        let shell = Shell::load(dir.path(), None).unwrap().unwrap();
+        shell.precompress();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while shell.compressed.get().is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let body = shell.brotli("/pkg/chidao.js").expect("the script is precompressed");
+        assert!(body.len() < script.len() / 10);
+        let mut plain = Vec::new();
+        brotli::BrotliDecompress(&mut &body[..], &mut plain).unwrap();
+        assert_eq!(plain, script.as_bytes());
+        assert!(shell.brotli("/icons/icon.png").is_none(), "images are left alone");
     }
 }

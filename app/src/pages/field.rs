@@ -152,6 +152,10 @@ fn ItemRow(workspace: Workspace, id: Uuid, editable: bool) -> impl IntoView {
                 <input type="checkbox" prop:checked=done disabled=!editable
                     on:change=move |ev| {
                         let stored = workspace.set_done(id, event_target_checked(&ev));
+                        #[cfg(feature = "hydrate")]
+                        if stored {
+                            crate::timing::measure_since(crate::timing::TAP_TO_STORAGE, ev.time_stamp());
+                        }
                         if !stored {
                             // The browser already flipped the box; put it back to what is stored.
                             event_target::<leptos::web_sys::HtmlInputElement>(&ev).set_checked(done());

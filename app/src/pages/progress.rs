@@ -2,7 +2,7 @@
 
 use super::review::ReviewPanel;
 use super::shell::ShellUpdateBanner;
-use super::status::vietnam_time;
+use super::status::{browser_online, vietnam_time, NetworkPill};
 use super::{tr, DeadlineTerm};
 use crate::api::{photo_url, DirectiveProgress, ProgressReport, TaskProgress, UnitProgress};
 use crate::i18n::Key;
@@ -20,17 +20,43 @@ enum Load {
 #[component]
 pub fn ProgressPage() -> impl IntoView {
     let report = RwSignal::new(Load::Loading);
+    let failure = RwSignal::new(None::<String>);
+    let loaded_at = RwSignal::new(None::<i64>);
+    let refreshes = RwSignal::new(0u32);
+    let online = browser_online();
     let reload = move || {
+        refreshes.update(|count| *count = count.wrapping_add(1));
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             match crate::sync::client::get_json::<ProgressReport>(crate::api::PROGRESS_PATH).await {
-                Ok(fresh) => report.set(Load::Ready(fresh)),
+                Ok(fresh) => {
+                    report.set(Load::Ready(fresh));
+                    loaded_at.set(Some(js_sys::Date::now() as i64));
+                }
+                // A report already on screen stays; the status line says why it is not newer.
+                Err(error) if report.with_untracked(|shown| matches!(shown, Load::Ready(_))) => {
+                    failure.set(Some(error.to_string()));
+                    return;
+                }
                 Err(error) => report.set(Load::Failed(error.to_string())),
             }
+            failure.set(None);
         });
-        let _ = report;
+        let _ = (report, loaded_at);
     };
-    Effect::new(move |_| reload());
+    // Supervisors watch live: at start, when the network returns, and on the sync beat.
+    Effect::new(move |_| {
+        if online.get() {
+            reload();
+        }
+    });
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let beat = std::time::Duration::from_millis(crate::sync::SYNC_INTERVAL_MS);
+        if let Ok(timer) = set_interval_with_handle(reload, beat) {
+            on_cleanup(move || timer.clear());
+        }
+    });
 
     view! {
         <main class="progress">
@@ -38,8 +64,18 @@ pub fn ProgressPage() -> impl IntoView {
                 <h1>{tr(Key::ProgressTitle)}</h1>
                 <button class="secondary" on:click=move |_| reload() data-testid="refresh">{tr(Key::Refresh)}</button>
             </div>
+            <section class="status" aria-live="polite" data-testid="report-status">
+                <NetworkPill online/>
+                <span class="last-sync">
+                    {tr(Key::LastSync)} ": "
+                    <span data-testid="report-time">
+                        {move || loaded_at.get().map(vietnam_time).unwrap_or_else(|| tr(Key::Never)().to_owned())}
+                    </span>
+                </span>
+                {move || failure.get().map(|reason| view! { <p class="error" role="alert">{tr(Key::ProgressFailed)} " " {reason}</p> })}
+            </section>
             <ShellUpdateBanner pending=Signal::stored(0)/>
-            <ReviewPanel on_reviewed=move |_| reload()/>
+            <ReviewPanel refresh=refreshes on_reviewed=move |_| reload()/>
             {move || match report.get() {
                 Load::Loading => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),
                 Load::Failed(reason) => view! { <p class="error" role="alert">{tr(Key::ProgressFailed)} " " {reason}</p> }.into_any(),

@@ -11,7 +11,12 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 #[component]
-pub fn ReviewPanel(#[prop(into)] on_reviewed: Callback<()>) -> impl IntoView {
+pub fn ReviewPanel(
+    /// Changes whenever the page refreshes; the queue refreshes with it.
+    #[prop(into)]
+    refresh: Signal<u32>,
+    #[prop(into)] on_reviewed: Callback<()>,
+) -> impl IntoView {
     let queue = RwSignal::new(None::<ReviewQueue>);
     let reload = move || {
         #[cfg(feature = "hydrate")]
@@ -23,11 +28,12 @@ pub fn ReviewPanel(#[prop(into)] on_reviewed: Callback<()>) -> impl IntoView {
         });
         let _ = queue;
     };
-    Effect::new(move |_| reload());
-    let reviewed = Callback::new(move |_| {
+    Effect::new(move |_| {
+        refresh.track();
         reload();
-        on_reviewed.run(());
     });
+    // The page reloads, and with it (through `refresh`) this queue.
+    let reviewed = Callback::new(move |_| on_reviewed.run(()));
     view! {
         <Show when=move || queue.with(|queue| queue.as_ref().is_some_and(|queue| !queue.cases.is_empty()))>
             <section class="review" data-testid="review">

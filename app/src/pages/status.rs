@@ -16,6 +16,31 @@ pub(crate) fn vietnam_time(at_ms: i64) -> String {
 }
 
 #[component]
+pub fn NetworkPill(#[prop(into)] online: Signal<bool>) -> impl IntoView {
+    view! {
+        <span class=move || if online.get() { "pill online" } else { "pill offline" } data-testid="network">
+            {move || if online.get() { tr(Key::Online)() } else { tr(Key::Offline)() }}
+        </span>
+    }
+}
+
+/// The browser's word on the network, kept current by its `online` and `offline` events.
+pub fn browser_online() -> RwSignal<bool> {
+    let online = RwSignal::new(true);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        online.set(web_sys::window().map(|window| window.navigator().on_line()).unwrap_or(true));
+        let up = window_event_listener(leptos::ev::online, move |_| online.set(true));
+        let down = window_event_listener(leptos::ev::offline, move |_| online.set(false));
+        on_cleanup(move || {
+            up.remove();
+            down.remove();
+        });
+    });
+    online
+}
+
+#[component]
 pub fn StatusBar(workspace: Workspace) -> impl IntoView {
     let locale = expect_context::<RwSignal<Locale>>();
     // People count items, not edits: a tick and a note on one item are one thing waiting.
@@ -29,9 +54,7 @@ pub fn StatusBar(workspace: Workspace) -> impl IntoView {
     };
     view! {
         <section class="status" aria-live="polite" data-testid="sync-status">
-            <span class=move || if workspace.online.get() { "pill online" } else { "pill offline" } data-testid="network">
-                {move || if workspace.online.get() { tr(Key::Online)() } else { tr(Key::Offline)() }}
-            </span>
+            <NetworkPill online=workspace.online/>
             <span class="pending" title=pending_edits>
                 {tr(Key::Pending)} ": " <strong data-testid="pending-count">{pending}</strong>
             </span>

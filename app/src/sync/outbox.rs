@@ -43,9 +43,13 @@ impl Outbox {
         change
     }
 
-    /// Moves the clock past a stamp the server has shown this device.
-    pub fn witness(&mut self, seen: Stamp) {
-        self.clock = Some(Stamp::witness(self.clock, seen, self.device));
+    /// Moves the clock past a stamp the server has shown this device; says whether it
+    /// moved (so an unchanged outbox need not be written back).
+    pub fn witness(&mut self, seen: Stamp) -> bool {
+        let moved = Some(Stamp::witness(self.clock, seen, self.device));
+        let changed = moved != self.clock;
+        self.clock = moved;
+        changed
     }
 
     pub fn settle(&mut self, results: &[ChangeResult]) -> Settled {

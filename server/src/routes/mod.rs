@@ -62,5 +62,9 @@ pub fn router(state: AppState) -> Router {
         .merge(api_router())
         .leptos_routes(&state, routes, move || app::shell(leptos.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), shell::precompressed))
         .with_state(state)
+        // Brotli or gzip as the browser asks: the wasm shell is most of a first visit on
+        // a weak link. Images are left as they are.
+        .layer(tower_http::compression::CompressionLayer::new())
 }

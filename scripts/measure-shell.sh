@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the release app and measures its offline shell in Chromium: size as served
+# (brotli), offline reload to interactive, tap to browser storage. Numbers go in README.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --with-browser
+source scripts/env.sh
+cargo leptos build --release
+CHIDAO_BIN="$CARGO_TARGET_DIR/release/chidao" node scripts/measure-shell.mjs
