@@ -1,7 +1,7 @@
 //! The field page: a commune official's tasks and checklists, usable offline on a tablet.
 
 use super::session::SessionExpired;
-use super::status::StatusBar;
+use super::status::{vietnam_date, StatusBar};
 use super::{tr, DeadlineTerm};
 use crate::api::SessionInfo;
 use crate::domain::access::may_change_item;
@@ -63,7 +63,7 @@ pub fn FieldPage(session: SessionInfo) -> impl IntoView {
                             <article class="directive">
                                 <h2>{directive.title.to_string()}</h2>
                                 <p class="meta">
-                                    {directive.issuer.to_string()} " · " {directive.issued_on.format("%d/%m/%Y").to_string()}
+                                    {directive.issuer.to_string()} " · " {vietnam_date(directive.issued_on)}
                                 </p>
                                 {sections
                                     .into_iter()

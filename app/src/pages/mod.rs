@@ -131,7 +131,7 @@ fn DeadlineTerm(deadline: Deadline) -> impl IntoView {
     view! {
         <dt>{tr(key)}</dt>
         <dd>
-            {deadline.date.format("%d/%m/%Y").to_string()}
+            {status::vietnam_date(deadline.date)}
             {overdue.then(|| view! { " " <span class="pill overdue" data-testid="overdue">{tr(Key::Overdue)}</span> })}
         </dd>
     }

@@ -2,7 +2,7 @@
 
 use super::review::ReviewPanel;
 use super::shell::ShellUpdateBanner;
-use super::status::{browser_online, vietnam_time, NetworkPill};
+use super::status::{browser_online, vietnam_date, vietnam_time, NetworkPill};
 use super::{tr, DeadlineTerm};
 use crate::api::{photo_url, DirectiveProgress, ProgressReport, TaskProgress, UnitProgress};
 use crate::i18n::Key;
@@ -97,7 +97,7 @@ fn DirectiveBlock(directive: DirectiveProgress) -> impl IntoView {
     view! {
         <article class="directive">
             <h2>{directive.title.to_string()}</h2>
-            <p class="meta">{directive.issuer.to_string()} " · " {directive.issued_on.format("%d/%m/%Y").to_string()}</p>
+            <p class="meta">{directive.issuer.to_string()} " · " {vietnam_date(directive.issued_on)}</p>
             {tasks.into_iter().map(|TaskProgress { task, units }| {
                 let heading = directive.sections.get(task.section).map(|s| s.heading.to_string()).unwrap_or_default();
                 view! {

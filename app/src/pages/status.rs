@@ -7,11 +7,20 @@ use crate::i18n::{t, Key, Locale};
 use crate::workspace::{PhotoState, Problem, Workspace};
 use leptos::prelude::*;
 
+/// A date as people in Vietnam write it, e.g. `15/08/2022`. Written out by hand: chrono's
+/// format strings bring their parser into the browser bundle.
+pub(crate) fn vietnam_date(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
+}
+
 /// A time as people in Vietnam read it, e.g. `14:05:09 26/11/2026`.
 pub(crate) fn vietnam_time(at_ms: i64) -> String {
+    use chrono::Timelike;
     let offset = chrono::FixedOffset::east_opt(HO_CHI_MINH_OFFSET_SECONDS).expect("UTC+7 is valid");
     chrono::DateTime::from_timestamp_millis(at_ms)
-        .map(|at| at.with_timezone(&offset).format("%H:%M:%S %d/%m/%Y").to_string())
+        .map(|at| at.with_timezone(&offset))
+        .map(|at| format!("{:02}:{:02}:{:02} {}", at.hour(), at.minute(), at.second(), vietnam_date(at.date_naive())))
         .unwrap_or_default()
 }
 
@@ -96,5 +105,7 @@ mod tests {
     fn times_read_in_vietnam() {
         // 2022-08-14T17:00:00Z is midnight on the 15th in Hồ Chí Minh City.
         assert_eq!(vietnam_time(1_660_496_400_000), "00:00:00 15/08/2022");
+        assert_eq!(vietnam_time(1_660_541_109_000), "12:25:09 15/08/2022");
+        assert_eq!(vietnam_date(chrono::NaiveDate::from_ymd_opt(2022, 12, 1).unwrap()), "01/12/2022");
     }
 }
