@@ -67,6 +67,8 @@ pub struct Workspace {
     pub next_sync_ms: RwSignal<Option<i64>>,
     /// The planned automatic sync, so a manual one can replace it.
     timer: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>>,
+    /// This tab's device id, once the tab holds it (see `docs/sync.md`, several tabs).
+    device: StoredValue<Option<Uuid>>,
     /// A change was recorded while a sync was running: run another round after it.
     again: RwSignal<bool>,
 }
@@ -88,6 +90,7 @@ impl Workspace {
             failures: RwSignal::new(0),
             next_sync_ms: RwSignal::new(None),
             timer: StoredValue::new(None),
+            device: StoredValue::new(None),
             again: RwSignal::new(false),
         }
     }
@@ -176,15 +179,29 @@ mod browser {
 
         /// A tick or a note: written to browser storage first, then shown, then pushed
         /// if the network allows. Nothing waits for the network.
+        /// Only this tab writes its own outbox, so a tick here and a sync in another tab
+        /// never write the same storage key.
         pub(super) fn record(&self, item: Uuid, edit: Edit) -> bool {
-            let Some(shown) = self.item(item) else { return false };
+            let (Some(shown), Some(device)) = (self.item(item), self.device.get_value()) else { return false };
             let store = self.store();
-            let saved = store.outbox().and_then(|mut outbox| {
+            // Later than anything this browser has shown or made, in any tab.
+            let seen = self
+                .snapshot
+                .with_untracked(Snapshot::newest_stamp)
+                .into_iter()
+                .chain(self.outbox.with_untracked(|waiting| waiting.iter().map(|change| change.stamp).max()))
+                .max();
+            let saved = store.settled().and_then(|settled| {
+                let mut outbox = store.own_outbox(device)?;
+                outbox.prune(&settled);
+                if let Some(seen) = seen {
+                    outbox.witness(seen);
+                }
                 outbox.record(crate::domain::new_id(), &shown, edit, now_ms());
-                store.save_outbox(&outbox).map(|()| outbox)
+                store.save_outbox(&outbox)
             });
             match saved {
-                Ok(outbox) => self.outbox.set(outbox.changes),
+                Ok(()) => self.show_waiting(),
                 // Not stored means not shown: the screen never claims what storage lacks.
                 Err(error) => {
                     self.report_store_error(error);
@@ -197,6 +214,14 @@ mod browser {
             true
         }
 
+        /// Every change of this person waiting in this browser, whichever tab made it.
+        fn show_waiting(&self) {
+            match self.store().waiting() {
+                Ok(waiting) => self.outbox.set(waiting),
+                Err(error) => self.report_store_error(error),
+            }
+        }
+
         /// Reads what this device holds for this person into the screen's state.
         fn load(&self) {
             let store = self.store();
@@ -204,10 +229,7 @@ mod browser {
                 Ok(snapshot) => self.snapshot.set(snapshot),
                 Err(error) => self.report_store_error(error),
             }
-            match store.outbox() {
-                Ok(outbox) => self.outbox.set(outbox.changes),
-                Err(error) => self.report_store_error(error),
-            }
+            self.show_waiting();
             if let Ok(rejected) = store.rejected() {
                 self.rejected.set(rejected.into_iter().map(|kept| (kept.change, kept.reason)).collect());
             }
@@ -220,14 +242,30 @@ mod browser {
             self.load();
             let this = *self;
             spawn_local(async move {
+                let username = this.username();
+                let store = this.store();
+                // A reloaded tab keeps its device id; a duplicated tab copies it, finds it
+                // held by the original, and takes a new one.
+                let mut device = offline::tab_device(&username).unwrap_or_else(crate::domain::new_id);
+                for _ in 0..3 {
+                    if offline::hold_for_page_life(&store.tab_lock_name(device)).await {
+                        break;
+                    }
+                    device = crate::domain::new_id();
+                }
+                offline::set_tab_device(&username, device);
+                this.device.set_value(Some(device));
+                this.loaded.set(true);
+                crate::timing::mark_after_paint(crate::timing::INTERACTIVE);
+                this.sync_now();
+            });
+            spawn_local(async move {
                 match PhotoStore::new(&this.username()).all().await {
                     Ok(kept) => this.photos.set(kept),
                     Err(error) => this.problem.set(Some(Problem::Detail(Key::PhotoNotKept, error.to_string()))),
                 }
             });
             self.online.set(browser_online());
-            self.loaded.set(true);
-            crate::timing::mark_after_paint(crate::timing::INTERACTIVE);
 
             let this = *self;
             let online = window_event_listener(leptos::ev::online, move |_| {
@@ -247,7 +285,6 @@ mod browser {
                 other_tab.remove();
                 this.cancel_planned_sync();
             });
-            self.sync_now();
         }
 
         fn cancel_planned_sync(&self) {
@@ -382,15 +419,57 @@ mod browser {
             Ok(())
         }
 
+        /// Writes `outbox` back under `key` if this tab may: it is this tab's own, or its
+        /// tab is closed (its lock is free, and held while writing).
+        async fn rewrite_outbox(&self, device: Option<Uuid>, key: String, outbox: crate::sync::Outbox) {
+            let store = self.store();
+            if Some(outbox.device) == device {
+                if let Err(error) = store.write_outbox_at(&key, &outbox) {
+                    self.report_store_error(error);
+                }
+                return;
+            }
+            let lock = store.tab_lock_name(outbox.device);
+            offline::exclusively(&lock, async move {
+                let _ = store.write_outbox_at(&key, &outbox);
+            })
+            .await;
+        }
+
+        /// Drops settled changes from the outboxes this tab may write, and forgets settled
+        /// ids that no outbox holds any more. An emptied outbox is kept: it carries its
+        /// device's numbering, which must never start again from 1.
+        async fn tidy_outboxes(&self, device: Option<Uuid>) {
+            let store = self.store();
+            let (Ok(mut outboxes), Ok(mut settled)) = (store.outboxes(), store.settled()) else { return };
+            // This tab's own first, before anything awaits (see `sync_round`).
+            outboxes.sort_by_key(|(_, outbox)| Some(outbox.device) != device);
+            for (key, mut outbox) in outboxes {
+                if outbox.prune(&settled) {
+                    self.rewrite_outbox(device, key, outbox).await;
+                }
+            }
+            if let Ok(left) = store.outboxes() {
+                let held: std::collections::BTreeSet<Uuid> =
+                    left.iter().flat_map(|(_, outbox)| outbox.changes.iter().map(|change| change.id)).collect();
+                let before = settled.len();
+                settled.retain(|id| held.contains(id));
+                if settled.len() != before {
+                    let _ = store.save_settled(&settled);
+                }
+            }
+        }
+
         /// Pushes the whole outbox in batches, then pulls until the server has no more.
         async fn sync_round(&self) -> Result<(), ClientError> {
             let store = self.store();
             let author = self.username();
+            let device = self.device.get_value();
             // Bounded: each round either settles changes or renumbers once after a gap.
             for _ in 0..1000 {
-                // From storage, not from this tab's copy: another tab may have settled some.
-                let batch: Vec<Change> = match store.outbox() {
-                    Ok(outbox) => outbox.changes.into_iter().take(PUSH_BATCH).collect(),
+                // From storage, not from this tab's copy: other tabs add their ticks.
+                let batch: Vec<Change> = match store.waiting() {
+                    Ok(waiting) => waiting.into_iter().take(PUSH_BATCH).collect(),
                     Err(error) => {
                         self.report_store_error(error);
                         break;
@@ -400,35 +479,50 @@ mod browser {
                     break;
                 }
                 let response = client::push(&PushRequest { changes: batch }).await?;
-                // Read the stored outbox afresh: ticks made while the push was in flight stay.
-                let mut outbox = match store.outbox() {
-                    Ok(outbox) => outbox,
+                // Settled changes are recorded under their own key; each outbox is rewritten
+                // only by its tab (or, once that tab is closed, under its lock).
+                let found = store.outboxes().and_then(|outboxes| Ok((outboxes, store.settled()?)));
+                let (mut outboxes, mut settled_ids) = match found {
+                    Ok(found) => found,
                     Err(error) => {
                         self.report_store_error(error);
                         break;
                     }
                 };
-                let settled = outbox.settle(&response.results);
-                if settled.acknowledged.is_empty() && settled.refused.is_empty() && !settled.renumbered {
+                // This tab's own outbox first, written before anything awaits: a tick made
+                // meanwhile would otherwise be overwritten by this copy.
+                outboxes.sort_by_key(|(_, outbox)| Some(outbox.device) != device);
+                let (mut acknowledged, mut refused, mut progressed) = (Vec::new(), Vec::new(), false);
+                for (key, mut outbox) in outboxes {
+                    let settled = outbox.settle(&response.results);
+                    progressed |= !settled.acknowledged.is_empty() || !settled.refused.is_empty() || settled.renumbered;
+                    settled_ids.extend(settled.acknowledged.iter().map(|change| change.id));
+                    settled_ids.extend(settled.refused.iter().map(|(change, _)| change.id));
+                    acknowledged.extend(settled.acknowledged);
+                    refused.extend(settled.refused.into_iter().map(|(change, reason)| RejectedChange { change, reason }));
+                    if settled.renumbered {
+                        self.rewrite_outbox(device, key, outbox).await;
+                    }
+                }
+                if !progressed {
                     break;
                 }
-                // Into the snapshot first, then out of the outbox: at no moment is an
+                // Into the snapshot first, then marked settled: at no moment is an
                 // acknowledged change in neither.
-                self.snapshot.update(|snapshot| snapshot.acknowledge(&settled.acknowledged, &author));
-                let refused: Vec<RejectedChange> =
-                    settled.refused.into_iter().map(|(change, reason)| RejectedChange { change, reason }).collect();
+                self.snapshot.update(|snapshot| snapshot.acknowledge(&acknowledged, &author));
                 self.rejected.update(|kept| kept.extend(refused.iter().map(|r| (r.change.clone(), r.reason.clone()))));
                 let saved = self
                     .snapshot
                     .with_untracked(|snapshot| store.save_snapshot(snapshot))
                     .and_then(|()| store.keep_rejected(refused))
-                    .and_then(|()| store.save_outbox(&outbox));
+                    .and_then(|()| store.save_settled(&settled_ids));
                 if let Err(error) = saved {
                     self.report_store_error(error);
                     break;
                 }
-                self.outbox.set(outbox.changes);
+                self.show_waiting();
             }
+            self.tidy_outboxes(device).await;
             loop {
                 let since = self.snapshot.with_untracked(|snapshot| snapshot.cursor);
                 let page = client::pull(since).await?;
@@ -438,7 +532,10 @@ mod browser {
                 let saved = self.snapshot.with_untracked(|snapshot| store.save_snapshot(snapshot)).and_then(|()| match newest {
                     // Written back only when the clock moved: every write of the outbox
                     // key is a chance to race another tab's tick (see docs/sync.md).
-                    Some(seen) => store.outbox().and_then(|mut outbox| if outbox.witness(seen) { store.save_outbox(&outbox) } else { Ok(()) }),
+                    Some(seen) => match device {
+                        Some(device) => store.own_outbox(device).and_then(|mut outbox| if outbox.witness(seen) { store.save_outbox(&outbox) } else { Ok(()) }),
+                        None => Ok(()),
+                    },
                     None => Ok(()),
                 });
                 if let Err(error) = saved {

@@ -72,7 +72,17 @@ async fn push_once(store: &Store, user: &User, changes: &[Change]) -> Result<Opt
         }
         match check_sequence(device.last_seq, change.seq) {
             Sequence::Replay => {
-                results.push(answer(change, ChangeStatus::Duplicate, None));
+                // A number already used is a duplicate only if it is the same change. A
+                // device that lost its numbering (storage cleared, a tab restored) reuses
+                // numbers for new changes; calling those duplicates would drop them.
+                let same = store.logged_change_at(change.device(), change.seq).await? == Some(change.id);
+                if same {
+                    results.push(answer(change, ChangeStatus::Duplicate, None));
+                } else {
+                    let expected = device.last_seq + 1;
+                    let reason = Some(format!("number {} is taken by another change; send from {expected}", change.seq));
+                    results.push(ChangeResult { expected_seq: Some(expected), ..answer(change, ChangeStatus::Gap, reason) });
+                }
                 continue;
             }
             Sequence::Gap { expected } => {

@@ -132,6 +132,28 @@ async fn a_push_is_applied_and_shows_after_the_cursor() {
 }
 
 #[tokio::test]
+async fn a_device_that_lost_its_numbering_is_told_to_renumber_not_dropped() {
+    let app = app().await;
+    let cookie = app.sign_in("official").await;
+    let ids = item_ids(&app.pull(&cookie, 0).await);
+    let device = uuid::Uuid::now_v7();
+    let before = change_with(device, 1, &ids[0], "done", json!(true), 1_000);
+    assert_eq!(app.push(&cookie, json!([before.clone()])).await.json["results"][0]["status"], "applied");
+
+    // The tablet's storage was reset: a new change arrives under number 1 again.
+    let after_reset = change_with(device, 1, &ids[1], "done", json!(true), 2_000);
+    let answer = app.push(&cookie, json!([after_reset.clone()])).await;
+    assert_eq!(answer.json["results"][0]["status"], "gap", "{}", answer.json);
+    assert_eq!(answer.json["results"][0]["expected_seq"], 2);
+    assert_eq!(app.times_logged(&after_reset).await, 0);
+    let mut resent = after_reset.clone();
+    resent["seq"] = json!(2);
+    assert_eq!(app.push(&cookie, json!([resent])).await.json["results"][0]["status"], "applied");
+    // The first change, sent again, is still recognised as itself.
+    assert_eq!(app.push(&cookie, json!([before])).await.json["results"][0]["status"], "duplicate");
+}
+
+#[tokio::test]
 async fn pushing_the_same_change_twice_writes_it_once() {
     let app = app().await;
     let cookie = app.sign_in("official").await;

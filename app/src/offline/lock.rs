@@ -13,16 +13,49 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 /// Runs `work` if no other tab holds the lock `name`, and returns its output; returns
 /// `None` without running it when another tab holds the lock. Where the browser has no Web
 /// Locks the work simply runs.
-pub async fn exclusively<T: 'static>(name: &str, work: impl Future<Output = T> + 'static) -> Option<T> {
+/// `navigator.locks` and its `request` function, where the browser has them.
+fn web_locks() -> Option<(JsValue, Function)> {
     let locks = web_sys::window()
         .and_then(|window| Reflect::get(&window.navigator(), &JsValue::from_str("locks")).ok())
-        .filter(|locks| !locks.is_undefined() && !locks.is_null());
-    let request = locks.as_ref().and_then(|locks| Reflect::get(locks, &JsValue::from_str("request")).ok()?.dyn_into::<Function>().ok());
-    let (Some(locks), Some(request)) = (locks, request) else {
-        return Some(work.await);
-    };
+        .filter(|locks| !locks.is_undefined() && !locks.is_null())?;
+    let request = Reflect::get(&locks, &JsValue::from_str("request")).ok()?.dyn_into::<Function>().ok()?;
+    Some((locks, request))
+}
+
+fn if_available() -> Object {
     let options = Object::new();
     let _ = Reflect::set(&options, &JsValue::from_str("ifAvailable"), &JsValue::TRUE);
+    options
+}
+
+/// Takes the lock `name` for as long as this page lives, if no other page holds it; says
+/// whether it did. Without Web Locks it says yes.
+pub async fn hold_for_page_life(name: &str) -> bool {
+    let Some((locks, request)) = web_locks() else { return true };
+    let mut answer: Option<Function> = None;
+    let acquired = Promise::new(&mut |resolve, _| answer = Some(resolve));
+    let Some(answer) = answer else { return true };
+    let callback = Closure::once_into_js(move |lock: JsValue| -> Promise {
+        let held = !lock.is_null();
+        let _ = answer.call1(&JsValue::NULL, &JsValue::from_bool(held));
+        if held {
+            // Never settles: the lock is released only when the page goes away.
+            Promise::new(&mut |_, _| {})
+        } else {
+            Promise::resolve(&JsValue::UNDEFINED)
+        }
+    });
+    if request.call3(&locks, &JsValue::from_str(name), &if_available(), &callback).is_err() {
+        return true;
+    }
+    JsFuture::from(acquired).await.ok().and_then(|held| held.as_bool()).unwrap_or(true)
+}
+
+pub async fn exclusively<T: 'static>(name: &str, work: impl Future<Output = T> + 'static) -> Option<T> {
+    let Some((locks, request)) = web_locks() else {
+        return Some(work.await);
+    };
+    let options = if_available();
     let slot: Rc<RefCell<Option<T>>> = Rc::new(RefCell::new(None));
     let filled = slot.clone();
     let callback = Closure::once_into_js(move |lock: JsValue| -> Promise {

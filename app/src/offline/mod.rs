@@ -8,16 +8,30 @@ mod lock;
 mod photos;
 mod shell;
 
-pub use lock::exclusively;
+pub use lock::{exclusively, hold_for_page_life};
 pub use photos::{downscale, PhotoError, PhotoStore};
 pub use shell::{activate_new_shell, check_for_new_shell, register as register_shell, storage_report, StorageReport};
 
 use crate::api::SessionInfo;
 use crate::sync::{Change, Outbox, Snapshot};
-use gloo_storage::{errors::StorageError as GlooError, LocalStorage, Storage};
+use gloo_storage::{errors::StorageError as GlooError, LocalStorage, SessionStorage, Storage};
+use std::collections::BTreeSet;
+use uuid::Uuid;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 const SESSION_KEY: &str = "chidao.session";
+/// In the tab's sessionStorage: the tab's device id per person, which a reload keeps.
+const TAB_DEVICE_KEY: &str = "chidao.tab-device";
+
+/// This tab's device id for `username`, if it has one (a reloaded tab does).
+pub fn tab_device(username: &str) -> Option<Uuid> {
+    SessionStorage::get(format!("{TAB_DEVICE_KEY}.{username}")).ok()
+}
+
+pub fn set_tab_device(username: &str, device: Uuid) {
+    // Without sessionStorage the tab simply gets a new device id after a reload.
+    let _ = SessionStorage::set(format!("{TAB_DEVICE_KEY}.{username}"), device);
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -108,14 +122,74 @@ impl UserStore {
         write(&self.key("snapshot"), snapshot)
     }
 
-    /// The stored outbox; a fresh one, with a new device id, when none is stored yet.
-    pub fn outbox(&self) -> Result<Outbox, StoreError> {
-        let stored: Option<Outbox> = read(&self.key("outbox"))?;
-        Ok(stored.unwrap_or_else(|| Outbox::new(crate::domain::new_id())))
+    /// The Web Lock a tab holds for its whole life on its device id: one live tab per
+    /// outbox, and an outbox whose lock is free belongs to a closed tab.
+    pub fn tab_lock_name(&self, device: Uuid) -> String {
+        format!("{}.tab.{device}", self.prefix)
+    }
+
+    fn outbox_key(&self, device: Uuid) -> String {
+        self.key(&format!("outbox.{device}"))
+    }
+
+    /// The outbox of the tab with this device id; an empty one when it has none yet.
+    /// Only that tab writes it while it is open.
+    pub fn own_outbox(&self, device: Uuid) -> Result<Outbox, StoreError> {
+        let stored: Option<Outbox> = read(&self.outbox_key(device))?;
+        Ok(stored.unwrap_or_else(|| Outbox::new(device)))
     }
 
     pub fn save_outbox(&self, outbox: &Outbox) -> Result<(), StoreError> {
-        write(&self.key("outbox"), outbox)
+        write(&self.outbox_key(outbox.device), outbox)
+    }
+
+    /// Every outbox of this person in this browser (this tab's, other open tabs', closed
+    /// tabs', and the one-per-browser outbox of earlier versions), with its storage key.
+    pub fn outboxes(&self) -> Result<Vec<(String, Outbox)>, StoreError> {
+        let storage = LocalStorage::raw();
+        let legacy = self.key("outbox");
+        let per_tab = format!("{legacy}.");
+        let count = storage.length().map_err(|error| StoreError::Unavailable(format!("{error:?}")))?;
+        let keys: Vec<String> = (0..count)
+            .filter_map(|index| storage.key(index).ok().flatten())
+            .filter(|key| *key == legacy || (key.starts_with(&per_tab) && !key.contains(".unreadable.")))
+            .collect();
+        let mut found = Vec::with_capacity(keys.len());
+        for key in keys {
+            match read::<Option<Outbox>>(&key) {
+                Ok(Some(outbox)) => found.push((key, outbox)),
+                Ok(None) => {}
+                // Moved aside under its own key and reported where it is read as a tab's own.
+                Err(StoreError::Corrupt { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(found)
+    }
+
+    pub fn write_outbox_at(&self, key: &str, outbox: &Outbox) -> Result<(), StoreError> {
+        write(key, outbox)
+    }
+
+    pub fn remove(&self, key: &str) {
+        LocalStorage::delete(key);
+    }
+
+    /// Ids of changes the server has settled that some outbox may still hold. Written only
+    /// by the tab that syncs; tabs drop these from their own outbox.
+    pub fn settled(&self) -> Result<BTreeSet<Uuid>, StoreError> {
+        read(&self.key("settled"))
+    }
+
+    pub fn save_settled(&self, settled: &BTreeSet<Uuid>) -> Result<(), StoreError> {
+        write(&self.key("settled"), settled)
+    }
+
+    /// Every change of this person waiting in this browser, whichever tab made it.
+    pub fn waiting(&self) -> Result<Vec<Change>, StoreError> {
+        let settled = self.settled()?;
+        let outboxes = self.outboxes()?;
+        Ok(crate::sync::waiting(outboxes.iter().map(|(_, outbox)| outbox), &settled))
     }
 
     /// Keeps refused changes where the person can still see them.

@@ -48,7 +48,11 @@ pub fn Home() -> impl IntoView {
                 }
                 Err(ClientError::Unauthorized) => {
                     crate::offline::forget_session();
-                    who.set(Who::SignedOut);
+                    // Setting it again would rebuild the sign-in form under the person's
+                    // fingers and lose what they were typing.
+                    if who.get_untracked() != Who::SignedOut {
+                        who.set(Who::SignedOut);
+                    }
                 }
                 Err(_) => {}
             }
@@ -95,7 +99,7 @@ fn Header(session: SessionInfo) -> impl IntoView {
     let sign_out = move |_| {
         #[cfg(feature = "hydrate")]
         {
-            let unsynced = crate::offline::UserStore::new(&username).outbox().map(|outbox| outbox.changes.len()).unwrap_or(0);
+            let unsynced = crate::offline::UserStore::new(&username).waiting().map(|waiting| waiting.len()).unwrap_or(0);
             if unsynced > 0 {
                 confirming.set(Some(unsynced));
                 return;

@@ -20,7 +20,7 @@ pub mod client;
 
 pub use clock::{Stamp, MAX_FUTURE_SKEW_MS};
 pub use merge::{apply, clashes, replay, Base, Mark, Outcome};
-pub use outbox::{Outbox, Settled};
+pub use outbox::{waiting, Outbox, Settled};
 pub use review::{contests, resolve, Contest, Field, LoggedEdit, LoggedOutcome, ReviewError, REVIEW_DEVICE};
 pub use schedule::{next_sync_in_ms, MAX_RETRY_MS, SYNC_INTERVAL_MS};
 pub use sequence::{check_sequence, Sequence};

@@ -5,6 +5,7 @@
 use super::{Base, Change, ChangeResult, ChangeStatus, Edit, Stamp};
 use crate::domain::ChecklistItem;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +53,13 @@ impl Outbox {
         changed
     }
 
+    /// Drops the changes the server has settled; says whether any were dropped.
+    pub fn prune(&mut self, settled: &BTreeSet<Uuid>) -> bool {
+        let before = self.changes.len();
+        self.changes.retain(|change| !settled.contains(&change.id));
+        self.changes.len() != before
+    }
+
     pub fn settle(&mut self, results: &[ChangeResult]) -> Settled {
         let mut settled = Settled::default();
         for result in results {
@@ -75,6 +83,15 @@ impl Outbox {
         }
         settled
     }
+}
+
+/// The changes still waiting in several devices' outboxes (the tabs of one browser), less
+/// those the server has settled: each device's in its own order, as a push must send them.
+pub fn waiting<'a>(outboxes: impl IntoIterator<Item = &'a Outbox>, settled: &BTreeSet<Uuid>) -> Vec<Change> {
+    let mut waiting: Vec<Change> =
+        outboxes.into_iter().flat_map(|outbox| outbox.changes.iter()).filter(|change| !settled.contains(&change.id)).cloned().collect();
+    waiting.sort_by_key(|change| (change.device(), change.seq));
+    waiting
 }
 
 #[cfg(test)]
@@ -109,6 +126,21 @@ mod tests {
         assert_eq!(settled.acknowledged, vec![a]);
         assert_eq!(settled.refused, vec![(b, "lý do".to_owned())]);
         assert_eq!(outbox.changes, vec![c]);
+    }
+
+    #[test]
+    fn several_tabs_outboxes_wait_in_each_devices_order_less_what_is_settled() {
+        let (mut one, mut two) = (Outbox::new(Uuid::from_u128(2)), Outbox::new(Uuid::from_u128(1)));
+        let a = one.record(Uuid::from_u128(10), &item(), Edit::Done { value: true }, 1);
+        let b = two.record(Uuid::from_u128(11), &item(), Edit::Done { value: false }, 2);
+        let c = one.record(Uuid::from_u128(12), &item(), Edit::Done { value: true }, 3);
+        let d = two.record(Uuid::from_u128(13), &item(), Edit::Done { value: true }, 4);
+        assert_eq!(waiting([&one, &two], &BTreeSet::new()), vec![b.clone(), d.clone(), a.clone(), c.clone()]);
+        let settled = BTreeSet::from([a.id, d.id]);
+        assert_eq!(waiting([&one, &two], &settled), vec![b, c.clone()]);
+        assert!(one.prune(&settled));
+        assert_eq!(one.changes, vec![c]);
+        assert!(!one.prune(&settled), "nothing left to drop");
     }
 
     #[test]

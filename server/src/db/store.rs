@@ -474,6 +474,16 @@ impl Store {
         Ok(rows.into_iter().map(|row| (row.item, row.edit)).collect())
     }
 
+    /// The id of the change logged under this device and number, if any.
+    pub async fn logged_change_at(&self, device: Uuid, seq: u64) -> Result<Option<Uuid>, DbError> {
+        self.select_first(
+            "looking up a change number",
+            "SELECT VALUE record::id(id) FROM change WHERE device = $device AND seq = $seq LIMIT 1;",
+            json!({"device": device, "seq": seq}),
+        )
+        .await
+    }
+
     /// How many change-log entries a change id has (0 or 1): for tests and audits.
     pub async fn change_log_count(&self, change: Uuid) -> Result<usize, DbError> {
         let context = "counting change-log entries";
