@@ -155,10 +155,10 @@ impl PhotoStore {
     /// deleted.
     pub async fn all(&self) -> Result<Vec<LocalPhoto>, PhotoError> {
         let records = request(IdbTransactionMode::Readonly, |store| store.get_all()).await?;
-        let keys = request(IdbTransactionMode::Readonly, |store| store.get_all_keys()).await?;
-        let (records, keys) = (Array::from(&records), Array::from(&keys));
         let mut photos = Vec::new();
-        for (record, key) in records.iter().zip(keys.iter()) {
+        // The key is derived from the record, not read in a second request that a photo
+        // kept in between would put out of step with the first.
+        for record in Array::from(&records).iter() {
             if text(&record, "username").as_deref() != Some(self.username.as_str()) {
                 continue;
             }
@@ -171,7 +171,7 @@ impl PhotoStore {
                     Some("refused") => PhotoState::Refused(text(&record, "reason").unwrap_or_default()),
                     _ => PhotoState::Waiting,
                 };
-                Some(LocalPhoto { key: key.as_string()?, id, item, url: object_url(&bytes)?, state })
+                Some(LocalPhoto { key: key_of(&self.username, item, &id), id, item, url: object_url(&bytes)?, state })
             })();
             photos.extend(parsed);
         }
