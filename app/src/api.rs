@@ -1,6 +1,7 @@
 //! JSON bodies of the session and report endpoints, shared by browser and server.
 
-use crate::domain::{ChecklistItem, Directive, Role, Task, Unit, UnitCode};
+use crate::domain::unit_import::{RowError, UnitRow};
+use crate::domain::{ChecklistItem, Directive, Roles, Task, Unit, UnitCode};
 use serde::{Deserialize, Serialize};
 
 pub const SESSION_PATH: &str = "/api/v1/session";
@@ -13,6 +14,16 @@ pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 pub const PHOTOS_PATH: &str = "/api/v1/photos";
 /// `GET`: the items flagged as conflicts, with the values in contention. `POST`: a review.
 pub const REVIEW_PATH: &str = "/api/v1/review";
+/// `POST` a [`PasswordChange`].
+pub const PASSWORD_PATH: &str = "/api/v1/session/password";
+/// `DELETE`: sign out on every device.
+pub const ALL_SESSIONS_PATH: &str = "/api/v1/session/all";
+/// `GET` the unit tree; `POST` [`UnitChanges`] (the admin form).
+pub const ADMIN_UNITS_PATH: &str = "/api/v1/admin/units";
+/// `POST` a CSV file (`text/csv`) of units.
+pub const ADMIN_UNITS_IMPORT_PATH: &str = "/api/v1/admin/units/import";
+/// `GET` every account; `POST` a [`NewAccount`].
+pub const ADMIN_ACCOUNTS_PATH: &str = "/api/v1/admin/accounts";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,9 +37,75 @@ pub struct SignInRequest {
 pub struct SessionInfo {
     pub username: String,
     pub display_name: String,
-    pub role: Role,
+    #[serde(alias = "role")]
+    pub roles: Roles,
     pub unit: UnitCode,
     pub unit_name: String,
+    /// An admin reset the password: the app asks for a new one before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// An account as admins see it: never its password hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    pub username: String,
+    pub display_name: String,
+    pub roles: Roles,
+    pub unit: UnitCode,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub last_sign_in_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub roles: Roles,
+    pub unit: UnitCode,
+}
+
+/// Fields left out stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Roles>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+}
+
+/// A password made by the server for a new or reset account, shown to the admin once;
+/// its owner must replace it at the first sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemporaryPassword {
+    pub username: String,
+    pub temporary_password: String,
+}
+
+/// Units to add or change, as rows of the CSV would give them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitChanges {
+    pub rows: Vec<UnitRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitsWritten {
+    pub written: usize,
 }
 
 /// Every error body the API sends: a stable machine code and a sentence for people.
@@ -36,6 +113,9 @@ pub struct SessionInfo {
 pub struct ApiErrorBody {
     pub error: String,
     pub message: String,
+    /// For a refused unit import: what is wrong on which line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowError>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

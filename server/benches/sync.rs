@@ -56,12 +56,12 @@ async fn main() {
         .flat_map(|task| (0..ITEMS_PER_TASK).map(|n| ChecklistItem::new(new_id(), task.id, unit.clone(), &format!("Item {n}"), n as u32).unwrap()))
         .collect();
     let hash = chidao_server::auth::hash_password(PASSWORD).unwrap();
-    let account = AccountRow { username: "official".into(), display_name: "Official".into(), role: "official".into(), unit: unit.to_string(), password_hash: hash };
+    let account = AccountRow::new("official", "Official", &app::domain::Roles::one(app::domain::Role::Official), &unit, hash);
     let seeded = Instant::now();
     store.seed(&demo.units, &[directive], &tasks, &items, &[account]).await.unwrap();
     eprintln!("seeded {} items in {:.1}s", items.len(), seeded.elapsed().as_secs_f64());
 
-    let router = chidao_server::app(store, LeptosOptions::builder().output_name("chidao").build(), CookiePolicy { secure: false, max_age_days: 1 }, None);
+    let router = chidao_server::app(store, LeptosOptions::builder().output_name("chidao").build(), CookiePolicy { secure: false, max_age_days: 1, idle_days: 1 }, None);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });

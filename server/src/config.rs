@@ -40,6 +40,35 @@ pub struct Cli {
 pub enum Command {
     /// Run the web app and the sync API (the default).
     Serve(ServeArgs),
+    /// Create an account, e.g. the first admin. The password is read from
+    /// CHIDAO_NEW_PASSWORD or, when unset, asked for on the terminal.
+    CreateUser(CreateUserArgs),
+    /// Add or change units from a CSV file (`code,name,kind,parent_code`): all rows or none.
+    ImportUnits(ImportUnitsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateUserArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    pub username: String,
+    /// Name shown in the app, e.g. "Quản trị hệ thống".
+    #[arg(long)]
+    pub display_name: String,
+    /// Code of the unit the account belongs to.
+    #[arg(long)]
+    pub unit: String,
+    /// Roles, comma-separated: official, head, supervisor, admin.
+    #[arg(long, value_delimiter = ',', default_value = "admin")]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportUnitsArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The CSV file, UTF-8.
+    pub file: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -78,6 +107,10 @@ pub struct ServeArgs {
     /// How long a sign-in lasts. Officials work offline for days, so this is long.
     #[arg(long, env = "CHIDAO_SESSION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
     pub session_days: u32,
+    /// A session unused for this long ends sooner. A tablet offline longer than this
+    /// signs in again when it reconnects; its unsent changes wait and are sent after.
+    #[arg(long, env = "CHIDAO_SESSION_IDLE_DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub session_idle_days: u32,
     /// Version of the offline app shell; by default a hash of the built site's files, so
     /// each deploy is picked up by the browsers. Set it only to force a new shell.
     #[arg(long, env = "CHIDAO_SHELL_VERSION")]

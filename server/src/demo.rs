@@ -4,7 +4,7 @@
 use crate::auth::hash_password;
 use crate::db::{AccountRow, DbError, Store};
 use app::domain::{
-    new_id, ChecklistItem, Deadline, Directive, DocumentNumber, DomainError, Party, Role, Task, Unit, UnitCode, UnitKind,
+    new_id, ChecklistItem, Deadline, Directive, DocumentNumber, DomainError, Party, Role, Roles, Task, Unit, UnitCode, UnitKind,
 };
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -89,7 +89,7 @@ struct FileChecklist {
 struct FileAccount {
     username: String,
     display_name: String,
-    role: String,
+    roles: Vec<String>,
     unit: String,
 }
 
@@ -101,7 +101,7 @@ pub struct DemoSet {
     pub tasks: Vec<Task>,
     pub items: Vec<ChecklistItem>,
     /// (username, display name, role, unit)
-    pub accounts: Vec<(String, String, Role, UnitCode)>,
+    pub accounts: Vec<(String, String, Roles, UnitCode)>,
 }
 
 impl DemoSet {
@@ -163,7 +163,10 @@ impl DemoSet {
         let accounts = file
             .accounts
             .iter()
-            .map(|account| Ok((account.username.clone(), account.display_name.clone(), Role::parse(&account.role)?, known(&account.unit)?)))
+            .map(|account| {
+                let roles = Roles::new(account.roles.iter().map(|role| Role::parse(role)).collect::<Result<Vec<_>, _>>()?)?;
+                Ok((account.username.clone(), account.display_name.clone(), roles, known(&account.unit)?))
+            })
             .collect::<Result<Vec<_>, DemoError>>()?;
 
         Ok(Self { units, directive, tasks, items, accounts })
@@ -181,13 +184,7 @@ pub async fn seed_if_empty(store: &Store, password: &str) -> Result<Vec<String>,
     let accounts: Vec<AccountRow> = demo
         .accounts
         .iter()
-        .map(|(username, display_name, role, unit)| AccountRow {
-            username: username.clone(),
-            display_name: display_name.clone(),
-            role: role.as_str().to_owned(),
-            unit: unit.to_string(),
-            password_hash: hash.clone(),
-        })
+        .map(|(username, display_name, roles, unit)| AccountRow::new(username, display_name, roles, unit, hash.clone()))
         .collect();
     store.seed(&demo.units, std::slice::from_ref(&demo.directive), &demo.tasks, &demo.items, &accounts).await?;
     Ok(accounts.into_iter().map(|account| account.username).collect())
@@ -214,8 +211,8 @@ mod tests {
         assert_eq!(demo.units.iter().filter(|unit| unit.kind == UnitKind::Commune).count(), 3);
         // The traffic-safety checklist: seven items for each of the three communes.
         assert_eq!(demo.items.len(), 21);
-        assert!(demo.accounts.iter().any(|(name, _, role, _)| name == "official" && *role == Role::Official));
-        assert!(demo.accounts.iter().any(|(name, _, role, _)| name == "supervisor" && *role == Role::Supervisor));
+        assert!(demo.accounts.iter().any(|(name, _, role, _)| name == "official" && role.has(Role::Official)));
+        assert!(demo.accounts.iter().any(|(name, _, role, _)| name == "supervisor" && role.has(Role::Supervisor)));
     }
 
     #[test]

@@ -27,6 +27,16 @@ pub enum ApiError {
     /// The request was sound but the thing it acts on has moved on (already reviewed…).
     #[error("{0}")]
     Conflict(String),
+    #[error("this request must come from a page of this site")]
+    CrossOrigin,
+    #[error("too many failed sign-ins; try again in {retry_after_s} seconds")]
+    TooManyAttempts { retry_after_s: u64 },
+    #[error("change your password before going on")]
+    PasswordChangeRequired,
+    #[error("this account is disabled; ask an administrator")]
+    AccountDisabled,
+    #[error("{} rows have errors; nothing was imported", .0.len())]
+    InvalidRows(Vec<app::domain::unit_import::RowError>),
     #[error("the server could not finish this request")]
     Internal(#[from] crate::db::DbError),
 }
@@ -43,6 +53,11 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::CrossOrigin => (StatusCode::FORBIDDEN, "cross_origin"),
+            ApiError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+            ApiError::PasswordChangeRequired => (StatusCode::FORBIDDEN, "password_change_required"),
+            ApiError::AccountDisabled => (StatusCode::FORBIDDEN, "account_disabled"),
+            ApiError::InvalidRows(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rows"),
             ApiError::Internal(crate::db::DbError::Contended) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -55,6 +70,19 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(source) = &self {
             tracing::error!(error = %source, "request failed");
         }
-        (status, Json(ApiErrorBody { error: code.to_owned(), message: self.to_string() })).into_response()
+        let message = self.to_string();
+        let retry_after = match &self {
+            ApiError::TooManyAttempts { retry_after_s } => Some(retry_after_s.to_string()),
+            _ => None,
+        };
+        let rows = match self {
+            ApiError::InvalidRows(rows) => rows,
+            _ => Vec::new(),
+        };
+        let mut response = (status, Json(ApiErrorBody { error: code.to_owned(), message, rows })).into_response();
+        if let Some(seconds) = retry_after.and_then(|seconds| axum::http::HeaderValue::from_str(&seconds).ok()) {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds);
+        }
+        response
     }
 }

@@ -2,7 +2,7 @@
 //! match the id it claims, attaching it to an item once however often it is sent, and
 //! handing it out to those who may see the item.
 
-use crate::auth::{may_change_item, read_scope, User};
+use crate::auth::{authorize, Action, User};
 use crate::db::{DbError, PhotoAttachment, PhotoRow, Recorded, Store};
 use crate::sync_service::{back_off, MAX_ATTEMPTS};
 use app::domain::{ChecklistItem, PhotoId, PhotoRef, PHOTO_MAX_BYTES};
@@ -84,7 +84,7 @@ pub enum Attached {
 pub async fn attach(store: &Store, user: &User, item: Uuid, photo: &PhotoRow) -> Result<(Attached, ChecklistItem), EvidenceError> {
     for attempt in 0..MAX_ATTEMPTS {
         let stored = store.item(item).await?.ok_or(EvidenceError::UnknownItem(item))?;
-        if !may_change_item(user, &stored.item.unit) {
+        if !authorize(store, user, Action::ChangeItemOf(&stored.item.unit)).await? {
             return Err(EvidenceError::Forbidden);
         }
         if stored.item.photos.iter().any(|existing| existing.id == photo.id) {
@@ -117,9 +117,15 @@ pub async fn attach(store: &Store, user: &User, item: Uuid, photo: &PhotoRow) ->
 pub async fn fetch(store: &Store, user: &User, id: &PhotoId) -> Result<(String, Vec<u8>), EvidenceError> {
     let unknown = || EvidenceError::UnknownPhoto(id.to_string());
     let photo = store.photo(id).await?.ok_or_else(unknown)?;
-    let scope = read_scope(store, user).await?;
     // Someone who may not see it is told it does not exist, as for any unknown id.
-    if !photo.units.iter().any(|unit| scope.includes(unit)) {
+    let mut visible = false;
+    for unit in &photo.units {
+        if authorize(store, user, Action::ReadUnit(unit)).await? {
+            visible = true;
+            break;
+        }
+    }
+    if !visible {
         return Err(unknown());
     }
     let bytes = base64::engine::general_purpose::STANDARD

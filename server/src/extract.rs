@@ -78,3 +78,14 @@ pub async fn body_bytes(body: axum::body::Body, limit: usize) -> Result<axum::bo
         }
     })
 }
+
+/// A text body of type `expected` (or `text/plain`), UTF-8, at most [`BODY_LIMIT`] bytes.
+pub async fn body_text(headers: &axum::http::HeaderMap, body: axum::body::Body, expected: &str) -> Result<String, ApiError> {
+    let declared = headers.get(axum::http::header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    let essence = declared.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if essence != expected && essence != "text/plain" {
+        return Err(ApiError::UnsupportedMediaType(format!("send the file as {expected}")));
+    }
+    let bytes = body_bytes(body, BODY_LIMIT).await?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| ApiError::Unprocessable("the file is not UTF-8 text".into()))
+}

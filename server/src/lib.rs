@@ -2,6 +2,7 @@
 //! Chidao's server: configuration, database, accounts and access, the sync service and
 //! the HTTP routes that serve the Leptos app and the JSON API.
 
+pub mod admin;
 pub mod auth;
 pub mod config;
 pub mod db;
@@ -9,11 +10,13 @@ pub mod demo;
 pub mod error;
 pub mod evidence;
 pub mod extract;
+pub mod limits;
 pub mod reports;
 pub mod review;
 pub mod routes;
 pub mod shell;
 pub mod sync_service;
+pub mod web_security;
 
 use leptos::prelude::LeptosOptions;
 use routes::{AppState, CookiePolicy};
@@ -21,5 +24,17 @@ use routes::{AppState, CookiePolicy};
 /// Builds the whole HTTP app around an open store. Without a `shell` (the site was not
 /// built) there is no service worker and the app works online only.
 pub fn app(store: db::Store, leptos: LeptosOptions, cookies: CookiePolicy, shell: Option<shell::Shell>) -> axum::Router {
-    routes::router(AppState { store, leptos, cookies, shell: shell.map(std::sync::Arc::new) })
+    app_with_limits(store, leptos, cookies, shell, limits::SignInLimits::default())
+}
+
+/// [`app`] with sign-in limits of the caller's choosing (tests use small ones).
+pub fn app_with_limits(
+    store: db::Store,
+    leptos: LeptosOptions,
+    cookies: CookiePolicy,
+    shell: Option<shell::Shell>,
+    limits: limits::SignInLimits,
+) -> axum::Router {
+    let throttle = std::sync::Arc::new(limits::SignInThrottle::new(limits));
+    routes::router(AppState { store, leptos, cookies, shell: shell.map(std::sync::Arc::new), throttle })
 }

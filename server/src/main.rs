@@ -1,5 +1,5 @@
 #![recursion_limit = "256"]
-use chidao_server::config::{Cli, Command, ServeArgs};
+use chidao_server::config::{Cli, Command, CreateUserArgs, DbArgs, ImportUnitsArgs, ServeArgs};
 use chidao_server::routes::CookiePolicy;
 use chidao_server::shell::Shell;
 use chidao_server::{db, demo};
@@ -15,11 +15,13 @@ async fn main() -> ExitCode {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn,surrealkv=warn")))
         .init();
     let cli = Cli::parse();
-    let args = match cli.command {
-        Some(Command::Serve(args)) => args,
-        None => cli.serve,
+    let result = match cli.command {
+        Some(Command::Serve(args)) => serve(args).await,
+        None => serve(cli.serve).await,
+        Some(Command::CreateUser(args)) => create_user(args).await,
+        Some(Command::ImportUnits(args)) => import_units(args).await,
     };
-    match serve(args).await {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("{error:#}");
@@ -43,6 +45,65 @@ enum StartError {
     Listen { addr: std::net::SocketAddr, source: std::io::Error },
     #[error("serving: {0}")]
     Serve(std::io::Error),
+    #[error("creating the data folder {path}: {source}")]
+    DataFolder { path: String, source: std::io::Error },
+    #[error("reading {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{0}")]
+    Admin(#[from] chidao_server::admin::AdminError),
+    #[error("{0}")]
+    Input(String),
+}
+
+/// Opens the store, creating the folder of an on-disk database first.
+async fn open_store(args: &DbArgs) -> Result<db::Store, StartError> {
+    if let Some(dir) = args.url.strip_prefix("surrealkv://") {
+        if let Some(parent) = std::path::Path::new(dir).parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StartError::DataFolder { path: parent.display().to_string(), source })?;
+        }
+    }
+    tracing::info!(db = %args.url, "opening database");
+    Ok(db::open(args).await?)
+}
+
+async fn create_user(args: CreateUserArgs) -> Result<(), StartError> {
+    let store = open_store(&args.db).await?;
+    let roles = args.roles.iter().map(|role| app::domain::Role::parse(role.trim())).collect::<Result<Vec<_>, _>>().map_err(|e| StartError::Input(e.to_string()))?;
+    let roles = app::domain::Roles::new(roles).map_err(|e| StartError::Input(e.to_string()))?;
+    let unit = app::domain::UnitCode::parse(&args.unit).map_err(|e| StartError::Input(e.to_string()))?;
+    let password = match std::env::var("CHIDAO_NEW_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            eprintln!("Password for {} (at least {} characters), then Enter:", args.username, chidao_server::auth::MIN_PASSWORD_CHARS);
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map_err(|source| StartError::Read { path: "standard input".into(), source })?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let new = app::api::NewAccount { username: args.username, display_name: args.display_name, roles, unit };
+    let created = chidao_server::admin::create_account(&store, &new, Some(password)).await?;
+    println!("Account {} created.", created.username);
+    Ok(())
+}
+
+async fn import_units(args: ImportUnitsArgs) -> Result<(), StartError> {
+    let path = args.file.display().to_string();
+    let text = std::fs::read(&args.file).map_err(|source| StartError::Read { path: path.clone(), source })?;
+    let text = String::from_utf8(text).map_err(|_| StartError::Input(format!("{path} is not UTF-8 text")))?;
+    let store = open_store(&args.db).await?;
+    match chidao_server::admin::import_units_csv(&store, &text).await {
+        Ok(written) => {
+            println!("{written} units added or changed.");
+            Ok(())
+        }
+        Err(chidao_server::admin::AdminError::Rows(rows)) => {
+            for row in &rows {
+                eprintln!("{path}:{}: {}{}", row.line, if row.code.is_empty() { String::new() } else { format!("{}: ", row.code) }, row.message);
+            }
+            Err(StartError::Input(format!("{} rows have errors; nothing was imported", rows.len())))
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 async fn serve(args: ServeArgs) -> Result<(), StartError> {
@@ -53,13 +114,7 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
     }
     let addr = args.addr.unwrap_or(leptos.site_addr);
     leptos.site_addr = addr;
-    if let Some(dir) = args.db.url.strip_prefix("surrealkv://") {
-        if let Some(parent) = std::path::Path::new(dir).parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StartError::Listen { addr, source })?;
-        }
-    }
-    tracing::info!(db = %args.db.url, "opening database");
-    let store = db::open(&args.db).await?;
+    let store = open_store(&args.db).await?;
     if args.demo {
         let (password, generated) = match &args.demo_password {
             Some(secret) => (secret.expose().to_owned(), false),
@@ -79,7 +134,7 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
             }
         }
     }
-    let cookies = CookiePolicy { secure: args.secure_cookies, max_age_days: args.session_days };
+    let cookies = CookiePolicy { secure: args.secure_cookies, max_age_days: args.session_days, idle_days: args.session_idle_days };
     let site_root = std::path::PathBuf::from(leptos.site_root.as_ref());
     let shell = Shell::load(&site_root, args.shell_version.clone()).map_err(StartError::Shell)?;
     match &shell {
@@ -92,7 +147,11 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
     let router = chidao_server::app(store, leptos, cookies, shell);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await.map_err(StartError::Serve)
+    // The peer address feeds the per-address sign-in limit.
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(StartError::Serve)
 }
 
 /// Stops on Ctrl-C or SIGTERM, letting requests in flight finish.

@@ -2,7 +2,7 @@
 //! Routes call these after the request has been parsed; the rules themselves are the
 //! shared `app::sync` functions (sequence check, clock clamp, merge).
 
-use crate::auth::{may_change_item, read_scope, ReadScope, User};
+use crate::auth::{authorize, read_scope, Action, ReadScope, User};
 use crate::db::{Batch, DbError, DeviceRow, LogEntry, Recorded, Store, StoredItem};
 use app::domain::{ChecklistItem, UnitCode};
 use app::sync::{apply, check_sequence, clashes, Change, ChangeResult, ChangeStatus, Outcome, PullResponse, Sequence, MAX_PULL_LIMIT};
@@ -56,6 +56,14 @@ async fn push_once(store: &Store, user: &User, changes: &[Change]) -> Result<Opt
             (*id, entry)
         })
         .collect();
+    // Asked once per unit the push touches, not once per change.
+    let mut writable: HashMap<UnitCode, bool> = HashMap::new();
+    for (read, _) in items.values().flatten() {
+        if let Entry::Vacant(slot) = writable.entry(read.item.unit.clone()) {
+            let allowed = authorize(store, user, Action::ChangeItemOf(&read.item.unit)).await?;
+            slot.insert(allowed);
+        }
+    }
     let mut log = Vec::new();
     let mut results = Vec::with_capacity(changes.len());
     for change in changes {
@@ -104,7 +112,7 @@ async fn push_once(store: &Store, user: &User, changes: &[Change]) -> Result<Opt
         };
         let entry = match items.get_mut(&change.item).expect("just inserted") {
             None => refuse("this checklist item no longer exists"),
-            Some((read, _)) if !may_change_item(user, &read.item.unit) => refuse("this checklist item belongs to another unit"),
+            Some((read, _)) if !writable[&read.item.unit] => refuse("this checklist item belongs to another unit"),
             Some((_, working)) => {
                 let kept = Change { stamp, ..change.clone() };
                 let clash = clashes(working, &kept, &user.username);

@@ -26,7 +26,7 @@ async fn sign_in_sets_a_strict_http_only_cookie_and_says_who_you_are() {
     assert_eq!(answer.status, StatusCode::OK);
     let cookie = answer.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
-    assert_eq!(answer.json["role"], "official");
+    assert_eq!(answer.json["roles"], json!(["official"]));
     assert_eq!(answer.json["unit"], "XA-BINH-CHAU");
     assert_eq!(answer.json["unit_name"], "UBND xã Bình Châu");
 

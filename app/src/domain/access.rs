@@ -1,7 +1,7 @@
 //! Who may read and change which unit's work. Pure, so the server enforces exactly what
 //! the browser shows as editable.
 
-use super::{Role, Unit, UnitCode};
+use super::{Role, Roles, Unit, UnitCode};
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,28 +35,70 @@ pub fn subtree(root: &UnitCode, units: &[Unit]) -> BTreeSet<UnitCode> {
 }
 
 /// Officials read their own unit; heads their unit and everything beneath it; supervisors
-/// everything. `units` is the whole unit tree.
-pub fn read_scope(role: Role, own_unit: &UnitCode, units: &[Unit]) -> ReadScope {
-    match role {
-        Role::Supervisor => ReadScope::Everything,
-        Role::Head => ReadScope::Units(subtree(own_unit, units)),
-        Role::Official => ReadScope::Units(BTreeSet::from([own_unit.clone()])),
+/// everything; an admin alone no checklist at all. Several roles read the widest of their
+/// scopes. `units` is the whole unit tree.
+pub fn read_scope(roles: &Roles, own_unit: &UnitCode, units: &[Unit]) -> ReadScope {
+    if roles.has(Role::Supervisor) {
+        ReadScope::Everything
+    } else if roles.has(Role::Head) {
+        ReadScope::Units(subtree(own_unit, units))
+    } else if roles.has(Role::Official) {
+        ReadScope::Units(BTreeSet::from([own_unit.clone()]))
+    } else {
+        ReadScope::Units(BTreeSet::new())
     }
 }
 
 /// Only the people of the unit an item belongs to tick it or write its note. A head
 /// follows the units below but does not do their work for them; supervisors watch and
-/// assign.
-pub fn may_change_item(role: Role, own_unit: &UnitCode, item_unit: &UnitCode) -> bool {
-    match role {
-        Role::Official | Role::Head => own_unit == item_unit,
-        Role::Supervisor => false,
-    }
+/// assign; admins keep the records of people, not of work.
+pub fn may_change_item(roles: &Roles, own_unit: &UnitCode, item_unit: &UnitCode) -> bool {
+    (roles.has(Role::Official) || roles.has(Role::Head)) && own_unit == item_unit
 }
 
 /// Province-wide reports and conflict review.
-pub fn oversees_everything(role: Role) -> bool {
-    role == Role::Supervisor
+pub fn oversees_everything(roles: &Roles) -> bool {
+    roles.has(Role::Supervisor)
+}
+
+/// The unit tree and the accounts.
+pub fn administers(roles: &Roles) -> bool {
+    roles.has(Role::Admin)
+}
+
+/// Everything a request can ask to do, for [`permits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action<'a> {
+    /// See a unit's checklists, notes and photos.
+    ReadUnit(&'a UnitCode),
+    /// Tick an item, write its note, attach a photo.
+    ChangeItemOf(&'a UnitCode),
+    /// Province-wide progress and conflict review.
+    OverseeProvince,
+    /// The unit tree and the accounts.
+    Administer,
+}
+
+impl Action<'_> {
+    pub fn needs_unit_tree(&self) -> bool {
+        matches!(self, Action::ReadUnit(_))
+    }
+}
+
+/// Whether [`read_scope`] for these roles depends on the unit tree (so callers fetch it
+/// only then).
+pub fn needs_unit_tree(roles: &Roles) -> bool {
+    roles.has(Role::Head) && !roles.has(Role::Supervisor)
+}
+
+/// The one answer to "may this person do this": every path of the server asks here.
+pub fn permits(roles: &Roles, own_unit: &UnitCode, units: &[Unit], action: Action<'_>) -> bool {
+    match action {
+        Action::ReadUnit(unit) => read_scope(roles, own_unit, units).includes(unit),
+        Action::ChangeItemOf(unit) => may_change_item(roles, own_unit, unit),
+        Action::OverseeProvince => oversees_everything(roles),
+        Action::Administer => administers(roles),
+    }
 }
 
 #[cfg(test)]
@@ -78,7 +120,7 @@ mod tests {
 
     #[test]
     fn a_head_reads_their_unit_and_everything_below_it() {
-        let scope = read_scope(Role::Head, &code("HUYEN-A"), &tree());
+        let scope = read_scope(&Roles::one(Role::Head), &code("HUYEN-A"), &tree());
         assert_eq!(scope, ReadScope::Units(["HUYEN-A", "XA-A1", "XA-A2"].into_iter().map(code).collect()));
         assert!(!scope.includes(&code("XA-B1")));
         assert!(!scope.includes(&code("TINH")));
@@ -86,23 +128,36 @@ mod tests {
 
     #[test]
     fn the_province_head_reads_the_whole_tree() {
-        let ReadScope::Units(units) = read_scope(Role::Head, &code("TINH"), &tree()) else { panic!("a head has a unit scope") };
+        let ReadScope::Units(units) = read_scope(&Roles::one(Role::Head), &code("TINH"), &tree()) else { panic!("a head has a unit scope") };
         assert_eq!(units.len(), 6);
     }
 
     #[test]
     fn officials_read_only_their_unit_and_supervisors_everything() {
-        assert_eq!(read_scope(Role::Official, &code("XA-A1"), &tree()), ReadScope::Units(BTreeSet::from([code("XA-A1")])));
-        assert_eq!(read_scope(Role::Supervisor, &code("TINH"), &tree()), ReadScope::Everything);
+        assert_eq!(read_scope(&Roles::one(Role::Official), &code("XA-A1"), &tree()), ReadScope::Units(BTreeSet::from([code("XA-A1")])));
+        assert_eq!(read_scope(&Roles::one(Role::Supervisor), &code("TINH"), &tree()), ReadScope::Everything);
     }
 
     #[test]
     fn only_the_items_own_unit_changes_it() {
-        assert!(may_change_item(Role::Official, &code("XA-A1"), &code("XA-A1")));
-        assert!(!may_change_item(Role::Official, &code("XA-A1"), &code("XA-A2")));
-        assert!(may_change_item(Role::Head, &code("HUYEN-A"), &code("HUYEN-A")));
-        assert!(!may_change_item(Role::Head, &code("HUYEN-A"), &code("XA-A1")), "heads follow, communes tick");
-        assert!(!may_change_item(Role::Supervisor, &code("TINH"), &code("XA-A1")));
+        assert!(may_change_item(&Roles::one(Role::Official), &code("XA-A1"), &code("XA-A1")));
+        assert!(!may_change_item(&Roles::one(Role::Official), &code("XA-A1"), &code("XA-A2")));
+        assert!(may_change_item(&Roles::one(Role::Head), &code("HUYEN-A"), &code("HUYEN-A")));
+        assert!(!may_change_item(&Roles::one(Role::Head), &code("HUYEN-A"), &code("XA-A1")), "heads follow, communes tick");
+        assert!(!may_change_item(&Roles::one(Role::Supervisor), &code("TINH"), &code("XA-A1")));
+    }
+
+    #[test]
+    fn several_roles_read_the_widest_scope_and_admins_alone_read_nothing() {
+        let admin = Roles::one(Role::Admin);
+        assert_eq!(read_scope(&admin, &code("TINH"), &tree()), ReadScope::Units(BTreeSet::new()));
+        assert!(!may_change_item(&admin, &code("XA-A1"), &code("XA-A1")));
+        assert!(administers(&admin) && !oversees_everything(&admin));
+        let head_and_admin = Roles::new([Role::Admin, Role::Head]).unwrap();
+        assert_eq!(read_scope(&head_and_admin, &code("HUYEN-B"), &tree()), ReadScope::Units(["HUYEN-B", "XA-B1"].into_iter().map(code).collect()));
+        let supervisor_and_official = Roles::new([Role::Official, Role::Supervisor]).unwrap();
+        assert_eq!(read_scope(&supervisor_and_official, &code("XA-A1"), &tree()), ReadScope::Everything);
+        assert!(may_change_item(&supervisor_and_official, &code("XA-A1"), &code("XA-A1")));
     }
 
     #[test]

@@ -10,13 +10,16 @@ mod deadline;
 mod directive;
 mod evidence;
 mod item;
+mod role;
 mod text;
+pub mod unit_import;
 mod unit;
 
 pub use deadline::{Deadline, DeadlineKind, HO_CHI_MINH_OFFSET_SECONDS};
 pub use directive::{Directive, DocumentNumber, Party, Section, Task};
 pub use evidence::{fit_within, PhotoId, PhotoRef, PHOTO_LONGEST_SIDE, PHOTO_MAX_BYTES, PHOTO_TYPES};
 pub use item::{ChecklistItem, Note, NOTE_MAX_CHARS};
+pub use role::{Role, Roles, Username};
 pub use text::BoundedText;
 pub use unit::{Unit, UnitCode, UnitKind};
 
@@ -40,33 +43,3 @@ pub fn new_id() -> uuid::Uuid {
     uuid::Uuid::now_v7()
 }
 
-/// Who may do what; the rules themselves are in [`access`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Works through their own unit's checklists.
-    Official,
-    /// Heads a unit: works its checklists and follows every unit beneath it.
-    Head,
-    /// Sees every unit, writes and assigns directives.
-    Supervisor,
-}
-
-impl Role {
-    pub fn parse(text: &str) -> Result<Self, DomainError> {
-        match text {
-            "official" => Ok(Role::Official),
-            "head" => Ok(Role::Head),
-            "supervisor" => Ok(Role::Supervisor),
-            other => Err(DomainError::Invalid { field: "role", reason: format!("unknown role `{other}`") }),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Official => "official",
-            Role::Head => "head",
-            Role::Supervisor => "supervisor",
-        }
-    }
-}

@@ -117,7 +117,7 @@ fn TaskCard(workspace: Workspace, task: Task, items: Vec<(Uuid, UnitCode)>) -> i
             {by_unit
                 .into_iter()
                 .map(|(unit, ids)| {
-                    let editable = may_change_item(session.role, &session.unit, &unit);
+                    let editable = may_change_item(&session.roles, &session.unit, &unit);
                     let heading = (unit != session.unit).then(|| {
                         let name = workspace.party_name(&Party::Unit(unit.clone()));
                         view! {

@@ -1,6 +1,7 @@
 //! The app's pages. Components know nothing of HTTP paths or storage keys: they talk to
 //! [`crate::workspace::Workspace`] and to [`session`] helpers.
 
+mod admin;
 mod field;
 mod progress;
 mod review;

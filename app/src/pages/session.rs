@@ -1,6 +1,6 @@
 //! Sign-in, sign-out, and the home page that sends each person to their own view.
 
-use super::{field::FieldPage, progress::ProgressPage, tr, LanguageSwitch};
+use super::{admin::AdminPage, field::FieldPage, progress::ProgressPage, tr, LanguageSwitch};
 use crate::api::SessionInfo;
 use crate::domain::Role;
 use crate::i18n::Key;
@@ -63,18 +63,124 @@ pub fn Home() -> impl IntoView {
         {move || match who.get() {
             Who::Unknown => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),
             Who::SignedOut => view! { <SignInPage/> }.into_any(),
-            Who::SignedIn(session) => {
-                let role = session.role;
-                view! {
-                    <Header session=session.clone()/>
-                    {match role {
-                        Role::Official | Role::Head => view! { <FieldPage session/> }.into_any(),
-                        Role::Supervisor => view! { <ProgressPage/> }.into_any(),
-                    }}
-                }
-                .into_any()
+            Who::SignedIn(session) if session.must_change_password => {
+                view! { <Header session=session.clone()/> <PasswordPage forced=true/> }.into_any()
             }
+            Who::SignedIn(session) => view! { <Header session=session.clone()/> <Workplace session/> }.into_any(),
         }}
+    }
+}
+
+/// The pages a person's roles open, first the one they start on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    Field,
+    Progress,
+    Admin,
+}
+
+fn views(session: &SessionInfo) -> Vec<View> {
+    let roles = &session.roles;
+    let mut views = Vec::new();
+    if roles.has(Role::Official) || roles.has(Role::Head) {
+        views.push(View::Field);
+    }
+    if roles.has(Role::Supervisor) {
+        views.push(View::Progress);
+    }
+    if roles.has(Role::Admin) {
+        views.push(View::Admin);
+    }
+    views
+}
+
+/// Someone with several roles switches between their pages with tabs.
+#[component]
+fn Workplace(session: SessionInfo) -> impl IntoView {
+    let views = views(&session);
+    let shown = RwSignal::new(views.first().copied().unwrap_or(View::Admin));
+    let key = |view: View| match view {
+        View::Field => Key::ViewField,
+        View::Progress => Key::ViewProgress,
+        View::Admin => Key::ViewAdmin,
+    };
+    let tabs = (views.len() > 1).then(|| {
+        view! {
+            <nav class="tabs">
+                {views.iter().map(|view| {
+                    let view = *view;
+                    view! {
+                        <button class="tab" class:active=move || shown.get() == view
+                            on:click=move |_| shown.set(view)>{tr(key(view))}</button>
+                    }
+                }).collect_view()}
+            </nav>
+        }
+    });
+    view! {
+        {tabs}
+        {move || match shown.get() {
+            View::Field => view! { <FieldPage session=session.clone()/> }.into_any(),
+            View::Progress => view! { <ProgressPage/> }.into_any(),
+            View::Admin => view! { <AdminPage own_username=session.username.clone()/> }.into_any(),
+        }}
+    }
+}
+
+/// Changing one's password; `forced` after an admin's reset, when nothing else opens.
+#[component]
+fn PasswordPage(forced: bool) -> impl IntoView {
+    let who = expect_context::<RwSignal<Who>>();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Result<(), String>>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            use crate::api::{PasswordChange, PASSWORD_PATH};
+            let change = PasswordChange { current_password: current.get_untracked(), new_password: new.get_untracked() };
+            match crate::sync::client::post_json::<_, SessionInfo>(PASSWORD_PATH, &change).await {
+                Ok(session) => {
+                    let _ = crate::offline::cache_session(&session);
+                    current.set(String::new());
+                    new.set(String::new());
+                    outcome.set(Some(Ok(())));
+                    who.set(Who::SignedIn(session));
+                }
+                Err(error) => outcome.set(Some(Err(error.to_string()))),
+            }
+            busy.set(false);
+        });
+        let _ = who;
+    };
+    view! {
+        <section class="password" data-testid="password-page">
+            <h2>{tr(Key::ChangePassword)}</h2>
+            {forced.then(|| view! { <p class="banner info">{tr(Key::MustChangePassword)}</p> })}
+            <form on:submit=submit>
+                <label>
+                    {tr(Key::CurrentPassword)}
+                    <input name="current-password" type="password" autocomplete="current-password" required
+                        prop:value=move || current.get() on:input=move |ev| current.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    {tr(Key::NewPassword)}
+                    <input name="new-password" type="password" autocomplete="new-password" required minlength="8"
+                        prop:value=move || new.get() on:input=move |ev| new.set(event_target_value(&ev))/>
+                </label>
+                <button type="submit" class="primary" disabled=move || busy.get()>{tr(Key::ChangePassword)}</button>
+            </form>
+            {move || outcome.get().map(|outcome| match outcome {
+                Ok(()) => view! { <p class="notice" role="status">{tr(Key::PasswordChanged)}</p> }.into_any(),
+                Err(reason) => view! { <p class="error" role="alert">{tr(Key::AdminFailed)} " " {reason}</p> }.into_any(),
+            })}
+        </section>
     }
 }
 
@@ -94,6 +200,16 @@ fn Header(session: SessionInfo) -> impl IntoView {
             who.set(Who::SignedOut);
         });
         let _ = who;
+    };
+    let account_open = RwSignal::new(false);
+    let everywhere = move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            if crate::sync::client::delete(crate::api::ALL_SESSIONS_PATH).await.is_ok() {
+                crate::offline::forget_session();
+                who.set(Who::SignedOut);
+            }
+        });
     };
     let username = session.username.clone();
     let sign_out = move |_| {
@@ -117,9 +233,16 @@ fn Header(session: SessionInfo) -> impl IntoView {
             <div class="actions">
                 <span class="user">{session.display_name.clone()}</span>
                 <LanguageSwitch/>
+                <button class="link" on:click=move |_| account_open.update(|open| *open = !*open) data-testid="account-settings">{tr(Key::ChangePassword)}</button>
                 <button class="link" on:click=sign_out data-testid="sign-out">{tr(Key::SignOut)}</button>
             </div>
         </header>
+        {move || account_open.get().then(|| view! {
+            <div class="account-settings">
+                <PasswordPage forced=false/>
+                <button class="secondary" on:click=everywhere data-testid="sign-out-everywhere">{tr(Key::SignOutEverywhere)}</button>
+            </div>
+        })}
         {move || confirming.get().map(|unsynced| view! {
             <div class="banner warning" role="alertdialog" data-testid="sign-out-warning">
                 <span><strong>{unsynced}</strong> " " {tr(Key::UnsyncedSignOut)}</span>
@@ -156,6 +279,8 @@ pub fn SignInPage() -> impl IntoView {
                     who.set(Who::SignedIn(session));
                 }
                 Err(ClientError::Unauthorized) => error.set(Some(Key::WrongCredentials)),
+                Err(ClientError::Refused { status: 429, .. }) => error.set(Some(Key::TooManyAttempts)),
+                Err(ClientError::Refused { status: 403, .. }) => error.set(Some(Key::AccountDisabled)),
                 Err(ClientError::Refused { status: 400..=499, .. }) => error.set(Some(Key::WrongCredentials)),
                 Err(_) => error.set(Some(Key::SignInFailed)),
             }

@@ -16,21 +16,57 @@ pub enum ClientError {
     /// Any other non-success answer, with the server's own reason.
     #[error("{status}: {message}")]
     Refused { status: u16, message: String },
+    /// A unit import refused, with what is wrong on each line.
+    #[error("{} rows have errors", .0.len())]
+    InvalidRows(Vec<crate::domain::unit_import::RowError>),
+}
+
+/// The error of a non-success answer, `None` for a success.
+async fn refusal(response: &Response) -> Option<ClientError> {
+    let status = response.status();
+    if (200..300).contains(&status) {
+        return None;
+    }
+    if status == 401 {
+        return Some(ClientError::Unauthorized);
+    }
+    Some(match response.json::<ApiErrorBody>().await {
+        // A reset password is dealt with on the sign-in path, like an expired session:
+        // the outbox waits until the new password is set.
+        Ok(body) if body.error == "password_change_required" => ClientError::Unauthorized,
+        Ok(body) if !body.rows.is_empty() => ClientError::InvalidRows(body.rows),
+        Ok(body) => ClientError::Refused { status, message: body.message },
+        Err(_) => ClientError::Refused { status, message: response.status_text() },
+    })
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ClientError> {
+    if let Some(error) = refusal(&response).await {
+        return Err(error);
+    }
     let status = response.status();
-    if status == 401 {
-        return Err(ClientError::Unauthorized);
-    }
-    if !(200..300).contains(&status) {
-        let message = match response.json::<ApiErrorBody>().await {
-            Ok(body) => body.message,
-            Err(_) => response.status_text(),
-        };
-        return Err(ClientError::Refused { status, message });
-    }
     response.json::<T>().await.map_err(|error| ClientError::Refused { status, message: error.to_string() })
+}
+
+/// For answers with no body (204).
+async fn succeeded(response: Response) -> Result<(), ClientError> {
+    match refusal(&response).await {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+pub async fn patch_json<B: serde::Serialize>(path: &str, body: &B) -> Result<(), ClientError> {
+    succeeded(Request::patch(path).json(body).map_err(network)?.send().await.map_err(network)?).await
+}
+
+pub async fn delete(path: &str) -> Result<(), ClientError> {
+    succeeded(Request::delete(path).send().await.map_err(network)?).await
+}
+
+pub async fn post_text<T: DeserializeOwned>(path: &str, content_type: &str, text: String) -> Result<T, ClientError> {
+    let response = Request::post(path).header("Content-Type", content_type).body(text).map_err(network)?.send().await.map_err(network)?;
+    decode(response).await
 }
 
 fn network(error: gloo_net::Error) -> ClientError {

@@ -3,11 +3,11 @@
 mod access;
 mod password;
 
-pub use access::{may_change_item, oversees_everything, read_scope, ReadScope};
-pub use password::{hash_password, verify_password, PasswordError};
+pub use access::{authorize, read_scope, Action, ReadScope};
+pub use password::{hash_password, temporary_password, verify_password, PasswordError, MIN_PASSWORD_CHARS};
 
 use app::api::SessionInfo;
-use app::domain::{Role, UnitCode};
+use app::domain::{Roles, UnitCode};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -16,18 +16,34 @@ use sha2::{Digest, Sha256};
 pub struct User {
     pub username: String,
     pub display_name: String,
-    pub role: Role,
+    pub roles: Roles,
     pub unit: UnitCode,
+    /// Set by an admin's reset: until the password is changed, nothing else is allowed.
+    pub must_change_password: bool,
 }
 
 impl User {
+    /// The account as a user; a stored row that no longer parses is a server fault.
+    pub fn from_row(account: crate::db::AccountRow) -> Result<User, crate::db::DbError> {
+        let shape = |detail: app::domain::DomainError| crate::db::DbError::Shape { context: "reading an account", detail: detail.to_string() };
+        let roles = account.roles.iter().map(|role| app::domain::Role::parse(role)).collect::<Result<Vec<_>, _>>().map_err(shape)?;
+        Ok(User {
+            roles: Roles::new(roles).map_err(shape)?,
+            unit: UnitCode::parse(&account.unit).map_err(shape)?,
+            username: account.username,
+            display_name: account.display_name,
+            must_change_password: account.must_change_password,
+        })
+    }
+
     pub fn session_info(&self, unit_name: String) -> SessionInfo {
         SessionInfo {
             username: self.username.clone(),
             display_name: self.display_name.clone(),
-            role: self.role,
+            roles: self.roles.clone(),
             unit: self.unit.clone(),
             unit_name,
+            must_change_password: self.must_change_password,
         }
     }
 }

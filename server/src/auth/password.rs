@@ -24,6 +24,15 @@ pub fn hash_password(password: &str) -> Result<String, PasswordError> {
         .map_err(|error| PasswordError::Hashing(error.to_string()))
 }
 
+/// A password the server makes for a new or reset account: 16 characters from an
+/// alphabet without look-alikes (no 0/O, 1/l/I), about 90 bits, easy to read out.
+pub fn temporary_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = OsRng;
+    (0..16).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}
+
 /// Checks a password against a stored hash. With no stored hash (unknown user) the same
 /// work is done against a fixed hash, so both failures take about as long.
 pub fn verify_password(password: &str, stored: Option<&str>) -> bool {

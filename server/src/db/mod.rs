@@ -1,11 +1,13 @@
 //! The database: one connection string picks the engine, the schema is applied at start,
 //! and [`Store`] is the one interface the rest of the server uses.
 
+mod people;
 mod schema;
 mod store;
 
 pub use schema::{migrate, SCHEMA_VERSION};
-pub use store::{AccountRow, Batch, DeviceRow, LogEntry, PhotoAttachment, PhotoRow, Recorded, SessionRow, Store, StoredItem, StoredPhoto};
+pub use people::{AccountChange, AccountRow, SessionRow};
+pub use store::{Batch, DeviceRow, LogEntry, PhotoAttachment, PhotoRow, Recorded, Store, StoredItem, StoredPhoto};
 
 use crate::config::DbArgs;
 use surrealdb::engine::any::{connect, Any};

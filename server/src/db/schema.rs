@@ -167,6 +167,22 @@ const MIGRATIONS: &[&str] = &[
 
     DEFINE FIELD OVERWRITE field ON change TYPE string ASSERT $value IN ['done', 'note', 'photo'];
     "#,
+    // 5: accounts hold one or more roles (admin is new), can be disabled, and can be told
+    // to change their password; sessions expire when idle as well as at their end.
+    r#"
+    DEFINE FIELD roles ON account TYPE array<string> DEFAULT []
+        ASSERT array::len($value) > 0 AND array::complement($value, ['official', 'head', 'supervisor', 'admin']) = [];
+    UPDATE account SET roles = [role];
+    REMOVE FIELD role ON account;
+    UPDATE account UNSET role;
+    DEFINE FIELD disabled ON account TYPE bool DEFAULT false;
+    DEFINE FIELD must_change_password ON account TYPE bool DEFAULT false;
+    DEFINE FIELD last_sign_in_ms ON account TYPE option<int>;
+    UPDATE account SET disabled = false, must_change_password = false;
+
+    DEFINE FIELD last_seen_ms ON session TYPE int DEFAULT 0;
+    UPDATE session SET last_seen_ms = created_at_ms;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -193,11 +209,16 @@ pub async fn migrate(db: &Surreal<Any>) -> Result<(), DbError> {
         let script = format!(
             "BEGIN TRANSACTION; {statements}; UPSERT schema_meta:current SET version = $version; COMMIT TRANSACTION;"
         );
-        db.query(script)
-            .bind(("version", version))
-            .await
-            .and_then(|response| response.check())
-            .map_err(|source| DbError::query("applying a schema migration", source))?;
+        let mut response = db.query(script).bind(("version", version)).await.map_err(|source| DbError::query("applying a schema migration", source))?;
+        // A failed transaction marks every statement "not executed"; report the one that
+        // actually failed.
+        let mut errors: Vec<(usize, surrealdb::Error)> = response.take_errors().into_iter().collect();
+        errors.sort_by_key(|(statement, _)| *statement);
+        let cause = errors.iter().position(|(_, error)| error.query_details() != Some(&surrealdb::types::QueryError::NotExecuted));
+        if let Some(index) = cause.or(if errors.is_empty() { None } else { Some(0) }) {
+            let (_, source) = errors.swap_remove(index);
+            return Err(DbError::query("applying a schema migration", source));
+        }
         tracing::info!(version, "schema migrated");
     }
     Ok(())

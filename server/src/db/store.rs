@@ -23,21 +23,6 @@ pub struct Store {
     sync_writes: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AccountRow {
-    pub username: String,
-    pub display_name: String,
-    pub role: String,
-    pub unit: String,
-    pub password_hash: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct SessionRow {
-    pub username: String,
-    pub expires_at_ms: i64,
-}
-
 /// An item as stored, with the bookkeeping the domain type does not carry.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredItem {
@@ -134,7 +119,7 @@ fn bindable(value: Value) -> Value {
     }
 }
 
-fn to_json<T: Serialize>(value: &T, context: &'static str) -> Result<Value, DbError> {
+pub(super) fn to_json<T: Serialize>(value: &T, context: &'static str) -> Result<Value, DbError> {
     serde_json::to_value(value).map(bindable).map_err(|error| DbError::Shape { context, detail: error.to_string() })
 }
 
@@ -151,7 +136,7 @@ impl Store {
         Self { db, sync_writes: Default::default() }
     }
 
-    async fn run(&self, context: &'static str, query: &str, vars: Value) -> Result<IndexedResults, DbError> {
+    pub(super) async fn run(&self, context: &'static str, query: &str, vars: Value) -> Result<IndexedResults, DbError> {
         self.db
             .query(query)
             .bind(bindable(vars))
@@ -161,12 +146,12 @@ impl Store {
     }
 
     /// Runs a query whose first statement's rows are the answer.
-    async fn select<T: DeserializeOwned>(&self, context: &'static str, query: &str, vars: Value) -> Result<Vec<T>, DbError> {
+    pub(super) async fn select<T: DeserializeOwned>(&self, context: &'static str, query: &str, vars: Value) -> Result<Vec<T>, DbError> {
         let mut response = self.run(context, query, vars).await?;
         rows(&mut response, 0, context)
     }
 
-    async fn select_first<T: DeserializeOwned>(&self, context: &'static str, query: &str, vars: Value) -> Result<Option<T>, DbError> {
+    pub(super) async fn select_first<T: DeserializeOwned>(&self, context: &'static str, query: &str, vars: Value) -> Result<Option<T>, DbError> {
         Ok(self.select(context, query, vars).await?.into_iter().next())
     }
 
@@ -189,7 +174,7 @@ impl Store {
         directives: &[Directive],
         tasks: &[Task],
         items: &[ChecklistItem],
-        accounts: &[AccountRow],
+        accounts: &[super::AccountRow],
     ) -> Result<(), DbError> {
         let context = "writing seed data";
         let keyed = |id: &Uuid, value: Value| {
@@ -238,34 +223,6 @@ impl Store {
         )
         .await?;
         Ok(())
-    }
-
-    pub async fn account(&self, username: &str) -> Result<Option<AccountRow>, DbError> {
-        self.select_first(
-            "reading an account",
-            "SELECT username, display_name, role, unit, password_hash FROM account WHERE username = $username;",
-            json!({"username": username}),
-        )
-        .await
-    }
-
-    pub async fn create_session(&self, token_hash: &str, username: &str, now_ms: i64, expires_at_ms: i64) -> Result<(), DbError> {
-        self.run(
-            "creating a session",
-            "CREATE type::record('session', $key) CONTENT { username: $username, created_at_ms: $now, expires_at_ms: $expires };",
-            json!({"key": token_hash, "username": username, "now": now_ms, "expires": expires_at_ms}),
-        )
-        .await
-        .map(|_| ())
-    }
-
-    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, DbError> {
-        self.select_first("reading a session", "SELECT username, expires_at_ms FROM type::record('session', $key);", json!({"key": token_hash}))
-            .await
-    }
-
-    pub async fn delete_session(&self, token_hash: &str) -> Result<(), DbError> {
-        self.run("deleting a session", "DELETE type::record('session', $key);", json!({"key": token_hash})).await.map(|_| ())
     }
 
     pub async fn units(&self) -> Result<Vec<Unit>, DbError> {

@@ -1,5 +1,5 @@
-use super::AppState;
-use crate::auth::{oversees_everything, User};
+use super::{require, AppState};
+use crate::auth::{Action, User};
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::review::{self, ReviewFailure};
@@ -8,21 +8,17 @@ use app::domain::ChecklistItem;
 use app::sync::ReviewError;
 use axum::extract::State;
 
-fn supervisors_only(user: &User) -> Result<(), ApiError> {
-    if oversees_everything(user) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("conflict review is for supervisors".into()))
-    }
+async fn supervisors_only(state: &AppState, user: &User) -> Result<(), ApiError> {
+    require(state, user, Action::OverseeProvince, "conflict review is for supervisors").await
 }
 
 pub async fn queue(State(state): State<AppState>, user: User) -> Result<axum::Json<ReviewQueue>, ApiError> {
-    supervisors_only(&user)?;
+    supervisors_only(&state, &user).await?;
     Ok(axum::Json(review::queue(&state.store).await?))
 }
 
 pub async fn decide(State(state): State<AppState>, user: User, Json(request): Json<ReviewRequest>) -> Result<axum::Json<ChecklistItem>, ApiError> {
-    supervisors_only(&user)?;
+    supervisors_only(&state, &user).await?;
     match review::review(&state.store, &user, request.item, &request.keep).await {
         Ok(item) => Ok(axum::Json(item)),
         Err(ReviewFailure::UnknownItem(id)) => Err(ApiError::NotFound(format!("no checklist item has id {id}"))),

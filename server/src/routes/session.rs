@@ -1,20 +1,24 @@
-//! Sign-in, sign-out, "who am I", and the extractor that turns a cookie into a [`User`].
+//! Sign-in, sign-out, "who am I", password change, and the extractors that turn a cookie
+//! into a signed-in [`User`].
 
 use super::AppState;
-use crate::auth::{new_session_token, session_key, verify_password, User};
+use crate::auth::{hash_password, new_session_token, session_key, verify_password, PasswordError, User};
 use crate::error::ApiError;
 use crate::extract::Json;
-use app::api::{SessionInfo, SignInRequest};
-use app::domain::{Role, UnitCode};
-use axum::extract::{FromRequestParts, State};
+use app::api::{PasswordChange, SessionInfo, SignInRequest};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use std::time::Instant;
 
 pub const SESSION_COOKIE: &str = "chidao_session";
 const USERNAME_MAX: usize = 64;
 const PASSWORD_MAX: usize = 1024;
+/// A session's last use is written at most this often, not on every request.
+const TOUCH_EVERY_MS: i64 = 60_000;
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -38,23 +42,62 @@ fn cookie(state: &AppState, value: &str, max_age_seconds: i64) -> HeaderValue {
     HeaderValue::from_str(&text).expect("cookie text is ASCII")
 }
 
-async fn user_for(state: &AppState, username: &str) -> Result<Option<User>, ApiError> {
-    let Some(account) = state.store.account(username).await? else { return Ok(None) };
-    let role = Role::parse(&account.role).map_err(|e| crate::db::DbError::Shape { context: "reading an account", detail: e.to_string() })?;
-    let unit = UnitCode::parse(&account.unit).map_err(|e| crate::db::DbError::Shape { context: "reading an account", detail: e.to_string() })?;
-    Ok(Some(User { username: account.username, display_name: account.display_name, role, unit }))
+fn cleared_cookie(state: &AppState) -> [(axum::http::HeaderName, HeaderValue); 1] {
+    [(SET_COOKIE, cookie(state, "", 0))]
 }
 
-impl FromRequestParts<AppState> for User {
+/// Anyone with a live session, even one who must change their password first.
+pub struct SignedIn {
+    pub user: User,
+    pub session_key: String,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = session_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
-        let session = state.store.session(&session_key(&token)).await?.ok_or(ApiError::Unauthorized)?;
-        if session.expires_at_ms <= now_ms() {
+        let key = session_key(&token);
+        let session = state.store.session(&key).await?.ok_or(ApiError::Unauthorized)?;
+        let now = now_ms();
+        let idle_limit_ms = i64::from(state.cookies.idle_days) * 24 * 3600 * 1000;
+        if session.expires_at_ms <= now || now - session.last_seen_ms >= idle_limit_ms {
+            state.store.delete_session(&key).await?;
             return Err(ApiError::Unauthorized);
         }
-        user_for(state, &session.username).await?.ok_or(ApiError::Unauthorized)
+        let account = state.store.account(&session.username).await?.ok_or(ApiError::Unauthorized)?;
+        if account.disabled {
+            return Err(ApiError::Unauthorized);
+        }
+        if now - session.last_seen_ms >= TOUCH_EVERY_MS {
+            state.store.touch_session(&key, now).await?;
+        }
+        Ok(SignedIn { user: User::from_row(account)?, session_key: key })
+    }
+}
+
+/// A signed-in user free to work: every route but the session's own asks for this.
+impl FromRequestParts<AppState> for User {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let SignedIn { user, .. } = SignedIn::from_request_parts(parts, state).await?;
+        if user.must_change_password {
+            return Err(ApiError::PasswordChangeRequired);
+        }
+        Ok(user)
+    }
+}
+
+/// The client's address as the socket saw it, for throttling. Behind a reverse proxy this
+/// is the proxy; the per-username limit still holds there.
+pub struct ClientAddress(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(address)| address.ip().to_string())))
     }
 }
 
@@ -63,38 +106,87 @@ async fn session_info(state: &AppState, user: &User) -> Result<SessionInfo, ApiE
     Ok(user.session_info(unit_name))
 }
 
-pub async fn sign_in(State(state): State<AppState>, Json(request): Json<SignInRequest>) -> Result<Response, ApiError> {
-    let username = request.username.trim();
+/// Argon2 is deliberately slow; keep it off the async workers.
+async fn password_matches(password: String, stored_hash: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, stored_hash.as_deref())).await.unwrap_or(false)
+}
+
+pub async fn sign_in(State(state): State<AppState>, ClientAddress(address): ClientAddress, Json(request): Json<SignInRequest>) -> Result<Response, ApiError> {
+    let username = request.username.trim().to_owned();
     if username.is_empty() || username.chars().count() > USERNAME_MAX || request.password.len() > PASSWORD_MAX {
         return Err(ApiError::Unprocessable("username or password has an impossible length".into()));
     }
-    let account = state.store.account(username).await?;
-    let password = request.password;
-    let stored_hash = account.as_ref().map(|account| account.password_hash.clone());
-    // Argon2 is deliberately slow; keep it off the async workers.
-    let verified = tokio::task::spawn_blocking(move || verify_password(&password, stored_hash.as_deref()))
-        .await
-        .unwrap_or(false);
-    if !verified {
+    if let Some(wait) = state.throttle.wait_before_attempt(&username, address.as_deref(), Instant::now()) {
+        tracing::warn!(username, "sign-in held back after repeated failures");
+        return Err(ApiError::TooManyAttempts { retry_after_s: wait.as_secs().max(1) });
+    }
+    let account = state.store.account(&username).await?;
+    // An unknown user costs the same hash as a known one, so timing tells nothing.
+    let verified = password_matches(request.password, account.as_ref().map(|account| account.password_hash.clone())).await;
+    let Some(account) = account.filter(|_| verified) else {
+        state.throttle.record_failure(&username, address.as_deref(), Instant::now());
         tracing::info!(username, "sign-in refused");
         return Err(ApiError::WrongCredentials);
+    };
+    state.throttle.record_success(&username);
+    if account.disabled {
+        return Err(ApiError::AccountDisabled);
     }
-    let user = user_for(&state, username).await?.ok_or(ApiError::WrongCredentials)?;
+    let user = User::from_row(account)?;
     let token = new_session_token();
+    let now = now_ms();
     let max_age = i64::from(state.cookies.max_age_days) * 24 * 3600;
-    state.store.create_session(&session_key(&token), &user.username, now_ms(), now_ms() + max_age * 1000).await?;
+    state.store.create_session(&session_key(&token), &user.username, now, now + max_age * 1000).await?;
+    state.store.record_sign_in(&user.username, now).await?;
     tracing::info!(username = %user.username, "signed in");
     let info = session_info(&state, &user).await?;
     Ok(([(SET_COOKIE, cookie(&state, &token, max_age))], axum::Json(info)).into_response())
 }
 
-pub async fn current(State(state): State<AppState>, user: User) -> Result<axum::Json<SessionInfo>, ApiError> {
-    Ok(axum::Json(session_info(&state, &user).await?))
+pub async fn current(State(state): State<AppState>, signed_in: SignedIn) -> Result<axum::Json<SessionInfo>, ApiError> {
+    Ok(axum::Json(session_info(&state, &signed_in.user).await?))
 }
 
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     if let Some(token) = session_token(&headers) {
         state.store.delete_session(&session_key(&token)).await?;
     }
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie(&state, "", 0))]).into_response())
+    Ok((StatusCode::NO_CONTENT, cleared_cookie(&state)).into_response())
+}
+
+pub async fn sign_out_everywhere(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, ApiError> {
+    state.store.delete_sessions_of(&signed_in.user.username).await?;
+    tracing::info!(username = %signed_in.user.username, "signed out on every device");
+    Ok((StatusCode::NO_CONTENT, cleared_cookie(&state)).into_response())
+}
+
+/// Replaces the password; every other session of the account ends.
+pub async fn change_password(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Json(change): Json<PasswordChange>,
+) -> Result<axum::Json<SessionInfo>, ApiError> {
+    if change.current_password.len() > PASSWORD_MAX || change.new_password.len() > PASSWORD_MAX {
+        return Err(ApiError::Unprocessable("a password may have at most 1024 bytes".into()));
+    }
+    if change.new_password == change.current_password {
+        return Err(ApiError::Unprocessable("the new password must differ from the current one".into()));
+    }
+    let username = signed_in.user.username.clone();
+    let account = state.store.account(&username).await?.ok_or(ApiError::Unauthorized)?;
+    if !password_matches(change.current_password, Some(account.password_hash)).await {
+        return Err(ApiError::Forbidden("the current password is wrong".into()));
+    }
+    let new_password = change.new_password;
+    let hash = tokio::task::spawn_blocking(move || hash_password(&new_password))
+        .await
+        .map_err(|_| ApiError::Unprocessable("the password could not be hashed".into()))?
+        .map_err(|error| match error {
+            PasswordError::TooShort(_) => ApiError::Unprocessable(error.to_string()),
+            PasswordError::Hashing(_) => ApiError::Unprocessable("the password could not be hashed".into()),
+        })?;
+    state.store.set_password(&username, &hash, false, Some(&signed_in.session_key)).await?;
+    tracing::info!(username, "password changed");
+    let user = User { must_change_password: false, ..signed_in.user };
+    Ok(axum::Json(session_info(&state, &user).await?))
 }

@@ -35,7 +35,7 @@ pub async fn app_serving(url: &str, shell: Option<chidao_server::shell::Shell>) 
     let store = chidao_server::db::open(&db_args(url)).await.expect("database opens");
     chidao_server::demo::seed_if_empty(&store, PASSWORD).await.expect("demo data loads");
     let leptos = LeptosOptions::builder().output_name("chidao").build();
-    let router = chidao_server::app(store.clone(), leptos, CookiePolicy { secure: false, max_age_days: 30 }, shell);
+    let router = chidao_server::app(store.clone(), leptos, CookiePolicy { secure: false, max_age_days: 30, idle_days: 14 }, shell);
     TestApp { router, store }
 }
 

@@ -1,0 +1,382 @@
+//! The admin's page: the unit tree (form and CSV import) and the accounts (create, edit,
+//! disable, reset password, last sign-in). Admin work is done online; nothing here is
+//! kept for offline use.
+
+use super::status::vietnam_time;
+use super::tr;
+use crate::api::{AccountSummary, TemporaryPassword};
+use crate::domain::unit_import::RowError;
+use crate::domain::{Role, Unit, UnitKind};
+use crate::i18n::Key;
+use leptos::prelude::*;
+
+/// What the last admin action came to, shown under the panels.
+// Built only by browser code.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Outcome {
+    Written(usize),
+    Rows(Vec<RowError>),
+    Failed(String),
+    Temporary(TemporaryPassword),
+}
+
+#[derive(Clone, Copy)]
+struct AdminData {
+    units: RwSignal<Vec<Unit>>,
+    accounts: RwSignal<Vec<AccountSummary>>,
+    outcome: RwSignal<Option<Outcome>>,
+    busy: RwSignal<bool>,
+}
+
+#[cfg(feature = "hydrate")]
+impl AdminData {
+    fn reload(self) {
+        leptos::task::spawn_local(async move {
+            use crate::api::{ADMIN_ACCOUNTS_PATH, ADMIN_UNITS_PATH};
+            use crate::sync::client::get_json;
+            match get_json::<Vec<Unit>>(ADMIN_UNITS_PATH).await {
+                Ok(units) => self.units.set(units),
+                Err(error) => self.outcome.set(Some(Outcome::Failed(error.to_string()))),
+            }
+            match get_json::<Vec<AccountSummary>>(ADMIN_ACCOUNTS_PATH).await {
+                Ok(accounts) => self.accounts.set(accounts),
+                Err(error) => self.outcome.set(Some(Outcome::Failed(error.to_string()))),
+            }
+        });
+    }
+
+    /// Runs one admin call, shows its outcome and reloads the lists after a success.
+    fn act<F>(self, call: F)
+    where
+        F: std::future::Future<Output = Result<Option<Outcome>, crate::sync::client::ClientError>> + 'static,
+    {
+        if self.busy.get_untracked() {
+            return;
+        }
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            use crate::sync::client::ClientError;
+            match call.await {
+                Ok(outcome) => {
+                    self.outcome.set(outcome);
+                    self.reload();
+                }
+                Err(ClientError::InvalidRows(rows)) => self.outcome.set(Some(Outcome::Rows(rows))),
+                Err(error) => self.outcome.set(Some(Outcome::Failed(error.to_string()))),
+            }
+            self.busy.set(false);
+        });
+    }
+}
+
+fn kind_text(kind: UnitKind) -> &'static str {
+    match kind {
+        UnitKind::Province => "province",
+        UnitKind::Department => "department",
+        UnitKind::District => "district",
+        UnitKind::Commune => "commune",
+    }
+}
+
+fn role_key(role: Role) -> Key {
+    match role {
+        Role::Official => Key::RoleOfficial,
+        Role::Head => Key::RoleHead,
+        Role::Supervisor => Key::RoleSupervisor,
+        Role::Admin => Key::RoleAdmin,
+    }
+}
+
+#[component]
+pub fn AdminPage(own_username: String) -> impl IntoView {
+    let data = AdminData { units: RwSignal::new(Vec::new()), accounts: RwSignal::new(Vec::new()), outcome: RwSignal::new(None), busy: RwSignal::new(false) };
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| data.reload());
+    view! {
+        <main class="admin" data-testid="admin-page">
+            <OutcomeBanner data/>
+            <UnitsPanel data/>
+            <AccountsPanel data own_username/>
+        </main>
+    }
+}
+
+#[component]
+fn OutcomeBanner(data: AdminData) -> impl IntoView {
+    move || {
+        data.outcome.get().map(|outcome| match outcome {
+            Outcome::Written(count) => view! { <p class="notice" role="status" data-testid="admin-outcome"><strong>{count}</strong> " " {tr(Key::UnitsWritten)}</p> }.into_any(),
+            Outcome::Failed(reason) => view! { <p class="error" role="alert" data-testid="admin-outcome">{tr(Key::AdminFailed)} " " {reason}</p> }.into_any(),
+            Outcome::Temporary(temporary) => view! {
+                <p class="notice" role="status" data-testid="admin-outcome">
+                    {tr(Key::TemporaryPassword)} " " <strong>{temporary.username}</strong> ": "
+                    <code data-testid="temporary-password">{temporary.temporary_password}</code>
+                </p>
+            }.into_any(),
+            Outcome::Rows(rows) => view! {
+                <div class="error" role="alert" data-testid="admin-outcome">
+                    <p>{tr(Key::RowErrors)}</p>
+                    <table class="row-errors">
+                        <thead><tr><th>{tr(Key::Line)}</th><th>{tr(Key::Code)}</th><th></th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|row| view! { <tr><td>{row.line}</td><td>{row.code}</td><td>{row.message}</td></tr> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any(),
+        })
+    }
+}
+
+#[component]
+fn UnitsPanel(data: AdminData) -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let kind = RwSignal::new("commune".to_owned());
+    let parent = RwSignal::new(String::new());
+    let csv = RwSignal::new(String::new());
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        data.act(async move {
+            use crate::api::{UnitChanges, UnitsWritten, ADMIN_UNITS_PATH};
+            use crate::domain::unit_import::UnitRow;
+            let parent = Some(parent.get_untracked()).filter(|p| !p.is_empty());
+            let row = UnitRow { code: code.get_untracked(), name: name.get_untracked(), kind: kind.get_untracked(), parent_code: parent };
+            let written: UnitsWritten = crate::sync::client::post_json(ADMIN_UNITS_PATH, &UnitChanges { rows: vec![row] }).await?;
+            Ok(Some(Outcome::Written(written.written)))
+        });
+    };
+    let import = move |_| {
+        #[cfg(feature = "hydrate")]
+        data.act(async move {
+            use crate::api::{UnitsWritten, ADMIN_UNITS_IMPORT_PATH};
+            let written: UnitsWritten = crate::sync::client::post_text(ADMIN_UNITS_IMPORT_PATH, "text/csv", csv.get_untracked()).await?;
+            Ok(Some(Outcome::Written(written.written)))
+        });
+    };
+    let choose_file = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let file = ev.target().and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok()).and_then(|input| input.files()).and_then(|files| files.get(0));
+            if let Some(file) = file {
+                leptos::task::spawn_local(async move {
+                    if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                        csv.set(text.as_string().unwrap_or_default());
+                    }
+                });
+            }
+        }
+        let _ = ev;
+    };
+    let edit = move |unit: Unit| {
+        code.set(unit.code.to_string());
+        name.set(unit.name.to_string());
+        kind.set(kind_text(unit.kind).to_owned());
+        parent.set(unit.parent.map(|p| p.to_string()).unwrap_or_default());
+    };
+
+    view! {
+        <section class="panel units">
+            <h2>{tr(Key::UnitsTitle)}</h2>
+            <table class="list" data-testid="unit-list">
+                <thead><tr><th>{tr(Key::Code)}</th><th>{tr(Key::Name)}</th><th>{tr(Key::Kind)}</th><th>{tr(Key::Parent)}</th><th></th></tr></thead>
+                <tbody>
+                    {move || data.units.get().into_iter().map(|unit| {
+                        let shown = unit.clone();
+                        view! {
+                            <tr data-unit=shown.code.to_string()>
+                                <td>{shown.code.to_string()}</td>
+                                <td class="unit-name">{shown.name.to_string()}</td>
+                                <td>{kind_text(shown.kind)}</td>
+                                <td>{shown.parent.map(|p| p.to_string()).unwrap_or_default()}</td>
+                                <td><button class="link" on:click=move |_| edit(unit.clone())>{tr(Key::Edit)}</button></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <form class="unit-form" on:submit=save>
+                <label>{tr(Key::Code)}
+                    <input name="unit-code" required prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/></label>
+                <label>{tr(Key::Name)}
+                    <input name="unit-name" required prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/></label>
+                <label>{tr(Key::Kind)}
+                    <select name="unit-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
+                        {["province", "department", "district", "commune"].map(|k| view! { <option value=k>{k}</option> }).collect_view()}
+                    </select></label>
+                <label>{tr(Key::Parent)}
+                    <select name="unit-parent" prop:value=move || parent.get() on:change=move |ev| parent.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {move || data.units.get().into_iter().map(|unit| {
+                            let value = unit.code.to_string();
+                            view! { <option value=value.clone()>{value.clone()} " · " {unit.name.to_string()}</option> }
+                        }).collect_view()}
+                    </select></label>
+                <button type="submit" class="primary" disabled=move || data.busy.get()>{tr(Key::SaveUnit)}</button>
+            </form>
+            <div class="import">
+                <h3>{tr(Key::ImportUnitsTitle)}</h3>
+                <p class="hint">{tr(Key::ImportUnitsHint)}</p>
+                <input type="file" accept=".csv,text/csv" name="units-file" on:change=choose_file/>
+                <textarea name="units-csv" rows="6" prop:value=move || csv.get() on:input=move |ev| csv.set(event_target_value(&ev))></textarea>
+                <button class="primary" on:click=import disabled=move || data.busy.get() data-testid="import-units">{tr(Key::ImportUnits)}</button>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
+    // `Some(username)` while an existing account is being edited.
+    let editing = RwSignal::new(None::<String>);
+    let username = RwSignal::new(String::new());
+    let display_name = RwSignal::new(String::new());
+    let unit = RwSignal::new(String::new());
+    let roles = RwSignal::new(vec![Role::Official]);
+
+    let clear = move || {
+        editing.set(None);
+        username.set(String::new());
+        display_name.set(String::new());
+        unit.set(String::new());
+        roles.set(vec![Role::Official]);
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        data.act(async move {
+            use crate::api::{AccountUpdate, NewAccount, ADMIN_ACCOUNTS_PATH};
+            use crate::domain::{Roles, UnitCode};
+            use crate::sync::client::{patch_json, post_json, ClientError};
+            let invalid = |error: crate::domain::DomainError| ClientError::Refused { status: 422, message: error.to_string() };
+            let chosen = Roles::new(roles.get_untracked()).map_err(invalid)?;
+            let unit = UnitCode::parse(&unit.get_untracked()).map_err(invalid)?;
+            let outcome = match editing.get_untracked() {
+                Some(name) => {
+                    let update = AccountUpdate { display_name: Some(display_name.get_untracked()), roles: Some(chosen), unit: Some(unit), disabled: None };
+                    patch_json(&format!("{ADMIN_ACCOUNTS_PATH}/{name}"), &update).await?;
+                    None
+                }
+                None => {
+                    let new = NewAccount { username: username.get_untracked(), display_name: display_name.get_untracked(), roles: chosen, unit };
+                    Some(Outcome::Temporary(post_json(ADMIN_ACCOUNTS_PATH, &new).await?))
+                }
+            };
+            clear();
+            Ok(outcome)
+        });
+    };
+
+    let row = move |account: AccountSummary| {
+        let name = account.username.clone();
+        let own = name == own_username;
+        let for_edit = account.clone();
+        let start_edit = move |_| {
+            editing.set(Some(for_edit.username.clone()));
+            username.set(for_edit.username.clone());
+            display_name.set(for_edit.display_name.clone());
+            unit.set(for_edit.unit.to_string());
+            roles.set(for_edit.roles.iter().collect());
+        };
+        let disabled = account.disabled;
+        let toggle_name = name.clone();
+        let toggle = move |_| {
+            #[cfg(feature = "hydrate")]
+            {
+                let name = toggle_name.clone();
+                data.act(async move {
+                    let update = crate::api::AccountUpdate { disabled: Some(!disabled), ..Default::default() };
+                    crate::sync::client::patch_json(&format!("{}/{name}", crate::api::ADMIN_ACCOUNTS_PATH), &update).await?;
+                    Ok(None)
+                });
+            }
+            let _ = &toggle_name;
+        };
+        let reset_name = name.clone();
+        let reset = move |_| {
+            #[cfg(feature = "hydrate")]
+            {
+                let name = reset_name.clone();
+                data.act(async move {
+                    let path = format!("{}/{name}/password", crate::api::ADMIN_ACCOUNTS_PATH);
+                    let temporary: TemporaryPassword = crate::sync::client::post_json(&path, &()).await?;
+                    Ok(Some(Outcome::Temporary(temporary)))
+                });
+            }
+            let _ = &reset_name;
+        };
+        let roles_text = move || account.roles.iter().map(|role| tr(role_key(role))()).collect::<Vec<_>>().join(", ");
+        view! {
+            <tr data-account=name.clone() class:disabled=disabled>
+                <td>{name.clone()}</td>
+                <td>{account.display_name.clone()}</td>
+                <td>{account.unit.to_string()}</td>
+                <td>{roles_text}</td>
+                <td>{match account.last_sign_in_ms {
+                    Some(at) => vietnam_time(at).into_any(),
+                    None => tr(Key::NeverSignedIn).into_any(),
+                }}</td>
+                <td>{if disabled { tr(Key::DisabledState) } else { tr(Key::Active) }}</td>
+                <td class="actions">
+                    <button class="link" on:click=start_edit>{tr(Key::Edit)}</button>
+                    {(!own).then(|| view! {
+                        <button class="link" on:click=toggle data-testid="toggle-account">{if disabled { tr(Key::Enable) } else { tr(Key::Disable) }}</button>
+                    })}
+                    <button class="link" on:click=reset data-testid="reset-password">{tr(Key::ResetPassword)}</button>
+                </td>
+            </tr>
+        }
+    };
+
+    view! {
+        <section class="panel accounts">
+            <h2>{tr(Key::AccountsTitle)}</h2>
+            <table class="list" data-testid="account-list">
+                <thead><tr>
+                    <th>{tr(Key::Username)}</th><th>{tr(Key::DisplayName)}</th><th>{tr(Key::UnitLabel)}</th>
+                    <th>{tr(Key::RolesLabel)}</th><th>{tr(Key::LastSignIn)}</th><th></th><th></th>
+                </tr></thead>
+                <tbody>{move || data.accounts.get().into_iter().map(|account| row(account)).collect_view()}</tbody>
+            </table>
+            <form class="account-form" on:submit=save>
+                <h3>{move || if editing.get().is_some() { tr(Key::EditAccount)() } else { tr(Key::NewAccount)() }}</h3>
+                <label>{tr(Key::Username)}
+                    <input name="account-username" required prop:disabled=move || editing.get().is_some()
+                        prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev))/></label>
+                <label>{tr(Key::DisplayName)}
+                    <input name="account-display-name" required prop:value=move || display_name.get() on:input=move |ev| display_name.set(event_target_value(&ev))/></label>
+                <label>{tr(Key::UnitLabel)}
+                    <select name="account-unit" required prop:value=move || unit.get() on:change=move |ev| unit.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {move || data.units.get().into_iter().map(|choice| {
+                            let value = choice.code.to_string();
+                            view! { <option value=value.clone()>{value.clone()} " · " {choice.name.to_string()}</option> }
+                        }).collect_view()}
+                    </select></label>
+                <fieldset class="roles">
+                    <legend>{tr(Key::RolesLabel)}</legend>
+                    {Role::ALL.map(|role| view! {
+                        <label class="check">
+                            <input type="checkbox" name=format!("role-{}", role.as_str())
+                                prop:checked=move || roles.with(|chosen| chosen.contains(&role))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    roles.update(|chosen| {
+                                        chosen.retain(|r| *r != role);
+                                        if on { chosen.push(role); }
+                                    });
+                                }/>
+                            {tr(role_key(role))}
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <button type="submit" class="primary" disabled=move || data.busy.get()>{tr(Key::Save)}</button>
+                {move || editing.get().is_some().then(|| view! { <button type="button" class="secondary" on:click=move |_| clear()>{tr(Key::Cancel)}</button> })}
+            </form>
+        </section>
+    }
+}

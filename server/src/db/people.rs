@@ -1,0 +1,163 @@
+//! Accounts, sessions and the unit tree: the records an admin keeps.
+
+use super::store::to_json;
+use super::{DbError, Store};
+use app::domain::{Roles, Unit, UnitCode};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<String>,
+    pub unit: String,
+    pub password_hash: String,
+    #[serde(default)]
+    pub disabled: bool,
+    #[serde(default)]
+    pub must_change_password: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sign_in_ms: Option<i64>,
+}
+
+impl AccountRow {
+    pub fn new(username: &str, display_name: &str, roles: &Roles, unit: &UnitCode, password_hash: String) -> Self {
+        Self {
+            username: username.to_owned(),
+            display_name: display_name.to_owned(),
+            roles: roles.iter().map(|role| role.as_str().to_owned()).collect(),
+            unit: unit.to_string(),
+            password_hash,
+            disabled: false,
+            must_change_password: false,
+            last_sign_in_ms: None,
+        }
+    }
+}
+
+/// What an admin changes on an account; `None` leaves the field as it is.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AccountChange {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SessionRow {
+    pub username: String,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+    pub last_seen_ms: i64,
+}
+
+const ACCOUNT_FIELDS: &str = "username, display_name, roles, unit, password_hash, disabled, must_change_password, last_sign_in_ms";
+
+impl Store {
+    pub async fn account(&self, username: &str) -> Result<Option<AccountRow>, DbError> {
+        let query = format!("SELECT {ACCOUNT_FIELDS} FROM account WHERE username = $username;");
+        self.select_first("reading an account", &query, json!({"username": username})).await
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<AccountRow>, DbError> {
+        let query = format!("SELECT {ACCOUNT_FIELDS} FROM account ORDER BY username;");
+        self.select("reading accounts", &query, json!({})).await
+    }
+
+    /// Creates the account; `false` when the username is taken.
+    pub async fn create_account(&self, account: &AccountRow) -> Result<bool, DbError> {
+        let context = "creating an account";
+        let query = "IF (SELECT VALUE username FROM account WHERE username = $account.username) = [] { \
+                         CREATE type::record('account', $account.username) CONTENT $account; RETURN true; \
+                     } ELSE { RETURN false; };";
+        let mut response = self.run(context, query, json!({"account": to_json(account, context)?})).await?;
+        let created: Option<bool> = response.take(0).map_err(|source| DbError::query(context, source))?;
+        Ok(created.unwrap_or(false))
+    }
+
+    /// Applies `change`; a disabled account loses its sessions in the same transaction.
+    /// `false` when there is no such account.
+    pub async fn update_account(&self, username: &str, change: &AccountChange) -> Result<bool, DbError> {
+        let context = "changing an account";
+        let query = "BEGIN TRANSACTION; \
+                     LET $updated = (UPDATE account MERGE $change WHERE username = $username RETURN VALUE username); \
+                     IF $change.disabled = true { DELETE session WHERE username = $username; }; \
+                     RETURN array::len($updated) > 0; \
+                     COMMIT TRANSACTION;";
+        let mut response = self.run(context, query, json!({"username": username, "change": to_json(change, context)?})).await?;
+        let last = response.num_statements().saturating_sub(1);
+        let found: Option<bool> = response.take(last).map_err(|source| DbError::query(context, source))?;
+        Ok(found.unwrap_or(false))
+    }
+
+    /// Replaces the password and ends every session of the account except `keep` (the
+    /// session that made the change, if any). `false` when there is no such account.
+    pub async fn set_password(&self, username: &str, hash: &str, must_change: bool, keep: Option<&str>) -> Result<bool, DbError> {
+        let context = "setting a password";
+        let query = "BEGIN TRANSACTION; \
+                     LET $updated = (UPDATE account SET password_hash = $hash, must_change_password = $must_change WHERE username = $username RETURN VALUE username); \
+                     DELETE session WHERE username = $username AND record::id(id) != $keep; \
+                     RETURN array::len($updated) > 0; \
+                     COMMIT TRANSACTION;";
+        let vars = json!({"username": username, "hash": hash, "must_change": must_change, "keep": keep.unwrap_or("")});
+        let mut response = self.run(context, query, vars).await?;
+        let last = response.num_statements().saturating_sub(1);
+        let found: Option<bool> = response.take(last).map_err(|source| DbError::query(context, source))?;
+        Ok(found.unwrap_or(false))
+    }
+
+    pub async fn record_sign_in(&self, username: &str, now_ms: i64) -> Result<(), DbError> {
+        self.run("recording a sign-in", "UPDATE account SET last_sign_in_ms = $now WHERE username = $username;", json!({"username": username, "now": now_ms}))
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn create_session(&self, token_hash: &str, username: &str, now_ms: i64, expires_at_ms: i64) -> Result<(), DbError> {
+        self.run(
+            "creating a session",
+            "CREATE type::record('session', $key) CONTENT { username: $username, created_at_ms: $now, last_seen_ms: $now, expires_at_ms: $expires };",
+            json!({"key": token_hash, "username": username, "now": now_ms, "expires": expires_at_ms}),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, DbError> {
+        self.select_first(
+            "reading a session",
+            "SELECT username, created_at_ms, expires_at_ms, last_seen_ms FROM type::record('session', $key);",
+            json!({"key": token_hash}),
+        )
+        .await
+    }
+
+    pub async fn touch_session(&self, token_hash: &str, now_ms: i64) -> Result<(), DbError> {
+        self.run("marking a session used", "UPDATE type::record('session', $key) SET last_seen_ms = $now;", json!({"key": token_hash, "now": now_ms}))
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), DbError> {
+        self.run("deleting a session", "DELETE type::record('session', $key);", json!({"key": token_hash})).await.map(|_| ())
+    }
+
+    /// Signs the account out on every device.
+    pub async fn delete_sessions_of(&self, username: &str) -> Result<(), DbError> {
+        self.run("ending an account's sessions", "DELETE session WHERE username = $username;", json!({"username": username})).await.map(|_| ())
+    }
+
+    /// Writes new and changed units, all in one transaction.
+    pub async fn write_units(&self, units: &[Unit]) -> Result<(), DbError> {
+        let context = "writing units";
+        let query = "BEGIN TRANSACTION; \
+                     FOR $unit IN $units { UPSERT type::record('unit', $unit.code) CONTENT $unit; }; \
+                     COMMIT TRANSACTION;";
+        self.run(context, query, json!({"units": to_json(&units, context)?})).await.map(|_| ())
+    }
+}
