@@ -82,34 +82,34 @@ impl Store {
     }
 
     /// Applies `change`; a disabled account loses its sessions in the same transaction.
-    /// `false` when there is no such account.
+    /// `false` when there is no such account (accounts are disabled, never deleted).
     pub async fn update_account(&self, username: &str, change: &AccountChange) -> Result<bool, DbError> {
+        if self.account(username).await?.is_none() {
+            return Ok(false);
+        }
         let context = "changing an account";
         let query = "BEGIN TRANSACTION; \
-                     LET $updated = (UPDATE account MERGE $change WHERE username = $username RETURN VALUE username); \
+                     UPDATE account MERGE $change WHERE username = $username; \
                      IF $change.disabled = true { DELETE session WHERE username = $username; }; \
-                     RETURN array::len($updated) > 0; \
                      COMMIT TRANSACTION;";
-        let mut response = self.run(context, query, json!({"username": username, "change": to_json(change, context)?})).await?;
-        let last = response.num_statements().saturating_sub(1);
-        let found: Option<bool> = response.take(last).map_err(|source| DbError::query(context, source))?;
-        Ok(found.unwrap_or(false))
+        self.run(context, query, json!({"username": username, "change": to_json(change, context)?})).await?;
+        Ok(true)
     }
 
     /// Replaces the password and ends every session of the account except `keep` (the
     /// session that made the change, if any). `false` when there is no such account.
     pub async fn set_password(&self, username: &str, hash: &str, must_change: bool, keep: Option<&str>) -> Result<bool, DbError> {
+        if self.account(username).await?.is_none() {
+            return Ok(false);
+        }
         let context = "setting a password";
         let query = "BEGIN TRANSACTION; \
-                     LET $updated = (UPDATE account SET password_hash = $hash, must_change_password = $must_change WHERE username = $username RETURN VALUE username); \
+                     UPDATE account SET password_hash = $hash, must_change_password = $must_change WHERE username = $username; \
                      DELETE session WHERE username = $username AND record::id(id) != $keep; \
-                     RETURN array::len($updated) > 0; \
                      COMMIT TRANSACTION;";
         let vars = json!({"username": username, "hash": hash, "must_change": must_change, "keep": keep.unwrap_or("")});
-        let mut response = self.run(context, query, vars).await?;
-        let last = response.num_statements().saturating_sub(1);
-        let found: Option<bool> = response.take(last).map_err(|source| DbError::query(context, source))?;
-        Ok(found.unwrap_or(false))
+        self.run(context, query, vars).await?;
+        Ok(true)
     }
 
     pub async fn record_sign_in(&self, username: &str, now_ms: i64) -> Result<(), DbError> {
