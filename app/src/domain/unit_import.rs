@@ -35,6 +35,8 @@ pub struct RowError {
 /// too many rows) is reported as an error on its line.
 pub fn parse_csv(text: &str) -> Result<Vec<(usize, UnitRow)>, Vec<RowError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Files saved on Windows end lines with CRLF; the reader's line count wants LF.
+    let text = text.replace("\r\n", "\n");
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let file_error = |line: usize, message: String| vec![RowError { line, code: String::new(), message }];
     let header: Vec<String> = match reader.headers() {
@@ -188,6 +190,8 @@ mod tests {
         let text = "\u{feff}code,name,kind,parent_code\r\nXA-BC,\"UBND xã Bình Châu, huyện Bình Sơn\",commune,HUYEN-ST\r\nHUYEN-ST,UBND huyện Sơn Tịnh,district,TINH-QN\r\n";
         let planned = plan_csv(&tree(), text).unwrap();
         assert_eq!(planned.len(), 2);
+        let broken = text.replace("commune,HUYEN-ST", "village,HUYEN-ST");
+        assert_eq!(plan_csv(&tree(), &broken).unwrap_err()[0].line, 2, "CRLF lines count as lines");
         assert_eq!(planned[0].name.as_str(), "UBND xã Bình Châu, huyện Bình Sơn");
         assert_eq!(planned[0].parent, Some(code("HUYEN-ST")));
     }

@@ -32,10 +32,19 @@ pub async fn app_with(url: &str) -> TestApp {
 
 /// An app that also serves an offline shell (the service worker) built from `shell`.
 pub async fn app_serving(url: &str, shell: Option<chidao_server::shell::Shell>) -> TestApp {
+    app_built(url, shell, chidao_server::limits::SignInLimits::default(), CookiePolicy { secure: false, max_age_days: 30, idle_days: 14 }).await
+}
+
+pub async fn app_built(
+    url: &str,
+    shell: Option<chidao_server::shell::Shell>,
+    limits: chidao_server::limits::SignInLimits,
+    cookies: CookiePolicy,
+) -> TestApp {
     let store = chidao_server::db::open(&db_args(url)).await.expect("database opens");
     chidao_server::demo::seed_if_empty(&store, PASSWORD).await.expect("demo data loads");
     let leptos = LeptosOptions::builder().output_name("chidao").build();
-    let router = chidao_server::app(store.clone(), leptos, CookiePolicy { secure: false, max_age_days: 30, idle_days: 14 }, shell);
+    let router = chidao_server::app_with_limits(store.clone(), leptos, cookies, shell, limits);
     TestApp { router, store }
 }
 

@@ -1,0 +1,376 @@
+//! Web security, sessions and accounts against a real embedded SurrealDB: headers, the
+//! same-origin rule, sign-in throttling, idle and absolute expiry, password reset and
+//! change, disabled accounts, the unit import, and text that looks like code.
+
+mod common;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, Method, Request, StatusCode};
+use chidao_server::auth::session_key;
+use chidao_server::limits::SignInLimits;
+use chidao_server::routes::CookiePolicy;
+use common::{app, app_built, Answer, Device, TestApp, PASSWORD};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+fn sign_in_request(username: &str, password: &str, from: Option<&str>) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/session")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({"username": username, "password": password}).to_string()))
+        .unwrap();
+    if let Some(address) = from {
+        let address: SocketAddr = format!("{address}:40000").parse().unwrap();
+        request.extensions_mut().insert(ConnectInfo(address));
+    }
+    request
+}
+
+fn token_of(cookie: &str) -> &str {
+    cookie.split_once('=').unwrap().1
+}
+
+async fn sign_in_with(app: &TestApp, username: &str, password: &str) -> Answer {
+    app.send(sign_in_request(username, password, None)).await
+}
+
+fn cookie_from(answer: &Answer) -> String {
+    answer.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_the_page_its_nonce() {
+    let app = app().await;
+    let health = app.call(Method::GET, "/healthz", None, None).await;
+    let policy = health.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(policy.contains("frame-ancestors 'none'") && policy.contains("'wasm-unsafe-eval'") && policy.contains("object-src 'none'"), "{policy}");
+    assert_eq!(health.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(health.headers[header::X_FRAME_OPTIONS], "DENY");
+
+    let page = app.call(Method::GET, "/", None, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let policy = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+    let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce in the policy");
+    let html = String::from_utf8(page.bytes.clone()).unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the header's nonce");
+    let again = app.call(Method::GET, "/", None, None).await;
+    assert!(!again.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains(nonce), "a nonce is used once");
+}
+
+#[tokio::test]
+async fn writes_from_another_site_are_refused() {
+    let app = app().await;
+    let body = json!({"username": "official", "password": PASSWORD}).to_string();
+    for (name, value) in [("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")] {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/session")
+            .header(header::HOST, "chidao.example")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(name, value)
+            .body(Body::from(body.clone()))
+            .unwrap();
+        let answer = app.send(request).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{name}: {value}");
+        assert_eq!(answer.json["error"], "cross_origin");
+    }
+    let same = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/session")
+        .header(header::HOST, "chidao.example")
+        .header("origin", "http://chidao.example")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    assert_eq!(app.send(same).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn repeated_failures_hold_a_username_and_an_address_with_retry_after() {
+    let limits = SignInLimits { per_username: 3, per_address: 5, window: Duration::from_secs(600) };
+    let app = app_built("mem://", None, limits, CookiePolicy { secure: false, max_age_days: 30, idle_days: 14 }).await;
+    for _ in 0..3 {
+        let answer = app.send(sign_in_request("official", "wrong-password", Some("10.1.1.1"))).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    }
+    // Held now, even with the right password and from elsewhere.
+    let held = app.send(sign_in_request("official", PASSWORD, Some("10.2.2.2"))).await;
+    assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(held.json["error"], "too_many_attempts");
+    let retry: u64 = held.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=600).contains(&retry), "{retry}");
+    // Another person from the first address still gets two tries before the address is held.
+    for _ in 0..2 {
+        assert_eq!(app.send(sign_in_request("ghost", "wrong-password", Some("10.1.1.1"))).await.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(app.send(sign_in_request("head", PASSWORD, Some("10.1.1.1"))).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.send(sign_in_request("head", PASSWORD, Some("10.3.3.3"))).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_unknown_user_and_a_wrong_password_look_and_take_alike() {
+    let app = app().await;
+    // Warm the decoy hash so the first call does not count its creation.
+    sign_in_with(&app, "ghost", "nope-nope-nope").await;
+    let time = |_: ()| Instant::now();
+    let mut wrong = Duration::ZERO;
+    let mut unknown = Duration::ZERO;
+    let mut bodies = Vec::new();
+    for _ in 0..3 {
+        let start = time(());
+        bodies.push(sign_in_with(&app, "official", "nope-nope-nope").await.json);
+        wrong += start.elapsed();
+        let start = time(());
+        bodies.push(sign_in_with(&app, "ghost", "nope-nope-nope").await.json);
+        unknown += start.elapsed();
+    }
+    assert!(bodies.windows(2).all(|pair| pair[0] == pair[1]), "{bodies:?}");
+    let ratio = wrong.as_secs_f64() / unknown.as_secs_f64();
+    assert!((0.5..2.0).contains(&ratio), "wrong {wrong:?} vs unknown {unknown:?}");
+}
+
+#[tokio::test]
+async fn a_session_ends_when_idle_and_at_its_end() {
+    let app = app_built("mem://", None, SignInLimits::default(), CookiePolicy { secure: false, max_age_days: 30, idle_days: 1 }).await;
+    let cookie = app.sign_in("official").await;
+    assert_eq!(app.call(Method::GET, "/api/v1/session", Some(&cookie), None).await.status, StatusCode::OK);
+    let two_days_ago = chrono::Utc::now().timestamp_millis() - 2 * 24 * 3600 * 1000;
+    app.store.touch_session(&session_key(token_of(&cookie)), two_days_ago).await.unwrap();
+    assert_eq!(app.call(Method::GET, "/api/v1/session", Some(&cookie), None).await.status, StatusCode::UNAUTHORIZED);
+    assert!(app.store.session(&session_key(token_of(&cookie))).await.unwrap().is_none(), "an ended session is removed");
+
+    let token = "ab".repeat(32);
+    let now = chrono::Utc::now().timestamp_millis();
+    app.store.create_session(&session_key(&token), "official", now - 1000, now - 1).await.unwrap();
+    let expired = app.call(Method::GET, "/api/v1/session", Some(&format!("chidao_session={token}")), None).await;
+    assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_reset_password_must_be_changed_before_anything_else_and_ends_old_sessions() {
+    let app = app().await;
+    let admin = app.sign_in("admin").await;
+    let before = app.sign_in("official").await;
+    let reset = app.call(Method::POST, "/api/v1/admin/accounts/official/password", Some(&admin), None).await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.json);
+    let temporary = reset.json["temporary_password"].as_str().unwrap().to_owned();
+    assert!(temporary.len() >= 16);
+    assert_eq!(app.call(Method::GET, "/api/v1/sync/pull", Some(&before), None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(sign_in_with(&app, "official", PASSWORD).await.status, StatusCode::UNAUTHORIZED, "the old password is gone");
+
+    let signed_in = sign_in_with(&app, "official", &temporary).await;
+    assert_eq!(signed_in.json["must_change_password"], true);
+    let cookie = cookie_from(&signed_in);
+    let blocked = app.call(Method::GET, "/api/v1/sync/pull", Some(&cookie), None).await;
+    assert_eq!(blocked.status, StatusCode::FORBIDDEN);
+    assert_eq!(blocked.json["error"], "password_change_required");
+
+    let same = json!({"current_password": temporary, "new_password": temporary}).to_string();
+    assert_eq!(app.call(Method::POST, "/api/v1/session/password", Some(&cookie), Some(same)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let short = json!({"current_password": temporary, "new_password": "short"}).to_string();
+    assert_eq!(app.call(Method::POST, "/api/v1/session/password", Some(&cookie), Some(short)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let wrong = json!({"current_password": "not-the-one", "new_password": "mật khẩu mới của tôi"}).to_string();
+    assert_eq!(app.call(Method::POST, "/api/v1/session/password", Some(&cookie), Some(wrong)).await.status, StatusCode::FORBIDDEN);
+    let change = json!({"current_password": temporary, "new_password": "mật khẩu mới của tôi"}).to_string();
+    let changed = app.call(Method::POST, "/api/v1/session/password", Some(&cookie), Some(change)).await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.json);
+    assert_eq!(changed.json["must_change_password"], false);
+    assert_eq!(app.call(Method::GET, "/api/v1/sync/pull", Some(&cookie), None).await.status, StatusCode::OK, "the changing session goes on");
+    assert_eq!(sign_in_with(&app, "official", "mật khẩu mới của tôi").await.status, StatusCode::OK);
+
+    let accounts = app.call(Method::GET, "/api/v1/admin/accounts", Some(&admin), None).await;
+    let official = accounts.json.as_array().unwrap().iter().find(|a| a["username"] == "official").unwrap().clone();
+    assert!(official["last_sign_in_ms"].as_i64().unwrap() > 0);
+    assert!(official.get("password_hash").is_none(), "hashes never leave the server");
+}
+
+#[tokio::test]
+async fn a_disabled_account_is_signed_out_and_cannot_sign_in_until_enabled() {
+    let app = app().await;
+    let admin = app.sign_in("admin").await;
+    let official = app.sign_in("official").await;
+    let disable = app.call(Method::PATCH, "/api/v1/admin/accounts/official", Some(&admin), Some(json!({"disabled": true}).to_string())).await;
+    assert_eq!(disable.status, StatusCode::NO_CONTENT, "{}", disable.json);
+    assert_eq!(app.call(Method::GET, "/api/v1/sync/pull", Some(&official), None).await.status, StatusCode::UNAUTHORIZED);
+    let refused = sign_in_with(&app, "official", PASSWORD).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.json["error"], "account_disabled");
+    app.call(Method::PATCH, "/api/v1/admin/accounts/official", Some(&admin), Some(json!({"disabled": false}).to_string())).await;
+    assert_eq!(sign_in_with(&app, "official", PASSWORD).await.status, StatusCode::OK);
+
+    let myself = app.call(Method::PATCH, "/api/v1/admin/accounts/admin", Some(&admin), Some(json!({"disabled": true}).to_string())).await;
+    assert_eq!(myself.status, StatusCode::UNPROCESSABLE_ENTITY, "an admin cannot lock themselves out");
+    let demote = app.call(Method::PATCH, "/api/v1/admin/accounts/admin", Some(&admin), Some(json!({"roles": ["supervisor"]}).to_string())).await;
+    assert_eq!(demote.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session_of_the_account_only() {
+    let app = app().await;
+    let tablet = app.sign_in("official").await;
+    let office = app.sign_in("official").await;
+    let colleague = app.sign_in("official2").await;
+    assert_eq!(app.call(Method::DELETE, "/api/v1/session/all", Some(&tablet), None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.call(Method::GET, "/api/v1/session", Some(&office), None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.call(Method::GET, "/api/v1/session", Some(&colleague), None).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_new_account_gets_a_temporary_password_and_works_in_its_unit() {
+    let app = app().await;
+    let admin = app.sign_in("admin").await;
+    let new = json!({"username": "can-bo.tk", "display_name": "Cán bộ xã Tịnh Khê", "roles": ["official"], "unit": "XA-TINH-KHE"});
+    let created = app.call(Method::POST, "/api/v1/admin/accounts", Some(&admin), Some(new.to_string())).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
+    let again = app.call(Method::POST, "/api/v1/admin/accounts", Some(&admin), Some(new.to_string())).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    for (bad, why) in [
+        (json!({"username": "Bad Name", "display_name": "x", "roles": ["official"], "unit": "XA-TINH-KHE"}), "username"),
+        (json!({"username": "ok", "display_name": " ", "roles": ["official"], "unit": "XA-TINH-KHE"}), "display name"),
+        (json!({"username": "ok", "display_name": "x", "roles": [], "unit": "XA-TINH-KHE"}), "roles"),
+        (json!({"username": "ok", "display_name": "x", "roles": ["official"], "unit": "XA-NOWHERE"}), "unit"),
+    ] {
+        let answer = app.call(Method::POST, "/api/v1/admin/accounts", Some(&admin), Some(bad.to_string())).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{why}: {}", answer.json);
+    }
+    let temporary = created.json["temporary_password"].as_str().unwrap();
+    let signed_in = sign_in_with(&app, "can-bo.tk", temporary).await;
+    let cookie = cookie_from(&signed_in);
+    let change = json!({"current_password": temporary, "new_password": "Tịnh Khê 2022"}).to_string();
+    assert_eq!(app.call(Method::POST, "/api/v1/session/password", Some(&cookie), Some(change)).await.status, StatusCode::OK);
+    let pull = app.pull(&cookie, 0).await;
+    let items = pull["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.iter().all(|item| item["unit"] == "XA-TINH-KHE"));
+}
+
+#[tokio::test]
+async fn a_unit_file_with_any_bad_row_imports_nothing_and_says_where() {
+    let app = app().await;
+    let admin = app.sign_in("admin").await;
+    let import = |csv: &'static str| {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/admin/units/import")
+            .header(header::COOKIE, admin.clone())
+            .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+            .body(Body::from(csv))
+            .unwrap();
+        app.send(request)
+    };
+    let bad = import("code,name,kind,parent_code\r\nXA-BINH-HAI,UBND xã Bình Hải,commune,HUYEN-BINH-SON\r\nXA-MOI,,commune,HUYEN-BINH-SON\r\n").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json["error"], "invalid_rows");
+    assert_eq!(bad.json["rows"][0]["line"], 3);
+    assert_eq!(bad.json["rows"][0]["code"], "XA-MOI");
+    let units = app.call(Method::GET, "/api/v1/admin/units", Some(&admin), None).await;
+    assert!(!units.json.as_array().unwrap().iter().any(|u| u["code"] == "XA-BINH-HAI"), "nothing from a bad file");
+
+    let good = import("code,name,kind,parent_code\nXA-BINH-HAI,\"UBND xã Bình Hải, huyện Bình Sơn\",commune,HUYEN-BINH-SON\n").await;
+    assert_eq!(good.status, StatusCode::OK, "{}", good.json);
+    assert_eq!(good.json["written"], 1);
+    let units = app.call(Method::GET, "/api/v1/admin/units", Some(&admin), None).await;
+    let added = units.json.as_array().unwrap().iter().find(|u| u["code"] == "XA-BINH-HAI").unwrap().clone();
+    assert_eq!(added["name"], "UBND xã Bình Hải, huyện Bình Sơn");
+    assert_eq!(added["parent"], "HUYEN-BINH-SON");
+    // The district head now follows the new commune too.
+    let head = app.sign_in("head").await;
+    let scope = chidao_server::auth::read_scope(&app.store, &chidao_server::auth::User {
+        username: "head".into(),
+        display_name: "x".into(),
+        roles: app::domain::Roles::one(app::domain::Role::Head),
+        unit: app::domain::UnitCode::parse("HUYEN-BINH-SON").unwrap(),
+        must_change_password: false,
+    })
+    .await
+    .unwrap();
+    assert!(scope.includes(&app::domain::UnitCode::parse("XA-BINH-HAI").unwrap()));
+    let not_text = app
+        .send(
+            Request::builder()
+                .method(Method::POST)
+                .uri("/api/v1/admin/units/import")
+                .header(header::COOKIE, head)
+                .header(header::CONTENT_TYPE, "text/csv")
+                .body(Body::from("code,name,kind,parent_code\n"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(not_text.status, StatusCode::FORBIDDEN, "heads do not change the tree");
+}
+
+/// Strings that would do harm if any layer built queries or HTML by pasting text.
+const HOSTILE: [&str; 6] = [
+    "'; DELETE unit; --",
+    "\"; REMOVE TABLE account; SELECT * FROM account WHERE \"\"=\"",
+    "$username ⟨account⟩ `unit` type::table('account')",
+    "<script>alert('x')</script>",
+    "<img src=x onerror=\"alert(1)\">",
+    "Xã Bình Châu'); DROP TABLE item;--",
+];
+
+#[tokio::test]
+async fn text_that_looks_like_surrealql_or_html_is_stored_and_returned_literally() {
+    let app = app().await;
+    let admin = app.sign_in("admin").await;
+    // Unit names, through the form and through a file.
+    let rows: Vec<Value> = HOSTILE
+        .iter()
+        .enumerate()
+        .map(|(index, name)| json!({"code": format!("XA-THU-{index}"), "name": name, "kind": "commune", "parent_code": "HUYEN-BINH-SON"}))
+        .collect();
+    let written = app.call(Method::POST, "/api/v1/admin/units", Some(&admin), Some(json!({"rows": rows}).to_string())).await;
+    assert_eq!(written.status, StatusCode::OK, "{}", written.json);
+    let csv = format!("code,name,kind,parent_code\nXA-THU-CSV,\"{}\",commune,HUYEN-BINH-SON\n", HOSTILE[1].replace('"', "\"\""));
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/admin/units/import")
+        .header(header::COOKIE, admin.clone())
+        .header(header::CONTENT_TYPE, "text/csv")
+        .body(Body::from(csv))
+        .unwrap();
+    assert_eq!(app.send(request).await.status, StatusCode::OK);
+    let units = app.call(Method::GET, "/api/v1/admin/units", Some(&admin), None).await.json;
+    let name_of = |code: &str| units.as_array().unwrap().iter().find(|u| u["code"] == code).unwrap()["name"].clone();
+    for (index, name) in HOSTILE.iter().enumerate() {
+        assert_eq!(name_of(&format!("XA-THU-{index}")), json!(name));
+    }
+    assert_eq!(name_of("XA-THU-CSV"), json!(HOSTILE[1]));
+
+    // Display names, through account creation and edits.
+    for (index, name) in HOSTILE.iter().enumerate() {
+        let new = json!({"username": format!("thu{index}"), "display_name": name, "roles": ["official"], "unit": format!("XA-THU-{index}")});
+        let created = app.call(Method::POST, "/api/v1/admin/accounts", Some(&admin), Some(new.to_string())).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
+    }
+    let accounts = app.call(Method::GET, "/api/v1/admin/accounts", Some(&admin), None).await.json;
+    for (index, name) in HOSTILE.iter().enumerate() {
+        let account = accounts.as_array().unwrap().iter().find(|a| a["username"] == format!("thu{index}")).unwrap();
+        assert_eq!(account["display_name"], json!(name));
+    }
+    assert!(accounts.as_array().unwrap().len() >= 6 + HOSTILE.len(), "no account was removed");
+
+    // Notes, through sync.
+    let official = app.sign_in("official").await;
+    let pull = app.pull(&official, 0).await;
+    let items: Vec<String> = pull["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect();
+    let mut tablet = Device::new();
+    let changes: Vec<Value> = HOSTILE.iter().zip(&items).enumerate().map(|(n, (text, item))| tablet.change(item, "note", json!(text), 1_000 + n as i64)).collect();
+    let pushed = app.push(&official, json!(changes)).await;
+    assert!(pushed.json["results"].as_array().unwrap().iter().all(|r| r["status"] == "applied"), "{}", pushed.json);
+    let after = app.pull(&official, 0).await;
+    for (text, item) in HOSTILE.iter().zip(&items) {
+        let note = after["items"].as_array().unwrap().iter().find(|i| i["id"] == json!(item)).unwrap()["note"].clone();
+        assert_eq!(note, json!(text));
+    }
+    // The tables the strings name are all still there.
+    assert!(!app.store.units().await.unwrap().is_empty());
+    assert!(app.store.account("official").await.unwrap().is_some());
+
+    // A hostile username is refused, not run.
+    let sneaky = json!({"username": "x' OR 1=1 --", "password": PASSWORD}).to_string();
+    assert_eq!(app.call(Method::POST, "/api/v1/session", None, Some(sneaky)).await.status, StatusCode::UNAUTHORIZED);
+}
