@@ -416,6 +416,10 @@ async fn the_openapi_document_names_every_api_path_and_each_is_served() {
     for path in [app::api::SESSION_PATH, app::api::PUSH_PATH, app::api::PULL_PATH, app::api::PROGRESS_PATH, app::api::OPENAPI_PATH, "/healthz"] {
         assert!(paths.contains_key(path), "{path} is not documented");
     }
+    for endpoint in chidao_server::routes::api_endpoints() {
+        let method = endpoint.method.as_str().to_lowercase();
+        assert!(paths.get(&endpoint.path).and_then(|ops| ops.get(&method)).is_some(), "{} {} is served but not documented", endpoint.method, endpoint.path);
+    }
     let cookie = app.sign_in("supervisor").await;
     for (path, methods) in paths {
         // Path-wide `parameters` sit beside the operations.
