@@ -1,7 +1,7 @@
 //! JSON bodies of the session and report endpoints, shared by browser and server.
 
 use crate::domain::unit_import::{RowError, UnitRow};
-use crate::domain::{ChecklistItem, Directive, Roles, Task, Unit, UnitCode};
+use crate::domain::{ChecklistItem, Directive, Roles, Task, TaskReport, Unit, UnitCode};
 use serde::{Deserialize, Serialize};
 
 pub const SESSION_PATH: &str = "/api/v1/session";
@@ -14,6 +14,9 @@ pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 pub const PHOTOS_PATH: &str = "/api/v1/photos";
 /// `GET`: the items flagged as conflicts, with the values in contention. `POST`: a review.
 pub const REVIEW_PATH: &str = "/api/v1/review";
+/// `GET` the task reports signed off in the reader's units; `PUT`/`DELETE`
+/// `{TASK_REPORTS_PATH}/{task}/{unit}` signs one off or takes the sign-off back (heads).
+pub const TASK_REPORTS_PATH: &str = "/api/v1/reports/tasks";
 /// `POST` a [`PasswordChange`].
 pub const PASSWORD_PATH: &str = "/api/v1/session/password";
 /// `DELETE`: sign out on every device.
@@ -124,6 +127,9 @@ pub struct UnitProgress {
     pub done: u32,
     pub total: u32,
     pub items: Vec<ChecklistItem>,
+    /// The head's sign-off of this unit's report on the task, if given.
+    #[serde(default)]
+    pub report: Option<TaskReport>,
 }
 
 impl UnitProgress {
@@ -160,7 +166,7 @@ mod tests {
     #[test]
     fn percent_rounds_down_and_survives_empty_checklists() {
         let unit = Unit::new(UnitCode::parse("TINH").unwrap(), "UBND tỉnh", UnitKind::Province, None).unwrap();
-        let mut progress = UnitProgress { unit, done: 0, total: 0, items: vec![] };
+        let mut progress = UnitProgress { unit, done: 0, total: 0, items: vec![], report: None };
         assert_eq!(progress.percent(), 0);
         progress.done = 6;
         progress.total = 7;

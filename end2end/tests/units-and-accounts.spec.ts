@@ -99,3 +99,28 @@ test('a tablet signed out everywhere while offline keeps its ticks and sends the
   await expect(page.getByTestId('checklist-item').nth(2).locator('input[type="checkbox"]')).toBeChecked();
   await tablet.close();
 });
+
+test('a district head signs off a commune report; the commune and the supervisor see it', async ({ browser }) => {
+  const district = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const head = await district.newPage();
+  await signIn(head, 'head');
+  await expect(head.getByTestId('checklist-item')).toHaveCount(14);
+  const chau = head.getByTestId('sign-off').first();
+  await chau.getByTestId('sign-off-report').click();
+  await expect(chau.getByTestId('report-signed-off')).toContainText('Đã báo cáo · head');
+  await expect(head.getByTestId('sign-off').nth(1).getByTestId('report-signed-off')).toHaveCount(0);
+
+  const commune = await browser.newContext();
+  const field = await commune.newPage();
+  await signIn(field, 'official');
+  await expect(field.getByTestId('report-signed-off')).toContainText('Đã báo cáo · head');
+  await expect(field.getByTestId('sign-off-report')).toHaveCount(0);
+
+  const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const desk = await office.newPage();
+  await signIn(desk, 'supervisor');
+  const row = desk.locator('[data-testid="unit-progress"][data-unit="XA-BINH-CHAU"]');
+  await expect(row.getByTestId('report-signed-off')).toContainText('head');
+  await expect(desk.locator('[data-testid="unit-progress"][data-unit="XA-BINH-THANH"]').getByTestId('report-signed-off')).toHaveCount(0);
+  await Promise.all([district.close(), commune.close(), office.close()]);
+});

@@ -1,8 +1,10 @@
-//! The supervisors' progress report: each task's checklist completion per unit.
+//! The supervisors' progress report (each task's checklist completion per unit, with the
+//! heads' sign-offs), and the sign-offs themselves.
 
+use crate::auth::{authorize, read_scope, Action, ReadScope, User};
 use crate::db::{DbError, Store};
 use app::api::{DirectiveProgress, ProgressReport, TaskProgress, UnitProgress};
-use app::domain::{ChecklistItem, Party, UnitCode};
+use app::domain::{ChecklistItem, Party, TaskReport, UnitCode};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -15,6 +17,8 @@ pub async fn progress(store: &Store) -> Result<ProgressReport, DbError> {
         let item = stored.item;
         items_by_task.entry(item.task).or_default().entry(item.unit.clone()).or_default().push(item);
     }
+    let mut reports: BTreeMap<(Uuid, UnitCode), TaskReport> =
+        store.task_reports(None).await?.into_iter().map(|report| ((report.task, report.unit.clone()), report)).collect();
     let unit_names: Vec<(UnitCode, String)> = units.iter().map(|unit| (unit.code.clone(), unit.name.to_string())).collect();
     let report = directives
         .into_iter()
@@ -31,7 +35,8 @@ pub async fn progress(store: &Store) -> Result<ProgressReport, DbError> {
                             let unit = units.iter().find(|unit| unit.code == code)?.clone();
                             items.sort_by_key(|item| item.position);
                             let done = items.iter().filter(|item| item.done).count() as u32;
-                            Some(UnitProgress { unit, done, total: items.len() as u32, items })
+                            let report = reports.remove(&(task.id, code));
+                            Some(UnitProgress { unit, done, total: items.len() as u32, items, report })
                         })
                         .collect();
                     TaskProgress { task, units: units_progress }
@@ -49,4 +54,41 @@ pub async fn progress(store: &Store) -> Result<ProgressReport, DbError> {
         })
         .collect();
     Ok(ProgressReport { directives: report })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignOffError {
+    #[error("only the head of this unit or of a unit above it signs off its report")]
+    Forbidden,
+    #[error("unit {unit} was not assigned this task")]
+    NotAssigned { unit: UnitCode },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Signs off (or, with `done` false, takes back) `unit`'s report on `task`.
+pub async fn sign_off(store: &Store, user: &User, task: Uuid, unit: &UnitCode, done: bool) -> Result<Option<TaskReport>, SignOffError> {
+    if !authorize(store, user, Action::SignOffReport(unit)).await? {
+        return Err(SignOffError::Forbidden);
+    }
+    if !store.task_assigned_to(task, unit).await? {
+        return Err(SignOffError::NotAssigned { unit: unit.clone() });
+    }
+    if !done {
+        store.delete_task_report(task, unit).await?;
+        tracing::info!(%task, %unit, by = %user.username, "task report sign-off taken back");
+        return Ok(None);
+    }
+    let report = TaskReport { task, unit: unit.clone(), by: user.username.clone(), at_ms: chrono::Utc::now().timestamp_millis() };
+    store.put_task_report(&report).await?;
+    tracing::info!(%task, %unit, by = %user.username, "task report signed off");
+    Ok(Some(report))
+}
+
+/// The sign-offs in the units `user` may read.
+pub async fn task_reports(store: &Store, user: &User) -> Result<Vec<TaskReport>, DbError> {
+    match read_scope(store, user).await? {
+        ReadScope::Everything => store.task_reports(None).await,
+        ReadScope::Units(units) => store.task_reports(Some(&units.into_iter().collect::<Vec<_>>())).await,
+    }
 }

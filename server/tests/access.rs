@@ -48,7 +48,15 @@ const PHOTO: &[u8] = include_bytes!("../../public/icons/icon-192.png");
 
 /// Endpoints whose answer depends on which unit's work they touch.
 fn unit_scoped(endpoint: &str) -> bool {
-    ["POST /api/v1/sync/push", "GET /api/v1/sync/pull", "GET /api/v1/photos/{id}", "PUT /api/v1/photos/{id}"].contains(&endpoint)
+    [
+        "POST /api/v1/sync/push",
+        "GET /api/v1/sync/pull",
+        "GET /api/v1/photos/{id}",
+        "PUT /api/v1/photos/{id}",
+        "PUT /api/v1/reports/tasks/{task}/{unit}",
+        "DELETE /api/v1/reports/tasks/{task}/{unit}",
+    ]
+    .contains(&endpoint)
 }
 
 /// The rules, written from the issue rather than from the code under test.
@@ -64,6 +72,10 @@ fn expected(endpoint: &str, persona: &Persona, relation: Option<Relation>) -> Op
         "POST /api/v1/sync/push" | "PUT /api/v1/photos/{id}" => signed_in && works_here,
         "GET /api/v1/sync/pull" | "GET /api/v1/photos/{id}" => signed_in && reads_here,
         "GET /api/v1/reports/progress" | "GET /api/v1/review" | "POST /api/v1/review" => persona.has(Role::Supervisor),
+        "GET /api/v1/reports/tasks" => signed_in,
+        "PUT /api/v1/reports/tasks/{task}/{unit}" | "DELETE /api/v1/reports/tasks/{task}/{unit}" => {
+            persona.has(Role::Head) && matches!(relation, Some(Relation::Own | Relation::Child))
+        }
         "GET /api/v1/admin/units"
         | "POST /api/v1/admin/units"
         | "POST /api/v1/admin/units/import"
@@ -77,8 +89,9 @@ fn expected(endpoint: &str, persona: &Persona, relation: Option<Relation>) -> Op
 
 struct World {
     app: TestApp,
-    /// One checklist item per unit, and a photo already on it.
+    /// One checklist item per unit, its task, and a photo already on it.
     items: BTreeMap<&'static str, String>,
+    tasks: BTreeMap<&'static str, String>,
     photos: BTreeMap<&'static str, String>,
     cookies: BTreeMap<&'static str, String>,
 }
@@ -114,6 +127,7 @@ async fn world() -> World {
     }
     let pull = app.pull(&supervisor, 0).await;
     let mut items = BTreeMap::new();
+    let mut tasks = BTreeMap::new();
     for item in pull["items"].as_array().unwrap() {
         let unit: &'static str = match item["unit"].as_str().unwrap() {
             "XA-BINH-CHAU" => "XA-BINH-CHAU",
@@ -123,6 +137,7 @@ async fn world() -> World {
             _ => continue,
         };
         items.entry(unit).or_insert_with(|| item["id"].as_str().unwrap().to_owned());
+        tasks.entry(unit).or_insert_with(|| item["task"].as_str().unwrap().to_owned());
     }
     assert_eq!(items.len(), 4, "{items:?}");
     let mut photos = BTreeMap::new();
@@ -138,7 +153,7 @@ async fn world() -> World {
     for username in ["official", "head", "supervisor", "admin"] {
         cookies.insert(username, app.sign_in(username).await);
     }
-    World { app, items, photos, cookies }
+    World { app, items, tasks, photos, cookies }
 }
 
 fn personas() -> Vec<Persona> {
@@ -195,6 +210,10 @@ async fn attempt(world: &World, endpoint: &Endpoint, persona: &Persona, unit: Op
             let bytes = photo_for(&unique);
             path = format!("{}?item={}", path.replace("{id}", &PhotoId::of(&bytes).to_string()), item.unwrap());
             (Some("image/png"), bytes)
+        }
+        "PUT /api/v1/reports/tasks/{task}/{unit}" | "DELETE /api/v1/reports/tasks/{task}/{unit}" => {
+            path = path.replace("{task}", &world.tasks[unit.unwrap()]).replace("{unit}", unit.unwrap());
+            (None, Vec::new())
         }
         "POST /api/v1/review" => json_body(json!({"item": world.items["XA-BINH-CHAU"], "keep": []})),
         "POST /api/v1/admin/units" => json_body(json!({"rows": [{"code": "XA-TINH-KHE", "name": "UBND xã Tịnh Khê", "kind": "commune", "parent_code": "HUYEN-SON-TINH"}]})),

@@ -56,6 +56,11 @@ pub fn may_change_item(roles: &Roles, own_unit: &UnitCode, item_unit: &UnitCode)
     (roles.has(Role::Official) || roles.has(Role::Head)) && own_unit == item_unit
 }
 
+/// A head signs off the reports of their own unit and of every unit beneath it.
+pub fn may_sign_off_report(roles: &Roles, own_unit: &UnitCode, unit: &UnitCode, units: &[Unit]) -> bool {
+    roles.has(Role::Head) && subtree(own_unit, units).contains(unit)
+}
+
 /// Province-wide reports and conflict review.
 pub fn oversees_everything(roles: &Roles) -> bool {
     roles.has(Role::Supervisor)
@@ -73,6 +78,8 @@ pub enum Action<'a> {
     ReadUnit(&'a UnitCode),
     /// Tick an item, write its note, attach a photo.
     ChangeItemOf(&'a UnitCode),
+    /// Sign off that a unit's report on a task is done.
+    SignOffReport(&'a UnitCode),
     /// Province-wide progress and conflict review.
     OverseeProvince,
     /// The unit tree and the accounts.
@@ -81,7 +88,7 @@ pub enum Action<'a> {
 
 impl Action<'_> {
     pub fn needs_unit_tree(&self) -> bool {
-        matches!(self, Action::ReadUnit(_))
+        matches!(self, Action::ReadUnit(_) | Action::SignOffReport(_))
     }
 }
 
@@ -96,6 +103,7 @@ pub fn permits(roles: &Roles, own_unit: &UnitCode, units: &[Unit], action: Actio
     match action {
         Action::ReadUnit(unit) => read_scope(roles, own_unit, units).includes(unit),
         Action::ChangeItemOf(unit) => may_change_item(roles, own_unit, unit),
+        Action::SignOffReport(unit) => may_sign_off_report(roles, own_unit, unit, units),
         Action::OverseeProvince => oversees_everything(roles),
         Action::Administer => administers(roles),
     }
@@ -158,6 +166,17 @@ mod tests {
         let supervisor_and_official = Roles::new([Role::Official, Role::Supervisor]).unwrap();
         assert_eq!(read_scope(&supervisor_and_official, &code("XA-A1"), &tree()), ReadScope::Everything);
         assert!(may_change_item(&supervisor_and_official, &code("XA-A1"), &code("XA-A1")));
+    }
+
+    #[test]
+    fn heads_sign_off_reports_below_them_and_nobody_else_does() {
+        let head = Roles::one(Role::Head);
+        assert!(permits(&head, &code("HUYEN-A"), &tree(), Action::SignOffReport(&code("XA-A1"))));
+        assert!(permits(&head, &code("HUYEN-A"), &tree(), Action::SignOffReport(&code("HUYEN-A"))));
+        assert!(!permits(&head, &code("HUYEN-A"), &tree(), Action::SignOffReport(&code("XA-B1"))));
+        for other in [Role::Official, Role::Supervisor, Role::Admin] {
+            assert!(!permits(&Roles::one(other), &code("HUYEN-A"), &tree(), Action::SignOffReport(&code("XA-A1"))), "{other:?}");
+        }
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! The field page: a commune official's tasks and checklists, usable offline on a tablet.
 
 use super::session::SessionExpired;
-use super::status::{vietnam_date, StatusBar};
+use super::status::{vietnam_date, vietnam_time, StatusBar};
 use super::{tr, DeadlineTerm};
 use crate::api::SessionInfo;
 use crate::domain::access::may_change_item;
-use crate::domain::{Party, Task, UnitCode};
+use crate::domain::{Party, Role, Task, TaskReport, UnitCode};
 use crate::i18n::Key;
 use crate::sync::TaskView;
 use crate::api::photo_url;
@@ -17,6 +17,16 @@ use uuid::Uuid;
 pub fn FieldPage(session: SessionInfo) -> impl IntoView {
     let workspace = Workspace::new(session);
     Effect::new(move |_| workspace.start());
+    let sign_offs = SignOffs { reports: RwSignal::new(Vec::new()), failure: RwSignal::new(None) };
+    provide_context(sign_offs);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        // Sign-offs are an online matter: heads give them at the office. When the network
+        // is back the list is read again.
+        if workspace.online.get() {
+            sign_offs.load();
+        }
+    });
     // Only the shape (which directives, tasks and items exist) rebuilds the list; a tick
     // re-renders just its own row, so a note being typed elsewhere keeps its focus.
     let shape = Memo::new(move |_| {
@@ -127,14 +137,78 @@ fn TaskCard(workspace: Workspace, task: Task, items: Vec<(Uuid, UnitCode)>) -> i
                             </h4>
                         }
                     });
+                    let task_id = task.id;
                     view! {
                         {heading}
                         <ul class="checklist">
                             {ids.into_iter().map(|id| view! { <ItemRow workspace id editable/> }).collect_view()}
                         </ul>
+                        <SignOff task=task_id unit=unit.clone() may_sign=session.roles.has(Role::Head)/>
                     }
                 })
                 .collect_view()}
+        </div>
+    }
+}
+
+/// The heads' sign-offs of unit reports, as last read from the server.
+#[derive(Clone, Copy)]
+struct SignOffs {
+    reports: RwSignal<Vec<TaskReport>>,
+    failure: RwSignal<Option<String>>,
+}
+
+#[cfg(feature = "hydrate")]
+impl SignOffs {
+    fn load(self) {
+        leptos::task::spawn_local(async move {
+            if let Ok(reports) = crate::sync::client::get_json::<Vec<TaskReport>>(crate::api::TASK_REPORTS_PATH).await {
+                self.reports.set(reports);
+            }
+        });
+    }
+
+    fn set(self, task: Uuid, unit: UnitCode, done: bool) {
+        leptos::task::spawn_local(async move {
+            use crate::sync::client;
+            let path = format!("{}/{task}/{unit}", crate::api::TASK_REPORTS_PATH);
+            let outcome = if done { client::put_json::<TaskReport>(&path).await.map(Some) } else { client::delete(&path).await.map(|()| None) };
+            match outcome {
+                Ok(report) => {
+                    self.failure.set(None);
+                    self.reports.update(|reports| {
+                        reports.retain(|r| !(r.task == task && r.unit == unit));
+                        reports.extend(report);
+                    });
+                }
+                Err(error) => self.failure.set(Some(error.to_string())),
+            }
+        });
+    }
+}
+
+/// Whether a unit's report on a task is signed off; heads give or take back the sign-off.
+#[component]
+fn SignOff(task: Uuid, unit: UnitCode, may_sign: bool) -> impl IntoView {
+    let sign_offs = expect_context::<SignOffs>();
+    let unit_for_report = unit.clone();
+    let report = Memo::new(move |_| sign_offs.reports.with(|reports| reports.iter().find(|r| r.task == task && r.unit == unit_for_report).cloned()));
+    let toggle = move |_| {
+        #[cfg(feature = "hydrate")]
+        sign_offs.set(task, unit.clone(), report.get_untracked().is_none());
+        let _ = &unit;
+    };
+    view! {
+        <div class="sign-off" data-testid="sign-off">
+            {move || report.get().map(|report| view! {
+                <span class="pill online" data-testid="report-signed-off">{tr(Key::ReportSignedOff)} " · " {report.by} " · " {vietnam_time(report.at_ms)}</span>
+            })}
+            {may_sign.then(|| view! {
+                <button class="secondary" on:click=toggle data-testid="sign-off-report">
+                    {move || if report.get().is_some() { tr(Key::TakeBackReport)() } else { tr(Key::SignOffReport)() }}
+                </button>
+            })}
+            {move || sign_offs.failure.get().map(|reason| view! { <span class="error" role="alert">{tr(Key::ReportFailed)} " " {reason}</span> })}
         </div>
     }
 }

@@ -132,13 +132,18 @@ fn DirectiveBlock(directive: DirectiveProgress) -> impl IntoView {
 #[component]
 fn UnitRow(unit: UnitProgress) -> impl IntoView {
     let percent = unit.percent();
-    let UnitProgress { unit, done, total, items } = unit;
+    let UnitProgress { unit, done, total, items, report } = unit;
     let code = unit.code.to_string();
     view! {
         <tr data-testid="unit-progress" data-unit=code>
             <td>
                 <details>
-                    <summary>{unit.name.to_string()}</summary>
+                    <summary>
+                        {unit.name.to_string()}
+                        {report.map(|report| view! {
+                            " " <span class="pill online" data-testid="report-signed-off">{tr(Key::ReportSignedOff)} " · " {report.by} " · " {vietnam_time(report.at_ms)}</span>
+                        })}
+                    </summary>
                     <ul class="checklist readonly">
                         {items.into_iter().map(|item| view! {
                             <li class="item" class:done=item.done data-testid="progress-item" data-done=item.done.to_string()>

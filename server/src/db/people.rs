@@ -2,9 +2,9 @@
 
 use super::store::to_json;
 use super::{DbError, Store};
-use app::domain::{Roles, Unit, UnitCode};
+use app::domain::{Roles, TaskReport, Unit, UnitCode};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccountRow {
@@ -150,6 +150,35 @@ impl Store {
     /// Signs the account out on every device.
     pub async fn delete_sessions_of(&self, username: &str) -> Result<(), DbError> {
         self.run("ending an account's sessions", "DELETE session WHERE username = $username;", json!({"username": username})).await.map(|_| ())
+    }
+
+    /// Sign-offs in `units` (all when `None`).
+    pub async fn task_reports(&self, units: Option<&[UnitCode]>) -> Result<Vec<TaskReport>, DbError> {
+        let filter = if units.is_some() { "WHERE unit IN $units" } else { "" };
+        let query = format!("SELECT task, unit, by, at_ms FROM task_report {filter} ORDER BY task, unit;");
+        self.select("reading task reports", &query, json!({"units": units})).await
+    }
+
+    /// Whether `unit` has checklist items of `task`, i.e. was assigned it.
+    pub async fn task_assigned_to(&self, task: uuid::Uuid, unit: &UnitCode) -> Result<bool, DbError> {
+        let found: Vec<Value> = self
+            .select("looking up an assignment", "SELECT VALUE record::id(id) FROM item WHERE task = $task AND unit = $unit LIMIT 1;", json!({"task": task, "unit": unit}))
+            .await?;
+        Ok(!found.is_empty())
+    }
+
+    /// Records the sign-off, replacing an earlier one of the same task and unit.
+    pub async fn put_task_report(&self, report: &TaskReport) -> Result<(), DbError> {
+        let context = "signing off a task report";
+        self.run(context, "UPSERT type::record('task_report', [$report.task, $report.unit]) CONTENT $report;", json!({"report": to_json(report, context)?}))
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn delete_task_report(&self, task: uuid::Uuid, unit: &UnitCode) -> Result<(), DbError> {
+        self.run("taking back a task report", "DELETE type::record('task_report', [$task, $unit]);", json!({"task": task, "unit": unit}))
+            .await
+            .map(|_| ())
     }
 
     /// Writes new and changed units, all in one transaction.

@@ -183,6 +183,16 @@ const MIGRATIONS: &[&str] = &[
     DEFINE FIELD last_seen_ms ON session TYPE int DEFAULT 0;
     UPDATE session SET last_seen_ms = created_at_ms;
     "#,
+    // 6: a head's sign-off of a unit's report on a task; one per task and unit.
+    r#"
+    DEFINE TABLE task_report SCHEMAFULL;
+    DEFINE FIELD task ON task_report TYPE string;
+    DEFINE FIELD unit ON task_report TYPE string;
+    DEFINE FIELD by ON task_report TYPE string;
+    DEFINE FIELD at_ms ON task_report TYPE int;
+    DEFINE INDEX task_report_key ON task_report FIELDS task, unit UNIQUE;
+    DEFINE INDEX task_report_unit ON task_report FIELDS unit;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -90,6 +90,7 @@ fn api() -> Api {
     let account = format!("{ADMIN_ACCOUNTS_PATH}/{{username}}");
     let account_password = format!("{ADMIN_ACCOUNTS_PATH}/{{username}}/password");
     let photo = format!("{PHOTOS_PATH}/{{id}}");
+    let task_report = format!("{TASK_REPORTS_PATH}/{{task}}/{{unit}}");
     Api { router: Router::new(), endpoints: Vec::new() }
         .on(Method::GET, "/healthz", health::healthz)
         .on(Method::GET, OPENAPI_PATH, openapi::document)
@@ -101,6 +102,9 @@ fn api() -> Api {
         .on(Method::POST, PUSH_PATH, sync::push)
         .on(Method::GET, PULL_PATH, sync::pull)
         .on(Method::GET, PROGRESS_PATH, reports::progress)
+        .on(Method::GET, TASK_REPORTS_PATH, reports::task_reports)
+        .on(Method::PUT, &task_report, reports::sign_off)
+        .on(Method::DELETE, &task_report, reports::take_back)
         .on(Method::GET, REVIEW_PATH, review::queue)
         .on(Method::POST, REVIEW_PATH, review::decide)
         .on(Method::GET, &photo, photos::download)

@@ -1,0 +1,14 @@
+//! A unit head's sign-off that a unit's report on a task is done: the step after the
+//! checklist, which supervisors follow alongside the ticks.
+
+use super::UnitCode;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskReport {
+    pub task: uuid::Uuid,
+    pub unit: UnitCode,
+    /// Username of the head who signed it off.
+    pub by: String,
+    pub at_ms: i64,
+}
