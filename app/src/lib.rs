@@ -5,6 +5,7 @@
 pub mod api;
 pub mod domain;
 pub mod i18n;
+pub mod import;
 pub mod sync;
 
 #[cfg(feature = "hydrate")]

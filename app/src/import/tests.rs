@@ -1,0 +1,75 @@
+//! The repo's own directive texts (`app/tests/directives/`, written by us in the style of
+//! the provincial summaries) against their expected extraction, and hostile input.
+
+use super::*;
+use crate::domain::unit_import::plan_csv;
+use std::path::PathBuf;
+
+fn folder() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/directives")
+}
+
+pub(crate) fn test_tree() -> Vec<Unit> {
+    let csv = std::fs::read_to_string(folder().join("units.csv")).expect("the test unit tree");
+    plan_csv(&[], &csv).expect("the test unit tree is valid")
+}
+
+#[test]
+fn every_own_text_gives_its_expected_draft() {
+    let units = test_tree();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(folder()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let expected_path = path.with_extension("expected.json");
+        let expected: ExchangeDraft = serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
+        let actual = extract(&text, &units).unwrap().exchange();
+        if actual != expected {
+            panic!("{}: the draft differs from {}\n{}", path.display(), expected_path.display(), serde_json::to_string_pretty(&actual).unwrap());
+        }
+        checked += 1;
+    }
+    assert!(checked >= 2, "{checked} texts");
+}
+
+#[test]
+fn an_unmatched_unit_is_kept_as_written_and_listed() {
+    let text = std::fs::read_to_string(folder().join("tinh-mau-2024-03-12.txt")).unwrap();
+    let draft = extract(&text, &test_tree()).unwrap();
+    assert_eq!(draft.unmatched(), ["Sở Khoa học và Công nghệ"]);
+}
+
+#[test]
+fn empty_huge_and_sectionless_text_get_a_clear_answer() {
+    assert_eq!(extract("", &[]), Err(ImportError::Empty));
+    assert_eq!(extract(" \r\n\t \n", &[]), Err(ImportError::Empty));
+    let huge = "Sở Y tế chủ trì thực hiện. ".repeat(200_000);
+    assert!(huge.len() > 5 * 1024 * 1024);
+    assert_eq!(extract(&huge, &[]), Err(ImportError::TooLong { max: MAX_TEXT_BYTES }));
+    let near_limit = "Sở Y tế chủ trì, phối hợp với Công an tỉnh thực hiện trước ngày 15/8/2022.\n".repeat(10_000);
+    let draft = extract(&near_limit[..MAX_TEXT_BYTES.min(near_limit.len())], &test_tree()).unwrap();
+    assert_eq!(draft.sections.len(), 1);
+    let plain = extract("Sở Y tế khẩn trương rà soát.", &test_tree()).unwrap();
+    assert_eq!(plain.sections[0].tasks.len(), 1);
+    assert_eq!(plain.sections[0].tasks[0].lead.name, "Sở Y tế");
+}
+
+#[test]
+fn decomposed_accents_and_windows_line_ends_read_the_same() {
+    use unicode_normalization::UnicodeNormalization;
+    let text = std::fs::read_to_string(folder().join("tinh-mau-2024-03-12.txt")).unwrap();
+    let mangled: String = text.replace('\n', "\r\n").nfd().collect();
+    assert_eq!(extract(&mangled, &test_tree()).unwrap(), extract(&text, &test_tree()).unwrap());
+}
+
+#[test]
+fn arbitrary_text_never_panics() {
+    let long = "x".repeat(300);
+    let samples = ["...", "1.", "\u{0301}\u{0301}", "trước ngày 99/99/9999", "quý", "Sở", "số 1/", "/KH-", "Đồng thời,", "a\n\n\nb", "ngày 5 tháng", &long];
+    for sample in samples {
+        let _ = extract(sample, &test_tree());
+    }
+}

@@ -1,0 +1,143 @@
+//! Text as the extractor reads it: one Unicode form, one line ending, paragraphs and
+//! sentences, and a folded copy for matching in which every character stands where the
+//! original's does.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFC (pasted text mixes precomposed and combining accents), LF line ends, no BOM, no
+/// control characters but line breaks and tabs.
+pub fn normalise(raw: &str) -> String {
+    let text = raw.strip_prefix('\u{feff}').unwrap_or(raw).replace("\r\n", "\n").replace('\r', "\n");
+    text.nfc().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').map(|c| if c == '\t' || c == '\u{a0}' { ' ' } else { c }).collect()
+}
+
+/// Vowel pairs whose tone mark old and new spelling put on different letters at the end
+/// of a syllable: "uỷ"/"ủy", "hoà"/"hòa". Folded to one spelling so both match.
+const TONE_PLACEMENT: [(&str, &str); 15] = [
+    ("oà", "òa"), ("oá", "óa"), ("oả", "ỏa"), ("oã", "õa"), ("oạ", "ọa"),
+    ("oè", "òe"), ("oé", "óe"), ("oẻ", "ỏe"), ("oẽ", "õe"), ("oẹ", "ọe"),
+    ("uỳ", "ùy"), ("uý", "úy"), ("uỷ", "ủy"), ("uỹ", "ũy"), ("uỵ", "ụy"),
+];
+
+/// Lower case with one tone placement, character for character: `fold(s)[i]` stands for
+/// `s.chars()[i]`.
+pub fn fold(text: &str) -> Vec<char> {
+    let mut chars: Vec<char> = text.chars().map(|c| c.to_lowercase().next().unwrap_or(c)).collect();
+    for index in 0..chars.len().saturating_sub(1) {
+        let ends_syllable = chars.get(index + 2).is_none_or(|next| !next.is_alphabetic());
+        // In "quý", "qu" is the consonant and the tone is where it belongs.
+        let after_q = index > 0 && chars[index - 1] == 'q';
+        if !ends_syllable || after_q {
+            continue;
+        }
+        for (old, new) in TONE_PLACEMENT {
+            let old: Vec<char> = old.chars().collect();
+            if chars[index] == old[0] && chars[index + 1] == old[1] {
+                let new: Vec<char> = new.chars().collect();
+                chars[index] = new[0];
+                chars[index + 1] = new[1];
+            }
+        }
+    }
+    chars
+}
+
+pub fn fold_str(text: &str) -> String {
+    fold(text).into_iter().collect()
+}
+
+/// Non-empty lines, trimmed: the summaries put one paragraph or heading on each line.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    text.lines().map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|line| !line.is_empty()).collect()
+}
+
+/// Splits a paragraph into sentences at a full stop followed by a space and a capital
+/// letter. Initials ("T.T"), dates and numbers have no space after their dots.
+pub fn sentences(paragraph: &str) -> Vec<String> {
+    let chars: Vec<char> = paragraph.chars().collect();
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    for index in 0..chars.len() {
+        let ends = chars[index] == '.'
+            && chars.get(index + 1) == Some(&' ')
+            && chars.get(index + 2).is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        if ends {
+            sentences.push(chars[start..=index].iter().collect::<String>().trim().to_owned());
+            start = index + 2;
+        }
+    }
+    let rest: String = chars[start.min(chars.len())..].iter().collect::<String>().trim().to_owned();
+    if !rest.is_empty() {
+        sentences.push(rest);
+    }
+    sentences
+}
+
+/// Whether `folded[at..]` starts with `word` and ends there on a word boundary.
+pub fn word_at(folded: &[char], at: usize, word: &str) -> Option<usize> {
+    let mut end = at;
+    for expected in word.chars() {
+        if folded.get(end) != Some(&expected) {
+            return None;
+        }
+        end += 1;
+    }
+    let boundary_before = at == 0 || !folded[at - 1].is_alphanumeric();
+    let boundary_after = folded.get(end).is_none_or(|c| !c.is_alphanumeric());
+    (boundary_before && boundary_after).then_some(end)
+}
+
+/// Every start of `word` in `folded`, on word boundaries.
+pub fn find_all(folded: &[char], word: &str) -> Vec<(usize, usize)> {
+    (0..folded.len()).filter_map(|at| word_at(folded, at, word).map(|end| (at, end))).collect()
+}
+
+/// Skips spaces from `at`.
+pub fn skip_spaces(folded: &[char], mut at: usize) -> usize {
+    while folded.get(at) == Some(&' ') {
+        at += 1;
+    }
+    at
+}
+
+/// The number starting at `at`, if any, and where it ends.
+pub fn number_at(folded: &[char], at: usize) -> Option<(u32, usize)> {
+    let digits: String = folded[at.min(folded.len())..].iter().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() || digits.len() > 6 {
+        return None;
+    }
+    Some((digits.parse().ok()?, at + digits.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decomposed_accents_and_windows_line_ends_read_like_the_plain_text() {
+        let decomposed: String = "Sở Y tế\r\nchủ trì".nfd().collect();
+        assert_eq!(normalise(&decomposed), "Sở Y tế\nchủ trì");
+        assert_eq!(normalise("\u{feff}a\tb\u{0}c"), "a bc");
+    }
+
+    #[test]
+    fn both_tone_spellings_fold_alike_and_keep_their_length() {
+        assert_eq!(fold_str("Uỷ ban"), fold_str("Ủy ban"));
+        assert_eq!(fold_str("hoà bình"), fold_str("hòa bình"));
+        assert_eq!(fold_str("hoàn thành"), "hoàn thành", "a tone inside a syllable stays");
+        assert_eq!(fold("Thủy Lợi").len(), "Thủy Lợi".chars().count());
+        assert_eq!(fold_str("quý I"), "quý i");
+    }
+
+    #[test]
+    fn sentences_end_at_a_stop_before_a_capital() {
+        let parts = sentences("Sở Y tế chủ trì. Đồng thời, báo cáo trước ngày 15/8/2022. T.T ký.");
+        assert_eq!(parts, ["Sở Y tế chủ trì.", "Đồng thời, báo cáo trước ngày 15/8/2022.", "T.T ký."]);
+    }
+
+    #[test]
+    fn words_match_only_whole() {
+        let folded = fold("Sở Nội vụ và Sở Nội vụ2");
+        assert_eq!(find_all(&folded, "sở nội vụ"), [(0, 9)]);
+    }
+}
