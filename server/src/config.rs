@@ -45,6 +45,17 @@ pub enum Command {
     CreateUser(CreateUserArgs),
     /// Add or change units from a CSV file (`code,name,kind,parent_code`): all rows or none.
     ImportUnits(ImportUnitsArgs),
+    /// Read a directive summary (UTF-8 text) and print the draft as JSON; units are
+    /// matched against the database's unit tree. Nothing is written.
+    ImportDirective(ImportDirectiveArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportDirectiveArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The text file, or `-` for standard input.
+    pub file: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -1,5 +1,5 @@
 #![recursion_limit = "256"]
-use chidao_server::config::{Cli, Command, CreateUserArgs, DbArgs, ImportUnitsArgs, ServeArgs};
+use chidao_server::config::{Cli, Command, CreateUserArgs, DbArgs, ImportDirectiveArgs, ImportUnitsArgs, ServeArgs};
 use chidao_server::routes::CookiePolicy;
 use chidao_server::shell::Shell;
 use chidao_server::{db, demo};
@@ -11,7 +11,9 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Logs go to stderr, so that `import-directive`'s JSON on stdout stays clean.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn,surrealkv=warn")))
         .init();
     let cli = Cli::parse();
@@ -20,6 +22,7 @@ async fn main() -> ExitCode {
         None => serve(cli.serve).await,
         Some(Command::CreateUser(args)) => create_user(args).await,
         Some(Command::ImportUnits(args)) => import_units(args).await,
+        Some(Command::ImportDirective(args)) => import_directive(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -104,6 +107,26 @@ async fn import_units(args: ImportUnitsArgs) -> Result<(), StartError> {
         }
         Err(error) => Err(error.into()),
     }
+}
+
+async fn import_directive(args: ImportDirectiveArgs) -> Result<(), StartError> {
+    let path = args.file.display().to_string();
+    let bytes = if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map_err(|source| StartError::Read { path: path.clone(), source })?;
+        bytes
+    } else {
+        std::fs::read(&args.file).map_err(|source| StartError::Read { path: path.clone(), source })?
+    };
+    let text = String::from_utf8(bytes).map_err(|_| StartError::Input(format!("{path} is not UTF-8 text")))?;
+    let store = open_store(&args.db).await?;
+    let draft = app::import::extract(&text, &store.units().await?).map_err(|error| StartError::Input(format!("{path}: {error}")))?;
+    for name in draft.unmatched() {
+        eprintln!("{path}: `{name}` is not a unit of the tree; kept as written");
+    }
+    let json = serde_json::to_string_pretty(&draft.exchange()).map_err(|error| StartError::Input(error.to_string()))?;
+    println!("{json}");
+    Ok(())
 }
 
 async fn serve(args: ServeArgs) -> Result<(), StartError> {

@@ -47,3 +47,25 @@ async fn an_empty_database_gets_its_unit_tree_and_first_admin_from_the_command_l
     assert!(chidao_server::auth::verify_password("mật khẩu quản trị", Some(&account.password_hash)));
     assert_eq!(store.units().await.unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn import_directive_prints_the_exchange_draft_matched_against_the_database_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("surrealkv://{}/data", dir.path().display());
+    let texts = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../app/tests/directives");
+    let units = chidao(&["import-units", texts.join("units.csv").to_str().unwrap()], &db, None);
+    assert!(units.status.success(), "{}", String::from_utf8_lossy(&units.stderr));
+
+    let printed = chidao(&["import-directive", texts.join("tinh-mau-2024-03-12.txt").to_str().unwrap()], &db, None);
+    assert!(printed.status.success(), "{}", String::from_utf8_lossy(&printed.stderr));
+    let draft: serde_json::Value = serde_json::from_slice(&printed.stdout).expect("JSON on stdout");
+    let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(texts.join("tinh-mau-2024-03-12.expected.json")).unwrap()).unwrap();
+    assert_eq!(draft, expected);
+    assert!(String::from_utf8_lossy(&printed.stderr).contains("`Sở Khoa học và Công nghệ` is not a unit"), "unmatched names are told");
+
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "  \n").unwrap();
+    let refused = chidao(&["import-directive", empty.to_str().unwrap()], &db, None);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("the text is empty"));
+}
