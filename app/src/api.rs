@@ -17,6 +17,10 @@ pub const REVIEW_PATH: &str = "/api/v1/review";
 /// `GET` the task reports signed off in the reader's units; `PUT`/`DELETE`
 /// `{TASK_REPORTS_PATH}/{task}/{unit}` signs one off or takes the sign-off back (heads).
 pub const TASK_REPORTS_PATH: &str = "/api/v1/reports/tasks";
+/// `POST` a [`crate::domain::authoring::DirectiveInput`] to publish it (supervisors).
+pub const DIRECTIVES_PATH: &str = "/api/v1/directives";
+/// `POST` a directive summary as `text/plain`; the answer is the draft read from it.
+pub const DIRECTIVE_IMPORT_PATH: &str = "/api/v1/directives/import";
 /// `POST` a [`PasswordChange`].
 pub const PASSWORD_PATH: &str = "/api/v1/session/password";
 /// `DELETE`: sign out on every device.
@@ -119,6 +123,9 @@ pub struct ApiErrorBody {
     /// For a refused unit import: what is wrong on which line.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rows: Vec<RowError>,
+    /// For a refused directive: each problem and where it is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<crate::domain::authoring::InputProblem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -37,6 +37,8 @@ pub enum ApiError {
     AccountDisabled,
     #[error("{} rows have errors; nothing was imported", .0.len())]
     InvalidRows(Vec<app::domain::unit_import::RowError>),
+    #[error("{} problems in the directive; nothing was published", .0.len())]
+    InvalidDirective(Vec<app::domain::authoring::InputProblem>),
     #[error("the server could not finish this request")]
     Internal(#[from] crate::db::DbError),
 }
@@ -58,6 +60,7 @@ impl ApiError {
             ApiError::PasswordChangeRequired => (StatusCode::FORBIDDEN, "password_change_required"),
             ApiError::AccountDisabled => (StatusCode::FORBIDDEN, "account_disabled"),
             ApiError::InvalidRows(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rows"),
+            ApiError::InvalidDirective(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_directive"),
             ApiError::Internal(crate::db::DbError::Contended) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -75,11 +78,12 @@ impl IntoResponse for ApiError {
             ApiError::TooManyAttempts { retry_after_s } => Some(retry_after_s.to_string()),
             _ => None,
         };
-        let rows = match self {
-            ApiError::InvalidRows(rows) => rows,
-            _ => Vec::new(),
+        let (rows, problems) = match self {
+            ApiError::InvalidRows(rows) => (rows, Vec::new()),
+            ApiError::InvalidDirective(problems) => (Vec::new(), problems),
+            _ => (Vec::new(), Vec::new()),
         };
-        let mut response = (status, Json(ApiErrorBody { error: code.to_owned(), message, rows })).into_response();
+        let mut response = (status, Json(ApiErrorBody { error: code.to_owned(), message, rows, problems })).into_response();
         if let Some(seconds) = retry_after.and_then(|seconds| axum::http::HeaderValue::from_str(&seconds).ok()) {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds);
         }

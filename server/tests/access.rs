@@ -73,6 +73,7 @@ fn expected(endpoint: &str, persona: &Persona, relation: Option<Relation>) -> Op
         "GET /api/v1/sync/pull" | "GET /api/v1/photos/{id}" => signed_in && reads_here,
         "GET /api/v1/reports/progress" | "GET /api/v1/review" | "POST /api/v1/review" => persona.has(Role::Supervisor),
         "GET /api/v1/reports/tasks" => signed_in,
+        "POST /api/v1/directives" | "POST /api/v1/directives/import" => persona.has(Role::Supervisor),
         "PUT /api/v1/reports/tasks/{task}/{unit}" | "DELETE /api/v1/reports/tasks/{task}/{unit}" => {
             persona.has(Role::Head) && matches!(relation, Some(Relation::Own | Relation::Child))
         }
@@ -215,6 +216,11 @@ async fn attempt(world: &World, endpoint: &Endpoint, persona: &Persona, unit: Op
             path = path.replace("{task}", &world.tasks[unit.unwrap()]).replace("{unit}", unit.unwrap());
             (None, Vec::new())
         }
+        "POST /api/v1/directives/import" => (Some("text/plain"), "Giao Sở Y tế chủ trì rà soát trước ngày 30/9/2022.".as_bytes().to_vec()),
+        "POST /api/v1/directives" => json_body(json!({
+            "title": "Kiểm tra quyền", "issuer": "UBND tỉnh Quảng Ngãi", "issued_on": "2022-08-05", "documents": [],
+            "sections": [{"heading": "Mục một", "tasks": [{"text": "Rà soát", "lead": {"unit": "SO-YT"}, "assigned": [], "checklist": ["Rà soát xong"]}]}]
+        })),
         "POST /api/v1/review" => json_body(json!({"item": world.items["XA-BINH-CHAU"], "keep": []})),
         "POST /api/v1/admin/units" => json_body(json!({"rows": [{"code": "XA-TINH-KHE", "name": "UBND xã Tịnh Khê", "kind": "commune", "parent_code": "HUYEN-SON-TINH"}]})),
         "POST /api/v1/admin/units/import" => (Some("text/csv"), b"code,name,kind,parent_code\nXA-TINH-KHE,UBND x\xc3\xa3 T\xe1\xbb\x8bnh Kh\xc3\xaa,commune,HUYEN-SON-TINH\n".to_vec()),

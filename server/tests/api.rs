@@ -656,3 +656,80 @@ async fn a_head_signs_off_a_communes_report_and_the_supervisor_and_commune_see_i
     let after = app.call(Method::GET, "/api/v1/reports/tasks", Some(&official), None).await;
     assert!(after.json.as_array().unwrap().is_empty());
 }
+
+mod directives {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+
+    const TEXT: &str = "Chỉ đạo bảo đảm an toàn giao thông dịp khai giảng\n05/09/2022\nBảo đảm an toàn giao thông quanh trường học\nGiao UBND xã Bình Châu chủ trì, phối hợp với Công an tỉnh rà soát các điểm giao cắt trước cổng trường trước ngày 30/9/2022 theo Kế hoạch số 68/KH-UBND ngày 26/4/2022.\n";
+
+    async fn draft(app: &common::TestApp, cookie: &str, text: &str) -> common::Answer {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/directives/import")
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+            .body(Body::from(text.to_owned()))
+            .unwrap();
+        app.send(request).await
+    }
+
+    #[tokio::test]
+    async fn pasted_text_becomes_a_draft_and_a_published_directive_reaches_the_commune() {
+        let app = app().await;
+        let supervisor = app.sign_in("supervisor").await;
+        let read = draft(&app, &supervisor, TEXT).await;
+        assert_eq!(read.status, StatusCode::OK, "{}", read.json);
+        let task = &read.json["sections"][0]["tasks"][0];
+        assert_eq!(task["lead"]["unit"], "XA-BINH-CHAU");
+        assert_eq!(task["coordinating"][0]["unit"], "CA-TINH");
+        assert_eq!(task["deadline"], json!({"date": "2022-09-30", "kind": "before"}));
+        assert_eq!(read.json["referenced_documents"], json!(["68/KH-UBND"]));
+
+        let official = app.sign_in("official").await;
+        let cursor = app.pull(&official, 0).await["cursor"].as_u64().unwrap();
+        let input = json!({
+            "title": read.json["title"], "issuer": "UBND tỉnh Quảng Ngãi", "issued_on": read.json["issued_on"], "documents": read.json["referenced_documents"],
+            "sections": [{"heading": read.json["sections"][0]["heading"], "tasks": [{
+                "text": task["text"], "lead": {"unit": "XA-BINH-CHAU"}, "coordinating": [{"unit": "CA-TINH"}], "deadline": task["deadline"],
+                "assigned": ["XA-BINH-CHAU", "XA-BINH-THANH"], "checklist": ["Rà soát điểm giao cắt", "Lắp biển báo", ""]
+            }]}]
+        });
+        let published = app.call(Method::POST, "/api/v1/directives", Some(&supervisor), Some(input.to_string())).await;
+        assert_eq!(published.status, StatusCode::CREATED, "{}", published.json);
+        assert_eq!(published.json["items"], 4);
+
+        let after = app.pull(&official, cursor).await;
+        let labels: Vec<&str> = after["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+        assert_eq!(labels, ["Rà soát điểm giao cắt", "Lắp biển báo"], "Bình Châu gets its own checklist, not Bình Thạnh's");
+        assert!(after["directives"].as_array().unwrap().iter().any(|d| d["title"] == "Chỉ đạo bảo đảm an toàn giao thông dịp khai giảng"));
+    }
+
+    #[tokio::test]
+    async fn a_directive_with_problems_publishes_nothing_and_says_where() {
+        let app = app().await;
+        let supervisor = app.sign_in("supervisor").await;
+        let before = app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await.json["directives"].as_array().unwrap().len();
+        let input = json!({
+            "title": "Chỉ đạo thử", "issuer": "UBND tỉnh Quảng Ngãi", "issued_on": "2022-09-05",
+            "sections": [{"heading": "Mục", "tasks": [
+                {"text": "Việc một", "lead": {"unit": "XA-BINH-CHAU"}, "deadline": {"date": "2022-08-01", "kind": "before"}, "assigned": [], "checklist": ["Xong"]},
+                {"text": "Việc hai", "lead": {"phrase": "các sở, ban ngành"}, "assigned": [], "checklist": ["Xong"]}
+            ]}]
+        });
+        let refused = app.call(Method::POST, "/api/v1/directives", Some(&supervisor), Some(input.to_string())).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.json["error"], "invalid_directive");
+        let paths: Vec<&str> = refused.json["problems"].as_array().unwrap().iter().map(|p| p["path"].as_str().unwrap()).collect();
+        assert_eq!(paths, ["sections[0].tasks[0]", "sections[0].tasks[1].lead"]);
+        let after = app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await.json["directives"].as_array().unwrap().len();
+        assert_eq!(before, after);
+
+        let empty = draft(&app, &supervisor, "   ").await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.json["message"].as_str().unwrap().contains("empty"));
+        let official = app.sign_in("official").await;
+        assert_eq!(draft(&app, &official, TEXT).await.status, StatusCode::FORBIDDEN);
+    }
+}

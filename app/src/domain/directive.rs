@@ -157,7 +157,32 @@ pub struct Task {
     pub coordinating: Vec<Party>,
     pub deadline: Option<Deadline>,
     pub target: Option<BoundedText>,
+    /// Repeated work ("định kỳ hằng tháng … trước ngày 25"): see [`Recurrence`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<Recurrence>,
 }
+
+/// How often a task comes round: `monthly`, `quarterly`, `weekly` or `yearly`, with the
+/// day it is due after a colon when the directive names one (`monthly:25`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Recurrence(String);
+
+impl Recurrence {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let field = "recurrence";
+        let raw = raw.trim();
+        let (period, day) = raw.split_once(':').map_or((raw, None), |(period, day)| (period, Some(day)));
+        let period_ok = ["monthly", "quarterly", "weekly", "yearly"].contains(&period);
+        let day_ok = day.is_none_or(|day| day.parse::<u32>().is_ok_and(|day| (1..=31).contains(&day)));
+        if !period_ok || !day_ok {
+            return Err(DomainError::Invalid { field, reason: format!("`{raw}` is not like monthly, quarterly:20 or weekly") });
+        }
+        Ok(Self(raw.to_owned()))
+    }
+}
+
+super::text::validated_string!(Recurrence);
 
 impl Task {
     pub const TEXT_MAX: usize = 2000;
@@ -193,7 +218,7 @@ impl Task {
         }
         let text = BoundedText::parse("task text", text, Self::TEXT_MAX)?;
         let target = target.map(|raw| BoundedText::parse("target", raw, Self::TARGET_MAX)).transpose()?;
-        Ok(Self { id, directive: directive.id, section, text, lead, coordinating, deadline, target })
+        Ok(Self { id, directive: directive.id, section, text, lead, coordinating, deadline, target, recurrence: None })
     }
 }
 

@@ -6,6 +6,7 @@
 //! already known to be sound.
 
 pub mod access;
+pub mod authoring;
 mod deadline;
 mod directive;
 mod evidence;
@@ -17,7 +18,7 @@ pub mod unit_import;
 mod unit;
 
 pub use deadline::{Deadline, DeadlineKind, HO_CHI_MINH_OFFSET_SECONDS};
-pub use directive::{Directive, DocumentNumber, Party, Section, Task};
+pub use directive::{Directive, DocumentNumber, Party, Recurrence, Section, Task};
 pub use evidence::{fit_within, PhotoId, PhotoRef, PHOTO_LONGEST_SIDE, PHOTO_MAX_BYTES, PHOTO_TYPES};
 pub use item::{ChecklistItem, Note, NOTE_MAX_CHARS};
 pub use report::TaskReport;

@@ -193,6 +193,10 @@ const MIGRATIONS: &[&str] = &[
     DEFINE INDEX task_report_key ON task_report FIELDS task, unit UNIQUE;
     DEFINE INDEX task_report_unit ON task_report FIELDS unit;
     "#,
+    // 7: tasks written by supervisors may recur ("hằng tháng … trước ngày 25").
+    r#"
+    DEFINE FIELD recurrence ON task TYPE option<string>;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -1,6 +1,7 @@
 //! HTTP: thin handlers that parse, authorise through `auth`, and call a service.
 
 mod admin;
+mod directives;
 mod health;
 mod openapi;
 mod photos;
@@ -105,6 +106,8 @@ fn api() -> Api {
         .on(Method::GET, TASK_REPORTS_PATH, reports::task_reports)
         .on(Method::PUT, &task_report, reports::sign_off)
         .on(Method::DELETE, &task_report, reports::take_back)
+        .on(Method::POST, DIRECTIVES_PATH, directives::publish)
+        .on(Method::POST, DIRECTIVE_IMPORT_PATH, directives::import)
         .on(Method::GET, REVIEW_PATH, review::queue)
         .on(Method::POST, REVIEW_PATH, review::decide)
         .on(Method::GET, &photo, photos::download)

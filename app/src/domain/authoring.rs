@@ -1,0 +1,252 @@
+//! A directive as a supervisor writes it (or corrects an imported draft), checked whole
+//! against the unit tree before anything is published: each task's lead, the units that
+//! carry it out and their checklist. Every problem is reported with where it is, so the
+//! form can point at it; a directive with any problem publishes nothing.
+
+use super::{ChecklistItem, Deadline, Directive, DocumentNumber, Party, Recurrence, Task, Unit, UnitCode};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectiveInput {
+    pub title: String,
+    pub issuer: String,
+    pub issued_on: NaiveDate,
+    #[serde(default)]
+    pub documents: Vec<String>,
+    pub sections: Vec<SectionInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionInput {
+    pub heading: String,
+    pub tasks: Vec<TaskInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskInput {
+    pub text: String,
+    pub lead: Party,
+    #[serde(default)]
+    pub coordinating: Vec<Party>,
+    #[serde(default)]
+    pub deadline: Option<Deadline>,
+    #[serde(default)]
+    pub recurrence: Option<String>,
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Units that get their own copy of the checklist.
+    pub assigned: Vec<UnitCode>,
+    /// One line per item to tick.
+    pub checklist: Vec<String>,
+}
+
+/// One problem, and where: `"title"`, `"sections[1].tasks[0].deadline"`…
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputProblem {
+    pub path: String,
+    pub message: String,
+}
+
+/// What publishing writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publication {
+    pub directive: Directive,
+    pub tasks: Vec<Task>,
+    pub items: Vec<ChecklistItem>,
+}
+
+/// Checks `input` against `units` and builds the records, with ids from `new_id`.
+pub fn plan(input: &DirectiveInput, units: &[Unit], mut new_id: impl FnMut() -> Uuid) -> Result<Publication, Vec<InputProblem>> {
+    let mut problems = Vec::new();
+    let mut problem = |path: String, message: String| problems.push(InputProblem { path, message });
+    let known = |code: &UnitCode| units.iter().any(|unit| &unit.code == code);
+
+    let mut documents = Vec::new();
+    for (index, raw) in input.documents.iter().enumerate() {
+        match DocumentNumber::parse(raw) {
+            Ok(number) => documents.push(number),
+            Err(error) => problem(format!("documents[{index}]"), error.to_string()),
+        }
+    }
+    let headings: Vec<&str> = input.sections.iter().map(|section| section.heading.as_str()).collect();
+    let directive = match Directive::new(new_id(), &input.title, &input.issuer, input.issued_on, documents, &headings) {
+        Ok(directive) => directive,
+        Err(error) => {
+            problem(String::new(), error.to_string());
+            return Err(problems);
+        }
+    };
+
+    let mut tasks = Vec::new();
+    let mut items = Vec::new();
+    for (section_index, section) in input.sections.iter().enumerate() {
+        for (task_index, task) in section.tasks.iter().enumerate() {
+            let at = format!("sections[{section_index}].tasks[{task_index}]");
+            match &task.lead {
+                Party::Unit(code) if !known(code) => problem(format!("{at}.lead"), format!("there is no unit {code}")),
+                Party::Phrase(phrase) if task.assigned.is_empty() => problem(
+                    format!("{at}.lead"),
+                    format!("“{phrase}” is not a unit: choose the lead unit, or the units that carry the task out"),
+                ),
+                _ => {}
+            }
+            for (index, party) in task.coordinating.iter().enumerate() {
+                if let Party::Unit(code) = party {
+                    if !known(code) {
+                        problem(format!("{at}.coordinating[{index}]"), format!("there is no unit {code}"));
+                    }
+                }
+            }
+            for (index, code) in task.assigned.iter().enumerate() {
+                if !known(code) {
+                    problem(format!("{at}.assigned[{index}]"), format!("there is no unit {code}"));
+                }
+            }
+            let assigned: Vec<UnitCode> = if task.assigned.is_empty() { task.lead.unit_code().cloned().into_iter().collect() } else { task.assigned.clone() };
+            if !assigned.is_empty() && task.checklist.iter().all(|line| line.trim().is_empty()) {
+                problem(format!("{at}.checklist"), "give the checklist at least one item to tick".into());
+            }
+            let recurrence = match task.recurrence.as_deref().map(Recurrence::parse).transpose() {
+                Ok(recurrence) => recurrence,
+                Err(error) => {
+                    problem(format!("{at}.recurrence"), error.to_string());
+                    None
+                }
+            };
+            let built = Task::new(new_id(), &directive, section_index, &task.text, task.lead.clone(), task.coordinating.clone(), task.deadline, task.target.as_deref());
+            let built = match built {
+                Ok(built) => Task { recurrence, ..built },
+                Err(error) => {
+                    problem(at.clone(), error.to_string());
+                    continue;
+                }
+            };
+            let labels: Vec<&str> = task.checklist.iter().map(|line| line.trim()).filter(|line| !line.is_empty()).collect();
+            for unit in &assigned {
+                for (position, label) in labels.iter().enumerate() {
+                    match ChecklistItem::new(new_id(), built.id, unit.clone(), label, position as u32 + 1) {
+                        Ok(item) => items.push(item),
+                        Err(error) => problem(format!("{at}.checklist[{position}]"), error.to_string()),
+                    }
+                }
+            }
+            tasks.push(built);
+        }
+    }
+    if !problems.is_empty() {
+        // Each label is checked once per unit; say it once.
+        problems.dedup();
+        return Err(problems);
+    }
+    Ok(Publication { directive, tasks, items })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{DeadlineKind, UnitKind};
+
+    fn code(raw: &str) -> UnitCode {
+        UnitCode::parse(raw).unwrap()
+    }
+
+    fn tree() -> Vec<Unit> {
+        vec![
+            Unit::new(code("TINH"), "UBND tỉnh", UnitKind::Province, None).unwrap(),
+            Unit::new(code("HUYEN-A"), "UBND huyện A", UnitKind::District, Some((code("TINH"), UnitKind::Province))).unwrap(),
+            Unit::new(code("XA-A1"), "UBND xã A1", UnitKind::Commune, Some((code("HUYEN-A"), UnitKind::District))).unwrap(),
+            Unit::new(code("XA-A2"), "UBND xã A2", UnitKind::Commune, Some((code("HUYEN-A"), UnitKind::District))).unwrap(),
+        ]
+    }
+
+    fn task() -> TaskInput {
+        TaskInput {
+            text: "Rà soát các điểm đen giao thông".into(),
+            lead: Party::Unit(code("HUYEN-A")),
+            coordinating: vec![],
+            deadline: Some(Deadline { date: NaiveDate::from_ymd_opt(2022, 9, 30).unwrap(), kind: DeadlineKind::Before }),
+            recurrence: None,
+            target: Some("giảm ít nhất 5%".into()),
+            assigned: vec![code("XA-A1"), code("XA-A2")],
+            checklist: vec!["Lập danh sách điểm đen".into(), " ".into(), "Gửi báo cáo".into()],
+        }
+    }
+
+    fn input(tasks: Vec<TaskInput>) -> DirectiveInput {
+        DirectiveInput {
+            title: "Chỉ đạo về an toàn giao thông".into(),
+            issuer: "UBND tỉnh".into(),
+            issued_on: NaiveDate::from_ymd_opt(2022, 8, 5).unwrap(),
+            documents: vec!["21/KH-UBND".into()],
+            sections: vec![SectionInput { heading: "Bảo đảm TTATGT".into(), tasks }],
+        }
+    }
+
+    #[test]
+    fn each_assigned_unit_gets_its_own_checklist() {
+        let publication = plan(&input(vec![task()]), &tree(), Uuid::now_v7).unwrap();
+        assert_eq!(publication.tasks.len(), 1);
+        assert_eq!(publication.items.len(), 4, "two units × two non-empty lines");
+        assert!(publication.items.iter().all(|item| item.task == publication.tasks[0].id));
+        let for_a1: Vec<&str> = publication.items.iter().filter(|i| i.unit == code("XA-A1")).map(|i| i.label.as_str()).collect();
+        assert_eq!(for_a1, ["Lập danh sách điểm đen", "Gửi báo cáo"]);
+    }
+
+    #[test]
+    fn a_lead_unit_alone_is_assigned_its_own_checklist() {
+        let publication = plan(&input(vec![TaskInput { assigned: vec![], ..task() }]), &tree(), Uuid::now_v7).unwrap();
+        assert!(publication.items.iter().all(|item| item.unit == code("HUYEN-A")));
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_where_it_is() {
+        let early = Deadline { date: NaiveDate::from_ymd_opt(2022, 7, 1).unwrap(), kind: DeadlineKind::NoLaterThan };
+        let problems = plan(
+            &input(vec![
+                TaskInput { deadline: Some(early), ..task() },
+                TaskInput { lead: Party::phrase("các sở, ban ngành").unwrap(), assigned: vec![], ..task() },
+                TaskInput { lead: Party::Unit(code("XA-NOWHERE")), assigned: vec![code("XA-GONE")], ..task() },
+                TaskInput { checklist: vec![" ".into()], recurrence: Some("daily".into()), ..task() },
+            ]),
+            &tree(),
+            Uuid::now_v7,
+        )
+        .unwrap_err();
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sections[0].tasks[0]",
+                "sections[0].tasks[1].lead",
+                "sections[0].tasks[2].lead",
+                "sections[0].tasks[2].assigned[0]",
+                "sections[0].tasks[3].checklist",
+                "sections[0].tasks[3].recurrence",
+            ],
+            "{problems:#?}"
+        );
+        assert!(problems[0].message.contains("before the directive was issued"));
+        assert!(problems[1].message.contains("not a unit"));
+    }
+
+    #[test]
+    fn a_group_lead_with_units_chosen_is_kept_as_written() {
+        let group = TaskInput { lead: Party::phrase("UBND các xã, phường").unwrap(), ..task() };
+        let publication = plan(&input(vec![group]), &tree(), Uuid::now_v7).unwrap();
+        assert_eq!(publication.tasks[0].lead, Party::phrase("UBND các xã, phường").unwrap());
+        assert_eq!(publication.items.len(), 4);
+    }
+
+    #[test]
+    fn recurrences_are_checked() {
+        assert!(Recurrence::parse("monthly:25").is_ok());
+        assert!(Recurrence::parse("quarterly").is_ok());
+        assert!(Recurrence::parse("monthly:32").is_err());
+        assert!(Recurrence::parse("sometimes").is_err());
+    }
+}

@@ -1,0 +1,31 @@
+//! Supervisors: read a pasted directive into a draft, and publish a directive.
+
+use super::{require, AppState};
+use crate::auth::{Action, User};
+use crate::directives::{self, PublishError, Published};
+use crate::error::ApiError;
+use crate::extract::{body_text, Json};
+use app::domain::authoring::DirectiveInput;
+use app::import::Draft;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+
+async fn supervisors_only(state: &AppState, user: &User) -> Result<(), ApiError> {
+    require(state, user, Action::OverseeProvince, "directives are written by supervisors").await
+}
+
+pub async fn import(State(state): State<AppState>, user: User, headers: HeaderMap, body: Body) -> Result<axum::Json<Draft>, ApiError> {
+    supervisors_only(&state, &user).await?;
+    let text = body_text(&headers, body, "text/plain").await?;
+    directives::draft(&state.store, &text).await?.map(axum::Json).map_err(|error| ApiError::Unprocessable(error.to_string()))
+}
+
+pub async fn publish(State(state): State<AppState>, user: User, Json(input): Json<DirectiveInput>) -> Result<(StatusCode, axum::Json<Published>), ApiError> {
+    supervisors_only(&state, &user).await?;
+    match directives::publish(&state.store, &input, &user.username).await {
+        Ok(published) => Ok((StatusCode::CREATED, axum::Json(published))),
+        Err(PublishError::Invalid(problems)) => Err(ApiError::InvalidDirective(problems)),
+        Err(PublishError::Db(source)) => Err(ApiError::Internal(source)),
+    }
+}
