@@ -17,6 +17,8 @@ pub const REVIEW_PATH: &str = "/api/v1/review";
 /// `GET` the task reports signed off in the reader's units; `PUT`/`DELETE`
 /// `{TASK_REPORTS_PATH}/{task}/{unit}` signs one off or takes the sign-off back (heads).
 pub const TASK_REPORTS_PATH: &str = "/api/v1/reports/tasks";
+/// `GET` the unit tree (anyone signed in), for forms that choose units.
+pub const UNITS_PATH: &str = "/api/v1/units";
 /// `POST` a [`crate::domain::authoring::DirectiveInput`] to publish it (supervisors).
 pub const DIRECTIVES_PATH: &str = "/api/v1/directives";
 /// `POST` a directive summary as `text/plain`; the answer is the draft read from it.

@@ -72,7 +72,7 @@ fn expected(endpoint: &str, persona: &Persona, relation: Option<Relation>) -> Op
         "POST /api/v1/sync/push" | "PUT /api/v1/photos/{id}" => signed_in && works_here,
         "GET /api/v1/sync/pull" | "GET /api/v1/photos/{id}" => signed_in && reads_here,
         "GET /api/v1/reports/progress" | "GET /api/v1/review" | "POST /api/v1/review" => persona.has(Role::Supervisor),
-        "GET /api/v1/reports/tasks" => signed_in,
+        "GET /api/v1/reports/tasks" | "GET /api/v1/units" => signed_in,
         "POST /api/v1/directives" | "POST /api/v1/directives/import" => persona.has(Role::Supervisor),
         "PUT /api/v1/reports/tasks/{task}/{unit}" | "DELETE /api/v1/reports/tasks/{task}/{unit}" => {
             persona.has(Role::Head) && matches!(relation, Some(Relation::Own | Relation::Child))

@@ -2,6 +2,7 @@
 //! [`crate::workspace::Workspace`] and to [`session`] helpers.
 
 mod admin;
+mod compose;
 mod field;
 mod progress;
 mod review;

@@ -1,6 +1,6 @@
 //! Sign-in, sign-out, and the home page that sends each person to their own view.
 
-use super::{admin::AdminPage, field::FieldPage, progress::ProgressPage, tr, LanguageSwitch};
+use super::{admin::AdminPage, compose::ComposePage, field::FieldPage, progress::ProgressPage, tr, LanguageSwitch};
 use crate::api::SessionInfo;
 use crate::domain::Role;
 use crate::i18n::Key;
@@ -76,6 +76,7 @@ pub fn Home() -> impl IntoView {
 enum View {
     Field,
     Progress,
+    Compose,
     Admin,
 }
 
@@ -87,6 +88,7 @@ fn views(session: &SessionInfo) -> Vec<View> {
     }
     if roles.has(Role::Supervisor) {
         views.push(View::Progress);
+        views.push(View::Compose);
     }
     if roles.has(Role::Admin) {
         views.push(View::Admin);
@@ -102,6 +104,7 @@ fn Workplace(session: SessionInfo) -> impl IntoView {
     let key = |view: View| match view {
         View::Field => Key::ViewField,
         View::Progress => Key::ViewProgress,
+        View::Compose => Key::ViewCompose,
         View::Admin => Key::ViewAdmin,
     };
     let tabs = (views.len() > 1).then(|| {
@@ -122,6 +125,7 @@ fn Workplace(session: SessionInfo) -> impl IntoView {
         {move || match shown.get() {
             View::Field => view! { <FieldPage session=session.clone()/> }.into_any(),
             View::Progress => view! { <ProgressPage/> }.into_any(),
+            View::Compose => view! { <ComposePage/> }.into_any(),
             View::Admin => view! { <AdminPage own_username=session.username.clone()/> }.into_any(),
         }}
     }

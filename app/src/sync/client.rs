@@ -19,6 +19,9 @@ pub enum ClientError {
     /// A unit import refused, with what is wrong on each line.
     #[error("{} rows have errors", .0.len())]
     InvalidRows(Vec<crate::domain::unit_import::RowError>),
+    /// A directive refused, with each problem and where it is.
+    #[error("{} problems in the directive", .0.len())]
+    InvalidDirective(Vec<crate::domain::authoring::InputProblem>),
 }
 
 /// The error of a non-success answer, `None` for a success.
@@ -35,6 +38,7 @@ async fn refusal(response: &Response) -> Option<ClientError> {
         // the outbox waits until the new password is set.
         Ok(body) if body.error == "password_change_required" => ClientError::Unauthorized,
         Ok(body) if !body.rows.is_empty() => ClientError::InvalidRows(body.rows),
+        Ok(body) if !body.problems.is_empty() => ClientError::InvalidDirective(body.problems),
         Ok(body) => ClientError::Refused { status, message: body.message },
         Err(_) => ClientError::Refused { status, message: response.status_text() },
     })

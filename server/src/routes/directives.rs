@@ -6,6 +6,7 @@ use crate::directives::{self, PublishError, Published};
 use crate::error::ApiError;
 use crate::extract::{body_text, Json};
 use app::domain::authoring::DirectiveInput;
+use app::domain::Unit;
 use app::import::Draft;
 use axum::body::Body;
 use axum::extract::State;
@@ -28,4 +29,10 @@ pub async fn publish(State(state): State<AppState>, user: User, Json(input): Jso
         Err(PublishError::Invalid(problems)) => Err(ApiError::InvalidDirective(problems)),
         Err(PublishError::Db(source)) => Err(ApiError::Internal(source)),
     }
+}
+
+/// The unit tree, for choosing units in forms: names and codes are not secret inside the
+/// province's own app.
+pub async fn units(State(state): State<AppState>, _user: User) -> Result<axum::Json<Vec<Unit>>, ApiError> {
+    Ok(axum::Json(state.store.units().await?))
 }

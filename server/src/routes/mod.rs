@@ -106,6 +106,7 @@ fn api() -> Api {
         .on(Method::GET, TASK_REPORTS_PATH, reports::task_reports)
         .on(Method::PUT, &task_report, reports::sign_off)
         .on(Method::DELETE, &task_report, reports::take_back)
+        .on(Method::GET, UNITS_PATH, directives::units)
         .on(Method::POST, DIRECTIVES_PATH, directives::publish)
         .on(Method::POST, DIRECTIVE_IMPORT_PATH, directives::import)
         .on(Method::GET, REVIEW_PATH, review::queue)

@@ -1,0 +1,299 @@
+//! Writing a directive: paste the summary (or open a .txt), read it into a draft, correct
+//! it beside the source text, and publish. Supervisors do this online at the office.
+
+use super::tr;
+use crate::domain::authoring::{DirectiveInput, InputProblem, SectionInput, TaskInput};
+use crate::domain::{Deadline, DeadlineKind, Party, Unit, UnitCode};
+use crate::i18n::Key;
+use crate::import::{Draft, DraftParty, PartyKind};
+use leptos::prelude::*;
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn party(draft: &DraftParty) -> Option<Party> {
+    match (&draft.unit, draft.kind) {
+        (Some(code), PartyKind::Unit) => Some(Party::Unit(code.clone())),
+        _ => Party::phrase(&draft.name).ok(),
+    }
+}
+
+/// The draft as a form starts: each task's checklist is its own text until the supervisor
+/// writes the items; a unit lead gets it, a group lead waits for units to be chosen.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn input_from(draft: &Draft, issuer: String) -> DirectiveInput {
+    DirectiveInput {
+        title: draft.title.clone(),
+        issuer,
+        issued_on: draft.issued_on.unwrap_or_else(|| Deadline::today_in_vietnam(chrono::Utc::now())),
+        documents: draft.referenced_documents.iter().map(ToString::to_string).collect(),
+        sections: draft
+            .sections
+            .iter()
+            .map(|section| SectionInput {
+                heading: section.heading.clone(),
+                tasks: section
+                    .tasks
+                    .iter()
+                    .filter_map(|task| {
+                        Some(TaskInput {
+                            text: task.text.clone(),
+                            lead: party(&task.lead)?,
+                            coordinating: task.coordinating.iter().filter_map(party).collect(),
+                            deadline: task.deadline,
+                            recurrence: task.recurrence.clone(),
+                            target: None,
+                            assigned: Vec::new(),
+                            checklist: vec![task.text.chars().take(480).collect()],
+                        })
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn kind_key(kind: DeadlineKind) -> &'static str {
+    crate::import::kind_name(kind)
+}
+
+fn kind_from(text: &str) -> DeadlineKind {
+    match text {
+        "no_later_than" => DeadlineKind::NoLaterThan,
+        "by_end_of_year" => DeadlineKind::ByEndOfYear,
+        "from" => DeadlineKind::From,
+        _ => DeadlineKind::Before,
+    }
+}
+
+// Built only by browser code.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Outcome {
+    Published { tasks: usize, items: usize },
+    Problems(Vec<InputProblem>),
+    Failed(String),
+}
+
+#[component]
+pub fn ComposePage() -> impl IntoView {
+    let source = RwSignal::new(String::new());
+    let form = RwSignal::new(None::<DirectiveInput>);
+    let units = RwSignal::new(Vec::<Unit>::new());
+    let outcome = RwSignal::new(None::<Outcome>);
+    let busy = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(tree) = crate::sync::client::get_json::<Vec<Unit>>(crate::api::UNITS_PATH).await {
+                units.set(tree);
+            }
+        });
+    });
+
+    let read = move |_| {
+        busy.set(true);
+        outcome.set(None);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let answer = crate::sync::client::post_text::<Draft>(crate::api::DIRECTIVE_IMPORT_PATH, "text/plain; charset=utf-8", source.get_untracked()).await;
+            match answer {
+                Ok(draft) => {
+                    let issuer = units.with_untracked(|tree| tree.iter().find(|u| u.parent.is_none()).map(|u| u.name.to_string())).unwrap_or_default();
+                    form.set(Some(input_from(&draft, issuer)));
+                }
+                Err(error) => outcome.set(Some(Outcome::Failed(error.to_string()))),
+            }
+            busy.set(false);
+        });
+    };
+    let publish = move |_| {
+        let Some(input) = form.get_untracked() else { return };
+        busy.set(true);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            use crate::sync::client::ClientError;
+            #[derive(serde::Deserialize)]
+            struct Published {
+                tasks: usize,
+                items: usize,
+            }
+            let answer = crate::sync::client::post_json::<_, Published>(crate::api::DIRECTIVES_PATH, &input).await;
+            outcome.set(Some(match answer {
+                Ok(published) => {
+                    form.set(None);
+                    source.set(String::new());
+                    Outcome::Published { tasks: published.tasks, items: published.items }
+                }
+                Err(ClientError::InvalidDirective(problems)) => Outcome::Problems(problems),
+                Err(error) => Outcome::Failed(error.to_string()),
+            }));
+            busy.set(false);
+        });
+        let _ = input;
+    };
+    let choose_file = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let file = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).and_then(|i| i.files()).and_then(|f| f.get(0));
+            if let Some(file) = file {
+                leptos::task::spawn_local(async move {
+                    if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                        source.set(text.as_string().unwrap_or_default());
+                    }
+                });
+            }
+        }
+        let _ = ev;
+    };
+
+    view! {
+        <main class="compose" data-testid="compose-page">
+            <h1>{tr(Key::ComposeTitle)}</h1>
+            {move || outcome.get().map(|outcome| match outcome {
+                Outcome::Published { tasks, items } => view! {
+                    <p class="notice" role="status" data-testid="compose-outcome">{tr(Key::Published)} " " {tasks} " " {tr(Key::TasksWord)} ", " {items} " " {tr(Key::ItemsWord)}</p>
+                }.into_any(),
+                Outcome::Failed(reason) => view! { <p class="error" role="alert" data-testid="compose-outcome">{tr(Key::AdminFailed)} " " {reason}</p> }.into_any(),
+                Outcome::Problems(problems) => view! {
+                    <div class="error" role="alert" data-testid="compose-outcome">
+                        <p>{tr(Key::DirectiveProblems)}</p>
+                        <ul>{problems.into_iter().map(|p| view! { <li><code>{p.path}</code> " " {p.message}</li> }).collect_view()}</ul>
+                    </div>
+                }.into_any(),
+            })}
+            <div class="side-by-side">
+                <section class="source">
+                    <h2>{tr(Key::SourceText)}</h2>
+                    <input type="file" accept=".txt,text/plain" name="directive-file" on:change=choose_file/>
+                    <textarea name="directive-text" rows="24" prop:value=move || source.get() on:input=move |ev| source.set(event_target_value(&ev))></textarea>
+                    <button class="primary" on:click=read disabled=move || busy.get() data-testid="read-directive">{tr(Key::ReadDirective)}</button>
+                </section>
+                <section class="draft">
+                    {move || form.with(|form| form.as_ref().map(|input| shape(input))).map(|shape| view! {
+                        <DraftForm form units shape/>
+                        <button class="primary" on:click=publish disabled=move || busy.get() data-testid="publish-directive">{tr(Key::PublishDirective)}</button>
+                    })}
+                </section>
+            </div>
+        </main>
+    }
+}
+
+/// How many tasks each section has: the form is rebuilt only when this changes.
+fn shape(input: &DirectiveInput) -> Vec<usize> {
+    input.sections.iter().map(|section| section.tasks.len()).collect()
+}
+
+#[component]
+fn DraftForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>, shape: Vec<usize>) -> impl IntoView {
+    let edit = move |change: Box<dyn FnOnce(&mut DirectiveInput)>| form.update(|form| {
+        if let Some(input) = form.as_mut() {
+            change(input);
+        }
+    });
+    let read = move |get: fn(&DirectiveInput) -> String| move || form.with(|form| form.as_ref().map(get).unwrap_or_default());
+    view! {
+        <div class="draft-form">
+            <label>{tr(Key::DirectiveTitle)}
+                <input name="title" prop:value=read(|i| i.title.clone())
+                    on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |i| i.title = v)) }/></label>
+            <label>{tr(Key::Issuer)}
+                <input name="issuer" prop:value=read(|i| i.issuer.clone())
+                    on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |i| i.issuer = v)) }/></label>
+            <label>{tr(Key::IssuedOn)}
+                <input name="issued-on" type="date" prop:value=read(|i| i.issued_on.to_string())
+                    on:change=move |ev| { if let Ok(date) = event_target_value(&ev).parse() { edit(Box::new(move |i| i.issued_on = date)) } }/></label>
+            <label>{tr(Key::Documents)}
+                <input name="documents" prop:value=read(|i| i.documents.join(", "))
+                    on:change=move |ev| {
+                        let v: Vec<String> = event_target_value(&ev).split(',').map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()).collect();
+                        edit(Box::new(move |i| i.documents = v))
+                    }/></label>
+            {shape.into_iter().enumerate().map(|(s, tasks)| view! {
+                <fieldset class="section-form">
+                    <legend>{format!("{}.", s + 1)}</legend>
+                    <input name=format!("heading-{s}") prop:value=move || form.with(|f| f.as_ref().map(|i| i.sections[s].heading.clone()).unwrap_or_default())
+                        on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |i| i.sections[s].heading = v)) }/>
+                    {(0..tasks).map(|t| view! { <TaskForm form units s t/> }).collect_view()}
+                </fieldset>
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn TaskForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>, s: usize, t: usize) -> impl IntoView {
+    let task = move || form.with(|f| f.as_ref().and_then(|i| i.sections.get(s)).and_then(|sec| sec.tasks.get(t)).cloned());
+    let update = move |change: Box<dyn FnOnce(&mut TaskInput)>| form.update(|f| {
+        if let Some(task) = f.as_mut().and_then(|i| i.sections.get_mut(s)).and_then(|sec| sec.tasks.get_mut(t)) {
+            change(task);
+        }
+    });
+    let lead_value = move || task().map(|task| match task.lead {
+        Party::Unit(code) => code.to_string(),
+        Party::Phrase(_) => String::new(),
+    }).unwrap_or_default();
+    let lead_phrase = move || task().and_then(|task| match task.lead {
+        Party::Phrase(text) => Some(text.to_string()),
+        Party::Unit(_) => None,
+    });
+    let coordinating = move || task().map(|task| task.coordinating.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+    view! {
+        <div class="task-form" data-testid="task-form">
+            <textarea name=format!("task-{s}-{t}-text") rows="3" prop:value=move || task().map(|t| t.text).unwrap_or_default()
+                on:input=move |ev| { let v = event_target_value(&ev); update(Box::new(move |t| t.text = v)) }></textarea>
+            <label>{tr(Key::Lead)}
+                <select name=format!("task-{s}-{t}-lead") prop:value=lead_value
+                    on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        if let Ok(code) = UnitCode::parse(&value) { update(Box::new(move |t| t.lead = Party::Unit(code))) }
+                    }>
+                    <option value="">{move || lead_phrase().map(|p| format!("“{p}”")).unwrap_or_else(|| "—".into())}</option>
+                    {move || units.get().into_iter().map(|unit| {
+                        let code = unit.code.to_string();
+                        view! { <option value=code.clone()>{unit.name.to_string()}</option> }
+                    }).collect_view()}
+                </select></label>
+            {move || lead_phrase().map(|phrase| view! { <p class="hint warning-text">{tr(Key::NotAUnit)} " “" {phrase} "”"</p> })}
+            <p class="hint">{tr(Key::Coordinating)} ": " {coordinating}</p>
+            <div class="deadline-form">
+                <label>{tr(Key::DeadlineLabel)}
+                    <input type="date" name=format!("task-{s}-{t}-deadline") prop:value=move || task().and_then(|t| t.deadline).map(|d| d.date.to_string()).unwrap_or_default()
+                        on:change=move |ev| {
+                            let date = event_target_value(&ev).parse().ok();
+                            update(Box::new(move |t| t.deadline = date.map(|date| Deadline { date, kind: t.deadline.map_or(DeadlineKind::Before, |d| d.kind) })))
+                        }/></label>
+                <select name=format!("task-{s}-{t}-kind") prop:value=move || task().and_then(|t| t.deadline).map(|d| kind_key(d.kind).to_owned()).unwrap_or_default()
+                    on:change=move |ev| { let kind = kind_from(&event_target_value(&ev)); update(Box::new(move |t| if let Some(d) = t.deadline.as_mut() { d.kind = kind })) }>
+                    {["before", "no_later_than", "by_end_of_year", "from"].map(|k| view! { <option value=k>{k}</option> }).collect_view()}
+                </select>
+                <label>{tr(Key::RecurrenceLabel)}
+                    <input name=format!("task-{s}-{t}-recurrence") prop:value=move || task().and_then(|t| t.recurrence).unwrap_or_default()
+                        on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |t| t.recurrence = Some(v).filter(|v| !v.trim().is_empty()))) }/></label>
+            </div>
+            <label>{tr(Key::AssignedUnits)}
+                <select multiple name=format!("task-{s}-{t}-assigned")
+                    on:change=move |ev| {
+                        #[cfg(feature = "hydrate")]
+                        {
+                            let options = event_target::<web_sys::HtmlSelectElement>(&ev).selected_options();
+                            let chosen: Vec<UnitCode> = (0..options.length())
+                                .filter_map(|i| options.item(i))
+                                .filter_map(|option| option.get_attribute("value"))
+                                .filter_map(|value| UnitCode::parse(&value).ok())
+                                .collect();
+                            update(Box::new(move |t| t.assigned = chosen));
+                        }
+                        let _ = ev;
+                    }>
+                    {move || units.get().into_iter().map(|unit| {
+                        let code = unit.code.to_string();
+                        view! { <option value=code.clone()>{unit.name.to_string()}</option> }
+                    }).collect_view()}
+                </select></label>
+            <label>{tr(Key::ChecklistLines)}
+                <textarea name=format!("task-{s}-{t}-checklist") rows="3" prop:value=move || task().map(|t| t.checklist.join("\n")).unwrap_or_default()
+                    on:input=move |ev| { let v: Vec<String> = event_target_value(&ev).lines().map(str::to_owned).collect(); update(Box::new(move |t| t.checklist = v)) }></textarea></label>
+        </div>
+    }
+}

@@ -1,0 +1,47 @@
+import { test, expect } from '@playwright/test';
+import { signIn } from './helpers';
+
+// Runs last (file order): it adds work to Bình Thạnh, whose checklist other files count.
+const summary = `Một số nội dung chỉ đạo của UBND tỉnh về an toàn giao thông dịp khai giảng
+06/09/2022
+Bảo đảm an toàn giao thông quanh trường học
+Giao UBND xã Bình Thạnh chủ trì, phối hợp với Công an tỉnh rà soát các điểm giao cắt trước cổng trường, báo cáo trước ngày 30/9/2022 theo Kế hoạch số 68/KH-UBND ngày 26/4/2022.
+Tổ chức lực lượng hướng dẫn học sinh qua đường
+Sở Khoa học và Công nghệ phối hợp với các cơ quan liên quan hướng dẫn học sinh qua đường giờ tan học.
+`;
+
+test('a supervisor turns pasted text into a directive, corrects it beside the source, and the commune tablet gets the checklist', async ({ browser }) => {
+  const office = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const desk = await office.newPage();
+  await signIn(desk, 'supervisor');
+  await desk.getByRole('button', { name: 'Soạn chỉ đạo' }).click();
+  await desk.locator('input[name="directive-file"]').setInputFiles({ name: 'chi-dao.txt', mimeType: 'text/plain', buffer: Buffer.from(summary) });
+  await expect(desk.locator('textarea[name="directive-text"]')).toHaveValue(summary);
+  await desk.getByTestId('read-directive').click();
+
+  await expect(desk.locator('input[name="title"]')).toHaveValue('Một số nội dung chỉ đạo của UBND tỉnh về an toàn giao thông dịp khai giảng');
+  await expect(desk.locator('input[name="issued-on"]')).toHaveValue('2022-09-06');
+  await expect(desk.locator('input[name="documents"]')).toHaveValue('68/KH-UBND');
+  await expect(desk.locator('select[name="task-0-0-lead"]')).toHaveValue('XA-BINH-THANH');
+  await expect(desk.locator('input[name="task-0-0-deadline"]')).toHaveValue('2022-09-30');
+  await desk.locator('textarea[name="task-0-0-checklist"]').fill('Rà soát điểm giao cắt trước cổng trường\nGửi báo cáo cho UBND tỉnh');
+
+  // The second task's lead is not in the tree: publishing is refused and says where.
+  await expect(desk.locator('select[name="task-1-0-lead"]')).toHaveValue('');
+  await expect(desk.getByTestId('task-form').nth(1)).toContainText('Sở Khoa học và Công nghệ');
+  await desk.getByTestId('publish-directive').click();
+  await expect(desk.getByTestId('compose-outcome')).toContainText('sections[1].tasks[0].lead');
+  await desk.locator('select[name="task-1-0-lead"]').selectOption('CA-TINH');
+  await desk.locator('select[name="task-1-0-assigned"]').selectOption(['XA-BINH-THANH']);
+  await desk.locator('textarea[name="task-1-0-checklist"]').fill('Bố trí người hướng dẫn giờ tan học');
+  await desk.getByTestId('publish-directive').click();
+  await expect(desk.getByTestId('compose-outcome')).toContainText('Đã ban hành: 2 nhiệm vụ, 3 mục kiểm tra');
+
+  const tablet = await browser.newContext();
+  const field = await tablet.newPage();
+  await signIn(field, 'official3');
+  await expect(field.getByTestId('checklist-item')).toHaveCount(10);
+  await expect(field.getByRole('heading', { name: 'Một số nội dung chỉ đạo của UBND tỉnh về an toàn giao thông dịp khai giảng' })).toBeVisible();
+  await expect(field.getByTestId('checklist-item').filter({ hasText: 'Bố trí người hướng dẫn giờ tan học' })).toHaveCount(1);
+  await Promise.all([office.close(), tablet.close()]);
+});
