@@ -42,6 +42,22 @@ test('a supervisor turns pasted text into a directive, corrects it beside the so
   await signIn(field, 'official3');
   await expect(field.getByTestId('checklist-item')).toHaveCount(10);
   await expect(field.getByRole('heading', { name: 'Một số nội dung chỉ đạo của UBND tỉnh về an toàn giao thông dịp khai giảng' })).toBeVisible();
-  await expect(field.getByTestId('checklist-item').filter({ hasText: 'Bố trí người hướng dẫn giờ tan học' })).toHaveCount(1);
+  const guide = field.getByTestId('checklist-item').filter({ hasText: 'Bố trí người hướng dẫn giờ tan học' });
+  await expect(guide).toHaveCount(1);
+  await guide.locator('input[type="checkbox"]').click();
+  await expect(field.getByTestId('pending-count')).toHaveText('0', { timeout: 20_000 });
+
+  // A later edit: the ticked item is replaced; the tablet drops it and gets the new one.
+  await desk.locator('select[name="published"]').selectOption({ label: 'Một số nội dung chỉ đạo của UBND tỉnh về an toàn giao thông dịp khai giảng' });
+  await desk.getByTestId('open-directive').click();
+  await expect(desk.locator('textarea[name="task-1-0-checklist"]')).toHaveValue('Bố trí người hướng dẫn giờ tan học');
+  await desk.locator('textarea[name="task-1-0-checklist"]').fill('Phân công đoàn viên hướng dẫn học sinh qua đường');
+  await desk.getByTestId('publish-directive').click();
+  await expect(desk.getByTestId('compose-outcome')).toContainText('Đã lưu thay đổi: +1 / −1');
+
+  await field.getByTestId('sync-now').click();
+  await expect(field.getByTestId('checklist-item').filter({ hasText: 'Phân công đoàn viên hướng dẫn học sinh qua đường' })).toHaveCount(1, { timeout: 20_000 });
+  await expect(guide).toHaveCount(0);
+  await expect(field.getByTestId('checklist-item')).toHaveCount(10);
   await Promise.all([office.close(), tablet.close()]);
 });

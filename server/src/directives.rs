@@ -2,6 +2,7 @@
 //! with its tasks and each assigned unit's checklist in one transaction.
 
 use crate::db::{DbError, Store};
+use crate::db::Recorded;
 use app::domain::authoring::{self, DirectiveInput, InputProblem};
 use app::import::{Draft, ImportError};
 use serde::{Deserialize, Serialize};
@@ -11,6 +12,8 @@ use uuid::Uuid;
 pub enum PublishError {
     #[error("{} problems in the directive; nothing was published", .0.len())]
     Invalid(Vec<InputProblem>),
+    #[error("no directive has id {0}")]
+    Unknown(Uuid),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -36,4 +39,36 @@ pub async fn publish(store: &Store, input: &DirectiveInput, by: &str) -> Result<
     store.seed(&[], std::slice::from_ref(&publication.directive), &publication.tasks, &publication.items, &[]).await?;
     tracing::info!(directive = %publication.directive.id, tasks = publication.tasks.len(), items = publication.items.len(), by, "directive published");
     Ok(Published { directive: publication.directive.id, tasks: publication.tasks.len(), items: publication.items.len() })
+}
+
+/// The published directive as an editable form.
+pub async fn editable(store: &Store, id: Uuid) -> Result<Option<DirectiveInput>, DbError> {
+    Ok(store.directive_records(id).await?.map(|(directive, tasks, items)| authoring::editable(&authoring::Published { directive, tasks, items })))
+}
+
+/// What an edit wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revised {
+    pub directive: Uuid,
+    pub added_items: usize,
+    pub removed_items: usize,
+}
+
+/// Applies an edit; items taken off a checklist are kept, marked removed, with what was
+/// ticked and written on them. Retried when a sync write to the same items got in first.
+pub async fn revise(store: &Store, id: Uuid, input: &DirectiveInput, by: &str) -> Result<Revised, PublishError> {
+    for attempt in 0..crate::sync_service::MAX_ATTEMPTS {
+        let (directive, tasks, items) = store.directive_records(id).await?.ok_or(PublishError::Unknown(id))?;
+        let published = authoring::Published { directive, tasks, items };
+        let units = store.units().await?;
+        let revision = authoring::revise(&published, input, &units, app::domain::new_id).map_err(PublishError::Invalid)?;
+        match store.revise_directive(&revision.directive, &revision.tasks, &revision.new_items, &revision.removed_items).await? {
+            Recorded::Written => {
+                tracing::info!(directive = %id, added = revision.new_items.len(), removed = revision.removed_items.len(), by, "directive revised");
+                return Ok(Revised { directive: id, added_items: revision.new_items.len(), removed_items: revision.removed_items.len() });
+            }
+            Recorded::Stale => crate::sync_service::back_off(attempt).await,
+        }
+    }
+    Err(PublishError::Db(DbError::Contended))
 }

@@ -13,7 +13,8 @@ pub async fn progress(store: &Store) -> Result<ProgressReport, DbError> {
     let directives = store.directives(None).await?;
     let tasks = store.tasks(None).await?;
     let mut items_by_task: BTreeMap<Uuid, BTreeMap<UnitCode, Vec<ChecklistItem>>> = BTreeMap::new();
-    for stored in store.all_items().await? {
+    // Items a later edit took off the checklist are history, not work.
+    for stored in store.all_items().await?.into_iter().filter(|stored| !stored.item.removed) {
         let item = stored.item;
         items_by_task.entry(item.task).or_default().entry(item.unit.clone()).or_default().push(item);
     }

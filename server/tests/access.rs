@@ -73,7 +73,9 @@ fn expected(endpoint: &str, persona: &Persona, relation: Option<Relation>) -> Op
         "GET /api/v1/sync/pull" | "GET /api/v1/photos/{id}" => signed_in && reads_here,
         "GET /api/v1/reports/progress" | "GET /api/v1/review" | "POST /api/v1/review" => persona.has(Role::Supervisor),
         "GET /api/v1/reports/tasks" | "GET /api/v1/units" => signed_in,
-        "POST /api/v1/directives" | "POST /api/v1/directives/import" => persona.has(Role::Supervisor),
+        "POST /api/v1/directives" | "POST /api/v1/directives/import" | "GET /api/v1/directives/{id}" | "PUT /api/v1/directives/{id}" => {
+            persona.has(Role::Supervisor)
+        }
         "PUT /api/v1/reports/tasks/{task}/{unit}" | "DELETE /api/v1/reports/tasks/{task}/{unit}" => {
             persona.has(Role::Head) && matches!(relation, Some(Relation::Own | Relation::Child))
         }
@@ -93,6 +95,9 @@ struct World {
     /// One checklist item per unit, its task, and a photo already on it.
     items: BTreeMap<&'static str, String>,
     tasks: BTreeMap<&'static str, String>,
+    /// The demo directive, and its editable form as a supervisor reads it.
+    directive: String,
+    directive_form: Value,
     photos: BTreeMap<&'static str, String>,
     cookies: BTreeMap<&'static str, String>,
 }
@@ -154,7 +159,10 @@ async fn world() -> World {
     for username in ["official", "head", "supervisor", "admin"] {
         cookies.insert(username, app.sign_in(username).await);
     }
-    World { app, items, tasks, photos, cookies }
+    let directive = pull["directives"][0]["id"].as_str().unwrap().to_owned();
+    let form = app.call(Method::GET, &format!("/api/v1/directives/{directive}"), Some(&cookies["supervisor"]), None).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.json);
+    World { app, items, tasks, directive, directive_form: form.json, photos, cookies }
 }
 
 fn personas() -> Vec<Persona> {
@@ -215,6 +223,14 @@ async fn attempt(world: &World, endpoint: &Endpoint, persona: &Persona, unit: Op
         "PUT /api/v1/reports/tasks/{task}/{unit}" | "DELETE /api/v1/reports/tasks/{task}/{unit}" => {
             path = path.replace("{task}", &world.tasks[unit.unwrap()]).replace("{unit}", unit.unwrap());
             (None, Vec::new())
+        }
+        "GET /api/v1/directives/{id}" => {
+            path = path.replace("{id}", &world.directive);
+            (None, Vec::new())
+        }
+        "PUT /api/v1/directives/{id}" => {
+            path = path.replace("{id}", &world.directive);
+            json_body(world.directive_form.clone())
         }
         "POST /api/v1/directives/import" => (Some("text/plain"), "Giao Sở Y tế chủ trì rà soát trước ngày 30/9/2022.".as_bytes().to_vec()),
         "POST /api/v1/directives" => json_body(json!({

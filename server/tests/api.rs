@@ -707,6 +707,53 @@ mod directives {
     }
 
     #[tokio::test]
+    async fn an_edit_after_publishing_reaches_the_tablet_and_keeps_a_ticked_removed_item_as_history() {
+        let app = app().await;
+        let supervisor = app.sign_in("supervisor").await;
+        let input = json!({
+            "title": "Chỉ đạo về trường học", "issuer": "UBND tỉnh Quảng Ngãi", "issued_on": "2022-09-05",
+            "sections": [{"heading": "Trường học", "tasks": [{"text": "Rà soát trường lớp", "lead": {"unit": "XA-BINH-CHAU"}, "assigned": [], "checklist": ["Kiểm tra mái", "Kiểm tra điện"]}]}]
+        });
+        let published = app.call(Method::POST, "/api/v1/directives", Some(&supervisor), Some(input.to_string())).await;
+        let id = published.json["directive"].as_str().unwrap().to_owned();
+
+        let official = app.sign_in("official").await;
+        let first = app.pull(&official, 0).await;
+        let roof = first["items"].as_array().unwrap().iter().find(|i| i["label"] == "Kiểm tra mái").unwrap()["id"].as_str().unwrap().to_owned();
+        let mut tablet = Device::new();
+        let tick = tablet.change(&roof, "done", json!(true), 1_000);
+        assert_eq!(app.push(&official, json!([tick])).await.json["results"][0]["status"], "applied");
+        let cursor = app.pull(&official, 0).await["cursor"].as_u64().unwrap();
+
+        let form = app.call(Method::GET, &format!("/api/v1/directives/{id}"), Some(&supervisor), None).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert_eq!(form.json["sections"][0]["tasks"][0]["checklist"], json!(["Kiểm tra mái", "Kiểm tra điện"]));
+        let mut edited = form.json.clone();
+        edited["title"] = json!("Chỉ đạo về trường học (bổ sung)");
+        edited["sections"][0]["tasks"][0]["checklist"] = json!(["Kiểm tra điện", "Kiểm tra nhà vệ sinh"]);
+        let revised = app.call(Method::PUT, &format!("/api/v1/directives/{id}"), Some(&supervisor), Some(edited.to_string())).await;
+        assert_eq!(revised.status, StatusCode::OK, "{}", revised.json);
+        assert_eq!((revised.json["added_items"].as_u64(), revised.json["removed_items"].as_u64()), (Some(1), Some(1)));
+
+        let after = app.pull(&official, cursor).await;
+        let items = after["items"].as_array().unwrap();
+        let removed = items.iter().find(|i| i["id"] == json!(roof)).expect("the removed item is sent so tablets drop it");
+        assert_eq!((removed["removed"].as_bool(), removed["done"].as_bool()), (Some(true), Some(true)), "the tick is history, not lost");
+        assert!(items.iter().any(|i| i["label"] == "Kiểm tra nhà vệ sinh" && i["removed"] == false));
+        assert!(after["directives"].as_array().unwrap().iter().any(|d| d["title"] == "Chỉ đạo về trường học (bổ sung)"));
+
+        // A tablet that ticks the removed item later is not refused: the tick is kept too.
+        let late = tablet.change(&roof, "note", json!("đã sửa mái"), 2_000);
+        assert_eq!(app.push(&official, json!([late])).await.json["results"][0]["status"], "applied");
+        let report = app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await;
+        let directive = report.json["directives"].as_array().unwrap().iter().find(|d| d["directive"]["id"] == json!(id)).unwrap().clone();
+        assert_eq!(directive["tasks"][0]["units"][0]["total"], 2, "removed items are not counted as work");
+
+        let unknown = app.call(Method::PUT, &format!("/api/v1/directives/{}", uuid::Uuid::now_v7()), Some(&supervisor), Some(edited.to_string())).await;
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test]
     async fn a_directive_with_problems_publishes_nothing_and_says_where() {
         let app = app().await;
         let supervisor = app.sign_in("supervisor").await;

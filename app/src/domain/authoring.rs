@@ -29,6 +29,9 @@ pub struct SectionInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaskInput {
+    /// The published task this edits; none for a new task.
+    #[serde(default)]
+    pub id: Option<Uuid>,
     pub text: String,
     pub lead: Party,
     #[serde(default)]
@@ -61,7 +64,106 @@ pub struct Publication {
 }
 
 /// Checks `input` against `units` and builds the records, with ids from `new_id`.
-pub fn plan(input: &DirectiveInput, units: &[Unit], mut new_id: impl FnMut() -> Uuid) -> Result<Publication, Vec<InputProblem>> {
+pub fn plan(input: &DirectiveInput, units: &[Unit], new_id: impl FnMut() -> Uuid) -> Result<Publication, Vec<InputProblem>> {
+    build(input, units, None, new_id)
+}
+
+/// A published directive as stored: the records an edit starts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    pub directive: Directive,
+    pub tasks: Vec<Task>,
+    pub items: Vec<ChecklistItem>,
+}
+
+/// What an edit changes. Items are never deleted: one taken off a checklist is marked
+/// removed and keeps its ticks and notes as history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub directive: Directive,
+    /// Every task of the edited directive, new and old.
+    pub tasks: Vec<Task>,
+    pub new_items: Vec<ChecklistItem>,
+    pub removed_items: Vec<Uuid>,
+}
+
+/// The published directive as a form: each task's units are those with items on it, its
+/// checklist the labels of the first of them.
+pub fn editable(published: &Published) -> DirectiveInput {
+    let live: Vec<&ChecklistItem> = published.items.iter().filter(|item| !item.removed).collect();
+    DirectiveInput {
+        title: published.directive.title.to_string(),
+        issuer: published.directive.issuer.to_string(),
+        issued_on: published.directive.issued_on,
+        documents: published.directive.documents.iter().map(ToString::to_string).collect(),
+        sections: published
+            .directive
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(index, section)| SectionInput {
+                heading: section.heading.to_string(),
+                tasks: published
+                    .tasks
+                    .iter()
+                    .filter(|task| task.section == index && live.iter().any(|item| item.task == task.id))
+                    .map(|task| {
+                        let mut mine: Vec<&&ChecklistItem> = live.iter().filter(|item| item.task == task.id).collect();
+                        mine.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.position.cmp(&b.position)));
+                        let mut assigned: Vec<UnitCode> = mine.iter().map(|item| item.unit.clone()).collect();
+                        assigned.dedup();
+                        let checklist = mine.iter().filter(|item| Some(&item.unit) == assigned.first()).map(|item| item.label.to_string()).collect();
+                        TaskInput {
+                            id: Some(task.id),
+                            text: task.text.to_string(),
+                            lead: task.lead.clone(),
+                            coordinating: task.coordinating.clone(),
+                            deadline: task.deadline,
+                            recurrence: task.recurrence.as_ref().map(ToString::to_string),
+                            target: task.target.as_ref().map(ToString::to_string),
+                            assigned,
+                            checklist,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Checks an edit of `published` and works out what changes: a label kept on a unit's
+/// checklist keeps its item (and its ticks); a new label or unit gets new items; a label,
+/// unit or task no longer there has its items marked removed.
+pub fn revise(published: &Published, input: &DirectiveInput, units: &[Unit], new_id: impl FnMut() -> Uuid) -> Result<Revision, Vec<InputProblem>> {
+    for (section, tasks) in input.sections.iter().enumerate() {
+        for (index, task) in tasks.tasks.iter().enumerate() {
+            if let Some(id) = task.id {
+                if !published.tasks.iter().any(|known| known.id == id) {
+                    return Err(vec![InputProblem { path: format!("sections[{section}].tasks[{index}].id"), message: format!("task {id} is not part of this directive") }]);
+                }
+            }
+        }
+    }
+    let planned = build(input, units, Some(published.directive.id), new_id)?;
+    let live = |item: &&ChecklistItem| !item.removed;
+    let mut new_items = Vec::new();
+    let mut kept = Vec::new();
+    for item in planned.items {
+        let existing = published.items.iter().filter(live).find(|old| old.task == item.task && old.unit == item.unit && old.label == item.label);
+        match existing {
+            Some(old) => kept.push(old.id),
+            None => {
+                // New items go after the unit's existing ones, so positions stay unique.
+                let after = published.items.iter().filter(|old| old.task == item.task && old.unit == item.unit).map(|old| old.position).max().unwrap_or(0);
+                new_items.push(ChecklistItem { position: after + item.position, ..item });
+            }
+        }
+    }
+    let removed_items = published.items.iter().filter(live).map(|item| item.id).filter(|id| !kept.contains(id)).collect();
+    Ok(Revision { directive: planned.directive, tasks: planned.tasks, new_items, removed_items })
+}
+
+fn build(input: &DirectiveInput, units: &[Unit], keep_directive: Option<Uuid>, mut new_id: impl FnMut() -> Uuid) -> Result<Publication, Vec<InputProblem>> {
     let mut problems = Vec::new();
     let mut problem = |path: String, message: String| problems.push(InputProblem { path, message });
     let known = |code: &UnitCode| units.iter().any(|unit| &unit.code == code);
@@ -74,7 +176,7 @@ pub fn plan(input: &DirectiveInput, units: &[Unit], mut new_id: impl FnMut() -> 
         }
     }
     let headings: Vec<&str> = input.sections.iter().map(|section| section.heading.as_str()).collect();
-    let directive = match Directive::new(new_id(), &input.title, &input.issuer, input.issued_on, documents, &headings) {
+    let directive = match Directive::new(keep_directive.unwrap_or_else(&mut new_id), &input.title, &input.issuer, input.issued_on, documents, &headings) {
         Ok(directive) => directive,
         Err(error) => {
             problem(String::new(), error.to_string());
@@ -118,7 +220,7 @@ pub fn plan(input: &DirectiveInput, units: &[Unit], mut new_id: impl FnMut() -> 
                     None
                 }
             };
-            let built = Task::new(new_id(), &directive, section_index, &task.text, task.lead.clone(), task.coordinating.clone(), task.deadline, task.target.as_deref());
+            let built = Task::new(task.id.unwrap_or_else(&mut new_id), &directive, section_index, &task.text, task.lead.clone(), task.coordinating.clone(), task.deadline, task.target.as_deref());
             let built = match built {
                 Ok(built) => Task { recurrence, ..built },
                 Err(error) => {
@@ -166,6 +268,7 @@ mod tests {
 
     fn task() -> TaskInput {
         TaskInput {
+            id: None,
             text: "Rà soát các điểm đen giao thông".into(),
             lead: Party::Unit(code("HUYEN-A")),
             coordinating: vec![],
@@ -240,6 +343,41 @@ mod tests {
         let publication = plan(&input(vec![group]), &tree(), Uuid::now_v7).unwrap();
         assert_eq!(publication.tasks[0].lead, Party::phrase("UBND các xã, phường").unwrap());
         assert_eq!(publication.items.len(), 4);
+    }
+
+    #[test]
+    fn an_edit_keeps_ticked_items_adds_new_ones_and_marks_dropped_ones_removed() {
+        let first = plan(&input(vec![task()]), &tree(), Uuid::now_v7).unwrap();
+        let mut items = first.items.clone();
+        items.iter_mut().filter(|i| i.label.as_str() == "Gửi báo cáo").for_each(|i| i.done = true);
+        let published = Published { directive: first.directive.clone(), tasks: first.tasks.clone(), items };
+
+        let mut form = editable(&published);
+        assert_eq!(form.sections[0].tasks[0].id, Some(first.tasks[0].id));
+        assert_eq!(form.sections[0].tasks[0].assigned, [code("XA-A1"), code("XA-A2")]);
+        assert_eq!(form.sections[0].tasks[0].checklist, ["Lập danh sách điểm đen", "Gửi báo cáo"]);
+        form.title = "Chỉ đạo về an toàn giao thông (sửa)".into();
+        form.sections[0].tasks[0].checklist = vec!["Lập danh sách điểm đen".into(), "Lắp biển cảnh báo".into()];
+        form.sections[0].tasks[0].assigned = vec![code("XA-A1")];
+
+        let revision = revise(&published, &form, &tree(), Uuid::now_v7).unwrap();
+        assert_eq!(revision.directive.id, first.directive.id);
+        assert_eq!(revision.tasks[0].id, first.tasks[0].id);
+        assert_eq!(revision.new_items.len(), 1);
+        assert_eq!(revision.new_items[0].label.as_str(), "Lắp biển cảnh báo");
+        assert!(revision.new_items[0].position > 2, "after the unit's existing items");
+        let removed: Vec<(&str, &str)> = published
+            .items
+            .iter()
+            .filter(|i| revision.removed_items.contains(&i.id))
+            .map(|i| (i.unit.as_str(), i.label.as_str()))
+            .collect();
+        assert_eq!(removed, [("XA-A1", "Gửi báo cáo"), ("XA-A2", "Lập danh sách điểm đen"), ("XA-A2", "Gửi báo cáo")]);
+
+        let foreign = TaskInput { id: Some(Uuid::now_v7()), ..task() };
+        assert!(revise(&published, &input(vec![foreign]), &tree(), Uuid::now_v7).is_err());
+        let emptied = revise(&published, &input(vec![]), &tree(), Uuid::now_v7).unwrap();
+        assert_eq!(emptied.removed_items.len(), 4, "a task taken out removes its items");
     }
 
     #[test]

@@ -57,6 +57,10 @@ pub struct ChecklistItem {
     /// by upload, never by the merge of a change.
     #[serde(default)]
     pub photos: Vec<super::PhotoRef>,
+    /// Taken off the checklist by a later edit of the directive. Kept, with whatever was
+    /// ticked and written on it, as history; devices stop showing it.
+    #[serde(default)]
+    pub removed: bool,
 }
 
 impl ChecklistItem {
@@ -76,6 +80,7 @@ impl ChecklistItem {
             conflict: false,
             parallel_update: false,
             photos: Vec::new(),
+            removed: false,
         })
     }
 

@@ -157,21 +157,7 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
             Ok(Some(Outcome::Written(written.written)))
         });
     };
-    let choose_file = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let file = ev.target().and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok()).and_then(|input| input.files()).and_then(|files| files.get(0));
-            if let Some(file) = file {
-                leptos::task::spawn_local(async move {
-                    if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                        csv.set(text.as_string().unwrap_or_default());
-                    }
-                });
-            }
-        }
-        let _ = ev;
-    };
+    let choose_file = move |ev: leptos::ev::Event| super::read_chosen_file(ev, csv);
     let edit = move |unit: Unit| {
         code.set(unit.code.to_string());
         name.set(unit.name.to_string());

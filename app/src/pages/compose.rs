@@ -35,6 +35,7 @@ fn input_from(draft: &Draft, issuer: String) -> DirectiveInput {
                     .iter()
                     .filter_map(|task| {
                         Some(TaskInput {
+                            id: None,
                             text: task.text.clone(),
                             lead: party(&task.lead)?,
                             coordinating: task.coordinating.iter().filter_map(party).collect(),
@@ -69,6 +70,7 @@ fn kind_from(text: &str) -> DeadlineKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Outcome {
     Published { tasks: usize, items: usize },
+    Revised { added: usize, removed: usize },
     Problems(Vec<InputProblem>),
     Failed(String),
 }
@@ -80,14 +82,42 @@ pub fn ComposePage() -> impl IntoView {
     let units = RwSignal::new(Vec::<Unit>::new());
     let outcome = RwSignal::new(None::<Outcome>);
     let busy = RwSignal::new(false);
+    // `Some(id)` while a published directive is being edited.
+    let editing = RwSignal::new(None::<uuid::Uuid>);
+    let published = RwSignal::new(Vec::<(uuid::Uuid, String)>::new());
+    let chosen = RwSignal::new(String::new());
+    #[cfg(feature = "hydrate")]
+    let load_published = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(report) = crate::sync::client::get_json::<crate::api::ProgressReport>(crate::api::PROGRESS_PATH).await {
+                published.set(report.directives.into_iter().map(|d| (d.directive.id, d.directive.title.to_string())).collect());
+            }
+        });
+    };
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
+        load_published();
         leptos::task::spawn_local(async move {
             if let Ok(tree) = crate::sync::client::get_json::<Vec<Unit>>(crate::api::UNITS_PATH).await {
                 units.set(tree);
             }
         });
     });
+    let open = move |_| {
+        let Ok(id) = uuid::Uuid::parse_str(&chosen.get_untracked()) else { return };
+        outcome.set(None);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::sync::client::get_json::<DirectiveInput>(&format!("{}/{id}", crate::api::DIRECTIVES_PATH)).await {
+                Ok(input) => {
+                    editing.set(Some(id));
+                    form.set(Some(input));
+                }
+                Err(error) => outcome.set(Some(Outcome::Failed(error.to_string()))),
+            }
+        });
+        let _ = id;
+    };
 
     let read = move |_| {
         busy.set(true);
@@ -116,12 +146,26 @@ pub fn ComposePage() -> impl IntoView {
                 tasks: usize,
                 items: usize,
             }
-            let answer = crate::sync::client::post_json::<_, Published>(crate::api::DIRECTIVES_PATH, &input).await;
+            #[derive(serde::Deserialize)]
+            struct Revised {
+                added_items: usize,
+                removed_items: usize,
+            }
+            let answer = match editing.get_untracked() {
+                Some(id) => crate::sync::client::put_json_body::<_, Revised>(&format!("{}/{id}", crate::api::DIRECTIVES_PATH), &input)
+                    .await
+                    .map(|revised| Outcome::Revised { added: revised.added_items, removed: revised.removed_items }),
+                None => crate::sync::client::post_json::<_, Published>(crate::api::DIRECTIVES_PATH, &input)
+                    .await
+                    .map(|published| Outcome::Published { tasks: published.tasks, items: published.items }),
+            };
             outcome.set(Some(match answer {
-                Ok(published) => {
+                Ok(done) => {
                     form.set(None);
+                    editing.set(None);
                     source.set(String::new());
-                    Outcome::Published { tasks: published.tasks, items: published.items }
+                    load_published();
+                    done
                 }
                 Err(ClientError::InvalidDirective(problems)) => Outcome::Problems(problems),
                 Err(error) => Outcome::Failed(error.to_string()),
@@ -130,21 +174,7 @@ pub fn ComposePage() -> impl IntoView {
         });
         let _ = input;
     };
-    let choose_file = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let file = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).and_then(|i| i.files()).and_then(|f| f.get(0));
-            if let Some(file) = file {
-                leptos::task::spawn_local(async move {
-                    if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                        source.set(text.as_string().unwrap_or_default());
-                    }
-                });
-            }
-        }
-        let _ = ev;
-    };
+    let choose_file = move |ev: leptos::ev::Event| super::read_chosen_file(ev, source);
 
     view! {
         <main class="compose" data-testid="compose-page">
@@ -152,6 +182,9 @@ pub fn ComposePage() -> impl IntoView {
             {move || outcome.get().map(|outcome| match outcome {
                 Outcome::Published { tasks, items } => view! {
                     <p class="notice" role="status" data-testid="compose-outcome">{tr(Key::Published)} " " {tasks} " " {tr(Key::TasksWord)} ", " {items} " " {tr(Key::ItemsWord)}</p>
+                }.into_any(),
+                Outcome::Revised { added, removed } => view! {
+                    <p class="notice" role="status" data-testid="compose-outcome">{tr(Key::Revised)} " +" {added} " / −" {removed} " " {tr(Key::ItemsWord)}</p>
                 }.into_any(),
                 Outcome::Failed(reason) => view! { <p class="error" role="alert" data-testid="compose-outcome">{tr(Key::AdminFailed)} " " {reason}</p> }.into_any(),
                 Outcome::Problems(problems) => view! {
@@ -161,6 +194,14 @@ pub fn ComposePage() -> impl IntoView {
                     </div>
                 }.into_any(),
             })}
+            <div class="edit-published">
+                <label>{tr(Key::EditPublished)}
+                    <select name="published" prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {move || published.get().into_iter().map(|(id, title)| view! { <option value=id.to_string()>{title}</option> }).collect_view()}
+                    </select></label>
+                <button class="secondary" on:click=open data-testid="open-directive">{tr(Key::Edit)}</button>
+            </div>
             <div class="side-by-side">
                 <section class="source">
                     <h2>{tr(Key::SourceText)}</h2>
@@ -171,7 +212,9 @@ pub fn ComposePage() -> impl IntoView {
                 <section class="draft">
                     {move || form.with(|form| form.as_ref().map(|input| shape(input))).map(|shape| view! {
                         <DraftForm form units shape/>
-                        <button class="primary" on:click=publish disabled=move || busy.get() data-testid="publish-directive">{tr(Key::PublishDirective)}</button>
+                        <button class="primary" on:click=publish disabled=move || busy.get() data-testid="publish-directive">
+                            {move || if editing.get().is_some() { tr(Key::SaveChanges)() } else { tr(Key::PublishDirective)() }}
+                        </button>
                     })}
                 </section>
             </div>

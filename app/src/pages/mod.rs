@@ -41,6 +41,28 @@ pub(crate) fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + '
     move || t(locale.get(), key)
 }
 
+/// Reads the text file chosen in a file input into `into` (the unit CSV, a directive
+/// summary). Nothing happens when no file is chosen or it cannot be read as text.
+pub(crate) fn read_chosen_file(ev: leptos::ev::Event, into: RwSignal<String>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let file = ev
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        if let Some(file) = file {
+            leptos::task::spawn_local(async move {
+                if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                    into.set(text.as_string().unwrap_or_default());
+                }
+            });
+        }
+    }
+    let _ = (ev, into);
+}
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = initial_locale();
     view! {

@@ -64,6 +64,10 @@ pub async fn patch_json<B: serde::Serialize>(path: &str, body: &B) -> Result<(),
     succeeded(Request::patch(path).json(body).map_err(network)?.send().await.map_err(network)?).await
 }
 
+pub async fn put_json_body<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
+    decode(Request::put(path).json(body).map_err(network)?.send().await.map_err(network)?).await
+}
+
 /// `PUT` with no body, for actions named by their path.
 pub async fn put_json<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
     decode(Request::put(path).send().await.map_err(network)?).await

@@ -68,7 +68,7 @@ impl Snapshot {
     /// first, sections and items in their written order.
     pub fn view(&self, pending: &[Change], author: &str) -> Vec<DirectiveView> {
         let mut by_task: BTreeMap<Uuid, Vec<ChecklistItem>> = BTreeMap::new();
-        for item in self.items.values() {
+        for item in self.items.values().filter(|item| !item.removed) {
             by_task.entry(item.task).or_default().push(replay(item, pending, author));
         }
         let mut directives: Vec<&Directive> = self.directives.values().collect();
@@ -78,7 +78,7 @@ impl Snapshot {
             .map(|directive| {
                 let mut sections: BTreeMap<usize, Vec<TaskView>> = BTreeMap::new();
                 for task in self.tasks.values().filter(|task| task.directive == directive.id) {
-                    let mut items = by_task.get(&task.id).cloned().unwrap_or_default();
+                    let Some(mut items) = by_task.get(&task.id).cloned() else { continue };
                     // A head sees several units' checklists under one task: one unit's after another.
                     items.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.position.cmp(&b.position)));
                     sections.entry(task.section).or_default().push(TaskView { task: task.clone(), items });

@@ -197,6 +197,11 @@ const MIGRATIONS: &[&str] = &[
     r#"
     DEFINE FIELD recurrence ON task TYPE option<string>;
     "#,
+    // 8: an edit of a published directive takes items off checklists without deleting them.
+    r#"
+    DEFINE FIELD removed ON item TYPE bool DEFAULT false;
+    UPDATE item SET removed = false;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -2,7 +2,9 @@
 
 use super::{require, AppState};
 use crate::auth::{Action, User};
-use crate::directives::{self, PublishError, Published};
+use crate::directives::{self, PublishError, Published, Revised};
+use crate::extract::Path;
+use uuid::Uuid;
 use crate::error::ApiError;
 use crate::extract::{body_text, Json};
 use app::domain::authoring::DirectiveInput;
@@ -26,9 +28,26 @@ pub async fn publish(State(state): State<AppState>, user: User, Json(input): Jso
     supervisors_only(&state, &user).await?;
     match directives::publish(&state.store, &input, &user.username).await {
         Ok(published) => Ok((StatusCode::CREATED, axum::Json(published))),
-        Err(PublishError::Invalid(problems)) => Err(ApiError::InvalidDirective(problems)),
-        Err(PublishError::Db(source)) => Err(ApiError::Internal(source)),
+        Err(error) => Err(refused(error)),
     }
+}
+
+fn refused(error: PublishError) -> ApiError {
+    match error {
+        PublishError::Invalid(problems) => ApiError::InvalidDirective(problems),
+        PublishError::Unknown(_) => ApiError::NotFound(error.to_string()),
+        PublishError::Db(source) => ApiError::Internal(source),
+    }
+}
+
+pub async fn editable(State(state): State<AppState>, user: User, Path(id): Path<Uuid>) -> Result<axum::Json<DirectiveInput>, ApiError> {
+    supervisors_only(&state, &user).await?;
+    directives::editable(&state.store, id).await?.map(axum::Json).ok_or_else(|| ApiError::NotFound(format!("no directive has id {id}")))
+}
+
+pub async fn revise(State(state): State<AppState>, user: User, Path(id): Path<Uuid>, Json(input): Json<DirectiveInput>) -> Result<axum::Json<Revised>, ApiError> {
+    supervisors_only(&state, &user).await?;
+    directives::revise(&state.store, id, &input, &user.username).await.map(axum::Json).map_err(refused)
 }
 
 /// The unit tree, for choosing units in forms: names and codes are not secret inside the

@@ -92,6 +92,7 @@ fn api() -> Api {
     let account_password = format!("{ADMIN_ACCOUNTS_PATH}/{{username}}/password");
     let photo = format!("{PHOTOS_PATH}/{{id}}");
     let task_report = format!("{TASK_REPORTS_PATH}/{{task}}/{{unit}}");
+    let directive = format!("{DIRECTIVES_PATH}/{{id}}");
     Api { router: Router::new(), endpoints: Vec::new() }
         .on(Method::GET, "/healthz", health::healthz)
         .on(Method::GET, OPENAPI_PATH, openapi::document)
@@ -109,6 +110,8 @@ fn api() -> Api {
         .on(Method::GET, UNITS_PATH, directives::units)
         .on(Method::POST, DIRECTIVES_PATH, directives::publish)
         .on(Method::POST, DIRECTIVE_IMPORT_PATH, directives::import)
+        .on(Method::GET, &directive, directives::editable)
+        .on(Method::PUT, &directive, directives::revise)
         .on(Method::GET, REVIEW_PATH, review::queue)
         .on(Method::POST, REVIEW_PATH, review::decide)
         .on(Method::GET, &photo, photos::download)
