@@ -61,3 +61,31 @@ test('a supervisor turns pasted text into a directive, corrects it beside the so
   await expect(field.getByTestId('checklist-item')).toHaveCount(10);
   await Promise.all([office.close(), tablet.close()]);
 });
+
+test('a supervisor writes a directive from nothing: sections, tasks and units chosen by hand', async ({ browser }) => {
+  const office = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const desk = await office.newPage();
+  await signIn(desk, 'supervisor');
+  await desk.getByRole('button', { name: 'Soạn chỉ đạo' }).click();
+  await desk.getByTestId('blank-directive').click();
+  await desk.locator('input[name="title"]').fill('Chỉ đạo kiểm tra phòng cháy tại trụ sở xã');
+  await desk.locator('input[name="issued-on"]').fill('2022-10-03');
+  await desk.locator('input[name="heading-0"]').fill('Phòng cháy, chữa cháy');
+  await desk.locator('textarea[name="task-0-0-text"]').fill('Kiểm tra bình chữa cháy và lối thoát nạn tại trụ sở');
+  await desk.locator('select[name="task-0-0-lead"]').selectOption('XA-BINH-THANH');
+  await desk.locator('select[name="task-0-0-coordinating"]').selectOption(['CA-TINH']);
+  await desk.locator('textarea[name="task-0-0-checklist"]').fill('Kiểm tra bình chữa cháy\nThông lối thoát nạn');
+  await desk.getByTestId('add-task').click();
+  await expect(desk.getByTestId('task-form')).toHaveCount(2);
+  await desk.getByTestId('remove-task').nth(1).click();
+  await expect(desk.getByTestId('task-form')).toHaveCount(1);
+  await desk.getByTestId('publish-directive').click();
+  await expect(desk.getByTestId('compose-outcome')).toContainText('Đã ban hành: 1 nhiệm vụ, 2 mục kiểm tra');
+
+  const tablet = await browser.newContext();
+  const field = await tablet.newPage();
+  await signIn(field, 'official3');
+  await expect(field.getByTestId('checklist-item')).toHaveCount(12);
+  await expect(field.getByText('Kiểm tra bình chữa cháy và lối thoát nạn tại trụ sở')).toBeVisible();
+  await Promise.all([office.close(), tablet.close()]);
+});

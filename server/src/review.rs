@@ -1,8 +1,9 @@
-//! Conflict review for supervisors: the queue of flagged items with the values in
+//! Conflict review for supervisors (every unit) and heads (their units and those below):
+//! the queue of flagged items with the values in
 //! contention, and applying a review through the same log and counter as any push. The
 //! rules are `app::sync::{contests, resolve}`.
 
-use crate::auth::User;
+use crate::auth::{authorize, Action, User};
 use crate::db::{Batch, DbError, LogEntry, Recorded, Store};
 use crate::sync_service::{back_off, MAX_ATTEMPTS};
 use app::api::{ConflictCase, ReviewQueue};
@@ -15,6 +16,8 @@ use uuid::Uuid;
 pub enum ReviewFailure {
     #[error("no checklist item has id {0}")]
     UnknownItem(Uuid),
+    #[error("this item's unit is not one you review")]
+    Forbidden,
     #[error(transparent)]
     Refused(#[from] ReviewError),
     #[error(transparent)]
@@ -29,8 +32,14 @@ fn history_by_item(log: Vec<(Uuid, LoggedEdit)>) -> HashMap<Uuid, Vec<LoggedEdit
     by_item
 }
 
-pub async fn queue(store: &Store) -> Result<ReviewQueue, DbError> {
-    let items: Vec<ChecklistItem> = store.conflicted_items().await?.into_iter().map(|stored| stored.item).collect();
+/// The flagged items `reviewer` may settle.
+pub async fn queue(store: &Store, reviewer: &User) -> Result<ReviewQueue, DbError> {
+    let mut items: Vec<ChecklistItem> = Vec::new();
+    for stored in store.conflicted_items().await? {
+        if authorize(store, reviewer, Action::ReviewItemOf(&stored.item.unit)).await? {
+            items.push(stored.item);
+        }
+    }
     if items.is_empty() {
         return Ok(ReviewQueue { cases: Vec::new() });
     }
@@ -56,6 +65,9 @@ pub async fn queue(store: &Store) -> Result<ReviewQueue, DbError> {
 pub async fn review(store: &Store, reviewer: &User, item: Uuid, keep: &[Uuid]) -> Result<ChecklistItem, ReviewFailure> {
     for attempt in 0..MAX_ATTEMPTS {
         let stored = store.item(item).await?.ok_or(ReviewFailure::UnknownItem(item))?;
+        if !authorize(store, reviewer, Action::ReviewItemOf(&stored.item.unit)).await? {
+            return Err(ReviewFailure::Forbidden);
+        }
         let history = store.logged_edits(&[item]).await?.into_iter().map(|(_, edit)| edit).collect::<Vec<_>>();
         let now_ms = chrono::Utc::now().timestamp_millis();
         let (reviewed, edits) = resolve(&stored.item, &history, keep, &reviewer.username, now_ms)?;

@@ -469,6 +469,45 @@ async fn two_people_changing_one_item_unseen_are_flagged_for_review() {
 }
 
 #[tokio::test]
+async fn a_head_settles_conflicts_below_them_and_sees_no_others() {
+    let app = app().await;
+    // A second person in Tịnh Khê, outside the head's district.
+    for username in ["tk1", "tk2"] {
+        let new = app::api::NewAccount {
+            username: username.into(),
+            display_name: "Cán bộ xã Tịnh Khê".into(),
+            roles: app::domain::Roles::one(app::domain::Role::Official),
+            unit: app::domain::UnitCode::parse("XA-TINH-KHE").unwrap(),
+        };
+        chidao_server::admin::create_account(&app.store, &new, Some(common::PASSWORD.to_owned())).await.unwrap();
+    }
+    let mut conflicted = Vec::new();
+    for (first, second) in [("official", "official2"), ("tk1", "tk2")] {
+        let (first, second) = (app.sign_in(first).await, app.sign_in(second).await);
+        let id = item_ids(&app.pull(&first, 0).await)[0].clone();
+        app.push(&first, json!([Device::new().change(&id, "note", json!("sáng"), 1_000)])).await;
+        app.push(&second, json!([Device::new().change(&id, "note", json!("chiều"), 2_000)])).await;
+        conflicted.push(id);
+    }
+    let head = app.sign_in("head").await;
+    let queue = app.call(Method::GET, "/api/v1/review", Some(&head), None).await;
+    assert_eq!(queue.status, StatusCode::OK);
+    let cases: Vec<&str> = queue.json["cases"].as_array().unwrap().iter().map(|c| c["item"]["id"].as_str().unwrap()).collect();
+    assert_eq!(cases, [conflicted[0].as_str()], "Bình Châu's conflict, not Tịnh Khê's");
+
+    let edits = &queue.json["cases"][0]["contests"][0]["edits"];
+    let keep = edits.as_array().unwrap().iter().find(|e| e["value"] == "sáng").unwrap()["change"].clone();
+    let decided = app.call(Method::POST, "/api/v1/review", Some(&head), Some(json!({"item": conflicted[0], "keep": [keep]}).to_string())).await;
+    assert_eq!(decided.status, StatusCode::OK, "{}", decided.json);
+    assert_eq!((decided.json["note"].as_str(), decided.json["conflict"].as_bool()), (Some("sáng"), Some(false)));
+
+    let elsewhere = app.call(Method::POST, "/api/v1/review", Some(&head), Some(json!({"item": conflicted[1], "keep": []}).to_string())).await;
+    assert_eq!(elsewhere.status, StatusCode::FORBIDDEN);
+    let official = app.sign_in("official").await;
+    assert_eq!(app.call(Method::GET, "/api/v1/review", Some(&official), None).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn a_supervisor_keeps_the_losing_value_and_every_device_pulls_it() {
     let app = app().await;
     let first = app.sign_in("official").await;

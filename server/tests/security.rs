@@ -366,6 +366,26 @@ async fn text_that_looks_like_surrealql_or_html_is_stored_and_returned_literally
         let note = after["items"].as_array().unwrap().iter().find(|i| i["id"] == json!(item)).unwrap()["note"].clone();
         assert_eq!(note, json!(text));
     }
+    // Directive text: title, heading, task text, target and checklist lines.
+    let supervisor = app.sign_in("supervisor").await;
+    let cursor = app.pull(&official, 0).await["cursor"].as_u64().unwrap();
+    let directive = json!({
+        "title": HOSTILE[0], "issuer": HOSTILE[3], "issued_on": "2022-09-01",
+        "sections": [{"heading": HOSTILE[1], "tasks": [{
+            "text": HOSTILE[2], "lead": {"unit": "XA-BINH-CHAU"}, "target": HOSTILE[4], "assigned": [],
+            "checklist": [HOSTILE[4], HOSTILE[5]]
+        }]}]
+    });
+    let published = app.call(Method::POST, "/api/v1/directives", Some(&supervisor), Some(directive.to_string())).await;
+    assert_eq!(published.status, StatusCode::CREATED, "{}", published.json);
+    let pulled = app.pull(&official, cursor).await;
+    let new = pulled["directives"].as_array().unwrap().iter().find(|d| d["title"] == json!(HOSTILE[0])).expect("stored as written").clone();
+    assert_eq!((new["issuer"].clone(), new["sections"][0]["heading"].clone()), (json!(HOSTILE[3]), json!(HOSTILE[1])));
+    let task = pulled["tasks"].as_array().unwrap().iter().find(|t| t["text"] == json!(HOSTILE[2])).expect("task text as written").clone();
+    assert_eq!(task["target"], json!(HOSTILE[4]));
+    let labels: Vec<&str> = pulled["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, [HOSTILE[4], HOSTILE[5]]);
+
     // The tables the strings name are all still there.
     assert!(!app.store.units().await.unwrap().is_empty());
     assert!(app.store.account("official").await.unwrap().is_some());

@@ -56,7 +56,8 @@ pub fn may_change_item(roles: &Roles, own_unit: &UnitCode, item_unit: &UnitCode)
     (roles.has(Role::Official) || roles.has(Role::Head)) && own_unit == item_unit
 }
 
-/// A head signs off the reports of their own unit and of every unit beneath it.
+/// A head signs off the reports, and settles the conflicts, of their own unit and of every
+/// unit beneath it.
 pub fn may_sign_off_report(roles: &Roles, own_unit: &UnitCode, unit: &UnitCode, units: &[Unit]) -> bool {
     roles.has(Role::Head) && subtree(own_unit, units).contains(unit)
 }
@@ -80,7 +81,11 @@ pub enum Action<'a> {
     ChangeItemOf(&'a UnitCode),
     /// Sign off that a unit's report on a task is done.
     SignOffReport(&'a UnitCode),
-    /// Province-wide progress and conflict review.
+    /// Open the conflict review at all (supervisors, and heads for the units below them).
+    ReviewConflicts,
+    /// Settle a conflict on an item of this unit.
+    ReviewItemOf(&'a UnitCode),
+    /// Province-wide progress.
     OverseeProvince,
     /// The unit tree and the accounts.
     Administer,
@@ -88,7 +93,7 @@ pub enum Action<'a> {
 
 impl Action<'_> {
     pub fn needs_unit_tree(&self) -> bool {
-        matches!(self, Action::ReadUnit(_) | Action::SignOffReport(_))
+        matches!(self, Action::ReadUnit(_) | Action::SignOffReport(_) | Action::ReviewItemOf(_))
     }
 }
 
@@ -104,6 +109,8 @@ pub fn permits(roles: &Roles, own_unit: &UnitCode, units: &[Unit], action: Actio
         Action::ReadUnit(unit) => read_scope(roles, own_unit, units).includes(unit),
         Action::ChangeItemOf(unit) => may_change_item(roles, own_unit, unit),
         Action::SignOffReport(unit) => may_sign_off_report(roles, own_unit, unit, units),
+        Action::ReviewConflicts => roles.has(Role::Supervisor) || roles.has(Role::Head),
+        Action::ReviewItemOf(unit) => roles.has(Role::Supervisor) || may_sign_off_report(roles, own_unit, unit, units),
         Action::OverseeProvince => oversees_everything(roles),
         Action::Administer => administers(roles),
     }
@@ -177,6 +184,15 @@ mod tests {
         for other in [Role::Official, Role::Supervisor, Role::Admin] {
             assert!(!permits(&Roles::one(other), &code("HUYEN-A"), &tree(), Action::SignOffReport(&code("XA-A1"))), "{other:?}");
         }
+    }
+
+    #[test]
+    fn heads_review_conflicts_below_them_and_supervisors_everywhere() {
+        let head = Roles::one(Role::Head);
+        assert!(permits(&head, &code("HUYEN-A"), &tree(), Action::ReviewItemOf(&code("XA-A2"))));
+        assert!(!permits(&head, &code("HUYEN-A"), &tree(), Action::ReviewItemOf(&code("XA-B1"))));
+        assert!(permits(&Roles::one(Role::Supervisor), &code("TINH"), &tree(), Action::ReviewItemOf(&code("XA-B1"))));
+        assert!(!permits(&Roles::one(Role::Official), &code("XA-A1"), &tree(), Action::ReviewConflicts));
     }
 
     #[test]

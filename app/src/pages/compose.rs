@@ -52,6 +52,25 @@ fn input_from(draft: &Draft, issuer: String) -> DirectiveInput {
     }
 }
 
+/// A task to fill in: the lead waits to be chosen.
+fn blank_task() -> TaskInput {
+    TaskInput {
+        id: None,
+        text: String::new(),
+        lead: Party::phrase("?").expect("a one-character phrase is valid"),
+        coordinating: Vec::new(),
+        deadline: None,
+        recurrence: None,
+        target: None,
+        assigned: Vec::new(),
+        checklist: Vec::new(),
+    }
+}
+
+fn blank_section() -> SectionInput {
+    SectionInput { heading: String::new(), tasks: vec![blank_task()] }
+}
+
 fn kind_key(kind: DeadlineKind) -> &'static str {
     crate::import::kind_name(kind)
 }
@@ -103,6 +122,18 @@ pub fn ComposePage() -> impl IntoView {
             }
         });
     });
+    let blank = move |_| {
+        let issuer = units.with_untracked(|tree| tree.iter().find(|u| u.parent.is_none()).map(|u| u.name.to_string())).unwrap_or_default();
+        editing.set(None);
+        outcome.set(None);
+        form.set(Some(DirectiveInput {
+            title: String::new(),
+            issuer,
+            issued_on: Deadline::today_in_vietnam(chrono::Utc::now()),
+            documents: Vec::new(),
+            sections: vec![blank_section()],
+        }));
+    };
     let open = move |_| {
         let Ok(id) = uuid::Uuid::parse_str(&chosen.get_untracked()) else { return };
         outcome.set(None);
@@ -201,6 +232,7 @@ pub fn ComposePage() -> impl IntoView {
                         {move || published.get().into_iter().map(|(id, title)| view! { <option value=id.to_string()>{title}</option> }).collect_view()}
                     </select></label>
                 <button class="secondary" on:click=open data-testid="open-directive">{tr(Key::Edit)}</button>
+                <button class="secondary" on:click=blank data-testid="blank-directive">{tr(Key::BlankDirective)}</button>
             </div>
             <div class="side-by-side">
                 <section class="source">
@@ -255,12 +287,35 @@ fn DraftForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>,
             {shape.into_iter().enumerate().map(|(s, tasks)| view! {
                 <fieldset class="section-form">
                     <legend>{format!("{}.", s + 1)}</legend>
-                    <input name=format!("heading-{s}") prop:value=move || form.with(|f| f.as_ref().map(|i| i.sections[s].heading.clone()).unwrap_or_default())
+                    <input name=format!("heading-{s}") placeholder=tr(Key::SectionHeading) prop:value=move || form.with(|f| f.as_ref().map(|i| i.sections[s].heading.clone()).unwrap_or_default())
                         on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |i| i.sections[s].heading = v)) }/>
-                    {(0..tasks).map(|t| view! { <TaskForm form units s t/> }).collect_view()}
+                    {(0..tasks).map(|t| view! {
+                        <TaskForm form units s t/>
+                        <button class="link" on:click=move |_| edit(Box::new(move |i| { i.sections[s].tasks.remove(t); })) data-testid="remove-task">{tr(Key::RemoveTask)}</button>
+                    }).collect_view()}
+                    <button class="secondary" on:click=move |_| edit(Box::new(move |i| i.sections[s].tasks.push(blank_task()))) data-testid="add-task">{tr(Key::AddTask)}</button>
                 </fieldset>
             }).collect_view()}
+            <button class="secondary" on:click=move |_| edit(Box::new(|i| i.sections.push(blank_section()))) data-testid="add-section">{tr(Key::AddSection)}</button>
         </div>
+    }
+}
+
+/// The unit codes chosen in a multiple select.
+fn selected_units(ev: &leptos::ev::Event) -> Vec<UnitCode> {
+    #[cfg(feature = "hydrate")]
+    {
+        let options = event_target::<web_sys::HtmlSelectElement>(ev).selected_options();
+        (0..options.length())
+            .filter_map(|i| options.item(i))
+            .filter_map(|option| option.get_attribute("value"))
+            .filter_map(|value| UnitCode::parse(&value).ok())
+            .collect()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        Vec::new()
     }
 }
 
@@ -280,7 +335,11 @@ fn TaskForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>, 
         Party::Phrase(text) => Some(text.to_string()),
         Party::Unit(_) => None,
     });
-    let coordinating = move || task().map(|task| task.coordinating.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+    let groups = move || {
+        task().map(|task| task.coordinating.iter().filter(|p| p.unit_code().is_none()).map(ToString::to_string).collect::<Vec<_>>().join(", ")).unwrap_or_default()
+    };
+    let coordinates = move |code: &UnitCode| task().is_some_and(|task| task.coordinating.contains(&Party::Unit(code.clone())));
+    let carries_out = move |code: &UnitCode| task().is_some_and(|task| task.assigned.contains(code));
     view! {
         <div class="task-form" data-testid="task-form">
             <textarea name=format!("task-{s}-{t}-text") rows="3" prop:value=move || task().map(|t| t.text).unwrap_or_default()
@@ -298,7 +357,24 @@ fn TaskForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>, 
                     }).collect_view()}
                 </select></label>
             {move || lead_phrase().map(|phrase| view! { <p class="hint warning-text">{tr(Key::NotAUnit)} " “" {phrase} "”"</p> })}
-            <p class="hint">{tr(Key::Coordinating)} ": " {coordinating}</p>
+            <label>{tr(Key::Coordinating)}
+                <select multiple name=format!("task-{s}-{t}-coordinating")
+                    on:change=move |ev| {
+                        let chosen = selected_units(&ev);
+                        update(Box::new(move |t| {
+                            t.coordinating.retain(|party| party.unit_code().is_none());
+                            t.coordinating.extend(chosen.into_iter().map(Party::Unit));
+                        }))
+                    }>
+                    {move || units.get().into_iter().map(|unit| {
+                        let code = unit.code.clone();
+                        view! { <option value=code.to_string() prop:selected=move || coordinates(&code)>{unit.name.to_string()}</option> }
+                    }).collect_view()}
+                </select></label>
+            {move || Some(groups()).filter(|g| !g.is_empty()).map(|groups| view! { <p class="hint">{tr(Key::AsWritten)} ": " {groups}</p> })}
+            <label>{tr(Key::Target)}
+                <input name=format!("task-{s}-{t}-target") prop:value=move || task().and_then(|t| t.target).unwrap_or_default()
+                    on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |t| t.target = Some(v).filter(|v| !v.trim().is_empty()))) }/></label>
             <div class="deadline-form">
                 <label>{tr(Key::DeadlineLabel)}
                     <input type="date" name=format!("task-{s}-{t}-deadline") prop:value=move || task().and_then(|t| t.deadline).map(|d| d.date.to_string()).unwrap_or_default()
@@ -316,22 +392,10 @@ fn TaskForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>, 
             </div>
             <label>{tr(Key::AssignedUnits)}
                 <select multiple name=format!("task-{s}-{t}-assigned")
-                    on:change=move |ev| {
-                        #[cfg(feature = "hydrate")]
-                        {
-                            let options = event_target::<web_sys::HtmlSelectElement>(&ev).selected_options();
-                            let chosen: Vec<UnitCode> = (0..options.length())
-                                .filter_map(|i| options.item(i))
-                                .filter_map(|option| option.get_attribute("value"))
-                                .filter_map(|value| UnitCode::parse(&value).ok())
-                                .collect();
-                            update(Box::new(move |t| t.assigned = chosen));
-                        }
-                        let _ = ev;
-                    }>
+                    on:change=move |ev| { let chosen = selected_units(&ev); update(Box::new(move |t| t.assigned = chosen)) }>
                     {move || units.get().into_iter().map(|unit| {
-                        let code = unit.code.to_string();
-                        view! { <option value=code.clone()>{unit.name.to_string()}</option> }
+                        let code = unit.code.clone();
+                        view! { <option value=code.to_string() prop:selected=move || carries_out(&code)>{unit.name.to_string()}</option> }
                     }).collect_view()}
                 </select></label>
             <label>{tr(Key::ChecklistLines)}

@@ -57,6 +57,12 @@ pub fn FieldPage(session: SessionInfo) -> impl IntoView {
                 <SessionExpired/>
             </Show>
             <RejectedList workspace/>
+            {workspace.session.get_value().roles.has(Role::Head).then(|| view! {
+                // Heads settle conflicts in the units below them; a decision travels back by sync.
+                <super::review::ReviewPanel
+                    refresh=Signal::derive(move || workspace.last_sync_ms.get().unwrap_or(0) as u32)
+                    on_reviewed=move |_| workspace.sync_now()/>
+            })}
             <h1>{tr(Key::FieldTitle)}</h1>
             {move || {
                 if !workspace.loaded.get() {
