@@ -10,16 +10,13 @@ async function fieldPage(browser: import('@playwright/test').Browser, username: 
   return [context, page];
 }
 
-test('two officials write one note unseen; the supervisor keeps the first and both tablets get it', async ({ browser }) => {
+/** Two officials of Bình Châu write item `position`'s note offline, unseen by each other. */
+async function conflictingNotes(browser: import('@playwright/test').Browser, position: number, kept: string, lost: string) {
   const [firstContext, first] = await fieldPage(browser, 'official');
   const [secondContext, second] = await fieldPage(browser, 'official2');
-  const kept = 'Biển báo đã lắp ở ngã ba Bình Châu';
-  const lost = 'Chưa lắp biển báo';
-
-  // Both offline, neither sees the other's note.
   for (const [context, page, text] of [[firstContext, first, kept], [secondContext, second, lost]] as const) {
     await context.setOffline(true);
-    const note = page.getByTestId('checklist-item').nth(5).locator('textarea');
+    const note = page.getByTestId('checklist-item').nth(position).locator('textarea');
     await note.fill(text);
     await note.blur();
     await expect(page.getByTestId('pending-count')).toHaveText('1');
@@ -28,11 +25,12 @@ test('two officials write one note unseen; the supervisor keeps the first and bo
     await context.setOffline(false);
     await expect(page.getByTestId('pending-count')).toHaveText('0', { timeout: 20_000 });
   }
+  return { tablets: [first, second], contexts: [firstContext, secondContext] };
+}
 
-  const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const supervisor = await office.newPage();
-  await signIn(supervisor, 'supervisor');
-  const review = supervisor.getByTestId('review');
+/** In the review panel on `page`, keeps `kept` over `lost`. */
+async function keepInReview(page: Page, kept: string, lost: string) {
+  const review = page.getByTestId('review');
   const conflictCase = review.getByTestId('conflict-case');
   await expect(conflictCase).toHaveCount(1);
   const contenders = conflictCase.getByTestId('contender');
@@ -41,21 +39,48 @@ test('two officials write one note unseen; the supervisor keeps the first and bo
   await expect(contenders.filter({ hasText: lost })).toHaveAttribute('data-author', 'official2');
   // The later edit stands until someone decides otherwise.
   await expect(contenders.filter({ hasText: lost }).locator('input')).toBeChecked();
-
   await contenders.filter({ hasText: kept }).locator('input').check();
   await conflictCase.getByTestId('keep-chosen').click();
   await expect(review).toBeHidden();
+}
+
+/** The tablets pull the decision on their next sync. */
+async function tabletsShow(tablets: Page[], position: number, kept: string) {
+  for (const page of tablets) {
+    await page.getByRole('button', { name: 'Đồng bộ ngay' }).click();
+    await expect(page.getByTestId('checklist-item').nth(position).locator('textarea')).toHaveValue(kept, { timeout: 20_000 });
+  }
+}
+
+test('two officials write one note unseen; the supervisor keeps the first and both tablets get it', async ({ browser }) => {
+  const kept = 'Biển báo đã lắp ở ngã ba Bình Châu';
+  const lost = 'Chưa lắp biển báo';
+  const { tablets, contexts } = await conflictingNotes(browser, 5, kept, lost);
+
+  const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const supervisor = await office.newPage();
+  await signIn(supervisor, 'supervisor');
+  await keepInReview(supervisor, kept, lost);
   const row = supervisor.locator('[data-testid="unit-progress"][data-unit="XA-BINH-CHAU"]');
   await row.locator('summary').click();
   await expect(row.getByTestId('progress-note').filter({ hasText: kept })).toHaveCount(1);
   await expect(row.getByTestId('conflict')).toHaveCount(0);
 
-  // The tablets pull the decision on their next sync.
-  for (const page of [first, second]) {
-    await page.getByRole('button', { name: 'Đồng bộ ngay' }).click();
-    await expect(page.getByTestId('checklist-item').nth(5).locator('textarea')).toHaveValue(kept, { timeout: 20_000 });
-  }
-  await Promise.all([firstContext.close(), secondContext.close(), office.close()]);
+  await tabletsShow(tablets, 5, kept);
+  await Promise.all([...contexts.map((context) => context.close()), office.close()]);
+});
+
+test('the district head settles a conflict in a commune below from their own page', async ({ browser }) => {
+  const kept = 'Đã sơn lại vạch kẻ đường trước chợ';
+  const lost = 'Chưa sơn vạch kẻ đường';
+  const { tablets, contexts } = await conflictingNotes(browser, 4, kept, lost);
+
+  const district = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const head = await district.newPage();
+  await signIn(head, 'head');
+  await keepInReview(head, kept, lost);
+  await tabletsShow(tablets, 4, kept);
+  await Promise.all([...contexts.map((context) => context.close()), district.close()]);
 });
 
 test('a district head follows the communes below, view only', async ({ browser }) => {
