@@ -698,20 +698,11 @@ async fn a_head_signs_off_a_communes_report_and_the_supervisor_and_commune_see_i
 
 mod directives {
     use super::*;
-    use axum::body::Body;
-    use axum::http::Request;
 
     const TEXT: &str = "Chỉ đạo bảo đảm an toàn giao thông dịp khai giảng\n05/09/2022\nBảo đảm an toàn giao thông quanh trường học\nGiao UBND xã Bình Châu chủ trì, phối hợp với Công an tỉnh rà soát các điểm giao cắt trước cổng trường trước ngày 30/9/2022 theo Kế hoạch số 68/KH-UBND ngày 26/4/2022.\n";
 
     async fn draft(app: &common::TestApp, cookie: &str, text: &str) -> common::Answer {
-        let request = Request::builder()
-            .method(Method::POST)
-            .uri("/api/v1/directives/import")
-            .header(header::COOKIE, cookie)
-            .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
-            .body(Body::from(text.to_owned()))
-            .unwrap();
-        app.send(request).await
+        app.post_text(cookie, "/api/v1/directives/import", "text/plain; charset=utf-8", text).await
     }
 
     #[tokio::test]

@@ -251,16 +251,7 @@ async fn a_new_account_gets_a_temporary_password_and_works_in_its_unit() {
 async fn a_unit_file_with_any_bad_row_imports_nothing_and_says_where() {
     let app = app().await;
     let admin = app.sign_in("admin").await;
-    let import = |csv: &'static str| {
-        let request = Request::builder()
-            .method(Method::POST)
-            .uri("/api/v1/admin/units/import")
-            .header(header::COOKIE, admin.clone())
-            .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
-            .body(Body::from(csv))
-            .unwrap();
-        app.send(request)
-    };
+    let import = |csv: &'static str| app.post_text(&admin, "/api/v1/admin/units/import", "text/csv; charset=utf-8", csv);
     let bad = import("code,name,kind,parent_code\r\nXA-BINH-HAI,UBND xã Bình Hải,commune,HUYEN-BINH-SON\r\nXA-MOI,,commune,HUYEN-BINH-SON\r\n").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json["error"], "invalid_rows");
@@ -288,17 +279,7 @@ async fn a_unit_file_with_any_bad_row_imports_nothing_and_says_where() {
     .await
     .unwrap();
     assert!(scope.includes(&app::domain::UnitCode::parse("XA-BINH-HAI").unwrap()));
-    let not_text = app
-        .send(
-            Request::builder()
-                .method(Method::POST)
-                .uri("/api/v1/admin/units/import")
-                .header(header::COOKIE, head)
-                .header(header::CONTENT_TYPE, "text/csv")
-                .body(Body::from("code,name,kind,parent_code\n"))
-                .unwrap(),
-        )
-        .await;
+    let not_text = app.post_text(&head, "/api/v1/admin/units/import", "text/csv", "code,name,kind,parent_code\n").await;
     assert_eq!(not_text.status, StatusCode::FORBIDDEN, "heads do not change the tree");
 }
 
@@ -325,14 +306,7 @@ async fn text_that_looks_like_surrealql_or_html_is_stored_and_returned_literally
     let written = app.call(Method::POST, "/api/v1/admin/units", Some(&admin), Some(json!({"rows": rows}).to_string())).await;
     assert_eq!(written.status, StatusCode::OK, "{}", written.json);
     let csv = format!("code,name,kind,parent_code\nXA-THU-CSV,\"{}\",commune,HUYEN-BINH-SON\n", HOSTILE[1].replace('"', "\"\""));
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/admin/units/import")
-        .header(header::COOKIE, admin.clone())
-        .header(header::CONTENT_TYPE, "text/csv")
-        .body(Body::from(csv))
-        .unwrap();
-    assert_eq!(app.send(request).await.status, StatusCode::OK);
+    assert_eq!(app.post_text(&admin, "/api/v1/admin/units/import", "text/csv", &csv).await.status, StatusCode::OK);
     let units = app.call(Method::GET, "/api/v1/admin/units", Some(&admin), None).await.json;
     let name_of = |code: &str| units.as_array().unwrap().iter().find(|u| u["code"] == code).unwrap()["name"].clone();
     for (index, name) in HOSTILE.iter().enumerate() {

@@ -121,9 +121,7 @@ mod tests {
     use super::*;
     use crate::domain::UnitKind;
 
-    fn code(raw: &str) -> UnitCode {
-        UnitCode::parse(raw).unwrap()
-    }
+    use crate::domain::testing::code;
 
     fn tree() -> Vec<Unit> {
         let province = Unit::new(code("TINH"), "Tỉnh", UnitKind::Province, None).unwrap();

@@ -253,9 +253,7 @@ mod tests {
     use super::*;
     use crate::domain::{DeadlineKind, UnitKind};
 
-    fn code(raw: &str) -> UnitCode {
-        UnitCode::parse(raw).unwrap()
-    }
+    use crate::domain::testing::code;
 
     fn tree() -> Vec<Unit> {
         vec![

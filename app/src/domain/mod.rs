@@ -17,6 +17,17 @@ mod text;
 pub mod unit_import;
 mod unit;
 
+/// Helpers the domain's tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::UnitCode;
+
+    /// A unit code known to be valid.
+    pub fn code(raw: &str) -> UnitCode {
+        UnitCode::parse(raw).expect("a valid unit code in a test")
+    }
+}
+
 pub use deadline::{Deadline, DeadlineKind, HO_CHI_MINH_OFFSET_SECONDS};
 pub use directive::{Directive, DocumentNumber, Party, Recurrence, Section, Task};
 pub use evidence::{fit_within, PhotoId, PhotoRef, PHOTO_LONGEST_SIDE, PHOTO_MAX_BYTES, PHOTO_TYPES};

@@ -103,9 +103,7 @@ impl Unit {
 mod tests {
     use super::*;
 
-    fn code(raw: &str) -> UnitCode {
-        UnitCode::parse(raw).unwrap()
-    }
+    use crate::domain::testing::code;
 
     #[test]
     fn unit_codes_are_upper_case_ascii_with_inner_dashes() {

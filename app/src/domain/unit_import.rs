@@ -174,9 +174,7 @@ pub fn plan_csv(existing: &[Unit], text: &str) -> Result<Vec<Unit>, Vec<RowError
 mod tests {
     use super::*;
 
-    fn code(raw: &str) -> UnitCode {
-        UnitCode::parse(raw).unwrap()
-    }
+    use crate::domain::testing::code;
 
     fn tree() -> Vec<Unit> {
         vec![

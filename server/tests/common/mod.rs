@@ -99,6 +99,18 @@ impl TestApp {
         answer.json
     }
 
+    /// Posts `body` as `content_type` (a CSV file, a pasted text).
+    pub async fn post_text(&self, cookie: &str, path: &str, content_type: &str, body: &str) -> Answer {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        self.send(request).await
+    }
+
     /// Sends `bytes` as a photo of `item` under `id`, declared as `content_type`.
     pub async fn upload_photo(&self, cookie: &str, item: &str, id: &str, content_type: &str, bytes: Vec<u8>) -> Answer {
         let request = Request::builder()
