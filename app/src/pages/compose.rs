@@ -52,6 +52,24 @@ fn input_from(draft: &Draft, issuer: String) -> DirectiveInput {
     }
 }
 
+/// Where a problem is, for people: `sections[1].tasks[0].lead` is section 2, task 1, lead.
+fn problem_place(path: &str) -> (Option<usize>, Option<usize>, String) {
+    let number = |part: &str, name: &str| part.strip_prefix(name).and_then(|rest| rest.strip_prefix('[')).and_then(|rest| rest.strip_suffix(']')).and_then(|n| n.parse::<usize>().ok()).map(|n| n + 1);
+    let mut section = None;
+    let mut task = None;
+    let mut rest = Vec::new();
+    for part in path.split('.') {
+        if let Some(n) = number(part, "sections") {
+            section = Some(n);
+        } else if let Some(n) = number(part, "tasks") {
+            task = Some(n);
+        } else if !part.is_empty() {
+            rest.push(part);
+        }
+    }
+    (section, task, rest.join("."))
+}
+
 /// A task to fill in: the lead waits to be chosen.
 fn blank_task() -> TaskInput {
     TaskInput {
@@ -221,7 +239,17 @@ pub fn ComposePage() -> impl IntoView {
                 Outcome::Problems(problems) => view! {
                     <div class="error" role="alert" data-testid="compose-outcome">
                         <p>{tr(Key::DirectiveProblems)}</p>
-                        <ul>{problems.into_iter().map(|p| view! { <li><code>{p.path}</code> " " {p.message}</li> }).collect_view()}</ul>
+                        <ul>{problems.into_iter().map(|p| {
+                            let (section, task, field) = problem_place(&p.path);
+                            let place = move || {
+                                let mut parts = Vec::new();
+                                if let Some(section) = section { parts.push(format!("{} {section}", tr(Key::SectionWord)())); }
+                                if let Some(task) = task { parts.push(format!("{} {task}", tr(Key::TaskWord)())); }
+                                if !field.is_empty() { parts.push(field.clone()); }
+                                parts.join(" · ")
+                            };
+                            view! { <li data-path=p.path.clone()><strong>{place}</strong> ": " {p.message}</li> }
+                        }).collect_view()}</ul>
                     </div>
                 }.into_any(),
             })}
@@ -402,5 +430,18 @@ fn TaskForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>, 
                 <textarea name=format!("task-{s}-{t}-checklist") rows="3" prop:value=move || task().map(|t| t.checklist.join("\n")).unwrap_or_default()
                     on:input=move |ev| { let v: Vec<String> = event_target_value(&ev).lines().map(str::to_owned).collect(); update(Box::new(move |t| t.checklist = v)) }></textarea></label>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::problem_place;
+
+    #[test]
+    fn problem_paths_read_as_places() {
+        assert_eq!(problem_place("sections[1].tasks[0].lead"), (Some(2), Some(1), "lead".into()));
+        assert_eq!(problem_place("sections[0].tasks[2]"), (Some(1), Some(3), String::new()));
+        assert_eq!(problem_place("documents[0]"), (None, None, "documents[0]".into()));
+        assert_eq!(problem_place(""), (None, None, String::new()));
     }
 }
