@@ -48,11 +48,29 @@ pub struct TaskInput {
     pub checklist: Vec<String>,
 }
 
-/// One problem, and where: `"title"`, `"sections[1].tasks[0].deadline"`…
+/// One problem, and where: `"title"`, `"sections[1].tasks[0].deadline"`…; `kind` lets
+/// the page say it in the reader's language, `message` says it in English for the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputProblem {
     pub path: String,
     pub message: String,
+    #[serde(default)]
+    pub kind: ProblemKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// The lead is a group or an unmatched name and no unit carries the task out.
+    NoLeadUnit,
+    UnknownUnit,
+    NoChecklistItem,
+    DeadlineBeforeIssue,
+    BadRecurrence,
+    BadDocumentNumber,
+    /// Anything else: the message says what.
+    #[default]
+    Invalid,
 }
 
 /// What publishing writes.
@@ -139,7 +157,11 @@ pub fn revise(published: &Published, input: &DirectiveInput, units: &[Unit], new
         for (index, task) in tasks.tasks.iter().enumerate() {
             if let Some(id) = task.id {
                 if !published.tasks.iter().any(|known| known.id == id) {
-                    return Err(vec![InputProblem { path: format!("sections[{section}].tasks[{index}].id"), message: format!("task {id} is not part of this directive") }]);
+                    return Err(vec![InputProblem {
+                        path: format!("sections[{section}].tasks[{index}].id"),
+                        message: format!("task {id} is not part of this directive"),
+                        kind: ProblemKind::Invalid,
+                    }]);
                 }
             }
         }
@@ -165,21 +187,21 @@ pub fn revise(published: &Published, input: &DirectiveInput, units: &[Unit], new
 
 fn build(input: &DirectiveInput, units: &[Unit], keep_directive: Option<Uuid>, mut new_id: impl FnMut() -> Uuid) -> Result<Publication, Vec<InputProblem>> {
     let mut problems = Vec::new();
-    let mut problem = |path: String, message: String| problems.push(InputProblem { path, message });
+    let mut problem = |path: String, kind: ProblemKind, message: String| problems.push(InputProblem { path, message, kind });
     let known = |code: &UnitCode| units.iter().any(|unit| &unit.code == code);
 
     let mut documents = Vec::new();
     for (index, raw) in input.documents.iter().enumerate() {
         match DocumentNumber::parse(raw) {
             Ok(number) => documents.push(number),
-            Err(error) => problem(format!("documents[{index}]"), error.to_string()),
+            Err(error) => problem(format!("documents[{index}]"), ProblemKind::BadDocumentNumber, error.to_string()),
         }
     }
     let headings: Vec<&str> = input.sections.iter().map(|section| section.heading.as_str()).collect();
     let directive = match Directive::new(keep_directive.unwrap_or_else(&mut new_id), &input.title, &input.issuer, input.issued_on, documents, &headings) {
         Ok(directive) => directive,
         Err(error) => {
-            problem(String::new(), error.to_string());
+            problem(String::new(), ProblemKind::Invalid, error.to_string());
             return Err(problems);
         }
     };
@@ -190,9 +212,10 @@ fn build(input: &DirectiveInput, units: &[Unit], keep_directive: Option<Uuid>, m
         for (task_index, task) in section.tasks.iter().enumerate() {
             let at = format!("sections[{section_index}].tasks[{task_index}]");
             match &task.lead {
-                Party::Unit(code) if !known(code) => problem(format!("{at}.lead"), format!("there is no unit {code}")),
+                Party::Unit(code) if !known(code) => problem(format!("{at}.lead"), ProblemKind::UnknownUnit, format!("there is no unit {code}")),
                 Party::Phrase(phrase) if task.assigned.is_empty() => problem(
                     format!("{at}.lead"),
+                    ProblemKind::NoLeadUnit,
                     format!("“{phrase}” is not a unit: choose the lead unit, or the units that carry the task out"),
                 ),
                 _ => {}
@@ -200,23 +223,23 @@ fn build(input: &DirectiveInput, units: &[Unit], keep_directive: Option<Uuid>, m
             for (index, party) in task.coordinating.iter().enumerate() {
                 if let Party::Unit(code) = party {
                     if !known(code) {
-                        problem(format!("{at}.coordinating[{index}]"), format!("there is no unit {code}"));
+                        problem(format!("{at}.coordinating[{index}]"), ProblemKind::UnknownUnit, format!("there is no unit {code}"));
                     }
                 }
             }
             for (index, code) in task.assigned.iter().enumerate() {
                 if !known(code) {
-                    problem(format!("{at}.assigned[{index}]"), format!("there is no unit {code}"));
+                    problem(format!("{at}.assigned[{index}]"), ProblemKind::UnknownUnit, format!("there is no unit {code}"));
                 }
             }
             let assigned: Vec<UnitCode> = if task.assigned.is_empty() { task.lead.unit_code().cloned().into_iter().collect() } else { task.assigned.clone() };
             if !assigned.is_empty() && task.checklist.iter().all(|line| line.trim().is_empty()) {
-                problem(format!("{at}.checklist"), "give the checklist at least one item to tick".into());
+                problem(format!("{at}.checklist"), ProblemKind::NoChecklistItem, "give the checklist at least one item to tick".into());
             }
             let recurrence = match task.recurrence.as_deref().map(Recurrence::parse).transpose() {
                 Ok(recurrence) => recurrence,
                 Err(error) => {
-                    problem(format!("{at}.recurrence"), error.to_string());
+                    problem(format!("{at}.recurrence"), ProblemKind::BadRecurrence, error.to_string());
                     None
                 }
             };
@@ -224,7 +247,11 @@ fn build(input: &DirectiveInput, units: &[Unit], keep_directive: Option<Uuid>, m
             let built = match built {
                 Ok(built) => Task { recurrence, ..built },
                 Err(error) => {
-                    problem(at.clone(), error.to_string());
+                    let kind = match &error {
+                        super::DomainError::Invalid { field: "deadline", .. } => ProblemKind::DeadlineBeforeIssue,
+                        _ => ProblemKind::Invalid,
+                    };
+                    problem(at.clone(), kind, error.to_string());
                     continue;
                 }
             };
@@ -233,7 +260,7 @@ fn build(input: &DirectiveInput, units: &[Unit], keep_directive: Option<Uuid>, m
                 for (position, label) in labels.iter().enumerate() {
                     match ChecklistItem::new(new_id(), built.id, unit.clone(), label, position as u32 + 1) {
                         Ok(item) => items.push(item),
-                        Err(error) => problem(format!("{at}.checklist[{position}]"), error.to_string()),
+                        Err(error) => problem(format!("{at}.checklist[{position}]"), ProblemKind::Invalid, error.to_string()),
                     }
                 }
             }
@@ -333,6 +360,18 @@ mod tests {
         );
         assert!(problems[0].message.contains("before the directive was issued"));
         assert!(problems[1].message.contains("not a unit"));
+        let kinds: Vec<ProblemKind> = problems.iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ProblemKind::DeadlineBeforeIssue,
+                ProblemKind::NoLeadUnit,
+                ProblemKind::UnknownUnit,
+                ProblemKind::UnknownUnit,
+                ProblemKind::NoChecklistItem,
+                ProblemKind::BadRecurrence
+            ]
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! it beside the source text, and publish. Supervisors do this online at the office.
 
 use super::tr;
-use crate::domain::authoring::{DirectiveInput, InputProblem, SectionInput, TaskInput};
+use crate::domain::authoring::{DirectiveInput, InputProblem, ProblemKind, SectionInput, TaskInput};
 use crate::domain::{Deadline, DeadlineKind, Party, Unit, UnitCode};
 use crate::i18n::Key;
 use crate::import::{Draft, DraftParty, PartyKind};
@@ -50,6 +50,19 @@ fn input_from(draft: &Draft, issuer: String) -> DirectiveInput {
             })
             .collect(),
     }
+}
+
+/// The problem in the reader's language; `None` leaves the server's own words.
+fn problem_key(kind: ProblemKind) -> Option<Key> {
+    Some(match kind {
+        ProblemKind::NoLeadUnit => Key::ProblemNoLeadUnit,
+        ProblemKind::UnknownUnit => Key::ProblemUnknownUnit,
+        ProblemKind::NoChecklistItem => Key::ProblemNoChecklistItem,
+        ProblemKind::DeadlineBeforeIssue => Key::ProblemDeadlineBeforeIssue,
+        ProblemKind::BadRecurrence => Key::ProblemBadRecurrence,
+        ProblemKind::BadDocumentNumber => Key::ProblemBadDocumentNumber,
+        ProblemKind::Invalid => return None,
+    })
 }
 
 /// Where a problem is, for people: `sections[1].tasks[0].lead` is section 2, task 1, lead.
@@ -248,7 +261,8 @@ pub fn ComposePage() -> impl IntoView {
                                 if !field.is_empty() { parts.push(field.clone()); }
                                 parts.join(" · ")
                             };
-                            view! { <li data-path=p.path.clone()><strong>{place}</strong> ": " {p.message}</li> }
+                            let said = problem_key(p.kind).map_or_else(|| p.message.clone(), |key| tr(key)().to_owned());
+                            view! { <li data-path=p.path.clone()><strong>{place}</strong> ": " {said}</li> }
                         }).collect_view()}</ul>
                     </div>
                 }.into_any(),
