@@ -89,3 +89,26 @@ test('a supervisor writes a directive from nothing: sections, tasks and units ch
   await expect(field.getByText('Kiểm tra bình chữa cháy và lối thoát nạn tại trụ sở')).toBeVisible();
   await Promise.all([office.close(), tablet.close()]);
 });
+
+test('no page trips the content security policy', async ({ browser }) => {
+  const violations: string[] = [];
+  const visit = async (username: string, tabs: string[]) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(`${username}: ${message.text()}`);
+    });
+    await signIn(page, username);
+    await expect(page.getByTestId('sign-out')).toBeVisible();
+    for (const tab of tabs) {
+      await page.getByRole('button', { name: tab, exact: true }).click();
+    }
+    // Photos shown from IndexedDB are blob: URLs, and the thumbnails on the progress page.
+    await page.waitForLoadState('networkidle');
+    await context.close();
+  };
+  await visit('official', []);
+  await visit('supervisor', ['Soạn chỉ đạo', 'Theo dõi']);
+  await visit('admin', []);
+  expect(violations).toEqual([]);
+});

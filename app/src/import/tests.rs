@@ -73,3 +73,32 @@ fn arbitrary_text_never_panics() {
         let _ = extract(sample, &test_tree());
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text built from the pieces the reader looks for, in any order and number.
+    fn summary_like() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "Sở Y tế", "giao", "chủ trì", "phối hợp với", "các sở, ban ngành", "trước ngày", "15/8/2022", "chậm nhất", "quý I năm", "hằng tháng",
+            "ngày 25", "số 21/KH-UBND", "Đồng thời,", ". ", ", ", "\n", "\r\n", "…", "UBND các xã, phường", "tháng 13", "0", "Ủy", "uỷ", "\u{0301}",
+        ]);
+        prop::collection::vec(prop_oneof![pieces.prop_map(str::to_owned), "\\PC{0,8}"], 0..60).prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_gives_a_draft_or_a_clear_error(text in summary_like()) {
+            static TREE: std::sync::OnceLock<Vec<Unit>> = std::sync::OnceLock::new();
+            match extract(&text, TREE.get_or_init(test_tree)) {
+                Ok(draft) => {
+                    for task in draft.sections.iter().flat_map(|s| &s.tasks) {
+                        prop_assert!(!task.lead.name.trim().is_empty());
+                    }
+                }
+                Err(error) => prop_assert_eq!(error, ImportError::Empty),
+            }
+        }
+    }
+}
