@@ -9,6 +9,8 @@ source scripts/env.sh
 if [[ ! -d bench/node_modules/pouchdb-server || bench/package-lock.json -nt bench/node_modules/.package-lock.json ]]; then
   (cd bench && npm ci --no-audit --no-fund)
 fi
+# How fast the directive reader is, on a real summary and near its 1 MiB limit.
+cargo bench -p server --bench import 2>/dev/null
 # What schema checking costs per write, which bounds the push rate below raw SurrealKV.
 cargo bench -p server --bench write_cost 2>/dev/null | head -n -1
 ours=$(cargo bench -p server --bench sync 2>/dev/null | tee /dev/stderr | tail -n 1)
