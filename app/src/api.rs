@@ -112,6 +112,22 @@ pub struct UnitChanges {
     pub rows: Vec<UnitRow>,
 }
 
+/// What publishing a directive wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectivePublished {
+    pub directive: uuid::Uuid,
+    pub tasks: usize,
+    pub items: usize,
+}
+
+/// What an edit of a published directive wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectiveRevised {
+    pub directive: uuid::Uuid,
+    pub added_items: usize,
+    pub removed_items: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitsWritten {
     pub written: usize,

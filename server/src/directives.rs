@@ -5,7 +5,7 @@ use crate::db::{DbError, Store};
 use crate::db::Recorded;
 use app::domain::authoring::{self, DirectiveInput, InputProblem};
 use app::import::{Draft, ImportError};
-use serde::{Deserialize, Serialize};
+use app::api::{DirectivePublished, DirectiveRevised};
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -18,27 +18,29 @@ pub enum PublishError {
     Db(#[from] DbError),
 }
 
-/// What publishing wrote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Published {
-    pub directive: Uuid,
-    pub tasks: usize,
-    pub items: usize,
+
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    #[error(transparent)]
+    Text(#[from] ImportError),
+    #[error(transparent)]
+    Db(#[from] DbError),
 }
 
-pub async fn draft(store: &Store, text: &str) -> Result<Result<Draft, ImportError>, DbError> {
+/// Reads `text` against the database's unit tree; nothing is written.
+pub async fn draft(store: &Store, text: &str) -> Result<Draft, DraftError> {
     let units = store.units().await?;
-    Ok(app::import::extract(text, &units))
+    Ok(app::import::extract(text, &units)?)
 }
 
-pub async fn publish(store: &Store, input: &DirectiveInput, by: &str) -> Result<Published, PublishError> {
+pub async fn publish(store: &Store, input: &DirectiveInput, by: &str) -> Result<DirectivePublished, PublishError> {
     let units = store.units().await?;
     let publication = authoring::plan(input, &units, app::domain::new_id).map_err(PublishError::Invalid)?;
     // The same all-or-nothing write that loads a data set: directive, tasks, and items
     // numbered from the item counter, so devices pull them after their cursor.
     store.seed(&[], std::slice::from_ref(&publication.directive), &publication.tasks, &publication.items, &[]).await?;
     tracing::info!(directive = %publication.directive.id, tasks = publication.tasks.len(), items = publication.items.len(), by, "directive published");
-    Ok(Published { directive: publication.directive.id, tasks: publication.tasks.len(), items: publication.items.len() })
+    Ok(DirectivePublished { directive: publication.directive.id, tasks: publication.tasks.len(), items: publication.items.len() })
 }
 
 /// The published directive as an editable form.
@@ -46,17 +48,10 @@ pub async fn editable(store: &Store, id: Uuid) -> Result<Option<DirectiveInput>,
     Ok(store.directive_records(id).await?.map(|(directive, tasks, items)| authoring::editable(&authoring::Published { directive, tasks, items })))
 }
 
-/// What an edit wrote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Revised {
-    pub directive: Uuid,
-    pub added_items: usize,
-    pub removed_items: usize,
-}
 
 /// Applies an edit; items taken off a checklist are kept, marked removed, with what was
 /// ticked and written on them. Retried when a sync write to the same items got in first.
-pub async fn revise(store: &Store, id: Uuid, input: &DirectiveInput, by: &str) -> Result<Revised, PublishError> {
+pub async fn revise(store: &Store, id: Uuid, input: &DirectiveInput, by: &str) -> Result<DirectiveRevised, PublishError> {
     for attempt in 0..crate::sync_service::MAX_ATTEMPTS {
         let (directive, tasks, items) = store.directive_records(id).await?.ok_or(PublishError::Unknown(id))?;
         let published = authoring::Published { directive, tasks, items };
@@ -65,7 +60,7 @@ pub async fn revise(store: &Store, id: Uuid, input: &DirectiveInput, by: &str) -
         match store.revise_directive(&revision.directive, &revision.tasks, &revision.new_items, &revision.removed_items).await? {
             Recorded::Written => {
                 tracing::info!(directive = %id, added = revision.new_items.len(), removed = revision.removed_items.len(), by, "directive revised");
-                return Ok(Revised { directive: id, added_items: revision.new_items.len(), removed_items: revision.removed_items.len() });
+                return Ok(DirectiveRevised { directive: id, added_items: revision.new_items.len(), removed_items: revision.removed_items.len() });
             }
             Recorded::Stale => crate::sync_service::back_off(attempt).await,
         }

@@ -2,7 +2,7 @@
 //! match the id it claims, attaching it to an item once however often it is sent, and
 //! handing it out to those who may see the item.
 
-use crate::auth::{authorize, Action, User};
+use crate::auth::{authorize, read_scope, Action, User};
 use crate::db::{DbError, PhotoAttachment, PhotoRow, Recorded, Store};
 use crate::sync_service::{back_off, MAX_ATTEMPTS};
 use app::domain::{ChecklistItem, PhotoId, PhotoRef, PHOTO_MAX_BYTES};
@@ -118,14 +118,8 @@ pub async fn fetch(store: &Store, user: &User, id: &PhotoId) -> Result<(String, 
     let unknown = || EvidenceError::UnknownPhoto(id.to_string());
     let photo = store.photo(id).await?.ok_or_else(unknown)?;
     // Someone who may not see it is told it does not exist, as for any unknown id.
-    let mut visible = false;
-    for unit in &photo.units {
-        if authorize(store, user, Action::ReadUnit(unit)).await? {
-            visible = true;
-            break;
-        }
-    }
-    if !visible {
+    let scope = read_scope(store, user).await?;
+    if !photo.units.iter().any(|unit| scope.includes(unit)) {
         return Err(unknown());
     }
     let bytes = base64::engine::general_purpose::STANDARD

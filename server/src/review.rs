@@ -3,7 +3,7 @@
 //! contention, and applying a review through the same log and counter as any push. The
 //! rules are `app::sync::{contests, resolve}`.
 
-use crate::auth::{authorize, Action, User};
+use crate::auth::{authorize, Access, Action, User};
 use crate::db::{Batch, DbError, LogEntry, Recorded, Store};
 use crate::sync_service::{back_off, MAX_ATTEMPTS};
 use app::api::{ConflictCase, ReviewQueue};
@@ -34,9 +34,10 @@ fn history_by_item(log: Vec<(Uuid, LoggedEdit)>) -> HashMap<Uuid, Vec<LoggedEdit
 
 /// The flagged items `reviewer` may settle.
 pub async fn queue(store: &Store, reviewer: &User) -> Result<ReviewQueue, DbError> {
+    let mut access = Access::new(store, reviewer);
     let mut items: Vec<ChecklistItem> = Vec::new();
     for stored in store.conflicted_items().await? {
-        if authorize(store, reviewer, Action::ReviewItemOf(&stored.item.unit)).await? {
+        if access.permits(Action::ReviewItemOf(&stored.item.unit)).await? {
             items.push(stored.item);
         }
     }

@@ -2,7 +2,7 @@
 //! Routes call these after the request has been parsed; the rules themselves are the
 //! shared `app::sync` functions (sequence check, clock clamp, merge).
 
-use crate::auth::{authorize, read_scope, Action, ReadScope, User};
+use crate::auth::{read_scope, Access, Action, ReadScope, User};
 use crate::db::{Batch, DbError, DeviceRow, LogEntry, Recorded, Store, StoredItem};
 use app::domain::{ChecklistItem, UnitCode};
 use app::sync::{apply, check_sequence, clashes, Change, ChangeResult, ChangeStatus, Outcome, PullResponse, Sequence, MAX_PULL_LIMIT};
@@ -57,10 +57,11 @@ async fn push_once(store: &Store, user: &User, changes: &[Change]) -> Result<Opt
         })
         .collect();
     // Asked once per unit the push touches, not once per change.
+    let mut access = Access::new(store, user);
     let mut writable: HashMap<UnitCode, bool> = HashMap::new();
     for (read, _) in items.values().flatten() {
         if let Entry::Vacant(slot) = writable.entry(read.item.unit.clone()) {
-            let allowed = authorize(store, user, Action::ChangeItemOf(&read.item.unit)).await?;
+            let allowed = access.permits(Action::ChangeItemOf(&read.item.unit)).await?;
             slot.insert(allowed);
         }
     }

@@ -185,6 +185,17 @@ pub fn revise(published: &Published, input: &DirectiveInput, units: &[Unit], new
     Ok(Revision { directive: planned.directive, tasks: planned.tasks, new_items, removed_items })
 }
 
+/// Each value once, in the order first given.
+fn first_of_each<T: Clone + PartialEq>(values: &[T]) -> Vec<T> {
+    let mut kept: Vec<T> = Vec::with_capacity(values.len());
+    for value in values {
+        if !kept.contains(value) {
+            kept.push(value.clone());
+        }
+    }
+    kept
+}
+
 fn build(input: &DirectiveInput, units: &[Unit], keep_directive: Option<Uuid>, mut new_id: impl FnMut() -> Uuid) -> Result<Publication, Vec<InputProblem>> {
     let mut problems = Vec::new();
     let mut problem = |path: String, kind: ProblemKind, message: String| problems.push(InputProblem { path, message, kind });
@@ -232,7 +243,9 @@ fn build(input: &DirectiveInput, units: &[Unit], keep_directive: Option<Uuid>, m
                     problem(format!("{at}.assigned[{index}]"), ProblemKind::UnknownUnit, format!("there is no unit {code}"));
                 }
             }
-            let assigned: Vec<UnitCode> = if task.assigned.is_empty() { task.lead.unit_code().cloned().into_iter().collect() } else { task.assigned.clone() };
+            // A unit chosen twice still gets one checklist; a line written twice is one item.
+            let assigned: Vec<UnitCode> =
+                if task.assigned.is_empty() { task.lead.unit_code().cloned().into_iter().collect() } else { first_of_each(&task.assigned) };
             if !assigned.is_empty() && task.checklist.iter().all(|line| line.trim().is_empty()) {
                 problem(format!("{at}.checklist"), ProblemKind::NoChecklistItem, "give the checklist at least one item to tick".into());
             }
@@ -243,7 +256,8 @@ fn build(input: &DirectiveInput, units: &[Unit], keep_directive: Option<Uuid>, m
                     None
                 }
             };
-            let built = Task::new(task.id.unwrap_or_else(&mut new_id), &directive, section_index, &task.text, task.lead.clone(), task.coordinating.clone(), task.deadline, task.target.as_deref());
+            let coordinating = first_of_each(&task.coordinating);
+            let built = Task::new(task.id.unwrap_or_else(&mut new_id), &directive, section_index, &task.text, task.lead.clone(), coordinating, task.deadline, task.target.as_deref());
             let built = match built {
                 Ok(built) => Task { recurrence, ..built },
                 Err(error) => {
@@ -255,7 +269,8 @@ fn build(input: &DirectiveInput, units: &[Unit], keep_directive: Option<Uuid>, m
                     continue;
                 }
             };
-            let labels: Vec<&str> = task.checklist.iter().map(|line| line.trim()).filter(|line| !line.is_empty()).collect();
+            let lines: Vec<&str> = task.checklist.iter().map(|line| line.trim()).filter(|line| !line.is_empty()).collect();
+            let labels = first_of_each(&lines);
             for unit in &assigned {
                 for (position, label) in labels.iter().enumerate() {
                     match ChecklistItem::new(new_id(), built.id, unit.clone(), label, position as u32 + 1) {
@@ -323,6 +338,19 @@ mod tests {
         assert!(publication.items.iter().all(|item| item.task == publication.tasks[0].id));
         let for_a1: Vec<&str> = publication.items.iter().filter(|i| i.unit == code("XA-A1")).map(|i| i.label.as_str()).collect();
         assert_eq!(for_a1, ["Lập danh sách điểm đen", "Gửi báo cáo"]);
+    }
+
+    #[test]
+    fn a_unit_or_a_line_given_twice_counts_once() {
+        let twice = TaskInput {
+            assigned: vec![code("XA-A1"), code("XA-A1")],
+            coordinating: vec![Party::Unit(code("XA-A2")), Party::Unit(code("XA-A2"))],
+            checklist: vec!["Gửi báo cáo".into(), " Gửi báo cáo ".into()],
+            ..task()
+        };
+        let publication = plan(&input(vec![twice]), &tree(), Uuid::now_v7).unwrap();
+        assert_eq!(publication.items.len(), 1);
+        assert_eq!(publication.tasks[0].coordinating, [Party::Unit(code("XA-A2"))]);
     }
 
     #[test]

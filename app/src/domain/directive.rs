@@ -15,12 +15,7 @@ impl DocumentNumber {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let field = "document number";
         let raw = raw.trim();
-        if raw.is_empty() {
-            return Err(DomainError::Empty { field });
-        }
-        if raw.chars().count() > Self::MAX_LEN {
-            return Err(DomainError::TooLong { field, max: Self::MAX_LEN });
-        }
+        super::text::present_within(field, raw, Self::MAX_LEN)?;
         let digits = raw.chars().take_while(char::is_ascii_digit).count();
         let rest: Vec<char> = raw.chars().skip(digits).collect();
         let well_formed = digits > 0

@@ -103,12 +103,7 @@ impl Username {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let field = "username";
         let raw = raw.trim();
-        if raw.is_empty() {
-            return Err(DomainError::Empty { field });
-        }
-        if raw.len() > Self::MAX_LEN {
-            return Err(DomainError::TooLong { field, max: Self::MAX_LEN });
-        }
+        super::text::present_within(field, raw, Self::MAX_LEN)?;
         let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-');
         if !raw.chars().all(allowed) || !raw.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             return Err(DomainError::Invalid {

@@ -33,6 +33,18 @@ macro_rules! validated_string {
 }
 pub(crate) use validated_string;
 
+/// The first check of every short code (unit code, username, document number): present,
+/// and no longer than `max` characters.
+pub(crate) fn present_within(field: &'static str, raw: &str, max: usize) -> Result<(), DomainError> {
+    if raw.is_empty() {
+        return Err(DomainError::Empty { field });
+    }
+    if raw.chars().count() > max {
+        return Err(DomainError::TooLong { field, max });
+    }
+    Ok(())
+}
+
 /// Trimmed, non-empty text of at most `max` characters (characters, not bytes: Vietnamese
 /// letters take two or three bytes each).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -12,12 +12,7 @@ impl UnitCode {
 
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let field = "unit code";
-        if raw.is_empty() {
-            return Err(DomainError::Empty { field });
-        }
-        if raw.len() > Self::MAX_LEN {
-            return Err(DomainError::TooLong { field, max: Self::MAX_LEN });
-        }
+        super::text::present_within(field, raw, Self::MAX_LEN)?;
         let allowed = |c: char| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-';
         if !raw.chars().all(allowed) || raw.starts_with('-') || raw.ends_with('-') {
             return Err(DomainError::Invalid {

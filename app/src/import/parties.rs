@@ -65,10 +65,12 @@ const SPEAKERS: [&str; 7] = [
     "phó chủ tịch ubnd tỉnh", "chủ tịch ubnd tỉnh", "chủ tịch ủy ban nhân dân tỉnh", "ubnd tỉnh", "ủy ban nhân dân tỉnh", "thủ tướng chính phủ", "tỉnh ủy",
 ];
 
-/// Every way the tree's units are written, folded.
+/// Every way the tree's units are written, folded once when the matcher is made.
 pub struct UnitMatcher {
-    aliases: Vec<(Vec<char>, usize)>,
+    aliases: Vec<(String, usize)>,
     units: Vec<Unit>,
+    /// Each unit's folded name, for close spellings.
+    folded_names: Vec<Vec<char>>,
 }
 
 fn initials(words: &str) -> String {
@@ -104,12 +106,13 @@ impl UnitMatcher {
         for (index, unit) in units.iter().enumerate() {
             let name = unit.name.as_str();
             for alias in std::iter::once(name.to_owned()).chain(abbreviations(name)) {
-                aliases.push((fold(&alias), index));
+                aliases.push((fold_str(&alias), index));
             }
         }
         // Longest first, so "Sở Thông tin và Truyền thông" wins over "Sở TT".
-        aliases.sort_by_key(|(alias, _)| std::cmp::Reverse(alias.len()));
-        Self { aliases, units: units.to_vec() }
+        aliases.sort_by_key(|(alias, _)| std::cmp::Reverse(alias.chars().count()));
+        let folded_names = units.iter().map(|unit| fold(unit.name.as_str())).collect();
+        Self { aliases, units: units.to_vec(), folded_names }
     }
 
     /// A unit, group or unit-like name starting at `at`, and where it ends.
@@ -123,7 +126,7 @@ impl UnitMatcher {
             }
         }
         for (alias, index) in &self.aliases {
-            if let Some(end) = word_at(folded, at, &alias.iter().collect::<String>()) {
+            if let Some(end) = word_at(folded, at, alias) {
                 let unit = &self.units[*index];
                 return Some((Named::Unit { code: unit.code.clone(), name: unit.name.to_string() }, end));
             }
@@ -134,14 +137,13 @@ impl UnitMatcher {
     /// A long name written with a slip ("KTT" for "KKT"): the same length give or take,
     /// at most two letters different.
     fn close_match(&self, folded: &[char], at: usize) -> Option<(Named, usize)> {
-        for unit in &self.units {
-            let name = fold(unit.name.as_str());
+        for (unit, name) in self.units.iter().zip(&self.folded_names) {
             if name.len() < 24 || folded.len() < at + name.len() || folded[at..at + 4] != name[..4] {
                 continue;
             }
             let window = &folded[at..at + name.len()];
             let boundary = folded.get(at + name.len()).is_none_or(|c| !c.is_alphanumeric());
-            if boundary && edit_distance(window, &name) <= 2 {
+            if boundary && edit_distance(window, name) <= 2 {
                 return Some((Named::Unit { code: unit.code.clone(), name: unit.name.to_string() }, at + name.len()));
             }
         }

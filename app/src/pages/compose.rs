@@ -83,6 +83,11 @@ fn problem_place(path: &str) -> (Option<usize>, Option<usize>, String) {
     (section, task, rest.join("."))
 }
 
+/// The issuer a new directive starts with: the unit at the top of the tree.
+fn province_name(units: RwSignal<Vec<Unit>>) -> String {
+    units.with_untracked(|tree| tree.iter().find(|unit| unit.parent.is_none()).map(|unit| unit.name.to_string())).unwrap_or_default()
+}
+
 /// A task to fill in: the lead waits to be chosen.
 fn blank_task() -> TaskInput {
     TaskInput {
@@ -154,7 +159,7 @@ pub fn ComposePage() -> impl IntoView {
         });
     });
     let blank = move |_| {
-        let issuer = units.with_untracked(|tree| tree.iter().find(|u| u.parent.is_none()).map(|u| u.name.to_string())).unwrap_or_default();
+        let issuer = province_name(units);
         editing.set(None);
         outcome.set(None);
         form.set(Some(DirectiveInput {
@@ -189,8 +194,7 @@ pub fn ComposePage() -> impl IntoView {
             let answer = crate::sync::client::post_text::<Draft>(crate::api::DIRECTIVE_IMPORT_PATH, "text/plain; charset=utf-8", source.get_untracked()).await;
             match answer {
                 Ok(draft) => {
-                    let issuer = units.with_untracked(|tree| tree.iter().find(|u| u.parent.is_none()).map(|u| u.name.to_string())).unwrap_or_default();
-                    form.set(Some(input_from(&draft, issuer)));
+                    form.set(Some(input_from(&draft, province_name(units))));
                 }
                 Err(error) => outcome.set(Some(Outcome::Failed(error.to_string()))),
             }
@@ -203,21 +207,11 @@ pub fn ComposePage() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             use crate::sync::client::ClientError;
-            #[derive(serde::Deserialize)]
-            struct Published {
-                tasks: usize,
-                items: usize,
-            }
-            #[derive(serde::Deserialize)]
-            struct Revised {
-                added_items: usize,
-                removed_items: usize,
-            }
             let answer = match editing.get_untracked() {
-                Some(id) => crate::sync::client::put_json_body::<_, Revised>(&format!("{}/{id}", crate::api::DIRECTIVES_PATH), &input)
+                Some(id) => crate::sync::client::put_json_body::<_, crate::api::DirectiveRevised>(&format!("{}/{id}", crate::api::DIRECTIVES_PATH), &input)
                     .await
                     .map(|revised| Outcome::Revised { added: revised.added_items, removed: revised.removed_items }),
-                None => crate::sync::client::post_json::<_, Published>(crate::api::DIRECTIVES_PATH, &input)
+                None => crate::sync::client::post_json::<_, crate::api::DirectivePublished>(crate::api::DIRECTIVES_PATH, &input)
                     .await
                     .map(|published| Outcome::Published { tasks: published.tasks, items: published.items }),
             };

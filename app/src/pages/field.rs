@@ -178,7 +178,7 @@ impl SignOffs {
         leptos::task::spawn_local(async move {
             use crate::sync::client;
             let path = format!("{}/{task}/{unit}", crate::api::TASK_REPORTS_PATH);
-            let outcome = if done { client::put_json::<TaskReport>(&path).await.map(Some) } else { client::delete(&path).await.map(|()| None) };
+            let outcome = if done { client::put_empty::<TaskReport>(&path).await.map(Some) } else { client::delete(&path).await.map(|()| None) };
             match outcome {
                 Ok(report) => {
                     self.failure.set(None);

@@ -69,7 +69,7 @@ pub async fn put_json_body<B: serde::Serialize, T: DeserializeOwned>(path: &str,
 }
 
 /// `PUT` with no body, for actions named by their path.
-pub async fn put_json<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
+pub async fn put_empty<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
     decode(Request::put(path).send().await.map_err(network)?).await
 }
 

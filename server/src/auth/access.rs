@@ -4,17 +4,50 @@
 
 use super::User;
 use crate::db::{DbError, Store};
-use app::domain::access;
+use app::domain::{access, Unit};
 pub use app::domain::access::{Action, ReadScope};
 
-/// What `user` may read; heads need the unit tree, so this asks the store.
-pub async fn read_scope(store: &Store, user: &User) -> Result<ReadScope, DbError> {
-    let units = if access::needs_unit_tree(&user.roles) { store.units().await? } else { Vec::new() };
-    Ok(access::read_scope(&user.roles, &user.unit, &units))
+/// One user's questions within one request. The unit tree (needed for heads) is read
+/// at most once, however many items a push or a review queue asks about.
+pub struct Access<'a> {
+    store: &'a Store,
+    user: &'a User,
+    tree: Option<Vec<Unit>>,
 }
 
-/// `Ok(true)` when `user` may do `action`.
+impl<'a> Access<'a> {
+    pub fn new(store: &'a Store, user: &'a User) -> Self {
+        Self { store, user, tree: None }
+    }
+
+    async fn tree(&mut self) -> Result<&[Unit], DbError> {
+        if self.tree.is_none() {
+            self.tree = Some(self.store.units().await?);
+        }
+        Ok(self.tree.as_deref().unwrap_or_default())
+    }
+
+    /// `Ok(true)` when the user may do `action`.
+    pub async fn permits(&mut self, action: Action<'_>) -> Result<bool, DbError> {
+        let user = self.user;
+        let units = if action.needs_unit_tree() && access::needs_unit_tree(&user.roles) { self.tree().await? } else { &[] };
+        Ok(access::permits(&user.roles, &user.unit, units, action))
+    }
+
+    /// What the user may read.
+    pub async fn read_scope(&mut self) -> Result<ReadScope, DbError> {
+        let user = self.user;
+        let units = if access::needs_unit_tree(&user.roles) { self.tree().await? } else { &[] };
+        Ok(access::read_scope(&user.roles, &user.unit, units))
+    }
+}
+
+/// A single question: `Ok(true)` when `user` may do `action`.
 pub async fn authorize(store: &Store, user: &User, action: Action<'_>) -> Result<bool, DbError> {
-    let units = if action.needs_unit_tree() && access::needs_unit_tree(&user.roles) { store.units().await? } else { Vec::new() };
-    Ok(access::permits(&user.roles, &user.unit, &units, action))
+    Access::new(store, user).permits(action).await
+}
+
+/// What `user` may read.
+pub async fn read_scope(store: &Store, user: &User) -> Result<ReadScope, DbError> {
+    Access::new(store, user).read_scope().await
 }

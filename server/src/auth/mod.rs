@@ -3,7 +3,7 @@
 mod access;
 mod password;
 
-pub use access::{authorize, read_scope, Action, ReadScope};
+pub use access::{authorize, read_scope, Access, Action, ReadScope};
 pub use password::{hash_password, temporary_password, verify_password, PasswordError, MIN_PASSWORD_CHARS};
 
 use app::api::SessionInfo;

@@ -2,7 +2,8 @@
 
 use super::{require, AppState};
 use crate::auth::{Action, User};
-use crate::directives::{self, PublishError, Published, Revised};
+use crate::directives::{self, DraftError, PublishError};
+use app::api::{DirectivePublished, DirectiveRevised};
 use crate::extract::Path;
 use uuid::Uuid;
 use crate::error::ApiError;
@@ -21,10 +22,14 @@ async fn supervisors_only(state: &AppState, user: &User) -> Result<(), ApiError>
 pub async fn import(State(state): State<AppState>, user: User, headers: HeaderMap, body: Body) -> Result<axum::Json<Draft>, ApiError> {
     supervisors_only(&state, &user).await?;
     let text = body_text(&headers, body, "text/plain").await?;
-    directives::draft(&state.store, &text).await?.map(axum::Json).map_err(|error| ApiError::Unprocessable(error.to_string()))
+    match directives::draft(&state.store, &text).await {
+        Ok(draft) => Ok(axum::Json(draft)),
+        Err(DraftError::Text(error)) => Err(ApiError::Unprocessable(error.to_string())),
+        Err(DraftError::Db(source)) => Err(ApiError::Internal(source)),
+    }
 }
 
-pub async fn publish(State(state): State<AppState>, user: User, Json(input): Json<DirectiveInput>) -> Result<(StatusCode, axum::Json<Published>), ApiError> {
+pub async fn publish(State(state): State<AppState>, user: User, Json(input): Json<DirectiveInput>) -> Result<(StatusCode, axum::Json<DirectivePublished>), ApiError> {
     supervisors_only(&state, &user).await?;
     match directives::publish(&state.store, &input, &user.username).await {
         Ok(published) => Ok((StatusCode::CREATED, axum::Json(published))),
@@ -45,7 +50,7 @@ pub async fn editable(State(state): State<AppState>, user: User, Path(id): Path<
     directives::editable(&state.store, id).await?.map(axum::Json).ok_or_else(|| ApiError::NotFound(format!("no directive has id {id}")))
 }
 
-pub async fn revise(State(state): State<AppState>, user: User, Path(id): Path<Uuid>, Json(input): Json<DirectiveInput>) -> Result<axum::Json<Revised>, ApiError> {
+pub async fn revise(State(state): State<AppState>, user: User, Path(id): Path<Uuid>, Json(input): Json<DirectiveInput>) -> Result<axum::Json<DirectiveRevised>, ApiError> {
     supervisors_only(&state, &user).await?;
     directives::revise(&state.store, id, &input, &user.username).await.map(axum::Json).map_err(refused)
 }
