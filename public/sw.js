@@ -2,12 +2,16 @@
 // icons) so the app starts with no network. The server prepends `SHELL_VERSION`, derived
 // from the shell's files, and `SHELL_FILES`, their paths, when it serves this script, so
 // every deploy is a new worker with its own cache: the page and the wasm it loads always
-// come from one set.
+// come from one set. `ON_DEMAND_FILES` are the wasm chunks of the supervisors' and admins'
+// pages: a field tablet never needs them, so they are cached when first fetched, into the
+// same versioned cache, rather than at install. A page under this worker also names the
+// pages its person may open (message `{ keep: [...] }`, keys of `ON_DEMAND_PAGES`), and
+// their chunks are fetched then: a supervisor's desk works offline from the first visit.
 //
 // A new worker installs beside the old one and waits. The page tells it to take over
 // (message "activate") when the outbox is empty or the person agrees; the data the page
 // keeps in browser storage is never touched here.
-/* global SHELL_VERSION, SHELL_FILES */
+/* global SHELL_VERSION, SHELL_FILES, ON_DEMAND_FILES, ON_DEMAND_PAGES */
 
 const CACHE_PREFIX = 'chidao-shell-';
 const CACHE = CACHE_PREFIX + SHELL_VERSION;
@@ -33,9 +37,22 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+async function keepPages(pages) {
+  const cache = await caches.open(CACHE);
+  const wanted = [...new Set(pages.flatMap((page) => ON_DEMAND_PAGES[page] ?? []))];
+  const missing = [];
+  for (const path of wanted) {
+    if (!(await cache.match(path))) missing.push(path);
+  }
+  await cache.addAll(missing);
+}
+
 self.addEventListener('message', (event) => {
   if (event.data === 'activate') {
     self.skipWaiting();
+  } else if (Array.isArray(event.data?.keep)) {
+    // Offline now, the next page under this worker asks again.
+    event.waitUntil(keepPages(event.data.keep.filter((page) => typeof page === 'string')).catch(() => {}));
   }
 });
 
@@ -43,6 +60,19 @@ async function fromShell(request, key) {
   const cache = await caches.open(CACHE);
   const hit = await cache.match(key, { ignoreSearch: true });
   return hit ?? fetch(request);
+}
+
+async function keptOnFirstUse(request, key) {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(key, { ignoreSearch: true });
+  if (hit) {
+    return hit;
+  }
+  const response = await fetch(request);
+  if (response.ok) {
+    await cache.put(key, response.clone());
+  }
+  return response;
 }
 
 self.addEventListener('fetch', (event) => {
@@ -56,5 +86,7 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(fromShell(request, '/'));
   } else if (SHELL.includes(url.pathname)) {
     event.respondWith(fromShell(request, url.pathname));
+  } else if (ON_DEMAND_FILES.includes(url.pathname)) {
+    event.respondWith(keptOnFirstUse(request, url.pathname));
   }
 });

@@ -5,3 +5,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export LEPTOS_OUTPUT_NAME=chidao
 export LEPTOS_SITE_ROOT=target/site
 export LEPTOS_SITE_PKG_DIR=pkg
+
+# The one way the site is built: `--split` puts the supervisors' and admins' pages in wasm
+# chunks of their own (see app/src/pages/on_demand.rs); without it the page cannot load.
+build_site() { cargo leptos build --split "$@"; }

@@ -66,6 +66,13 @@ try {
   const shellBytes = served.reduce((sum, file) => sum + file.size, 0);
   for (const file of served) console.log(`  ${file.path.padEnd(28)} ${String(file.size).padStart(8)} B  ${file.encoding}`);
   console.log(`shell as served with brotli: ${(shellBytes / 1024).toFixed(1)} KB (goal 250 KB)`);
+  // Not part of the shell: the supervisors' and admins' pages, fetched when opened.
+  const pages = JSON.parse(worker.match(/const ON_DEMAND_PAGES = (.*);/)[1]);
+  const chunkSizes = new Map((await Promise.all(JSON.parse(worker.match(/const ON_DEMAND_FILES = (.*);/)[1]).map(servedSize))).map((file) => [file.path, file.size]));
+  for (const [name, files] of Object.entries(pages)) {
+    const bytes = files.reduce((sum, path) => sum + (chunkSizes.get(path) ?? 0), 0);
+    console.log(`  on demand: ${name.padEnd(10)} ${(bytes / 1024).toFixed(1)} KB brotli (${files.length} chunks)`);
+  }
 
   let context = await chromium.launchPersistentContext(profile, { ...tablet, ...launch, baseURL: base });
   let page = context.pages()[0] ?? (await context.newPage());

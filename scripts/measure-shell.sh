@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --with-browser
 source scripts/env.sh
-cargo leptos build --release
+build_site --release
 CHIDAO_BIN="$CARGO_TARGET_DIR/release/chidao" node scripts/measure-shell.mjs

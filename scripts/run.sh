@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
-cargo leptos build --release
+build_site --release
 mkdir -p data
 exec "$CARGO_TARGET_DIR/release/chidao" serve --demo "$@"

@@ -18,7 +18,7 @@ cargo test --workspace --locked 2>&1 | tee "$logs/cargo.txt"
 echo "== building the app for the browser tests"
 # A debug build shares most compiled dependencies with the tests above, which keeps CI
 # well inside its time; scripts/wasm-size.sh measures the release build.
-cargo leptos build
+build_site
 
 echo "== end-to-end tests in Chromium"
 (cd end2end && CHIDAO_BIN="$CARGO_TARGET_DIR/debug/chidao" ../node_modules/.bin/playwright test) 2>&1 | tee "$logs/e2e.txt"

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
-cargo leptos build --release
+build_site --release
 wasm="target/site/pkg/chidao.wasm"
 js="target/site/pkg/chidao.js"
 # Node (needed for the tools anyway) ships brotli in its zlib module.

@@ -8,9 +8,9 @@ pub mod i18n;
 pub mod import;
 pub mod sync;
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 pub mod offline;
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 mod timing;
 
 mod pages;
@@ -18,9 +18,14 @@ mod workspace;
 
 pub use pages::{shell, App};
 
-#[cfg(feature = "hydrate")]
+/// The browser's entry point. Leptos's loader script calls it by this name; the app is
+/// rendered here rather than hydrated, in place of the server's loading line.
+#[cfg(feature = "browser")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    if let Some(placeholder) = leptos::prelude::document().get_element_by_id(pages::BOOT_PLACEHOLDER) {
+        placeholder.remove();
+    }
+    leptos::mount::mount_to_body(App);
 }

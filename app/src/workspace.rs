@@ -13,10 +13,10 @@ use uuid::Uuid;
 // The timing constants, some variants and fields below are used by browser code only.
 
 /// Changes sent in one push.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 pub const PUSH_BATCH: usize = 100;
 
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     /// A fixed message from the translations.
@@ -26,7 +26,7 @@ pub enum Problem {
 }
 
 /// Where a photo kept on this device stands with the server.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhotoState {
     Waiting,
@@ -45,7 +45,7 @@ pub struct LocalPhoto {
     pub state: PhotoState,
 }
 
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Clone, Copy)]
 pub struct Workspace {
     pub session: StoredValue<SessionInfo>,
@@ -134,7 +134,7 @@ impl Workspace {
     }
 }
 
-#[cfg(not(feature = "hydrate"))]
+#[cfg(not(feature = "browser"))]
 impl Workspace {
     fn record(&self, _item: Uuid, _edit: Edit) -> bool {
         false
@@ -143,7 +143,7 @@ impl Workspace {
     pub fn sync_now(&self) {}
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 mod browser {
     use super::*;
     use crate::domain::PhotoId;

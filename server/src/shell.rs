@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -14,8 +14,15 @@ pub const WORKER_FILE: &str = "sw.js";
 #[derive(Debug, Clone)]
 pub struct Shell {
     pub version: String,
-    /// URL paths of the files the worker caches beside the page, e.g. `/pkg/chidao.wasm`.
+    /// URL paths of the files the worker caches beside the page when it installs, e.g.
+    /// `/pkg/chidao.wasm`.
     pub files: Vec<String>,
+    /// URL paths of the wasm chunks of pages loaded on demand (supervisors', admins'):
+    /// cached the first time they are fetched, so a field tablet's shell stays small.
+    pub on_demand: Vec<String>,
+    /// The chunks each on-demand page needs, by the page's split name (`compose` …), from
+    /// the manifest cargo-leptos writes: a page asks the worker to keep its person's pages.
+    pub pages: BTreeMap<String, Vec<String>>,
     worker: String,
     site_root: PathBuf,
     /// The text and wasm files of the shell, brotli-compressed at the best quality, by URL
@@ -50,16 +57,52 @@ fn brotli_best(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     Ok(compressed)
 }
 
-/// Whether a built file belongs in the browser's cache: not the worker itself (browsers
-/// fetch it on their own) and not type declarations left by the wasm build.
-fn cached_in_browser(url_path: &str) -> bool {
-    url_path != format!("/{WORKER_FILE}") && !url_path.ends_with(".d.ts")
+/// How the browser's cache treats a built file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caching {
+    /// Part of the shell, fetched when the worker installs.
+    AtInstall,
+    /// A chunk split off the wasm (cargo-leptos names them `split_*.wasm` and
+    /// `chunk_*.wasm`): kept once a page has fetched it.
+    OnFirstUse,
+    /// The worker itself (browsers fetch it on their own), type declarations and the split
+    /// manifest the server reads: never cached by the worker.
+    Never,
+}
+
+fn caching(url_path: &str) -> Caching {
+    let file = url_path.rsplit('/').next().unwrap_or(url_path);
+    if url_path == format!("/{WORKER_FILE}") || file.ends_with(".d.ts") || file == SPLIT_MANIFEST {
+        Caching::Never
+    } else if file.ends_with(".wasm") && (file.starts_with("split_") || file.starts_with("chunk_")) {
+        Caching::OnFirstUse
+    } else {
+        Caching::AtInstall
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ShellError {
     #[error("reading {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
+    #[error("reading the wasm split manifest {path}: {source}")]
+    Manifest { path: PathBuf, source: serde_json::Error },
+}
+
+/// The split manifest's name in the site's package folder.
+const SPLIT_MANIFEST: &str = "__wasm_split_manifest.json";
+
+/// The chunks of each page, as URL paths, from the split manifest at `url_path` (its
+/// entries name files beside it, without `.wasm`).
+fn pages_from_manifest(path: &Path, url_path: &str) -> Result<BTreeMap<String, Vec<String>>, ShellError> {
+    let text = std::fs::read(path).map_err(read_error(path))?;
+    let chunks: BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(&text).map_err(|source| ShellError::Manifest { path: path.to_owned(), source })?;
+    let folder = url_path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    Ok(chunks
+        .into_iter()
+        .map(|(page, files)| (page, files.into_iter().map(|file| format!("{folder}/{file}.wasm")).collect()))
+        .collect())
 }
 
 fn read_error(path: &Path) -> impl FnOnce(std::io::Error) -> ShellError + '_ {
@@ -95,25 +138,31 @@ impl Shell {
         }
         let worker = std::fs::read_to_string(&worker_path).map_err(read_error(&worker_path))?;
         let mut hash = Sha256::new();
-        let mut files = Vec::new();
+        let (mut files, mut on_demand, mut pages) = (Vec::new(), Vec::new(), BTreeMap::new());
         for path in files_under(site_root)? {
             let relative = path.strip_prefix(site_root).unwrap_or(&path);
             let url_path = format!("/{}", relative.components().map(|part| part.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
             // The name too, so that moving a file is a change.
             hash.update(url_path.as_bytes());
             hash.update(std::fs::read(&path).map_err(read_error(&path))?);
-            if cached_in_browser(&url_path) {
-                files.push(url_path);
+            if url_path.ends_with(&format!("/{SPLIT_MANIFEST}")) {
+                pages = pages_from_manifest(&path, &url_path)?;
+            }
+            match caching(&url_path) {
+                Caching::AtInstall => files.push(url_path),
+                Caching::OnFirstUse => on_demand.push(url_path),
+                Caching::Never => {}
             }
         }
         let version = version.unwrap_or_else(|| hash.finalize().iter().take(8).map(|byte| format!("{byte:02x}")).collect());
-        Ok(Some(Shell { version, files, worker, site_root: site_root.to_owned(), compressed: Arc::default() }))
+        Ok(Some(Shell { version, files, on_demand, pages, worker, site_root: site_root.to_owned(), compressed: Arc::default() }))
     }
 
     /// Compresses the shell's files in a background thread (a few seconds for the wasm at
     /// the best setting); until it is done they are compressed per request, less well.
     pub fn precompress(&self) {
-        let (files, root, slot) = (self.files.clone(), self.site_root.clone(), self.compressed.clone());
+        let files: Vec<String> = self.files.iter().chain(&self.on_demand).cloned().collect();
+        let (root, slot) = (self.site_root.clone(), self.compressed.clone());
         std::thread::spawn(move || {
             let started = std::time::Instant::now();
             let mut compressed = HashMap::new();
@@ -136,12 +185,14 @@ impl Shell {
         self.compressed.get()?.get(url_path).cloned()
     }
 
-    /// The worker's source with its version and file list in front.
+    /// The worker's source with its version and file lists in front.
     pub fn worker_script(&self) -> String {
         format!(
-            "const SHELL_VERSION = {};\nconst SHELL_FILES = {};\n{}",
+            "const SHELL_VERSION = {};\nconst SHELL_FILES = {};\nconst ON_DEMAND_FILES = {};\nconst ON_DEMAND_PAGES = {};\n{}",
             serde_json::Value::String(self.version.clone()),
             serde_json::json!(self.files),
+            serde_json::json!(self.on_demand),
+            serde_json::json!(self.pages),
             self.worker
         )
     }
@@ -173,13 +224,33 @@ mod tests {
 
     #[test]
     fn the_script_carries_its_version_and_an_unbuilt_site_has_no_shell() {
-        let dir = site(&[("sw.js", "self.x = 1;"), ("pkg/chidao.wasm", "w"), ("pkg/chidao.d.ts", "t"), ("favicon.svg", "f")]);
+        let dir = site(&[
+            ("sw.js", "self.x = 1;"),
+            ("pkg/chidao.wasm", "w"),
+            ("pkg/chidao.d.ts", "t"),
+            ("favicon.svg", "f"),
+            ("pkg/__wasm_split.______________________.js", "s"),
+            ("pkg/__wasm_split_manifest.json", r#"{"admin": ["chunk_5", "split_admin_2"]}"#),
+            ("pkg/split_admin_2.wasm", "a"),
+            ("pkg/chunk_5.wasm", "c"),
+        ]);
         let shell = Shell::load(dir.path(), Some("deploy-2".into())).unwrap().unwrap();
         assert_eq!(
             shell.worker_script(),
-            "const SHELL_VERSION = \"deploy-2\";\nconst SHELL_FILES = [\"/favicon.svg\",\"/pkg/chidao.wasm\"];\nself.x = 1;"
+            "const SHELL_VERSION = \"deploy-2\";\n\
+             const SHELL_FILES = [\"/favicon.svg\",\"/pkg/__wasm_split.______________________.js\",\"/pkg/chidao.wasm\"];\n\
+             const ON_DEMAND_FILES = [\"/pkg/chunk_5.wasm\",\"/pkg/split_admin_2.wasm\"];\n\
+             const ON_DEMAND_PAGES = {\"admin\":[\"/pkg/chunk_5.wasm\",\"/pkg/split_admin_2.wasm\"]};\n\
+             self.x = 1;"
         );
         assert!(Shell::load(site(&[]).path(), None).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_broken_split_manifest_is_a_clear_error() {
+        let dir = site(&[("sw.js", "w"), ("pkg/__wasm_split_manifest.json", "{not json")]);
+        let error = Shell::load(dir.path(), None).unwrap_err();
+        assert!(error.to_string().contains("wasm split manifest"), "{error}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod shell;
 
 pub use lock::{exclusively, hold_for_page_life};
 pub use photos::{downscale, PhotoError, PhotoStore};
-pub use shell::{activate_new_shell, check_for_new_shell, register as register_shell, storage_report, StorageReport};
+pub use shell::{activate_new_shell, check_for_new_shell, controlled as shell_controlled, keep_pages, register as register_shell, storage_report, StorageReport};
 
 use crate::api::SessionInfo;
 use crate::sync::{Change, Outbox, Snapshot};

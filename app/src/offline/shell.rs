@@ -67,6 +67,29 @@ pub fn register(update_waiting: RwSignal<bool>) {
     });
 }
 
+/// Resolves once this page runs under the worker, so what it fetches next is kept in the
+/// shell's cache; never, where there is no worker (the caller only loses a head start).
+pub async fn controlled() {
+    let Some(container) = container() else { return std::future::pending().await };
+    if container.controller().is_some() {
+        return;
+    }
+    let taken_over = Promise::new(&mut |resolve, _| {
+        let _ = container.add_event_listener_with_callback("controllerchange", &resolve);
+    });
+    let _ = JsFuture::from(taken_over).await;
+}
+
+/// Asks the worker to keep the chunks of these on-demand pages (split names) in the
+/// shell's cache; it fetches those it lacks.
+pub fn keep_pages(pages: &[&str]) {
+    let Some(controller) = container().and_then(|container| container.controller()) else { return };
+    let message = js_sys::Object::new();
+    let names: js_sys::Array = pages.iter().map(|page| JsValue::from_str(page)).collect();
+    let _ = Reflect::set(&message, &JsValue::from_str("keep"), &names);
+    let _ = controller.post_message(&message);
+}
+
 /// Asks the server whether a new shell exists (the browser compares the worker script).
 pub fn check_for_new_shell() {
     REGISTRATION.with(|slot| {

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 /// What the last admin action came to, shown under the panels.
 // Built only by browser code.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Outcome {
     Written(usize),
@@ -29,7 +29,7 @@ struct AdminData {
     busy: RwSignal<bool>,
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 impl AdminData {
     fn reload(self) {
         leptos::task::spawn_local(async move {
@@ -89,9 +89,10 @@ fn role_key(role: Role) -> Key {
 }
 
 #[component]
-pub fn AdminPage(own_username: String) -> impl IntoView {
+pub fn AdminPage() -> impl IntoView {
+    let own_username = expect_context::<super::session::SignedInAs>().0;
     let data = AdminData { units: RwSignal::new(Vec::new()), accounts: RwSignal::new(Vec::new()), outcome: RwSignal::new(None), busy: RwSignal::new(false) };
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     Effect::new(move |_| data.reload());
     view! {
         <main class="admin" data-testid="admin-page">
@@ -139,7 +140,7 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         data.act(async move {
             use crate::api::{UnitChanges, UnitsWritten, ADMIN_UNITS_PATH};
             use crate::domain::unit_import::UnitRow;
@@ -150,7 +151,7 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
         });
     };
     let import = move |_| {
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         data.act(async move {
             use crate::api::{UnitsWritten, ADMIN_UNITS_IMPORT_PATH};
             let written: UnitsWritten = crate::sync::client::post_text(ADMIN_UNITS_IMPORT_PATH, "text/csv", csv.get_untracked()).await?;
@@ -233,7 +234,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         data.act(async move {
             use crate::api::{AccountUpdate, NewAccount, ADMIN_ACCOUNTS_PATH};
             use crate::domain::{Roles, UnitCode};
@@ -271,7 +272,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
         let disabled = account.disabled;
         let toggle_name = name.clone();
         let toggle = move |_| {
-            #[cfg(feature = "hydrate")]
+            #[cfg(feature = "browser")]
             {
                 let name = toggle_name.clone();
                 data.act(async move {
@@ -284,7 +285,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
         };
         let reset_name = name.clone();
         let reset = move |_| {
-            #[cfg(feature = "hydrate")]
+            #[cfg(feature = "browser")]
             {
                 let name = reset_name.clone();
                 data.act(async move {

@@ -8,7 +8,7 @@ use crate::i18n::Key;
 use crate::import::{Draft, DraftParty, PartyKind};
 use leptos::prelude::*;
 
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 fn party(draft: &DraftParty) -> Option<Party> {
     match (&draft.unit, draft.kind) {
         (Some(code), PartyKind::Unit) => Some(Party::Unit(code.clone())),
@@ -18,7 +18,7 @@ fn party(draft: &DraftParty) -> Option<Party> {
 
 /// The draft as a form starts: each task's checklist is its own text until the supervisor
 /// writes the items; a unit lead gets it, a group lead waits for units to be chosen.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 fn input_from(draft: &Draft, issuer: String) -> DirectiveInput {
     DirectiveInput {
         title: draft.title.clone(),
@@ -121,7 +121,7 @@ fn kind_from(text: &str) -> DeadlineKind {
 }
 
 // Built only by browser code.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Outcome {
     Published { tasks: usize, items: usize },
@@ -141,7 +141,7 @@ pub fn ComposePage() -> impl IntoView {
     let editing = RwSignal::new(None::<uuid::Uuid>);
     let published = RwSignal::new(Vec::<(uuid::Uuid, String)>::new());
     let chosen = RwSignal::new(String::new());
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     let load_published = move || {
         leptos::task::spawn_local(async move {
             if let Ok(report) = crate::sync::client::get_json::<crate::api::ProgressReport>(crate::api::PROGRESS_PATH).await {
@@ -149,7 +149,7 @@ pub fn ComposePage() -> impl IntoView {
             }
         });
     };
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         load_published();
         leptos::task::spawn_local(async move {
@@ -173,7 +173,7 @@ pub fn ComposePage() -> impl IntoView {
     let open = move |_| {
         let Ok(id) = uuid::Uuid::parse_str(&chosen.get_untracked()) else { return };
         outcome.set(None);
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             match crate::sync::client::get_json::<DirectiveInput>(&format!("{}/{id}", crate::api::DIRECTIVES_PATH)).await {
                 Ok(input) => {
@@ -189,7 +189,7 @@ pub fn ComposePage() -> impl IntoView {
     let read = move |_| {
         busy.set(true);
         outcome.set(None);
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             let answer = crate::sync::client::post_text::<Draft>(crate::api::DIRECTIVE_IMPORT_PATH, "text/plain; charset=utf-8", source.get_untracked()).await;
             match answer {
@@ -204,7 +204,7 @@ pub fn ComposePage() -> impl IntoView {
     let publish = move |_| {
         let Some(input) = form.get_untracked() else { return };
         busy.set(true);
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             use crate::sync::client::ClientError;
             let answer = match editing.get_untracked() {
@@ -339,7 +339,7 @@ fn DraftForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>,
 
 /// The unit codes chosen in a multiple select.
 fn selected_units(ev: &leptos::ev::Event) -> Vec<UnitCode> {
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     {
         let options = event_target::<web_sys::HtmlSelectElement>(ev).selected_options();
         (0..options.length())
@@ -348,7 +348,7 @@ fn selected_units(ev: &leptos::ev::Event) -> Vec<UnitCode> {
             .filter_map(|value| UnitCode::parse(&value).ok())
             .collect()
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(feature = "browser"))]
     {
         let _ = ev;
         Vec::new()

@@ -19,7 +19,7 @@ pub fn FieldPage(session: SessionInfo) -> impl IntoView {
     Effect::new(move |_| workspace.start());
     let sign_offs = SignOffs { reports: RwSignal::new(Vec::new()), failure: RwSignal::new(None) };
     provide_context(sign_offs);
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         // Sign-offs are an online matter: heads give them at the office. When the network
         // is back the list is read again.
@@ -164,7 +164,7 @@ struct SignOffs {
     failure: RwSignal<Option<String>>,
 }
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 impl SignOffs {
     fn load(self) {
         leptos::task::spawn_local(async move {
@@ -200,7 +200,7 @@ fn SignOff(task: Uuid, unit: UnitCode, may_sign: bool) -> impl IntoView {
     let unit_for_report = unit.clone();
     let report = Memo::new(move |_| sign_offs.reports.with(|reports| reports.iter().find(|r| r.task == task && r.unit == unit_for_report).cloned()));
     let toggle = move |_| {
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         sign_offs.set(task, unit.clone(), report.get_untracked().is_none());
         let _ = &unit;
     };
@@ -232,7 +232,7 @@ fn ItemRow(workspace: Workspace, id: Uuid, editable: bool) -> impl IntoView {
                 <input type="checkbox" prop:checked=done disabled=!editable
                     on:change=move |ev| {
                         let stored = workspace.set_done(id, event_target_checked(&ev));
-                        #[cfg(feature = "hydrate")]
+                        #[cfg(feature = "browser")]
                         if stored {
                             crate::timing::measure_since(crate::timing::TAP_TO_STORAGE, ev.time_stamp());
                         }
@@ -285,7 +285,7 @@ fn Photos(workspace: Workspace, id: Uuid, editable: bool) -> impl IntoView {
     };
     let chosen = move |ev: leptos::ev::Event| {
         let input = event_target::<leptos::web_sys::HtmlInputElement>(&ev);
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         if let Some(file) = input.files().and_then(|files| files.get(0)) {
             workspace.attach_photo(id, file);
         }

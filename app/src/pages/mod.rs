@@ -4,6 +4,7 @@
 mod admin;
 mod compose;
 mod field;
+mod on_demand;
 mod progress;
 mod review;
 mod session;
@@ -13,11 +14,8 @@ mod status;
 use crate::domain::{Deadline, DeadlineKind};
 use crate::i18n::{t, Key, Locale, LOCALE_COOKIE};
 use leptos::prelude::*;
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 use wasm_bindgen::JsCast;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::StaticSegment;
 
 /// The language of this page load: from our cookie, read on the server from the request
 /// and in the browser from the `lang` the server wrote, so both render the same words.
@@ -44,7 +42,7 @@ pub(crate) fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + '
 /// Reads the text file chosen in a file input into `into` (the unit CSV, a directive
 /// summary). Nothing happens when no file is chosen or it cannot be read as text.
 pub(crate) fn read_chosen_file(ev: leptos::ev::Event, into: RwSignal<String>) {
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     {
         use wasm_bindgen::JsCast;
         let file = ev
@@ -63,6 +61,10 @@ pub(crate) fn read_chosen_file(ev: leptos::ev::Event, into: RwSignal<String>) {
     let _ = (ev, into);
 }
 
+/// The page the server sends: head, scripts and a loading line. The browser renders
+/// everything inside `<body>` itself (Leptos `csr`, see docs/offline.md): nothing a
+/// person sees depends on the server's render, and leaving out hydration keeps the
+/// offline shell small.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = initial_locale();
     view! {
@@ -71,30 +73,35 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                // As markup, not a text child: a text child gets a hydration marker, which a
+                // title would show.
+                <title inner_html=t(locale, Key::AppName)></title>
+                <link rel="stylesheet" id="leptos" href="/pkg/chidao.css"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
                 <meta name="theme-color" content="#b3261e"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
-                <MetaTags/>
             </head>
             <body>
-                <App/>
+                <p class="loading" id=BOOT_PLACEHOLDER>{t(locale, Key::Loading)}</p>
             </body>
         </html>
     }
 }
 
+/// The id of the server's loading line, which the app replaces when it starts.
+pub const BOOT_PLACEHOLDER: &str = "boot";
+
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
     let locale = RwSignal::new(initial_locale());
     provide_context(locale);
     let update_waiting = RwSignal::new(false);
     provide_context(shell::ShellUpdate(update_waiting));
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
+    #[cfg(feature = "browser")]
+    {
         crate::offline::register_shell(update_waiting);
         // A page from the offline shell was rendered in the language of the day it was
         // cached; the cookie says what the person chose since.
@@ -103,22 +110,18 @@ pub fn App() -> impl IntoView {
             .ok()
             .and_then(|html| html.cookie().ok())
             .and_then(|cookie| Locale::from_cookie_header(&cookie));
-        if let Some(chosen) = chosen.filter(|chosen| *chosen != locale.get_untracked()) {
+        if let Some(chosen) = chosen {
             locale.set(chosen);
+        }
+        Effect::new(move |_| {
+            let chosen = locale.get();
+            document().set_title(t(chosen, Key::AppName));
             if let Some(root) = document().document_element() {
                 let _ = root.set_attribute("lang", chosen.code());
             }
-        }
-    });
-    view! {
-        <Stylesheet id="leptos" href="/pkg/chidao.css"/>
-        <Title text=move || t(locale.get(), Key::AppName)/>
-        <Router>
-            <Routes fallback=|| view! { <p class="empty">{tr(Key::NotFound)}</p> }>
-                <Route path=StaticSegment("") view=session::Home/>
-            </Routes>
-        </Router>
+        });
     }
+    view! { <session::Home/> }
 }
 
 /// Switches the language for this page and, through the cookie, for the next load.
@@ -128,15 +131,9 @@ fn LanguageSwitch() -> impl IntoView {
     let switch = move |_| {
         let next = locale.get_untracked().other();
         locale.set(next);
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            if let Ok(html) = document().dyn_into::<web_sys::HtmlDocument>() {
-                let _ = html.set_cookie(&format!("{LOCALE_COOKIE}={}; path=/; max-age=31536000; samesite=strict", next.code()));
-            }
-            if let Some(root) = document().document_element() {
-                let _ = root.set_attribute("lang", next.code());
-            }
+        #[cfg(feature = "browser")]
+        if let Ok(html) = document().dyn_into::<web_sys::HtmlDocument>() {
+            let _ = html.set_cookie(&format!("{LOCALE_COOKIE}={}; path=/; max-age=31536000; samesite=strict", next.code()));
         }
         let _ = LOCALE_COOKIE;
     };

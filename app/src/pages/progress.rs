@@ -9,7 +9,7 @@ use crate::i18n::Key;
 use leptos::prelude::*;
 
 // Some variants are only built by browser code.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq)]
 enum Load {
     Loading,
@@ -26,7 +26,7 @@ pub fn ProgressPage() -> impl IntoView {
     let online = browser_online();
     let reload = move || {
         refreshes.update(|count| *count = count.wrapping_add(1));
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             match crate::sync::client::get_json::<ProgressReport>(crate::api::PROGRESS_PATH).await {
                 Ok(fresh) => {
@@ -50,7 +50,7 @@ pub fn ProgressPage() -> impl IntoView {
             reload();
         }
     });
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         let beat = std::time::Duration::from_millis(crate::sync::SYNC_INTERVAL_MS);
         if let Ok(timer) = set_interval_with_handle(reload, beat) {

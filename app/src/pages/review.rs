@@ -19,7 +19,7 @@ pub fn ReviewPanel(
 ) -> impl IntoView {
     let queue = RwSignal::new(None::<ReviewQueue>);
     let reload = move || {
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             // A failed load leaves the panel as it was; the progress table reports the network.
             if let Ok(fresh) = crate::sync::client::get_json::<ReviewQueue>(crate::api::REVIEW_PATH).await {
@@ -73,7 +73,7 @@ fn CaseCard(case: ConflictCase, reviewed: Callback<()>) -> impl IntoView {
     let submit = move |_| {
         busy.set(true);
         failure.set(None);
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         {
             let request = crate::api::ReviewRequest { item: item_id, keep: chosen.get_untracked().into_values().collect() };
             leptos::task::spawn_local(async move {

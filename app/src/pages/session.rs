@@ -1,6 +1,7 @@
 //! Sign-in, sign-out, and the home page that sends each person to their own view.
 
-use super::{admin::AdminPage, compose::ComposePage, field::FieldPage, progress::ProgressPage, tr, LanguageSwitch};
+use super::on_demand::{admin_page, compose_page, keep_offline, progress_page, OnDemand};
+use super::{field::FieldPage, tr, LanguageSwitch};
 use crate::api::SessionInfo;
 use crate::domain::Role;
 use crate::i18n::Key;
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 
 /// Where the home page stands after hydration.
 // Some variants are only built by browser code.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Who {
     /// Server render and first browser frame: nothing known yet.
@@ -22,7 +23,7 @@ pub fn Home() -> impl IntoView {
     let who = RwSignal::new(Who::Unknown);
     provide_context(who);
 
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         // A cached session opens the page at once, offline included; the server is asked
         // afterwards and has the last word when it answers.
@@ -80,6 +81,18 @@ enum View {
     Admin,
 }
 
+impl View {
+    /// The wasm chunk the page lives in (see `on_demand`); the field page is in the shell.
+    fn chunk(self) -> Option<&'static str> {
+        match self {
+            View::Field => None,
+            View::Progress => Some("progress"),
+            View::Compose => Some("compose"),
+            View::Admin => Some("admin"),
+        }
+    }
+}
+
 fn views(session: &SessionInfo) -> Vec<View> {
     let roles = &session.roles;
     let mut views = Vec::new();
@@ -96,10 +109,17 @@ fn views(session: &SessionInfo) -> Vec<View> {
     views
 }
 
+/// The username of the person signed in, for pages that must not let them act on
+/// themselves (an admin cannot disable their own account).
+#[derive(Debug, Clone)]
+pub(crate) struct SignedInAs(pub String);
+
 /// Someone with several roles switches between their pages with tabs.
 #[component]
 fn Workplace(session: SessionInfo) -> impl IntoView {
     let views = views(&session);
+    provide_context(SignedInAs(session.username.clone()));
+    keep_offline(views.iter().filter_map(|view| view.chunk()).collect());
     let shown = RwSignal::new(views.first().copied().unwrap_or(View::Admin));
     let key = |view: View| match view {
         View::Field => Key::ViewField,
@@ -124,9 +144,9 @@ fn Workplace(session: SessionInfo) -> impl IntoView {
         {tabs}
         {move || match shown.get() {
             View::Field => view! { <FieldPage session=session.clone()/> }.into_any(),
-            View::Progress => view! { <ProgressPage/> }.into_any(),
-            View::Compose => view! { <ComposePage/> }.into_any(),
-            View::Admin => view! { <AdminPage own_username=session.username.clone()/> }.into_any(),
+            View::Progress => view! { <OnDemand load=progress_page/> }.into_any(),
+            View::Compose => view! { <OnDemand load=compose_page/> }.into_any(),
+            View::Admin => view! { <OnDemand load=admin_page/> }.into_any(),
         }}
     }
 }
@@ -145,7 +165,7 @@ fn PasswordPage(forced: bool) -> impl IntoView {
             return;
         }
         busy.set(true);
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             use crate::api::{PasswordChange, PASSWORD_PATH};
             let change = PasswordChange { current_password: current.get_untracked(), new_password: new.get_untracked() };
@@ -195,7 +215,7 @@ fn Header(session: SessionInfo) -> impl IntoView {
     let confirming = RwSignal::new(None::<usize>);
     let leave = move || {
         confirming.set(None);
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             // The outbox and snapshot stay under this person's keys: signing out on a
             // shared tablet never throws away unsynced work.
@@ -207,7 +227,7 @@ fn Header(session: SessionInfo) -> impl IntoView {
     };
     let account_open = RwSignal::new(false);
     let everywhere = move |_| {
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             if crate::sync::client::delete(crate::api::ALL_SESSIONS_PATH).await.is_ok() {
                 crate::offline::forget_session();
@@ -217,7 +237,7 @@ fn Header(session: SessionInfo) -> impl IntoView {
     };
     let username = session.username.clone();
     let sign_out = move |_| {
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         {
             let unsynced = crate::offline::UserStore::new(&username).waiting().map(|waiting| waiting.len()).unwrap_or(0);
             if unsynced > 0 {
@@ -272,7 +292,7 @@ pub fn SignInPage() -> impl IntoView {
         }
         busy.set(true);
         error.set(None);
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             use crate::api::SignInRequest;
             use crate::sync::client::{sign_in, ClientError};
@@ -327,7 +347,7 @@ pub fn SignInPage() -> impl IntoView {
 pub fn SessionExpired() -> impl IntoView {
     let who = expect_context::<RwSignal<Who>>();
     let again = move |_| {
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         crate::offline::forget_session();
         who.set(Who::SignedOut);
     };

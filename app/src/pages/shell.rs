@@ -10,7 +10,7 @@ use leptos::prelude::*;
 pub struct ShellUpdate(pub RwSignal<bool>);
 
 /// Whether someone is typing: a reload now would lose the words not yet saved.
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 fn typing() -> bool {
     document().active_element().is_some_and(|element| matches!(element.tag_name().as_str(), "TEXTAREA" | "INPUT"))
 }
@@ -21,14 +21,14 @@ fn typing() -> bool {
 #[component]
 pub fn ShellUpdateBanner(#[prop(into)] pending: Signal<usize>) -> impl IntoView {
     let waiting = use_context::<ShellUpdate>().map(|update| update.0).unwrap_or_else(|| RwSignal::new(false));
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         if waiting.get() && pending.get() == 0 && !typing() {
             crate::offline::activate_new_shell();
         }
     });
     let update_now = move |_| {
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "browser")]
         crate::offline::activate_new_shell();
     };
     let asks = move || waiting.get() && pending.get() != 0;
@@ -46,7 +46,7 @@ pub fn ShellUpdateBanner(#[prop(into)] pending: Signal<usize>) -> impl IntoView 
 #[component]
 pub fn StorageInfo(#[prop(into)] changed: Signal<usize>) -> impl IntoView {
     let report = RwSignal::new(None::<(Option<f64>, bool)>);
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         changed.track();
         leptos::task::spawn_local(async move {

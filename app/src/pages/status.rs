@@ -36,7 +36,7 @@ pub fn NetworkPill(#[prop(into)] online: Signal<bool>) -> impl IntoView {
 /// The browser's word on the network, kept current by its `online` and `offline` events.
 pub fn browser_online() -> RwSignal<bool> {
     let online = RwSignal::new(true);
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         online.set(web_sys::window().map(|window| window.navigator().on_line()).unwrap_or(true));
         let up = window_event_listener(leptos::ev::online, move |_| online.set(true));

@@ -15,7 +15,7 @@ mod wire;
 #[cfg(test)]
 mod simulation;
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 pub mod client;
 
 pub use clock::{Stamp, MAX_FUTURE_SKEW_MS};

@@ -24,7 +24,6 @@ use axum::http::Method;
 use axum::routing::{get, MethodFilter};
 use axum::Router;
 use leptos::prelude::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
 
 #[derive(Debug, Clone)]
 pub struct CookiePolicy {
@@ -137,12 +136,14 @@ pub fn api_endpoints() -> Vec<Endpoint> {
 
 /// Everything the server answers: health, the API, the pages and the static site.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
+    // Rendering the page spawns tasks; already started is fine (tests build many routers).
+    let _ = any_spawner::Executor::init_tokio();
     let leptos = state.leptos.clone();
     Router::new()
         .route("/sw.js", get(shell::worker))
         .merge(api_router())
-        .leptos_routes_with_context(&state, routes, provide_script_nonce, move || app::shell(leptos.clone()))
+        // The one page; the app renders in the browser and switches views there.
+        .route("/", get(leptos_axum::render_app_to_stream_with_context(provide_script_nonce, move || app::shell(leptos.clone()))))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), shell::precompressed))
         .layer(axum::middleware::from_fn(crate::web_security::reject_cross_origin))

@@ -1,0 +1,90 @@
+//! The supervisors' and admins' pages, each in a wasm chunk of its own that the browser
+//! fetches the first time someone opens it (cargo-leptos `--split`). A commune tablet's
+//! offline shell then carries the field page only; see docs/offline.md for the numbers.
+//!
+//! Each split function hands back the page's constructor, a plain function pointer into
+//! its chunk, so the page can be built again whenever its tab is shown without asking for
+//! the chunk a second time.
+
+use super::{admin::AdminPage, compose::ComposePage, progress::ProgressPage, tr};
+use crate::i18n::Key;
+use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
+
+/// What a chunk gives back: the function that builds its page.
+pub type PageBuilder = fn() -> AnyView;
+
+/// A chunk that could not be fetched: offline before the page was ever opened, or the
+/// server gone. The page says so and offers to try again; nothing else is affected.
+/// (The loader's own error says no more than that, and in English.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the page's code could not be fetched")]
+pub struct ChunkUnavailable;
+
+impl From<SplitLoaderError> for ChunkUnavailable {
+    fn from(_: SplitLoaderError) -> Self {
+        Self
+    }
+}
+
+// With `fallible`, a chunk that fails to load is an error we show, not a panic: in a
+// release build a panic aborts the whole app, field page and all. The first argument is
+// the chunk's name, which the service worker knows the page by (see [`keep_offline`]).
+#[leptos::wasm_split::wasm_split(progress, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn progress_page() -> Result<PageBuilder, ChunkUnavailable> {
+    Ok(|| view! { <ProgressPage/> }.into_any())
+}
+
+#[leptos::wasm_split::wasm_split(compose, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn compose_page() -> Result<PageBuilder, ChunkUnavailable> {
+    Ok(|| view! { <ComposePage/> }.into_any())
+}
+
+#[leptos::wasm_split::wasm_split(admin, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn admin_page() -> Result<PageBuilder, ChunkUnavailable> {
+    Ok(|| view! { <AdminPage/> }.into_any())
+}
+
+/// Has the service worker keep the chunks of the pages this person may open (by the
+/// names given to `wasm_split` above), so they open offline too, even those never opened
+/// online. Waits until the worker runs the page: on a first visit it takes over only
+/// once installed, and chunks fetched before that bypass its cache.
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
+pub fn keep_offline(pages: Vec<&'static str>) {
+    #[cfg(feature = "browser")]
+    leptos::task::spawn_local(async move {
+        crate::offline::shell_controlled().await;
+        crate::offline::keep_pages(&pages);
+    });
+    #[cfg(not(feature = "browser"))]
+    let _ = pages;
+}
+
+/// Shows the page `load` fetches: a loading line first, then the page, or the reason it
+/// could not be fetched with a button to try again.
+#[component]
+pub fn OnDemand<Load, Loading>(load: Load) -> impl IntoView
+where
+    Load: Fn() -> Loading + Copy + Send + Sync + 'static,
+    Loading: std::future::Future<Output = Result<PageBuilder, ChunkUnavailable>> + 'static,
+{
+    let state = RwSignal::new(None::<Result<PageBuilder, ChunkUnavailable>>);
+    let fetch = move || {
+        state.set(None);
+        leptos::task::spawn_local(async move { state.set(Some(load().await)) });
+    };
+    #[cfg(feature = "browser")]
+    fetch();
+    view! {
+        {move || match state.get() {
+            None => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),
+            Some(Ok(build)) => build(),
+            Some(Err(ChunkUnavailable)) => view! {
+                <div class="banner error" role="alert" data-testid="page-unavailable">
+                    <p>{tr(Key::PageUnavailable)}</p>
+                    <button on:click=move |_| fetch()>{tr(Key::TryAgain)}</button>
+                </div>
+            }.into_any(),
+        }}
+    }
+}
