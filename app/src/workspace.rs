@@ -160,6 +160,13 @@ mod browser {
         web_sys::window().map(|window| window.navigator().on_line()).unwrap_or(true)
     }
 
+    /// The outboxes with this tab's own first, the others in the order they came.
+    fn own_first(outboxes: Vec<(String, crate::sync::Outbox)>, device: Option<Uuid>) -> Vec<(String, crate::sync::Outbox)> {
+        let (mut own, others): (Vec<_>, Vec<_>) = outboxes.into_iter().partition(|(_, outbox)| Some(outbox.device) == device);
+        own.extend(others);
+        own
+    }
+
     impl Workspace {
         fn store(&self) -> UserStore {
             UserStore::new(&self.username())
@@ -441,10 +448,9 @@ mod browser {
         /// device's numbering, which must never start again from 1.
         async fn tidy_outboxes(&self, device: Option<Uuid>) {
             let store = self.store();
-            let (Ok(mut outboxes), Ok(mut settled)) = (store.outboxes(), store.settled()) else { return };
+            let (Ok(outboxes), Ok(mut settled)) = (store.outboxes(), store.settled()) else { return };
             // This tab's own first, before anything awaits (see `sync_round`).
-            outboxes.sort_by_key(|(_, outbox)| Some(outbox.device) != device);
-            for (key, mut outbox) in outboxes {
+            for (key, mut outbox) in own_first(outboxes, device) {
                 if outbox.prune(&settled) {
                     self.rewrite_outbox(device, key, outbox).await;
                 }
@@ -482,7 +488,7 @@ mod browser {
                 // Settled changes are recorded under their own key; each outbox is rewritten
                 // only by its tab (or, once that tab is closed, under its lock).
                 let found = store.outboxes().and_then(|outboxes| Ok((outboxes, store.settled()?)));
-                let (mut outboxes, mut settled_ids) = match found {
+                let (outboxes, mut settled_ids) = match found {
                     Ok(found) => found,
                     Err(error) => {
                         self.report_store_error(error);
@@ -491,9 +497,8 @@ mod browser {
                 };
                 // This tab's own outbox first, written before anything awaits: a tick made
                 // meanwhile would otherwise be overwritten by this copy.
-                outboxes.sort_by_key(|(_, outbox)| Some(outbox.device) != device);
                 let (mut acknowledged, mut refused, mut progressed) = (Vec::new(), Vec::new(), false);
-                for (key, mut outbox) in outboxes {
+                for (key, mut outbox) in own_first(outboxes, device) {
                     let settled = outbox.settle(&response.results);
                     progressed |= !settled.acknowledged.is_empty() || !settled.refused.is_empty() || settled.renumbered;
                     settled_ids.extend(settled.acknowledged.iter().map(|change| change.id));

@@ -13,6 +13,7 @@ use uuid::Uuid;
 pub struct DirectiveInput {
     pub title: String,
     pub issuer: String,
+    #[serde(with = "super::iso_date")]
     pub issued_on: NaiveDate,
     #[serde(default)]
     pub documents: Vec<String>,

@@ -21,6 +21,7 @@ pub enum DeadlineKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Deadline {
+    #[serde(with = "super::iso_date")]
     pub date: NaiveDate,
     pub kind: DeadlineKind,
 }

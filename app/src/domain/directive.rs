@@ -43,6 +43,7 @@ pub struct Directive {
     pub id: Uuid,
     pub title: BoundedText,
     pub issuer: BoundedText,
+    #[serde(with = "super::iso_date")]
     pub issued_on: NaiveDate,
     pub documents: Vec<DocumentNumber>,
     pub sections: Vec<Section>,

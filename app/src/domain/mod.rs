@@ -10,6 +10,7 @@ pub mod authoring;
 mod deadline;
 mod directive;
 mod evidence;
+pub mod iso_date;
 mod item;
 mod report;
 mod role;

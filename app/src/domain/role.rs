@@ -46,7 +46,7 @@ pub struct Roles(Vec<Role>);
 impl Roles {
     pub fn new(roles: impl IntoIterator<Item = Role>) -> Result<Self, DomainError> {
         let mut roles: Vec<Role> = roles.into_iter().collect();
-        roles.sort();
+        roles.sort_unstable();
         roles.dedup();
         if roles.is_empty() {
             return Err(DomainError::Empty { field: "roles" });

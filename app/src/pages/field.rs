@@ -59,9 +59,10 @@ pub fn FieldPage(session: SessionInfo) -> impl IntoView {
             <RejectedList workspace/>
             {workspace.session.get_value().roles.has(Role::Head).then(|| view! {
                 // Heads settle conflicts in the units below them; a decision travels back by sync.
-                <super::review::ReviewPanel
-                    refresh=Signal::derive(move || workspace.last_sync_ms.get().unwrap_or(0) as u32)
-                    on_reviewed=move |_| workspace.sync_now()/>
+                <super::on_demand::OnDemand load=super::on_demand::review_panel quiet=true
+                    show=move |build: super::on_demand::ReviewBuilder| build(
+                        Signal::derive(move || workspace.last_sync_ms.get().unwrap_or(0) as u32),
+                        Callback::new(move |_| workspace.sync_now()))/>
             })}
             <h1>{tr(Key::FieldTitle)}</h1>
             {move || {

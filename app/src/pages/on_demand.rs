@@ -1,18 +1,28 @@
-//! The supervisors' and admins' pages, each in a wasm chunk of its own that the browser
-//! fetches the first time someone opens it (cargo-leptos `--split`). A commune tablet's
-//! offline shell then carries the field page only; see docs/offline.md for the numbers.
+//! The parts of the app a commune official never opens, each in a wasm chunk of its own
+//! that the browser fetches when it is first shown (cargo-leptos `--split`): the
+//! supervisors' and admins' pages, the heads' conflict review, the password form (which
+//! needs the network anyway). A commune tablet's offline shell then carries the field page
+//! only; see docs/offline.md for the numbers.
 //!
-//! Each split function hands back the page's constructor, a plain function pointer into
-//! its chunk, so the page can be built again whenever its tab is shown without asking for
-//! the chunk a second time.
+//! Each split function hands back a constructor, a plain function pointer into its chunk,
+//! so the view can be built again whenever it is shown without asking for the chunk again.
 
+use super::review::ReviewPanel;
+use super::session::PasswordPage;
 use super::{admin::AdminPage, compose::ComposePage, progress::ProgressPage, tr};
 use crate::i18n::Key;
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 
-/// What a chunk gives back: the function that builds its page.
+/// What a page's chunk gives back: the function that builds the page.
 pub type PageBuilder = fn() -> AnyView;
+
+/// What the review chunk gives back: the panel, given when to refresh and what to do
+/// after a decision.
+pub type ReviewBuilder = fn(Signal<u32>, Callback<()>) -> AnyView;
+
+/// What the password chunk gives back: the form, `forced` after an admin's reset.
+pub type PasswordBuilder = fn(bool) -> AnyView;
 
 /// A chunk that could not be fetched: offline before the page was ever opened, or the
 /// server gone. The page says so and offers to try again; nothing else is affected.
@@ -45,6 +55,16 @@ pub fn admin_page() -> Result<PageBuilder, ChunkUnavailable> {
     Ok(|| view! { <AdminPage/> }.into_any())
 }
 
+#[leptos::wasm_split::wasm_split(review, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn review_panel() -> Result<ReviewBuilder, ChunkUnavailable> {
+    Ok(|refresh, on_reviewed| view! { <ReviewPanel refresh on_reviewed/> }.into_any())
+}
+
+#[leptos::wasm_split::wasm_split(password, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn password_page() -> Result<PasswordBuilder, ChunkUnavailable> {
+    Ok(|forced| view! { <PasswordPage forced/> }.into_any())
+}
+
 /// Has the service worker keep the chunks of the pages this person may open (by the
 /// names given to `wasm_split` above), so they open offline too, even those never opened
 /// online. Waits until the worker runs the page: on a first visit it takes over only
@@ -60,15 +80,18 @@ pub fn keep_offline(pages: Vec<&'static str>) {
     let _ = pages;
 }
 
-/// Shows the page `load` fetches: a loading line first, then the page, or the reason it
-/// could not be fetched with a button to try again.
+/// Shows what `load` fetches, built by `show`: a loading line first, then the view, or
+/// a notice that it could not be fetched with a button to try again. A `quiet` part (a
+/// panel within a page) shows nothing instead of the notice.
 #[component]
-pub fn OnDemand<Load, Loading>(load: Load) -> impl IntoView
+pub fn OnDemand<Built, Load, Loading, Show>(load: Load, show: Show, #[prop(optional)] quiet: bool) -> impl IntoView
 where
+    Built: Copy + Send + Sync + 'static,
     Load: Fn() -> Loading + Copy + Send + Sync + 'static,
-    Loading: std::future::Future<Output = Result<PageBuilder, ChunkUnavailable>> + 'static,
+    Loading: std::future::Future<Output = Result<Built, ChunkUnavailable>> + 'static,
+    Show: Fn(Built) -> AnyView + Send + Sync + 'static,
 {
-    let state = RwSignal::new(None::<Result<PageBuilder, ChunkUnavailable>>);
+    let state = RwSignal::new(None::<Result<Built, ChunkUnavailable>>);
     let fetch = move || {
         state.set(None);
         leptos::task::spawn_local(async move { state.set(Some(load().await)) });
@@ -77,8 +100,10 @@ where
     fetch();
     view! {
         {move || match state.get() {
+            None if quiet => ().into_any(),
             None => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),
-            Some(Ok(build)) => build(),
+            Some(Ok(built)) => show(built),
+            Some(Err(ChunkUnavailable)) if quiet => ().into_any(),
             Some(Err(ChunkUnavailable)) => view! {
                 <div class="banner error" role="alert" data-testid="page-unavailable">
                     <p>{tr(Key::PageUnavailable)}</p>
@@ -87,4 +112,13 @@ where
             }.into_any(),
         }}
     }
+}
+
+/// A page from its chunk.
+pub fn page<Load, Loading>(load: Load) -> AnyView
+where
+    Load: Fn() -> Loading + Copy + Send + Sync + 'static,
+    Loading: std::future::Future<Output = Result<PageBuilder, ChunkUnavailable>> + 'static,
+{
+    view! { <OnDemand load show=|build: PageBuilder| build()/> }.into_any()
 }

@@ -1,6 +1,6 @@
 //! The supervisor's progress page: every task's checklist completion per unit.
 
-use super::review::ReviewPanel;
+use super::on_demand::{review_panel, OnDemand, ReviewBuilder};
 use super::shell::ShellUpdateBanner;
 use super::status::{browser_online, vietnam_date, vietnam_time, NetworkPill};
 use super::{tr, DeadlineTerm};
@@ -75,7 +75,8 @@ pub fn ProgressPage() -> impl IntoView {
                 {move || failure.get().map(|reason| view! { <p class="error" role="alert">{tr(Key::ProgressFailed)} " " {reason}</p> })}
             </section>
             <ShellUpdateBanner pending=Signal::stored(0)/>
-            <ReviewPanel refresh=refreshes on_reviewed=move |_| reload()/>
+            <OnDemand load=review_panel quiet=true
+                show=move |build: ReviewBuilder| build(refreshes.into(), Callback::new(move |_| reload()))/>
             {move || match report.get() {
                 Load::Loading => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),
                 Load::Failed(reason) => view! { <p class="error" role="alert">{tr(Key::ProgressFailed)} " " {reason}</p> }.into_any(),

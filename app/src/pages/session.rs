@@ -1,6 +1,6 @@
 //! Sign-in, sign-out, and the home page that sends each person to their own view.
 
-use super::on_demand::{admin_page, compose_page, keep_offline, progress_page, OnDemand};
+use super::on_demand::{admin_page, compose_page, keep_offline, page, password_page, progress_page, OnDemand, PasswordBuilder};
 use super::{field::FieldPage, tr, LanguageSwitch};
 use crate::api::SessionInfo;
 use crate::domain::Role;
@@ -65,7 +65,7 @@ pub fn Home() -> impl IntoView {
             Who::Unknown => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),
             Who::SignedOut => view! { <SignInPage/> }.into_any(),
             Who::SignedIn(session) if session.must_change_password => {
-                view! { <Header session=session.clone()/> <PasswordPage forced=true/> }.into_any()
+                view! { <Header session=session.clone()/> <OnDemand load=password_page show=|build: PasswordBuilder| build(true)/> }.into_any()
             }
             Who::SignedIn(session) => view! { <Header session=session.clone()/> <Workplace session/> }.into_any(),
         }}
@@ -144,16 +144,16 @@ fn Workplace(session: SessionInfo) -> impl IntoView {
         {tabs}
         {move || match shown.get() {
             View::Field => view! { <FieldPage session=session.clone()/> }.into_any(),
-            View::Progress => view! { <OnDemand load=progress_page/> }.into_any(),
-            View::Compose => view! { <OnDemand load=compose_page/> }.into_any(),
-            View::Admin => view! { <OnDemand load=admin_page/> }.into_any(),
+            View::Progress => page(progress_page),
+            View::Compose => page(compose_page),
+            View::Admin => page(admin_page),
         }}
     }
 }
 
 /// Changing one's password; `forced` after an admin's reset, when nothing else opens.
 #[component]
-fn PasswordPage(forced: bool) -> impl IntoView {
+pub(super) fn PasswordPage(forced: bool) -> impl IntoView {
     let who = expect_context::<RwSignal<Who>>();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
@@ -263,7 +263,7 @@ fn Header(session: SessionInfo) -> impl IntoView {
         </header>
         {move || account_open.get().then(|| view! {
             <div class="account-settings">
-                <PasswordPage forced=false/>
+                <OnDemand load=password_page show=|build: PasswordBuilder| build(false)/>
                 <button class="secondary" on:click=everywhere data-testid="sign-out-everywhere">{tr(Key::SignOutEverywhere)}</button>
             </div>
         })}

@@ -66,15 +66,19 @@ pub fn StorageInfo(#[prop(into)] changed: Signal<usize>) -> impl IntoView {
     }
 }
 
-/// Bytes as people read them, e.g. `12 KB`, `3.4 MB`.
+/// Bytes as people read them, e.g. `12 KB`, `3.4 MB`. In whole numbers: formatting a
+/// float would bring the float printer (about 14 KB) into the offline shell.
 pub(crate) fn human_size(bytes: f64) -> String {
-    const KB: f64 = 1024.0;
+    const KB: u64 = 1024;
+    let bytes = bytes.max(0.0).round() as u64;
+    let rounded_div = |value: u64, by: u64| (value + by / 2) / by;
     if bytes < KB {
-        format!("{bytes:.0} B")
+        format!("{bytes} B")
     } else if bytes < KB * KB {
-        format!("{:.0} KB", bytes / KB)
+        format!("{} KB", rounded_div(bytes, KB))
     } else {
-        format!("{:.1} MB", bytes / (KB * KB))
+        let tenths = rounded_div(bytes * 10, KB * KB);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
     }
 }
 
@@ -87,5 +91,8 @@ mod tests {
         assert_eq!(human_size(512.0), "512 B");
         assert_eq!(human_size(13_000.0), "13 KB");
         assert_eq!(human_size(3.5 * 1024.0 * 1024.0), "3.5 MB");
+        assert_eq!(human_size(1023.6), "1 KB");
+        assert_eq!(human_size(2.0 * 1024.0 * 1024.0 - 1.0), "2.0 MB");
+        assert_eq!(human_size(-3.0), "0 B");
     }
 }

@@ -72,7 +72,8 @@ impl Snapshot {
             by_task.entry(item.task).or_default().push(replay(item, pending, author));
         }
         let mut directives: Vec<&Directive> = self.directives.values().collect();
-        directives.sort_by(|a, b| b.issued_on.cmp(&a.issued_on).then(a.title.as_str().cmp(b.title.as_str())));
+        // Orders with a last tie-break make unstable sorts (smaller in the wasm) repeatable.
+        directives.sort_unstable_by(|a, b| b.issued_on.cmp(&a.issued_on).then(a.title.as_str().cmp(b.title.as_str())).then(a.id.cmp(&b.id)));
         directives
             .into_iter()
             .map(|directive| {
@@ -80,7 +81,7 @@ impl Snapshot {
                 for task in self.tasks.values().filter(|task| task.directive == directive.id) {
                     let Some(mut items) = by_task.get(&task.id).cloned() else { continue };
                     // A head sees several units' checklists under one task: one unit's after another.
-                    items.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.position.cmp(&b.position)));
+                    items.sort_unstable_by(|a, b| a.unit.cmp(&b.unit).then(a.position.cmp(&b.position)).then(a.id.cmp(&b.id)));
                     sections.entry(task.section).or_default().push(TaskView { task: task.clone(), items });
                 }
                 DirectiveView { directive: directive.clone(), sections: sections.into_iter().collect() }
