@@ -2,8 +2,9 @@
 
 use super::{PullResponse, PushRequest, PushResponse};
 use crate::api::{ApiErrorBody, SessionInfo, SignInRequest, PULL_PATH, PUSH_PATH, SESSION_PATH};
-use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClientError {
@@ -24,107 +25,131 @@ pub enum ClientError {
     InvalidDirective(Vec<crate::domain::authoring::InputProblem>),
 }
 
+/// What the server answered: status and body, read whole (our answers are small JSON).
+struct Answer {
+    status: u16,
+    status_text: String,
+    body: String,
+}
+
+/// One request through the browser's `fetch`, same-origin cookies (fetch's default). We
+/// call it directly rather than through an HTTP crate: the crate and the stream support
+/// it brings would sit in the offline shell for these few lines.
+async fn send(method: &str, path: &str, body: Option<(&str, JsValue)>) -> Result<Answer, ClientError> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    if let Some((content_type, body)) = body {
+        let headers = web_sys::Headers::new().map_err(network)?;
+        headers.set("Content-Type", content_type).map_err(network)?;
+        init.set_headers(&headers);
+        init.set_body(&body);
+    }
+    let window = web_sys::window().ok_or_else(|| ClientError::Network("no window".into()))?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init)).await.map_err(network)?.unchecked_into();
+    let body = JsFuture::from(response.text().map_err(network)?).await.map_err(network)?;
+    Ok(Answer { status: response.status(), status_text: response.status_text(), body: body.as_string().unwrap_or_default() })
+}
+
+async fn send_json<B: serde::Serialize>(method: &str, path: &str, body: &B) -> Result<Answer, ClientError> {
+    let json = serde_json::to_string(body).map_err(|error| ClientError::Network(error.to_string()))?;
+    send(method, path, Some(("application/json", JsValue::from_str(&json)))).await
+}
+
+/// A failed fetch: offline, DNS, connection reset. The browser says which in the error.
+fn network(error: JsValue) -> ClientError {
+    ClientError::Network(js_sys::Object::from(error).to_string().into())
+}
+
 /// The error of a non-success answer, `None` for a success.
-async fn refusal(response: &Response) -> Option<ClientError> {
-    let status = response.status();
+fn refusal(answer: &Answer) -> Option<ClientError> {
+    let status = answer.status;
     if (200..300).contains(&status) {
         return None;
     }
     if status == 401 {
         return Some(ClientError::Unauthorized);
     }
-    Some(match response.json::<ApiErrorBody>().await {
+    Some(match serde_json::from_str::<ApiErrorBody>(&answer.body) {
         // A reset password is dealt with on the sign-in path, like an expired session:
         // the outbox waits until the new password is set.
         Ok(body) if body.error == "password_change_required" => ClientError::Unauthorized,
         Ok(body) if !body.rows.is_empty() => ClientError::InvalidRows(body.rows),
         Ok(body) if !body.problems.is_empty() => ClientError::InvalidDirective(body.problems),
         Ok(body) => ClientError::Refused { status, message: body.message },
-        Err(_) => ClientError::Refused { status, message: response.status_text() },
+        Err(_) => ClientError::Refused { status, message: answer.status_text.clone() },
     })
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ClientError> {
-    if let Some(error) = refusal(&response).await {
+fn decode<T: DeserializeOwned>(answer: Answer) -> Result<T, ClientError> {
+    if let Some(error) = refusal(&answer) {
         return Err(error);
     }
-    let status = response.status();
-    response.json::<T>().await.map_err(|error| ClientError::Refused { status, message: error.to_string() })
+    serde_json::from_str(&answer.body).map_err(|error| ClientError::Refused { status: answer.status, message: error.to_string() })
 }
 
 /// For answers with no body (204).
-async fn succeeded(response: Response) -> Result<(), ClientError> {
-    match refusal(&response).await {
+fn succeeded(answer: Answer) -> Result<(), ClientError> {
+    match refusal(&answer) {
         Some(error) => Err(error),
         None => Ok(()),
     }
 }
 
 pub async fn patch_json<B: serde::Serialize>(path: &str, body: &B) -> Result<(), ClientError> {
-    succeeded(Request::patch(path).json(body).map_err(network)?.send().await.map_err(network)?).await
+    succeeded(send_json("PATCH", path, body).await?)
 }
 
 pub async fn put_json_body<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
-    decode(Request::put(path).json(body).map_err(network)?.send().await.map_err(network)?).await
+    decode(send_json("PUT", path, body).await?)
 }
 
 /// `PUT` with no body, for actions named by their path.
 pub async fn put_empty<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
-    decode(Request::put(path).send().await.map_err(network)?).await
+    decode(send("PUT", path, None).await?)
 }
 
 pub async fn delete(path: &str) -> Result<(), ClientError> {
-    succeeded(Request::delete(path).send().await.map_err(network)?).await
+    succeeded(send("DELETE", path, None).await?)
 }
 
 pub async fn post_text<T: DeserializeOwned>(path: &str, content_type: &str, text: String) -> Result<T, ClientError> {
-    let response = Request::post(path).header("Content-Type", content_type).body(text).map_err(network)?.send().await.map_err(network)?;
-    decode(response).await
-}
-
-fn network(error: gloo_net::Error) -> ClientError {
-    ClientError::Network(error.to_string())
+    decode(send("POST", path, Some((content_type, JsValue::from_str(&text)))).await?)
 }
 
 pub async fn sign_in(request: &SignInRequest) -> Result<SessionInfo, ClientError> {
-    let response = Request::post(SESSION_PATH).json(request).map_err(network)?.send().await.map_err(network)?;
-    decode(response).await
+    decode(send_json("POST", SESSION_PATH, request).await?)
 }
 
 pub async fn current_session() -> Result<SessionInfo, ClientError> {
-    decode(Request::get(SESSION_PATH).send().await.map_err(network)?).await
+    get_json(SESSION_PATH).await
 }
 
 pub async fn sign_out() -> Result<(), ClientError> {
-    let response = Request::delete(SESSION_PATH).send().await.map_err(network)?;
-    match response.status() {
+    let answer = send("DELETE", SESSION_PATH, None).await?;
+    match answer.status {
         200..=299 | 401 => Ok(()),
-        status => Err(ClientError::Refused { status, message: response.status_text() }),
+        status => Err(ClientError::Refused { status, message: answer.status_text }),
     }
 }
 
 pub async fn push(request: &PushRequest) -> Result<PushResponse, ClientError> {
-    let response = Request::post(PUSH_PATH).json(request).map_err(network)?.send().await.map_err(network)?;
-    decode(response).await
+    post_json(PUSH_PATH, request).await
 }
 
 pub async fn pull(since: u64) -> Result<PullResponse, ClientError> {
-    let url = format!("{PULL_PATH}?since={since}");
-    decode(Request::get(&url).send().await.map_err(network)?).await
+    get_json(&format!("{PULL_PATH}?since={since}")).await
 }
 
 pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
-    decode(Request::get(path).send().await.map_err(network)?).await
+    decode(send("GET", path, None).await?)
 }
 
 pub async fn post_json<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
-    decode(Request::post(path).json(body).map_err(network)?.send().await.map_err(network)?).await
+    decode(send_json("POST", path, body).await?)
 }
 
 /// Sends a photo of `item`; the item as the server now has it comes back.
 pub async fn put_photo(id: &crate::domain::PhotoId, item: uuid::Uuid, bytes: &[u8]) -> Result<crate::domain::ChecklistItem, ClientError> {
     let url = format!("{}?item={item}", crate::api::photo_url(id));
-    let body = js_sys::Uint8Array::from(bytes);
-    let response = Request::put(&url).header("Content-Type", "image/jpeg").body(body).map_err(network)?.send().await.map_err(network)?;
-    decode(response).await
+    decode(send("PUT", &url, Some(("image/jpeg", js_sys::Uint8Array::from(bytes).into()))).await?)
 }
