@@ -29,7 +29,7 @@ pub fn measure_since(name: &str, start_ms: f64) {
     let _ = Reflect::set(&options, &JsValue::from_str("start"), &JsValue::from_f64(start_ms));
     let _ = Reflect::set(&options, &JsValue::from_str("end"), &JsValue::from_f64(performance.now()));
     // `measure(name, {start, end})` is User Timing level 3; web-sys binds only level 2.
-    if let Ok(measure) = Reflect::get(&performance, &JsValue::from_str("measure")).and_then(|f| f.dyn_into::<js_sys::Function>().map_err(JsValue::from)) {
+    if let Ok(measure) = Reflect::get(&performance, &JsValue::from_str("measure")).and_then(|f| f.dyn_into::<js_sys::Function>()) {
         let _ = measure.call2(&performance, &JsValue::from_str(name), &options);
     }
 }

@@ -183,7 +183,7 @@ fn unmatched_at(text: &[char], folded: &[char], at: usize) -> Option<(Named, usi
         end += 1;
     }
     let name: String = text[at..end].iter().collect::<String>().trim().to_owned();
-    (name.chars().count() > word_end - at + 1 && name.chars().count() <= 120).then(|| (Named::Unmatched(name), end))
+    (name.chars().count() > word_end - at + 1 && name.chars().count() <= 120).then_some((Named::Unmatched(name), end))
 }
 
 /// What one sentence assigns.

@@ -327,7 +327,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
                     <th>{tr(Key::Username)}</th><th>{tr(Key::DisplayName)}</th><th>{tr(Key::UnitLabel)}</th>
                     <th>{tr(Key::RolesLabel)}</th><th>{tr(Key::LastSignIn)}</th><th></th><th></th>
                 </tr></thead>
-                <tbody>{move || data.accounts.get().into_iter().map(|account| row(account)).collect_view()}</tbody>
+                <tbody>{move || data.accounts.get().into_iter().map(&row).collect_view()}</tbody>
             </table>
             <form class="account-form" on:submit=save>
                 <h3>{move || if editing.get().is_some() { tr(Key::EditAccount)() } else { tr(Key::NewAccount)() }}</h3>

@@ -278,7 +278,7 @@ pub fn ComposePage() -> impl IntoView {
                     <button class="primary" on:click=read disabled=move || busy.get() data-testid="read-directive">{tr(Key::ReadDirective)}</button>
                 </section>
                 <section class="draft">
-                    {move || form.with(|form| form.as_ref().map(|input| shape(input))).map(|shape| view! {
+                    {move || form.with(|form| form.as_ref().map(shape)).map(|shape| view! {
                         <DraftForm form units shape/>
                         <button class="primary" on:click=publish disabled=move || busy.get() data-testid="publish-directive">
                             {move || if editing.get().is_some() { tr(Key::SaveChanges)() } else { tr(Key::PublishDirective)() }}
