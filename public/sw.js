@@ -37,14 +37,25 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+// A chunk fetched now must belong to this worker's version: after a deploy the server
+// has the new one, which the running (old) page must not load. Refused, the page says
+// it cannot open that view, and the update banner offers the new version.
+async function fetchOwnChunk(request) {
+  const response = await fetch(request);
+  if (response.ok && response.headers.get('x-chidao-shell') !== SHELL_VERSION) {
+    return new Response('this chunk belongs to another version of the app', { status: 409, statusText: 'Other version' });
+  }
+  return response;
+}
+
 async function keepPages(pages) {
   const cache = await caches.open(CACHE);
   const wanted = [...new Set(pages.flatMap((page) => ON_DEMAND_PAGES[page] ?? []))];
-  const missing = [];
   for (const path of wanted) {
-    if (!(await cache.match(path))) missing.push(path);
+    if (await cache.match(path)) continue;
+    const response = await fetchOwnChunk(new Request(path, { cache: 'reload' }));
+    if (response.ok) await cache.put(path, response);
   }
-  await cache.addAll(missing);
 }
 
 self.addEventListener('message', (event) => {
@@ -68,7 +79,7 @@ async function keptOnFirstUse(request, key) {
   if (hit) {
     return hit;
   }
-  const response = await fetch(request);
+  const response = await fetchOwnChunk(request);
   if (response.ok) {
     await cache.put(key, response.clone());
   }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchOptions, tablet } from '../playwright.config';
-import { shellInstalled, signIn } from './helpers';
+import { OwnServer, shellCaches, shellInstalled, signIn } from './helpers';
 
 // The supervisors' and admins' pages are wasm chunks of their own (cargo-leptos --split).
 const chunk = /\/pkg\/(split|chunk)_[^/]*\.wasm$/;
@@ -74,4 +74,36 @@ test('a page whose chunk cannot be fetched says so and opens on a second try', a
   await expect(page.getByTestId('compose-page')).toBeVisible();
   await expect(unavailable).toHaveCount(0);
   await context.close();
+});
+
+test('after a deploy, a page still on the old version does not run the new version’s chunk', async ({ browser }) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'chidao-chunks-'));
+  const server = new OwnServer(3102, join(dataDir, 'db'));
+  const context = await browser.newContext(tablet);
+  try {
+    await server.start({ CHIDAO_SHELL_VERSION: 'chunks-1' });
+    const page = await context.newPage();
+    await signIn(page, 'official', server.base);
+    await expect(page.getByTestId('pending-count')).toHaveText('0');
+    await shellInstalled(page);
+
+    // A new version goes out while the page runs version 1, whose password form (a chunk
+    // it never fetched) now exists on the server only in version 2.
+    await server.stop();
+    await server.start({ CHIDAO_SHELL_VERSION: 'chunks-2' });
+    await page.getByTestId('account-settings').click();
+    await expect(page.getByTestId('page-unavailable')).toBeVisible();
+    await expect(page.getByTestId('password-page')).toHaveCount(0);
+
+    // With nothing waiting to sync, version 2 takes over, and the form opens.
+    await page.reload();
+    await expect.poll(() => shellCaches(page).catch(() => []), { timeout: 20_000 }).toEqual(['chidao-shell-chunks-2']);
+    await expect(page.getByTestId('checklist-item').first()).toBeVisible();
+    await page.getByTestId('account-settings').click();
+    await expect(page.getByTestId('password-page')).toBeVisible();
+  } finally {
+    await context.close();
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -87,7 +87,13 @@ pub enum ShellError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("reading the wasm split manifest {path}: {source}")]
     Manifest { path: PathBuf, source: serde_json::Error },
+    #[error("the shell version must be 1 to 64 letters, digits, '.', '-' or '_', not {0:?}")]
+    Version(String),
 }
+
+/// The response header that names the shell version a file belongs to. The worker checks
+/// it on chunks it fetches late: an old page must not run a new deploy's chunk.
+pub const VERSION_HEADER: &str = "x-chidao-shell";
 
 /// The split manifest's name in the site's package folder.
 const SPLIT_MANIFEST: &str = "__wasm_split_manifest.json";
@@ -132,6 +138,12 @@ impl Shell {
     /// built, as in the API tests): the app then works online only. `version` replaces the
     /// files' hash, for operators who must force every browser onto a new shell.
     pub fn load(site_root: &Path, version: Option<String>) -> Result<Option<Shell>, ShellError> {
+        if let Some(version) = &version {
+            let fits = (1..=64).contains(&version.len()) && version.bytes().all(|byte| byte.is_ascii_alphanumeric() || b".-_".contains(&byte));
+            if !fits {
+                return Err(ShellError::Version(version.clone()));
+            }
+        }
         let worker_path = site_root.join(WORKER_FILE);
         if !worker_path.exists() {
             return Ok(None);
@@ -178,6 +190,11 @@ impl Shell {
             tracing::info!(files = compressed.len(), seconds = started.elapsed().as_secs_f64(), "shell precompressed");
             let _ = slot.set(compressed);
         });
+    }
+
+    /// Whether `url_path` is one of the shell's files or chunks.
+    pub fn serves(&self, url_path: &str) -> bool {
+        self.files.iter().chain(&self.on_demand).any(|path| path == url_path)
     }
 
     /// The file at `url_path` compressed with brotli, once precompression is done.
@@ -244,6 +261,16 @@ mod tests {
              self.x = 1;"
         );
         assert!(Shell::load(site(&[]).path(), None).unwrap().is_none());
+    }
+
+    #[test]
+    fn an_operator_version_must_fit_in_a_header() {
+        let dir = site(&[("sw.js", "w")]);
+        assert!(Shell::load(dir.path(), Some("2026-11-26.1".into())).is_ok());
+        for bad in ["", "new version", "v\n2", "ü", &"x".repeat(65)] {
+            let error = Shell::load(dir.path(), Some(bad.into())).unwrap_err();
+            assert!(matches!(error, ShellError::Version(_)), "{bad}: {error}");
+        }
     }
 
     #[test]

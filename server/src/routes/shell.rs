@@ -1,8 +1,8 @@
 use super::AppState;
 use crate::error::ApiError;
-use crate::shell::compressible_type;
+use crate::shell::{compressible_type, VERSION_HEADER};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -23,21 +23,33 @@ fn accepts_brotli(headers: &HeaderMap) -> bool {
 }
 
 /// Serves shell files compressed at their best when the browser takes brotli; everything
-/// else goes on to the site's file handler (and per-request compression).
-pub async fn precompressed(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if request.method() == Method::GET && accepts_brotli(request.headers()) {
-        let path = request.uri().path();
-        if let (Some(body), Some(content_type)) = (state.shell.as_ref().and_then(|shell| shell.brotli(path)), compressible_type(path)) {
+/// else goes on to the site's file handler (and per-request compression). Either way a
+/// shell file or chunk carries the shell's version.
+pub async fn shell_files(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(shell) = state.shell.clone() else { return next.run(request).await };
+    let path = request.uri().path().to_owned();
+    let precompressed = (request.method() == Method::GET && accepts_brotli(request.headers()))
+        .then(|| shell.brotli(&path).zip(compressible_type(&path)))
+        .flatten();
+    let mut response = match precompressed {
+        Some((body, content_type)) => {
             let headers = [
                 (header::CONTENT_TYPE, content_type),
                 (header::CONTENT_ENCODING, "br"),
                 (header::VARY, "accept-encoding"),
                 (header::CACHE_CONTROL, "no-cache"),
             ];
-            return (headers, body).into_response();
+            (headers, body).into_response()
+        }
+        None => next.run(request).await,
+    };
+    if shell.serves(&path) {
+        // `Shell::load` admits only versions that are valid header values.
+        if let Ok(version) = HeaderValue::from_str(&shell.version) {
+            response.headers_mut().insert(VERSION_HEADER, version);
         }
     }
-    next.run(request).await
+    response
 }
 
 #[cfg(test)]
