@@ -7,7 +7,7 @@ use super::tr;
 use crate::api::{AccountSummary, TemporaryPassword};
 use crate::domain::unit_import::RowError;
 use crate::domain::{Role, Unit, UnitKind};
-use crate::i18n::Key;
+use crate::i18n::{DeskKey, Key};
 use leptos::prelude::*;
 
 /// What the last admin action came to, shown under the panels.
@@ -79,12 +79,12 @@ fn kind_text(kind: UnitKind) -> &'static str {
     }
 }
 
-fn role_key(role: Role) -> Key {
+fn role_key(role: Role) -> DeskKey {
     match role {
-        Role::Official => Key::RoleOfficial,
-        Role::Head => Key::RoleHead,
-        Role::Supervisor => Key::RoleSupervisor,
-        Role::Admin => Key::RoleAdmin,
+        Role::Official => DeskKey::RoleOfficial,
+        Role::Head => DeskKey::RoleHead,
+        Role::Supervisor => DeskKey::RoleSupervisor,
+        Role::Admin => DeskKey::RoleAdmin,
     }
 }
 
@@ -107,19 +107,19 @@ pub fn AdminPage() -> impl IntoView {
 fn OutcomeBanner(data: AdminData) -> impl IntoView {
     move || {
         data.outcome.get().map(|outcome| match outcome {
-            Outcome::Written(count) => view! { <p class="notice" role="status" data-testid="admin-outcome"><strong>{count}</strong> " " {tr(Key::UnitsWritten)}</p> }.into_any(),
+            Outcome::Written(count) => view! { <p class="notice" role="status" data-testid="admin-outcome"><strong>{count}</strong> " " {tr(DeskKey::UnitsWritten)}</p> }.into_any(),
             Outcome::Failed(reason) => view! { <p class="error" role="alert" data-testid="admin-outcome">{tr(Key::AdminFailed)} " " {reason}</p> }.into_any(),
             Outcome::Temporary(temporary) => view! {
                 <p class="notice" role="status" data-testid="admin-outcome">
-                    {tr(Key::TemporaryPassword)} " " <strong>{temporary.username}</strong> ": "
+                    {tr(DeskKey::TemporaryPassword)} " " <strong>{temporary.username}</strong> ": "
                     <code data-testid="temporary-password">{temporary.temporary_password}</code>
                 </p>
             }.into_any(),
             Outcome::Rows(rows) => view! {
                 <div class="error" role="alert" data-testid="admin-outcome">
-                    <p>{tr(Key::RowErrors)}</p>
+                    <p>{tr(DeskKey::RowErrors)}</p>
                     <table class="row-errors">
-                        <thead><tr><th>{tr(Key::Line)}</th><th>{tr(Key::Code)}</th><th></th></tr></thead>
+                        <thead><tr><th>{tr(DeskKey::Line)}</th><th>{tr(DeskKey::Code)}</th><th></th></tr></thead>
                         <tbody>
                             {rows.into_iter().map(|row| view! { <tr><td>{row.line}</td><td>{row.code}</td><td>{row.message}</td></tr> }).collect_view()}
                         </tbody>
@@ -168,9 +168,9 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
 
     view! {
         <section class="panel units">
-            <h2>{tr(Key::UnitsTitle)}</h2>
+            <h2>{tr(DeskKey::UnitsTitle)}</h2>
             <table class="list" data-testid="unit-list">
-                <thead><tr><th>{tr(Key::Code)}</th><th>{tr(Key::Name)}</th><th>{tr(Key::Kind)}</th><th>{tr(Key::Parent)}</th><th></th></tr></thead>
+                <thead><tr><th>{tr(DeskKey::Code)}</th><th>{tr(DeskKey::Name)}</th><th>{tr(DeskKey::Kind)}</th><th>{tr(DeskKey::Parent)}</th><th></th></tr></thead>
                 <tbody>
                     {move || data.units.get().into_iter().map(|unit| {
                         let shown = unit.clone();
@@ -180,22 +180,22 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
                                 <td class="unit-name">{shown.name.to_string()}</td>
                                 <td>{kind_text(shown.kind)}</td>
                                 <td>{shown.parent.map(|p| p.to_string()).unwrap_or_default()}</td>
-                                <td><button class="link" on:click=move |_| edit(unit.clone())>{tr(Key::Edit)}</button></td>
+                                <td><button class="link" on:click=move |_| edit(unit.clone())>{tr(DeskKey::Edit)}</button></td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
             <form class="unit-form" on:submit=save>
-                <label>{tr(Key::Code)}
+                <label>{tr(DeskKey::Code)}
                     <input name="unit-code" required prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/></label>
-                <label>{tr(Key::Name)}
+                <label>{tr(DeskKey::Name)}
                     <input name="unit-name" required prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/></label>
-                <label>{tr(Key::Kind)}
+                <label>{tr(DeskKey::Kind)}
                     <select name="unit-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
                         {["province", "department", "district", "commune"].map(|k| view! { <option value=k>{k}</option> }).collect_view()}
                     </select></label>
-                <label>{tr(Key::Parent)}
+                <label>{tr(DeskKey::Parent)}
                     <select name="unit-parent" prop:value=move || parent.get() on:change=move |ev| parent.set(event_target_value(&ev))>
                         <option value="">"—"</option>
                         {move || data.units.get().into_iter().map(|unit| {
@@ -203,14 +203,14 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
                             view! { <option value=value.clone()>{value.clone()} " · " {unit.name.to_string()}</option> }
                         }).collect_view()}
                     </select></label>
-                <button type="submit" class="primary" disabled=move || data.busy.get()>{tr(Key::SaveUnit)}</button>
+                <button type="submit" class="primary" disabled=move || data.busy.get()>{tr(DeskKey::SaveUnit)}</button>
             </form>
             <div class="import">
-                <h3>{tr(Key::ImportUnitsTitle)}</h3>
-                <p class="hint">{tr(Key::ImportUnitsHint)}</p>
+                <h3>{tr(DeskKey::ImportUnitsTitle)}</h3>
+                <p class="hint">{tr(DeskKey::ImportUnitsHint)}</p>
                 <input type="file" accept=".csv,text/csv" name="units-file" on:change=choose_file/>
                 <textarea name="units-csv" rows="6" prop:value=move || csv.get() on:input=move |ev| csv.set(event_target_value(&ev))></textarea>
-                <button class="primary" on:click=import disabled=move || data.busy.get() data-testid="import-units">{tr(Key::ImportUnits)}</button>
+                <button class="primary" on:click=import disabled=move || data.busy.get() data-testid="import-units">{tr(DeskKey::ImportUnits)}</button>
             </div>
         </section>
     }
@@ -305,15 +305,15 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
                 <td>{roles_text}</td>
                 <td>{match account.last_sign_in_ms {
                     Some(at) => vietnam_time(at).into_any(),
-                    None => tr(Key::NeverSignedIn).into_any(),
+                    None => tr(DeskKey::NeverSignedIn).into_any(),
                 }}</td>
-                <td>{if disabled { tr(Key::DisabledState) } else { tr(Key::Active) }}</td>
+                <td>{if disabled { tr(DeskKey::DisabledState) } else { tr(DeskKey::Active) }}</td>
                 <td class="actions">
-                    <button class="link" on:click=start_edit>{tr(Key::Edit)}</button>
+                    <button class="link" on:click=start_edit>{tr(DeskKey::Edit)}</button>
                     {(!own).then(|| view! {
-                        <button class="link" on:click=toggle data-testid="toggle-account">{if disabled { tr(Key::Enable) } else { tr(Key::Disable) }}</button>
+                        <button class="link" on:click=toggle data-testid="toggle-account">{if disabled { tr(DeskKey::Enable) } else { tr(DeskKey::Disable) }}</button>
                     })}
-                    <button class="link" on:click=reset data-testid="reset-password">{tr(Key::ResetPassword)}</button>
+                    <button class="link" on:click=reset data-testid="reset-password">{tr(DeskKey::ResetPassword)}</button>
                 </td>
             </tr>
         }
@@ -321,22 +321,22 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
 
     view! {
         <section class="panel accounts">
-            <h2>{tr(Key::AccountsTitle)}</h2>
+            <h2>{tr(DeskKey::AccountsTitle)}</h2>
             <table class="list" data-testid="account-list">
                 <thead><tr>
-                    <th>{tr(Key::Username)}</th><th>{tr(Key::DisplayName)}</th><th>{tr(Key::UnitLabel)}</th>
-                    <th>{tr(Key::RolesLabel)}</th><th>{tr(Key::LastSignIn)}</th><th></th><th></th>
+                    <th>{tr(Key::Username)}</th><th>{tr(DeskKey::DisplayName)}</th><th>{tr(DeskKey::UnitLabel)}</th>
+                    <th>{tr(DeskKey::RolesLabel)}</th><th>{tr(DeskKey::LastSignIn)}</th><th></th><th></th>
                 </tr></thead>
                 <tbody>{move || data.accounts.get().into_iter().map(&row).collect_view()}</tbody>
             </table>
             <form class="account-form" on:submit=save>
-                <h3>{move || if editing.get().is_some() { tr(Key::EditAccount)() } else { tr(Key::NewAccount)() }}</h3>
+                <h3>{move || if editing.get().is_some() { tr(DeskKey::EditAccount)() } else { tr(DeskKey::NewAccount)() }}</h3>
                 <label>{tr(Key::Username)}
                     <input name="account-username" required prop:disabled=move || editing.get().is_some()
                         prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev))/></label>
-                <label>{tr(Key::DisplayName)}
+                <label>{tr(DeskKey::DisplayName)}
                     <input name="account-display-name" required prop:value=move || display_name.get() on:input=move |ev| display_name.set(event_target_value(&ev))/></label>
-                <label>{tr(Key::UnitLabel)}
+                <label>{tr(DeskKey::UnitLabel)}
                     <select name="account-unit" required prop:value=move || unit.get() on:change=move |ev| unit.set(event_target_value(&ev))>
                         <option value="">"—"</option>
                         {move || data.units.get().into_iter().map(|choice| {
@@ -345,7 +345,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
                         }).collect_view()}
                     </select></label>
                 <fieldset class="roles">
-                    <legend>{tr(Key::RolesLabel)}</legend>
+                    <legend>{tr(DeskKey::RolesLabel)}</legend>
                     {Role::ALL.map(|role| view! {
                         <label class="check">
                             <input type="checkbox" name=format!("role-{}", role.as_str())
@@ -361,8 +361,8 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
                         </label>
                     }).collect_view()}
                 </fieldset>
-                <button type="submit" class="primary" disabled=move || data.busy.get()>{tr(Key::Save)}</button>
-                {move || editing.get().is_some().then(|| view! { <button type="button" class="secondary" on:click=move |_| clear()>{tr(Key::Cancel)}</button> })}
+                <button type="submit" class="primary" disabled=move || data.busy.get()>{tr(DeskKey::Save)}</button>
+                {move || editing.get().is_some().then(|| view! { <button type="button" class="secondary" on:click=move |_| clear()>{tr(DeskKey::Cancel)}</button> })}
             </form>
         </section>
     }

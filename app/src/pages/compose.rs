@@ -4,7 +4,7 @@
 use super::tr;
 use crate::domain::authoring::{DirectiveInput, InputProblem, ProblemKind, SectionInput, TaskInput};
 use crate::domain::{Deadline, DeadlineKind, Party, Unit, UnitCode};
-use crate::i18n::Key;
+use crate::i18n::{DeskKey, Key};
 use crate::import::{Draft, DraftParty, PartyKind};
 use leptos::prelude::*;
 
@@ -53,14 +53,14 @@ fn input_from(draft: &Draft, issuer: String) -> DirectiveInput {
 }
 
 /// The problem in the reader's language; `None` leaves the server's own words.
-fn problem_key(kind: ProblemKind) -> Option<Key> {
+fn problem_key(kind: ProblemKind) -> Option<DeskKey> {
     Some(match kind {
-        ProblemKind::NoLeadUnit => Key::ProblemNoLeadUnit,
-        ProblemKind::UnknownUnit => Key::ProblemUnknownUnit,
-        ProblemKind::NoChecklistItem => Key::ProblemNoChecklistItem,
-        ProblemKind::DeadlineBeforeIssue => Key::ProblemDeadlineBeforeIssue,
-        ProblemKind::BadRecurrence => Key::ProblemBadRecurrence,
-        ProblemKind::BadDocumentNumber => Key::ProblemBadDocumentNumber,
+        ProblemKind::NoLeadUnit => DeskKey::ProblemNoLeadUnit,
+        ProblemKind::UnknownUnit => DeskKey::ProblemUnknownUnit,
+        ProblemKind::NoChecklistItem => DeskKey::ProblemNoChecklistItem,
+        ProblemKind::DeadlineBeforeIssue => DeskKey::ProblemDeadlineBeforeIssue,
+        ProblemKind::BadRecurrence => DeskKey::ProblemBadRecurrence,
+        ProblemKind::BadDocumentNumber => DeskKey::ProblemBadDocumentNumber,
         ProblemKind::Invalid => return None,
     })
 }
@@ -234,24 +234,24 @@ pub fn ComposePage() -> impl IntoView {
 
     view! {
         <main class="compose" data-testid="compose-page">
-            <h1>{tr(Key::ComposeTitle)}</h1>
+            <h1>{tr(DeskKey::ComposeTitle)}</h1>
             {move || outcome.get().map(|outcome| match outcome {
                 Outcome::Published { tasks, items } => view! {
-                    <p class="notice" role="status" data-testid="compose-outcome">{tr(Key::Published)} " " {tasks} " " {tr(Key::TasksWord)} ", " {items} " " {tr(Key::ItemsWord)}</p>
+                    <p class="notice" role="status" data-testid="compose-outcome">{tr(DeskKey::Published)} " " {tasks} " " {tr(DeskKey::TasksWord)} ", " {items} " " {tr(DeskKey::ItemsWord)}</p>
                 }.into_any(),
                 Outcome::Revised { added, removed } => view! {
-                    <p class="notice" role="status" data-testid="compose-outcome">{tr(Key::Revised)} " +" {added} " / −" {removed} " " {tr(Key::ItemsWord)}</p>
+                    <p class="notice" role="status" data-testid="compose-outcome">{tr(DeskKey::Revised)} " +" {added} " / −" {removed} " " {tr(DeskKey::ItemsWord)}</p>
                 }.into_any(),
                 Outcome::Failed(reason) => view! { <p class="error" role="alert" data-testid="compose-outcome">{tr(Key::AdminFailed)} " " {reason}</p> }.into_any(),
                 Outcome::Problems(problems) => view! {
                     <div class="error" role="alert" data-testid="compose-outcome">
-                        <p>{tr(Key::DirectiveProblems)}</p>
+                        <p>{tr(DeskKey::DirectiveProblems)}</p>
                         <ul>{problems.into_iter().map(|p| {
                             let (section, task, field) = problem_place(&p.path);
                             let place = move || {
                                 let mut parts = Vec::new();
-                                if let Some(section) = section { parts.push(format!("{} {section}", tr(Key::SectionWord)())); }
-                                if let Some(task) = task { parts.push(format!("{} {task}", tr(Key::TaskWord)())); }
+                                if let Some(section) = section { parts.push(format!("{} {section}", tr(DeskKey::SectionWord)())); }
+                                if let Some(task) = task { parts.push(format!("{} {task}", tr(DeskKey::TaskWord)())); }
                                 if !field.is_empty() { parts.push(field.clone()); }
                                 parts.join(" · ")
                             };
@@ -262,26 +262,26 @@ pub fn ComposePage() -> impl IntoView {
                 }.into_any(),
             })}
             <div class="edit-published">
-                <label>{tr(Key::EditPublished)}
+                <label>{tr(DeskKey::EditPublished)}
                     <select name="published" prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
                         <option value="">"—"</option>
                         {move || published.get().into_iter().map(|(id, title)| view! { <option value=id.to_string()>{title}</option> }).collect_view()}
                     </select></label>
-                <button class="secondary" on:click=open data-testid="open-directive">{tr(Key::Edit)}</button>
-                <button class="secondary" on:click=blank data-testid="blank-directive">{tr(Key::BlankDirective)}</button>
+                <button class="secondary" on:click=open data-testid="open-directive">{tr(DeskKey::Edit)}</button>
+                <button class="secondary" on:click=blank data-testid="blank-directive">{tr(DeskKey::BlankDirective)}</button>
             </div>
             <div class="side-by-side">
                 <section class="source">
-                    <h2>{tr(Key::SourceText)}</h2>
+                    <h2>{tr(DeskKey::SourceText)}</h2>
                     <input type="file" accept=".txt,text/plain" name="directive-file" on:change=choose_file/>
                     <textarea name="directive-text" rows="24" prop:value=move || source.get() on:input=move |ev| source.set(event_target_value(&ev))></textarea>
-                    <button class="primary" on:click=read disabled=move || busy.get() data-testid="read-directive">{tr(Key::ReadDirective)}</button>
+                    <button class="primary" on:click=read disabled=move || busy.get() data-testid="read-directive">{tr(DeskKey::ReadDirective)}</button>
                 </section>
                 <section class="draft">
                     {move || form.with(|form| form.as_ref().map(shape)).map(|shape| view! {
                         <DraftForm form units shape/>
                         <button class="primary" on:click=publish disabled=move || busy.get() data-testid="publish-directive">
-                            {move || if editing.get().is_some() { tr(Key::SaveChanges)() } else { tr(Key::PublishDirective)() }}
+                            {move || if editing.get().is_some() { tr(DeskKey::SaveChanges)() } else { tr(DeskKey::PublishDirective)() }}
                         </button>
                     })}
                 </section>
@@ -305,16 +305,16 @@ fn DraftForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>,
     let read = move |get: fn(&DirectiveInput) -> String| move || form.with(|form| form.as_ref().map(get).unwrap_or_default());
     view! {
         <div class="draft-form">
-            <label>{tr(Key::DirectiveTitle)}
+            <label>{tr(DeskKey::DirectiveTitle)}
                 <input name="title" prop:value=read(|i| i.title.clone())
                     on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |i| i.title = v)) }/></label>
-            <label>{tr(Key::Issuer)}
+            <label>{tr(DeskKey::Issuer)}
                 <input name="issuer" prop:value=read(|i| i.issuer.clone())
                     on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |i| i.issuer = v)) }/></label>
-            <label>{tr(Key::IssuedOn)}
+            <label>{tr(DeskKey::IssuedOn)}
                 <input name="issued-on" type="date" prop:value=read(|i| i.issued_on.to_string())
                     on:change=move |ev| { if let Ok(date) = event_target_value(&ev).parse() { edit(Box::new(move |i| i.issued_on = date)) } }/></label>
-            <label>{tr(Key::Documents)}
+            <label>{tr(DeskKey::Documents)}
                 <input name="documents" prop:value=read(|i| i.documents.join(", "))
                     on:change=move |ev| {
                         let v: Vec<String> = event_target_value(&ev).split(',').map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()).collect();
@@ -323,16 +323,16 @@ fn DraftForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>,
             {shape.into_iter().enumerate().map(|(s, tasks)| view! {
                 <fieldset class="section-form">
                     <legend>{format!("{}.", s + 1)}</legend>
-                    <input name=format!("heading-{s}") placeholder=tr(Key::SectionHeading) prop:value=move || form.with(|f| f.as_ref().map(|i| i.sections[s].heading.clone()).unwrap_or_default())
+                    <input name=format!("heading-{s}") placeholder=tr(DeskKey::SectionHeading) prop:value=move || form.with(|f| f.as_ref().map(|i| i.sections[s].heading.clone()).unwrap_or_default())
                         on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |i| i.sections[s].heading = v)) }/>
                     {(0..tasks).map(|t| view! {
                         <TaskForm form units s t/>
-                        <button class="link" on:click=move |_| edit(Box::new(move |i| { i.sections[s].tasks.remove(t); })) data-testid="remove-task">{tr(Key::RemoveTask)}</button>
+                        <button class="link" on:click=move |_| edit(Box::new(move |i| { i.sections[s].tasks.remove(t); })) data-testid="remove-task">{tr(DeskKey::RemoveTask)}</button>
                     }).collect_view()}
-                    <button class="secondary" on:click=move |_| edit(Box::new(move |i| i.sections[s].tasks.push(blank_task()))) data-testid="add-task">{tr(Key::AddTask)}</button>
+                    <button class="secondary" on:click=move |_| edit(Box::new(move |i| i.sections[s].tasks.push(blank_task()))) data-testid="add-task">{tr(DeskKey::AddTask)}</button>
                 </fieldset>
             }).collect_view()}
-            <button class="secondary" on:click=move |_| edit(Box::new(|i| i.sections.push(blank_section()))) data-testid="add-section">{tr(Key::AddSection)}</button>
+            <button class="secondary" on:click=move |_| edit(Box::new(|i| i.sections.push(blank_section()))) data-testid="add-section">{tr(DeskKey::AddSection)}</button>
         </div>
     }
 }
@@ -392,7 +392,7 @@ fn TaskForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>, 
                         view! { <option value=code.clone()>{unit.name.to_string()}</option> }
                     }).collect_view()}
                 </select></label>
-            {move || lead_phrase().map(|phrase| view! { <p class="hint warning-text">{tr(Key::NotAUnit)} " “" {phrase} "”"</p> })}
+            {move || lead_phrase().map(|phrase| view! { <p class="hint warning-text">{tr(DeskKey::NotAUnit)} " “" {phrase} "”"</p> })}
             <label>{tr(Key::Coordinating)}
                 <select multiple name=format!("task-{s}-{t}-coordinating")
                     on:change=move |ev| {
@@ -407,12 +407,12 @@ fn TaskForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>, 
                         view! { <option value=code.to_string() prop:selected=move || coordinates(&code)>{unit.name.to_string()}</option> }
                     }).collect_view()}
                 </select></label>
-            {move || Some(groups()).filter(|g| !g.is_empty()).map(|groups| view! { <p class="hint">{tr(Key::AsWritten)} ": " {groups}</p> })}
+            {move || Some(groups()).filter(|g| !g.is_empty()).map(|groups| view! { <p class="hint">{tr(DeskKey::AsWritten)} ": " {groups}</p> })}
             <label>{tr(Key::Target)}
                 <input name=format!("task-{s}-{t}-target") prop:value=move || task().and_then(|t| t.target).unwrap_or_default()
                     on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |t| t.target = Some(v).filter(|v| !v.trim().is_empty()))) }/></label>
             <div class="deadline-form">
-                <label>{tr(Key::DeadlineLabel)}
+                <label>{tr(DeskKey::DeadlineLabel)}
                     <input type="date" name=format!("task-{s}-{t}-deadline") prop:value=move || task().and_then(|t| t.deadline).map(|d| d.date.to_string()).unwrap_or_default()
                         on:change=move |ev| {
                             let date = event_target_value(&ev).parse().ok();
@@ -422,11 +422,11 @@ fn TaskForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>, 
                     on:change=move |ev| { let kind = kind_from(&event_target_value(&ev)); update(Box::new(move |t| if let Some(d) = t.deadline.as_mut() { d.kind = kind })) }>
                     {["before", "no_later_than", "by_end_of_year", "from"].map(|k| view! { <option value=k>{k}</option> }).collect_view()}
                 </select>
-                <label>{tr(Key::RecurrenceLabel)}
+                <label>{tr(DeskKey::RecurrenceLabel)}
                     <input name=format!("task-{s}-{t}-recurrence") prop:value=move || task().and_then(|t| t.recurrence).unwrap_or_default()
                         on:change=move |ev| { let v = event_target_value(&ev); update(Box::new(move |t| t.recurrence = Some(v).filter(|v| !v.trim().is_empty()))) }/></label>
             </div>
-            <label>{tr(Key::AssignedUnits)}
+            <label>{tr(DeskKey::AssignedUnits)}
                 <select multiple name=format!("task-{s}-{t}-assigned")
                     on:change=move |ev| { let chosen = selected_units(&ev); update(Box::new(move |t| t.assigned = chosen)) }>
                     {move || units.get().into_iter().map(|unit| {
@@ -434,7 +434,7 @@ fn TaskForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>, 
                         view! { <option value=code.to_string() prop:selected=move || carries_out(&code)>{unit.name.to_string()}</option> }
                     }).collect_view()}
                 </select></label>
-            <label>{tr(Key::ChecklistLines)}
+            <label>{tr(DeskKey::ChecklistLines)}
                 <textarea name=format!("task-{s}-{t}-checklist") rows="3" prop:value=move || task().map(|t| t.checklist.join("\n")).unwrap_or_default()
                     on:input=move |ev| { let v: Vec<String> = event_target_value(&ev).lines().map(str::to_owned).collect(); update(Box::new(move |t| t.checklist = v)) }></textarea></label>
         </div>

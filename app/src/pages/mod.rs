@@ -12,7 +12,7 @@ mod shell;
 mod status;
 
 use crate::domain::{Deadline, DeadlineKind};
-use crate::i18n::{t, Key, Locale, LOCALE_COOKIE};
+use crate::i18n::{t, Key, Locale, Words, LOCALE_COOKIE};
 use leptos::prelude::*;
 #[cfg(feature = "browser")]
 use wasm_bindgen::JsCast;
@@ -34,7 +34,7 @@ fn initial_locale() -> Locale {
 }
 
 /// A reactive translation: re-reads the chosen language whenever it changes.
-pub(crate) fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+pub(crate) fn tr(key: impl Words) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let locale = expect_context::<RwSignal<Locale>>();
     move || t(locale.get(), key)
 }

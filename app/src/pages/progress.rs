@@ -5,7 +5,7 @@ use super::shell::ShellUpdateBanner;
 use super::status::{browser_online, vietnam_date, vietnam_time, NetworkPill};
 use super::{tr, DeadlineTerm};
 use crate::api::{photo_url, DirectiveProgress, ProgressReport, TaskProgress, UnitProgress};
-use crate::i18n::Key;
+use crate::i18n::{DeskKey, Key};
 use leptos::prelude::*;
 
 // Some variants are only built by browser code.
@@ -61,8 +61,8 @@ pub fn ProgressPage() -> impl IntoView {
     view! {
         <main class="progress">
             <div class="title-row">
-                <h1>{tr(Key::ProgressTitle)}</h1>
-                <button class="secondary" on:click=move |_| reload() data-testid="refresh">{tr(Key::Refresh)}</button>
+                <h1>{tr(DeskKey::ProgressTitle)}</h1>
+                <button class="secondary" on:click=move |_| reload() data-testid="refresh">{tr(DeskKey::Refresh)}</button>
             </div>
             <section class="status" aria-live="polite" data-testid="report-status">
                 <NetworkPill online/>
@@ -72,14 +72,14 @@ pub fn ProgressPage() -> impl IntoView {
                         {move || loaded_at.get().map(vietnam_time).unwrap_or_else(|| tr(Key::Never)().to_owned())}
                     </span>
                 </span>
-                {move || failure.get().map(|reason| view! { <p class="error" role="alert">{tr(Key::ProgressFailed)} " " {reason}</p> })}
+                {move || failure.get().map(|reason| view! { <p class="error" role="alert">{tr(DeskKey::ProgressFailed)} " " {reason}</p> })}
             </section>
             <ShellUpdateBanner pending=Signal::stored(0)/>
             <OnDemand load=review_panel quiet=true
                 show=move |build: ReviewBuilder| build(refreshes.into(), Callback::new(move |_| reload()))/>
             {move || match report.get() {
                 Load::Loading => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),
-                Load::Failed(reason) => view! { <p class="error" role="alert">{tr(Key::ProgressFailed)} " " {reason}</p> }.into_any(),
+                Load::Failed(reason) => view! { <p class="error" role="alert">{tr(DeskKey::ProgressFailed)} " " {reason}</p> }.into_any(),
                 Load::Ready(report) => report.directives.into_iter().map(|directive| view! { <DirectiveBlock directive/> }).collect_view().into_any(),
             }}
         </main>
@@ -111,11 +111,11 @@ fn DirectiveBlock(directive: DirectiveProgress) -> impl IntoView {
                             <dd>{name_of(&task.lead)}</dd>
                         </dl>
                         {if units.is_empty() {
-                            view! { <p class="meta">{tr(Key::NoChecklist)}</p> }.into_any()
+                            view! { <p class="meta">{tr(DeskKey::NoChecklist)}</p> }.into_any()
                         } else {
                             view! {
                                 <table class="progress-table">
-                                    <thead><tr><th>{tr(Key::Unit)}</th><th>{tr(Key::Items)}</th><th>{tr(Key::Percent)}</th></tr></thead>
+                                    <thead><tr><th>{tr(DeskKey::Unit)}</th><th>{tr(DeskKey::Items)}</th><th>{tr(DeskKey::Percent)}</th></tr></thead>
                                     <tbody>
                                         {units.into_iter().map(|unit| view! { <UnitRow unit/> }).collect_view()}
                                     </tbody>
@@ -150,8 +150,8 @@ fn UnitRow(unit: UnitProgress) -> impl IntoView {
                             <li class="item" class:done=item.done data-testid="progress-item" data-done=item.done.to_string()>
                                 <span class="mark">{if item.done { "☑" } else { "☐" }}</span>
                                 <span class="label">{item.label.to_string()}</span>
-                                {item.conflict.then(|| view! { <span class="pill overdue" data-testid="conflict">{tr(Key::Conflict)}</span> })}
-                                {item.parallel_update.then(|| view! { <span class="pill offline" data-testid="parallel-update">{tr(Key::ParallelUpdate)}</span> })}
+                                {item.conflict.then(|| view! { <span class="pill overdue" data-testid="conflict">{tr(DeskKey::Conflict)}</span> })}
+                                {item.parallel_update.then(|| view! { <span class="pill offline" data-testid="parallel-update">{tr(DeskKey::ParallelUpdate)}</span> })}
                                 {(!item.note.is_empty()).then(|| view! { <blockquote class="note" data-testid="progress-note">{item.note.as_str().to_owned()}</blockquote> })}
                                 {(!item.photos.is_empty()).then(|| view! {
                                     <div class="photos">
@@ -166,7 +166,7 @@ fn UnitRow(unit: UnitProgress) -> impl IntoView {
                                     </div>
                                 })}
                                 {item.last_change().cloned().map(|mark| view! {
-                                    <small class="changed">{tr(Key::ChangedBy)} " " {mark.by} " · " {vietnam_time(mark.stamp.wall_ms)}</small>
+                                    <small class="changed">{tr(DeskKey::ChangedBy)} " " {mark.by} " · " {vietnam_time(mark.stamp.wall_ms)}</small>
                                 })}
                             </li>
                         }).collect_view()}

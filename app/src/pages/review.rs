@@ -4,7 +4,7 @@
 use super::status::vietnam_time;
 use super::tr;
 use crate::api::{ConflictCase, ReviewQueue};
-use crate::i18n::Key;
+use crate::i18n::{DeskKey, Key};
 use crate::sync::{Contest, Edit, Field, LoggedEdit, LoggedOutcome};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -37,8 +37,8 @@ pub fn ReviewPanel(
     view! {
         <Show when=move || queue.with(|queue| queue.as_ref().is_some_and(|queue| !queue.cases.is_empty()))>
             <section class="review" data-testid="review">
-                <h2>{tr(Key::ReviewTitle)}</h2>
-                <p class="meta">{tr(Key::ReviewHint)}</p>
+                <h2>{tr(DeskKey::ReviewTitle)}</h2>
+                <p class="meta">{tr(DeskKey::ReviewHint)}</p>
                 {move || {
                     queue
                         .get()
@@ -114,9 +114,9 @@ fn CaseCard(case: ConflictCase, reviewed: Callback<()>) -> impl IntoView {
                 })
                 .collect_view()}
             <button class="primary" data-testid="keep-chosen" on:click=submit disabled=move || busy.get() || !complete()>
-                {tr(Key::KeepChosen)}
+                {tr(DeskKey::KeepChosen)}
             </button>
-            {move || failure.get().map(|reason| view! { <p class="error" role="alert">{tr(Key::ReviewFailed)} " " {reason}</p> })}
+            {move || failure.get().map(|reason| view! { <p class="error" role="alert">{tr(DeskKey::ReviewFailed)} " " {reason}</p> })}
         </article>
     }
 }
@@ -126,8 +126,8 @@ fn Choice(edit: LoggedEdit, group: String, field: Field, chosen: RwSignal<BTreeM
     let id = edit.change;
     let value = match &edit.edit {
         Edit::Done { value: true } => view! { <span>"☑ " {tr(Key::Done)}</span> }.into_any(),
-        Edit::Done { value: false } => view! { <span>"☐ " {tr(Key::NotDone)}</span> }.into_any(),
-        Edit::Note { value } if value.as_str().is_empty() => view! { <em>{tr(Key::EmptyNote)}</em> }.into_any(),
+        Edit::Done { value: false } => view! { <span>"☐ " {tr(DeskKey::NotDone)}</span> }.into_any(),
+        Edit::Note { value } if value.as_str().is_empty() => view! { <em>{tr(DeskKey::EmptyNote)}</em> }.into_any(),
         Edit::Note { value } => view! { <q>{value.as_str().to_owned()}</q> }.into_any(),
     };
     view! {
@@ -137,9 +137,9 @@ fn Choice(edit: LoggedEdit, group: String, field: Field, chosen: RwSignal<BTreeM
             {value}
             <small class="changed">
                 {edit.author.clone()} " · " {vietnam_time(edit.stamp.wall_ms)}
-                {(edit.outcome == LoggedOutcome::Reviewed).then(|| view! { " · " {tr(Key::ReviewedBefore)} })}
+                {(edit.outcome == LoggedOutcome::Reviewed).then(|| view! { " · " {tr(DeskKey::ReviewedBefore)} })}
             </small>
-            {is_standing.then(|| view! { <span class="badge">{tr(Key::Standing)}</span> })}
+            {is_standing.then(|| view! { <span class="badge">{tr(DeskKey::Standing)}</span> })}
         </label>
     }
 }
