@@ -50,7 +50,8 @@ async function fetchOwnChunk(request) {
 
 async function keepPages(pages) {
   const cache = await caches.open(CACHE);
-  const wanted = [...new Set(pages.flatMap((page) => ON_DEMAND_PAGES[page] ?? []))];
+  const known = pages.filter((page) => Object.hasOwn(ON_DEMAND_PAGES, page));
+  const wanted = [...new Set(known.flatMap((page) => ON_DEMAND_PAGES[page]))];
   for (const path of wanted) {
     if (await cache.match(path)) continue;
     const response = await fetchOwnChunk(new Request(path, { cache: 'reload' }));

@@ -3,6 +3,7 @@
 //! makes browsers install a new worker with a new cache, never a mix of old and new files.
 
 use axum::body::Bytes;
+use axum::http::HeaderValue;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,8 @@ pub struct Shell {
     /// URL paths of the wasm chunks of pages loaded on demand (supervisors', admins'):
     /// cached the first time they are fetched, so a field tablet's shell stays small.
     pub on_demand: Vec<String>,
+    /// `version` as the value of [`VERSION_HEADER`]; `load` admits only versions that are.
+    pub version_header: HeaderValue,
     /// The chunks each on-demand page needs, by the page's split name (`compose` …), from
     /// the manifest cargo-leptos writes: a page asks the worker to keep its person's pages.
     pub pages: BTreeMap<String, Vec<String>>,
@@ -89,6 +92,8 @@ pub enum ShellError {
     Manifest { path: PathBuf, source: serde_json::Error },
     #[error("the shell version must be 1 to 64 letters, digits, '.', '-' or '_', not {0:?}")]
     Version(String),
+    #[error("the wasm split manifest names {0}, which the site does not have")]
+    MissingChunk(String),
 }
 
 /// The response header that names the shell version a file belongs to. The worker checks
@@ -166,8 +171,12 @@ impl Shell {
                 Caching::Never => {}
             }
         }
+        if let Some(missing) = pages.values().flatten().find(|path| !on_demand.contains(path)) {
+            return Err(ShellError::MissingChunk(missing.clone()));
+        }
         let version = version.unwrap_or_else(|| hash.finalize().iter().take(8).map(|byte| format!("{byte:02x}")).collect());
-        Ok(Some(Shell { version, files, on_demand, pages, worker, site_root: site_root.to_owned(), compressed: Arc::default() }))
+        let version_header = HeaderValue::from_str(&version).map_err(|_| ShellError::Version(version.clone()))?;
+        Ok(Some(Shell { version, version_header, files, on_demand, pages, worker, site_root: site_root.to_owned(), compressed: Arc::default() }))
     }
 
     /// Compresses the shell's files in a background thread (a few seconds for the wasm at
@@ -278,6 +287,9 @@ mod tests {
         let dir = site(&[("sw.js", "w"), ("pkg/__wasm_split_manifest.json", "{not json")]);
         let error = Shell::load(dir.path(), None).unwrap_err();
         assert!(error.to_string().contains("wasm split manifest"), "{error}");
+        let dir = site(&[("sw.js", "w"), ("pkg/__wasm_split_manifest.json", r#"{"admin": ["split_admin"]}"#)]);
+        let error = Shell::load(dir.path(), None).unwrap_err();
+        assert!(matches!(&error, ShellError::MissingChunk(path) if path == "/pkg/split_admin.wasm"), "{error}");
     }
 
     #[test]

@@ -37,9 +37,14 @@ impl From<SplitLoaderError> for ChunkUnavailable {
     }
 }
 
+/// The names the service worker knows the pages' chunks by (see [`keep_offline`]): the
+/// first argument of each `wasm_split` below, which must stay the same word.
+pub const PROGRESS_CHUNK: &str = "progress";
+pub const COMPOSE_CHUNK: &str = "compose";
+pub const ADMIN_CHUNK: &str = "admin";
+
 // With `fallible`, a chunk that fails to load is an error we show, not a panic: in a
-// release build a panic aborts the whole app, field page and all. The first argument is
-// the chunk's name, which the service worker knows the page by (see [`keep_offline`]).
+// release build a panic aborts the whole app, field page and all.
 #[leptos::wasm_split::wasm_split(progress, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn progress_page() -> Result<PageBuilder, ChunkUnavailable> {
     Ok(|| view! { <ProgressPage/> }.into_any())
@@ -66,7 +71,7 @@ pub fn password_page() -> Result<PasswordBuilder, ChunkUnavailable> {
 }
 
 /// Has the service worker keep the chunks of the pages this person may open (by the
-/// names given to `wasm_split` above), so they open offline too, even those never opened
+/// `*_CHUNK` names above), so they open offline too, even those never opened
 /// online. Waits until the worker runs the page: on a first visit it takes over only
 /// once installed, and chunks fetched before that bypass its cache.
 #[cfg_attr(not(feature = "browser"), allow(dead_code))]

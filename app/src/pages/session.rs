@@ -1,6 +1,7 @@
 //! Sign-in, sign-out, and the home page that sends each person to their own view.
 
 use super::on_demand::{admin_page, compose_page, keep_offline, page, password_page, progress_page, OnDemand, PasswordBuilder};
+use super::on_demand::{ADMIN_CHUNK, COMPOSE_CHUNK, PROGRESS_CHUNK};
 use super::{field::FieldPage, tr, LanguageSwitch};
 use crate::api::SessionInfo;
 use crate::domain::Role;
@@ -86,9 +87,9 @@ impl View {
     fn chunk(self) -> Option<&'static str> {
         match self {
             View::Field => None,
-            View::Progress => Some("progress"),
-            View::Compose => Some("compose"),
-            View::Admin => Some("admin"),
+            View::Progress => Some(PROGRESS_CHUNK),
+            View::Compose => Some(COMPOSE_CHUNK),
+            View::Admin => Some(ADMIN_CHUNK),
         }
     }
 }

@@ -2,7 +2,7 @@ use super::AppState;
 use crate::error::ApiError;
 use crate::shell::{compressible_type, VERSION_HEADER};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -44,10 +44,7 @@ pub async fn shell_files(State(state): State<AppState>, request: Request, next: 
         None => next.run(request).await,
     };
     if shell.serves(&path) {
-        // `Shell::load` admits only versions that are valid header values.
-        if let Ok(version) = HeaderValue::from_str(&shell.version) {
-            response.headers_mut().insert(VERSION_HEADER, version);
-        }
+        response.headers_mut().insert(VERSION_HEADER, shell.version_header.clone());
     }
     response
 }
