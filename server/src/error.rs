@@ -6,6 +6,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+/// How long a client waits before sending again a request the database was too busy to
+/// settle (`Retry-After` on 503).
+pub const BUSY_RETRY_AFTER_S: u64 = 2;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{0}")]
@@ -76,6 +80,7 @@ impl IntoResponse for ApiError {
         let message = self.to_string();
         let retry_after = match &self {
             ApiError::TooManyAttempts { retry_after_s } => Some(retry_after_s.to_string()),
+            ApiError::Internal(crate::db::DbError::Contended) => Some(BUSY_RETRY_AFTER_S.to_string()),
             _ => None,
         };
         let (rows, problems) = match self {
@@ -88,5 +93,17 @@ impl IntoResponse for ApiError {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds);
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_is_a_503_that_says_when_to_come_back() {
+        let response = ApiError::Internal(crate::db::DbError::Contended).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[axum::http::header::RETRY_AFTER], BUSY_RETRY_AFTER_S.to_string().as_str());
     }
 }

@@ -8,7 +8,7 @@ use crate::db::{Batch, DbError, LogEntry, Recorded, Store};
 use crate::sync_service::{back_off, MAX_ATTEMPTS};
 use app::api::{ConflictCase, ReviewQueue};
 use app::domain::ChecklistItem;
-use app::sync::{contests, resolve, LoggedEdit, ReviewError};
+use app::sync::{contests, resolve, LoggedEdit, LoggedOutcome, ReviewError};
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 
@@ -79,14 +79,14 @@ pub async fn review(store: &Store, reviewer: &User, item: Uuid, keep: &[Uuid]) -
             .map(|((change, _), reason)| LogEntry {
                 change,
                 author: &reviewer.username,
-                outcome: "reviewed",
+                outcome: LoggedOutcome::Reviewed,
                 stamp: change.stamp,
-                clamped: false,
+                adjusted: false,
                 reason: Some(reason.clone()),
                 conflict: false,
             })
             .collect();
-        let batch = Batch { devices: Vec::new(), log, items: vec![(reviewed.clone(), stored.version)] };
+        let batch = Batch { devices: &[], log, items: vec![(reviewed.clone(), stored.version)] };
         match store.record_batch(&batch).await? {
             Recorded::Written => {
                 tracing::info!(%item, reviewer = %reviewer.username, kept = keep.len(), "conflict reviewed");

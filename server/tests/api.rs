@@ -810,3 +810,211 @@ mod directives {
         assert_eq!(draft(&app, &official, TEXT).await.status, StatusCode::FORBIDDEN);
     }
 }
+
+/// The five defects an outside client found (issue 12), each as that client met it.
+mod sync_defects {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    use super::statuses_of as statuses;
+
+    fn item_of(pull: &Value, id: &str) -> Value {
+        pull["items"].as_array().unwrap().iter().find(|item| item["id"] == id).unwrap().clone()
+    }
+
+    fn numbered(change: &Value, seq: u64) -> Value {
+        let mut copy = change.clone();
+        copy["seq"] = json!(seq);
+        copy
+    }
+
+    #[tokio::test]
+    async fn a_known_change_sent_under_another_number_is_a_duplicate_and_the_rest_goes_on() {
+        let app = app().await;
+        let cookie = app.sign_in("official").await;
+        let ids = item_ids(&app.pull(&cookie, 0).await);
+        let device = uuid::Uuid::now_v7();
+        let a = change_with(device, 1, &ids[0], "done", json!(true), 1_000);
+        let b = change_with(device, 2, &ids[1], "done", json!(true), 1_001);
+        let c = change_with(device, 3, &ids[2], "done", json!(true), 1_002);
+        // `a` is applied but its answer is lost; `c` alone meets the gap.
+        assert_eq!(statuses(&app.push(&cookie, json!([a.clone()])).await), ["applied"]);
+        let gap = app.push(&cookie, json!([c.clone()])).await;
+        assert_eq!(statuses(&gap), ["gap"]);
+        assert_eq!(gap.json["results"][0]["expected_seq"], 2);
+        // The device renumbers everything waiting, `a` included, as docs/sync.md says.
+        let renumbered = app.push(&cookie, json!([numbered(&a, 2), numbered(&b, 3), numbered(&c, 4)])).await;
+        assert_eq!(renumbered.status, StatusCode::OK, "{}", renumbered.json);
+        assert_eq!(statuses(&renumbered), ["duplicate", "gap", "gap"]);
+        assert_eq!(renumbered.json["results"][1]["expected_seq"], 2, "a duplicate uses up no number");
+        let drained = app.push(&cookie, json!([numbered(&b, 2), numbered(&c, 3)])).await;
+        assert_eq!(statuses(&drained), ["applied", "applied"]);
+        for change in [&a, &b, &c] {
+            assert_eq!(app.times_logged(change).await, 1);
+        }
+        // Under any number at all, a known id stays a duplicate.
+        assert_eq!(statuses(&app.push(&cookie, json!([numbered(&a, 99)])).await), ["duplicate"]);
+    }
+
+    #[tokio::test]
+    async fn a_tablet_an_hour_ahead_keeps_its_last_edit_of_a_field() {
+        let app = app().await;
+        let cookie = app.sign_in("official").await;
+        let ids = item_ids(&app.pull(&cookie, 0).await);
+        let ahead = chrono::Utc::now().timestamp_millis() + 3_600_000;
+        let mut tablet = Device::new();
+        let tick = tablet.change(&ids[0], "done", json!(true), ahead);
+        let untick = tablet.change(&ids[0], "done", json!(false), ahead + 5);
+        let answer = app.push(&cookie, json!([tick, untick])).await;
+        assert_eq!(statuses(&answer), ["applied", "applied"]);
+        let item = item_of(&app.pull(&cookie, 0).await, &ids[0]);
+        assert_eq!(item["done"], false, "the untick was made last and must stand");
+        assert_eq!(item["done_mark"]["stamp"], answer.json["results"][1]["kept_stamp"], "the answer names the stamp the item now carries");
+    }
+
+    #[tokio::test]
+    async fn pulled_back_stamps_keep_the_devices_own_order() {
+        let app = app().await;
+        let cookie = app.sign_in("official").await;
+        let ids = item_ids(&app.pull(&cookie, 0).await);
+        let ahead = chrono::Utc::now().timestamp_millis() + 3_600_000;
+        let mut tablet = Device::new();
+        let mut earlier = tablet.change(&ids[0], "note", json!("earlier"), ahead);
+        earlier["stamp"]["counter"] = json!(3);
+        let later = tablet.change(&ids[0], "note", json!("later"), ahead + 10);
+        assert_eq!(statuses(&app.push(&cookie, json!([earlier, later])).await), ["applied", "applied"]);
+        assert_eq!(item_of(&app.pull(&cookie, 0).await, &ids[0])["note"], "later");
+        // And in a later push: the stamp kept for the device's last change is remembered.
+        let mut last = tablet.change(&ids[0], "note", json!("last"), ahead + 20);
+        last["stamp"]["counter"] = json!(0);
+        let previous = app.push(&cookie, json!([last])).await;
+        assert_eq!(statuses(&previous), ["applied"]);
+        assert_eq!(item_of(&app.pull(&cookie, 0).await, &ids[0])["note"], "last");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_same_push_arriving_twice_at_once_is_written_once_and_never_fails() {
+        let app = std::sync::Arc::new(app().await);
+        let cookie = app.sign_in("official").await;
+        let ids = item_ids(&app.pull(&cookie, 0).await);
+        for round in 0..20 {
+            let mut tablet = Device::new();
+            let changes: Vec<Value> = (0..3).map(|n| tablet.change(&ids[n], "done", json!(round % 2 == 0), 1_000 + n as i64)).collect();
+            let send = |app: std::sync::Arc<common::TestApp>, cookie: String, changes: Vec<Value>| {
+                tokio::spawn(async move { app.push(&cookie, json!(changes)).await })
+            };
+            let first = send(app.clone(), cookie.clone(), changes.clone());
+            let second = send(app.clone(), cookie.clone(), changes.clone());
+            let (first, second) = (first.await.unwrap(), second.await.unwrap());
+            assert_eq!((first.status, second.status), (StatusCode::OK, StatusCode::OK), "round {round}: {} / {}", first.json, second.json);
+            let mut applied: BTreeMap<usize, usize> = BTreeMap::new();
+            for answer in [&first, &second] {
+                for (n, status) in statuses(answer).iter().enumerate() {
+                    assert!(["applied", "duplicate"].contains(&status.as_str()), "round {round}: {status}");
+                    *applied.entry(n).or_default() += usize::from(status == "applied");
+                }
+            }
+            assert!(applied.values().all(|&times| times == 1), "round {round}: each change is applied by exactly one of the two: {applied:?}");
+            for change in &changes {
+                assert_eq!(app.times_logged(change).await, 1);
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_change_with_an_unknown_member_is_refused_and_nothing_is_written() {
+        let app = app().await;
+        let cookie = app.sign_in("official").await;
+        let first = app.pull(&cookie, 0).await;
+        let ids = item_ids(&first);
+        let mut tablet = Device::new();
+        let fine = tablet.change(&ids[0], "done", json!(true), 1);
+        let mut coloured = tablet.change(&ids[1], "done", json!(true), 2);
+        coloured["colour"] = json!("red");
+        let answer = app.push(&cookie, json!([fine.clone(), coloured])).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.json);
+        assert!(answer.json["message"].as_str().unwrap().contains("colour"), "{}", answer.json);
+        assert_eq!(app.times_logged(&fine).await, 0);
+        let mut zoned = fine.clone();
+        zoned["stamp"]["zone"] = json!("+07:00");
+        assert_eq!(app.push(&cookie, json!([zoned])).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let mut photo_base = fine.clone();
+        photo_base["base"] = json!({"done": null, "photo": null});
+        assert_eq!(app.push(&cookie, json!([photo_base])).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(app.pull(&cookie, first["cursor"].as_u64().unwrap()).await["items"].as_array().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_review_device_id_is_not_a_tablets() {
+        let app = app().await;
+        let cookie = app.sign_in("official").await;
+        let ids = item_ids(&app.pull(&cookie, 0).await);
+        let answer = app.push(&cookie, json!([change_with(app::sync::REVIEW_DEVICE, 1, &ids[0], "done", json!(true), 1)])).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(answer.json["message"].as_str().unwrap().contains("reserved"));
+    }
+}
+
+/// The OpenAPI document holds for the sync answers in all their forms, not only for the
+/// happy path the authorization matrix takes.
+mod contract {
+    use super::*;
+    use common::contract::Contract;
+    use common::Answer;
+
+    #[tokio::test]
+    async fn every_kind_of_sync_answer_matches_the_openapi_document() {
+        let app = app().await;
+        let contract = Contract::served_by(&app).await;
+        let official = app.sign_in("official").await;
+        let other = app.sign_in("official2").await;
+        let supervisor = app.sign_in("supervisor").await;
+        let pull = app.call(Method::GET, "/api/v1/sync/pull?since=0", Some(&official), None).await;
+        contract.check(&Method::GET, "/api/v1/sync/pull", &pull);
+        let ids = item_ids(&pull.json);
+        let ahead = chrono::Utc::now().timestamp_millis() + 3_600_000;
+        let mut tablet = Device::new();
+        let tick = tablet.change(&ids[0], "done", json!(true), ahead);
+        let note = tablet.change(&ids[0], "note", json!("ghi chú"), ahead + 1);
+        let gone = tablet.change("0190f5a0-0000-7000-8000-00000000ffff", "done", json!(true), ahead + 2);
+        let skipped = change_with(tablet.id, 9, &ids[1], "done", json!(true), ahead + 3);
+        let pushed = app.push(&official, json!([tick.clone(), note, gone, skipped])).await;
+        assert_eq!(super::statuses_of(&pushed), ["applied", "applied", "rejected", "gap"]);
+        assert!(pushed.json["results"][0]["kept_stamp"].is_object());
+        contract.check(&Method::POST, "/api/v1/sync/push", &pushed);
+        let again = app.push(&official, json!([tick])).await;
+        contract.check(&Method::POST, "/api/v1/sync/push", &again);
+        // Someone else's unseen, earlier edit of the same field: superseded and a conflict.
+        let late = app.push(&other, json!([Device::new().change(&ids[0], "done", json!(false), 1_000)])).await;
+        assert_eq!(super::statuses_of(&late), ["superseded"]);
+        contract.check(&Method::POST, "/api/v1/sync/push", &late);
+        contract.check(&Method::GET, "/api/v1/sync/pull", &app.call(Method::GET, "/api/v1/sync/pull?since=0", Some(&official), None).await);
+        contract.check(&Method::GET, "/api/v1/reports/progress", &app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await);
+        let queue = app.call(Method::GET, "/api/v1/review", Some(&supervisor), None).await;
+        assert_eq!(queue.json["cases"].as_array().unwrap().len(), 1);
+        contract.check(&Method::GET, "/api/v1/review", &queue);
+        let invalid = app.push(&official, json!([{"colour": "red"}])).await;
+        assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+        contract.check(&Method::POST, "/api/v1/sync/push", &invalid);
+        contract.check(&Method::GET, "/healthz", &app.call(Method::GET, "/healthz", None, None).await);
+    }
+
+    #[tokio::test]
+    async fn an_answer_the_document_does_not_describe_is_caught() {
+        let app = app().await;
+        let contract = Contract::served_by(&app).await;
+        let cookie = app.sign_in("official").await;
+        let real = app.call(Method::GET, "/api/v1/sync/pull?since=0", Some(&cookie), None).await;
+        assert_eq!(contract.breach(&Method::GET, "/api/v1/sync/pull", &real), None);
+        let mut extra = real.json.clone();
+        extra["items"][0]["colour"] = json!("red");
+        let forged = Answer { json: extra, ..real };
+        assert!(contract.breach(&Method::GET, "/api/v1/sync/pull", &forged).is_some_and(|breach| breach.contains("colour")));
+        let teapot = Answer { status: StatusCode::IM_A_TEAPOT, ..forged };
+        assert!(contract.breach(&Method::GET, "/api/v1/sync/pull", &teapot).is_some_and(|breach| breach.contains("not documented")));
+    }
+}
+
+fn statuses_of(answer: &common::Answer) -> Vec<String> {
+    answer.json["results"].as_array().unwrap_or_else(|| panic!("no results: {}", answer.json)).iter().map(|r| r["status"].as_str().unwrap().to_owned()).collect()
+}

@@ -11,6 +11,7 @@ use uuid::Uuid;
 pub const MAX_FUTURE_SKEW_MS: i64 = 5 * 60 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Stamp {
     pub wall_ms: i64,
     pub counter: u32,
@@ -48,15 +49,21 @@ impl Stamp {
         }
     }
 
-    /// The server's view of a stamp: no more than [`MAX_FUTURE_SKEW_MS`] ahead of its own
-    /// clock. Returns whether it had to pull the stamp back.
-    pub fn clamped(self, server_now_ms: i64) -> (Stamp, bool) {
+    /// The stamp the server keeps for a device's change, given the stamp it kept for that
+    /// device's previous change: no more than [`MAX_FUTURE_SKEW_MS`] ahead of the server's
+    /// clock (a tablet set to next year cannot win every later edit), and always after the
+    /// device's previous kept stamp, so pulling stamps back never reorders one device's own
+    /// edits nor makes two of them equal. Returns whether the kept stamp differs from `self`.
+    pub fn kept(self, previous: Option<Stamp>, server_now_ms: i64) -> (Stamp, bool) {
         let limit = server_now_ms.saturating_add(MAX_FUTURE_SKEW_MS);
-        if self.wall_ms > limit {
-            (Stamp { wall_ms: limit, ..self }, true)
-        } else {
-            (self, false)
+        let mut kept = if self.wall_ms > limit { Stamp { wall_ms: limit, ..self } } else { self };
+        if let Some(previous) = previous.filter(|previous| *previous >= kept) {
+            kept = match previous.counter.checked_add(1) {
+                Some(counter) => Stamp { wall_ms: previous.wall_ms, counter, device: self.device },
+                None => Stamp { wall_ms: previous.wall_ms.saturating_add(1), counter: 0, device: self.device },
+            };
         }
+        (kept, kept != self)
     }
 }
 
@@ -87,12 +94,45 @@ mod tests {
     #[test]
     fn stamps_far_in_the_future_are_pulled_back() {
         let wild = Stamp { wall_ms: 10_000_000, counter: 3, device: A };
-        let (kept, clamped) = wild.clamped(1_000);
-        assert!(clamped);
+        let (kept, adjusted) = wild.kept(None, 1_000);
+        assert!(adjusted);
         assert_eq!(kept.wall_ms, 1_000 + MAX_FUTURE_SKEW_MS);
         assert_eq!(kept.counter, 3);
-        let (same, clamped) = Stamp { wall_ms: 1_000, counter: 0, device: A }.clamped(1_000);
-        assert!(!clamped);
-        assert_eq!(same.wall_ms, 1_000);
+        let honest = Stamp { wall_ms: 1_000, counter: 0, device: A };
+        assert_eq!(honest.kept(None, 1_000), (honest, false));
+    }
+
+    #[test]
+    fn pulled_back_stamps_of_one_device_keep_the_devices_order() {
+        let now = 1_000;
+        let earlier = Stamp { wall_ms: 3_600_000, counter: 3, device: A };
+        let later = Stamp { wall_ms: 3_600_010, counter: 0, device: A };
+        let (first, _) = earlier.kept(None, now);
+        let (second, adjusted) = later.kept(Some(first), now);
+        assert!(adjusted);
+        assert!(second > first, "the device made `later` after `earlier`");
+        assert_eq!((second.wall_ms, second.counter), (first.wall_ms, first.counter + 1));
+    }
+
+    #[test]
+    fn two_edits_pulled_back_to_the_same_moment_stay_distinct() {
+        let (first, _) = Stamp { wall_ms: 3_600_000, counter: 0, device: A }.kept(None, 0);
+        let (second, _) = Stamp { wall_ms: 3_600_005, counter: 0, device: A }.kept(Some(first), 0);
+        assert!(second > first);
+    }
+
+    #[test]
+    fn an_honest_stamp_after_the_previous_one_is_kept_as_sent() {
+        let previous = Stamp { wall_ms: 500, counter: 0, device: A };
+        let next = Stamp { wall_ms: 900, counter: 0, device: A };
+        assert_eq!(next.kept(Some(previous), 1_000), (next, false));
+    }
+
+    #[test]
+    fn a_counter_at_its_end_moves_the_time_on() {
+        let previous = Stamp { wall_ms: 500, counter: u32::MAX, device: A };
+        let (kept, _) = Stamp { wall_ms: 400, counter: 0, device: A }.kept(Some(previous), 1_000);
+        assert_eq!((kept.wall_ms, kept.counter), (501, 0));
+        assert!(kept > previous);
     }
 }

@@ -17,6 +17,7 @@ pub struct Mark {
 /// The stamps a device saw on an item's fields when it made an edit. An edit whose base
 /// differs from the server's marks was made without knowing the other edit: concurrent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Base {
     pub done: Option<Stamp>,
     pub note: Option<Stamp>,

@@ -1,9 +1,10 @@
 //! The sync rules and the wire shapes of the sync API, shared by browser and server.
 //!
-//! `merge` is pure; `client` (browser only) moves changes between the local store and the
+//! `merge` and `decide` are pure; `client` (browser only) moves changes between the local store and the
 //! server.
 
 mod clock;
+mod decide;
 mod merge;
 mod outbox;
 mod review;
@@ -19,6 +20,7 @@ mod simulation;
 pub mod client;
 
 pub use clock::{Stamp, MAX_FUTURE_SKEW_MS};
+pub use decide::{decide, DeviceMove, DeviceState, LogRecord, PushDecision, PushReads, Refusal};
 pub use merge::{apply, clashes, replay, Base, Mark, Outcome};
 pub use outbox::{waiting, Outbox, Settled};
 pub use review::{contests, resolve, Contest, Field, LoggedEdit, LoggedOutcome, ReviewError, REVIEW_DEVICE};

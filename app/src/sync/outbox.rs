@@ -65,10 +65,16 @@ impl Outbox {
         for result in results {
             let Some(position) = self.changes.iter().position(|change| change.id == result.id) else { continue };
             if result.status.settles() {
-                let change = self.changes.remove(position);
+                let mut change = self.changes.remove(position);
                 if result.status == ChangeStatus::Rejected {
                     settled.refused.push((change, result.reason.clone().unwrap_or_default()));
                 } else {
+                    // Folded in as the server kept it, so the snapshot shows what a pull
+                    // will bring, and the clock stays past everything the device was shown.
+                    if let Some(kept) = result.kept_stamp {
+                        change.stamp = kept;
+                        self.witness(kept);
+                    }
                     settled.acknowledged.push(change);
                 }
             } else if let Some(expected) = result.expected_seq {
@@ -105,7 +111,7 @@ mod tests {
     }
 
     fn result(change: &Change, status: ChangeStatus, expected_seq: Option<u64>) -> ChangeResult {
-        ChangeResult { id: change.id, status, reason: Some("lý do".into()), expected_seq }
+        ChangeResult { reason: Some("lý do".into()), expected_seq, ..ChangeResult::bare(change.id, status) }
     }
 
     #[test]
@@ -142,6 +148,17 @@ mod tests {
         assert!(one.prune(&settled));
         assert_eq!(one.changes, vec![c]);
         assert!(!one.prune(&settled), "nothing left to drop");
+    }
+
+    #[test]
+    fn an_acknowledged_change_is_folded_in_with_the_stamp_the_server_kept() {
+        let mut outbox = Outbox::new(Uuid::from_u128(7));
+        let a = outbox.record(Uuid::from_u128(10), &item(), Edit::Done { value: true }, 1_000);
+        let kept = Stamp { wall_ms: 2_000, counter: 4, device: a.device() };
+        let settled = outbox.settle(&[ChangeResult { kept_stamp: Some(kept), ..ChangeResult::bare(a.id, ChangeStatus::Applied) }]);
+        assert_eq!(settled.acknowledged[0].stamp, kept);
+        let next = outbox.record(Uuid::from_u128(11), &item(), Edit::Done { value: false }, 1_500);
+        assert!(next.stamp > kept, "the device's next edit orders after what the server kept");
     }
 
     #[test]

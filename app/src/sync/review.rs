@@ -26,11 +26,14 @@ impl Edit {
     }
 }
 
+/// What the change log says became of a change: the words stored in its `outcome`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LoggedOutcome {
     Applied,
     Superseded,
+    /// Refused, with its reason; never read back as an edit.
+    Rejected,
     Reviewed,
 }
 

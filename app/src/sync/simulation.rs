@@ -1,13 +1,13 @@
 //! A model of the whole sync loop — three devices, one server, an unreliable network —
 //! driven by random schedules. Devices go offline, push batches that are duplicated,
 //! reordered, dropped or answered into the void (a server restart between applying and
-//! acknowledging), run skewed clocks, and pull. The server side here is the same pure
-//! rules the real server applies inside its transactions.
+//! acknowledging), run skewed clocks, and pull. The server here is the real server's
+//! decision ([`decide`]) over an in-memory store, one push at a time as one transaction.
 
-use super::{apply, check_sequence, replay, Change, ChangeResult, ChangeStatus, Edit, Outbox, Outcome, Sequence};
+use super::{apply, decide, replay, Change, ChangeResult, DeviceState, Edit, Outbox, PushReads};
 use crate::domain::{ChecklistItem, Note, UnitCode};
 use proptest::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
 
 const DEVICES: usize = 3;
@@ -26,32 +26,34 @@ fn fresh_items() -> BTreeMap<Uuid, ChecklistItem> {
 #[derive(Default)]
 struct Server {
     items: BTreeMap<Uuid, ChecklistItem>,
-    last_seq: BTreeMap<Uuid, u64>,
-    /// The append-only log: change id, author, and the stamp as the server kept it.
+    devices: HashMap<Uuid, DeviceState>,
+    /// The append-only log: each change as kept (the kept stamp in place of the claimed
+    /// one), its author and its device number.
     log: Vec<(Change, &'static str)>,
     now_ms: i64,
 }
 
 impl Server {
-    fn receive(&mut self, change: &Change, author: &'static str) -> ChangeResult {
-        let answer = |status, expected_seq| ChangeResult { id: change.id, status, reason: None, expected_seq };
-        if self.log.iter().any(|(logged, _)| logged.id == change.id) {
-            return answer(ChangeStatus::Duplicate, None);
+    /// One push, decided by the server's own rules and written whole.
+    fn receive(&mut self, changes: &[Change], author: &'static str) -> Vec<ChangeResult> {
+        let logged: HashSet<Uuid> = self.log.iter().map(|(change, _)| change.id).collect();
+        let reads = PushReads {
+            devices: changes.iter().filter_map(|change| Some((change.device(), self.devices.get(&change.device())?.clone()))).collect(),
+            logged: changes.iter().map(|change| change.id).filter(|id| logged.contains(id)).collect(),
+            items: changes.iter().filter_map(|change| Some((change.item, self.items.get(&change.item)?.clone()))).collect(),
+            writable: self.items.values().map(|item| item.unit.clone()).collect(),
+        };
+        let decision = decide(author, self.now_ms, &reads, changes);
+        for moved in decision.devices {
+            self.devices.insert(moved.device, DeviceState { owner: moved.owner, last_seq: moved.last_seq, last_stamp: moved.last_stamp });
         }
-        let last = self.last_seq.get(&change.device()).copied().unwrap_or(0);
-        match check_sequence(last, change.seq) {
-            Sequence::Replay => answer(ChangeStatus::Duplicate, None),
-            Sequence::Gap { expected } => answer(ChangeStatus::Gap, Some(expected)),
-            Sequence::Next => {
-                let mut kept = change.clone();
-                kept.stamp = change.stamp.clamped(self.now_ms).0;
-                let item = self.items.get_mut(&change.item).expect("model items exist");
-                let outcome = apply(item, &kept, author);
-                self.last_seq.insert(change.device(), change.seq);
-                self.log.push((kept, author));
-                answer(if outcome == Outcome::Applied { ChangeStatus::Applied } else { ChangeStatus::Superseded }, None)
-            }
+        for record in decision.log {
+            self.log.push((Change { stamp: record.kept, ..record.change }, author));
         }
+        for item in decision.items {
+            self.items.insert(item.id, item);
+        }
+        decision.results
     }
 }
 
@@ -97,7 +99,9 @@ enum Step {
     Edit { device: usize, item: u128, done: bool, value: bool, text: u8 },
     GoOffline(usize),
     GoOnline(usize),
-    Send { device: usize, max: usize },
+    /// Sends up to `max` waiting changes from the `skip`th on: skipping some makes a gap,
+    /// after which the device renumbers changes that may be in flight already.
+    Send { device: usize, skip: usize, max: usize },
     Deliver { message: usize, answer_lost: bool },
     Duplicate(usize),
     Drop(usize),
@@ -114,7 +118,7 @@ fn step() -> impl Strategy<Value = Step> {
             .prop_map(|(device, item, done, value, text)| Step::Edit { device, item, done, value, text }),
         1 => (0..DEVICES).prop_map(Step::GoOffline),
         1 => (0..DEVICES).prop_map(Step::GoOnline),
-        3 => (0..DEVICES, 1usize..4).prop_map(|(device, max)| Step::Send { device, max }),
+        3 => (0..DEVICES, prop_oneof![3 => Just(0usize), 1 => 1usize..3], 1usize..4).prop_map(|(device, skip, max)| Step::Send { device, skip, max }),
         4 => (0usize..8, any::<bool>()).prop_map(|(message, answer_lost)| Step::Deliver { message, answer_lost }),
         1 => (0usize..8).prop_map(Step::Duplicate),
         1 => (0usize..8).prop_map(Step::Drop),
@@ -152,7 +156,7 @@ impl World {
     fn deliver(&mut self, index: usize, answer_lost: bool) {
         let (device, changes) = self.network.remove(index);
         let author = self.devices[device].author;
-        let results: Vec<ChangeResult> = changes.iter().map(|change| self.server.receive(change, author)).collect();
+        let results = self.server.receive(&changes, author);
         if !answer_lost && self.devices[device].online {
             self.devices[device].settle(&results);
         }
@@ -173,10 +177,11 @@ impl World {
             }
             Step::GoOffline(device) => self.devices[device].online = false,
             Step::GoOnline(device) => self.devices[device].online = true,
-            Step::Send { device, max } => {
+            Step::Send { device, skip, max } => {
                 let sender = &self.devices[device];
-                if sender.online && !sender.outbox.changes.is_empty() {
-                    self.network.push((device, sender.outbox.changes.iter().take(max).cloned().collect()));
+                let batch: Vec<Change> = sender.outbox.changes.iter().skip(skip).take(max).cloned().collect();
+                if sender.online && !batch.is_empty() {
+                    self.network.push((device, batch));
                 }
             }
             Step::Deliver { message, answer_lost } if messages > 0 => self.deliver(message % messages, answer_lost),
@@ -233,8 +238,38 @@ impl World {
 }
 
 fn arbitrary_skews() -> impl Strategy<Value = [i64; DEVICES]> {
-    // Up to an hour either way: beyond the server's tolerance for future stamps.
-    [-3_600_000i64..3_600_000, -3_600_000i64..3_600_000, -3_600_000i64..3_600_000]
+    // Up to an hour either way, and the first tablet always beyond the server's tolerance
+    // for future stamps, so pulled-back stamps meet each other in every schedule.
+    [6 * 60_000i64..3_600_000, -3_600_000i64..3_600_000, -3_600_000i64..3_600_000]
+}
+
+impl World {
+    /// Nothing a person did is silently lost: every logged edit either is its field's value
+    /// or was beaten by an edit with a later kept stamp; no two edits of a field share a
+    /// stamp; and each device's edits keep its own order.
+    fn check_every_edit_stands_or_was_beaten(&self) -> Result<(), TestCaseError> {
+        let mut stamps = BTreeSet::new();
+        for (change, _) in &self.server.log {
+            prop_assert!(stamps.insert((change.item, change.edit.field(), change.stamp)), "two edits of a field share the stamp {:?}", change.stamp);
+            let item = &self.server.items[&change.item];
+            let (mark, stands) = match &change.edit {
+                Edit::Done { value } => (&item.done_mark, item.done == *value),
+                Edit::Note { value } => (&item.note_mark, item.note == *value),
+            };
+            let mark = mark.as_ref().map(|mark| mark.stamp);
+            prop_assert!(mark >= Some(change.stamp), "change {} is neither the value nor beaten by a later edit", change.id);
+            prop_assert!(mark != Some(change.stamp) || stands, "change {} holds the stamp but not the value", change.id);
+        }
+        let mut by_device: BTreeMap<Uuid, Vec<&Change>> = BTreeMap::new();
+        for (change, _) in &self.server.log {
+            by_device.entry(change.device()).or_default().push(change);
+        }
+        for changes in by_device.values_mut() {
+            changes.sort_by_key(|change| change.seq);
+            prop_assert!(changes.windows(2).all(|pair| pair[0].stamp < pair[1].stamp), "a device's own order was lost");
+        }
+        Ok(())
+    }
 }
 
 proptest! {
@@ -250,6 +285,7 @@ proptest! {
         }
         world.settle_everything();
         world.check_acknowledged_visible()?;
+        world.check_every_edit_stands_or_was_beaten()?;
 
         // Every change made is in the log exactly once.
         let logged: Vec<Uuid> = world.server.log.iter().map(|(change, _)| change.id).collect();

@@ -12,9 +12,10 @@ pub const MAX_PULL_LIMIT: usize = 1000;
 
 /// One edit a device made. `id` is unique forever; `seq` numbers the device's changes
 /// 1, 2, 3… in the order made; `stamp` orders edits across devices; `base` says which
-/// versions of the item's fields the device had seen.
-/// (No `deny_unknown_fields` here: serde cannot combine it with the flattened edit.)
+/// versions of the item's fields the device had seen. Read through [`ChangeOnWire`], which
+/// refuses members it does not know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ChangeOnWire")]
 pub struct Change {
     pub id: Uuid,
     pub item: Uuid,
@@ -37,6 +38,50 @@ impl Change {
 pub enum Edit {
     Done { value: bool },
     Note { value: Note },
+}
+
+/// A change as it is read: the same members as [`Change`], flat. serde cannot refuse
+/// unknown members of a struct with a flattened part, so the edit is read as two plain
+/// members here and checked together when made into a [`Change`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeOnWire {
+    id: Uuid,
+    item: Uuid,
+    seq: u64,
+    stamp: Stamp,
+    #[serde(default)]
+    base: Base,
+    field: EditedField,
+    value: EditedValue,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum EditedField {
+    Done,
+    Note,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum EditedValue {
+    Flag(bool),
+    Text(String),
+}
+
+impl TryFrom<ChangeOnWire> for Change {
+    type Error = String;
+
+    fn try_from(wire: ChangeOnWire) -> Result<Self, Self::Error> {
+        let edit = match (wire.field, wire.value) {
+            (EditedField::Done, EditedValue::Flag(value)) => Edit::Done { value },
+            (EditedField::Note, EditedValue::Text(text)) => Edit::Note { value: Note::parse(&text).map_err(|error| error.to_string())? },
+            (EditedField::Done, EditedValue::Text(_)) => return Err("the value of `done` is true or false".into()),
+            (EditedField::Note, EditedValue::Flag(_)) => return Err("the value of `note` is a text".into()),
+        };
+        Ok(Change { id: wire.id, item: wire.item, seq: wire.seq, stamp: wire.stamp, base: wire.base, edit })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +121,17 @@ pub struct ChangeResult {
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_seq: Option<u64>,
+    /// The stamp the server kept, where it differs from the one sent (see
+    /// [`Stamp::kept`]): what the item's mark shows from now on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept_stamp: Option<Stamp>,
+}
+
+impl ChangeResult {
+    /// An answer with nothing but a status.
+    pub fn bare(id: Uuid, status: ChangeStatus) -> Self {
+        Self { id, status, reason: None, expected_seq: None, kept_stamp: None }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +171,43 @@ mod tests {
         let json = r#"{"id":"0190f5a0-0000-7000-8000-000000000001","item":"0190f5a0-0000-7000-8000-000000000002","seq":1,
             "stamp":{"wall_ms":1,"counter":0,"device":"0190f5a0-0000-7000-8000-000000000003"},"field":"done","value":"yes"}"#;
         assert!(serde_json::from_str::<Change>(json).is_err());
+    }
+
+    #[test]
+    fn an_unknown_member_is_refused() {
+        let json = r#"{"id":"0190f5a0-0000-7000-8000-000000000001","item":"0190f5a0-0000-7000-8000-000000000002","seq":1,
+            "stamp":{"wall_ms":1,"counter":0,"device":"0190f5a0-0000-7000-8000-000000000003"},"field":"done","value":true,"colour":"red"}"#;
+        let error = serde_json::from_str::<Change>(json).unwrap_err().to_string();
+        assert!(error.contains("colour"), "{error}");
+        let in_stamp = json.replace(r#""counter":0,"#, r#""counter":0,"zone":7,"#).replace(r#","colour":"red""#, "");
+        assert!(serde_json::from_str::<Change>(&in_stamp).is_err());
+        let in_base = json.replace(r#","colour":"red""#, r#","base":{"done":null,"photo":null}"#);
+        assert!(serde_json::from_str::<Change>(&in_base).is_err());
+    }
+
+    #[test]
+    fn a_note_over_its_limit_is_refused_with_the_reason() {
+        let json = format!(
+            r#"{{"id":"0190f5a0-0000-7000-8000-000000000001","item":"0190f5a0-0000-7000-8000-000000000002","seq":1,
+            "stamp":{{"wall_ms":1,"counter":0,"device":"0190f5a0-0000-7000-8000-000000000003"}},"field":"note","value":"{}"}}"#,
+            "x".repeat(crate::domain::NOTE_MAX_CHARS + 1)
+        );
+        let error = serde_json::from_str::<Change>(&json).unwrap_err().to_string();
+        assert!(error.contains("note"), "{error}");
+    }
+
+    #[test]
+    fn a_change_reads_back_what_it_writes() {
+        let change = Change {
+            id: Uuid::from_u128(1),
+            item: Uuid::from_u128(2),
+            seq: 4,
+            stamp: Stamp { wall_ms: 9, counter: 2, device: Uuid::from_u128(3) },
+            base: Base { done: Some(Stamp { wall_ms: 1, counter: 0, device: Uuid::from_u128(5) }), note: None },
+            edit: Edit::Note { value: Note::parse("xong").unwrap() },
+        };
+        let json = serde_json::to_string(&change).unwrap();
+        assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), change);
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod store;
 
 pub use schema::{migrate, SCHEMA_VERSION};
 pub use people::{AccountChange, AccountRow, SessionRow};
-pub use store::{Batch, DeviceRow, LogEntry, PhotoAttachment, PhotoRow, Recorded, Store, StoredItem, StoredPhoto};
+pub use store::{Batch, LogEntry, PhotoAttachment, PhotoRow, Recorded, Store, StoredItem, StoredPhoto};
 
 use crate::config::DbArgs;
 use surrealdb::engine::any::{connect, Any};
@@ -36,6 +36,15 @@ impl DbError {
     /// A failed query, with what the server was doing at the time.
     pub fn query(context: &'static str, source: surrealdb::Error) -> Self {
         DbError::Query { context, source: Box::new(source) }
+    }
+
+    /// A race with another writer that a fresh attempt can get past: the engine cancelled
+    /// a transaction in conflict, or skipped a statement because of it.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            DbError::Query { source, .. } => store::is_conflict(source) || store::is_not_executed(source),
+            _ => false,
+        }
     }
 }
 

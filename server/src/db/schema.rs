@@ -202,6 +202,18 @@ const MIGRATIONS: &[&str] = &[
     DEFINE FIELD removed ON item TYPE bool DEFAULT false;
     UPDATE item SET removed = false;
     "#,
+    // 9: a device's stamps are kept in its own order: the stamp kept for its last change is
+    // remembered, taken from the log for devices that pushed before.
+    r#"
+    DEFINE FIELD last_stamp ON device TYPE option<object>;
+    DEFINE FIELD last_stamp.wall_ms ON device TYPE int;
+    DEFINE FIELD last_stamp.counter ON device TYPE int ASSERT $value >= 0;
+    DEFINE FIELD last_stamp.device ON device TYPE string;
+    FOR $device IN (SELECT VALUE id FROM device) {
+        LET $last = (SELECT VALUE stamp FROM change WHERE device = record::id($device) AND stamp != NONE ORDER BY seq DESC LIMIT 1)[0];
+        IF $last != NONE { UPDATE $device SET last_stamp = $last RETURN NONE; };
+    };
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -6,7 +6,8 @@
 
 use super::DbError;
 use app::domain::{ChecklistItem, Directive, PhotoId, PhotoRef, Task, Unit, UnitCode};
-use app::sync::{Change, Edit, LoggedEdit, Stamp};
+use app::sync::{Change, DeviceMove, DeviceState, Edit, LogRecord, LoggedEdit, LoggedOutcome, Stamp};
+use std::collections::{HashMap, HashSet};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -32,34 +33,42 @@ pub struct StoredItem {
     pub version: u64,
 }
 
-/// A device's place in its own numbering, and whose device it is.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct DeviceRow {
-    pub owner: String,
-    pub last_seq: u64,
-}
-
-/// One change-log entry as the sync service decided it.
+/// One change-log row as written.
 #[derive(Debug, Clone)]
 pub struct LogEntry<'a> {
     pub change: &'a Change,
     pub author: &'a str,
-    /// "applied", "superseded" or "rejected".
-    pub outcome: &'static str,
-    /// The stamp as kept (pulled back if it claimed to be too far ahead).
+    pub outcome: LoggedOutcome,
+    /// The stamp as kept (see `app::sync::Stamp::kept`).
     pub stamp: Stamp,
-    pub clamped: bool,
+    /// The kept stamp differs from the one the device sent (stored as `clamped`).
+    pub adjusted: bool,
     pub reason: Option<String>,
     /// The change met another person's unseen edit of the same field
     /// (`app::sync::clashes`). Entries logged before schema v3 mean "raised the flag".
     pub conflict: bool,
 }
 
-/// Everything one push writes, in one transaction.
+impl<'a> LogEntry<'a> {
+    /// The row for a change as the push decision settled it.
+    pub fn decided(record: &'a LogRecord, author: &'a str) -> Self {
+        LogEntry {
+            change: &record.change,
+            author,
+            outcome: record.outcome,
+            stamp: record.kept,
+            adjusted: record.adjusted,
+            reason: record.reason.map(str::to_owned),
+            conflict: record.clash,
+        }
+    }
+}
+
+/// Everything one push (or review) writes, in one transaction.
 #[derive(Debug, Clone, Default)]
 pub struct Batch<'a> {
-    /// (device, last number read, last number after this batch)
-    pub devices: Vec<(Uuid, u64, u64)>,
+    /// Devices whose numbering and clock move on; a device read as absent is created.
+    pub devices: &'a [DeviceMove],
     pub log: Vec<LogEntry<'a>>,
     /// (item to write, version it was read at)
     pub items: Vec<(ChecklistItem, u64)>,
@@ -238,16 +247,35 @@ impl Store {
         self.select_first("reading an item", &query, json!({"id": id})).await
     }
 
-    /// The device's row, made on first sight with `owner` as its owner.
-    pub async fn device(&self, device: Uuid, owner: &str) -> Result<DeviceRow, DbError> {
-        let context = "registering a device";
-        self.select_first(
-            context,
-            "UPSERT type::record('device', $device) SET owner = owner ?? $owner, last_seq = last_seq ?? 0 RETURN owner, last_seq;",
-            json!({"device": device, "owner": owner}),
-        )
-        .await?
-        .ok_or(DbError::Shape { context, detail: "UPSERT returned no row".into() })
+    /// The registered devices among `ids`, with their numbering and clock.
+    pub async fn devices(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, DeviceState>, DbError> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: Uuid,
+            owner: String,
+            last_seq: u64,
+            last_stamp: Option<Stamp>,
+        }
+        let rows: Vec<Row> = self
+            .select(
+                "reading devices",
+                "SELECT record::id(id) AS id, owner, last_seq, last_stamp FROM array::map($ids, |$id| type::record('device', $id)) WHERE owner != NONE;",
+                json!({"ids": ids}),
+            )
+            .await?;
+        Ok(rows.into_iter().map(|row| (row.id, DeviceState { owner: row.owner, last_seq: row.last_seq, last_stamp: row.last_stamp })).collect())
+    }
+
+    /// The change ids among `ids` that the change log holds.
+    pub async fn logged_ids(&self, ids: &[Uuid]) -> Result<HashSet<Uuid>, DbError> {
+        let found: Vec<Uuid> = self
+            .select(
+                "looking up change ids",
+                "SELECT VALUE record::id(id) FROM array::map($ids, |$id| type::record('change', $id)) WHERE outcome != NONE;",
+                json!({"ids": ids}),
+            )
+            .await?;
+        Ok(found.into_iter().collect())
     }
 
     /// Several items in one query; absent ids are simply not in the answer.
@@ -265,7 +293,13 @@ impl Store {
         if batch.log.is_empty() {
             return Ok(Recorded::Written);
         }
-        let devices: Vec<Value> = batch.devices.iter().map(|(id, from, to)| json!({"id": id, "from": from, "to": to})).collect();
+        let devices = batch
+            .devices
+            .iter()
+            .map(|moved| {
+                Ok(json!({"id": moved.device, "owner": moved.owner, "read": moved.read_seq, "to": moved.last_seq, "stamp": to_json(&moved.last_stamp, context)?}))
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
         let log = batch
             .log
             .iter()
@@ -276,8 +310,8 @@ impl Store {
                 };
                 Ok(json!({"id": entry.change.id, "content": {
                     "item": entry.change.item, "device": entry.change.device(), "seq": entry.change.seq,
-                    "at_ms": entry.change.stamp.wall_ms, "stamp": to_json(&entry.stamp, context)?, "clamped": entry.clamped,
-                    "field": field, "value": value, "author": entry.author, "outcome": entry.outcome,
+                    "at_ms": entry.change.stamp.wall_ms, "stamp": to_json(&entry.stamp, context)?, "clamped": entry.adjusted,
+                    "field": field, "value": value, "author": entry.author, "outcome": to_json(&entry.outcome, context)?,
                     "reason": entry.reason, "conflict": entry.conflict,
                 }}))
             })
@@ -290,9 +324,16 @@ impl Store {
             .collect::<Result<Vec<_>, DbError>>()?;
         let query = r#"
             BEGIN TRANSACTION;
+            -- A device read as absent is created here: if a concurrent push created it
+            -- first, CREATE fails and the push is decided again.
             FOR $d IN $devices {
-                LET $moved = (UPDATE type::record('device', $d.id) SET last_seq = $d.to WHERE last_seq = $d.from RETURN VALUE id);
-                IF array::len($moved) = 0 { THROW 'stale device' };
+                IF $d.read = NONE {
+                    CREATE type::record('device', $d.id) SET owner = $d.owner, last_seq = $d.to, last_stamp = $d.stamp RETURN NONE;
+                } ELSE {
+                    LET $moved = (UPDATE type::record('device', $d.id) SET last_seq = $d.to, last_stamp = $d.stamp
+                        WHERE last_seq = $d.read RETURN VALUE id);
+                    IF array::len($moved) = 0 { THROW 'stale device' };
+                };
             };
             -- One bulk insert for the log; a change id already logged fails the whole push.
             INSERT INTO change array::map($log, |$c| object::extend($c.content, { id: type::record('change', $c.id), received_at: time::now() }));
@@ -485,16 +526,6 @@ impl Store {
         Ok(rows.into_iter().map(|row| (row.item, row.edit)).collect())
     }
 
-    /// The id of the change logged under this device and number, if any.
-    pub async fn logged_change_at(&self, device: Uuid, seq: u64) -> Result<Option<Uuid>, DbError> {
-        self.select_first(
-            "looking up a change number",
-            "SELECT VALUE record::id(id) FROM change WHERE device = $device AND seq = $seq LIMIT 1;",
-            json!({"device": device, "seq": seq}),
-        )
-        .await
-    }
-
     /// How many change-log entries a change id has (0 or 1): for tests and audits.
     pub async fn change_log_count(&self, change: Uuid) -> Result<usize, DbError> {
         let context = "counting change-log entries";
@@ -506,11 +537,12 @@ impl Store {
     }
 }
 
-fn is_conflict(error: &surrealdb::Error) -> bool {
+pub(super) fn is_conflict(error: &surrealdb::Error) -> bool {
     error.query_details() == Some(&surrealdb::types::QueryError::TransactionConflict) || error.message().to_ascii_lowercase().contains("conflict")
 }
 
-/// A statement skipped because its transaction failed elsewhere.
-fn is_not_executed(error: &surrealdb::Error) -> bool {
-    error.query_details() == Some(&surrealdb::types::QueryError::NotExecuted)
+/// A statement skipped because its transaction failed elsewhere (the engine says "not
+/// executed" of some and "cancelled" of others): nothing of the transaction was committed.
+pub(super) fn is_not_executed(error: &surrealdb::Error) -> bool {
+    matches!(error.query_details(), Some(surrealdb::types::QueryError::NotExecuted | surrealdb::types::QueryError::Cancelled))
 }

@@ -3,7 +3,7 @@ use crate::auth::User;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
 use crate::sync_service;
-use app::sync::{PullResponse, PushRequest, PushResponse, MAX_CHANGES_PER_PUSH, MAX_PULL_LIMIT};
+use app::sync::{PullResponse, PushRequest, PushResponse, MAX_CHANGES_PER_PUSH, MAX_PULL_LIMIT, REVIEW_DEVICE};
 use axum::extract::State;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -18,6 +18,9 @@ pub async fn push(State(state): State<AppState>, user: User, Json(request): Json
     }
     if let Some(bad) = request.changes.iter().find(|change| change.seq == 0 || change.stamp.wall_ms < 0) {
         return Err(ApiError::Unprocessable(format!("change {}: seq starts at 1 and the stamp's time cannot be negative", bad.id)));
+    }
+    if let Some(bad) = request.changes.iter().find(|change| change.device() == REVIEW_DEVICE) {
+        return Err(ApiError::Unprocessable(format!("change {}: the device id {REVIEW_DEVICE} is reserved for conflict reviews", bad.id)));
     }
     let results = sync_service::push(&state.store, &user, &request.changes).await?;
     Ok(axum::Json(PushResponse { results }))

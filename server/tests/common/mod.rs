@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod contract;
 pub mod http;
 
 use axum::body::Body;
