@@ -538,7 +538,11 @@ mod browser {
                     // Written back only when the clock moved: every write of the outbox
                     // key is a chance to race another tab's tick (see docs/sync.md).
                     Some(seen) => match device {
-                        Some(device) => store.own_outbox(device).and_then(|mut outbox| if outbox.witness(seen) { store.save_outbox(&outbox) } else { Ok(()) }),
+                        Some(device) => {
+                            store
+                                .own_outbox(device)
+                                .and_then(|mut outbox| if outbox.witness(seen) { store.save_outbox(&outbox) } else { Ok(()) })
+                        }
                         None => Ok(()),
                     },
                     None => Ok(()),

@@ -19,7 +19,10 @@ fn main() {
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let (name, text) = match std::fs::read_to_string(root.join("../../shared/fixtures/directives/quangngai-2022-08-05.txt")) {
         Ok(text) => ("Quảng Ngãi summary of 5/8/2022", text),
-        Err(_) => ("own sample", std::fs::read_to_string(root.join("../app/tests/directives/tinh-mau-2024-03-12.txt")).expect("the repo's own sample")),
+        Err(_) => (
+            "own sample",
+            std::fs::read_to_string(root.join("../app/tests/directives/tinh-mau-2024-03-12.txt")).expect("the repo's own sample"),
+        ),
     };
     let per_summary = time_ms(50, || {
         extract(&text, &units).expect("reads");

@@ -47,13 +47,16 @@ async fn main() {
     // One commune with 1,000 tasks of 10 items each.
     let demo = DemoSet::build().unwrap();
     let unit = UnitCode::parse("XA-BINH-CHAU").unwrap();
-    let directive = Directive::new(new_id(), "Benchmark directive", "UBND tỉnh Quảng Ngãi", demo.directive.issued_on, vec![], &["Section"]).unwrap();
+    let directive =
+        Directive::new(new_id(), "Benchmark directive", "UBND tỉnh Quảng Ngãi", demo.directive.issued_on, vec![], &["Section"]).unwrap();
     let tasks: Vec<Task> = (0..TASKS)
         .map(|n| Task::new(new_id(), &directive, 0, &format!("Task {n}"), Party::Unit(unit.clone()), vec![], None, None).unwrap())
         .collect();
     let items: Vec<ChecklistItem> = tasks
         .iter()
-        .flat_map(|task| (0..ITEMS_PER_TASK).map(|n| ChecklistItem::new(new_id(), task.id, unit.clone(), &format!("Item {n}"), n as u32).unwrap()))
+        .flat_map(|task| {
+            (0..ITEMS_PER_TASK).map(|n| ChecklistItem::new(new_id(), task.id, unit.clone(), &format!("Item {n}"), n as u32).unwrap())
+        })
         .collect();
     let hash = chidao_server::auth::hash_password(PASSWORD).unwrap();
     let account = AccountRow::new("official", "Official", &app::domain::Roles::one(app::domain::Role::Official), &unit, hash);
@@ -61,14 +64,31 @@ async fn main() {
     store.seed(&demo.units, &[directive], &tasks, &items, &[account]).await.unwrap();
     eprintln!("seeded {} items in {:.1}s", items.len(), seeded.elapsed().as_secs_f64());
 
-    let router = chidao_server::app(store, LeptosOptions::builder().output_name("chidao").build(), CookiePolicy { secure: false, max_age_days: 1, idle_days: 1 }, None);
+    let router = chidao_server::app(
+        store,
+        LeptosOptions::builder().output_name("chidao").build(),
+        CookiePolicy { secure: false, max_age_days: 1, idle_days: 1 },
+        None,
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
 
-    let (status, head, _) = http(port, "POST", "/api/v1/session", None, Some(&json!({"username": "official", "password": PASSWORD}))).await.unwrap();
+    let (status, head, _) =
+        http(port, "POST", "/api/v1/session", None, Some(&json!({"username": "official", "password": PASSWORD}))).await.unwrap();
     assert_eq!(status, 200);
-    let cookie = head.lines().find(|l| l.to_ascii_lowercase().starts_with("set-cookie:")).unwrap().split_once(':').unwrap().1.trim().split(';').next().unwrap().to_owned();
+    let cookie = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap()
+        .split_once(':')
+        .unwrap()
+        .1
+        .trim()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
 
     // Pull: the first sync of the whole unit.
     let pulled = Instant::now();
@@ -93,7 +113,8 @@ async fn main() {
             let changes: Vec<Value> = (0..CHANGES_PER_DEVICE)
                 .map(|n| {
                     let item = &items[d * CHANGES_PER_DEVICE + n];
-                    let edit = if n % 2 == 0 { Edit::Done { value: true } } else { Edit::Note { value: Note::parse("đã kiểm tra").unwrap() } };
+                    let edit =
+                        if n % 2 == 0 { Edit::Done { value: true } } else { Edit::Note { value: Note::parse("đã kiểm tra").unwrap() } };
                     serde_json::to_value(outbox.record(new_id(), item, edit, 1_700_000_000_000 + n as i64)).unwrap()
                 })
                 .collect();
@@ -109,7 +130,8 @@ async fn main() {
             let mut latencies = Vec::new();
             for batch in changes.chunks(BATCH) {
                 let started = Instant::now();
-                let (status, _, answer) = http(port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&json!({"changes": batch}))).await.unwrap();
+                let (status, _, answer) =
+                    http(port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&json!({"changes": batch}))).await.unwrap();
                 assert_eq!(status, 200, "{answer}");
                 assert!(answer["results"].as_array().unwrap().iter().all(|r| r["status"] == "applied"), "{answer}");
                 latencies.push(started.elapsed());
@@ -144,5 +166,8 @@ async fn main() {
     println!("push: {total} changes from {DEVICES} devices in batches of {BATCH}: {push_seconds:.2}s, {push_rate:.0} changes/s, latency p50 {:.1} ms, p99 {:.1} ms", percentile(&latencies, 0.5), percentile(&latencies, 0.99));
     println!("pull: first sync of {pulled_items} items ({TASKS} tasks): {pull_seconds:.2}s");
     println!("raw SurrealKV: {total} records in batches of 100: {raw_seconds:.2}s, {raw_rate:.0} records/s");
-    println!("{}", json!({"push_changes_per_s": push_rate, "push_p50_ms": percentile(&latencies, 0.5), "push_p99_ms": percentile(&latencies, 0.99), "pull_seconds": pull_seconds, "raw_records_per_s": raw_rate}));
+    println!(
+        "{}",
+        json!({"push_changes_per_s": push_rate, "push_p50_ms": percentile(&latencies, 0.5), "push_p99_ms": percentile(&latencies, 0.99), "pull_seconds": pull_seconds, "raw_records_per_s": raw_rate})
+    );
 }

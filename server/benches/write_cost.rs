@@ -18,14 +18,22 @@ async fn main() {
     db.use_ns("bench").use_db("bench").await.unwrap();
     migrate(&db).await.unwrap();
     let unit = UnitCode::parse("XA-BINH-CHAU").unwrap();
-    let directive = Directive::new(new_id(), "Benchmark", "UBND tỉnh", chrono::NaiveDate::from_ymd_opt(2022, 8, 5).unwrap(), vec![], &["S"]).unwrap();
-    let tasks: Vec<Task> =
-        (0..100).map(|n| Task::new(new_id(), &directive, 0, &format!("Task {n}"), Party::Unit(unit.clone()), vec![], None, None).unwrap()).collect();
+    let directive =
+        Directive::new(new_id(), "Benchmark", "UBND tỉnh", chrono::NaiveDate::from_ymd_opt(2022, 8, 5).unwrap(), vec![], &["S"]).unwrap();
+    let tasks: Vec<Task> = (0..100)
+        .map(|n| Task::new(new_id(), &directive, 0, &format!("Task {n}"), Party::Unit(unit.clone()), vec![], None, None).unwrap())
+        .collect();
     let items: Vec<ChecklistItem> = tasks
         .iter()
         .flat_map(|task| (0..100).map(|n| ChecklistItem::new(new_id(), task.id, unit.clone(), &format!("Item {n}"), n).unwrap()))
         .collect();
-    let unit_row = app::domain::Unit::new(unit.clone(), "UBND xã Bình Châu", app::domain::UnitKind::Commune, Some((UnitCode::parse("HUYEN-BINH-SON").unwrap(), app::domain::UnitKind::District))).unwrap();
+    let unit_row = app::domain::Unit::new(
+        unit.clone(),
+        "UBND xã Bình Châu",
+        app::domain::UnitKind::Commune,
+        Some((UnitCode::parse("HUYEN-BINH-SON").unwrap(), app::domain::UnitKind::District)),
+    )
+    .unwrap();
     Store::new(db.clone()).seed(&[unit_row], &[directive], &tasks, &items, &[]).await.unwrap();
 
     let mark = json!({"by": "official", "stamp": {"wall_ms": 1_700_000_000_000i64, "counter": 0, "device": new_id()}});

@@ -48,7 +48,9 @@ async fn known_unit(store: &Store, unit: &UnitCode) -> Result<(), AdminError> {
 }
 
 fn display_name(raw: &str) -> Result<String, AdminError> {
-    BoundedText::parse("display name", raw, DISPLAY_NAME_MAX).map(|name| name.as_str().to_owned()).map_err(|error| AdminError::Invalid(error.to_string()))
+    BoundedText::parse("display name", raw, DISPLAY_NAME_MAX)
+        .map(|name| name.as_str().to_owned())
+        .map_err(|error| AdminError::Invalid(error.to_string()))
 }
 
 async fn hashed(password: String) -> Result<String, AdminError> {

@@ -147,8 +147,10 @@ impl DemoSet {
         let mut items = Vec::new();
         for raw in &file.tasks {
             let coordinating = raw.coordinating.iter().map(party).collect::<Result<Vec<_>, _>>()?;
-            let section = raw.section.checked_sub(1).ok_or(DomainError::Invalid { field: "section", reason: "sections count from 1".into() })?;
-            let task = Task::new(new_id(), &directive, section, &raw.text, party(&raw.lead)?, coordinating, raw.deadline, raw.target.as_deref())?;
+            let section =
+                raw.section.checked_sub(1).ok_or(DomainError::Invalid { field: "section", reason: "sections count from 1".into() })?;
+            let task =
+                Task::new(new_id(), &directive, section, &raw.text, party(&raw.lead)?, coordinating, raw.deadline, raw.target.as_deref())?;
             if let Some(checklist) = &raw.checklist {
                 for unit in &checklist.units {
                     let unit = known(unit)?;
@@ -244,15 +246,17 @@ mod tests {
         assert_eq!(headings, expected_headings);
 
         let documents: Vec<&str> = demo.directive.documents.iter().map(DocumentNumber::as_str).collect();
-        let expected_documents: Vec<&str> = expected["referenced_documents"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let expected_documents: Vec<&str> =
+            expected["referenced_documents"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
         assert_eq!(documents, expected_documents);
 
         for deadline in expected["deadlines"].as_array().unwrap() {
             let date = deadline["date"].as_str().unwrap();
             let lead = deadline["lead"].as_str().unwrap();
-            let found = demo.tasks.iter().any(|task| {
-                task.deadline.is_some_and(|d| d.date.to_string() == date) && party_name(&demo, &task.lead) == lead
-            });
+            let found = demo
+                .tasks
+                .iter()
+                .any(|task| task.deadline.is_some_and(|d| d.date.to_string() == date) && party_name(&demo, &task.lead) == lead);
             assert!(found, "deadline {date} led by {lead} is missing");
         }
 
@@ -269,15 +273,17 @@ mod tests {
         }
 
         let example = &expected["checklist_example"];
-        let labels: Vec<String> = demo.items.iter().filter(|item| item.unit.as_str() == "XA-BINH-CHAU").map(|item| item.label.to_string().to_lowercase()).collect();
+        let labels: Vec<String> = demo
+            .items
+            .iter()
+            .filter(|item| item.unit.as_str() == "XA-BINH-CHAU")
+            .map(|item| item.label.to_string().to_lowercase())
+            .collect();
         assert_eq!(labels.len(), example["items"].as_array().unwrap().len());
         for point in example["items"].as_array().unwrap() {
             let point = point.as_str().unwrap().to_lowercase();
             let key_words: Vec<&str> = point.split_whitespace().filter(|w| w.chars().count() > 3).collect();
-            assert!(
-                labels.iter().any(|label| key_words.iter().all(|word| label.contains(word))),
-                "checklist point `{point}` is missing"
-            );
+            assert!(labels.iter().any(|label| key_words.iter().all(|word| label.contains(word))), "checklist point `{point}` is missing");
         }
     }
 }

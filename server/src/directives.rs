@@ -1,11 +1,11 @@
 //! Supervisors' directives: a draft read from pasted text, and publishing a directive
 //! with its tasks and each assigned unit's checklist in one transaction.
 
-use crate::db::{DbError, Store};
 use crate::db::Recorded;
+use crate::db::{DbError, Store};
+use app::api::{DirectivePublished, DirectiveRevised};
 use app::domain::authoring::{self, DirectiveInput, InputProblem};
 use app::import::{Draft, ImportError};
-use app::api::{DirectivePublished, DirectiveRevised};
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -17,7 +17,6 @@ pub enum PublishError {
     #[error(transparent)]
     Db(#[from] DbError),
 }
-
 
 #[derive(Debug, thiserror::Error)]
 pub enum DraftError {
@@ -45,9 +44,11 @@ pub async fn publish(store: &Store, input: &DirectiveInput, by: &str) -> Result<
 
 /// The published directive as an editable form.
 pub async fn editable(store: &Store, id: Uuid) -> Result<Option<DirectiveInput>, DbError> {
-    Ok(store.directive_records(id).await?.map(|(directive, tasks, items)| authoring::editable(&authoring::Published { directive, tasks, items })))
+    Ok(store
+        .directive_records(id)
+        .await?
+        .map(|(directive, tasks, items)| authoring::editable(&authoring::Published { directive, tasks, items })))
 }
-
 
 /// Applies an edit; items taken off a checklist are kept, marked removed, with what was
 /// ticked and written on them. Retried when a sync write to the same items got in first.
@@ -60,7 +61,11 @@ pub async fn revise(store: &Store, id: Uuid, input: &DirectiveInput, by: &str) -
         match store.revise_directive(&revision.directive, &revision.tasks, &revision.new_items, &revision.removed_items).await? {
             Recorded::Written => {
                 tracing::info!(directive = %id, added = revision.new_items.len(), removed = revision.removed_items.len(), by, "directive revised");
-                return Ok(DirectiveRevised { directive: id, added_items: revision.new_items.len(), removed_items: revision.removed_items.len() });
+                return Ok(DirectiveRevised {
+                    directive: id,
+                    added_items: revision.new_items.len(),
+                    removed_items: revision.removed_items.len(),
+                });
             }
             Recorded::Stale => crate::sync_service::back_off(attempt).await,
         }

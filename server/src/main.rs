@@ -71,7 +71,12 @@ async fn open_store(args: &DbArgs) -> Result<db::Store, StartError> {
 
 async fn create_user(args: CreateUserArgs) -> Result<(), StartError> {
     let store = open_store(&args.db).await?;
-    let roles = args.roles.iter().map(|role| app::domain::Role::parse(role.trim())).collect::<Result<Vec<_>, _>>().map_err(|e| StartError::Input(e.to_string()))?;
+    let roles = args
+        .roles
+        .iter()
+        .map(|role| app::domain::Role::parse(role.trim()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| StartError::Input(e.to_string()))?;
     let roles = app::domain::Roles::new(roles).map_err(|e| StartError::Input(e.to_string()))?;
     let unit = app::domain::UnitCode::parse(&args.unit).map_err(|e| StartError::Input(e.to_string()))?;
     let password = match std::env::var("CHIDAO_NEW_PASSWORD") {
@@ -101,7 +106,12 @@ async fn import_units(args: ImportUnitsArgs) -> Result<(), StartError> {
         }
         Err(chidao_server::admin::AdminError::Rows(rows)) => {
             for row in &rows {
-                eprintln!("{path}:{}: {}{}", row.line, if row.code.is_empty() { String::new() } else { format!("{}: ", row.code) }, row.message);
+                eprintln!(
+                    "{path}:{}: {}{}",
+                    row.line,
+                    if row.code.is_empty() { String::new() } else { format!("{}: ", row.code) },
+                    row.message
+                );
             }
             Err(StartError::Input(format!("{} rows have errors; nothing was imported", rows.len())))
         }

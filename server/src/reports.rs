@@ -43,10 +43,14 @@ pub async fn progress(store: &Store) -> Result<ProgressReport, DbError> {
                     TaskProgress { task, units: units_progress }
                 })
                 .collect();
-            let mentioned = |code: &UnitCode| tasks.iter().any(|task| {
-                task.directive == directive.id
-                    && std::iter::once(&task.lead).chain(task.coordinating.iter()).any(|party| matches!(party, Party::Unit(c) if c == code))
-            });
+            let mentioned = |code: &UnitCode| {
+                tasks.iter().any(|task| {
+                    task.directive == directive.id
+                        && std::iter::once(&task.lead)
+                            .chain(task.coordinating.iter())
+                            .any(|party| matches!(party, Party::Unit(c) if c == code))
+                })
+            };
             DirectiveProgress {
                 unit_names: unit_names.iter().filter(|(code, _)| mentioned(code)).cloned().collect(),
                 directive,

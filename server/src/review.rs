@@ -47,7 +47,8 @@ pub async fn queue(store: &Store, reviewer: &User) -> Result<ReviewQueue, DbErro
     let ids: Vec<Uuid> = items.iter().map(|item| item.id).collect();
     let mut history = history_by_item(store.logged_edits(&ids).await?);
     let task_ids: Vec<Uuid> = items.iter().map(|item| item.task).collect::<BTreeSet<_>>().into_iter().collect();
-    let tasks: HashMap<Uuid, String> = store.tasks(Some(&task_ids)).await?.into_iter().map(|task| (task.id, task.text.to_string())).collect();
+    let tasks: HashMap<Uuid, String> =
+        store.tasks(Some(&task_ids)).await?.into_iter().map(|task| (task.id, task.text.to_string())).collect();
     let units: HashMap<_, String> = store.units().await?.into_iter().map(|unit| (unit.code, unit.name.to_string())).collect();
     let cases = items
         .into_iter()

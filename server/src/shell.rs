@@ -110,10 +110,7 @@ fn pages_from_manifest(path: &Path, url_path: &str) -> Result<BTreeMap<String, V
     let chunks: BTreeMap<String, Vec<String>> =
         serde_json::from_slice(&text).map_err(|source| ShellError::Manifest { path: path.to_owned(), source })?;
     let folder = url_path.rsplit_once('/').map_or("", |(folder, _)| folder);
-    Ok(chunks
-        .into_iter()
-        .map(|(page, files)| (page, files.into_iter().map(|file| format!("{folder}/{file}.wasm")).collect()))
-        .collect())
+    Ok(chunks.into_iter().map(|(page, files)| (page, files.into_iter().map(|file| format!("{folder}/{file}.wasm")).collect())).collect())
 }
 
 fn read_error(path: &Path) -> impl FnOnce(std::io::Error) -> ShellError + '_ {
@@ -144,7 +141,8 @@ impl Shell {
     /// files' hash, for operators who must force every browser onto a new shell.
     pub fn load(site_root: &Path, version: Option<String>) -> Result<Option<Shell>, ShellError> {
         if let Some(version) = &version {
-            let fits = (1..=64).contains(&version.len()) && version.bytes().all(|byte| byte.is_ascii_alphanumeric() || b".-_".contains(&byte));
+            let fits =
+                (1..=64).contains(&version.len()) && version.bytes().all(|byte| byte.is_ascii_alphanumeric() || b".-_".contains(&byte));
             if !fits {
                 return Err(ShellError::Version(version.clone()));
             }
@@ -158,7 +156,8 @@ impl Shell {
         let (mut files, mut on_demand, mut pages) = (Vec::new(), Vec::new(), BTreeMap::new());
         for path in files_under(site_root)? {
             let relative = path.strip_prefix(site_root).unwrap_or(&path);
-            let url_path = format!("/{}", relative.components().map(|part| part.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+            let url_path =
+                format!("/{}", relative.components().map(|part| part.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
             // The name too, so that moving a file is a change.
             hash.update(url_path.as_bytes());
             hash.update(std::fs::read(&path).map_err(read_error(&path))?);
@@ -176,7 +175,16 @@ impl Shell {
         }
         let version = version.unwrap_or_else(|| hash.finalize().iter().take(8).map(|byte| format!("{byte:02x}")).collect());
         let version_header = HeaderValue::from_str(&version).map_err(|_| ShellError::Version(version.clone()))?;
-        Ok(Some(Shell { version, version_header, files, on_demand, pages, worker, site_root: site_root.to_owned(), compressed: Arc::default() }))
+        Ok(Some(Shell {
+            version,
+            version_header,
+            files,
+            on_demand,
+            pages,
+            worker,
+            site_root: site_root.to_owned(),
+            compressed: Arc::default(),
+        }))
     }
 
     /// Compresses the shell's files in a background thread (a few seconds for the wasm at

@@ -106,6 +106,8 @@ mod tests {
         let (a, b) = (new_nonce(), new_nonce());
         assert_ne!(a, b);
         let policy = content_security_policy(&a);
-        assert!(policy.contains(&format!("'nonce-{a}'")) && policy.contains("frame-ancestors 'none'") && policy.contains("'wasm-unsafe-eval'"));
+        assert!(
+            policy.contains(&format!("'nonce-{a}'")) && policy.contains("frame-ancestors 'none'") && policy.contains("'wasm-unsafe-eval'")
+        );
     }
 }

@@ -150,7 +150,8 @@ async fn world() -> World {
     }
     assert_eq!(items.len(), 4, "{items:?}");
     let mut photos = BTreeMap::new();
-    for (unit, worker) in [("XA-BINH-CHAU", "official"), ("HUYEN-BINH-SON", "head"), ("VP-UBND", "official-vp"), (UNRELATED, "official-tk")] {
+    for (unit, worker) in [("XA-BINH-CHAU", "official"), ("HUYEN-BINH-SON", "head"), ("VP-UBND", "official-vp"), (UNRELATED, "official-tk")]
+    {
         let cookie = app.sign_in(worker).await;
         let bytes = photo_for(unit);
         let id = PhotoId::of(&bytes).to_string();
@@ -199,7 +200,9 @@ async fn attempt(world: &World, endpoint: &Endpoint, persona: &Persona, unit: Op
     let app = &world.app;
     let key = format!("{} {}", endpoint.method, endpoint.path);
     let fresh_cookie = match persona.username {
-        Some(username) if ["DELETE /api/v1/session", "DELETE /api/v1/session/all"].contains(&key.as_str()) => Some(app.sign_in(username).await),
+        Some(username) if ["DELETE /api/v1/session", "DELETE /api/v1/session/all"].contains(&key.as_str()) => {
+            Some(app.sign_in(username).await)
+        }
         _ => None,
     };
     let cookie = fresh_cookie.as_deref().or_else(|| persona.username.map(|username| world.cookies[username].as_str()));
@@ -209,7 +212,9 @@ async fn attempt(world: &World, endpoint: &Endpoint, persona: &Persona, unit: Op
     let (content_type, body) = match key.as_str() {
         "POST /api/v1/session" => json_body(json!({"username": persona.username.unwrap_or("official"), "password": PASSWORD})),
         "POST /api/v1/session/password" => json_body(json!({"current_password": PASSWORD, "new_password": PASSWORD})),
-        "POST /api/v1/sync/push" => json_body(json!({"changes": [Device::new().change(item.as_ref().unwrap(), "note", json!("kiểm tra quyền"), 1_000)]})),
+        "POST /api/v1/sync/push" => {
+            json_body(json!({"changes": [Device::new().change(item.as_ref().unwrap(), "note", json!("kiểm tra quyền"), 1_000)]}))
+        }
         "GET /api/v1/sync/pull" => {
             path = format!("{path}?since=0");
             (None, Vec::new())
@@ -241,9 +246,16 @@ async fn attempt(world: &World, endpoint: &Endpoint, persona: &Persona, unit: Op
             "sections": [{"heading": "Mục một", "tasks": [{"text": "Rà soát", "lead": {"unit": "SO-YT"}, "assigned": [], "checklist": ["Rà soát xong"]}]}]
         })),
         "POST /api/v1/review" => json_body(json!({"item": world.items["XA-BINH-CHAU"], "keep": []})),
-        "POST /api/v1/admin/units" => json_body(json!({"rows": [{"code": "XA-TINH-KHE", "name": "UBND xã Tịnh Khê", "kind": "commune", "parent_code": "HUYEN-SON-TINH"}]})),
-        "POST /api/v1/admin/units/import" => (Some("text/csv"), b"code,name,kind,parent_code\nXA-TINH-KHE,UBND x\xc3\xa3 T\xe1\xbb\x8bnh Kh\xc3\xaa,commune,HUYEN-SON-TINH\n".to_vec()),
-        "POST /api/v1/admin/accounts" => json_body(json!({"username": format!("u{}", &unique[..12]), "display_name": "Cán bộ thử", "roles": ["official"], "unit": "XA-BINH-CHAU"})),
+        "POST /api/v1/admin/units" => json_body(
+            json!({"rows": [{"code": "XA-TINH-KHE", "name": "UBND xã Tịnh Khê", "kind": "commune", "parent_code": "HUYEN-SON-TINH"}]}),
+        ),
+        "POST /api/v1/admin/units/import" => (
+            Some("text/csv"),
+            b"code,name,kind,parent_code\nXA-TINH-KHE,UBND x\xc3\xa3 T\xe1\xbb\x8bnh Kh\xc3\xaa,commune,HUYEN-SON-TINH\n".to_vec(),
+        ),
+        "POST /api/v1/admin/accounts" => json_body(
+            json!({"username": format!("u{}", &unique[..12]), "display_name": "Cán bộ thử", "roles": ["official"], "unit": "XA-BINH-CHAU"}),
+        ),
         "PATCH /api/v1/admin/accounts/{username}" => {
             path = path.replace("{username}", "official-vp");
             json_body(json!({"display_name": "Cán bộ Văn phòng"}))
@@ -284,7 +296,11 @@ async fn every_endpoint_allows_exactly_whom_the_rules_allow() {
         // Password resets run on an account no persona uses, so the order does not matter.
         for persona in personas() {
             let relations: Vec<Option<Relation>> = if unit_scoped(&key) {
-                [Relation::Own, Relation::Child, Relation::Unrelated].into_iter().filter(|r| persona.target(*r).is_some()).map(Some).collect()
+                [Relation::Own, Relation::Child, Relation::Unrelated]
+                    .into_iter()
+                    .filter(|r| persona.target(*r).is_some())
+                    .map(Some)
+                    .collect()
             } else {
                 vec![None]
             };
@@ -308,7 +324,10 @@ async fn every_endpoint_allows_exactly_whom_the_rules_allow() {
                     world.cookies.insert(username, cookie);
                 }
                 if allowed != expect {
-                    wrong.push(format!("{key} as {:?} on {unit:?}: expected {expect}, got {} {}", persona.username, answer.status, answer.json));
+                    wrong.push(format!(
+                        "{key} as {:?} on {unit:?}: expected {expect}, got {} {}",
+                        persona.username, answer.status, answer.json
+                    ));
                 }
             }
         }

@@ -38,8 +38,10 @@ async fn sign_in_sets_a_strict_http_only_cookie_and_says_who_you_are() {
 #[tokio::test]
 async fn wrong_passwords_and_unknown_users_get_the_same_answer() {
     let app = app().await;
-    let wrong = app.call(Method::POST, "/api/v1/session", None, Some(json!({"username": "official", "password": "nope-nope"}).to_string())).await;
-    let unknown = app.call(Method::POST, "/api/v1/session", None, Some(json!({"username": "ghost", "password": "nope-nope"}).to_string())).await;
+    let wrong =
+        app.call(Method::POST, "/api/v1/session", None, Some(json!({"username": "official", "password": "nope-nope"}).to_string())).await;
+    let unknown =
+        app.call(Method::POST, "/api/v1/session", None, Some(json!({"username": "ghost", "password": "nope-nope"}).to_string())).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.json, unknown.json);
     assert_eq!(wrong.json["error"], "wrong_credentials");
@@ -58,7 +60,8 @@ async fn sign_out_ends_the_session() {
 #[tokio::test]
 async fn every_api_call_needs_a_session() {
     let app = app().await;
-    for (method, path) in [(Method::GET, "/api/v1/sync/pull"), (Method::GET, "/api/v1/reports/progress"), (Method::GET, "/api/v1/session")] {
+    for (method, path) in [(Method::GET, "/api/v1/sync/pull"), (Method::GET, "/api/v1/reports/progress"), (Method::GET, "/api/v1/session")]
+    {
         let answer = app.call(method, path, None, None).await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(answer.json["error"], "unauthorized");
@@ -192,12 +195,15 @@ async fn a_change_to_another_units_item_is_refused_alone() {
     let supervisor = app.sign_in("supervisor").await;
     let all = app.pull(&supervisor, 0).await;
     assert_eq!(all["items"].as_array().unwrap().len(), 21, "supervisors see every unit");
-    let foreign = all["items"].as_array().unwrap().iter().find(|item| item["unit"] != "XA-BINH-CHAU").unwrap()["id"].as_str().unwrap().to_owned();
-    let own = all["items"].as_array().unwrap().iter().find(|item| item["unit"] == "XA-BINH-CHAU").unwrap()["id"].as_str().unwrap().to_owned();
+    let foreign =
+        all["items"].as_array().unwrap().iter().find(|item| item["unit"] != "XA-BINH-CHAU").unwrap()["id"].as_str().unwrap().to_owned();
+    let own =
+        all["items"].as_array().unwrap().iter().find(|item| item["unit"] == "XA-BINH-CHAU").unwrap()["id"].as_str().unwrap().to_owned();
 
     let official = app.sign_in("official").await;
     let mut tablet = Device::new();
-    let answer = app.push(&official, json!([tablet.change(&foreign, "done", json!(true), 1), tablet.change(&own, "done", json!(true), 2)])).await;
+    let answer =
+        app.push(&official, json!([tablet.change(&foreign, "done", json!(true), 1), tablet.change(&own, "done", json!(true), 2)])).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.json["results"][0]["status"], "rejected");
     assert!(answer.json["results"][0]["reason"].as_str().unwrap().contains("another unit"));
@@ -318,7 +324,8 @@ mod bad_input {
     #[tokio::test]
     async fn a_sign_in_without_json_is_a_415_and_with_bad_json_a_400() {
         let app = app().await;
-        let request = axum::http::Request::builder().method(Method::POST).uri("/api/v1/session").body(axum::body::Body::from("username=a")).unwrap();
+        let request =
+            axum::http::Request::builder().method(Method::POST).uri("/api/v1/session").body(axum::body::Body::from("username=a")).unwrap();
         assert_eq!(app.send(request).await.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
         let answer = app.call(Method::POST, "/api/v1/session", None, Some("{".into())).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST);
@@ -413,12 +420,19 @@ async fn the_openapi_document_names_every_api_path_and_each_is_served() {
     let answer = app.call(Method::GET, "/api/v1/openapi.json", None, None).await;
     assert_eq!(answer.status, StatusCode::OK);
     let paths = answer.json["paths"].as_object().expect("an OpenAPI document with paths");
-    for path in [app::api::SESSION_PATH, app::api::PUSH_PATH, app::api::PULL_PATH, app::api::PROGRESS_PATH, app::api::OPENAPI_PATH, "/healthz"] {
+    for path in
+        [app::api::SESSION_PATH, app::api::PUSH_PATH, app::api::PULL_PATH, app::api::PROGRESS_PATH, app::api::OPENAPI_PATH, "/healthz"]
+    {
         assert!(paths.contains_key(path), "{path} is not documented");
     }
     for endpoint in chidao_server::routes::api_endpoints() {
         let method = endpoint.method.as_str().to_lowercase();
-        assert!(paths.get(&endpoint.path).and_then(|ops| ops.get(&method)).is_some(), "{} {} is served but not documented", endpoint.method, endpoint.path);
+        assert!(
+            paths.get(&endpoint.path).and_then(|ops| ops.get(&method)).is_some(),
+            "{} {} is served but not documented",
+            endpoint.method,
+            endpoint.path
+        );
     }
     let cookie = app.sign_in("supervisor").await;
     for (path, methods) in paths {
@@ -427,7 +441,11 @@ async fn the_openapi_document_names_every_api_path_and_each_is_served() {
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let body = (method == Method::POST).then(|| "{}".to_owned());
             let answer = app.call(method.clone(), path, Some(&cookie), body).await;
-            assert!(![StatusCode::NOT_FOUND, StatusCode::METHOD_NOT_ALLOWED].contains(&answer.status), "{method} {path}: {}", answer.status);
+            assert!(
+                ![StatusCode::NOT_FOUND, StatusCode::METHOD_NOT_ALLOWED].contains(&answer.status),
+                "{method} {path}: {}",
+                answer.status
+            );
         }
     }
 }
@@ -497,11 +515,13 @@ async fn a_head_settles_conflicts_below_them_and_sees_no_others() {
 
     let edits = &queue.json["cases"][0]["contests"][0]["edits"];
     let keep = edits.as_array().unwrap().iter().find(|e| e["value"] == "sáng").unwrap()["change"].clone();
-    let decided = app.call(Method::POST, "/api/v1/review", Some(&head), Some(json!({"item": conflicted[0], "keep": [keep]}).to_string())).await;
+    let decided =
+        app.call(Method::POST, "/api/v1/review", Some(&head), Some(json!({"item": conflicted[0], "keep": [keep]}).to_string())).await;
     assert_eq!(decided.status, StatusCode::OK, "{}", decided.json);
     assert_eq!((decided.json["note"].as_str(), decided.json["conflict"].as_bool()), (Some("sáng"), Some(false)));
 
-    let elsewhere = app.call(Method::POST, "/api/v1/review", Some(&head), Some(json!({"item": conflicted[1], "keep": []}).to_string())).await;
+    let elsewhere =
+        app.call(Method::POST, "/api/v1/review", Some(&head), Some(json!({"item": conflicted[1], "keep": []}).to_string())).await;
     assert_eq!(elsewhere.status, StatusCode::FORBIDDEN);
     let official = app.sign_in("official").await;
     assert_eq!(app.call(Method::GET, "/api/v1/review", Some(&official), None).await.status, StatusCode::FORBIDDEN);
@@ -537,7 +557,8 @@ async fn a_supervisor_keeps_the_losing_value_and_every_device_pulls_it() {
     assert!(stranger.json["message"].as_str().unwrap().contains("not one of the values"));
     let missing = review(json!({"item": uuid::Uuid::now_v7(), "keep": [early["id"]]})).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    let by_official = app.call(Method::POST, "/api/v1/review", Some(&first), Some(json!({"item": ids[0], "keep": [early["id"]]}).to_string())).await;
+    let by_official =
+        app.call(Method::POST, "/api/v1/review", Some(&first), Some(json!({"item": ids[0], "keep": [early["id"]]}).to_string())).await;
     assert_eq!(by_official.status, StatusCode::FORBIDDEN);
 
     let kept = review(json!({"item": ids[0], "keep": [early["id"]]})).await;
@@ -547,7 +568,13 @@ async fn a_supervisor_keeps_the_losing_value_and_every_device_pulls_it() {
     // The tablets pull the decision like any other write.
     for cookie in [&first, &second] {
         let pulled = app.pull(cookie, cursor).await;
-        let item = pulled["items"].as_array().unwrap().iter().find(|item| item["id"] == ids[0].as_str()).expect("the reviewed item is pulled").clone();
+        let item = pulled["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item["id"] == ids[0].as_str())
+            .expect("the reviewed item is pulled")
+            .clone();
         assert_eq!((item["done"].as_bool(), item["conflict"].as_bool()), (Some(true), Some(false)));
         assert_eq!(item["done_mark"]["by"], "supervisor");
     }
@@ -670,7 +697,8 @@ async fn a_head_signs_off_a_communes_report_and_the_supervisor_and_commune_see_i
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "officials do not sign off");
     let elsewhere = app.call(Method::PUT, &format!("/api/v1/reports/tasks/{task}/XA-TINH-KHE"), Some(&head), None).await;
     assert_eq!(elsewhere.status, StatusCode::FORBIDDEN, "not below this head");
-    let unassigned = app.call(Method::PUT, &format!("/api/v1/reports/tasks/{}/XA-BINH-CHAU", uuid::Uuid::now_v7()), Some(&head), None).await;
+    let unassigned =
+        app.call(Method::PUT, &format!("/api/v1/reports/tasks/{}/XA-BINH-CHAU", uuid::Uuid::now_v7()), Some(&head), None).await;
     assert_eq!(unassigned.status, StatusCode::NOT_FOUND);
     let bad_unit = app.call(Method::PUT, &format!("/api/v1/reports/tasks/{task}/xa"), Some(&head), None).await;
     assert_eq!(bad_unit.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -686,7 +714,8 @@ async fn a_head_signs_off_a_communes_report_and_the_supervisor_and_commune_see_i
 
     let supervisor = app.sign_in("supervisor").await;
     let report = app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await;
-    let units: Vec<Value> = report.json["directives"][0]["tasks"].as_array().unwrap().iter().flat_map(|t| t["units"].as_array().unwrap().clone()).collect();
+    let units: Vec<Value> =
+        report.json["directives"][0]["tasks"].as_array().unwrap().iter().flat_map(|t| t["units"].as_array().unwrap().clone()).collect();
     let chau = units.iter().find(|u| u["unit"]["code"] == "XA-BINH-CHAU").unwrap();
     assert_eq!(chau["report"]["by"], "head");
     assert!(units.iter().filter(|u| u["unit"]["code"] != "XA-BINH-CHAU").all(|u| u["report"].is_null()));
@@ -749,7 +778,8 @@ mod directives {
 
         let official = app.sign_in("official").await;
         let first = app.pull(&official, 0).await;
-        let roof = first["items"].as_array().unwrap().iter().find(|i| i["label"] == "Kiểm tra mái").unwrap()["id"].as_str().unwrap().to_owned();
+        let roof =
+            first["items"].as_array().unwrap().iter().find(|i| i["label"] == "Kiểm tra mái").unwrap()["id"].as_str().unwrap().to_owned();
         let mut tablet = Device::new();
         let tick = tablet.change(&roof, "done", json!(true), 1_000);
         assert_eq!(app.push(&official, json!([tick])).await.json["results"][0]["status"], "applied");
@@ -779,7 +809,9 @@ mod directives {
         let directive = report.json["directives"].as_array().unwrap().iter().find(|d| d["directive"]["id"] == json!(id)).unwrap().clone();
         assert_eq!(directive["tasks"][0]["units"][0]["total"], 2, "removed items are not counted as work");
 
-        let unknown = app.call(Method::PUT, &format!("/api/v1/directives/{}", uuid::Uuid::now_v7()), Some(&supervisor), Some(edited.to_string())).await;
+        let unknown = app
+            .call(Method::PUT, &format!("/api/v1/directives/{}", uuid::Uuid::now_v7()), Some(&supervisor), Some(edited.to_string()))
+            .await;
         assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     }
 
@@ -787,7 +819,8 @@ mod directives {
     async fn a_directive_with_problems_publishes_nothing_and_says_where() {
         let app = app().await;
         let supervisor = app.sign_in("supervisor").await;
-        let before = app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await.json["directives"].as_array().unwrap().len();
+        let before =
+            app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await.json["directives"].as_array().unwrap().len();
         let input = json!({
             "title": "Chỉ đạo thử", "issuer": "UBND tỉnh Quảng Ngãi", "issued_on": "2022-09-05",
             "sections": [{"heading": "Mục", "tasks": [
@@ -800,7 +833,8 @@ mod directives {
         assert_eq!(refused.json["error"], "invalid_directive");
         let paths: Vec<&str> = refused.json["problems"].as_array().unwrap().iter().map(|p| p["path"].as_str().unwrap()).collect();
         assert_eq!(paths, ["sections[0].tasks[0]", "sections[0].tasks[1].lead"]);
-        let after = app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await.json["directives"].as_array().unwrap().len();
+        let after =
+            app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await.json["directives"].as_array().unwrap().len();
         assert_eq!(before, after);
 
         let empty = draft(&app, &supervisor, "   ").await;
@@ -914,7 +948,10 @@ mod sync_defects {
                     *applied.entry(n).or_default() += usize::from(status == "applied");
                 }
             }
-            assert!(applied.values().all(|&times| times == 1), "round {round}: each change is applied by exactly one of the two: {applied:?}");
+            assert!(
+                applied.values().all(|&times| times == 1),
+                "round {round}: each change is applied by exactly one of the two: {applied:?}"
+            );
             for change in &changes {
                 assert_eq!(app.times_logged(change).await, 1);
             }
@@ -989,7 +1026,11 @@ mod contract {
         assert_eq!(super::statuses_of(&late), ["superseded"]);
         contract.check(&Method::POST, "/api/v1/sync/push", &late);
         contract.check(&Method::GET, "/api/v1/sync/pull", &app.call(Method::GET, "/api/v1/sync/pull?since=0", Some(&official), None).await);
-        contract.check(&Method::GET, "/api/v1/reports/progress", &app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await);
+        contract.check(
+            &Method::GET,
+            "/api/v1/reports/progress",
+            &app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await,
+        );
         let queue = app.call(Method::GET, "/api/v1/review", Some(&supervisor), None).await;
         assert_eq!(queue.json["cases"].as_array().unwrap().len(), 1);
         contract.check(&Method::GET, "/api/v1/review", &queue);
@@ -1016,5 +1057,10 @@ mod contract {
 }
 
 fn statuses_of(answer: &common::Answer) -> Vec<String> {
-    answer.json["results"].as_array().unwrap_or_else(|| panic!("no results: {}", answer.json)).iter().map(|r| r["status"].as_str().unwrap().to_owned()).collect()
+    answer.json["results"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no results: {}", answer.json))
+        .iter()
+        .map(|r| r["status"].as_str().unwrap().to_owned())
+        .collect()
 }

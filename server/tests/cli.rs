@@ -7,7 +7,12 @@ use std::process::{Command, Output, Stdio};
 
 fn chidao(args: &[&str], db: &str, password: Option<&str>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_chidao"));
-    command.args(args).env("CHIDAO_DB", db).env("CHIDAO_DB_NAMESPACE", "test").env("CHIDAO_DB_DATABASE", "test").env_remove("CHIDAO_NEW_PASSWORD");
+    command
+        .args(args)
+        .env("CHIDAO_DB", db)
+        .env("CHIDAO_DB_NAMESPACE", "test")
+        .env("CHIDAO_DB_DATABASE", "test")
+        .env_remove("CHIDAO_NEW_PASSWORD");
     if let Some(password) = password {
         command.env("CHIDAO_NEW_PASSWORD", password);
     }
@@ -59,7 +64,8 @@ async fn import_directive_prints_the_exchange_draft_matched_against_the_database
     let printed = chidao(&["import-directive", texts.join("tinh-mau-2024-03-12.txt").to_str().unwrap()], &db, None);
     assert!(printed.status.success(), "{}", String::from_utf8_lossy(&printed.stderr));
     let draft: serde_json::Value = serde_json::from_slice(&printed.stdout).expect("JSON on stdout");
-    let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(texts.join("tinh-mau-2024-03-12.expected.json")).unwrap()).unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(texts.join("tinh-mau-2024-03-12.expected.json")).unwrap()).unwrap();
     assert_eq!(draft, expected);
     assert!(String::from_utf8_lossy(&printed.stderr).contains("`Sở Khoa học và Công nghệ` is not a unit"), "unmatched names are told");
 

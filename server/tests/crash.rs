@@ -53,7 +53,8 @@ async fn start(data: &std::path::Path, port: u16) -> Server {
 }
 
 async fn sign_in(port: u16) -> String {
-    let (status, head, _) = http(port, "POST", "/api/v1/session", None, Some(&json!({"username": "official", "password": PASSWORD}))).await.unwrap();
+    let (status, head, _) =
+        http(port, "POST", "/api/v1/session", None, Some(&json!({"username": "official", "password": PASSWORD}))).await.unwrap();
     assert_eq!(status, 200);
     let line = head.lines().find(|line| line.to_ascii_lowercase().starts_with("set-cookie:")).unwrap();
     line.split_once(':').unwrap().1.trim().split(';').next().unwrap().to_owned()
@@ -82,7 +83,8 @@ async fn a_push_cut_by_sigkill_is_completed_by_retrying_without_duplicates() {
         .collect();
 
     // First batch answered; the second is cut by the kill.
-    let (status, _, first) = http(port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&json!({"changes": changes[..100]}))).await.unwrap();
+    let (status, _, first) =
+        http(port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&json!({"changes": changes[..100]}))).await.unwrap();
     assert_eq!(status, 200);
     assert!(first["results"].as_array().unwrap().iter().all(|r| r["status"] == "applied"));
     let in_flight = {

@@ -54,7 +54,13 @@ fn score(draft: &Draft, expected: &Value) -> (Vec<Score>, Vec<String>) {
     let wanted_headings = strs(&expected["sections"]);
     let found = wanted_headings.iter().filter(|h| headings.contains(h)).count();
     missing.extend(wanted_headings.iter().filter(|h| !headings.contains(h)).map(|h| format!("heading: {h}")));
-    let sections = Score { name: "section headings", found, expected: wanted_headings.len(), correct: headings.iter().filter(|h| wanted_headings.contains(h)).count(), extracted: headings.len() };
+    let sections = Score {
+        name: "section headings",
+        found,
+        expected: wanted_headings.len(),
+        correct: headings.iter().filter(|h| wanted_headings.contains(h)).count(),
+        extracted: headings.len(),
+    };
 
     let wanted_deadlines = expected["deadlines"].as_array().unwrap();
     let dated: Vec<(String, &str, &str)> = tasks
@@ -64,10 +70,14 @@ fn score(draft: &Draft, expected: &Value) -> (Vec<Score>, Vec<String>) {
         .into_iter()
         .collect();
     let matches_deadline = |(date, kind, lead): &(String, &str, &str), want: &Value| {
-        date == want["date"].as_str().unwrap() && *kind == want["kind"].as_str().unwrap() && same_party(lead, want["lead"].as_str().unwrap())
+        date == want["date"].as_str().unwrap()
+            && *kind == want["kind"].as_str().unwrap()
+            && same_party(lead, want["lead"].as_str().unwrap())
     };
     let found = wanted_deadlines.iter().filter(|want| dated.iter().any(|d| matches_deadline(d, want))).count();
-    missing.extend(wanted_deadlines.iter().filter(|want| !dated.iter().any(|d| matches_deadline(d, want))).map(|want| format!("deadline: {want}")));
+    missing.extend(
+        wanted_deadlines.iter().filter(|want| !dated.iter().any(|d| matches_deadline(d, want))).map(|want| format!("deadline: {want}")),
+    );
     let deadlines = Score {
         name: "deadlines (date, kind, lead)",
         found,
@@ -84,21 +94,42 @@ fn score(draft: &Draft, expected: &Value) -> (Vec<Score>, Vec<String>) {
             && strs(&want["coordinate"]).iter().all(|c| task.coordinating.iter().any(|party| same_party(&party.name, c)))
     };
     let found = wanted_assignments.iter().filter(|want| assigned.iter().any(|a| matches_assignment(a, want))).count();
-    missing.extend(wanted_assignments.iter().filter(|want| !assigned.iter().any(|a| matches_assignment(a, want))).map(|want| format!("assignment: {want}")));
+    missing.extend(
+        wanted_assignments
+            .iter()
+            .filter(|want| !assigned.iter().any(|a| matches_assignment(a, want)))
+            .map(|want| format!("assignment: {want}")),
+    );
     // Precision over distinct (section, lead): several tasks of one lead in a section are
     // one assignment in the annotation.
     let distinct: BTreeSet<(usize, String)> = tasks.iter().map(|(section, task)| (*section, loose(&task.lead.name))).collect();
     let correct = distinct
         .iter()
-        .filter(|(section, lead)| wanted_assignments.iter().any(|want| want["section"].as_u64().unwrap() as usize == *section && same_party(lead, want["lead"].as_str().unwrap())))
+        .filter(|(section, lead)| {
+            wanted_assignments
+                .iter()
+                .any(|want| want["section"].as_u64().unwrap() as usize == *section && same_party(lead, want["lead"].as_str().unwrap()))
+        })
         .count();
-    let assignments = Score { name: "assignments (section, lead, coordinating)", found, expected: wanted_assignments.len(), correct, extracted: distinct.len() };
+    let assignments = Score {
+        name: "assignments (section, lead, coordinating)",
+        found,
+        expected: wanted_assignments.len(),
+        correct,
+        extracted: distinct.len(),
+    };
 
     let documents: Vec<String> = draft.referenced_documents.iter().map(ToString::to_string).collect();
     let wanted_documents = strs(&expected["referenced_documents"]);
     let found = wanted_documents.iter().filter(|d| documents.contains(d)).count();
     missing.extend(wanted_documents.iter().filter(|d| !documents.contains(d)).map(|d| format!("document: {d}")));
-    let cited = Score { name: "referenced documents", found, expected: wanted_documents.len(), correct: documents.iter().filter(|d| wanted_documents.contains(d)).count(), extracted: documents.len() };
+    let cited = Score {
+        name: "referenced documents",
+        found,
+        expected: wanted_documents.len(),
+        correct: documents.iter().filter(|d| wanted_documents.contains(d)).count(),
+        extracted: documents.len(),
+    };
 
     (vec![sections, deadlines, assignments, cited], missing)
 }
@@ -129,5 +160,10 @@ fn the_quang_ngai_summary_yields_every_annotated_fact() {
         );
     }
     println!("  unmatched names left for the supervisor: {:?}", draft.unmatched());
-    assert!(missing.is_empty(), "not found:\n{}\n\ndraft:\n{}", missing.join("\n"), serde_json::to_string_pretty(&draft.exchange()).unwrap());
+    assert!(
+        missing.is_empty(),
+        "not found:\n{}\n\ndraft:\n{}",
+        missing.join("\n"),
+        serde_json::to_string_pretty(&draft.exchange()).unwrap()
+    );
 }

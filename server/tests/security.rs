@@ -46,7 +46,10 @@ async fn every_answer_carries_the_security_headers_and_the_page_its_nonce() {
     let app = app().await;
     let health = app.call(Method::GET, "/healthz", None, None).await;
     let policy = health.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-    assert!(policy.contains("frame-ancestors 'none'") && policy.contains("'wasm-unsafe-eval'") && policy.contains("object-src 'none'"), "{policy}");
+    assert!(
+        policy.contains("frame-ancestors 'none'") && policy.contains("'wasm-unsafe-eval'") && policy.contains("object-src 'none'"),
+        "{policy}"
+    );
     assert_eq!(health.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(health.headers[header::X_FRAME_OPTIONS], "DENY");
 
@@ -170,16 +173,26 @@ async fn a_reset_password_must_be_changed_before_anything_else_and_ends_old_sess
     assert_eq!(blocked.json["error"], "password_change_required");
 
     let same = json!({"current_password": temporary, "new_password": temporary}).to_string();
-    assert_eq!(app.call(Method::POST, "/api/v1/session/password", Some(&cookie), Some(same)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.call(Method::POST, "/api/v1/session/password", Some(&cookie), Some(same)).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let short = json!({"current_password": temporary, "new_password": "short"}).to_string();
-    assert_eq!(app.call(Method::POST, "/api/v1/session/password", Some(&cookie), Some(short)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.call(Method::POST, "/api/v1/session/password", Some(&cookie), Some(short)).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let wrong = json!({"current_password": "not-the-one", "new_password": "mật khẩu mới của tôi"}).to_string();
     assert_eq!(app.call(Method::POST, "/api/v1/session/password", Some(&cookie), Some(wrong)).await.status, StatusCode::FORBIDDEN);
     let change = json!({"current_password": temporary, "new_password": "mật khẩu mới của tôi"}).to_string();
     let changed = app.call(Method::POST, "/api/v1/session/password", Some(&cookie), Some(change)).await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.json);
     assert_eq!(changed.json["must_change_password"], false);
-    assert_eq!(app.call(Method::GET, "/api/v1/sync/pull", Some(&cookie), None).await.status, StatusCode::OK, "the changing session goes on");
+    assert_eq!(
+        app.call(Method::GET, "/api/v1/sync/pull", Some(&cookie), None).await.status,
+        StatusCode::OK,
+        "the changing session goes on"
+    );
     assert_eq!(sign_in_with(&app, "official", "mật khẩu mới của tôi").await.status, StatusCode::OK);
 
     let accounts = app.call(Method::GET, "/api/v1/admin/accounts", Some(&admin), None).await;
@@ -193,7 +206,8 @@ async fn a_disabled_account_is_signed_out_and_cannot_sign_in_until_enabled() {
     let app = app().await;
     let admin = app.sign_in("admin").await;
     let official = app.sign_in("official").await;
-    let disable = app.call(Method::PATCH, "/api/v1/admin/accounts/official", Some(&admin), Some(json!({"disabled": true}).to_string())).await;
+    let disable =
+        app.call(Method::PATCH, "/api/v1/admin/accounts/official", Some(&admin), Some(json!({"disabled": true}).to_string())).await;
     assert_eq!(disable.status, StatusCode::NO_CONTENT, "{}", disable.json);
     assert_eq!(app.call(Method::GET, "/api/v1/sync/pull", Some(&official), None).await.status, StatusCode::UNAUTHORIZED);
     let refused = sign_in_with(&app, "official", PASSWORD).await;
@@ -204,7 +218,8 @@ async fn a_disabled_account_is_signed_out_and_cannot_sign_in_until_enabled() {
 
     let myself = app.call(Method::PATCH, "/api/v1/admin/accounts/admin", Some(&admin), Some(json!({"disabled": true}).to_string())).await;
     assert_eq!(myself.status, StatusCode::UNPROCESSABLE_ENTITY, "an admin cannot lock themselves out");
-    let demote = app.call(Method::PATCH, "/api/v1/admin/accounts/admin", Some(&admin), Some(json!({"roles": ["supervisor"]}).to_string())).await;
+    let demote =
+        app.call(Method::PATCH, "/api/v1/admin/accounts/admin", Some(&admin), Some(json!({"roles": ["supervisor"]}).to_string())).await;
     assert_eq!(demote.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -252,7 +267,9 @@ async fn a_unit_file_with_any_bad_row_imports_nothing_and_says_where() {
     let app = app().await;
     let admin = app.sign_in("admin").await;
     let import = |csv: &'static str| app.post_text(&admin, "/api/v1/admin/units/import", "text/csv; charset=utf-8", csv);
-    let bad = import("code,name,kind,parent_code\r\nXA-BINH-HAI,UBND xã Bình Hải,commune,HUYEN-BINH-SON\r\nXA-MOI,,commune,HUYEN-BINH-SON\r\n").await;
+    let bad =
+        import("code,name,kind,parent_code\r\nXA-BINH-HAI,UBND xã Bình Hải,commune,HUYEN-BINH-SON\r\nXA-MOI,,commune,HUYEN-BINH-SON\r\n")
+            .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json["error"], "invalid_rows");
     assert_eq!(bad.json["rows"][0]["line"], 3);
@@ -269,13 +286,16 @@ async fn a_unit_file_with_any_bad_row_imports_nothing_and_says_where() {
     assert_eq!(added["parent"], "HUYEN-BINH-SON");
     // The district head now follows the new commune too.
     let head = app.sign_in("head").await;
-    let scope = chidao_server::auth::read_scope(&app.store, &chidao_server::auth::User {
-        username: "head".into(),
-        display_name: "x".into(),
-        roles: app::domain::Roles::one(app::domain::Role::Head),
-        unit: app::domain::UnitCode::parse("HUYEN-BINH-SON").unwrap(),
-        must_change_password: false,
-    })
+    let scope = chidao_server::auth::read_scope(
+        &app.store,
+        &chidao_server::auth::User {
+            username: "head".into(),
+            display_name: "x".into(),
+            roles: app::domain::Roles::one(app::domain::Role::Head),
+            unit: app::domain::UnitCode::parse("HUYEN-BINH-SON").unwrap(),
+            must_change_password: false,
+        },
+    )
     .await
     .unwrap();
     assert!(scope.includes(&app::domain::UnitCode::parse("XA-BINH-HAI").unwrap()));
@@ -316,7 +336,8 @@ async fn text_that_looks_like_surrealql_or_html_is_stored_and_returned_literally
 
     // Display names, through account creation and edits.
     for (index, name) in HOSTILE.iter().enumerate() {
-        let new = json!({"username": format!("thu{index}"), "display_name": name, "roles": ["official"], "unit": format!("XA-THU-{index}")});
+        let new =
+            json!({"username": format!("thu{index}"), "display_name": name, "roles": ["official"], "unit": format!("XA-THU-{index}")});
         let created = app.call(Method::POST, "/api/v1/admin/accounts", Some(&admin), Some(new.to_string())).await;
         assert_eq!(created.status, StatusCode::CREATED, "{}", created.json);
     }
@@ -332,7 +353,12 @@ async fn text_that_looks_like_surrealql_or_html_is_stored_and_returned_literally
     let pull = app.pull(&official, 0).await;
     let items: Vec<String> = pull["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect();
     let mut tablet = Device::new();
-    let changes: Vec<Value> = HOSTILE.iter().zip(&items).enumerate().map(|(n, (text, item))| tablet.change(item, "note", json!(text), 1_000 + n as i64)).collect();
+    let changes: Vec<Value> = HOSTILE
+        .iter()
+        .zip(&items)
+        .enumerate()
+        .map(|(n, (text, item))| tablet.change(item, "note", json!(text), 1_000 + n as i64))
+        .collect();
     let pushed = app.push(&official, json!(changes)).await;
     assert!(pushed.json["results"].as_array().unwrap().iter().all(|r| r["status"] == "applied"), "{}", pushed.json);
     let after = app.pull(&official, 0).await;

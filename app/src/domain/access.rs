@@ -126,9 +126,15 @@ mod tests {
     fn tree() -> Vec<Unit> {
         let province = Unit::new(code("TINH"), "Tỉnh", UnitKind::Province, None).unwrap();
         let district = |c: &str| Unit::new(code(c), c, UnitKind::District, Some((code("TINH"), UnitKind::Province))).unwrap();
-        let commune =
-            |c: &str, d: &str| Unit::new(code(c), c, UnitKind::Commune, Some((code(d), UnitKind::District))).unwrap();
-        vec![province, district("HUYEN-A"), district("HUYEN-B"), commune("XA-A1", "HUYEN-A"), commune("XA-A2", "HUYEN-A"), commune("XA-B1", "HUYEN-B")]
+        let commune = |c: &str, d: &str| Unit::new(code(c), c, UnitKind::Commune, Some((code(d), UnitKind::District))).unwrap();
+        vec![
+            province,
+            district("HUYEN-A"),
+            district("HUYEN-B"),
+            commune("XA-A1", "HUYEN-A"),
+            commune("XA-A2", "HUYEN-A"),
+            commune("XA-B1", "HUYEN-B"),
+        ]
     }
 
     #[test]
@@ -141,7 +147,9 @@ mod tests {
 
     #[test]
     fn the_province_head_reads_the_whole_tree() {
-        let ReadScope::Units(units) = read_scope(&Roles::one(Role::Head), &code("TINH"), &tree()) else { panic!("a head has a unit scope") };
+        let ReadScope::Units(units) = read_scope(&Roles::one(Role::Head), &code("TINH"), &tree()) else {
+            panic!("a head has a unit scope")
+        };
         assert_eq!(units.len(), 6);
     }
 
@@ -167,7 +175,10 @@ mod tests {
         assert!(!may_change_item(&admin, &code("XA-A1"), &code("XA-A1")));
         assert!(administers(&admin) && !oversees_everything(&admin));
         let head_and_admin = Roles::new([Role::Admin, Role::Head]).unwrap();
-        assert_eq!(read_scope(&head_and_admin, &code("HUYEN-B"), &tree()), ReadScope::Units(["HUYEN-B", "XA-B1"].into_iter().map(code).collect()));
+        assert_eq!(
+            read_scope(&head_and_admin, &code("HUYEN-B"), &tree()),
+            ReadScope::Units(["HUYEN-B", "XA-B1"].into_iter().map(code).collect())
+        );
         let supervisor_and_official = Roles::new([Role::Official, Role::Supervisor]).unwrap();
         assert_eq!(read_scope(&supervisor_and_official, &code("XA-A1"), &tree()), ReadScope::Everything);
         assert!(may_change_item(&supervisor_and_official, &code("XA-A1"), &code("XA-A1")));

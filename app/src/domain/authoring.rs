@@ -131,7 +131,8 @@ pub fn editable(published: &Published) -> DirectiveInput {
                         mine.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.position.cmp(&b.position)));
                         let mut assigned: Vec<UnitCode> = mine.iter().map(|item| item.unit.clone()).collect();
                         assigned.dedup();
-                        let checklist = mine.iter().filter(|item| Some(&item.unit) == assigned.first()).map(|item| item.label.to_string()).collect();
+                        let checklist =
+                            mine.iter().filter(|item| Some(&item.unit) == assigned.first()).map(|item| item.label.to_string()).collect();
                         TaskInput {
                             id: Some(task.id),
                             text: task.text.to_string(),
@@ -153,7 +154,12 @@ pub fn editable(published: &Published) -> DirectiveInput {
 /// Checks an edit of `published` and works out what changes: a label kept on a unit's
 /// checklist keeps its item (and its ticks); a new label or unit gets new items; a label,
 /// unit or task no longer there has its items marked removed.
-pub fn revise(published: &Published, input: &DirectiveInput, units: &[Unit], new_id: impl FnMut() -> Uuid) -> Result<Revision, Vec<InputProblem>> {
+pub fn revise(
+    published: &Published,
+    input: &DirectiveInput,
+    units: &[Unit],
+    new_id: impl FnMut() -> Uuid,
+) -> Result<Revision, Vec<InputProblem>> {
     for (section, tasks) in input.sections.iter().enumerate() {
         for (index, task) in tasks.tasks.iter().enumerate() {
             if let Some(id) = task.id {
@@ -172,12 +178,19 @@ pub fn revise(published: &Published, input: &DirectiveInput, units: &[Unit], new
     let mut new_items = Vec::new();
     let mut kept = Vec::new();
     for item in planned.items {
-        let existing = published.items.iter().filter(live).find(|old| old.task == item.task && old.unit == item.unit && old.label == item.label);
+        let existing =
+            published.items.iter().filter(live).find(|old| old.task == item.task && old.unit == item.unit && old.label == item.label);
         match existing {
             Some(old) => kept.push(old.id),
             None => {
                 // New items go after the unit's existing ones, so positions stay unique.
-                let after = published.items.iter().filter(|old| old.task == item.task && old.unit == item.unit).map(|old| old.position).max().unwrap_or(0);
+                let after = published
+                    .items
+                    .iter()
+                    .filter(|old| old.task == item.task && old.unit == item.unit)
+                    .map(|old| old.position)
+                    .max()
+                    .unwrap_or(0);
                 new_items.push(ChecklistItem { position: after + item.position, ..item });
             }
         }
@@ -197,7 +210,12 @@ fn first_of_each<T: Clone + PartialEq>(values: &[T]) -> Vec<T> {
     kept
 }
 
-fn build(input: &DirectiveInput, units: &[Unit], keep_directive: Option<Uuid>, mut new_id: impl FnMut() -> Uuid) -> Result<Publication, Vec<InputProblem>> {
+fn build(
+    input: &DirectiveInput,
+    units: &[Unit],
+    keep_directive: Option<Uuid>,
+    mut new_id: impl FnMut() -> Uuid,
+) -> Result<Publication, Vec<InputProblem>> {
     let mut problems = Vec::new();
     let mut problem = |path: String, kind: ProblemKind, message: String| problems.push(InputProblem { path, message, kind });
     let known = |code: &UnitCode| units.iter().any(|unit| &unit.code == code);
@@ -210,7 +228,14 @@ fn build(input: &DirectiveInput, units: &[Unit], keep_directive: Option<Uuid>, m
         }
     }
     let headings: Vec<&str> = input.sections.iter().map(|section| section.heading.as_str()).collect();
-    let directive = match Directive::new(keep_directive.unwrap_or_else(&mut new_id), &input.title, &input.issuer, input.issued_on, documents, &headings) {
+    let directive = match Directive::new(
+        keep_directive.unwrap_or_else(&mut new_id),
+        &input.title,
+        &input.issuer,
+        input.issued_on,
+        documents,
+        &headings,
+    ) {
         Ok(directive) => directive,
         Err(error) => {
             problem(String::new(), ProblemKind::Invalid, error.to_string());
@@ -224,7 +249,9 @@ fn build(input: &DirectiveInput, units: &[Unit], keep_directive: Option<Uuid>, m
         for (task_index, task) in section.tasks.iter().enumerate() {
             let at = format!("sections[{section_index}].tasks[{task_index}]");
             match &task.lead {
-                Party::Unit(code) if !known(code) => problem(format!("{at}.lead"), ProblemKind::UnknownUnit, format!("there is no unit {code}")),
+                Party::Unit(code) if !known(code) => {
+                    problem(format!("{at}.lead"), ProblemKind::UnknownUnit, format!("there is no unit {code}"))
+                }
                 Party::Phrase(phrase) if task.assigned.is_empty() => problem(
                     format!("{at}.lead"),
                     ProblemKind::NoLeadUnit,
@@ -258,7 +285,16 @@ fn build(input: &DirectiveInput, units: &[Unit], keep_directive: Option<Uuid>, m
                 }
             };
             let coordinating = first_of_each(&task.coordinating);
-            let built = Task::new(task.id.unwrap_or_else(&mut new_id), &directive, section_index, &task.text, task.lead.clone(), coordinating, task.deadline, task.target.as_deref());
+            let built = Task::new(
+                task.id.unwrap_or_else(&mut new_id),
+                &directive,
+                section_index,
+                &task.text,
+                task.lead.clone(),
+                coordinating,
+                task.deadline,
+                task.target.as_deref(),
+            );
             let built = match built {
                 Ok(built) => Task { recurrence, ..built },
                 Err(error) => {

@@ -28,7 +28,6 @@ impl DocumentNumber {
         }
         Ok(Self(raw.to_owned()))
     }
-
 }
 
 super::text::validated_string!(DocumentNumber);

@@ -51,7 +51,9 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_day() {
-        for bad in ["2022-02-30", "2022-13-01", "2022-8-5", "22-08-05", "2022/08/05", "２０２２-08-05", "2022-08-0x", "", "2022-08-05T00:00"] {
+        for bad in
+            ["2022-02-30", "2022-13-01", "2022-8-5", "22-08-05", "2022/08/05", "２０２２-08-05", "2022-08-0x", "", "2022-08-05T00:00"]
+        {
             assert_eq!(parse(bad), None, "{bad}");
             let error = serde_json::from_str::<Dated>(&format!("{{\"on\":\"{bad}\"}}")).unwrap_err();
             assert!(error.to_string().contains("YYYY-MM-DD"), "{error}");

@@ -22,7 +22,6 @@ impl Note {
         Ok(Self(raw.to_owned()))
     }
 
-
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -97,10 +96,7 @@ mod tests {
     #[test]
     fn notes_hold_up_to_4000_characters() {
         assert!(Note::parse(&"ă".repeat(NOTE_MAX_CHARS)).is_ok());
-        assert_eq!(
-            Note::parse(&"ă".repeat(NOTE_MAX_CHARS + 1)),
-            Err(DomainError::TooLong { field: "note", max: NOTE_MAX_CHARS })
-        );
+        assert_eq!(Note::parse(&"ă".repeat(NOTE_MAX_CHARS + 1)), Err(DomainError::TooLong { field: "note", max: NOTE_MAX_CHARS }));
     }
 
     #[test]

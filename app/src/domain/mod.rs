@@ -15,8 +15,8 @@ mod item;
 mod report;
 mod role;
 mod text;
-pub mod unit_import;
 mod unit;
+pub mod unit_import;
 
 /// Helpers the domain's tests share.
 #[cfg(test)]
@@ -57,4 +57,3 @@ pub enum DomainError {
 pub fn new_id() -> uuid::Uuid {
     uuid::Uuid::now_v7()
 }
-

@@ -90,10 +90,7 @@ mod tests {
     #[test]
     fn counts_characters_not_bytes() {
         assert!(BoundedText::parse("name", "Đường", 5).is_ok());
-        assert_eq!(
-            BoundedText::parse("name", "Đường!", 5),
-            Err(DomainError::TooLong { field: "name", max: 5 })
-        );
+        assert_eq!(BoundedText::parse("name", "Đường!", 5), Err(DomainError::TooLong { field: "name", max: 5 }));
     }
 
     #[test]

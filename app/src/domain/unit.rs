@@ -15,18 +15,13 @@ impl UnitCode {
         super::text::present_within(field, raw, Self::MAX_LEN)?;
         let allowed = |c: char| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-';
         if !raw.chars().all(allowed) || raw.starts_with('-') || raw.ends_with('-') {
-            return Err(DomainError::Invalid {
-                field,
-                reason: format!("`{raw}` may hold only A-Z, 0-9 and inner dashes"),
-            });
+            return Err(DomainError::Invalid { field, reason: format!("`{raw}` may hold only A-Z, 0-9 and inner dashes") });
         }
         Ok(Self(raw.to_owned()))
     }
-
 }
 
 super::text::validated_string!(UnitCode);
-
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -62,21 +57,12 @@ impl Unit {
 
     /// `parent_kind` is the kind of the unit named as parent, looked up by the caller, so
     /// that the tree's shape is checked here and not in each importer.
-    pub fn new(
-        code: UnitCode,
-        name: &str,
-        kind: UnitKind,
-        parent: Option<(UnitCode, UnitKind)>,
-    ) -> Result<Self, DomainError> {
+    pub fn new(code: UnitCode, name: &str, kind: UnitKind, parent: Option<(UnitCode, UnitKind)>) -> Result<Self, DomainError> {
         let name = BoundedText::parse("unit name", name, Self::NAME_MAX)?;
         let parent = match (kind.allowed_parent(), parent) {
             (None, None) => None,
-            (None, Some(_)) => {
-                return Err(DomainError::Invalid { field: "parent", reason: "a province has no parent".into() })
-            }
-            (Some(_), None) => {
-                return Err(DomainError::Invalid { field: "parent", reason: format!("unit {code} needs a parent") })
-            }
+            (None, Some(_)) => return Err(DomainError::Invalid { field: "parent", reason: "a province has no parent".into() }),
+            (Some(_), None) => return Err(DomainError::Invalid { field: "parent", reason: format!("unit {code} needs a parent") }),
             (Some(expected), Some((parent_code, parent_kind))) => {
                 if parent_kind != expected {
                     return Err(DomainError::Invalid {
@@ -128,8 +114,7 @@ mod tests {
     fn only_the_province_has_no_parent() {
         assert!(Unit::new(code("TINH"), "UBND tỉnh", UnitKind::Province, None).is_ok());
         assert!(Unit::new(code("SO-YT"), "Sở Y tế", UnitKind::Department, None).is_err());
-        let province_with_parent =
-            Unit::new(code("TINH"), "UBND tỉnh", UnitKind::Province, Some((code("X"), UnitKind::Province)));
+        let province_with_parent = Unit::new(code("TINH"), "UBND tỉnh", UnitKind::Province, Some((code("X"), UnitKind::Province)));
         assert!(province_with_parent.is_err());
     }
 }

@@ -60,12 +60,15 @@ pub fn parse_csv(text: &str) -> Result<Vec<(usize, UnitRow)>, Vec<RowError>> {
                 code: record.get(0).unwrap_or_default().to_owned(),
                 message: format!("expected 4 columns, found {}", record.len()),
             }),
-            Ok(record) => rows.push((line, UnitRow {
-                code: record[0].to_owned(),
-                name: record[1].to_owned(),
-                kind: record[2].to_owned(),
-                parent_code: Some(record[3].to_owned()).filter(|parent| !parent.is_empty()),
-            })),
+            Ok(record) => rows.push((
+                line,
+                UnitRow {
+                    code: record[0].to_owned(),
+                    name: record[1].to_owned(),
+                    kind: record[2].to_owned(),
+                    parent_code: Some(record[3].to_owned()).filter(|parent| !parent.is_empty()),
+                },
+            )),
         }
     }
     if !errors.is_empty() {
@@ -133,7 +136,11 @@ pub fn plan(existing: &[Unit], rows: &[(usize, UnitRow)]) -> Result<Vec<Unit>, V
             Some(parent) => match kinds.get(&parent) {
                 Some(parent_kind) => Some((parent, *parent_kind)),
                 None => {
-                    errors.push(RowError { line, code: code.to_string(), message: format!("parent {parent} is neither in the file nor in the tree") });
+                    errors.push(RowError {
+                        line,
+                        code: code.to_string(),
+                        message: format!("parent {parent} is neither in the file nor in the tree"),
+                    });
                     continue;
                 }
             },

@@ -143,7 +143,6 @@ pub fn t(locale: Locale, key: impl Words) -> &'static str {
     }
 }
 
-
 impl Words for Key {
     fn vietnamese(self) -> &'static str {
         use Key::*;

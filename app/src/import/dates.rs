@@ -135,7 +135,8 @@ pub fn recurrence(folded: &[char]) -> Option<String> {
         (0..folded.len()).find_map(|at| {
             let end = word_at(folded, at, phrase)?;
             let (day, after) = number_at(folded, skip_spaces(folded, end))?;
-            let joined_to_month = matches!(folded.get(after), Some('/' | '-' | '.')) && folded.get(after + 1).is_some_and(char::is_ascii_digit);
+            let joined_to_month =
+                matches!(folded.get(after), Some('/' | '-' | '.')) && folded.get(after + 1).is_some_and(char::is_ascii_digit);
             let bare = !joined_to_month && word_at(folded, skip_spaces(folded, after), "tháng").is_none();
             (bare && (1..=31).contains(&day)).then_some(day)
         })

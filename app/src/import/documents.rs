@@ -10,7 +10,8 @@ pub fn document_numbers(text: &str) -> Vec<DocumentNumber> {
     let mut found: Vec<DocumentNumber> = Vec::new();
     let mut at = 0;
     while at < chars.len() {
-        let starts_number = chars[at].is_ascii_digit() && (at == 0 || !chars[at - 1].is_alphanumeric() && chars[at - 1] != '/' && chars[at - 1] != '-');
+        let starts_number =
+            chars[at].is_ascii_digit() && (at == 0 || !chars[at - 1].is_alphanumeric() && chars[at - 1] != '/' && chars[at - 1] != '-');
         if !starts_number {
             at += 1;
             continue;

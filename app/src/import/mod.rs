@@ -163,7 +163,10 @@ fn is_footer(paragraph: &str) -> bool {
 fn strip_numbering(heading: &str) -> &str {
     let marker_end = heading.find(['.', ')', '-']).filter(|at| *at <= 5);
     match marker_end {
-        Some(at) if heading[..at].chars().all(|c| c.is_ascii_digit() || "IVXivx".contains(c) || (at == 1 && c.is_ascii_lowercase())) && at > 0 => {
+        Some(at)
+            if heading[..at].chars().all(|c| c.is_ascii_digit() || "IVXivx".contains(c) || (at == 1 && c.is_ascii_lowercase()))
+                && at > 0 =>
+        {
             heading[at + 1..].trim_start()
         }
         _ => heading,
@@ -229,7 +232,10 @@ pub fn extract(raw: &str, units: &[Unit]) -> Result<Draft, ImportError> {
     }
 
     let matcher = UnitMatcher::new(units);
-    let sections = sections.into_iter().map(|(heading, paragraphs)| DraftSection { heading: clip(&heading, 500), tasks: tasks_of(&matcher, &paragraphs) }).collect();
+    let sections = sections
+        .into_iter()
+        .map(|(heading, paragraphs)| DraftSection { heading: clip(&heading, 500), tasks: tasks_of(&matcher, &paragraphs) })
+        .collect();
     let cited: String = paragraphs.iter().map(String::as_str).collect::<Vec<_>>().join("\n");
     Ok(Draft { title: clip(&title, 500), issued_on, sections, referenced_documents: documents::document_numbers(&cited) })
 }
@@ -255,9 +261,16 @@ fn tasks_of(matcher: &UnitMatcher, paragraphs: &[&String]) -> Vec<DraftTask> {
             (None, None) => continue,
         };
         let text = clip(&sentence, TASK_TEXT_MAX_CHARS);
-        let dated: Vec<Option<Deadline>> = if deadlines.is_empty() || recurrence.is_some() { vec![None] } else { deadlines.into_iter().map(Some).collect() };
+        let dated: Vec<Option<Deadline>> =
+            if deadlines.is_empty() || recurrence.is_some() { vec![None] } else { deadlines.into_iter().map(Some).collect() };
         for deadline in dated {
-            tasks.push(DraftTask { text: text.clone(), lead: lead.clone(), coordinating: coordinating.clone(), deadline, recurrence: recurrence.clone() });
+            tasks.push(DraftTask {
+                text: text.clone(),
+                lead: lead.clone(),
+                coordinating: coordinating.clone(),
+                deadline,
+                recurrence: recurrence.clone(),
+            });
         }
     }
     tasks

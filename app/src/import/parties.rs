@@ -52,17 +52,44 @@ const GROUPS: [&str; 22] = [
 ];
 
 /// How unit-like names start, for names the tree does not have.
-const UNIT_WORDS: [&str; 10] = ["sở", "ban quản lý", "ubnd", "ủy ban nhân dân", "công an", "bộ chỉ huy", "trung tâm", "chi cục", "văn phòng", "đài"];
+const UNIT_WORDS: [&str; 10] =
+    ["sở", "ban quản lý", "ubnd", "ủy ban nhân dân", "công an", "bộ chỉ huy", "trung tâm", "chi cục", "văn phòng", "đài"];
 
 /// Where an unmatched unit-like name stops: the verb or link after it.
 const AFTER_NAME: [&str; 22] = [
-    "chủ trì", "khẩn trương", "tổ chức", "thực hiện", "tiếp tục", "phối hợp", "tham mưu", "triển khai", "xây dựng", "rà soát", "hướng dẫn",
-    "chịu trách nhiệm", "theo dõi", "kiểm tra", "yêu cầu", "chỉ đạo", "giao", "đề nghị", "căn cứ", "gửi", "báo cáo", "cử",
+    "chủ trì",
+    "khẩn trương",
+    "tổ chức",
+    "thực hiện",
+    "tiếp tục",
+    "phối hợp",
+    "tham mưu",
+    "triển khai",
+    "xây dựng",
+    "rà soát",
+    "hướng dẫn",
+    "chịu trách nhiệm",
+    "theo dõi",
+    "kiểm tra",
+    "yêu cầu",
+    "chỉ đạo",
+    "giao",
+    "đề nghị",
+    "căn cứ",
+    "gửi",
+    "báo cáo",
+    "cử",
 ];
 
 /// Who issues the directive: named first, they give the work rather than take it.
 const SPEAKERS: [&str; 7] = [
-    "phó chủ tịch ubnd tỉnh", "chủ tịch ubnd tỉnh", "chủ tịch ủy ban nhân dân tỉnh", "ubnd tỉnh", "ủy ban nhân dân tỉnh", "thủ tướng chính phủ", "tỉnh ủy",
+    "phó chủ tịch ubnd tỉnh",
+    "chủ tịch ubnd tỉnh",
+    "chủ tịch ủy ban nhân dân tỉnh",
+    "ubnd tỉnh",
+    "ủy ban nhân dân tỉnh",
+    "thủ tướng chính phủ",
+    "tỉnh ủy",
 ];
 
 /// Every way the tree's units are written, folded once when the matcher is made.
@@ -174,7 +201,10 @@ fn unmatched_at(text: &[char], folded: &[char], at: usize) -> Option<(Named, usi
     }
     let mut end = word_end;
     while end < folded.len() {
-        let next_party = |at: usize| word_at(folded, at, "và").is_some_and(|after| UNIT_WORDS.iter().any(|word| word_at(folded, skip_spaces(folded, after), word).is_some()));
+        let next_party = |at: usize| {
+            word_at(folded, at, "và")
+                .is_some_and(|after| UNIT_WORDS.iter().any(|word| word_at(folded, skip_spaces(folded, after), word).is_some()))
+        };
         let stop = matches!(folded[end], ',' | ';' | '.' | '(' | ':')
             || (folded[end] == ' ' && (AFTER_NAME.iter().any(|verb| word_at(folded, end + 1, verb).is_some()) || next_party(end + 1)));
         if stop {
@@ -269,7 +299,8 @@ pub fn assignment(matcher: &UnitMatcher, sentence: &str) -> Assignment {
         return Assignment { lead: None, coordinating };
     };
     let rest: Vec<(Named, usize, usize)> = subject.collect();
-    let lead = if matches!(first, Named::Group(_)) && rest.iter().all(|(party, _, _)| matches!(party, Named::Group(_))) && !rest.is_empty() {
+    let lead = if matches!(first, Named::Group(_)) && rest.iter().all(|(party, _, _)| matches!(party, Named::Group(_))) && !rest.is_empty()
+    {
         last_end = rest.last().map_or(last_end, |(_, _, end)| *end);
         Named::Group(text[first_start..last_end].iter().collect())
     } else {
@@ -320,8 +351,14 @@ mod tests {
 
     #[test]
     fn a_unit_at_the_start_leads_and_phoi_hop_names_the_coordinating() {
-        assert_eq!(assigned("Công an tỉnh chủ trì, phối hợp với Sở Thông tin và Truyền thông thực hiện tích hợp."), ("Công an tỉnh".into(), vec!["Sở Thông tin và Truyền thông".into()]));
-        assert_eq!(assigned("Giao Sở Y tế chủ trì, phối hợp với các cơ quan, đơn vị, địa phương liên quan theo dõi."), ("Sở Y tế".into(), vec!["các cơ quan, đơn vị, địa phương liên quan".into()]));
+        assert_eq!(
+            assigned("Công an tỉnh chủ trì, phối hợp với Sở Thông tin và Truyền thông thực hiện tích hợp."),
+            ("Công an tỉnh".into(), vec!["Sở Thông tin và Truyền thông".into()])
+        );
+        assert_eq!(
+            assigned("Giao Sở Y tế chủ trì, phối hợp với các cơ quan, đơn vị, địa phương liên quan theo dõi."),
+            ("Sở Y tế".into(), vec!["các cơ quan, đơn vị, địa phương liên quan".into()])
+        );
     }
 
     #[test]
@@ -329,7 +366,10 @@ mod tests {
         for written in ["Sở TT&TT", "Sở TTTT", "Sở TT và TT", "Sở Thông tin và Truyền Thông"] {
             assert_eq!(assigned(&format!("{written} khẩn trương đánh giá.")).0, "Sở Thông tin và Truyền thông", "{written}");
         }
-        assert_eq!(assigned("Ban Quản lý KTT Dung Quất và các KCN Quảng Ngãi tổ chức thực hiện.").0, "Ban Quản lý KKT Dung Quất và các KCN Quảng Ngãi");
+        assert_eq!(
+            assigned("Ban Quản lý KTT Dung Quất và các KCN Quảng Ngãi tổ chức thực hiện.").0,
+            "Ban Quản lý KKT Dung Quất và các KCN Quảng Ngãi"
+        );
         assert_eq!(assigned("Ủy ban nhân dân huyện Bình Sơn rà soát.").0, "UBND huyện Bình Sơn");
     }
 
@@ -339,7 +379,10 @@ mod tests {
             assigned("Chủ tịch UBND tỉnh yêu cầu các sở, ban ngành, UBND các huyện, thị xã, thành phố gửi báo cáo."),
             ("các sở, ban ngành, UBND các huyện, thị xã, thành phố".into(), vec![])
         );
-        assert_eq!(assigned("Theo đó, yêu cầu Thủ trưởng các cơ quan, đơn vị, địa phương tiếp tục thực hiện.").0, "các cơ quan, đơn vị, địa phương");
+        assert_eq!(
+            assigned("Theo đó, yêu cầu Thủ trưởng các cơ quan, đơn vị, địa phương tiếp tục thực hiện.").0,
+            "các cơ quan, đơn vị, địa phương"
+        );
         assert_eq!(assigned("UBND các xã, phường rà soát danh sách.").0, "UBND các xã, phường");
     }
 

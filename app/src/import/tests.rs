@@ -28,7 +28,12 @@ fn every_own_text_gives_its_expected_draft() {
         let expected: ExchangeDraft = serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
         let actual = extract(&text, &units).unwrap().exchange();
         if actual != expected {
-            panic!("{}: the draft differs from {}\n{}", path.display(), expected_path.display(), serde_json::to_string_pretty(&actual).unwrap());
+            panic!(
+                "{}: the draft differs from {}\n{}",
+                path.display(),
+                expected_path.display(),
+                serde_json::to_string_pretty(&actual).unwrap()
+            );
         }
         checked += 1;
     }
@@ -68,7 +73,20 @@ fn decomposed_accents_and_windows_line_ends_read_the_same() {
 #[test]
 fn arbitrary_text_never_panics() {
     let long = "x".repeat(300);
-    let samples = ["...", "1.", "\u{0301}\u{0301}", "trước ngày 99/99/9999", "quý", "Sở", "số 1/", "/KH-", "Đồng thời,", "a\n\n\nb", "ngày 5 tháng", &long];
+    let samples = [
+        "...",
+        "1.",
+        "\u{0301}\u{0301}",
+        "trước ngày 99/99/9999",
+        "quý",
+        "Sở",
+        "số 1/",
+        "/KH-",
+        "Đồng thời,",
+        "a\n\n\nb",
+        "ngày 5 tháng",
+        &long,
+    ];
     for sample in samples {
         let _ = extract(sample, &test_tree());
     }
@@ -81,8 +99,30 @@ mod properties {
     /// Text built from the pieces the reader looks for, in any order and number.
     fn summary_like() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
-            "Sở Y tế", "giao", "chủ trì", "phối hợp với", "các sở, ban ngành", "trước ngày", "15/8/2022", "chậm nhất", "quý I năm", "hằng tháng",
-            "ngày 25", "số 21/KH-UBND", "Đồng thời,", ". ", ", ", "\n", "\r\n", "…", "UBND các xã, phường", "tháng 13", "0", "Ủy", "uỷ", "\u{0301}",
+            "Sở Y tế",
+            "giao",
+            "chủ trì",
+            "phối hợp với",
+            "các sở, ban ngành",
+            "trước ngày",
+            "15/8/2022",
+            "chậm nhất",
+            "quý I năm",
+            "hằng tháng",
+            "ngày 25",
+            "số 21/KH-UBND",
+            "Đồng thời,",
+            ". ",
+            ", ",
+            "\n",
+            "\r\n",
+            "…",
+            "UBND các xã, phường",
+            "tháng 13",
+            "0",
+            "Ủy",
+            "uỷ",
+            "\u{0301}",
         ]);
         prop::collection::vec(prop_oneof![pieces.prop_map(str::to_owned), "\\PC{0,8}"], 0..60).prop_map(|parts| parts.concat())
     }

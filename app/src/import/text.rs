@@ -14,9 +14,21 @@ pub fn normalise(raw: &str) -> String {
 /// Vowel pairs whose tone mark old and new spelling put on different letters at the end
 /// of a syllable: "uỷ"/"ủy", "hoà"/"hòa". Folded to one spelling so both match.
 const TONE_PLACEMENT: [(&str, &str); 15] = [
-    ("oà", "òa"), ("oá", "óa"), ("oả", "ỏa"), ("oã", "õa"), ("oạ", "ọa"),
-    ("oè", "òe"), ("oé", "óe"), ("oẻ", "ỏe"), ("oẽ", "õe"), ("oẹ", "ọe"),
-    ("uỳ", "ùy"), ("uý", "úy"), ("uỷ", "ủy"), ("uỹ", "ũy"), ("uỵ", "ụy"),
+    ("oà", "òa"),
+    ("oá", "óa"),
+    ("oả", "ỏa"),
+    ("oã", "õa"),
+    ("oạ", "ọa"),
+    ("oè", "òe"),
+    ("oé", "óe"),
+    ("oẻ", "ỏe"),
+    ("oẽ", "õe"),
+    ("oẹ", "ọe"),
+    ("uỳ", "ùy"),
+    ("uý", "úy"),
+    ("uỷ", "ủy"),
+    ("uỹ", "ũy"),
+    ("uỵ", "ụy"),
 ];
 
 /// Lower case with one tone placement, character for character: `fold(s)[i]` stands for

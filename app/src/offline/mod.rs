@@ -10,14 +10,17 @@ mod shell;
 
 pub use lock::{exclusively, hold_for_page_life};
 pub use photos::{downscale, PhotoError, PhotoStore};
-pub use shell::{activate_new_shell, check_for_new_shell, controlled as shell_controlled, keep_pages, register as register_shell, storage_report, StorageReport};
+pub use shell::{
+    activate_new_shell, check_for_new_shell, controlled as shell_controlled, keep_pages, register as register_shell, storage_report,
+    StorageReport,
+};
 
 use crate::api::SessionInfo;
 use crate::sync::{Change, Outbox, Snapshot};
 use gloo_storage::{errors::StorageError as GlooError, LocalStorage, SessionStorage, Storage};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::collections::BTreeSet;
 use uuid::Uuid;
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 const SESSION_KEY: &str = "chidao.session";
 /// In the tab's sessionStorage: the tab's device id per person, which a reload keeps.

@@ -26,7 +26,9 @@ pub enum PhotoError {
 }
 
 fn storage_error(error: JsValue) -> PhotoError {
-    PhotoError::Storage(error.as_string().or_else(|| Reflect::get(&error, &"message".into()).ok()?.as_string()).unwrap_or_else(|| format!("{error:?}")))
+    PhotoError::Storage(
+        error.as_string().or_else(|| Reflect::get(&error, &"message".into()).ok()?.as_string()).unwrap_or_else(|| format!("{error:?}")),
+    )
 }
 
 /// Shrinks the picture to [`PHOTO_LONGEST_SIDE`] on its longest side and encodes it as
@@ -79,7 +81,9 @@ async fn settled(request: &IdbRequest) -> Result<JsValue, PhotoError> {
         request.set_onsuccess(Some(&resolve));
         request.set_onerror(Some(&reject));
     });
-    JsFuture::from(promise).await.map_err(|_| PhotoError::Storage(request.error().ok().flatten().map(|e| e.message()).unwrap_or_default()))?;
+    JsFuture::from(promise)
+        .await
+        .map_err(|_| PhotoError::Storage(request.error().ok().flatten().map(|e| e.message()).unwrap_or_default()))?;
     request.result().map_err(storage_error)
 }
 
@@ -103,7 +107,10 @@ async fn database() -> Result<IdbDatabase, PhotoError> {
     result?.dyn_into::<IdbDatabase>().map_err(|_| PhotoError::Storage("IndexedDB did not open".into()))
 }
 
-async fn request(mode: IdbTransactionMode, call: impl FnOnce(&web_sys::IdbObjectStore) -> Result<IdbRequest, JsValue>) -> Result<JsValue, PhotoError> {
+async fn request(
+    mode: IdbTransactionMode,
+    call: impl FnOnce(&web_sys::IdbObjectStore) -> Result<IdbRequest, JsValue>,
+) -> Result<JsValue, PhotoError> {
     let database = database().await?;
     let transaction = database.transaction_with_str_and_mode(STORE, mode).map_err(storage_error)?;
     let store = transaction.object_store(STORE).map_err(storage_error)?;

@@ -42,9 +42,8 @@ pub fn register(update_waiting: RwSignal<bool>) {
     leptos::task::spawn_local(async move {
         let Ok(registration) = JsFuture::from(container.register("/sw.js")).await else { return };
         let registration: ServiceWorkerRegistration = registration.unchecked_into();
-        let installed_beside_running = move |registration: &ServiceWorkerRegistration| {
-            registration.waiting().is_some() && registration.active().is_some()
-        };
+        let installed_beside_running =
+            move |registration: &ServiceWorkerRegistration| registration.waiting().is_some() && registration.active().is_some();
         if installed_beside_running(&registration) {
             update_waiting.set(true);
         }

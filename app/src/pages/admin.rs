@@ -91,7 +91,12 @@ fn role_key(role: Role) -> DeskKey {
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let own_username = expect_context::<super::session::SignedInAs>().0;
-    let data = AdminData { units: RwSignal::new(Vec::new()), accounts: RwSignal::new(Vec::new()), outcome: RwSignal::new(None), busy: RwSignal::new(false) };
+    let data = AdminData {
+        units: RwSignal::new(Vec::new()),
+        accounts: RwSignal::new(Vec::new()),
+        outcome: RwSignal::new(None),
+        busy: RwSignal::new(false),
+    };
     #[cfg(feature = "browser")]
     Effect::new(move |_| data.reload());
     view! {
@@ -244,12 +249,18 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
             let unit = UnitCode::parse(&unit.get_untracked()).map_err(invalid)?;
             let outcome = match editing.get_untracked() {
                 Some(name) => {
-                    let update = AccountUpdate { display_name: Some(display_name.get_untracked()), roles: Some(chosen), unit: Some(unit), disabled: None };
+                    let update = AccountUpdate {
+                        display_name: Some(display_name.get_untracked()),
+                        roles: Some(chosen),
+                        unit: Some(unit),
+                        disabled: None,
+                    };
                     patch_json(&format!("{ADMIN_ACCOUNTS_PATH}/{name}"), &update).await?;
                     None
                 }
                 None => {
-                    let new = NewAccount { username: username.get_untracked(), display_name: display_name.get_untracked(), roles: chosen, unit };
+                    let new =
+                        NewAccount { username: username.get_untracked(), display_name: display_name.get_untracked(), roles: chosen, unit };
                     Some(Outcome::Temporary(post_json(ADMIN_ACCOUNTS_PATH, &new).await?))
                 }
             };

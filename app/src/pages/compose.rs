@@ -67,7 +67,13 @@ fn problem_key(kind: ProblemKind) -> Option<DeskKey> {
 
 /// Where a problem is, for people: `sections[1].tasks[0].lead` is section 2, task 1, lead.
 fn problem_place(path: &str) -> (Option<usize>, Option<usize>, String) {
-    let number = |part: &str, name: &str| part.strip_prefix(name).and_then(|rest| rest.strip_prefix('[')).and_then(|rest| rest.strip_suffix(']')).and_then(|n| n.parse::<usize>().ok()).map(|n| n + 1);
+    let number = |part: &str, name: &str| {
+        part.strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix('['))
+            .and_then(|rest| rest.strip_suffix(']'))
+            .and_then(|n| n.parse::<usize>().ok())
+            .map(|n| n + 1)
+    };
     let mut section = None;
     let mut task = None;
     let mut rest = Vec::new();
@@ -191,7 +197,12 @@ pub fn ComposePage() -> impl IntoView {
         outcome.set(None);
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
-            let answer = crate::sync::client::post_text::<Draft>(crate::api::DIRECTIVE_IMPORT_PATH, "text/plain; charset=utf-8", source.get_untracked()).await;
+            let answer = crate::sync::client::post_text::<Draft>(
+                crate::api::DIRECTIVE_IMPORT_PATH,
+                "text/plain; charset=utf-8",
+                source.get_untracked(),
+            )
+            .await;
             match answer {
                 Ok(draft) => {
                     form.set(Some(input_from(&draft, province_name(units))));
@@ -208,9 +219,12 @@ pub fn ComposePage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             use crate::sync::client::ClientError;
             let answer = match editing.get_untracked() {
-                Some(id) => crate::sync::client::put_json_body::<_, crate::api::DirectiveRevised>(&format!("{}/{id}", crate::api::DIRECTIVES_PATH), &input)
-                    .await
-                    .map(|revised| Outcome::Revised { added: revised.added_items, removed: revised.removed_items }),
+                Some(id) => crate::sync::client::put_json_body::<_, crate::api::DirectiveRevised>(
+                    &format!("{}/{id}", crate::api::DIRECTIVES_PATH),
+                    &input,
+                )
+                .await
+                .map(|revised| Outcome::Revised { added: revised.added_items, removed: revised.removed_items }),
                 None => crate::sync::client::post_json::<_, crate::api::DirectivePublished>(crate::api::DIRECTIVES_PATH, &input)
                     .await
                     .map(|published| Outcome::Published { tasks: published.tasks, items: published.items }),
@@ -297,11 +311,13 @@ fn shape(input: &DirectiveInput) -> Vec<usize> {
 
 #[component]
 fn DraftForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>, shape: Vec<usize>) -> impl IntoView {
-    let edit = move |change: Box<dyn FnOnce(&mut DirectiveInput)>| form.update(|form| {
-        if let Some(input) = form.as_mut() {
-            change(input);
-        }
-    });
+    let edit = move |change: Box<dyn FnOnce(&mut DirectiveInput)>| {
+        form.update(|form| {
+            if let Some(input) = form.as_mut() {
+                change(input);
+            }
+        })
+    };
     let read = move |get: fn(&DirectiveInput) -> String| move || form.with(|form| form.as_ref().map(get).unwrap_or_default());
     view! {
         <div class="draft-form">
@@ -358,21 +374,33 @@ fn selected_units(ev: &leptos::ev::Event) -> Vec<UnitCode> {
 #[component]
 fn TaskForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>, s: usize, t: usize) -> impl IntoView {
     let task = move || form.with(|f| f.as_ref().and_then(|i| i.sections.get(s)).and_then(|sec| sec.tasks.get(t)).cloned());
-    let update = move |change: Box<dyn FnOnce(&mut TaskInput)>| form.update(|f| {
-        if let Some(task) = f.as_mut().and_then(|i| i.sections.get_mut(s)).and_then(|sec| sec.tasks.get_mut(t)) {
-            change(task);
-        }
-    });
-    let lead_value = move || task().map(|task| match task.lead {
-        Party::Unit(code) => code.to_string(),
-        Party::Phrase(_) => String::new(),
-    }).unwrap_or_default();
-    let lead_phrase = move || task().and_then(|task| match task.lead {
-        Party::Phrase(text) => Some(text.to_string()),
-        Party::Unit(_) => None,
-    });
+    let update = move |change: Box<dyn FnOnce(&mut TaskInput)>| {
+        form.update(|f| {
+            if let Some(task) = f.as_mut().and_then(|i| i.sections.get_mut(s)).and_then(|sec| sec.tasks.get_mut(t)) {
+                change(task);
+            }
+        })
+    };
+    let lead_value = move || {
+        task()
+            .map(|task| match task.lead {
+                Party::Unit(code) => code.to_string(),
+                Party::Phrase(_) => String::new(),
+            })
+            .unwrap_or_default()
+    };
+    let lead_phrase = move || {
+        task().and_then(|task| match task.lead {
+            Party::Phrase(text) => Some(text.to_string()),
+            Party::Unit(_) => None,
+        })
+    };
     let groups = move || {
-        task().map(|task| task.coordinating.iter().filter(|p| p.unit_code().is_none()).map(ToString::to_string).collect::<Vec<_>>().join(", ")).unwrap_or_default()
+        task()
+            .map(|task| {
+                task.coordinating.iter().filter(|p| p.unit_code().is_none()).map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            })
+            .unwrap_or_default()
     };
     let coordinates = move |code: &UnitCode| task().is_some_and(|task| task.coordinating.contains(&Party::Unit(code.clone())));
     let carries_out = move |code: &UnitCode| task().is_some_and(|task| task.assigned.contains(code));

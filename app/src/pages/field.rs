@@ -3,12 +3,12 @@
 use super::session::SessionExpired;
 use super::status::{vietnam_date, vietnam_time, StatusBar};
 use super::{tr, DeadlineTerm};
+use crate::api::photo_url;
 use crate::api::SessionInfo;
 use crate::domain::access::may_change_item;
 use crate::domain::{Party, Role, Task, TaskReport, UnitCode};
 use crate::i18n::Key;
 use crate::sync::TaskView;
-use crate::api::photo_url;
 use crate::workspace::{PhotoState, Workspace};
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -40,7 +40,9 @@ pub fn FieldPage(session: SessionInfo) -> impl IntoView {
                     .map(|(index, tasks)| {
                         let tasks = tasks
                             .into_iter()
-                            .map(|TaskView { task, items }| (task, items.iter().map(|item| (item.id, item.unit.clone())).collect::<Vec<_>>()))
+                            .map(|TaskView { task, items }| {
+                                (task, items.iter().map(|item| (item.id, item.unit.clone())).collect::<Vec<_>>())
+                            })
                             .collect::<Vec<_>>();
                         (index, tasks)
                     })
@@ -179,7 +181,8 @@ impl SignOffs {
         leptos::task::spawn_local(async move {
             use crate::sync::client;
             let path = format!("{}/{task}/{unit}", crate::api::TASK_REPORTS_PATH);
-            let outcome = if done { client::put_empty::<TaskReport>(&path).await.map(Some) } else { client::delete(&path).await.map(|()| None) };
+            let outcome =
+                if done { client::put_empty::<TaskReport>(&path).await.map(Some) } else { client::delete(&path).await.map(|()| None) };
             match outcome {
                 Ok(report) => {
                     self.failure.set(None);
@@ -199,7 +202,8 @@ impl SignOffs {
 fn SignOff(task: Uuid, unit: UnitCode, may_sign: bool) -> impl IntoView {
     let sign_offs = expect_context::<SignOffs>();
     let unit_for_report = unit.clone();
-    let report = Memo::new(move |_| sign_offs.reports.with(|reports| reports.iter().find(|r| r.task == task && r.unit == unit_for_report).cloned()));
+    let report =
+        Memo::new(move |_| sign_offs.reports.with(|reports| reports.iter().find(|r| r.task == task && r.unit == unit_for_report).cloned()));
     let toggle = move |_| {
         #[cfg(feature = "browser")]
         sign_offs.set(task, unit.clone(), report.get_untracked().is_none());
@@ -278,7 +282,8 @@ fn RejectedList(workspace: Workspace) -> impl IntoView {
 fn Photos(workspace: Workspace, id: Uuid, editable: bool) -> impl IntoView {
     let local = move || workspace.photos.with(|kept| kept.iter().filter(|photo| photo.item == id).cloned().collect::<Vec<_>>());
     let from_others = move || {
-        let here: Vec<_> = workspace.photos.with(|kept| kept.iter().filter(|photo| photo.item == id).map(|photo| photo.id.clone()).collect());
+        let here: Vec<_> =
+            workspace.photos.with(|kept| kept.iter().filter(|photo| photo.item == id).map(|photo| photo.id.clone()).collect());
         workspace
             .item(id)
             .map(|item| item.photos.into_iter().filter(|photo| !here.contains(&photo.id)).collect::<Vec<_>>())

@@ -53,7 +53,8 @@ pub fn browser_online() -> RwSignal<bool> {
 pub fn StatusBar(workspace: Workspace) -> impl IntoView {
     let locale = expect_context::<RwSignal<Locale>>();
     // People count items, not edits: a tick and a note on one item are one thing waiting.
-    let pending = move || workspace.outbox.with(|outbox| outbox.iter().map(|change| change.item).collect::<std::collections::BTreeSet<_>>().len());
+    let pending =
+        move || workspace.outbox.with(|outbox| outbox.iter().map(|change| change.item).collect::<std::collections::BTreeSet<_>>().len());
     let pending_edits = move || workspace.outbox.with(Vec::len).to_string();
     let problem_text = move || {
         workspace.problem.get().map(|problem| match problem {

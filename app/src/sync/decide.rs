@@ -114,14 +114,20 @@ pub fn decide(author: &str, now_ms: i64, reads: &PushReads, changes: &[Change]) 
         });
         if device.owner != author {
             let refusal = Refusal::OtherAccountsDevice;
-            decision.results.push(ChangeResult { reason: Some(refusal.reason().into()), ..ChangeResult::bare(change.id, ChangeStatus::Rejected) });
+            decision
+                .results
+                .push(ChangeResult { reason: Some(refusal.reason().into()), ..ChangeResult::bare(change.id, ChangeStatus::Rejected) });
             continue;
         }
         match check_sequence(device.last_seq, change.seq) {
             Sequence::Next => {}
             Sequence::Replay => {
                 let expected = device.last_seq + 1;
-                decision.results.push(gap(change, expected, format!("number {} is taken by another change; send from {expected}", change.seq)));
+                decision.results.push(gap(
+                    change,
+                    expected,
+                    format!("number {} is taken by another change; send from {expected}", change.seq),
+                ));
                 continue;
             }
             Sequence::Gap { expected } => {
@@ -165,7 +171,13 @@ pub fn decide(author: &str, now_ms: i64, reads: &PushReads, changes: &[Change]) 
     decision.devices = devices
         .into_iter()
         .filter(|(_, (read_seq, state))| *read_seq != Some(state.last_seq) && state.last_seq > 0)
-        .map(|(device, (read_seq, state))| DeviceMove { device, owner: state.owner, read_seq, last_seq: state.last_seq, last_stamp: state.last_stamp })
+        .map(|(device, (read_seq, state))| DeviceMove {
+            device,
+            owner: state.owner,
+            read_seq,
+            last_seq: state.last_seq,
+            last_stamp: state.last_stamp,
+        })
         .collect();
     decision.items = items.into_iter().filter(|(id, item)| reads.items.get(id) != Some(item)).map(|(_, item)| item).collect();
     decision
@@ -194,7 +206,14 @@ mod tests {
     }
 
     fn change(id: u128, seq: u64, wall_ms: i64, counter: u32, edit: Edit) -> Change {
-        Change { id: Uuid::from_u128(id), item: Uuid::from_u128(1), seq, stamp: Stamp { wall_ms, counter, device: DEVICE }, base: Base::default(), edit }
+        Change {
+            id: Uuid::from_u128(id),
+            item: Uuid::from_u128(1),
+            seq,
+            stamp: Stamp { wall_ms, counter, device: DEVICE },
+            base: Base::default(),
+            edit,
+        }
     }
 
     fn statuses(decision: &PushDecision) -> Vec<ChangeStatus> {
@@ -217,13 +236,19 @@ mod tests {
         assert_eq!(decision.results[1].expected_seq, Some(2));
         assert!(decision.log.is_empty() && decision.devices.is_empty());
         // Renumbered once more, the rest goes through.
-        let again = decide("an", NOW, &reads, &[change(11, 2, NOW + 1, 0, Edit::Done { value: false }), change(12, 3, NOW + 2, 0, Edit::Done { value: true })]);
+        let again = decide(
+            "an",
+            NOW,
+            &reads,
+            &[change(11, 2, NOW + 1, 0, Edit::Done { value: false }), change(12, 3, NOW + 2, 0, Edit::Done { value: true })],
+        );
         assert_eq!(statuses(&again), [ChangeStatus::Applied, ChangeStatus::Applied]);
     }
 
     #[test]
     fn a_tablet_far_ahead_still_has_its_last_edit_stand() {
-        let pushed = [change(10, 1, NOW + HOUR, 0, Edit::Done { value: true }), change(11, 2, NOW + HOUR + 5, 0, Edit::Done { value: false })];
+        let pushed =
+            [change(10, 1, NOW + HOUR, 0, Edit::Done { value: true }), change(11, 2, NOW + HOUR + 5, 0, Edit::Done { value: false })];
         let decision = decide("an", NOW, &reads(), &pushed);
         assert_eq!(statuses(&decision), [ChangeStatus::Applied, ChangeStatus::Applied]);
         assert!(!decision.items[0].done, "the untick came after the tick");
@@ -281,7 +306,10 @@ mod tests {
         gone.item = Uuid::from_u128(99);
         let decision = decide("an", NOW, &reads, &[change(10, 1, NOW, 0, Edit::Done { value: true }), gone]);
         assert_eq!(statuses(&decision), [ChangeStatus::Rejected, ChangeStatus::Rejected]);
-        assert_eq!(decision.log.iter().map(|record| record.reason).collect::<Vec<_>>(), [Some(Refusal::OtherUnit.reason()), Some(Refusal::ItemGone.reason())]);
+        assert_eq!(
+            decision.log.iter().map(|record| record.reason).collect::<Vec<_>>(),
+            [Some(Refusal::OtherUnit.reason()), Some(Refusal::ItemGone.reason())]
+        );
         assert_eq!(decision.devices[0].last_seq, 2);
         assert!(decision.items.is_empty());
     }
@@ -289,7 +317,10 @@ mod tests {
     #[test]
     fn a_new_device_becomes_the_authors() {
         let decision = decide("an", NOW, &reads(), &[change(10, 1, NOW, 0, Edit::Done { value: true })]);
-        assert_eq!(decision.devices, [DeviceMove { device: DEVICE, owner: "an".into(), read_seq: None, last_seq: 1, last_stamp: Some(decision.log[0].kept) }]);
+        assert_eq!(
+            decision.devices,
+            [DeviceMove { device: DEVICE, owner: "an".into(), read_seq: None, last_seq: 1, last_stamp: Some(decision.log[0].kept) }]
+        );
         assert_eq!(decision.results[0].kept_stamp, None, "an honest stamp is kept as sent");
     }
 }

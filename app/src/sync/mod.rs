@@ -27,7 +27,4 @@ pub use review::{contests, resolve, Contest, Field, LoggedEdit, LoggedOutcome, R
 pub use schedule::{next_sync_in_ms, MAX_RETRY_MS, SYNC_INTERVAL_MS};
 pub use sequence::{check_sequence, Sequence};
 pub use snapshot::{DirectiveView, Snapshot, TaskView};
-pub use wire::{
-    Change, ChangeResult, ChangeStatus, Edit, PullResponse, PushRequest, PushResponse, MAX_CHANGES_PER_PUSH,
-    MAX_PULL_LIMIT,
-};
+pub use wire::{Change, ChangeResult, ChangeStatus, Edit, PullResponse, PushRequest, PushResponse, MAX_CHANGES_PER_PUSH, MAX_PULL_LIMIT};

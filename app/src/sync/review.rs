@@ -137,7 +137,8 @@ pub fn resolve(
     for kept in chosen {
         let stamp = Stamp::next(clock, now_ms, REVIEW_DEVICE);
         clock = Some(stamp);
-        let change = Change { id: crate::domain::new_id(), item: item.id, seq: 0, stamp, base: Base::of(&reviewed), edit: kept.edit.clone() };
+        let change =
+            Change { id: crate::domain::new_id(), item: item.id, seq: 0, stamp, base: Base::of(&reviewed), edit: kept.edit.clone() };
         apply(&mut reviewed, &change, reviewer);
         edits.push((change, kept.change));
     }
@@ -201,7 +202,10 @@ mod tests {
         assert_eq!(edits.len(), 1);
         let (change, kept) = &edits[0];
         assert_eq!(*kept, Uuid::from_u128(10));
-        assert!(change.stamp > Stamp { wall_ms: 2_000, counter: 0, device: Uuid::from_u128(11) }, "after the edit it overrules, whatever the clock");
+        assert!(
+            change.stamp > Stamp { wall_ms: 2_000, counter: 0, device: Uuid::from_u128(11) },
+            "after the edit it overrules, whatever the clock"
+        );
         assert_eq!(reviewed.done_mark.as_ref().unwrap().by, "supervisor");
     }
 
@@ -222,7 +226,14 @@ mod tests {
         let clash = crate::sync::clashes(&reviewed, &late, "an");
         apply(&mut reviewed, &late, "an");
         assert!(clash && reviewed.conflict);
-        log.push(LoggedEdit { change: late.id, edit: late.edit, author: "an".into(), stamp: late.stamp, outcome: LoggedOutcome::Applied, clash });
+        log.push(LoggedEdit {
+            change: late.id,
+            edit: late.edit,
+            author: "an".into(),
+            stamp: late.stamp,
+            outcome: LoggedOutcome::Applied,
+            clash,
+        });
         let open = contests(&log);
         let ids: Vec<Uuid> = open[0].edits.iter().map(|e| e.change).collect();
         assert_eq!(ids.len(), 2, "the review's value and An's later edit; older rounds are settled");

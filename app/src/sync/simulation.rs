@@ -96,13 +96,26 @@ impl Device {
 
 #[derive(Debug, Clone)]
 enum Step {
-    Edit { device: usize, item: u128, done: bool, value: bool, text: u8 },
+    Edit {
+        device: usize,
+        item: u128,
+        done: bool,
+        value: bool,
+        text: u8,
+    },
     GoOffline(usize),
     GoOnline(usize),
     /// Sends up to `max` waiting changes from the `skip`th on: skipping some makes a gap,
     /// after which the device renumbers changes that may be in flight already.
-    Send { device: usize, skip: usize, max: usize },
-    Deliver { message: usize, answer_lost: bool },
+    Send {
+        device: usize,
+        skip: usize,
+        max: usize,
+    },
+    Deliver {
+        message: usize,
+        answer_lost: bool,
+    },
     Duplicate(usize),
     Drop(usize),
     Reorder(usize),
@@ -250,7 +263,11 @@ impl World {
     fn check_every_edit_stands_or_was_beaten(&self) -> Result<(), TestCaseError> {
         let mut stamps = BTreeSet::new();
         for (change, _) in &self.server.log {
-            prop_assert!(stamps.insert((change.item, change.edit.field(), change.stamp)), "two edits of a field share the stamp {:?}", change.stamp);
+            prop_assert!(
+                stamps.insert((change.item, change.edit.field(), change.stamp)),
+                "two edits of a field share the stamp {:?}",
+                change.stamp
+            );
             let item = &self.server.items[&change.item];
             let (mark, stands) = match &change.edit {
                 Edit::Done { value } => (&item.done_mark, item.done == *value),

@@ -73,7 +73,8 @@ impl Snapshot {
         }
         let mut directives: Vec<&Directive> = self.directives.values().collect();
         // Orders with a last tie-break make unstable sorts (smaller in the wasm) repeatable.
-        directives.sort_unstable_by(|a, b| b.issued_on.cmp(&a.issued_on).then(a.title.as_str().cmp(b.title.as_str())).then(a.id.cmp(&b.id)));
+        directives
+            .sort_unstable_by(|a, b| b.issued_on.cmp(&a.issued_on).then(a.title.as_str().cmp(b.title.as_str())).then(a.id.cmp(&b.id)));
         directives
             .into_iter()
             .map(|directive| {
@@ -108,8 +109,7 @@ mod tests {
         )
         .unwrap();
         let unit = UnitCode::parse("XA-1").unwrap();
-        let task =
-            Task::new(Uuid::from_u128(2), &directive, 0, "Bảo đảm TTATGT", Party::Unit(unit.clone()), vec![], None, None).unwrap();
+        let task = Task::new(Uuid::from_u128(2), &directive, 0, "Bảo đảm TTATGT", Party::Unit(unit.clone()), vec![], None, None).unwrap();
         let item = ChecklistItem::new(Uuid::from_u128(3), task.id, unit, "Làm gờ giảm tốc", 1).unwrap();
         (directive, task, item)
     }

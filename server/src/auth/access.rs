@@ -4,8 +4,8 @@
 
 use super::User;
 use crate::db::{DbError, Store};
-use app::domain::{access, Unit};
 pub use app::domain::access::{Action, ReadScope};
+use app::domain::{access, Unit};
 
 /// One user's questions within one request. The unit tree (needed for heads) is read
 /// at most once, however many items a push or a review queue asks about.

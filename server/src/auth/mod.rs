@@ -25,7 +25,8 @@ pub struct User {
 impl User {
     /// The account as a user; a stored row that no longer parses is a server fault.
     pub fn from_row(account: crate::db::AccountRow) -> Result<User, crate::db::DbError> {
-        let shape = |detail: app::domain::DomainError| crate::db::DbError::Shape { context: "reading an account", detail: detail.to_string() };
+        let shape =
+            |detail: app::domain::DomainError| crate::db::DbError::Shape { context: "reading an account", detail: detail.to_string() };
         let roles = account.roles.iter().map(|role| app::domain::Role::parse(role)).collect::<Result<Vec<_>, _>>().map_err(shape)?;
         Ok(User {
             roles: Roles::new(roles).map_err(shape)?,

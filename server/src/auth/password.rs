@@ -1,6 +1,6 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use rand::rngs::OsRng;
 use argon2::Argon2;
+use rand::rngs::OsRng;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {

@@ -5,8 +5,8 @@ mod people;
 mod schema;
 mod store;
 
-pub use schema::{migrate, SCHEMA_VERSION};
 pub use people::{AccountChange, AccountRow, SessionRow};
+pub use schema::{migrate, SCHEMA_VERSION};
 pub use store::{Batch, LogEntry, PhotoAttachment, PhotoRow, Recorded, Store, StoredItem, StoredPhoto};
 
 use crate::config::DbArgs;
@@ -51,7 +51,8 @@ impl DbError {
 /// Opens the database named by `args`, signs in when a remote server asks for it, and
 /// brings the schema up to date.
 pub async fn open(args: &DbArgs) -> Result<Store, DbError> {
-    let db: Surreal<Any> = connect(args.url.as_str()).await.map_err(|source| DbError::Connect { url: args.url.clone(), source: Box::new(source) })?;
+    let db: Surreal<Any> =
+        connect(args.url.as_str()).await.map_err(|source| DbError::Connect { url: args.url.clone(), source: Box::new(source) })?;
     match (&args.user, &args.pass) {
         (Some(user), Some(pass)) => {
             db.signin(Root { username: user.clone(), password: pass.expose().to_owned() })

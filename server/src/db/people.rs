@@ -113,9 +113,13 @@ impl Store {
     }
 
     pub async fn record_sign_in(&self, username: &str, now_ms: i64) -> Result<(), DbError> {
-        self.run("recording a sign-in", "UPDATE account SET last_sign_in_ms = $now WHERE username = $username;", json!({"username": username, "now": now_ms}))
-            .await
-            .map(|_| ())
+        self.run(
+            "recording a sign-in",
+            "UPDATE account SET last_sign_in_ms = $now WHERE username = $username;",
+            json!({"username": username, "now": now_ms}),
+        )
+        .await
+        .map(|_| ())
     }
 
     pub async fn create_session(&self, token_hash: &str, username: &str, now_ms: i64, expires_at_ms: i64) -> Result<(), DbError> {
@@ -138,9 +142,13 @@ impl Store {
     }
 
     pub async fn touch_session(&self, token_hash: &str, now_ms: i64) -> Result<(), DbError> {
-        self.run("marking a session used", "UPDATE type::record('session', $key) SET last_seen_ms = $now;", json!({"key": token_hash, "now": now_ms}))
-            .await
-            .map(|_| ())
+        self.run(
+            "marking a session used",
+            "UPDATE type::record('session', $key) SET last_seen_ms = $now;",
+            json!({"key": token_hash, "now": now_ms}),
+        )
+        .await
+        .map(|_| ())
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), DbError> {
@@ -149,7 +157,9 @@ impl Store {
 
     /// Signs the account out on every device.
     pub async fn delete_sessions_of(&self, username: &str) -> Result<(), DbError> {
-        self.run("ending an account's sessions", "DELETE session WHERE username = $username;", json!({"username": username})).await.map(|_| ())
+        self.run("ending an account's sessions", "DELETE session WHERE username = $username;", json!({"username": username}))
+            .await
+            .map(|_| ())
     }
 
     /// Sign-offs in `units` (all when `None`).
@@ -162,7 +172,11 @@ impl Store {
     /// Whether `unit` has checklist items of `task`, i.e. was assigned it.
     pub async fn task_assigned_to(&self, task: uuid::Uuid, unit: &UnitCode) -> Result<bool, DbError> {
         let found: Vec<Value> = self
-            .select("looking up an assignment", "SELECT VALUE record::id(id) FROM item WHERE task = $task AND unit = $unit LIMIT 1;", json!({"task": task, "unit": unit}))
+            .select(
+                "looking up an assignment",
+                "SELECT VALUE record::id(id) FROM item WHERE task = $task AND unit = $unit LIMIT 1;",
+                json!({"task": task, "unit": unit}),
+            )
             .await?;
         Ok(!found.is_empty())
     }
@@ -170,9 +184,13 @@ impl Store {
     /// Records the sign-off, replacing an earlier one of the same task and unit.
     pub async fn put_task_report(&self, report: &TaskReport) -> Result<(), DbError> {
         let context = "signing off a task report";
-        self.run(context, "UPSERT type::record('task_report', [$report.task, $report.unit]) CONTENT $report;", json!({"report": to_json(report, context)?}))
-            .await
-            .map(|_| ())
+        self.run(
+            context,
+            "UPSERT type::record('task_report', [$report.task, $report.unit]) CONTENT $report;",
+            json!({"report": to_json(report, context)?}),
+        )
+        .await
+        .map(|_| ())
     }
 
     pub async fn delete_task_report(&self, task: uuid::Uuid, unit: &UnitCode) -> Result<(), DbError> {

@@ -237,10 +237,9 @@ pub async fn migrate(db: &Surreal<Any>) -> Result<(), DbError> {
     }
     for (index, statements) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let version = index as i64 + 1;
-        let script = format!(
-            "BEGIN TRANSACTION; {statements}; UPSERT schema_meta:current SET version = $version; COMMIT TRANSACTION;"
-        );
-        let mut response = db.query(script).bind(("version", version)).await.map_err(|source| DbError::query("applying a schema migration", source))?;
+        let script = format!("BEGIN TRANSACTION; {statements}; UPSERT schema_meta:current SET version = $version; COMMIT TRANSACTION;");
+        let mut response =
+            db.query(script).bind(("version", version)).await.map_err(|source| DbError::query("applying a schema migration", source))?;
         // A failed transaction marks every statement "not executed"; report the one that
         // actually failed.
         let mut errors: Vec<(usize, surrealdb::Error)> = response.take_errors().into_iter().collect();

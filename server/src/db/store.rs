@@ -7,10 +7,10 @@
 use super::DbError;
 use app::domain::{ChecklistItem, Directive, PhotoId, PhotoRef, Task, Unit, UnitCode};
 use app::sync::{Change, DeviceMove, DeviceState, Edit, LogRecord, LoggedEdit, LoggedOutcome, Stamp};
-use std::collections::{HashMap, HashSet};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
 use surrealdb::engine::any::Any;
 use surrealdb::{IndexedResults, Surreal};
 use uuid::Uuid;
@@ -160,7 +160,12 @@ impl Store {
         rows(&mut response, 0, context)
     }
 
-    pub(super) async fn select_first<T: DeserializeOwned>(&self, context: &'static str, query: &str, vars: Value) -> Result<Option<T>, DbError> {
+    pub(super) async fn select_first<T: DeserializeOwned>(
+        &self,
+        context: &'static str,
+        query: &str,
+        vars: Value,
+    ) -> Result<Option<T>, DbError> {
         Ok(self.select(context, query, vars).await?.into_iter().next())
     }
 
@@ -193,8 +198,7 @@ impl Store {
             }
             json!({"key": id, "content": content})
         };
-        let directive_rows =
-            directives.iter().map(|d| Ok(keyed(&d.id, to_json(d, context)?))).collect::<Result<Vec<_>, DbError>>()?;
+        let directive_rows = directives.iter().map(|d| Ok(keyed(&d.id, to_json(d, context)?))).collect::<Result<Vec<_>, DbError>>()?;
         let task_rows = tasks.iter().map(|t| Ok(keyed(&t.id, to_json(t, context)?))).collect::<Result<Vec<_>, DbError>>()?;
         let item_rows = items
             .iter()
@@ -239,7 +243,8 @@ impl Store {
     }
 
     pub async fn unit(&self, code: &UnitCode) -> Result<Option<Unit>, DbError> {
-        self.select_first("reading a unit", "SELECT code, name, kind, parent FROM type::record('unit', $code);", json!({"code": code})).await
+        self.select_first("reading a unit", "SELECT code, name, kind, parent FROM type::record('unit', $code);", json!({"code": code}))
+            .await
     }
 
     pub async fn item(&self, id: Uuid) -> Result<Option<StoredItem>, DbError> {
@@ -263,7 +268,10 @@ impl Store {
                 json!({"ids": ids}),
             )
             .await?;
-        Ok(rows.into_iter().map(|row| (row.id, DeviceState { owner: row.owner, last_seq: row.last_seq, last_stamp: row.last_stamp })).collect())
+        Ok(rows
+            .into_iter()
+            .map(|row| (row.id, DeviceState { owner: row.owner, last_seq: row.last_seq, last_stamp: row.last_stamp }))
+            .collect())
     }
 
     /// The change ids among `ids` that the change log holds.
@@ -367,7 +375,8 @@ impl Store {
         if errors.is_empty() {
             return Ok(Recorded::Written);
         }
-        let retryable = |error: &surrealdb::Error| error.is_already_exists() || error.is_thrown() || is_conflict(error) || is_not_executed(error);
+        let retryable =
+            |error: &surrealdb::Error| error.is_already_exists() || error.is_thrown() || is_conflict(error) || is_not_executed(error);
         if errors.iter().all(retryable) {
             // Nothing was committed, so trying again is safe.
             return Ok(Recorded::Stale);
@@ -432,11 +441,17 @@ impl Store {
     /// A directive with all its tasks and all their items, removed ones too.
     pub async fn directive_records(&self, id: Uuid) -> Result<Option<(Directive, Vec<Task>, Vec<ChecklistItem>)>, DbError> {
         let Some(directive) = self.directives(Some(&[id])).await?.into_iter().next() else { return Ok(None) };
-        let tasks: Vec<Task> =
-            self.select("reading a directive's tasks", &format!("SELECT {TASK_FIELDS} FROM task WHERE directive = $id;"), json!({"id": id})).await?;
+        let tasks: Vec<Task> = self
+            .select("reading a directive's tasks", &format!("SELECT {TASK_FIELDS} FROM task WHERE directive = $id;"), json!({"id": id}))
+            .await?;
         let task_ids: Vec<Uuid> = tasks.iter().map(|task| task.id).collect();
-        let items: Vec<StoredItem> =
-            self.select("reading a directive's items", &format!("SELECT {ITEM_FIELDS} FROM item WHERE task IN $tasks;"), json!({"tasks": task_ids})).await?;
+        let items: Vec<StoredItem> = self
+            .select(
+                "reading a directive's items",
+                &format!("SELECT {ITEM_FIELDS} FROM item WHERE task IN $tasks;"),
+                json!({"tasks": task_ids}),
+            )
+            .await?;
         Ok(Some((directive, tasks, items.into_iter().map(|stored| stored.item).collect())))
     }
 
@@ -444,7 +459,13 @@ impl Store {
     /// tasks as they now are, new items, and items marked removed. New and removed items
     /// take fresh numbers, so every device pulls them. Stale when a concurrent write got
     /// in first; nothing is then written.
-    pub async fn revise_directive(&self, directive: &Directive, tasks: &[Task], new_items: &[ChecklistItem], removed: &[Uuid]) -> Result<Recorded, DbError> {
+    pub async fn revise_directive(
+        &self,
+        directive: &Directive,
+        tasks: &[Task],
+        new_items: &[ChecklistItem],
+        removed: &[Uuid],
+    ) -> Result<Recorded, DbError> {
         let context = "revising a directive";
         let without_id = |value: Value| match value {
             Value::Object(mut map) => {
@@ -453,7 +474,10 @@ impl Store {
             }
             other => other,
         };
-        let task_rows = tasks.iter().map(|t| Ok(json!({"key": t.id, "content": without_id(to_json(t, context)?)}))).collect::<Result<Vec<_>, DbError>>()?;
+        let task_rows = tasks
+            .iter()
+            .map(|t| Ok(json!({"key": t.id, "content": without_id(to_json(t, context)?)})))
+            .collect::<Result<Vec<_>, DbError>>()?;
         let item_rows = new_items
             .iter()
             .enumerate()
@@ -529,16 +553,16 @@ impl Store {
     /// How many change-log entries a change id has (0 or 1): for tests and audits.
     pub async fn change_log_count(&self, change: Uuid) -> Result<usize, DbError> {
         let context = "counting change-log entries";
-        let mut response = self
-            .run(context, "SELECT VALUE record::id(id) FROM type::record('change', $id);", json!({"id": change}))
-            .await?;
+        let mut response =
+            self.run(context, "SELECT VALUE record::id(id) FROM type::record('change', $id);", json!({"id": change})).await?;
         let ids: Vec<Value> = response.take(0).map_err(|source| DbError::query(context, source))?;
         Ok(ids.len())
     }
 }
 
 pub(super) fn is_conflict(error: &surrealdb::Error) -> bool {
-    error.query_details() == Some(&surrealdb::types::QueryError::TransactionConflict) || error.message().to_ascii_lowercase().contains("conflict")
+    error.query_details() == Some(&surrealdb::types::QueryError::TransactionConflict)
+        || error.message().to_ascii_lowercase().contains("conflict")
 }
 
 /// A statement skipped because its transaction failed elsewhere (the engine says "not

@@ -33,13 +33,22 @@ pub async fn units(State(state): State<AppState>, user: User) -> Result<axum::Js
     Ok(axum::Json(state.store.units().await?))
 }
 
-pub async fn change_units(State(state): State<AppState>, user: User, Json(changes): Json<UnitChanges>) -> Result<axum::Json<UnitsWritten>, ApiError> {
+pub async fn change_units(
+    State(state): State<AppState>,
+    user: User,
+    Json(changes): Json<UnitChanges>,
+) -> Result<axum::Json<UnitsWritten>, ApiError> {
     admins_only(&state, &user).await?;
     let rows: Vec<_> = changes.rows.into_iter().enumerate().map(|(index, row)| (index + 1, row)).collect();
     Ok(axum::Json(UnitsWritten { written: admin::change_units(&state.store, &rows).await? }))
 }
 
-pub async fn import_units(State(state): State<AppState>, user: User, headers: HeaderMap, body: Body) -> Result<axum::Json<UnitsWritten>, ApiError> {
+pub async fn import_units(
+    State(state): State<AppState>,
+    user: User,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<axum::Json<UnitsWritten>, ApiError> {
     admins_only(&state, &user).await?;
     let text = body_text(&headers, body, "text/csv").await?;
     Ok(axum::Json(UnitsWritten { written: admin::import_units_csv(&state.store, &text).await? }))
@@ -70,7 +79,11 @@ pub async fn update_account(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn reset_password(State(state): State<AppState>, user: User, Path(username): Path<String>) -> Result<axum::Json<TemporaryPassword>, ApiError> {
+pub async fn reset_password(
+    State(state): State<AppState>,
+    user: User,
+    Path(username): Path<String>,
+) -> Result<axum::Json<TemporaryPassword>, ApiError> {
     admins_only(&state, &user).await?;
     Ok(axum::Json(admin::reset_password(&state.store, &username).await?))
 }

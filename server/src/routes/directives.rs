@@ -3,17 +3,17 @@
 use super::{require, AppState};
 use crate::auth::{Action, User};
 use crate::directives::{self, DraftError, PublishError};
-use app::api::{DirectivePublished, DirectiveRevised};
-use crate::extract::Path;
-use uuid::Uuid;
 use crate::error::ApiError;
+use crate::extract::Path;
 use crate::extract::{body_text, Json};
+use app::api::{DirectivePublished, DirectiveRevised};
 use app::domain::authoring::DirectiveInput;
 use app::domain::Unit;
 use app::import::Draft;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use uuid::Uuid;
 
 async fn supervisors_only(state: &AppState, user: &User) -> Result<(), ApiError> {
     require(state, user, Action::OverseeProvince, "directives are written by supervisors").await
@@ -29,7 +29,11 @@ pub async fn import(State(state): State<AppState>, user: User, headers: HeaderMa
     }
 }
 
-pub async fn publish(State(state): State<AppState>, user: User, Json(input): Json<DirectiveInput>) -> Result<(StatusCode, axum::Json<DirectivePublished>), ApiError> {
+pub async fn publish(
+    State(state): State<AppState>,
+    user: User,
+    Json(input): Json<DirectiveInput>,
+) -> Result<(StatusCode, axum::Json<DirectivePublished>), ApiError> {
     supervisors_only(&state, &user).await?;
     match directives::publish(&state.store, &input, &user.username).await {
         Ok(published) => Ok((StatusCode::CREATED, axum::Json(published))),
@@ -50,7 +54,12 @@ pub async fn editable(State(state): State<AppState>, user: User, Path(id): Path<
     directives::editable(&state.store, id).await?.map(axum::Json).ok_or_else(|| ApiError::NotFound(format!("no directive has id {id}")))
 }
 
-pub async fn revise(State(state): State<AppState>, user: User, Path(id): Path<Uuid>, Json(input): Json<DirectiveInput>) -> Result<axum::Json<DirectiveRevised>, ApiError> {
+pub async fn revise(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<Uuid>,
+    Json(input): Json<DirectiveInput>,
+) -> Result<axum::Json<DirectiveRevised>, ApiError> {
     supervisors_only(&state, &user).await?;
     directives::revise(&state.store, id, &input, &user.username).await.map(axum::Json).map_err(refused)
 }

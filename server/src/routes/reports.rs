@@ -32,7 +32,11 @@ fn unit_code(raw: &str) -> Result<UnitCode, ApiError> {
     UnitCode::parse(raw).map_err(|error| ApiError::Unprocessable(error.to_string()))
 }
 
-pub async fn sign_off(State(state): State<AppState>, user: User, Path((task, unit)): Path<(Uuid, String)>) -> Result<axum::Json<TaskReport>, ApiError> {
+pub async fn sign_off(
+    State(state): State<AppState>,
+    user: User,
+    Path((task, unit)): Path<(Uuid, String)>,
+) -> Result<axum::Json<TaskReport>, ApiError> {
     let unit = unit_code(&unit)?;
     match crate::reports::sign_off(&state.store, &user, task, &unit, true).await.map_err(sign_off_refused)? {
         Some(report) => Ok(axum::Json(report)),

@@ -17,7 +17,11 @@ pub async fn queue(State(state): State<AppState>, user: User) -> Result<axum::Js
     Ok(axum::Json(review::queue(&state.store, &user).await?))
 }
 
-pub async fn decide(State(state): State<AppState>, user: User, Json(request): Json<ReviewRequest>) -> Result<axum::Json<ChecklistItem>, ApiError> {
+pub async fn decide(
+    State(state): State<AppState>,
+    user: User,
+    Json(request): Json<ReviewRequest>,
+) -> Result<axum::Json<ChecklistItem>, ApiError> {
     reviewers_only(&state, &user).await?;
     match review::review(&state.store, &user, request.item, &request.keep).await {
         Ok(item) => Ok(axum::Json(item)),

@@ -111,7 +111,11 @@ async fn password_matches(password: String, stored_hash: Option<String>) -> bool
     tokio::task::spawn_blocking(move || verify_password(&password, stored_hash.as_deref())).await.unwrap_or(false)
 }
 
-pub async fn sign_in(State(state): State<AppState>, ClientAddress(address): ClientAddress, Json(request): Json<SignInRequest>) -> Result<Response, ApiError> {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Json(request): Json<SignInRequest>,
+) -> Result<Response, ApiError> {
     let username = request.username.trim().to_owned();
     if username.is_empty() || username.chars().count() > USERNAME_MAX || request.password.len() > PASSWORD_MAX {
         return Err(ApiError::Unprocessable("username or password has an impossible length".into()));

@@ -8,18 +8,19 @@ use axum::response::{IntoResponse, Response};
 
 /// The service worker, always revalidated so that a deploy is seen on the next check.
 pub async fn worker(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
-    let shell = state.shell.as_ref().ok_or_else(|| ApiError::NotFound("this server has no offline shell (the site is not built)".into()))?;
-    Ok((
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
-        shell.worker_script(),
-    ))
+    let shell =
+        state.shell.as_ref().ok_or_else(|| ApiError::NotFound("this server has no offline shell (the site is not built)".into()))?;
+    Ok(([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], shell.worker_script()))
 }
 
 fn accepts_brotli(headers: &HeaderMap) -> bool {
-    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|value| value.to_str().ok()).flat_map(|value| value.split(',')).any(|coding| {
-        let mut parts = coding.split(';').map(str::trim);
-        parts.next() == Some("br") && !parts.any(|parameter| matches!(parameter.replace(' ', "").as_str(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"))
-    })
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|value| value.to_str().ok()).flat_map(|value| value.split(',')).any(
+        |coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            parts.next() == Some("br")
+                && !parts.any(|parameter| matches!(parameter.replace(' ', "").as_str(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"))
+        },
+    )
 }
 
 /// Serves shell files compressed at their best when the browser takes brotli; everything

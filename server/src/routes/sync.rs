@@ -8,7 +8,11 @@ use axum::extract::State;
 use serde::Deserialize;
 use std::collections::HashSet;
 
-pub async fn push(State(state): State<AppState>, user: User, Json(request): Json<PushRequest>) -> Result<axum::Json<PushResponse>, ApiError> {
+pub async fn push(
+    State(state): State<AppState>,
+    user: User,
+    Json(request): Json<PushRequest>,
+) -> Result<axum::Json<PushResponse>, ApiError> {
     if request.changes.len() > MAX_CHANGES_PER_PUSH {
         return Err(ApiError::Unprocessable(format!("at most {MAX_CHANGES_PER_PUSH} changes per push")));
     }
@@ -34,7 +38,11 @@ pub struct PullParams {
     limit: Option<usize>,
 }
 
-pub async fn pull(State(state): State<AppState>, user: User, Query(params): Query<PullParams>) -> Result<axum::Json<PullResponse>, ApiError> {
+pub async fn pull(
+    State(state): State<AppState>,
+    user: User,
+    Query(params): Query<PullParams>,
+) -> Result<axum::Json<PullResponse>, ApiError> {
     let limit = params.limit.unwrap_or(MAX_PULL_LIMIT);
     if limit == 0 || limit > MAX_PULL_LIMIT {
         return Err(ApiError::BadRequest(format!("limit must be between 1 and {MAX_PULL_LIMIT}")));

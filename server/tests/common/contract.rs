@@ -20,7 +20,9 @@ impl Contract {
 
     fn resolve<'a>(&'a self, node: &'a Value) -> &'a Value {
         match node.get("$ref").and_then(Value::as_str) {
-            Some(pointer) => self.document.pointer(pointer.trim_start_matches('#')).unwrap_or_else(|| panic!("{pointer} is not in the document")),
+            Some(pointer) => {
+                self.document.pointer(pointer.trim_start_matches('#')).unwrap_or_else(|| panic!("{pointer} is not in the document"))
+            }
             None => node,
         }
     }
@@ -48,9 +50,14 @@ impl Contract {
         // `#/components/...` references resolve.
         let mut root = self.resolve(schema).clone();
         root["components"] = self.document["components"].clone();
-        let validator = jsonschema::options().with_draft(jsonschema::Draft::Draft202012).build(&root).unwrap_or_else(|error| panic!("{method} {template}: schema does not compile: {error}"));
-        let errors: Vec<String> = validator.iter_errors(&answer.json).map(|error| format!("{} at {}", error, error.instance_path())).collect();
-        (!errors.is_empty()).then(|| format!("{method} {template} {status} does not match its schema:\n  {}\n  body: {}", errors.join("\n  "), answer.json))
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&root)
+            .unwrap_or_else(|error| panic!("{method} {template}: schema does not compile: {error}"));
+        let errors: Vec<String> =
+            validator.iter_errors(&answer.json).map(|error| format!("{} at {}", error, error.instance_path())).collect();
+        (!errors.is_empty())
+            .then(|| format!("{method} {template} {status} does not match its schema:\n  {}\n  body: {}", errors.join("\n  "), answer.json))
     }
 
     pub fn check(&self, method: &Method, template: &str, answer: &Answer) {

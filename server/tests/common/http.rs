@@ -6,7 +6,13 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// A minimal HTTP/1.1 exchange over one connection: status, headers, JSON body.
-pub async fn http(port: u16, method: &str, path: &str, cookie: Option<&str>, body: Option<&Value>) -> std::io::Result<(u16, String, Value)> {
+pub async fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<&Value>,
+) -> std::io::Result<(u16, String, Value)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
     let body = body.map(Value::to_string).unwrap_or_default();
     let cookie = cookie.map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
@@ -36,4 +42,3 @@ fn dechunk(mut rest: &str) -> String {
     }
     out
 }
-

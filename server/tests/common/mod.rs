@@ -33,7 +33,8 @@ pub async fn app_with(url: &str) -> TestApp {
 
 /// An app that also serves an offline shell (the service worker) built from `shell`.
 pub async fn app_serving(url: &str, shell: Option<chidao_server::shell::Shell>) -> TestApp {
-    app_built(url, shell, chidao_server::limits::SignInLimits::default(), CookiePolicy { secure: false, max_age_days: 30, idle_days: 14 }).await
+    app_built(url, shell, chidao_server::limits::SignInLimits::default(), CookiePolicy { secure: false, max_age_days: 30, idle_days: 14 })
+        .await
 }
 
 pub async fn app_built(
@@ -66,7 +67,11 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body reads").to_bytes();
-        let json = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into())) };
+        let json = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
         Answer { status, headers, json, bytes: bytes.to_vec() }
     }
 
