@@ -22,6 +22,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^${component}"; then
+    step "adding the ${component} component"
+    rustup component add "${component}"
+  fi
+done
+
 if ! command -v cargo-leptos >/dev/null; then
   # Its lock file asks for a newer rustc than stable sometimes has; it builds fine anyway.
   # no_downloads: a missing tool is an error rather than a download from GitHub.
