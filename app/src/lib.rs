@@ -1,12 +1,12 @@
 #![recursion_limit = "256"]
-//! Chidao's shared crate: the pure domain and sync rules (compiled for browser and server),
-//! the translations, and the Leptos pages.
+//! Chidao's pages: the Leptos app that runs in the browser (and whose page shell the
+//! server renders), on top of the pure core (`chidao_core`).
 
-pub mod api;
-pub mod domain;
-pub mod i18n;
-pub mod import;
-pub mod sync;
+// The pure core, under the names the pages have always used.
+pub use chidao_core::{api, domain, i18n, import, sync};
+
+#[cfg(feature = "browser")]
+pub mod client;
 
 #[cfg(feature = "browser")]
 pub mod offline;

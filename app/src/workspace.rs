@@ -1,6 +1,6 @@
 //! One signed-in person's local work as reactive state: the last server snapshot, the
 //! outbox, and the sync status the status bar shows. In the browser it is backed by
-//! [`crate::offline`] and driven by [`crate::sync::client`]; on the server it only renders
+//! [`crate::offline`] and driven by [`crate::client`]; on the server it only renders
 //! its empty starting state, which the browser then fills after hydration.
 
 use crate::api::SessionInfo;
@@ -146,9 +146,9 @@ impl Workspace {
 #[cfg(feature = "browser")]
 mod browser {
     use super::*;
+    use crate::client::{self, ClientError};
     use crate::domain::PhotoId;
     use crate::offline::{self, PhotoError, PhotoStore, RejectedChange, StoreError, UserStore};
-    use crate::sync::client::{self, ClientError};
     use crate::sync::PushRequest;
     use leptos::task::spawn_local;
 

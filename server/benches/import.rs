@@ -2,7 +2,7 @@
 //! here) or our own sample, and a text near the 1 MiB limit, against the demo unit tree.
 //! Prints milliseconds; asserts nothing.
 
-use app::import::{extract, MAX_TEXT_BYTES};
+use chidao_core::import::{extract, MAX_TEXT_BYTES};
 use chidao_server::demo::DemoSet;
 use std::time::Instant;
 
@@ -21,7 +21,7 @@ fn main() {
         Ok(text) => ("Quảng Ngãi summary of 5/8/2022", text),
         Err(_) => (
             "own sample",
-            std::fs::read_to_string(root.join("../app/tests/directives/tinh-mau-2024-03-12.txt")).expect("the repo's own sample"),
+            std::fs::read_to_string(root.join("../core/tests/directives/tinh-mau-2024-03-12.txt")).expect("the repo's own sample"),
         ),
     };
     let per_summary = time_ms(50, || {

@@ -11,8 +11,8 @@
 #[path = "../tests/common/http.rs"]
 mod http;
 
-use app::domain::{new_id, ChecklistItem, Directive, Note, Party, Task, UnitCode};
-use app::sync::{Edit, Outbox};
+use chidao_core::domain::{new_id, ChecklistItem, Directive, Note, Party, Task, UnitCode};
+use chidao_core::sync::{Edit, Outbox};
 use chidao_server::config::DbArgs;
 use chidao_server::db::AccountRow;
 use chidao_server::demo::DemoSet;
@@ -59,7 +59,8 @@ async fn main() {
         })
         .collect();
     let hash = chidao_server::auth::hash_password(PASSWORD).unwrap();
-    let account = AccountRow::new("official", "Official", &app::domain::Roles::one(app::domain::Role::Official), &unit, hash);
+    let account =
+        AccountRow::new("official", "Official", &chidao_core::domain::Roles::one(chidao_core::domain::Role::Official), &unit, hash);
     let seeded = Instant::now();
     store.seed(&demo.units, &[directive], &tasks, &items, &[account]).await.unwrap();
     eprintln!("seeded {} items in {:.1}s", items.len(), seeded.elapsed().as_secs_f64());

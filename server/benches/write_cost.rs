@@ -3,7 +3,7 @@
 //! schemaless tables with the same records. Printed, not asserted; it explains the gap
 //! between the push benchmark and raw SurrealKV (README, "Benchmark").
 
-use app::domain::{new_id, ChecklistItem, Directive, Party, Task, UnitCode};
+use chidao_core::domain::{new_id, ChecklistItem, Directive, Party, Task, UnitCode};
 use chidao_server::db::{migrate, Store};
 use serde_json::{json, Value};
 use std::time::Instant;
@@ -27,11 +27,11 @@ async fn main() {
         .iter()
         .flat_map(|task| (0..100).map(|n| ChecklistItem::new(new_id(), task.id, unit.clone(), &format!("Item {n}"), n).unwrap()))
         .collect();
-    let unit_row = app::domain::Unit::new(
+    let unit_row = chidao_core::domain::Unit::new(
         unit.clone(),
         "UBND xã Bình Châu",
-        app::domain::UnitKind::Commune,
-        Some((UnitCode::parse("HUYEN-BINH-SON").unwrap(), app::domain::UnitKind::District)),
+        chidao_core::domain::UnitKind::Commune,
+        Some((UnitCode::parse("HUYEN-BINH-SON").unwrap(), chidao_core::domain::UnitKind::District)),
     )
     .unwrap();
     Store::new(db.clone()).seed(&[unit_row], &[directive], &tasks, &items, &[]).await.unwrap();

@@ -4,9 +4,9 @@
 
 use crate::auth::{hash_password, temporary_password, PasswordError, User};
 use crate::db::{AccountChange, AccountRow, DbError, Store};
-use app::api::{AccountSummary, AccountUpdate, NewAccount, TemporaryPassword};
-use app::domain::unit_import::{self, RowError, UnitRow};
-use app::domain::{BoundedText, Role, Roles, UnitCode, Username};
+use chidao_core::api::{AccountSummary, AccountUpdate, NewAccount, TemporaryPassword};
+use chidao_core::domain::unit_import::{self, RowError, UnitRow};
+use chidao_core::domain::{BoundedText, Role, Roles, UnitCode, Username};
 
 pub const DISPLAY_NAME_MAX: usize = 200;
 

@@ -3,7 +3,7 @@
 
 use crate::auth::hash_password;
 use crate::db::{AccountRow, DbError, Store};
-use app::domain::{
+use chidao_core::domain::{
     new_id, ChecklistItem, Deadline, Directive, DocumentNumber, DomainError, Party, Role, Roles, Task, Unit, UnitCode, UnitKind,
 };
 use chrono::NaiveDate;

@@ -3,9 +3,9 @@
 
 use crate::db::Recorded;
 use crate::db::{DbError, Store};
-use app::api::{DirectivePublished, DirectiveRevised};
-use app::domain::authoring::{self, DirectiveInput, InputProblem};
-use app::import::{Draft, ImportError};
+use chidao_core::api::{DirectivePublished, DirectiveRevised};
+use chidao_core::domain::authoring::{self, DirectiveInput, InputProblem};
+use chidao_core::import::{Draft, ImportError};
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,12 +29,12 @@ pub enum DraftError {
 /// Reads `text` against the database's unit tree; nothing is written.
 pub async fn draft(store: &Store, text: &str) -> Result<Draft, DraftError> {
     let units = store.units().await?;
-    Ok(app::import::extract(text, &units)?)
+    Ok(chidao_core::import::extract(text, &units)?)
 }
 
 pub async fn publish(store: &Store, input: &DirectiveInput, by: &str) -> Result<DirectivePublished, PublishError> {
     let units = store.units().await?;
-    let publication = authoring::plan(input, &units, app::domain::new_id).map_err(PublishError::Invalid)?;
+    let publication = authoring::plan(input, &units, chidao_core::domain::new_id).map_err(PublishError::Invalid)?;
     // The same all-or-nothing write that loads a data set: directive, tasks, and items
     // numbered from the item counter, so devices pull them after their cursor.
     store.seed(&[], std::slice::from_ref(&publication.directive), &publication.tasks, &publication.items, &[]).await?;
@@ -57,7 +57,7 @@ pub async fn revise(store: &Store, id: Uuid, input: &DirectiveInput, by: &str) -
         let (directive, tasks, items) = store.directive_records(id).await?.ok_or(PublishError::Unknown(id))?;
         let published = authoring::Published { directive, tasks, items };
         let units = store.units().await?;
-        let revision = authoring::revise(&published, input, &units, app::domain::new_id).map_err(PublishError::Invalid)?;
+        let revision = authoring::revise(&published, input, &units, chidao_core::domain::new_id).map_err(PublishError::Invalid)?;
         match store.revise_directive(&revision.directive, &revision.tasks, &revision.new_items, &revision.removed_items).await? {
             Recorded::Written => {
                 tracing::info!(directive = %id, added = revision.new_items.len(), removed = revision.removed_items.len(), by, "directive revised");

@@ -1,10 +1,10 @@
 //! The API's one error type: each variant knows its HTTP status, and every answer is JSON
 //! with a stable code and a readable reason. Database details are logged, never sent.
 
-use app::api::ApiErrorBody;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use chidao_core::api::ApiErrorBody;
 
 /// How long a client waits before sending again a request the database was too busy to
 /// settle (`Retry-After` on 503).
@@ -40,9 +40,9 @@ pub enum ApiError {
     #[error("this account is disabled; ask an administrator")]
     AccountDisabled,
     #[error("{} rows have errors; nothing was imported", .0.len())]
-    InvalidRows(Vec<app::domain::unit_import::RowError>),
+    InvalidRows(Vec<chidao_core::domain::unit_import::RowError>),
     #[error("{} problems in the directive; nothing was published", .0.len())]
-    InvalidDirective(Vec<app::domain::authoring::InputProblem>),
+    InvalidDirective(Vec<chidao_core::domain::authoring::InputProblem>),
     #[error("the server could not finish this request")]
     Internal(#[from] crate::db::DbError),
 }

@@ -5,8 +5,8 @@
 use crate::auth::{authorize, read_scope, Action, User};
 use crate::db::{DbError, PhotoAttachment, PhotoRow, Recorded, Store};
 use crate::sync_service::{back_off, MAX_ATTEMPTS};
-use app::domain::{ChecklistItem, PhotoId, PhotoRef, PHOTO_MAX_BYTES};
 use base64::Engine;
+use chidao_core::domain::{ChecklistItem, PhotoId, PhotoRef, PHOTO_MAX_BYTES};
 use uuid::Uuid;
 
 /// Photos larger than this on a side are not phone or tablet photos downscaled by our app.
@@ -42,7 +42,7 @@ pub fn check_photo(id: &PhotoId, declared_type: &str, bytes: &[u8]) -> Result<Ph
         return Err(EvidenceError::TooLarge);
     }
     let declared = declared_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    if !app::domain::PHOTO_TYPES.contains(&declared.as_str()) {
+    if !chidao_core::domain::PHOTO_TYPES.contains(&declared.as_str()) {
         return Err(EvidenceError::UnsupportedType);
     }
     let found = match imagesize::image_type(bytes) {
@@ -97,7 +97,7 @@ pub async fn attach(store: &Store, user: &User, item: Uuid, photo: &PhotoRow) ->
             unit: &stored.item.unit,
             version: stored.version,
             reference: &reference,
-            log_id: app::domain::new_id(),
+            log_id: chidao_core::domain::new_id(),
             author: &user.username,
         };
         match store.attach_photo(&attachment).await? {

@@ -74,11 +74,11 @@ async fn create_user(args: CreateUserArgs) -> Result<(), StartError> {
     let roles = args
         .roles
         .iter()
-        .map(|role| app::domain::Role::parse(role.trim()))
+        .map(|role| chidao_core::domain::Role::parse(role.trim()))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| StartError::Input(e.to_string()))?;
-    let roles = app::domain::Roles::new(roles).map_err(|e| StartError::Input(e.to_string()))?;
-    let unit = app::domain::UnitCode::parse(&args.unit).map_err(|e| StartError::Input(e.to_string()))?;
+    let roles = chidao_core::domain::Roles::new(roles).map_err(|e| StartError::Input(e.to_string()))?;
+    let unit = chidao_core::domain::UnitCode::parse(&args.unit).map_err(|e| StartError::Input(e.to_string()))?;
     let password = match std::env::var("CHIDAO_NEW_PASSWORD") {
         Ok(password) => password,
         Err(_) => {
@@ -88,7 +88,7 @@ async fn create_user(args: CreateUserArgs) -> Result<(), StartError> {
             line.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
-    let new = app::api::NewAccount { username: args.username, display_name: args.display_name, roles, unit };
+    let new = chidao_core::api::NewAccount { username: args.username, display_name: args.display_name, roles, unit };
     let created = chidao_server::admin::create_account(&store, &new, Some(password)).await?;
     println!("Account {} created.", created.username);
     Ok(())
@@ -130,7 +130,8 @@ async fn import_directive(args: ImportDirectiveArgs) -> Result<(), StartError> {
     };
     let text = String::from_utf8(bytes).map_err(|_| StartError::Input(format!("{path} is not UTF-8 text")))?;
     let store = open_store(&args.db).await?;
-    let draft = app::import::extract(&text, &store.units().await?).map_err(|error| StartError::Input(format!("{path}: {error}")))?;
+    let draft =
+        chidao_core::import::extract(&text, &store.units().await?).map_err(|error| StartError::Input(format!("{path}: {error}")))?;
     for name in draft.unmatched() {
         eprintln!("{path}: `{name}` is not a unit of the tree; kept as written");
     }

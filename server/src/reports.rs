@@ -3,8 +3,8 @@
 
 use crate::auth::{authorize, read_scope, Action, ReadScope, User};
 use crate::db::{DbError, Store};
-use app::api::{DirectiveProgress, ProgressReport, TaskProgress, UnitProgress};
-use app::domain::{ChecklistItem, Party, TaskReport, UnitCode};
+use chidao_core::api::{DirectiveProgress, ProgressReport, TaskProgress, UnitProgress};
+use chidao_core::domain::{ChecklistItem, Party, TaskReport, UnitCode};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 

@@ -1,14 +1,14 @@
 //! Conflict review for supervisors (every unit) and heads (their units and those below):
 //! the queue of flagged items with the values in
 //! contention, and applying a review through the same log and counter as any push. The
-//! rules are `app::sync::{contests, resolve}`.
+//! rules are `chidao_core::sync::{contests, resolve}`.
 
 use crate::auth::{authorize, Access, Action, User};
 use crate::db::{Batch, DbError, LogEntry, Recorded, Store};
 use crate::sync_service::{back_off, MAX_ATTEMPTS};
-use app::api::{ConflictCase, ReviewQueue};
-use app::domain::ChecklistItem;
-use app::sync::{contests, resolve, LoggedEdit, LoggedOutcome, ReviewError};
+use chidao_core::api::{ConflictCase, ReviewQueue};
+use chidao_core::domain::ChecklistItem;
+use chidao_core::sync::{contests, resolve, LoggedEdit, LoggedOutcome, ReviewError};
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;
 

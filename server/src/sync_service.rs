@@ -1,11 +1,11 @@
 //! Applying pushed changes and answering pulls: the server's half of the sync rules.
 //! Routes call these after the request has been parsed; the rules themselves are the
-//! shared `app::sync` functions (the push decision, the merge).
+//! shared `chidao_core::sync` functions (the push decision, the merge).
 
 use crate::auth::{read_scope, Access, Action, ReadScope, User};
 use crate::db::{Batch, DbError, LogEntry, Recorded, Store};
-use app::domain::UnitCode;
-use app::sync::{decide, Change, ChangeResult, PullResponse, PushReads, MAX_PULL_LIMIT};
+use chidao_core::domain::UnitCode;
+use chidao_core::sync::{decide, Change, ChangeResult, PullResponse, PushReads, MAX_PULL_LIMIT};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
 
@@ -19,7 +19,7 @@ pub(crate) async fn back_off(attempt: u32) {
     tokio::time::sleep(std::time::Duration::from_millis(jitter)).await;
 }
 
-/// Decides every change of a push with the shared rules ([`app::sync::decide`]) between
+/// Decides every change of a push with the shared rules ([`chidao_core::sync::decide`]) between
 /// one read and one write, and writes them all in one transaction. A refused change is
 /// logged and answered without affecting the others. A push that lost a race (another
 /// push of the same device or item, or another server taking the same number) is read

@@ -5,10 +5,10 @@
 
 mod common;
 
-use app::api::NewAccount;
-use app::domain::{new_id, ChecklistItem, PhotoId, Role, Roles, UnitCode};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
+use chidao_core::api::NewAccount;
+use chidao_core::domain::{new_id, ChecklistItem, PhotoId, Role, Roles, UnitCode};
 use chidao_server::routes::{api_endpoints, Endpoint};
 use common::contract::Contract;
 use common::{app, Answer, Device, TestApp, PASSWORD};

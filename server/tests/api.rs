@@ -380,9 +380,9 @@ async fn a_stamp_from_a_clock_set_in_the_future_is_pulled_back() {
     assert_eq!(answer.json["results"][0]["status"], "applied");
     let item = app.pull(&cookie, 0).await["items"].as_array().unwrap().iter().find(|i| i["id"] == ids[0].as_str()).unwrap().clone();
     let kept = item["done_mark"]["stamp"]["wall_ms"].as_i64().unwrap();
-    assert!(kept <= chrono::Utc::now().timestamp_millis() + app::sync::MAX_FUTURE_SKEW_MS);
+    assert!(kept <= chrono::Utc::now().timestamp_millis() + chidao_core::sync::MAX_FUTURE_SKEW_MS);
     // So a correct tablet's edit a minute later still wins.
-    let later = chrono::Utc::now().timestamp_millis() + app::sync::MAX_FUTURE_SKEW_MS + 60_000;
+    let later = chrono::Utc::now().timestamp_millis() + chidao_core::sync::MAX_FUTURE_SKEW_MS + 60_000;
     let fix = app.push(&cookie, json!([Device::new().change(&ids[0], "done", json!(false), later)])).await;
     assert_eq!(fix.json["results"][0]["status"], "applied");
 }
@@ -420,9 +420,14 @@ async fn the_openapi_document_names_every_api_path_and_each_is_served() {
     let answer = app.call(Method::GET, "/api/v1/openapi.json", None, None).await;
     assert_eq!(answer.status, StatusCode::OK);
     let paths = answer.json["paths"].as_object().expect("an OpenAPI document with paths");
-    for path in
-        [app::api::SESSION_PATH, app::api::PUSH_PATH, app::api::PULL_PATH, app::api::PROGRESS_PATH, app::api::OPENAPI_PATH, "/healthz"]
-    {
+    for path in [
+        chidao_core::api::SESSION_PATH,
+        chidao_core::api::PUSH_PATH,
+        chidao_core::api::PULL_PATH,
+        chidao_core::api::PROGRESS_PATH,
+        chidao_core::api::OPENAPI_PATH,
+        "/healthz",
+    ] {
         assert!(paths.contains_key(path), "{path} is not documented");
     }
     for endpoint in chidao_server::routes::api_endpoints() {
@@ -491,11 +496,11 @@ async fn a_head_settles_conflicts_below_them_and_sees_no_others() {
     let app = app().await;
     // A second person in Tịnh Khê, outside the head's district.
     for username in ["tk1", "tk2"] {
-        let new = app::api::NewAccount {
+        let new = chidao_core::api::NewAccount {
             username: username.into(),
             display_name: "Cán bộ xã Tịnh Khê".into(),
-            roles: app::domain::Roles::one(app::domain::Role::Official),
-            unit: app::domain::UnitCode::parse("XA-TINH-KHE").unwrap(),
+            roles: chidao_core::domain::Roles::one(chidao_core::domain::Role::Official),
+            unit: chidao_core::domain::UnitCode::parse("XA-TINH-KHE").unwrap(),
         };
         chidao_server::admin::create_account(&app.store, &new, Some(common::PASSWORD.to_owned())).await.unwrap();
     }
@@ -607,7 +612,7 @@ async fn the_service_worker_comes_with_its_shell_version_and_is_always_revalidat
 
 mod photos {
     use super::*;
-    use app::domain::PhotoId;
+    use chidao_core::domain::PhotoId;
 
     /// A real PNG: the app's own icon.
     const PHOTO: &[u8] = include_bytes!("../../public/icons/icon-192.png");
@@ -986,7 +991,7 @@ mod sync_defects {
         let app = app().await;
         let cookie = app.sign_in("official").await;
         let ids = item_ids(&app.pull(&cookie, 0).await);
-        let answer = app.push(&cookie, json!([change_with(app::sync::REVIEW_DEVICE, 1, &ids[0], "done", json!(true), 1)])).await;
+        let answer = app.push(&cookie, json!([change_with(chidao_core::sync::REVIEW_DEVICE, 1, &ids[0], "done", json!(true), 1)])).await;
         assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(answer.json["message"].as_str().unwrap().contains("reserved"));
     }

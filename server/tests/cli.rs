@@ -57,7 +57,7 @@ async fn an_empty_database_gets_its_unit_tree_and_first_admin_from_the_command_l
 async fn import_directive_prints_the_exchange_draft_matched_against_the_database_tree() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("surrealkv://{}/data", dir.path().display());
-    let texts = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../app/tests/directives");
+    let texts = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/directives");
     let units = chidao(&["import-units", texts.join("units.csv").to_str().unwrap()], &db, None);
     assert!(units.status.success(), "{}", String::from_utf8_lossy(&units.stderr));
 

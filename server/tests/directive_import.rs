@@ -3,8 +3,8 @@
 //! and document its annotation lists. Precision and recall are printed. Without the
 //! fixture the test says so and passes; the repo's own texts are tested in `app`.
 
-use app::import::parties::loose;
-use app::import::{extract, kind_name, Draft};
+use chidao_core::import::parties::loose;
+use chidao_core::import::{extract, kind_name, Draft};
 use chidao_server::demo::DemoSet;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -47,7 +47,7 @@ fn strs(value: &Value) -> Vec<String> {
 
 fn score(draft: &Draft, expected: &Value) -> (Vec<Score>, Vec<String>) {
     let mut missing = Vec::new();
-    let tasks: Vec<(usize, &app::import::DraftTask)> =
+    let tasks: Vec<(usize, &chidao_core::import::DraftTask)> =
         draft.sections.iter().enumerate().flat_map(|(index, section)| section.tasks.iter().map(move |task| (index + 1, task))).collect();
 
     let headings: Vec<String> = draft.sections.iter().map(|s| s.heading.clone()).collect();
@@ -87,8 +87,8 @@ fn score(draft: &Draft, expected: &Value) -> (Vec<Score>, Vec<String>) {
     };
 
     let wanted_assignments = expected["assignments"].as_array().unwrap();
-    let assigned: Vec<(usize, &app::import::DraftTask)> = tasks.clone();
-    let matches_assignment = |(section, task): &(usize, &app::import::DraftTask), want: &Value| {
+    let assigned: Vec<(usize, &chidao_core::import::DraftTask)> = tasks.clone();
+    let matches_assignment = |(section, task): &(usize, &chidao_core::import::DraftTask), want: &Value| {
         *section == want["section"].as_u64().unwrap() as usize
             && same_party(&task.lead.name, want["lead"].as_str().unwrap())
             && strs(&want["coordinate"]).iter().all(|c| task.coordinating.iter().any(|party| same_party(&party.name, c)))

@@ -9,9 +9,9 @@
 
 mod common;
 
-use app::domain::{ChecklistItem, Note};
-use app::sync::{apply, replay, Change, Edit, LoggedEdit, LoggedOutcome, Outbox, PushResponse, Stamp};
 use axum::http::StatusCode;
+use chidao_core::domain::{ChecklistItem, Note};
+use chidao_core::sync::{apply, replay, Change, Edit, LoggedEdit, LoggedOutcome, Outbox, PushResponse, Stamp};
 use common::TestApp;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};

@@ -291,14 +291,14 @@ async fn a_unit_file_with_any_bad_row_imports_nothing_and_says_where() {
         &chidao_server::auth::User {
             username: "head".into(),
             display_name: "x".into(),
-            roles: app::domain::Roles::one(app::domain::Role::Head),
-            unit: app::domain::UnitCode::parse("HUYEN-BINH-SON").unwrap(),
+            roles: chidao_core::domain::Roles::one(chidao_core::domain::Role::Head),
+            unit: chidao_core::domain::UnitCode::parse("HUYEN-BINH-SON").unwrap(),
             must_change_password: false,
         },
     )
     .await
     .unwrap();
-    assert!(scope.includes(&app::domain::UnitCode::parse("XA-BINH-HAI").unwrap()));
+    assert!(scope.includes(&chidao_core::domain::UnitCode::parse("XA-BINH-HAI").unwrap()));
     let not_text = app.post_text(&head, "/api/v1/admin/units/import", "text/csv", "code,name,kind,parent_code\n").await;
     assert_eq!(not_text.status, StatusCode::FORBIDDEN, "heads do not change the tree");
 }

@@ -34,7 +34,7 @@ impl AdminData {
     fn reload(self) {
         leptos::task::spawn_local(async move {
             use crate::api::{ADMIN_ACCOUNTS_PATH, ADMIN_UNITS_PATH};
-            use crate::sync::client::get_json;
+            use crate::client::get_json;
             match get_json::<Vec<Unit>>(ADMIN_UNITS_PATH).await {
                 Ok(units) => self.units.set(units),
                 Err(error) => self.outcome.set(Some(Outcome::Failed(error.to_string()))),
@@ -49,14 +49,14 @@ impl AdminData {
     /// Runs one admin call, shows its outcome and reloads the lists after a success.
     fn act<F>(self, call: F)
     where
-        F: std::future::Future<Output = Result<Option<Outcome>, crate::sync::client::ClientError>> + 'static,
+        F: std::future::Future<Output = Result<Option<Outcome>, crate::client::ClientError>> + 'static,
     {
         if self.busy.get_untracked() {
             return;
         }
         self.busy.set(true);
         leptos::task::spawn_local(async move {
-            use crate::sync::client::ClientError;
+            use crate::client::ClientError;
             match call.await {
                 Ok(outcome) => {
                     self.outcome.set(outcome);
@@ -151,7 +151,7 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
             use crate::domain::unit_import::UnitRow;
             let parent = Some(parent.get_untracked()).filter(|p| !p.is_empty());
             let row = UnitRow { code: code.get_untracked(), name: name.get_untracked(), kind: kind.get_untracked(), parent_code: parent };
-            let written: UnitsWritten = crate::sync::client::post_json(ADMIN_UNITS_PATH, &UnitChanges { rows: vec![row] }).await?;
+            let written: UnitsWritten = crate::client::post_json(ADMIN_UNITS_PATH, &UnitChanges { rows: vec![row] }).await?;
             Ok(Some(Outcome::Written(written.written)))
         });
     };
@@ -159,7 +159,7 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
         #[cfg(feature = "browser")]
         data.act(async move {
             use crate::api::{UnitsWritten, ADMIN_UNITS_IMPORT_PATH};
-            let written: UnitsWritten = crate::sync::client::post_text(ADMIN_UNITS_IMPORT_PATH, "text/csv", csv.get_untracked()).await?;
+            let written: UnitsWritten = crate::client::post_text(ADMIN_UNITS_IMPORT_PATH, "text/csv", csv.get_untracked()).await?;
             Ok(Some(Outcome::Written(written.written)))
         });
     };
@@ -242,8 +242,8 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
         #[cfg(feature = "browser")]
         data.act(async move {
             use crate::api::{AccountUpdate, NewAccount, ADMIN_ACCOUNTS_PATH};
+            use crate::client::{patch_json, post_json, ClientError};
             use crate::domain::{Roles, UnitCode};
-            use crate::sync::client::{patch_json, post_json, ClientError};
             let invalid = |error: crate::domain::DomainError| ClientError::Refused { status: 422, message: error.to_string() };
             let chosen = Roles::new(roles.get_untracked()).map_err(invalid)?;
             let unit = UnitCode::parse(&unit.get_untracked()).map_err(invalid)?;
@@ -288,7 +288,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
                 let name = toggle_name.clone();
                 data.act(async move {
                     let update = crate::api::AccountUpdate { disabled: Some(!disabled), ..Default::default() };
-                    crate::sync::client::patch_json(&format!("{}/{name}", crate::api::ADMIN_ACCOUNTS_PATH), &update).await?;
+                    crate::client::patch_json(&format!("{}/{name}", crate::api::ADMIN_ACCOUNTS_PATH), &update).await?;
                     Ok(None)
                 });
             }
@@ -301,7 +301,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
                 let name = reset_name.clone();
                 data.act(async move {
                     let path = format!("{}/{name}/password", crate::api::ADMIN_ACCOUNTS_PATH);
-                    let temporary: TemporaryPassword = crate::sync::client::post_json(&path, &()).await?;
+                    let temporary: TemporaryPassword = crate::client::post_json(&path, &()).await?;
                     Ok(Some(Outcome::Temporary(temporary)))
                 });
             }

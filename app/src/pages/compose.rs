@@ -150,7 +150,7 @@ pub fn ComposePage() -> impl IntoView {
     #[cfg(feature = "browser")]
     let load_published = move || {
         leptos::task::spawn_local(async move {
-            if let Ok(report) = crate::sync::client::get_json::<crate::api::ProgressReport>(crate::api::PROGRESS_PATH).await {
+            if let Ok(report) = crate::client::get_json::<crate::api::ProgressReport>(crate::api::PROGRESS_PATH).await {
                 published.set(report.directives.into_iter().map(|d| (d.directive.id, d.directive.title.to_string())).collect());
             }
         });
@@ -159,7 +159,7 @@ pub fn ComposePage() -> impl IntoView {
     Effect::new(move |_| {
         load_published();
         leptos::task::spawn_local(async move {
-            if let Ok(tree) = crate::sync::client::get_json::<Vec<Unit>>(crate::api::UNITS_PATH).await {
+            if let Ok(tree) = crate::client::get_json::<Vec<Unit>>(crate::api::UNITS_PATH).await {
                 units.set(tree);
             }
         });
@@ -181,7 +181,7 @@ pub fn ComposePage() -> impl IntoView {
         outcome.set(None);
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
-            match crate::sync::client::get_json::<DirectiveInput>(&format!("{}/{id}", crate::api::DIRECTIVES_PATH)).await {
+            match crate::client::get_json::<DirectiveInput>(&format!("{}/{id}", crate::api::DIRECTIVES_PATH)).await {
                 Ok(input) => {
                     editing.set(Some(id));
                     form.set(Some(input));
@@ -197,12 +197,9 @@ pub fn ComposePage() -> impl IntoView {
         outcome.set(None);
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
-            let answer = crate::sync::client::post_text::<Draft>(
-                crate::api::DIRECTIVE_IMPORT_PATH,
-                "text/plain; charset=utf-8",
-                source.get_untracked(),
-            )
-            .await;
+            let answer =
+                crate::client::post_text::<Draft>(crate::api::DIRECTIVE_IMPORT_PATH, "text/plain; charset=utf-8", source.get_untracked())
+                    .await;
             match answer {
                 Ok(draft) => {
                     form.set(Some(input_from(&draft, province_name(units))));
@@ -217,15 +214,15 @@ pub fn ComposePage() -> impl IntoView {
         busy.set(true);
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
-            use crate::sync::client::ClientError;
+            use crate::client::ClientError;
             let answer = match editing.get_untracked() {
-                Some(id) => crate::sync::client::put_json_body::<_, crate::api::DirectiveRevised>(
+                Some(id) => crate::client::put_json_body::<_, crate::api::DirectiveRevised>(
                     &format!("{}/{id}", crate::api::DIRECTIVES_PATH),
                     &input,
                 )
                 .await
                 .map(|revised| Outcome::Revised { added: revised.added_items, removed: revised.removed_items }),
-                None => crate::sync::client::post_json::<_, crate::api::DirectivePublished>(crate::api::DIRECTIVES_PATH, &input)
+                None => crate::client::post_json::<_, crate::api::DirectivePublished>(crate::api::DIRECTIVES_PATH, &input)
                     .await
                     .map(|published| Outcome::Published { tasks: published.tasks, items: published.items }),
             };

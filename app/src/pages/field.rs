@@ -171,7 +171,7 @@ struct SignOffs {
 impl SignOffs {
     fn load(self) {
         leptos::task::spawn_local(async move {
-            if let Ok(reports) = crate::sync::client::get_json::<Vec<TaskReport>>(crate::api::TASK_REPORTS_PATH).await {
+            if let Ok(reports) = crate::client::get_json::<Vec<TaskReport>>(crate::api::TASK_REPORTS_PATH).await {
                 self.reports.set(reports);
             }
         });
@@ -179,7 +179,7 @@ impl SignOffs {
 
     fn set(self, task: Uuid, unit: UnitCode, done: bool) {
         leptos::task::spawn_local(async move {
-            use crate::sync::client;
+            use crate::client;
             let path = format!("{}/{task}/{unit}", crate::api::TASK_REPORTS_PATH);
             let outcome =
                 if done { client::put_empty::<TaskReport>(&path).await.map(Some) } else { client::delete(&path).await.map(|()| None) };

@@ -34,7 +34,7 @@ pub fn Home() -> impl IntoView {
         };
         who.set(shown.clone());
         leptos::task::spawn_local(async move {
-            use crate::sync::client::{current_session, ClientError};
+            use crate::client::{current_session, ClientError};
             let verdict = current_session().await;
             // The person may have signed in or out while the server was asked; then this
             // answer is about a session that no longer matters.
@@ -170,7 +170,7 @@ pub(super) fn PasswordPage(forced: bool) -> impl IntoView {
         leptos::task::spawn_local(async move {
             use crate::api::{PasswordChange, PASSWORD_PATH};
             let change = PasswordChange { current_password: current.get_untracked(), new_password: new.get_untracked() };
-            match crate::sync::client::post_json::<_, SessionInfo>(PASSWORD_PATH, &change).await {
+            match crate::client::post_json::<_, SessionInfo>(PASSWORD_PATH, &change).await {
                 Ok(session) => {
                     let _ = crate::offline::cache_session(&session);
                     current.set(String::new());
@@ -220,7 +220,7 @@ fn Header(session: SessionInfo) -> impl IntoView {
         leptos::task::spawn_local(async move {
             // The outbox and snapshot stay under this person's keys: signing out on a
             // shared tablet never throws away unsynced work.
-            let _ = crate::sync::client::sign_out().await;
+            let _ = crate::client::sign_out().await;
             crate::offline::forget_session();
             who.set(Who::SignedOut);
         });
@@ -230,7 +230,7 @@ fn Header(session: SessionInfo) -> impl IntoView {
     let everywhere = move |_| {
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
-            if crate::sync::client::delete(crate::api::ALL_SESSIONS_PATH).await.is_ok() {
+            if crate::client::delete(crate::api::ALL_SESSIONS_PATH).await.is_ok() {
                 crate::offline::forget_session();
                 who.set(Who::SignedOut);
             }
@@ -296,7 +296,7 @@ pub fn SignInPage() -> impl IntoView {
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             use crate::api::SignInRequest;
-            use crate::sync::client::{sign_in, ClientError};
+            use crate::client::{sign_in, ClientError};
             let request = SignInRequest { username: username.get_untracked().trim().to_owned(), password: password.get_untracked() };
             match sign_in(&request).await {
                 Ok(session) => {

@@ -1,11 +1,11 @@
-//! The server's one door to the access rules in `app::domain::access`: every route, the
+//! The server's one door to the access rules in `chidao_core::domain::access`: every route, the
 //! sync push (per change), the pull (its scope) and photo reads ask here with the
 //! signed-in user; none decides on its own.
 
 use super::User;
 use crate::db::{DbError, Store};
-pub use app::domain::access::{Action, ReadScope};
-use app::domain::{access, Unit};
+pub use chidao_core::domain::access::{Action, ReadScope};
+use chidao_core::domain::{access, Unit};
 
 /// One user's questions within one request. The unit tree (needed for heads) is read
 /// at most once, however many items a push or a review queue asks about.

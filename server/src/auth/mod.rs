@@ -6,8 +6,8 @@ mod password;
 pub use access::{authorize, read_scope, Access, Action, ReadScope};
 pub use password::{hash_password, temporary_password, verify_password, PasswordError, MIN_PASSWORD_CHARS};
 
-use app::api::SessionInfo;
-use app::domain::{Roles, UnitCode};
+use chidao_core::api::SessionInfo;
+use chidao_core::domain::{Roles, UnitCode};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -25,9 +25,12 @@ pub struct User {
 impl User {
     /// The account as a user; a stored row that no longer parses is a server fault.
     pub fn from_row(account: crate::db::AccountRow) -> Result<User, crate::db::DbError> {
-        let shape =
-            |detail: app::domain::DomainError| crate::db::DbError::Shape { context: "reading an account", detail: detail.to_string() };
-        let roles = account.roles.iter().map(|role| app::domain::Role::parse(role)).collect::<Result<Vec<_>, _>>().map_err(shape)?;
+        let shape = |detail: chidao_core::domain::DomainError| crate::db::DbError::Shape {
+            context: "reading an account",
+            detail: detail.to_string(),
+        };
+        let roles =
+            account.roles.iter().map(|role| chidao_core::domain::Role::parse(role)).collect::<Result<Vec<_>, _>>().map_err(shape)?;
         Ok(User {
             roles: Roles::new(roles).map_err(shape)?,
             unit: UnitCode::parse(&account.unit).map_err(shape)?,

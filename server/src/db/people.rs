@@ -2,7 +2,7 @@
 
 use super::store::to_json;
 use super::{DbError, Store};
-use app::domain::{Roles, TaskReport, Unit, UnitCode};
+use chidao_core::domain::{Roles, TaskReport, Unit, UnitCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 

@@ -5,8 +5,8 @@
 //! is dropped before binding, because SurrealDB's `option<T>` fields take NONE, not NULL.
 
 use super::DbError;
-use app::domain::{ChecklistItem, Directive, PhotoId, PhotoRef, Task, Unit, UnitCode};
-use app::sync::{Change, DeviceMove, DeviceState, Edit, LogRecord, LoggedEdit, LoggedOutcome, Stamp};
+use chidao_core::domain::{ChecklistItem, Directive, PhotoId, PhotoRef, Task, Unit, UnitCode};
+use chidao_core::sync::{Change, DeviceMove, DeviceState, Edit, LogRecord, LoggedEdit, LoggedOutcome, Stamp};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -39,13 +39,13 @@ pub struct LogEntry<'a> {
     pub change: &'a Change,
     pub author: &'a str,
     pub outcome: LoggedOutcome,
-    /// The stamp as kept (see `app::sync::Stamp::kept`).
+    /// The stamp as kept (see `chidao_core::sync::Stamp::kept`).
     pub stamp: Stamp,
     /// The kept stamp differs from the one the device sent (stored as `clamped`).
     pub adjusted: bool,
     pub reason: Option<String>,
     /// The change met another person's unseen edit of the same field
-    /// (`app::sync::clashes`). Entries logged before schema v3 mean "raised the flag".
+    /// (`chidao_core::sync::clashes`). Entries logged before schema v3 mean "raised the flag".
     pub conflict: bool,
 }
 
@@ -413,7 +413,7 @@ impl Store {
                 "height": attach.photo.height, "size": attach.photo.size, "data": attach.photo.data,
             },
             "unit": attach.unit, "item": attach.item, "version": attach.version, "reference": to_json(attach.reference, context)?,
-            "log_id": attach.log_id, "author": attach.author, "device": app::sync::REVIEW_DEVICE,
+            "log_id": attach.log_id, "author": attach.author, "device": chidao_core::sync::REVIEW_DEVICE,
         });
         self.write_transaction(context, query, vars).await
     }

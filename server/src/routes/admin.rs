@@ -5,11 +5,11 @@ use crate::admin::{self, AdminError};
 use crate::auth::{Action, User};
 use crate::error::ApiError;
 use crate::extract::{body_text, Json, Path};
-use app::api::{AccountSummary, AccountUpdate, NewAccount, TemporaryPassword, UnitChanges, UnitsWritten};
-use app::domain::Unit;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use chidao_core::api::{AccountSummary, AccountUpdate, NewAccount, TemporaryPassword, UnitChanges, UnitsWritten};
+use chidao_core::domain::Unit;
 
 impl From<AdminError> for ApiError {
     fn from(error: AdminError) -> Self {

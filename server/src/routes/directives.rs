@@ -6,13 +6,13 @@ use crate::directives::{self, DraftError, PublishError};
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::extract::{body_text, Json};
-use app::api::{DirectivePublished, DirectiveRevised};
-use app::domain::authoring::DirectiveInput;
-use app::domain::Unit;
-use app::import::Draft;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use chidao_core::api::{DirectivePublished, DirectiveRevised};
+use chidao_core::domain::authoring::DirectiveInput;
+use chidao_core::domain::Unit;
+use chidao_core::import::Draft;
 use uuid::Uuid;
 
 async fn supervisors_only(state: &AppState, user: &User) -> Result<(), ApiError> {

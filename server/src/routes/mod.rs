@@ -86,7 +86,7 @@ impl Api {
 }
 
 fn api() -> Api {
-    use app::api::*;
+    use chidao_core::api::*;
     let account = format!("{ADMIN_ACCOUNTS_PATH}/{{username}}");
     let account_password = format!("{ADMIN_ACCOUNTS_PATH}/{{username}}/password");
     let photo = format!("{PHOTOS_PATH}/{{id}}");

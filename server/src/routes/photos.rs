@@ -3,11 +3,11 @@ use crate::auth::User;
 use crate::error::ApiError;
 use crate::evidence::{self, Attached, EvidenceError};
 use crate::extract::{body_bytes, Path, Query};
-use app::domain::{ChecklistItem, PhotoId, PHOTO_MAX_BYTES};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
+use chidao_core::domain::{ChecklistItem, PhotoId, PHOTO_MAX_BYTES};
 use serde::Deserialize;
 use uuid::Uuid;
 

@@ -3,11 +3,11 @@ use crate::auth::{Action, User};
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::reports::SignOffError;
-use app::api::ProgressReport;
-use app::domain::{TaskReport, UnitCode};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chidao_core::api::ProgressReport;
+use chidao_core::domain::{TaskReport, UnitCode};
 use uuid::Uuid;
 
 /// The province-wide report is for those who may read everything.

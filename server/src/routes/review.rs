@@ -3,10 +3,10 @@ use crate::auth::{Action, User};
 use crate::error::ApiError;
 use crate::extract::Json;
 use crate::review::{self, ReviewFailure};
-use app::api::{ReviewQueue, ReviewRequest};
-use app::domain::ChecklistItem;
-use app::sync::ReviewError;
 use axum::extract::State;
+use chidao_core::api::{ReviewQueue, ReviewRequest};
+use chidao_core::domain::ChecklistItem;
+use chidao_core::sync::ReviewError;
 
 async fn reviewers_only(state: &AppState, user: &User) -> Result<(), ApiError> {
     require(state, user, Action::ReviewConflicts, "conflict review is for supervisors and unit heads").await

@@ -5,12 +5,12 @@ use super::AppState;
 use crate::auth::{hash_password, new_session_token, session_key, verify_password, PasswordError, User};
 use crate::error::ApiError;
 use crate::extract::Json;
-use app::api::{PasswordChange, SessionInfo, SignInRequest};
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use chidao_core::api::{PasswordChange, SessionInfo, SignInRequest};
 use std::net::SocketAddr;
 use std::time::Instant;
 

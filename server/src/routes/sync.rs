@@ -3,8 +3,8 @@ use crate::auth::User;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
 use crate::sync_service;
-use app::sync::{PullResponse, PushRequest, PushResponse, MAX_CHANGES_PER_PUSH, MAX_PULL_LIMIT, REVIEW_DEVICE};
 use axum::extract::State;
+use chidao_core::sync::{PullResponse, PushRequest, PushResponse, MAX_CHANGES_PER_PUSH, MAX_PULL_LIMIT, REVIEW_DEVICE};
 use serde::Deserialize;
 use std::collections::HashSet;
 

@@ -13,7 +13,7 @@ pub struct Contract {
 impl Contract {
     /// The document as the server serves it.
     pub async fn served_by(app: &TestApp) -> Self {
-        let answer = app.call(Method::GET, app::api::OPENAPI_PATH, None, None).await;
+        let answer = app.call(Method::GET, chidao_core::api::OPENAPI_PATH, None, None).await;
         assert!(answer.status.is_success(), "the OpenAPI document is served");
         Self { document: answer.json }
     }

@@ -1,4 +1,4 @@
-//! The repo's own directive texts (`app/tests/directives/`, written by us in the style of
+//! The repo's own directive texts (`core/tests/directives/`, written by us in the style of
 //! the provincial summaries) against their expected extraction, and hostile input.
 
 use super::*;

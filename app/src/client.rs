@@ -1,7 +1,7 @@
 //! The browser's half of the API: plain JSON over fetch, same-origin cookies.
 
-use super::{PullResponse, PushRequest, PushResponse};
 use crate::api::{ApiErrorBody, SessionInfo, SignInRequest, PULL_PATH, PUSH_PATH, SESSION_PATH};
+use crate::sync::{PullResponse, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

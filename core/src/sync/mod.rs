@@ -1,7 +1,5 @@
-//! The sync rules and the wire shapes of the sync API, shared by browser and server.
-//!
-//! `merge` and `decide` are pure; `client` (browser only) moves changes between the local store and the
-//! server.
+//! The sync rules and the wire shapes of the sync API, shared by browser and server: the
+//! merge rule, the server's push decision, the device's outbox and snapshot.
 
 mod clock;
 mod decide;
@@ -15,9 +13,6 @@ mod wire;
 
 #[cfg(test)]
 mod simulation;
-
-#[cfg(feature = "browser")]
-pub mod client;
 
 pub use clock::{Stamp, MAX_FUTURE_SKEW_MS};
 pub use decide::{decide, DeviceMove, DeviceState, LogRecord, PushDecision, PushReads, Refusal};
