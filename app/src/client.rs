@@ -153,3 +153,18 @@ pub async fn put_photo(id: &crate::domain::PhotoId, item: uuid::Uuid, bytes: &[u
     let url = format!("{}?item={item}", crate::api::photo_url(id));
     decode(send("PUT", &url, Some(("image/jpeg", js_sys::Uint8Array::from(bytes).into()))).await?)
 }
+
+/// The engine's network in the browser: the two sync calls over `fetch`.
+pub struct FetchTransport;
+
+impl crate::sync::Transport for FetchTransport {
+    type Error = ClientError;
+
+    async fn push(&self, changes: Vec<crate::sync::Change>) -> Result<PushResponse, ClientError> {
+        push(&PushRequest { changes }).await
+    }
+
+    async fn pull(&self, since: u64) -> Result<PullResponse, ClientError> {
+        pull(since).await
+    }
+}

@@ -12,10 +12,6 @@ use uuid::Uuid;
 
 // The timing constants, some variants and fields below are used by browser code only.
 
-/// Changes sent in one push.
-#[cfg_attr(not(feature = "browser"), allow(dead_code))]
-pub const PUSH_BATCH: usize = 100;
-
 #[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
@@ -146,10 +142,10 @@ impl Workspace {
 #[cfg(feature = "browser")]
 mod browser {
     use super::*;
-    use crate::client::{self, ClientError};
+    use crate::client::{self, ClientError, FetchTransport};
     use crate::domain::PhotoId;
     use crate::offline::{self, PhotoError, PhotoStore, RejectedChange, StoreError, UserStore};
-    use crate::sync::PushRequest;
+    use crate::sync::{record_edit, SyncEngine, SyncObserver, PUSH_BATCH};
     use leptos::task::spawn_local;
 
     fn now_ms() -> i64 {
@@ -160,11 +156,21 @@ mod browser {
         web_sys::window().map(|window| window.navigator().on_line()).unwrap_or(true)
     }
 
-    /// The outboxes with this tab's own first, the others in the order they came.
-    fn own_first(outboxes: Vec<(String, crate::sync::Outbox)>, device: Option<Uuid>) -> Vec<(String, crate::sync::Outbox)> {
-        let (mut own, others): (Vec<_>, Vec<_>) = outboxes.into_iter().partition(|(_, outbox)| Some(outbox.device) == device);
-        own.extend(others);
-        own
+    /// The screen follows a sync round as it goes.
+    impl SyncObserver<StoreError> for Workspace {
+        fn settled(&self, snapshot: &Snapshot, _acknowledged: &[Change], refused: &[RejectedChange]) {
+            self.snapshot.set(snapshot.clone());
+            self.rejected.update(|kept| kept.extend(refused.iter().map(|r| (r.change.clone(), r.reason.clone()))));
+            self.show_waiting();
+        }
+
+        fn pulled(&self, snapshot: &Snapshot) {
+            self.snapshot.set(snapshot.clone());
+        }
+
+        fn store_failed(&self, error: StoreError) {
+            self.report_store_error(error);
+        }
     }
 
     impl Workspace {
@@ -190,7 +196,6 @@ mod browser {
         /// never write the same storage key.
         pub(super) fn record(&self, item: Uuid, edit: Edit) -> bool {
             let (Some(shown), Some(device)) = (self.item(item), self.device.get_value()) else { return false };
-            let store = self.store();
             // Later than anything this browser has shown or made, in any tab.
             let seen = self
                 .snapshot
@@ -198,15 +203,7 @@ mod browser {
                 .into_iter()
                 .chain(self.outbox.with_untracked(|waiting| waiting.iter().map(|change| change.stamp).max()))
                 .max();
-            let saved = store.settled().and_then(|settled| {
-                let mut outbox = store.own_outbox(device)?;
-                outbox.prune(&settled);
-                if let Some(seen) = seen {
-                    outbox.witness(seen);
-                }
-                outbox.record(crate::domain::new_id(), &shown, edit, now_ms());
-                store.save_outbox(&outbox)
-            });
+            let saved = record_edit(&self.store(), device, &shown, edit, seen, crate::domain::new_id(), now_ms()).map(|_| ());
             match saved {
                 Ok(()) => self.show_waiting(),
                 // Not stored means not shown: the screen never claims what storage lacks.
@@ -426,134 +423,21 @@ mod browser {
             Ok(())
         }
 
-        /// Writes `outbox` back under `key` if this tab may: it is this tab's own, or its
-        /// tab is closed (its lock is free, and held while writing).
-        async fn rewrite_outbox(&self, device: Option<Uuid>, key: String, outbox: crate::sync::Outbox) {
-            let store = self.store();
-            if Some(outbox.device) == device {
-                if let Err(error) = store.write_outbox_at(&key, &outbox) {
-                    self.report_store_error(error);
-                }
-                return;
-            }
-            let lock = store.tab_lock_name(outbox.device);
-            offline::exclusively(&lock, async move {
-                let _ = store.write_outbox_at(&key, &outbox);
-            })
-            .await;
-        }
-
-        /// Drops settled changes from the outboxes this tab may write, and forgets settled
-        /// ids that no outbox holds any more. An emptied outbox is kept: it carries its
-        /// device's numbering, which must never start again from 1.
-        async fn tidy_outboxes(&self, device: Option<Uuid>) {
-            let store = self.store();
-            let (Ok(outboxes), Ok(mut settled)) = (store.outboxes(), store.settled()) else { return };
-            // This tab's own first, before anything awaits (see `sync_round`).
-            for (key, mut outbox) in own_first(outboxes, device) {
-                if outbox.prune(&settled) {
-                    self.rewrite_outbox(device, key, outbox).await;
-                }
-            }
-            if let Ok(left) = store.outboxes() {
-                let held: std::collections::BTreeSet<Uuid> =
-                    left.iter().flat_map(|(_, outbox)| outbox.changes.iter().map(|change| change.id)).collect();
-                let before = settled.len();
-                settled.retain(|id| held.contains(id));
-                if settled.len() != before {
-                    let _ = store.save_settled(&settled);
-                }
-            }
-        }
-
-        /// Pushes the whole outbox in batches, then pulls until the server has no more.
+        /// One round of the shared engine over this browser's storage and `fetch`, then
+        /// the photos waiting to be sent.
         async fn sync_round(&self) -> Result<(), ClientError> {
-            let store = self.store();
-            let author = self.username();
-            let device = self.device.get_value();
-            // Bounded: each round either settles changes or renumbers once after a gap.
-            for _ in 0..1000 {
-                // From storage, not from this tab's copy: other tabs add their ticks.
-                let batch: Vec<Change> = match store.waiting() {
-                    Ok(waiting) => waiting.into_iter().take(PUSH_BATCH).collect(),
-                    Err(error) => {
-                        self.report_store_error(error);
-                        break;
-                    }
-                };
-                if batch.is_empty() {
-                    break;
-                }
-                let response = client::push(&PushRequest { changes: batch }).await?;
-                // Settled changes are recorded under their own key; each outbox is rewritten
-                // only by its tab (or, once that tab is closed, under its lock).
-                let found = store.outboxes().and_then(|outboxes| Ok((outboxes, store.settled()?)));
-                let (outboxes, mut settled_ids) = match found {
-                    Ok(found) => found,
-                    Err(error) => {
-                        self.report_store_error(error);
-                        break;
-                    }
-                };
-                // This tab's own outbox first, written before anything awaits: a tick made
-                // meanwhile would otherwise be overwritten by this copy.
-                let (mut acknowledged, mut refused, mut progressed) = (Vec::new(), Vec::new(), false);
-                for (key, mut outbox) in own_first(outboxes, device) {
-                    let settled = outbox.settle(&response.results);
-                    progressed |= !settled.acknowledged.is_empty() || !settled.refused.is_empty() || settled.renumbered;
-                    settled_ids.extend(settled.acknowledged.iter().map(|change| change.id));
-                    settled_ids.extend(settled.refused.iter().map(|(change, _)| change.id));
-                    acknowledged.extend(settled.acknowledged);
-                    refused.extend(settled.refused.into_iter().map(|(change, reason)| RejectedChange { change, reason }));
-                    if settled.renumbered {
-                        self.rewrite_outbox(device, key, outbox).await;
-                    }
-                }
-                if !progressed {
-                    break;
-                }
-                // Into the snapshot first, then marked settled: at no moment is an
-                // acknowledged change in neither.
-                self.snapshot.update(|snapshot| snapshot.acknowledge(&acknowledged, &author));
-                self.rejected.update(|kept| kept.extend(refused.iter().map(|r| (r.change.clone(), r.reason.clone()))));
-                let saved = self
-                    .snapshot
-                    .with_untracked(|snapshot| store.save_snapshot(snapshot))
-                    .and_then(|()| store.keep_rejected(refused))
-                    .and_then(|()| store.save_settled(&settled_ids));
-                if let Err(error) = saved {
-                    self.report_store_error(error);
-                    break;
-                }
-                self.show_waiting();
-            }
-            self.tidy_outboxes(device).await;
-            loop {
-                let since = self.snapshot.with_untracked(|snapshot| snapshot.cursor);
-                let page = client::pull(since).await?;
-                let more = page.more;
-                self.snapshot.update(|snapshot| snapshot.absorb(page));
-                let newest = self.snapshot.with_untracked(|snapshot| snapshot.newest_stamp());
-                let saved = self.snapshot.with_untracked(|snapshot| store.save_snapshot(snapshot)).and_then(|()| match newest {
-                    // Written back only when the clock moved: every write of the outbox
-                    // key is a chance to race another tab's tick (see docs/sync.md).
-                    Some(seen) => match device {
-                        Some(device) => {
-                            store
-                                .own_outbox(device)
-                                .and_then(|mut outbox| if outbox.witness(seen) { store.save_outbox(&outbox) } else { Ok(()) })
-                        }
-                        None => Ok(()),
-                    },
-                    None => Ok(()),
-                });
-                if let Err(error) = saved {
-                    self.report_store_error(error);
-                }
-                if !more {
-                    break;
-                }
-            }
+            let (store, author) = (self.store(), self.username());
+            let engine = SyncEngine {
+                store: &store,
+                transport: &FetchTransport,
+                device: self.device.get_value(),
+                author: &author,
+                batch: PUSH_BATCH,
+            };
+            let mut snapshot = self.snapshot.get_untracked();
+            let round = engine.sync_round(&mut snapshot, self).await;
+            self.snapshot.set(snapshot);
+            round?;
             self.upload_photos().await
         }
     }

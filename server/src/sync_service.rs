@@ -55,7 +55,7 @@ async fn push_once(store: &Store, user: &User, changes: &[Change]) -> Result<Opt
     let versions: HashMap<Uuid, u64> = read.iter().map(|stored| (stored.item.id, stored.version)).collect();
     let reads = PushReads {
         devices: store.devices(&device_ids).await?,
-        logged: store.logged_ids(&change_ids).await?,
+        logged: store.logged_answers(&change_ids).await?,
         items: read.into_iter().map(|stored| (stored.item.id, stored.item)).collect(),
         writable,
     };

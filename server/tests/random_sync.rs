@@ -1,19 +1,25 @@
 //! Random schedules against the real server over HTTP (in-process router, real embedded
-//! SurrealDB: `mem://` and `surrealkv://` in a temporary folder). Devices use the app's own
-//! outbox; pushes are split, duplicated, sent twice at once, reordered, started past a
-//! gap, sent with a member the protocol does not know, and their answers lost at random;
-//! one tablet's clock is always far ahead, so pulled-back stamps meet. At the end of each
-//! schedule every change made is in the server's log exactly once, every outbox is empty,
-//! every device's copy equals the server's, and every logged edit is either its field's
-//! value or was beaten by a later one, each device's in its own order.
+//! SurrealDB: `mem://` and `surrealkv://` in a temporary folder). The tablets are the real
+//! sync engine (`chidao_core::sync::SyncEngine`) over memory, talking to the router through
+//! a transport that drops pushes, loses answers, holds copies back to deliver them later
+//! (after the tablet renumbered them), sends a push twice at once, and first sends it with
+//! a member the protocol does not know (which must be refused whole). One tablet's clock is
+//! always far ahead, so pulled-back stamps meet. At the end of each schedule every change
+//! made is in the server's log exactly once, every outbox is empty, every tablet's copy
+//! equals the server's, and every logged edit is either its field's value or was beaten
+//! by a later one, each tablet's in its own order.
 
 mod common;
 
 use axum::http::StatusCode;
 use chidao_core::domain::{ChecklistItem, Note};
-use chidao_core::sync::{apply, replay, Change, Edit, LoggedEdit, LoggedOutcome, Outbox, PushResponse, Stamp};
+use chidao_core::sync::{
+    record_edit, replay, Change, Edit, LoggedEdit, LoggedOutcome, MemoryStore, PullResponse, PushResponse, Snapshot, Stamp, SyncEngine,
+    Transport, Unobserved, PUSH_BATCH,
+};
 use common::TestApp;
 use serde_json::{json, Value};
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
@@ -28,30 +34,74 @@ impl Dice {
 }
 
 struct Tablet {
-    outbox: Outbox,
-    snapshot: BTreeMap<Uuid, ChecklistItem>,
+    id: Uuid,
+    store: MemoryStore,
     skew_ms: i64,
     /// Every change made, in the order made.
     made: Vec<Uuid>,
 }
 
-async fn pull_all(app: &TestApp, cookie: &str) -> BTreeMap<Uuid, ChecklistItem> {
-    let pull = app.pull(cookie, 0).await;
-    serde_json::from_value::<Vec<ChecklistItem>>(pull["items"].clone()).unwrap().into_iter().map(|item| (item.id, item)).collect()
+/// What the network does to the first push of a round.
+#[derive(Debug, Clone, Copy, Default)]
+struct Fate {
+    dropped: bool,
+    answer_lost: bool,
+    copied: bool,
+    doubled: bool,
+    unknown_member: bool,
+}
+
+struct Link<'a> {
+    app: &'a TestApp,
+    cookie: &'a str,
+    fate: Cell<Fate>,
+    late: &'a RefCell<Vec<Vec<Change>>>,
+    seed: u64,
+}
+
+impl Transport for Link<'_> {
+    type Error = &'static str;
+
+    async fn push(&self, changes: Vec<Change>) -> Result<PushResponse, &'static str> {
+        let fate = self.fate.take();
+        let seed = self.seed;
+        if fate.copied {
+            self.late.borrow_mut().push(changes.clone());
+        }
+        if fate.unknown_member {
+            let before = log_counts(self.app, &changes).await;
+            let answer = self.app.push(self.cookie, with_unknown_member(&changes)).await;
+            assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "seed {seed}: {}", answer.json);
+            assert_eq!(log_counts(self.app, &changes).await, before, "seed {seed}: a refused push wrote something");
+        }
+        if fate.dropped {
+            return Err("dropped");
+        }
+        let response = if fate.doubled {
+            let (first, second) = tokio::join!(push(self.app, self.cookie, &changes), push(self.app, self.cookie, &changes));
+            if seed.is_multiple_of(2) {
+                first
+            } else {
+                second
+            }
+        } else {
+            push(self.app, self.cookie, &changes).await
+        };
+        if fate.answer_lost {
+            return Err("answer lost");
+        }
+        Ok(response)
+    }
+
+    async fn pull(&self, since: u64) -> Result<PullResponse, &'static str> {
+        Ok(serde_json::from_value(self.app.pull(self.cookie, since).await).expect("a pull answer"))
+    }
 }
 
 async fn push(app: &TestApp, cookie: &str, changes: &[Change]) -> PushResponse {
     let answer = app.push(cookie, json!(changes)).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
     serde_json::from_value(answer.json).unwrap()
-}
-
-fn settle(tablet: &mut Tablet, response: &PushResponse) {
-    let settled = tablet.outbox.settle(&response.results);
-    assert!(settled.refused.is_empty(), "nothing here should be refused: {:?}", settled.refused);
-    for change in &settled.acknowledged {
-        apply(tablet.snapshot.get_mut(&change.item).unwrap(), change, "official");
-    }
 }
 
 /// A batch as a client that adds a member of its own would send it.
@@ -67,6 +117,22 @@ async fn log_counts(app: &TestApp, batch: &[Change]) -> Vec<usize> {
         counts.push(app.store.change_log_count(change.id).await.unwrap());
     }
     counts
+}
+
+/// One round of the real engine on `tablet`; a failed round is the network's doing.
+async fn sync(app: &TestApp, cookie: &str, tablet: &Tablet, late: &RefCell<Vec<Vec<Change>>>, fate: Fate, batch: usize, seed: u64) {
+    let link = Link { app, cookie, fate: Cell::new(fate), late, seed };
+    let engine = SyncEngine { store: &tablet.store, transport: &link, device: Some(tablet.id), author: "official", batch };
+    let mut snapshot = tablet.store.work().snapshot.clone();
+    let _ = engine.sync_round(&mut snapshot, &Unobserved).await;
+}
+
+fn edit(tablet: &mut Tablet, item: Uuid, edit: Edit, now_ms: i64) {
+    let waiting = tablet.store.waiting();
+    let seen = tablet.store.work().snapshot.newest_stamp().into_iter().chain(waiting.iter().map(|change| change.stamp)).max();
+    let shown = replay(&tablet.store.work().snapshot.items[&item], &waiting, "official");
+    let change = record_edit(&tablet.store, tablet.id, &shown, edit, seen, Uuid::now_v7(), now_ms + tablet.skew_ms).unwrap();
+    tablet.made.push(change.id);
 }
 
 /// Nothing a person did was silently dropped: each logged edit is its field's value or was
@@ -98,92 +164,75 @@ async fn check_every_edit_stands_or_was_beaten(app: &TestApp, seed: u64, tablets
 
 async fn run_schedules(app: &TestApp, schedules: u64) {
     let cookie = app.sign_in("official").await;
-    let items: Vec<Uuid> = pull_all(app, &cookie).await.into_keys().collect();
     let mut all_made = Vec::new();
     for seed in 0..schedules {
         let mut dice = Dice(seed * 7919 + 1);
-        let start = pull_all(app, &cookie).await;
-        let mut tablets: Vec<Tablet> = (0..3)
-            .map(|n| {
-                // The first tablet is always beyond the server's tolerance for future stamps.
-                let skew_ms = if n == 0 { 360_000 + dice.roll(3_240_000) as i64 } else { dice.roll(7_200_000) as i64 - 3_600_000 };
-                Tablet { outbox: Outbox::new(Uuid::now_v7()), snapshot: start.clone(), skew_ms, made: Vec::new() }
-            })
-            .collect();
+        let late = RefCell::new(Vec::new());
+        let mut tablets: Vec<Tablet> = Vec::new();
+        for n in 0..3 {
+            // The first tablet is always beyond the server's tolerance for future stamps.
+            let skew_ms = if n == 0 { 360_000 + dice.roll(3_240_000) as i64 } else { dice.roll(7_200_000) as i64 - 3_600_000 };
+            let tablet = Tablet { id: Uuid::now_v7(), store: MemoryStore::new(Snapshot::default()), skew_ms, made: Vec::new() };
+            sync(app, &cookie, &tablet, &late, Fate::default(), PUSH_BATCH, seed).await;
+            tablets.push(tablet);
+        }
+        let items: Vec<Uuid> = tablets[0].store.work().snapshot.items.keys().copied().collect();
         // Edits crowd onto a few items, so one push often holds several edits of a field.
         let busy: Vec<Uuid> = (0..2).map(|_| items[dice.roll(items.len() as u64) as usize]).collect();
-        let mut network: Vec<(usize, Vec<Change>)> = Vec::new();
         let now = chrono::Utc::now().timestamp_millis();
         for step in 0..(5 + dice.roll(25)) {
             let t = dice.roll(3) as usize;
-            match dice.roll(9) {
+            match dice.roll(6) {
                 0..=2 => {
-                    let tablet = &mut tablets[t];
                     let item = if dice.roll(3) > 0 { busy[dice.roll(2) as usize] } else { items[dice.roll(items.len() as u64) as usize] };
-                    let shown = replay(&tablet.snapshot[&item], &tablet.outbox.changes, "official");
-                    let edit = if dice.roll(2) == 0 {
+                    let change = if dice.roll(2) == 0 {
                         Edit::Done { value: dice.roll(2) == 0 }
                     } else {
                         Edit::Note { value: Note::parse(&format!("ghi chú {}", dice.roll(100))).unwrap() }
                     };
-                    let change = tablet.outbox.record(Uuid::now_v7(), &shown, edit, now + step as i64 + tablet.skew_ms);
-                    tablet.made.push(change.id);
+                    edit(&mut tablets[t], item, change, now + step as i64);
                 }
-                3 => {
-                    // From the first waiting change, or past it: the server then answers a
-                    // gap and the tablet renumbers changes that may already be on their way.
-                    let skip = if dice.roll(4) == 0 { 1 + dice.roll(2) as usize } else { 0 };
-                    let take = 1 + dice.roll(4) as usize;
-                    let batch: Vec<Change> = tablets[t].outbox.changes.iter().skip(skip).take(take).cloned().collect();
-                    if !batch.is_empty() {
-                        network.push((t, batch));
+                3 | 4 => {
+                    let fate = Fate {
+                        dropped: dice.roll(5) == 0,
+                        answer_lost: dice.roll(3) == 0,
+                        copied: dice.roll(3) == 0,
+                        doubled: dice.roll(4) == 0,
+                        unknown_member: dice.roll(6) == 0,
+                    };
+                    sync(app, &cookie, &tablets[t], &late, fate, 1 + dice.roll(4) as usize, seed).await;
+                }
+                _ => {
+                    let held = late.borrow().len();
+                    if held > 0 {
+                        // A copy held back arrives now, after whatever came since.
+                        let copy = late.borrow_mut().remove(dice.roll(held as u64) as usize);
+                        push(app, &cookie, &copy).await;
                     }
                 }
-                4 if !network.is_empty() => {
-                    let (sender, batch) = network.remove(dice.roll(network.len() as u64) as usize);
-                    let response = push(app, &cookie, &batch).await;
-                    if dice.roll(3) > 0 {
-                        settle(&mut tablets[sender], &response);
-                    }
-                }
-                5 if !network.is_empty() => {
-                    let copy = network[dice.roll(network.len() as u64) as usize].clone();
-                    network.push(copy);
-                }
-                6 if !network.is_empty() => {
-                    // The same push twice at once (a retry racing the original).
-                    let (sender, batch) = network.remove(dice.roll(network.len() as u64) as usize);
-                    let (first, second) = tokio::join!(push(app, &cookie, &batch), push(app, &cookie, &batch));
-                    settle(&mut tablets[sender], if dice.roll(2) == 0 { &first } else { &second });
-                }
-                7 if !network.is_empty() => {
-                    let (_, batch) = &network[dice.roll(network.len() as u64) as usize];
-                    let before = log_counts(app, batch).await;
-                    let answer = app.push(&cookie, with_unknown_member(batch)).await;
-                    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "seed {seed}: {}", answer.json);
-                    assert_eq!(log_counts(app, batch).await, before, "seed {seed}: a refused push wrote something");
-                }
-                8 => {
-                    tablets[t].snapshot = pull_all(app, &cookie).await;
-                }
-                _ => {}
             }
         }
         // Everyone reconnects and syncs to the end.
-        for tablet in &mut tablets {
+        for tablet in &tablets {
             for _ in 0..10 {
-                if tablet.outbox.changes.is_empty() {
+                if tablet.store.waiting().is_empty() {
                     break;
                 }
-                let response = push(app, &cookie, &tablet.outbox.changes.clone()).await;
-                settle(tablet, &response);
+                sync(app, &cookie, tablet, &late, Fate::default(), PUSH_BATCH, seed).await;
             }
-            assert!(tablet.outbox.changes.is_empty(), "seed {seed}: outbox did not drain");
+            assert!(tablet.store.waiting().is_empty(), "seed {seed}: outbox did not drain");
+            assert!(tablet.store.work().rejected.is_empty(), "seed {seed}: nothing here should be refused");
         }
-        let server = pull_all(app, &cookie).await;
+        for tablet in &tablets {
+            sync(app, &cookie, tablet, &late, Fate::default(), PUSH_BATCH, seed).await;
+        }
+        let server = serde_json::from_value::<Vec<ChecklistItem>>(app.pull(&cookie, 0).await["items"].clone()).unwrap();
+        let server: BTreeMap<Uuid, ChecklistItem> = server.into_iter().map(|item| (item.id, item)).collect();
+        for tablet in &tablets {
+            assert_eq!(tablet.store.work().snapshot.items, server, "seed {seed}: a tablet's copy differs from the server's");
+        }
         check_every_edit_stands_or_was_beaten(app, seed, &tablets, &server).await;
         for tablet in &mut tablets {
-            tablet.snapshot = server.clone();
             all_made.append(&mut tablet.made);
         }
     }

@@ -16,9 +16,9 @@ pub use shell::{
 };
 
 use crate::api::SessionInfo;
-use crate::sync::{Change, Outbox, Snapshot};
+use crate::sync::{Change, DeviceStore, Outbox, Snapshot};
 use gloo_storage::{errors::StorageError as GlooError, LocalStorage, SessionStorage, Storage};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Serialize};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -48,12 +48,7 @@ pub enum StoreError {
     Corrupt { key: String, kept_as: String },
 }
 
-/// A change the server refused, with its reason, kept so the person can see what happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RejectedChange {
-    pub change: Change,
-    pub reason: String,
-}
+pub use crate::sync::RejectedChange;
 
 fn write<T: Serialize>(key: &str, value: &T) -> Result<(), StoreError> {
     LocalStorage::set(key, value).map_err(|error| match error {
@@ -196,12 +191,12 @@ impl UserStore {
     }
 
     /// Keeps refused changes where the person can still see them.
-    pub fn keep_rejected(&self, rejected: Vec<RejectedChange>) -> Result<(), StoreError> {
+    pub fn keep_rejected(&self, rejected: &[RejectedChange]) -> Result<(), StoreError> {
         if rejected.is_empty() {
             return Ok(());
         }
         let mut kept: Vec<RejectedChange> = read(&self.key("rejected"))?;
-        kept.extend(rejected);
+        kept.extend_from_slice(rejected);
         write(&self.key("rejected"), &kept)
     }
 
@@ -215,5 +210,45 @@ impl UserStore {
 
     pub fn set_last_sync_ms(&self, at: i64) -> Result<(), StoreError> {
         write(&self.key("last_sync"), &at)
+    }
+}
+
+/// The engine's storage in the browser: each tab writes only its own outbox key, and
+/// another tab's only once that tab is closed, under its lock (see docs/sync.md).
+impl DeviceStore for UserStore {
+    type Error = StoreError;
+
+    fn outboxes(&self) -> Result<Vec<(String, Outbox)>, StoreError> {
+        UserStore::outboxes(self)
+    }
+
+    fn own_outbox(&self, device: Uuid) -> Result<Outbox, StoreError> {
+        UserStore::own_outbox(self, device)
+    }
+
+    fn save_own_outbox(&self, outbox: &Outbox) -> Result<(), StoreError> {
+        self.save_outbox(outbox)
+    }
+
+    async fn rewrite_other_outbox(&self, key: &str, outbox: &Outbox) -> Result<(), StoreError> {
+        let (store, key, outbox) = (self.clone(), key.to_owned(), outbox.clone());
+        // Not taken means the tab is open: it prunes its own outbox when it next writes it.
+        exclusively(&self.tab_lock_name(outbox.device), async move { store.write_outbox_at(&key, &outbox) }).await.unwrap_or(Ok(()))
+    }
+
+    fn settled(&self) -> Result<BTreeSet<Uuid>, StoreError> {
+        UserStore::settled(self)
+    }
+
+    fn save_settled(&self, settled: &BTreeSet<Uuid>) -> Result<(), StoreError> {
+        UserStore::save_settled(self, settled)
+    }
+
+    fn save_snapshot(&self, snapshot: &Snapshot) -> Result<(), StoreError> {
+        UserStore::save_snapshot(self, snapshot)
+    }
+
+    fn keep_rejected(&self, rejected: &[RejectedChange]) -> Result<(), StoreError> {
+        UserStore::keep_rejected(self, rejected)
     }
 }

@@ -22,12 +22,21 @@ pub struct DeviceState {
 pub struct PushReads {
     /// The push's devices that are registered; any other is new and becomes the author's.
     pub devices: HashMap<Uuid, DeviceState>,
-    /// The push's change ids that the change log already holds.
-    pub logged: HashSet<Uuid>,
+    /// The push's changes that the change log already holds, as it holds them.
+    pub logged: HashMap<Uuid, LoggedAnswer>,
     /// The push's items that exist (removed ones too: a late tick on them is kept).
     pub items: HashMap<Uuid, ChecklistItem>,
     /// The units, among those of the items, whose items the author may change.
     pub writable: HashSet<UnitCode>,
+}
+
+/// What the log says of a change it already holds: enough to answer it again as before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedAnswer {
+    pub outcome: LoggedOutcome,
+    /// The stamp kept (absent on rows logged before stamps were kept).
+    pub kept: Option<Stamp>,
+    pub reason: Option<String>,
 }
 
 /// Why a change was refused. A refused change still uses up its number, except under a
@@ -90,9 +99,10 @@ fn gap(change: &Change, expected: u64, reason: String) -> ChangeResult {
 
 /// Works out every change of a push by `author`, in order, at the server's `now_ms`.
 ///
-/// - A change id the log holds is a `duplicate`, whatever number it comes with, and uses
-///   no number: ids are unique forever, and a device that renumbered after a gap resends
-///   changes whose first answer it lost.
+/// - A change id the log holds is answered as before, whatever number it comes with, and
+///   uses no number: `duplicate` with the stamp kept (so the device shows what the server
+///   has), or `rejected` again with its reason. Ids are unique forever, and a device that
+///   renumbered after a gap resends changes whose first answer it lost.
 /// - Otherwise the number decides: the next one is worked out, a higher one is a `gap`,
 ///   and a number already used (by another change, as the id is new) is a `gap` too, so a
 ///   device that lost its numbering renumbers instead of having its changes dropped.
@@ -104,8 +114,16 @@ pub fn decide(author: &str, now_ms: i64, reads: &PushReads, changes: &[Change]) 
     let mut items: BTreeMap<Uuid, ChecklistItem> = BTreeMap::new();
     let mut decision = PushDecision::default();
     for change in changes {
-        if reads.logged.contains(&change.id) {
-            decision.results.push(ChangeResult::bare(change.id, ChangeStatus::Duplicate));
+        if let Some(logged) = reads.logged.get(&change.id) {
+            decision.results.push(match logged.outcome {
+                LoggedOutcome::Rejected => {
+                    ChangeResult { reason: logged.reason.clone(), ..ChangeResult::bare(change.id, ChangeStatus::Rejected) }
+                }
+                _ => ChangeResult {
+                    kept_stamp: logged.kept.filter(|kept| *kept != change.stamp),
+                    ..ChangeResult::bare(change.id, ChangeStatus::Duplicate)
+                },
+            });
             continue;
         }
         let (_, device) = devices.entry(change.device()).or_insert_with(|| match reads.devices.get(&change.device()) {
@@ -223,7 +241,8 @@ mod tests {
     #[test]
     fn a_known_change_id_is_a_duplicate_under_any_number_and_uses_none() {
         let mut reads = reads();
-        reads.logged.insert(Uuid::from_u128(10));
+        let kept = Stamp { wall_ms: NOW - 5, counter: 0, device: DEVICE };
+        reads.logged.insert(Uuid::from_u128(10), LoggedAnswer { outcome: LoggedOutcome::Applied, kept: Some(kept), reason: None });
         reads.devices.insert(DEVICE, DeviceState { owner: "an".into(), last_seq: 1, last_stamp: None });
         // The device lost the answer to 10 (number 1), met a gap, and renumbered 10, 11, 12 from 2.
         let pushed = [
@@ -234,6 +253,7 @@ mod tests {
         let decision = decide("an", NOW, &reads, &pushed);
         assert_eq!(statuses(&decision), [ChangeStatus::Duplicate, ChangeStatus::Gap, ChangeStatus::Gap]);
         assert_eq!(decision.results[1].expected_seq, Some(2));
+        assert_eq!(decision.results[0].kept_stamp, Some(kept), "the device is told the stamp the log holds");
         assert!(decision.log.is_empty() && decision.devices.is_empty());
         // Renumbered once more, the rest goes through.
         let again = decide(
@@ -243,6 +263,17 @@ mod tests {
             &[change(11, 2, NOW + 1, 0, Edit::Done { value: false }), change(12, 3, NOW + 2, 0, Edit::Done { value: true })],
         );
         assert_eq!(statuses(&again), [ChangeStatus::Applied, ChangeStatus::Applied]);
+    }
+
+    #[test]
+    fn a_refused_change_sent_again_is_refused_again_with_its_reason() {
+        let mut reads = reads();
+        let reason = Some(Refusal::OtherUnit.reason().to_owned());
+        reads.logged.insert(Uuid::from_u128(10), LoggedAnswer { outcome: LoggedOutcome::Rejected, kept: None, reason: reason.clone() });
+        let decision = decide("an", NOW, &reads, &[change(10, 1, NOW, 0, Edit::Done { value: true })]);
+        assert_eq!(statuses(&decision), [ChangeStatus::Rejected]);
+        assert_eq!(decision.results[0].reason, reason);
+        assert!(decision.log.is_empty());
     }
 
     #[test]

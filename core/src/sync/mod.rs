@@ -3,6 +3,8 @@
 
 mod clock;
 mod decide;
+mod engine;
+mod memory;
 mod merge;
 mod outbox;
 mod review;
@@ -15,7 +17,9 @@ mod wire;
 mod simulation;
 
 pub use clock::{Stamp, MAX_FUTURE_SKEW_MS};
-pub use decide::{decide, DeviceMove, DeviceState, LogRecord, PushDecision, PushReads, Refusal};
+pub use decide::{decide, DeviceMove, DeviceState, LogRecord, LoggedAnswer, PushDecision, PushReads, Refusal};
+pub use engine::{record_edit, DeviceStore, RejectedChange, SyncEngine, SyncObserver, Transport, Unobserved, PUSH_BATCH};
+pub use memory::{MemoryStore, StoredWork};
 pub use merge::{apply, clashes, replay, Base, Mark, Outcome};
 pub use outbox::{waiting, Outbox, Settled};
 pub use review::{contests, resolve, Contest, Field, LoggedEdit, LoggedOutcome, ReviewError, REVIEW_DEVICE};
@@ -23,3 +27,15 @@ pub use schedule::{next_sync_in_ms, MAX_RETRY_MS, SYNC_INTERVAL_MS};
 pub use sequence::{check_sequence, Sequence};
 pub use snapshot::{DirectiveView, Snapshot, TaskView};
 pub use wire::{Change, ChangeResult, ChangeStatus, Edit, PullResponse, PushRequest, PushResponse, MAX_CHANGES_PER_PUSH, MAX_PULL_LIMIT};
+
+/// Runs a future that never waits (every store and transport in the tests answers at once)
+/// to its end, without an executor.
+#[cfg(test)]
+pub(crate) fn resolve_now<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => panic!("a future in the tests waited for something"),
+    }
+}

@@ -6,11 +6,11 @@
 
 use super::DbError;
 use chidao_core::domain::{ChecklistItem, Directive, PhotoId, PhotoRef, Task, Unit, UnitCode};
-use chidao_core::sync::{Change, DeviceMove, DeviceState, Edit, LogRecord, LoggedEdit, LoggedOutcome, Stamp};
+use chidao_core::sync::{Change, DeviceMove, DeviceState, Edit, LogRecord, LoggedAnswer, LoggedEdit, LoggedOutcome, Stamp};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use surrealdb::engine::any::Any;
 use surrealdb::{IndexedResults, Surreal};
 use uuid::Uuid;
@@ -274,16 +274,23 @@ impl Store {
             .collect())
     }
 
-    /// The change ids among `ids` that the change log holds.
-    pub async fn logged_ids(&self, ids: &[Uuid]) -> Result<HashSet<Uuid>, DbError> {
-        let found: Vec<Uuid> = self
+    /// The changes among `ids` that the change log holds, as it holds them.
+    pub async fn logged_answers(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, LoggedAnswer>, DbError> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: Uuid,
+            outcome: LoggedOutcome,
+            stamp: Option<Stamp>,
+            reason: Option<String>,
+        }
+        let rows: Vec<Row> = self
             .select(
                 "looking up change ids",
-                "SELECT VALUE record::id(id) FROM array::map($ids, |$id| type::record('change', $id)) WHERE outcome != NONE;",
+                "SELECT record::id(id) AS id, outcome, stamp, reason FROM array::map($ids, |$id| type::record('change', $id)) WHERE outcome != NONE;",
                 json!({"ids": ids}),
             )
             .await?;
-        Ok(found.into_iter().collect())
+        Ok(rows.into_iter().map(|row| (row.id, LoggedAnswer { outcome: row.outcome, kept: row.stamp, reason: row.reason })).collect())
     }
 
     /// Several items in one query; absent ids are simply not in the answer.
