@@ -3,7 +3,7 @@
 //! the rules as the issue states them. The endpoint list comes from the router itself, so
 //! an endpoint added without a rule here fails this test.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};

@@ -1,6 +1,6 @@
 //! The HTTP API against a real embedded SurrealDB (`mem://`), with the demo data.
 
-mod common;
+use crate::common;
 
 use axum::http::{header, Method, StatusCode};
 use common::{app, change_with, Device, PASSWORD};

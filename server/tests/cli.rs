@@ -1,7 +1,7 @@
 //! The command line an operator uses before anyone can sign in: `chidao import-units` and
 //! `chidao create-user`, against an on-disk database the server then opens.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output, Stdio};
 

@@ -3,7 +3,7 @@
 //! must be in the server exactly once. (A push is one transaction, so the cut push left
 //! nothing half-written.)
 
-mod common;
+use crate::common;
 
 use common::http::http;
 

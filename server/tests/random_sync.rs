@@ -9,7 +9,7 @@
 //! equals the server's, and every logged edit is either its field's value or was beaten
 //! by a later one, each tablet's in its own order.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use chidao_core::domain::{ChecklistItem, Note};

@@ -2,7 +2,7 @@
 //! same-origin rule, sign-in throttling, idle and absolute expiry, password reset and
 //! change, disabled accounts, the unit import, and text that looks like code.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;

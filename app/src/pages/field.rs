@@ -4,7 +4,6 @@ use super::session::SessionExpired;
 use super::status::{vietnam_date, vietnam_time, StatusBar};
 use super::{tr, DeadlineTerm};
 use crate::api::photo_url;
-use crate::api::SessionInfo;
 use crate::domain::access::may_change_item;
 use crate::domain::{Party, Role, Task, TaskReport, UnitCode};
 use crate::i18n::Key;
@@ -13,10 +12,10 @@ use crate::workspace::{PhotoState, Workspace};
 use leptos::prelude::*;
 use uuid::Uuid;
 
+/// The signed-in person's checklists, from their workspace (made once by the page switcher).
 #[component]
-pub fn FieldPage(session: SessionInfo) -> impl IntoView {
-    let workspace = Workspace::new(session);
-    Effect::new(move |_| workspace.start());
+pub fn FieldPage() -> impl IntoView {
+    let workspace = expect_context::<Workspace>();
     let sign_offs = SignOffs { reports: RwSignal::new(Vec::new()), failure: RwSignal::new(None) };
     provide_context(sign_offs);
     #[cfg(feature = "browser")]

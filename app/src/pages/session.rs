@@ -6,6 +6,7 @@ use super::{field::FieldPage, tr, LanguageSwitch};
 use crate::api::SessionInfo;
 use crate::domain::Role;
 use crate::i18n::Key;
+use crate::workspace::Workspace;
 use leptos::prelude::*;
 
 /// Where the home page stands after hydration.
@@ -120,6 +121,14 @@ pub(crate) struct SignedInAs(pub String);
 fn Workplace(session: SessionInfo) -> impl IntoView {
     let views = views(&session);
     provide_context(SignedInAs(session.username.clone()));
+    // One workspace per signed-in person, made here and not by the field page: switching
+    // to a desk page and back must not make another (it would take another device id while
+    // the first still holds the tab's).
+    if views.contains(&View::Field) {
+        let workspace = Workspace::new(session.clone());
+        Effect::new(move |_| workspace.start());
+        provide_context(workspace);
+    }
     keep_offline(views.iter().filter_map(|view| view.chunk()).collect());
     let shown = RwSignal::new(views.first().copied().unwrap_or(View::Admin));
     let key = |view: View| match view {
@@ -144,7 +153,7 @@ fn Workplace(session: SessionInfo) -> impl IntoView {
     view! {
         {tabs}
         {move || match shown.get() {
-            View::Field => view! { <FieldPage session=session.clone()/> }.into_any(),
+            View::Field => view! { <FieldPage/> }.into_any(),
             View::Progress => page(progress_page),
             View::Compose => page(compose_page),
             View::Admin => page(admin_page),

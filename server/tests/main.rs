@@ -1,0 +1,13 @@
+//! The server's tests, one binary with a module per feature: every module drives the real
+//! router (or the real binary) against real embedded SurrealDB. One binary links SurrealDB
+//! once instead of once per feature.
+
+mod common;
+
+mod access;
+mod api;
+mod cli;
+mod crash;
+mod directive_import;
+mod random_sync;
+mod security;
