@@ -3,6 +3,7 @@
 
 use crate::db::Recorded;
 use crate::db::{DbError, Store};
+use crate::retry::until_written;
 use chidao_core::api::{DirectivePublished, DirectiveRevised};
 use chidao_core::domain::authoring::{self, DirectiveInput, InputProblem};
 use chidao_core::import::{Draft, ImportError};
@@ -53,22 +54,26 @@ pub async fn editable(store: &Store, id: Uuid) -> Result<Option<DirectiveInput>,
 /// Applies an edit; items taken off a checklist are kept, marked removed, with what was
 /// ticked and written on them. Retried when a sync write to the same items got in first.
 pub async fn revise(store: &Store, id: Uuid, input: &DirectiveInput, by: &str) -> Result<DirectiveRevised, PublishError> {
-    for attempt in 0..crate::sync_service::MAX_ATTEMPTS {
-        let (directive, tasks, items) = store.directive_records(id).await?.ok_or(PublishError::Unknown(id))?;
-        let published = authoring::Published { directive, tasks, items };
-        let units = store.units().await?;
-        let revision = authoring::revise(&published, input, &units, chidao_core::domain::new_id).map_err(PublishError::Invalid)?;
-        match store.revise_directive(&revision.directive, &revision.tasks, &revision.new_items, &revision.removed_items).await? {
-            Recorded::Written => {
-                tracing::info!(directive = %id, added = revision.new_items.len(), removed = revision.removed_items.len(), by, "directive revised");
-                return Ok(DirectiveRevised {
-                    directive: id,
-                    added_items: revision.new_items.len(),
-                    removed_items: revision.removed_items.len(),
-                });
-            }
-            Recorded::Stale => crate::sync_service::back_off(attempt).await,
+    until_written("revising a directive", || revise_once(store, id, input, by)).await
+}
+
+/// One attempt; `None` when a sync write to the same items got in first.
+async fn revise_once(store: &Store, id: Uuid, input: &DirectiveInput, by: &str) -> Result<Option<DirectiveRevised>, PublishError> {
+    let (directive, tasks, items) = store.directive_records(id).await?.ok_or(PublishError::Unknown(id))?;
+    let published = authoring::Published { directive, tasks, items };
+    let units = store.units().await?;
+    let revision = authoring::revise(&published, input, &units, chidao_core::domain::new_id).map_err(PublishError::Invalid)?;
+    match store.revise_directive(&revision.directive, &revision.tasks, &revision.new_items, &revision.removed_items).await? {
+        Recorded::Written => {
+            tracing::info!(directive = %id, added = revision.new_items.len(), removed = revision.removed_items.len(), by, "directive revised");
+            Ok(Some(DirectiveRevised { directive: id, added_items: revision.new_items.len(), removed_items: revision.removed_items.len() }))
         }
+        Recorded::Stale => Ok(None),
     }
-    Err(PublishError::Db(DbError::Contended))
+}
+
+impl crate::retry::MaybeRace for PublishError {
+    fn is_race(&self) -> bool {
+        matches!(self, PublishError::Db(error) if error.is_transient())
+    }
 }

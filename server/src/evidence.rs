@@ -4,7 +4,7 @@
 
 use crate::auth::{authorize, read_scope, Action, User};
 use crate::db::{DbError, PhotoAttachment, PhotoRow, Recorded, Store};
-use crate::sync_service::{back_off, MAX_ATTEMPTS};
+use crate::retry::{until_written, MaybeRace};
 use base64::Engine;
 use chidao_core::domain::{ChecklistItem, PhotoId, PhotoRef, PHOTO_MAX_BYTES};
 use uuid::Uuid;
@@ -82,35 +82,37 @@ pub enum Attached {
 }
 
 pub async fn attach(store: &Store, user: &User, item: Uuid, photo: &PhotoRow) -> Result<(Attached, ChecklistItem), EvidenceError> {
-    for attempt in 0..MAX_ATTEMPTS {
-        let stored = store.item(item).await?.ok_or(EvidenceError::UnknownItem(item))?;
-        if !authorize(store, user, Action::ChangeItemOf(&stored.item.unit)).await? {
-            return Err(EvidenceError::Forbidden);
-        }
-        if stored.item.photos.iter().any(|existing| existing.id == photo.id) {
-            return Ok((Attached::AlreadyThere, stored.item));
-        }
-        let reference = PhotoRef { id: photo.id.clone(), by: user.username.clone(), at_ms: chrono::Utc::now().timestamp_millis() };
-        let attachment = PhotoAttachment {
-            photo,
-            item,
-            unit: &stored.item.unit,
-            version: stored.version,
-            reference: &reference,
-            log_id: chidao_core::domain::new_id(),
-            author: &user.username,
-        };
-        match store.attach_photo(&attachment).await? {
-            Recorded::Written => {
-                tracing::info!(%item, photo = %photo.id, bytes = photo.size, "photo attached");
-                let mut item = stored.item;
-                item.photos.push(reference);
-                return Ok((Attached::Added, item));
-            }
-            Recorded::Stale => back_off(attempt).await,
-        }
+    until_written("attaching a photo", || attach_once(store, user, item, photo)).await
+}
+
+/// One attempt; `None` when a push wrote the item meanwhile.
+async fn attach_once(store: &Store, user: &User, item: Uuid, photo: &PhotoRow) -> Result<Option<(Attached, ChecklistItem)>, EvidenceError> {
+    let stored = store.item(item).await?.ok_or(EvidenceError::UnknownItem(item))?;
+    if !authorize(store, user, Action::ChangeItemOf(&stored.item.unit)).await? {
+        return Err(EvidenceError::Forbidden);
     }
-    Err(DbError::Contended.into())
+    if stored.item.photos.iter().any(|existing| existing.id == photo.id) {
+        return Ok(Some((Attached::AlreadyThere, stored.item)));
+    }
+    let reference = PhotoRef { id: photo.id.clone(), by: user.username.clone(), at_ms: chrono::Utc::now().timestamp_millis() };
+    let attachment = PhotoAttachment {
+        photo,
+        item,
+        unit: &stored.item.unit,
+        version: stored.version,
+        reference: &reference,
+        log_id: chidao_core::domain::new_id(),
+        author: &user.username,
+    };
+    match store.attach_photo(&attachment).await? {
+        Recorded::Written => {
+            tracing::info!(%item, photo = %photo.id, bytes = photo.size, "photo attached");
+            let mut item = stored.item;
+            item.photos.push(reference);
+            Ok(Some((Attached::Added, item)))
+        }
+        Recorded::Stale => Ok(None),
+    }
 }
 
 /// The photo's type and bytes, for someone who may read one of the units showing it.
@@ -126,6 +128,12 @@ pub async fn fetch(store: &Store, user: &User, id: &PhotoId) -> Result<(String, 
         .decode(photo.data.as_bytes())
         .map_err(|error| DbError::Shape { context: "reading a photo", detail: error.to_string() })?;
     Ok((photo.content_type, bytes))
+}
+
+impl MaybeRace for EvidenceError {
+    fn is_race(&self) -> bool {
+        matches!(self, EvidenceError::Db(error) if error.is_race())
+    }
 }
 
 #[cfg(test)]

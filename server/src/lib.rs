@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod extract;
 pub mod limits;
 pub mod reports;
+mod retry;
 pub mod review;
 pub mod routes;
 pub mod shell;

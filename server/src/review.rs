@@ -5,7 +5,7 @@
 
 use crate::auth::{authorize, Access, Action, User};
 use crate::db::{Batch, DbError, LogEntry, Recorded, Store};
-use crate::sync_service::{back_off, MAX_ATTEMPTS};
+use crate::retry::{until_written, MaybeRace};
 use chidao_core::api::{ConflictCase, ReviewQueue};
 use chidao_core::domain::ChecklistItem;
 use chidao_core::sync::{contests, resolve, LoggedEdit, LoggedOutcome, ReviewError};
@@ -65,36 +65,44 @@ pub async fn queue(store: &Store, reviewer: &User) -> Result<ReviewQueue, DbErro
 /// Keeps the chosen values; answers the item as it now stands. Retried when a push wrote
 /// the item meanwhile, so a review never overwrites an edit it did not see.
 pub async fn review(store: &Store, reviewer: &User, item: Uuid, keep: &[Uuid]) -> Result<ChecklistItem, ReviewFailure> {
-    for attempt in 0..MAX_ATTEMPTS {
-        let stored = store.item(item).await?.ok_or(ReviewFailure::UnknownItem(item))?;
-        if !authorize(store, reviewer, Action::ReviewItemOf(&stored.item.unit)).await? {
-            return Err(ReviewFailure::Forbidden);
-        }
-        let history = store.logged_edits(&[item]).await?.into_iter().map(|(_, edit)| edit).collect::<Vec<_>>();
-        let now_ms = chrono::Utc::now().timestamp_millis();
-        let (reviewed, edits) = resolve(&stored.item, &history, keep, &reviewer.username, now_ms)?;
-        let reasons: Vec<String> = edits.iter().map(|(_, kept)| format!("conflict review: kept the value of change {kept}")).collect();
-        let log = edits
-            .iter()
-            .zip(&reasons)
-            .map(|((change, _), reason)| LogEntry {
-                change,
-                author: &reviewer.username,
-                outcome: LoggedOutcome::Reviewed,
-                stamp: change.stamp,
-                adjusted: false,
-                reason: Some(reason.clone()),
-                conflict: false,
-            })
-            .collect();
-        let batch = Batch { devices: &[], log, items: vec![(reviewed.clone(), stored.version)] };
-        match store.record_batch(&batch).await? {
-            Recorded::Written => {
-                tracing::info!(%item, reviewer = %reviewer.username, kept = keep.len(), "conflict reviewed");
-                return Ok(reviewed);
-            }
-            Recorded::Stale => back_off(attempt).await,
-        }
+    until_written("recording a review", || review_once(store, reviewer, item, keep)).await
+}
+
+/// One attempt; `None` when a push wrote the item meanwhile.
+async fn review_once(store: &Store, reviewer: &User, item: Uuid, keep: &[Uuid]) -> Result<Option<ChecklistItem>, ReviewFailure> {
+    let stored = store.item(item).await?.ok_or(ReviewFailure::UnknownItem(item))?;
+    if !authorize(store, reviewer, Action::ReviewItemOf(&stored.item.unit)).await? {
+        return Err(ReviewFailure::Forbidden);
     }
-    Err(DbError::Contended.into())
+    let history = store.logged_edits(&[item]).await?.into_iter().map(|(_, edit)| edit).collect::<Vec<_>>();
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let (reviewed, edits) = resolve(&stored.item, &history, keep, &reviewer.username, now_ms)?;
+    let reasons: Vec<String> = edits.iter().map(|(_, kept)| format!("conflict review: kept the value of change {kept}")).collect();
+    let log = edits
+        .iter()
+        .zip(&reasons)
+        .map(|((change, _), reason)| LogEntry {
+            change,
+            author: &reviewer.username,
+            outcome: LoggedOutcome::Reviewed,
+            stamp: change.stamp,
+            adjusted: false,
+            reason: Some(reason.clone()),
+            conflict: false,
+        })
+        .collect();
+    let batch = Batch { devices: &[], log, items: vec![(reviewed.clone(), stored.version)] };
+    match store.record_batch(&batch).await? {
+        Recorded::Written => {
+            tracing::info!(%item, reviewer = %reviewer.username, kept = keep.len(), "conflict reviewed");
+            Ok(Some(reviewed))
+        }
+        Recorded::Stale => Ok(None),
+    }
+}
+
+impl MaybeRace for ReviewFailure {
+    fn is_race(&self) -> bool {
+        matches!(self, ReviewFailure::Db(error) if error.is_race())
+    }
 }

@@ -4,20 +4,11 @@
 
 use crate::auth::{read_scope, Access, Action, ReadScope, User};
 use crate::db::{Batch, DbError, LogEntry, Recorded, Store};
+use crate::retry::until_written;
 use chidao_core::domain::UnitCode;
 use chidao_core::sync::{decide, Change, ChangeResult, PullResponse, PushReads, MAX_PULL_LIMIT};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
-
-/// How often a push that lost a race (same device, same item, or another server taking the
-/// same number) is worked out again, with a growing, jittered pause between tries.
-pub(crate) const MAX_ATTEMPTS: u32 = 12;
-
-pub(crate) async fn back_off(attempt: u32) {
-    let ceiling_ms = 2u64.saturating_pow(attempt.min(8));
-    let jitter = rand::random::<u64>() % ceiling_ms.max(1);
-    tokio::time::sleep(std::time::Duration::from_millis(jitter)).await;
-}
 
 /// Decides every change of a push with the shared rules ([`chidao_core::sync::decide`]) between
 /// one read and one write, and writes them all in one transaction. A refused change is
@@ -26,17 +17,7 @@ pub(crate) async fn back_off(attempt: u32) {
 /// and decided again; one that cannot settle is answered 503, and the device sends it
 /// again later.
 pub async fn push(store: &Store, user: &User, changes: &[Change]) -> Result<Vec<ChangeResult>, DbError> {
-    for attempt in 0..MAX_ATTEMPTS {
-        match push_once(store, user, changes).await {
-            Ok(Some(results)) => return Ok(results),
-            Ok(None) => {}
-            Err(error) if error.is_transient() => tracing::debug!(%error, attempt, "push raced another write; deciding it again"),
-            Err(error) => return Err(error),
-        }
-        back_off(attempt).await;
-    }
-    tracing::warn!(changes = changes.len(), "gave up a push after repeated write conflicts");
-    Err(DbError::Contended)
+    until_written("recording a push", || push_once(store, user, changes)).await
 }
 
 /// One attempt; `None` when something moved under it and it must be worked out again.

@@ -1069,3 +1069,16 @@ fn statuses_of(answer: &common::Answer) -> Vec<String> {
         .map(|r| r["status"].as_str().unwrap().to_owned())
         .collect()
 }
+
+#[tokio::test]
+async fn every_answer_names_its_request_and_keeps_a_given_id() {
+    let app = app().await;
+    let answer = app.call(Method::GET, "/healthz", None, None).await;
+    let id = answer.headers.get("x-request-id").expect("an id is made").to_str().unwrap().to_owned();
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    let again = app.call(Method::GET, "/healthz", None, None).await;
+    assert_ne!(again.headers["x-request-id"], id.as_str(), "each request has its own");
+    let request =
+        axum::http::Request::builder().uri("/healthz").header("x-request-id", "tablet-42").body(axum::body::Body::empty()).unwrap();
+    assert_eq!(app.send(request).await.headers["x-request-id"], "tablet-42");
+}

@@ -180,7 +180,9 @@ impl Recurrence {
 super::text::validated_string!(Recurrence);
 
 impl Task {
-    pub const TEXT_MAX: usize = 2000;
+    /// One limit for a task's text, in the reader's drafts and in what is published, so a
+    /// draft never holds text that publishing would refuse.
+    pub const TEXT_MAX: usize = 4000;
     pub const TARGET_MAX: usize = 300;
 
     #[allow(clippy::too_many_arguments)]

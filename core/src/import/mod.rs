@@ -24,7 +24,6 @@ use serde::{Deserialize, Serialize};
 /// A directive summary is a few pages; beyond this it is not one.
 pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
 const HEADING_MAX_CHARS: usize = 200;
-const TASK_TEXT_MAX_CHARS: usize = 4000;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
@@ -255,12 +254,12 @@ fn tasks_of(matcher: &UnitMatcher, paragraphs: &[&String]) -> Vec<DraftTask> {
             }
             (None, Some(_)) => {
                 let previous = tasks.last_mut().expect("matched Some");
-                previous.text = clip(&format!("{} {sentence}", previous.text), TASK_TEXT_MAX_CHARS);
+                previous.text = clip(&format!("{} {sentence}", previous.text), crate::domain::Task::TEXT_MAX);
                 continue;
             }
             (None, None) => continue,
         };
-        let text = clip(&sentence, TASK_TEXT_MAX_CHARS);
+        let text = clip(&sentence, crate::domain::Task::TEXT_MAX);
         let dated: Vec<Option<Deadline>> =
             if deadlines.is_empty() || recurrence.is_some() { vec![None] } else { deadlines.into_iter().map(Some).collect() };
         for deadline in dated {

@@ -24,6 +24,8 @@ use axum::http::Method;
 use axum::routing::{get, MethodFilter};
 use axum::Router;
 use leptos::prelude::LeptosOptions;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
 
 #[derive(Debug, Clone)]
 pub struct CookiePolicy {
@@ -152,7 +154,19 @@ pub fn router(state: AppState) -> Router {
         // Brotli or gzip as the browser asks: the wasm shell is most of a first visit on
         // a weak link. Images are left as they are.
         .layer(tower_http::compression::CompressionLayer::new())
+        // Every log line of a request carries its id, which the answer carries too
+        // (`x-request-id`), so a person's report of a failure finds its log lines. Only
+        // the method and path are logged: never cookies, bodies or queries.
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            let id = request.headers().get(REQUEST_ID).and_then(|value| value.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+        }))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
+
+/// The header that names a request in the logs and in its answer.
+const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
 
 /// Hands the page renderer the nonce the security headers name, so Leptos puts it on the
 /// inline hydration script.
