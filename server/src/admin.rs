@@ -48,7 +48,7 @@ async fn known_unit(store: &Store, unit: &UnitCode) -> Result<(), AdminError> {
 }
 
 fn display_name(raw: &str) -> Result<String, AdminError> {
-    BoundedText::parse("display name", raw, DISPLAY_NAME_MAX)
+    BoundedText::<DISPLAY_NAME_MAX>::parse("display name", raw)
         .map(|name| name.as_str().to_owned())
         .map_err(|error| AdminError::Invalid(error.to_string()))
 }

@@ -34,14 +34,14 @@ super::text::validated_string!(DocumentNumber);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
-    pub heading: BoundedText,
+    pub heading: BoundedText<{ Directive::HEADING_MAX }>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Directive {
     pub id: Uuid,
-    pub title: BoundedText,
-    pub issuer: BoundedText,
+    pub title: BoundedText<{ Directive::TITLE_MAX }>,
+    pub issuer: BoundedText<{ Unit::NAME_MAX }>,
     #[serde(with = "super::iso_date")]
     pub issued_on: NaiveDate,
     pub documents: Vec<DocumentNumber>,
@@ -60,14 +60,14 @@ impl Directive {
         documents: Vec<DocumentNumber>,
         headings: &[&str],
     ) -> Result<Self, DomainError> {
-        let title = BoundedText::parse("title", title, Self::TITLE_MAX)?;
-        let issuer = BoundedText::parse("issuer", issuer, Unit::NAME_MAX)?;
+        let title = BoundedText::parse("title", title)?;
+        let issuer = BoundedText::parse("issuer", issuer)?;
         if headings.is_empty() {
             return Err(DomainError::Invalid { field: "sections", reason: "a directive needs a section".into() });
         }
         let sections = headings
             .iter()
-            .map(|heading| BoundedText::parse("section heading", heading, Self::HEADING_MAX).map(|heading| Section { heading }))
+            .map(|heading| BoundedText::parse("section heading", heading).map(|heading| Section { heading }))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self { id, title, issuer, issued_on, documents, sections })
     }
@@ -84,7 +84,7 @@ use super::Unit;
 #[serde(try_from = "PartyRepr", into = "PartyRepr")]
 pub enum Party {
     Unit(UnitCode),
-    Phrase(BoundedText),
+    Phrase(BoundedText<{ Party::PHRASE_MAX }>),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -120,7 +120,7 @@ impl Party {
     pub const PHRASE_MAX: usize = 300;
 
     pub fn phrase(raw: &str) -> Result<Self, DomainError> {
-        BoundedText::parse("unit or group", raw, Self::PHRASE_MAX).map(Party::Phrase)
+        BoundedText::parse("unit or group", raw).map(Party::Phrase)
     }
 
     pub fn unit_code(&self) -> Option<&UnitCode> {
@@ -147,11 +147,11 @@ pub struct Task {
     pub directive: Uuid,
     /// Index into the directive's sections.
     pub section: usize,
-    pub text: BoundedText,
+    pub text: BoundedText<{ Task::TEXT_MAX }>,
     pub lead: Party,
     pub coordinating: Vec<Party>,
     pub deadline: Option<Deadline>,
-    pub target: Option<BoundedText>,
+    pub target: Option<BoundedText<{ Task::TARGET_MAX }>>,
     /// Repeated work ("định kỳ hằng tháng … trước ngày 25"): see [`Recurrence`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<Recurrence>,
@@ -213,8 +213,8 @@ impl Task {
                 });
             }
         }
-        let text = BoundedText::parse("task text", text, Self::TEXT_MAX)?;
-        let target = target.map(|raw| BoundedText::parse("target", raw, Self::TARGET_MAX)).transpose()?;
+        let text = BoundedText::parse("task text", text)?;
+        let target = target.map(|raw| BoundedText::parse("target", raw)).transpose()?;
         Ok(Self { id, directive: directive.id, section, text, lead, coordinating, deadline, target, recurrence: None })
     }
 }

@@ -37,7 +37,7 @@ pub struct ChecklistItem {
     pub task: Uuid,
     /// The unit whose checklist this is.
     pub unit: UnitCode,
-    pub label: BoundedText,
+    pub label: BoundedText<{ ChecklistItem::LABEL_MAX }>,
     pub position: u32,
     pub done: bool,
     pub note: Note,
@@ -70,7 +70,7 @@ impl ChecklistItem {
             id,
             task,
             unit,
-            label: BoundedText::parse("item label", label, Self::LABEL_MAX)?,
+            label: BoundedText::parse("item label", label)?,
             position,
             done: false,
             note: Note::default(),

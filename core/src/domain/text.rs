@@ -45,20 +45,21 @@ pub(crate) fn present_within(field: &'static str, raw: &str, max: usize) -> Resu
     Ok(())
 }
 
-/// Trimmed, non-empty text of at most `max` characters (characters, not bytes: Vietnamese
-/// letters take two or three bytes each).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Trimmed, non-empty text of at most `MAX` characters (characters, not bytes: Vietnamese
+/// letters take two or three bytes each). Read from JSON through [`BoundedText::parse`]
+/// too, so no way in skips its checks.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
-pub struct BoundedText(String);
+pub struct BoundedText<const MAX: usize>(String);
 
-impl BoundedText {
-    pub fn parse(field: &'static str, raw: &str, max: usize) -> Result<Self, DomainError> {
+impl<const MAX: usize> BoundedText<MAX> {
+    pub fn parse(field: &'static str, raw: &str) -> Result<Self, DomainError> {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             return Err(DomainError::Empty { field });
         }
-        if trimmed.chars().count() > max {
-            return Err(DomainError::TooLong { field, max });
+        if trimmed.chars().count() > MAX {
+            return Err(DomainError::TooLong { field, max: MAX });
         }
         if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
             return Err(DomainError::Invalid { field, reason: "contains control characters".into() });
@@ -71,7 +72,14 @@ impl BoundedText {
     }
 }
 
-impl std::fmt::Display for BoundedText {
+impl<'de, const MAX: usize> Deserialize<'de> for BoundedText<MAX> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Self::parse("text", &raw).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<const MAX: usize> std::fmt::Display for BoundedText<MAX> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -83,19 +91,27 @@ mod tests {
 
     #[test]
     fn trims_and_keeps_vietnamese_text() {
-        let text = BoundedText::parse("name", "  Sở Y tế ", 10).unwrap();
+        let text = BoundedText::<10>::parse("name", "  Sở Y tế ").unwrap();
         assert_eq!(text.as_str(), "Sở Y tế");
     }
 
     #[test]
     fn counts_characters_not_bytes() {
-        assert!(BoundedText::parse("name", "Đường", 5).is_ok());
-        assert_eq!(BoundedText::parse("name", "Đường!", 5), Err(DomainError::TooLong { field: "name", max: 5 }));
+        assert!(BoundedText::<5>::parse("name", "Đường").is_ok());
+        assert_eq!(BoundedText::<5>::parse("name", "Đường!"), Err(DomainError::TooLong { field: "name", max: 5 }));
+    }
+
+    #[test]
+    fn json_is_read_through_the_same_checks() {
+        assert_eq!(serde_json::from_str::<BoundedText<5>>("\" Đường \"").unwrap().as_str(), "Đường");
+        for bad in ["\"Đường!\"", "\"  \"", "\"a\\u0000b\""] {
+            assert!(serde_json::from_str::<BoundedText<5>>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
     fn refuses_blank_and_control_characters() {
-        assert_eq!(BoundedText::parse("name", " \n ", 5), Err(DomainError::Empty { field: "name" }));
-        assert!(BoundedText::parse("name", "a\u{0}b", 5).is_err());
+        assert_eq!(BoundedText::<5>::parse("name", " \n "), Err(DomainError::Empty { field: "name" }));
+        assert!(BoundedText::<5>::parse("name", "a\u{0}b").is_err());
     }
 }

@@ -47,7 +47,7 @@ impl UnitKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {
     pub code: UnitCode,
-    pub name: BoundedText,
+    pub name: BoundedText<{ Unit::NAME_MAX }>,
     pub kind: UnitKind,
     pub parent: Option<UnitCode>,
 }
@@ -58,7 +58,7 @@ impl Unit {
     /// `parent_kind` is the kind of the unit named as parent, looked up by the caller, so
     /// that the tree's shape is checked here and not in each importer.
     pub fn new(code: UnitCode, name: &str, kind: UnitKind, parent: Option<(UnitCode, UnitKind)>) -> Result<Self, DomainError> {
-        let name = BoundedText::parse("unit name", name, Self::NAME_MAX)?;
+        let name = BoundedText::parse("unit name", name)?;
         let parent = match (kind.allowed_parent(), parent) {
             (None, None) => None,
             (None, Some(_)) => return Err(DomainError::Invalid { field: "parent", reason: "a province has no parent".into() }),
