@@ -10,4 +10,5 @@ mod cli;
 mod crash;
 mod directive_import;
 mod random_sync;
+mod schema;
 mod security;

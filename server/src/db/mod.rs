@@ -6,7 +6,7 @@ mod schema;
 mod store;
 
 pub use people::{AccountChange, AccountRow, SessionRow};
-pub use schema::{migrate, SCHEMA_VERSION};
+pub use schema::{migrate, migrate_to, SCHEMA_VERSION};
 pub use store::{Batch, LogEntry, PhotoAttachment, PhotoRow, Recorded, Store, StoredItem, StoredPhoto};
 
 use crate::config::DbArgs;

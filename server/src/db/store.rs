@@ -169,6 +169,28 @@ impl Store {
         Ok(self.select(context, query, vars).await?.into_iter().next())
     }
 
+    /// The schema as the database describes it: every table with the statements that
+    /// define it, its fields and its indexes. For the schema snapshot test.
+    pub async fn schema_description(&self) -> Result<Value, DbError> {
+        let context = "describing the schema";
+        let mut response = self.run(context, "INFO FOR DB;", json!({})).await?;
+        let database: Option<Value> = response.take(0).map_err(|source| DbError::query(context, source))?;
+        let tables = database.as_ref().and_then(|info| info.get("tables")).and_then(Value::as_object).cloned().unwrap_or_default();
+        let mut described = serde_json::Map::new();
+        for (table, definition) in tables {
+            // A table name cannot be bound as a variable here; these come from the database's
+            // own list, and only plain identifiers are spliced.
+            if !table.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                return Err(DbError::Shape { context, detail: format!("unexpected table name {table:?}") });
+            }
+            let mut response = self.run(context, &format!("INFO FOR TABLE {table};"), json!({})).await?;
+            let info: Option<Value> = response.take(0).map_err(|source| DbError::query(context, source))?;
+            let info = info.unwrap_or_default();
+            described.insert(table, json!({"table": definition, "fields": info["fields"], "indexes": info["indexes"]}));
+        }
+        Ok(Value::Object(described))
+    }
+
     /// Answers only when the database itself answers a query.
     pub async fn ping(&self) -> Result<(), DbError> {
         self.run("checking health", "RETURN true;", json!({})).await.map(|_| ())
