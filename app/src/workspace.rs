@@ -108,6 +108,21 @@ impl Workspace {
         Some(self.outbox.with(|pending| crate::sync::replay(&stored, pending, &author)))
     }
 
+    /// What the signed-in person may do, by the one access function, over the unit tree
+    /// this device last pulled.
+    pub fn permits(&self, action: crate::domain::access::Action<'_>) -> bool {
+        use crate::domain::access;
+        self.session.with_value(|session| {
+            // The tree only where the answer depends on it (heads), as the server reads it.
+            let units: Vec<crate::domain::Unit> = if action.needs_unit_tree() && access::needs_unit_tree(&session.roles) {
+                self.snapshot.with_untracked(|snapshot| snapshot.units.values().cloned().collect())
+            } else {
+                Vec::new()
+            };
+            access::permits(&session.roles, &session.unit, &units, action)
+        })
+    }
+
     pub fn party_name(&self, party: &crate::domain::Party) -> String {
         self.snapshot.with(|snapshot| snapshot.party_name(party))
     }

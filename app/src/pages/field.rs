@@ -4,8 +4,8 @@ use super::session::SessionExpired;
 use super::status::{vietnam_date, vietnam_time, StatusBar};
 use super::{tr, DeadlineTerm};
 use crate::api::photo_url;
-use crate::domain::access::may_change_item;
-use crate::domain::{Party, Role, Task, TaskReport, UnitCode};
+use crate::domain::access::Action;
+use crate::domain::{Party, Task, TaskReport, UnitCode};
 use crate::i18n::Key;
 use crate::sync::TaskView;
 use crate::workspace::{PhotoState, Workspace};
@@ -58,7 +58,9 @@ pub fn FieldPage() -> impl IntoView {
                 <SessionExpired/>
             </Show>
             <RejectedList workspace/>
-            {workspace.session.get_value().roles.has(Role::Head).then(|| view! {
+            // Conflicts are settled where the person works: on the progress page for those
+            // who have one, here for heads of the units below.
+            {(workspace.permits(Action::ReviewConflicts) && !workspace.permits(Action::OverseeProvince)).then(|| view! {
                 // Heads settle conflicts in the units below them; a decision travels back by sync.
                 <super::on_demand::OnDemand load=super::on_demand::review_panel quiet=true
                     show=move |build: super::on_demand::ReviewBuilder| build(
@@ -135,7 +137,8 @@ fn TaskCard(workspace: Workspace, task: Task, items: Vec<(Uuid, UnitCode)>) -> i
             {by_unit
                 .into_iter()
                 .map(|(unit, ids)| {
-                    let editable = may_change_item(&session.roles, &session.unit, &unit);
+                    let editable = workspace.permits(Action::ChangeItemOf(&unit));
+                    let may_sign = workspace.permits(Action::SignOffReport(&unit));
                     let heading = (unit != session.unit).then(|| {
                         let name = workspace.party_name(&Party::Unit(unit.clone()));
                         view! {
@@ -151,7 +154,7 @@ fn TaskCard(workspace: Workspace, task: Task, items: Vec<(Uuid, UnitCode)>) -> i
                         <ul class="checklist">
                             {ids.into_iter().map(|id| view! { <ItemRow workspace id editable/> }).collect_view()}
                         </ul>
-                        <SignOff task=task_id unit=unit.clone() may_sign=session.roles.has(Role::Head)/>
+                        <SignOff task=task_id unit=unit.clone() may_sign/>
                     }
                 })
                 .collect_view()}

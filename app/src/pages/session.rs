@@ -4,7 +4,7 @@ use super::on_demand::{admin_page, compose_page, keep_offline, page, password_pa
 use super::on_demand::{ADMIN_CHUNK, COMPOSE_CHUNK, PROGRESS_CHUNK};
 use super::{field::FieldPage, tr, LanguageSwitch};
 use crate::api::SessionInfo;
-use crate::domain::Role;
+use crate::domain::access::{permits, Action};
 use crate::i18n::Key;
 use crate::workspace::Workspace;
 use leptos::prelude::*;
@@ -95,20 +95,19 @@ impl View {
     }
 }
 
+/// The pages a person may open, asked of the one access function.
 fn views(session: &SessionInfo) -> Vec<View> {
-    let roles = &session.roles;
-    let mut views = Vec::new();
-    if roles.has(Role::Official) || roles.has(Role::Head) {
-        views.push(View::Field);
-    }
-    if roles.has(Role::Supervisor) {
-        views.push(View::Progress);
-        views.push(View::Compose);
-    }
-    if roles.has(Role::Admin) {
-        views.push(View::Admin);
-    }
-    views
+    let may = |action: Action| permits(&session.roles, &session.unit, &[], action);
+    [
+        (View::Field, Action::FieldWork),
+        (View::Progress, Action::OverseeProvince),
+        (View::Compose, Action::WriteDirectives),
+        (View::Admin, Action::Administer),
+    ]
+    .into_iter()
+    .filter(|(_, action)| may(*action))
+    .map(|(view, _)| view)
+    .collect()
 }
 
 /// The username of the person signed in, for pages that must not let them act on

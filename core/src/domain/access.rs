@@ -87,6 +87,11 @@ pub enum Action<'a> {
     ReviewItemOf(&'a UnitCode),
     /// Province-wide progress.
     OverseeProvince,
+    /// Write, import and edit directives.
+    WriteDirectives,
+    /// Work through checklists in the field: one's own unit's (officials) or those below
+    /// (heads, who follow them and sign off).
+    FieldWork,
     /// The unit tree and the accounts.
     Administer,
 }
@@ -111,7 +116,8 @@ pub fn permits(roles: &Roles, own_unit: &UnitCode, units: &[Unit], action: Actio
         Action::SignOffReport(unit) => may_sign_off_report(roles, own_unit, unit, units),
         Action::ReviewConflicts => roles.has(Role::Supervisor) || roles.has(Role::Head),
         Action::ReviewItemOf(unit) => roles.has(Role::Supervisor) || may_sign_off_report(roles, own_unit, unit, units),
-        Action::OverseeProvince => oversees_everything(roles),
+        Action::OverseeProvince | Action::WriteDirectives => oversees_everything(roles),
+        Action::FieldWork => roles.has(Role::Official) || roles.has(Role::Head),
         Action::Administer => administers(roles),
     }
 }
@@ -166,6 +172,21 @@ mod tests {
         assert!(may_change_item(&Roles::one(Role::Head), &code("HUYEN-A"), &code("HUYEN-A")));
         assert!(!may_change_item(&Roles::one(Role::Head), &code("HUYEN-A"), &code("XA-A1")), "heads follow, communes tick");
         assert!(!may_change_item(&Roles::one(Role::Supervisor), &code("TINH"), &code("XA-A1")));
+    }
+
+    #[test]
+    fn the_pages_a_person_opens_follow_their_roles() {
+        let may = |roles: &[Role], action: Action| permits(&Roles::new(roles.iter().copied()).unwrap(), &code("XA-A1"), &tree(), action);
+        assert!(may(&[Role::Official], Action::FieldWork) && may(&[Role::Head], Action::FieldWork));
+        assert!(!may(&[Role::Supervisor], Action::FieldWork) && !may(&[Role::Admin], Action::FieldWork));
+        assert!(may(&[Role::Supervisor], Action::WriteDirectives) && may(&[Role::Supervisor], Action::OverseeProvince));
+        for role in [Role::Official, Role::Head, Role::Admin] {
+            assert!(!may(&[role], Action::WriteDirectives), "{role:?}");
+        }
+        assert!(
+            may(&[Role::Official, Role::Supervisor], Action::FieldWork)
+                && may(&[Role::Official, Role::Supervisor], Action::WriteDirectives)
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use chidao_core::import::Draft;
 use uuid::Uuid;
 
 async fn supervisors_only(state: &AppState, user: &User) -> Result<(), ApiError> {
-    require(state, user, Action::OverseeProvince, "directives are written by supervisors").await
+    require(state, user, Action::WriteDirectives, "directives are written by supervisors").await
 }
 
 pub async fn import(State(state): State<AppState>, user: User, headers: HeaderMap, body: Body) -> Result<axum::Json<Draft>, ApiError> {
