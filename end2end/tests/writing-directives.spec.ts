@@ -66,8 +66,15 @@ test('a supervisor writes a directive from nothing: sections, tasks and units ch
   const office = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const desk = await office.newPage();
   await signIn(desk, 'supervisor');
+  // A slow network: the unit tree arrives after the blank directive is opened.
+  await desk.route('**/api/v1/units', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
   await desk.getByRole('button', { name: 'Soạn chỉ đạo' }).click();
   await desk.getByTestId('blank-directive').click();
+  // The issuer is the province, filled in once the unit tree has arrived.
+  await expect(desk.locator('input[name="issuer"]')).toHaveValue('UBND tỉnh Quảng Ngãi');
   await desk.locator('input[name="title"]').fill('Chỉ đạo kiểm tra phòng cháy tại trụ sở xã');
   await desk.locator('input[name="issued-on"]').fill('2022-10-03');
   await desk.locator('input[name="heading-0"]').fill('Phòng cháy, chữa cháy');

@@ -161,6 +161,13 @@ pub fn ComposePage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             if let Ok(tree) = crate::client::get_json::<Vec<Unit>>(crate::api::UNITS_PATH).await {
                 units.set(tree);
+                // A blank directive opened before the tree arrived gets its issuer now.
+                let issuer = province_name(units);
+                form.update(|form| {
+                    if let Some(form) = form.as_mut().filter(|form| form.issuer.is_empty()) {
+                        form.issuer = issuer;
+                    }
+                });
             }
         });
     });
