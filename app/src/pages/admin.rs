@@ -90,7 +90,7 @@ fn role_key(role: Role) -> DeskKey {
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let own_username = expect_context::<super::session::SignedInAs>().0;
+    let own_username = expect_context::<super::who::SignedInAs>().0;
     let data = AdminData {
         units: RwSignal::new(Vec::new()),
         accounts: RwSignal::new(Vec::new()),

@@ -1,6 +1,6 @@
 //! The field page: a commune official's tasks and checklists, usable offline on a tablet.
 
-use super::session::SessionExpired;
+use super::sign_in::SessionExpired;
 use super::status::{vietnam_date, vietnam_time, StatusBar};
 use super::{tr, DeadlineTerm};
 use crate::api::photo_url;
@@ -62,8 +62,8 @@ pub fn FieldPage() -> impl IntoView {
             // who have one, here for heads of the units below.
             {(workspace.permits(Action::ReviewConflicts) && !workspace.permits(Action::OverseeProvince)).then(|| view! {
                 // Heads settle conflicts in the units below them; a decision travels back by sync.
-                <super::on_demand::OnDemand load=super::on_demand::review_panel quiet=true
-                    show=move |build: super::on_demand::ReviewBuilder| build(
+                <super::chunk::OnDemand load=super::review::review_panel quiet=true
+                    show=move |build: super::review::ReviewBuilder| build(
                         Signal::derive(move || workspace.last_sync_ms.get().unwrap_or(0) as u32),
                         Callback::new(move |_| workspace.sync_now()))/>
             })}

@@ -2,14 +2,19 @@
 //! [`crate::workspace::Workspace`] and to [`session`] helpers.
 
 mod admin;
+mod chunk;
 mod compose;
 mod field;
+mod header;
 mod on_demand;
+mod password;
 mod progress;
 mod review;
-mod session;
 mod shell;
+mod sign_in;
 mod status;
+mod switcher;
+mod who;
 
 use crate::domain::{Deadline, DeadlineKind};
 use crate::i18n::{t, Key, Locale, Words, LOCALE_COOKIE};
@@ -121,7 +126,7 @@ pub fn App() -> impl IntoView {
             }
         });
     }
-    view! { <session::Home/> }
+    view! { <switcher::Home/> }
 }
 
 /// Switches the language for this page and, through the cookie, for the next load.

@@ -1,6 +1,7 @@
 //! The supervisor's progress page: every task's checklist completion per unit.
 
-use super::on_demand::{review_panel, OnDemand, ReviewBuilder};
+use super::chunk::OnDemand;
+use super::review::{review_panel, ReviewBuilder};
 use super::shell::ShellUpdateBanner;
 use super::status::{browser_online, vietnam_date, vietnam_time, NetworkPill};
 use super::{tr, DeadlineTerm};

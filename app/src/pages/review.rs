@@ -1,6 +1,7 @@
 //! Conflict review on the supervisor's page: each flagged item, each contested field with
 //! the values in contention, and a choice of which to keep.
 
+use super::chunk::ChunkUnavailable;
 use super::status::vietnam_time;
 use super::tr;
 use crate::api::{ConflictCase, ReviewQueue};
@@ -142,4 +143,13 @@ fn Choice(edit: LoggedEdit, group: String, field: Field, chosen: RwSignal<BTreeM
             {is_standing.then(|| view! { <span class="badge">{tr(DeskKey::Standing)}</span> })}
         </label>
     }
+}
+
+/// What the review chunk gives back: the panel, given when to refresh and what to do
+/// after a decision.
+pub type ReviewBuilder = fn(Signal<u32>, Callback<()>) -> AnyView;
+
+#[leptos::wasm_split::wasm_split(review, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn review_panel() -> Result<ReviewBuilder, ChunkUnavailable> {
+    Ok(|refresh, on_reviewed| view! { <ReviewPanel refresh on_reviewed/> }.into_any())
 }

@@ -1,0 +1,20 @@
+//! Who is signed in, as the pages share it through context: a leaf the page modules all
+//! read, so none of them needs another page module for it.
+
+use crate::api::SessionInfo;
+
+/// Where the home page stands after hydration.
+// Some variants are only built by browser code.
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Who {
+    /// Server render and first browser frame: nothing known yet.
+    Unknown,
+    SignedOut,
+    SignedIn(SessionInfo),
+}
+
+/// The username of the person signed in, for pages that must not let them act on
+/// themselves (an admin cannot disable their own account).
+#[derive(Debug, Clone)]
+pub(crate) struct SignedInAs(pub String);
