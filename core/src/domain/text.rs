@@ -54,22 +54,27 @@ pub struct BoundedText<const MAX: usize>(String);
 
 impl<const MAX: usize> BoundedText<MAX> {
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, DomainError> {
-        let trimmed = raw.trim();
-        if trimmed.is_empty() {
-            return Err(DomainError::Empty { field });
-        }
-        if trimmed.chars().count() > MAX {
-            return Err(DomainError::TooLong { field, max: MAX });
-        }
-        if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            return Err(DomainError::Invalid { field, reason: "contains control characters".into() });
-        }
-        Ok(Self(trimmed.to_owned()))
+        bounded(field, raw, MAX).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The checks of every [`BoundedText`], once for all limits (one copy in the bundle).
+fn bounded(field: &'static str, raw: &str, max: usize) -> Result<String, DomainError> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(DomainError::Empty { field });
+    }
+    if trimmed.chars().count() > max {
+        return Err(DomainError::TooLong { field, max });
+    }
+    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(DomainError::Invalid { field, reason: "contains control characters".into() });
+    }
+    Ok(trimmed.to_owned())
 }
 
 impl<'de, const MAX: usize> Deserialize<'de> for BoundedText<MAX> {
