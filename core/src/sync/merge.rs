@@ -6,6 +6,7 @@
 use super::{Change, Edit, Stamp};
 use crate::domain::ChecklistItem;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// Who last set a field, and the stamp of that edit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -87,6 +88,36 @@ pub fn apply(item: &mut ChecklistItem, change: &Change, author: &str) -> Outcome
         }
     }
     Outcome::Applied
+}
+
+/// The guarantee the merge rule gives every edit, checked over a log of `(change id, item,
+/// edit, kept stamp)`: each edit is its field's value now or was beaten by an edit with a
+/// later stamp, and no two edits of a field share a stamp. Returns why it does not hold
+/// for the first edit it fails on. The sync model and the server's random schedules check
+/// their logs with it.
+pub fn unaccounted_edit<'a>(
+    log: impl IntoIterator<Item = (Uuid, Uuid, &'a Edit, Stamp)>,
+    items: &std::collections::BTreeMap<Uuid, ChecklistItem>,
+) -> Option<String> {
+    let mut stamps = std::collections::BTreeSet::new();
+    for (change, item, edit, stamp) in log {
+        if !stamps.insert((item, edit.field(), stamp)) {
+            return Some(format!("two edits of a field share the stamp {stamp:?}"));
+        }
+        let Some(now) = items.get(&item) else { return Some(format!("change {change} is on an item that is gone")) };
+        let (mark, stands) = match edit {
+            Edit::Done { value } => (&now.done_mark, now.done == *value),
+            Edit::Note { value } => (&now.note_mark, now.note == *value),
+        };
+        let mark = mark.as_ref().map(|mark| mark.stamp);
+        if mark < Some(stamp) {
+            return Some(format!("change {change} is neither its field's value nor beaten by a later edit"));
+        }
+        if mark == Some(stamp) && !stands {
+            return Some(format!("change {change} holds its field's stamp but not its value"));
+        }
+    }
+    None
 }
 
 /// What the screen shows: the last server snapshot of an item with the device's pending
@@ -172,6 +203,26 @@ mod tests {
         let mut twice = once.clone();
         apply(&mut twice, &tick, "an");
         assert_eq!(once, twice);
+    }
+
+    #[test]
+    fn an_edit_that_is_neither_the_value_nor_beaten_is_caught() {
+        let early = change(10, stamp(1_000, 1), Base::default(), Edit::Done { value: true });
+        let late = change(11, stamp(2_000, 1), Base::default(), Edit::Done { value: false });
+        let mut server = item();
+        apply(&mut server, &early, "an");
+        apply(&mut server, &late, "an");
+        let items = std::collections::BTreeMap::from([(server.id, server.clone())]);
+        fn log<'a>(changes: &[&'a Change]) -> Vec<(Uuid, Uuid, &'a Edit, Stamp)> {
+            changes.iter().map(|c| (c.id, c.item, &c.edit, c.stamp)).collect()
+        }
+        assert_eq!(unaccounted_edit(log(&[&early, &late]), &items), None);
+        let mut lost = items.clone();
+        lost.get_mut(&server.id).unwrap().done_mark = Some(Mark { stamp: early.stamp, by: "an".into() });
+        assert!(unaccounted_edit(log(&[&late]), &lost).is_some_and(|why| why.contains("neither")));
+        assert!(unaccounted_edit(log(&[&early]), &lost).is_some_and(|why| why.contains("not its value")));
+        let tie = change(12, late.stamp, Base::default(), Edit::Done { value: true });
+        assert!(unaccounted_edit(log(&[&late, &tie]), &items).is_some_and(|why| why.contains("share the stamp")));
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub use clock::{Stamp, MAX_FUTURE_SKEW_MS};
 pub use decide::{decide, DeviceMove, DeviceState, LogRecord, LoggedAnswer, PushDecision, PushReads, Refusal};
 pub use engine::{record_edit, DeviceStore, RejectedChange, SyncEngine, SyncObserver, Transport, Unobserved, PUSH_BATCH};
 pub use memory::{MemoryStore, StoredWork};
-pub use merge::{apply, clashes, replay, Base, Mark, Outcome};
+pub use merge::{apply, clashes, replay, unaccounted_edit, Base, Mark, Outcome};
 pub use outbox::{waiting, Outbox, Settled};
 pub use review::{contests, resolve, Contest, Field, LoggedEdit, LoggedOutcome, ReviewError, REVIEW_DEVICE};
 pub use schedule::{next_sync_in_ms, MAX_RETRY_MS, SYNC_INTERVAL_MS};
