@@ -1,8 +1,17 @@
 //! The browser's half of the API: plain JSON over fetch, same-origin cookies.
 
-use crate::api::{ApiErrorBody, SessionInfo, SignInRequest, PULL_PATH, PUSH_PATH, SESSION_PATH};
+use crate::api::{
+    self, AccountSummary, AccountUpdate, ApiErrorBody, DirectivePublished, DirectiveRevised, NewAccount, PasswordChange, ProgressReport,
+    ReviewQueue, ReviewRequest, SessionInfo, SignInRequest, TemporaryPassword, UnitChanges, UnitsWritten, ADMIN_ACCOUNTS_PATH,
+    ADMIN_UNITS_IMPORT_PATH, ADMIN_UNITS_PATH, ALL_SESSIONS_PATH, DIRECTIVES_PATH, DIRECTIVE_IMPORT_PATH, PASSWORD_PATH, PROGRESS_PATH,
+    PULL_PATH, PUSH_PATH, REVIEW_PATH, SESSION_PATH, TASK_REPORTS_PATH, UNITS_PATH,
+};
+use crate::domain::authoring::DirectiveInput;
+use crate::domain::{ChecklistItem, PhotoId, TaskReport, Unit, UnitCode};
+use crate::import::Draft;
 use crate::sync::{PullResponse, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
+use uuid::Uuid;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -95,41 +104,43 @@ fn succeeded(answer: Answer) -> Result<(), ClientError> {
     }
 }
 
-pub async fn patch_json<B: serde::Serialize>(path: &str, body: &B) -> Result<(), ClientError> {
-    succeeded(send_json("PATCH", path, body).await?)
+async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
+    decode(send("GET", path, None).await?)
 }
 
-pub async fn put_json_body<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
-    decode(send_json("PUT", path, body).await?)
+async fn post_json<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
+    decode(send_json("POST", path, body).await?)
 }
 
-/// `PUT` with no body, for actions named by their path.
-pub async fn put_empty<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
-    decode(send("PUT", path, None).await?)
-}
-
-pub async fn delete(path: &str) -> Result<(), ClientError> {
-    succeeded(send("DELETE", path, None).await?)
-}
-
-pub async fn post_text<T: DeserializeOwned>(path: &str, content_type: &str, text: String) -> Result<T, ClientError> {
+async fn post_text<T: DeserializeOwned>(path: &str, content_type: &str, text: String) -> Result<T, ClientError> {
     decode(send("POST", path, Some((content_type, JsValue::from_str(&text)))).await?)
 }
 
+// One function per endpoint: pages never build a path or pick a method.
+
 pub async fn sign_in(request: &SignInRequest) -> Result<SessionInfo, ClientError> {
-    decode(send_json("POST", SESSION_PATH, request).await?)
+    post_json(SESSION_PATH, request).await
 }
 
 pub async fn current_session() -> Result<SessionInfo, ClientError> {
     get_json(SESSION_PATH).await
 }
 
+/// Signing out of a session the server already forgot is still signing out.
 pub async fn sign_out() -> Result<(), ClientError> {
     let answer = send("DELETE", SESSION_PATH, None).await?;
     match answer.status {
         200..=299 | 401 => Ok(()),
         status => Err(ClientError::Refused { status, message: answer.status_text }),
     }
+}
+
+pub async fn sign_out_everywhere() -> Result<(), ClientError> {
+    succeeded(send("DELETE", ALL_SESSIONS_PATH, None).await?)
+}
+
+pub async fn change_password(change: &PasswordChange) -> Result<SessionInfo, ClientError> {
+    post_json(PASSWORD_PATH, change).await
 }
 
 pub async fn push(request: &PushRequest) -> Result<PushResponse, ClientError> {
@@ -140,18 +151,85 @@ pub async fn pull(since: u64) -> Result<PullResponse, ClientError> {
     get_json(&format!("{PULL_PATH}?since={since}")).await
 }
 
-pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
-    decode(send("GET", path, None).await?)
-}
-
-pub async fn post_json<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
-    decode(send_json("POST", path, body).await?)
-}
-
 /// Sends a photo of `item`; the item as the server now has it comes back.
-pub async fn put_photo(id: &crate::domain::PhotoId, item: uuid::Uuid, bytes: &[u8]) -> Result<crate::domain::ChecklistItem, ClientError> {
-    let url = format!("{}?item={item}", crate::api::photo_url(id));
+pub async fn put_photo(id: &PhotoId, item: Uuid, bytes: &[u8]) -> Result<ChecklistItem, ClientError> {
+    let url = format!("{}?item={item}", api::photo_url(id));
     decode(send("PUT", &url, Some(("image/jpeg", js_sys::Uint8Array::from(bytes).into()))).await?)
+}
+
+pub async fn unit_tree() -> Result<Vec<Unit>, ClientError> {
+    get_json(UNITS_PATH).await
+}
+
+pub async fn progress_report() -> Result<ProgressReport, ClientError> {
+    get_json(PROGRESS_PATH).await
+}
+
+pub async fn task_reports() -> Result<Vec<TaskReport>, ClientError> {
+    get_json(TASK_REPORTS_PATH).await
+}
+
+/// A head signs off `unit`'s report on `task`.
+pub async fn sign_off(task: Uuid, unit: &UnitCode) -> Result<TaskReport, ClientError> {
+    decode(send("PUT", &api::task_report_path(task, unit), None).await?)
+}
+
+pub async fn withdraw_sign_off(task: Uuid, unit: &UnitCode) -> Result<(), ClientError> {
+    succeeded(send("DELETE", &api::task_report_path(task, unit), None).await?)
+}
+
+pub async fn review_queue() -> Result<ReviewQueue, ClientError> {
+    get_json(REVIEW_PATH).await
+}
+
+pub async fn review(request: &ReviewRequest) -> Result<ChecklistItem, ClientError> {
+    post_json(REVIEW_PATH, request).await
+}
+
+/// A published directive as the compose form edits it.
+pub async fn directive_input(directive: Uuid) -> Result<DirectiveInput, ClientError> {
+    get_json(&api::directive_path(directive)).await
+}
+
+/// Reads a pasted summary into a draft; nothing is stored.
+pub async fn import_directive(summary: String) -> Result<Draft, ClientError> {
+    post_text(DIRECTIVE_IMPORT_PATH, "text/plain; charset=utf-8", summary).await
+}
+
+pub async fn publish_directive(input: &DirectiveInput) -> Result<DirectivePublished, ClientError> {
+    post_json(DIRECTIVES_PATH, input).await
+}
+
+pub async fn revise_directive(directive: Uuid, input: &DirectiveInput) -> Result<DirectiveRevised, ClientError> {
+    decode(send_json("PUT", &api::directive_path(directive), input).await?)
+}
+
+pub async fn admin_units() -> Result<Vec<Unit>, ClientError> {
+    get_json(ADMIN_UNITS_PATH).await
+}
+
+pub async fn write_units(changes: &UnitChanges) -> Result<UnitsWritten, ClientError> {
+    post_json(ADMIN_UNITS_PATH, changes).await
+}
+
+pub async fn import_units(csv: String) -> Result<UnitsWritten, ClientError> {
+    post_text(ADMIN_UNITS_IMPORT_PATH, "text/csv", csv).await
+}
+
+pub async fn accounts() -> Result<Vec<AccountSummary>, ClientError> {
+    get_json(ADMIN_ACCOUNTS_PATH).await
+}
+
+pub async fn create_account(account: &NewAccount) -> Result<TemporaryPassword, ClientError> {
+    post_json(ADMIN_ACCOUNTS_PATH, account).await
+}
+
+pub async fn update_account(username: &str, update: &AccountUpdate) -> Result<(), ClientError> {
+    succeeded(send_json("PATCH", &api::account_path(username), update).await?)
+}
+
+pub async fn reset_password(username: &str) -> Result<TemporaryPassword, ClientError> {
+    post_json(&api::account_password_path(username), &()).await
 }
 
 /// The engine's network in the browser: the two sync calls over `fetch`.

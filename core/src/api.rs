@@ -224,3 +224,21 @@ pub struct ReviewRequest {
 pub fn photo_url(id: &crate::domain::PhotoId) -> String {
     format!("{PHOTOS_PATH}/{id}")
 }
+
+pub fn task_report_path(task: uuid::Uuid, unit: &UnitCode) -> String {
+    format!("{TASK_REPORTS_PATH}/{task}/{unit}")
+}
+
+pub fn directive_path(directive: uuid::Uuid) -> String {
+    format!("{DIRECTIVES_PATH}/{directive}")
+}
+
+/// Usernames are checked to be path-safe (letters, digits, `.`, `_`, `-`) before an
+/// account exists, so they go into the path as they are.
+pub fn account_path(username: &str) -> String {
+    format!("{ADMIN_ACCOUNTS_PATH}/{username}")
+}
+
+pub fn account_password_path(username: &str) -> String {
+    format!("{}/password", account_path(username))
+}

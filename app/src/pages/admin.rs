@@ -33,13 +33,11 @@ struct AdminData {
 impl AdminData {
     fn reload(self) {
         leptos::task::spawn_local(async move {
-            use crate::api::{ADMIN_ACCOUNTS_PATH, ADMIN_UNITS_PATH};
-            use crate::client::get_json;
-            match get_json::<Vec<Unit>>(ADMIN_UNITS_PATH).await {
+            match crate::client::admin_units().await {
                 Ok(units) => self.units.set(units),
                 Err(error) => self.outcome.set(Some(Outcome::Failed(error.to_string()))),
             }
-            match get_json::<Vec<AccountSummary>>(ADMIN_ACCOUNTS_PATH).await {
+            match crate::client::accounts().await {
                 Ok(accounts) => self.accounts.set(accounts),
                 Err(error) => self.outcome.set(Some(Outcome::Failed(error.to_string()))),
             }
@@ -147,19 +145,18 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
         ev.prevent_default();
         #[cfg(feature = "browser")]
         data.act(async move {
-            use crate::api::{UnitChanges, UnitsWritten, ADMIN_UNITS_PATH};
+            use crate::api::UnitChanges;
             use crate::domain::unit_import::UnitRow;
             let parent = Some(parent.get_untracked()).filter(|p| !p.is_empty());
             let row = UnitRow { code: code.get_untracked(), name: name.get_untracked(), kind: kind.get_untracked(), parent_code: parent };
-            let written: UnitsWritten = crate::client::post_json(ADMIN_UNITS_PATH, &UnitChanges { rows: vec![row] }).await?;
+            let written = crate::client::write_units(&UnitChanges { rows: vec![row] }).await?;
             Ok(Some(Outcome::Written(written.written)))
         });
     };
     let import = move |_| {
         #[cfg(feature = "browser")]
         data.act(async move {
-            use crate::api::{UnitsWritten, ADMIN_UNITS_IMPORT_PATH};
-            let written: UnitsWritten = crate::client::post_text(ADMIN_UNITS_IMPORT_PATH, "text/csv", csv.get_untracked()).await?;
+            let written = crate::client::import_units(csv.get_untracked()).await?;
             Ok(Some(Outcome::Written(written.written)))
         });
     };
@@ -241,8 +238,8 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
         ev.prevent_default();
         #[cfg(feature = "browser")]
         data.act(async move {
-            use crate::api::{AccountUpdate, NewAccount, ADMIN_ACCOUNTS_PATH};
-            use crate::client::{patch_json, post_json, ClientError};
+            use crate::api::{AccountUpdate, NewAccount};
+            use crate::client::ClientError;
             use crate::domain::{Roles, UnitCode};
             let invalid = |error: crate::domain::DomainError| ClientError::Refused { status: 422, message: error.to_string() };
             let chosen = Roles::new(roles.get_untracked()).map_err(invalid)?;
@@ -255,13 +252,13 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
                         unit: Some(unit),
                         disabled: None,
                     };
-                    patch_json(&format!("{ADMIN_ACCOUNTS_PATH}/{name}"), &update).await?;
+                    crate::client::update_account(&name, &update).await?;
                     None
                 }
                 None => {
                     let new =
                         NewAccount { username: username.get_untracked(), display_name: display_name.get_untracked(), roles: chosen, unit };
-                    Some(Outcome::Temporary(post_json(ADMIN_ACCOUNTS_PATH, &new).await?))
+                    Some(Outcome::Temporary(crate::client::create_account(&new).await?))
                 }
             };
             clear();
@@ -288,7 +285,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
                 let name = toggle_name.clone();
                 data.act(async move {
                     let update = crate::api::AccountUpdate { disabled: Some(!disabled), ..Default::default() };
-                    crate::client::patch_json(&format!("{}/{name}", crate::api::ADMIN_ACCOUNTS_PATH), &update).await?;
+                    crate::client::update_account(&name, &update).await?;
                     Ok(None)
                 });
             }
@@ -299,11 +296,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
             #[cfg(feature = "browser")]
             {
                 let name = reset_name.clone();
-                data.act(async move {
-                    let path = format!("{}/{name}/password", crate::api::ADMIN_ACCOUNTS_PATH);
-                    let temporary: TemporaryPassword = crate::client::post_json(&path, &()).await?;
-                    Ok(Some(Outcome::Temporary(temporary)))
-                });
+                data.act(async move { Ok(Some(Outcome::Temporary(crate::client::reset_password(&name).await?))) });
             }
             let _ = &reset_name;
         };

@@ -150,7 +150,7 @@ pub fn ComposePage() -> impl IntoView {
     #[cfg(feature = "browser")]
     let load_published = move || {
         leptos::task::spawn_local(async move {
-            if let Ok(report) = crate::client::get_json::<crate::api::ProgressReport>(crate::api::PROGRESS_PATH).await {
+            if let Ok(report) = crate::client::progress_report().await {
                 published.set(report.directives.into_iter().map(|d| (d.directive.id, d.directive.title.to_string())).collect());
             }
         });
@@ -159,7 +159,7 @@ pub fn ComposePage() -> impl IntoView {
     Effect::new(move |_| {
         load_published();
         leptos::task::spawn_local(async move {
-            if let Ok(tree) = crate::client::get_json::<Vec<Unit>>(crate::api::UNITS_PATH).await {
+            if let Ok(tree) = crate::client::unit_tree().await {
                 units.set(tree);
                 // A blank directive opened before the tree arrived gets its issuer now.
                 let issuer = province_name(units);
@@ -188,7 +188,7 @@ pub fn ComposePage() -> impl IntoView {
         outcome.set(None);
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
-            match crate::client::get_json::<DirectiveInput>(&format!("{}/{id}", crate::api::DIRECTIVES_PATH)).await {
+            match crate::client::directive_input(id).await {
                 Ok(input) => {
                     editing.set(Some(id));
                     form.set(Some(input));
@@ -204,10 +204,7 @@ pub fn ComposePage() -> impl IntoView {
         outcome.set(None);
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
-            let answer =
-                crate::client::post_text::<Draft>(crate::api::DIRECTIVE_IMPORT_PATH, "text/plain; charset=utf-8", source.get_untracked())
-                    .await;
-            match answer {
+            match crate::client::import_directive(source.get_untracked()).await {
                 Ok(draft) => {
                     form.set(Some(input_from(&draft, province_name(units))));
                 }
@@ -223,13 +220,10 @@ pub fn ComposePage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             use crate::client::ClientError;
             let answer = match editing.get_untracked() {
-                Some(id) => crate::client::put_json_body::<_, crate::api::DirectiveRevised>(
-                    &format!("{}/{id}", crate::api::DIRECTIVES_PATH),
-                    &input,
-                )
-                .await
-                .map(|revised| Outcome::Revised { added: revised.added_items, removed: revised.removed_items }),
-                None => crate::client::post_json::<_, crate::api::DirectivePublished>(crate::api::DIRECTIVES_PATH, &input)
+                Some(id) => crate::client::revise_directive(id, &input)
+                    .await
+                    .map(|revised| Outcome::Revised { added: revised.added_items, removed: revised.removed_items }),
+                None => crate::client::publish_directive(&input)
                     .await
                     .map(|published| Outcome::Published { tasks: published.tasks, items: published.items }),
             };

@@ -173,7 +173,7 @@ struct SignOffs {
 impl SignOffs {
     fn load(self) {
         leptos::task::spawn_local(async move {
-            if let Ok(reports) = crate::client::get_json::<Vec<TaskReport>>(crate::api::TASK_REPORTS_PATH).await {
+            if let Ok(reports) = crate::client::task_reports().await {
                 self.reports.set(reports);
             }
         });
@@ -182,9 +182,11 @@ impl SignOffs {
     fn set(self, task: Uuid, unit: UnitCode, done: bool) {
         leptos::task::spawn_local(async move {
             use crate::client;
-            let path = format!("{}/{task}/{unit}", crate::api::TASK_REPORTS_PATH);
-            let outcome =
-                if done { client::put_empty::<TaskReport>(&path).await.map(Some) } else { client::delete(&path).await.map(|()| None) };
+            let outcome = if done {
+                client::sign_off(task, &unit).await.map(Some)
+            } else {
+                client::withdraw_sign_off(task, &unit).await.map(|()| None)
+            };
             match outcome {
                 Ok(report) => {
                     self.failure.set(None);

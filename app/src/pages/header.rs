@@ -30,7 +30,7 @@ pub(super) fn Header(session: SessionInfo) -> impl IntoView {
     let everywhere = move |_| {
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
-            if crate::client::delete(crate::api::ALL_SESSIONS_PATH).await.is_ok() {
+            if crate::client::sign_out_everywhere().await.is_ok() {
                 crate::offline::forget_session();
                 who.set(Who::SignedOut);
             }

@@ -30,9 +30,9 @@ fn PasswordPage(forced: bool) -> impl IntoView {
         busy.set(true);
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
-            use crate::api::{PasswordChange, SessionInfo, PASSWORD_PATH};
+            use crate::api::PasswordChange;
             let change = PasswordChange { current_password: current.get_untracked(), new_password: new.get_untracked() };
-            match crate::client::post_json::<_, SessionInfo>(PASSWORD_PATH, &change).await {
+            match crate::client::change_password(&change).await {
                 Ok(session) => {
                     let _ = crate::offline::cache_session(&session);
                     current.set(String::new());

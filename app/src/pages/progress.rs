@@ -29,7 +29,7 @@ pub fn ProgressPage() -> impl IntoView {
         refreshes.update(|count| *count = count.wrapping_add(1));
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
-            match crate::client::get_json::<ProgressReport>(crate::api::PROGRESS_PATH).await {
+            match crate::client::progress_report().await {
                 Ok(fresh) => {
                     report.set(Load::Ready(fresh));
                     loaded_at.set(Some(js_sys::Date::now() as i64));

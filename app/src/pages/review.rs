@@ -23,7 +23,7 @@ pub fn ReviewPanel(
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             // A failed load leaves the panel as it was; the progress table reports the network.
-            if let Ok(fresh) = crate::client::get_json::<ReviewQueue>(crate::api::REVIEW_PATH).await {
+            if let Ok(fresh) = crate::client::review_queue().await {
                 queue.set(Some(fresh));
             }
         });
@@ -78,7 +78,7 @@ fn CaseCard(case: ConflictCase, reviewed: Callback<()>) -> impl IntoView {
         {
             let request = crate::api::ReviewRequest { item: item_id, keep: chosen.get_untracked().into_values().collect() };
             leptos::task::spawn_local(async move {
-                let answer = crate::client::post_json::<_, crate::domain::ChecklistItem>(crate::api::REVIEW_PATH, &request).await;
+                let answer = crate::client::review(&request).await;
                 busy.set(false);
                 match answer {
                     Ok(_) => reviewed.run(()),
