@@ -353,7 +353,7 @@ fn the_roles_of_the_matrix_are_the_roles_of_the_app() {
     // A new role must be added to the personas above.
     let covered: Vec<Role> = personas().iter().flat_map(|p| p.roles.clone()).collect();
     for role in Role::ALL {
-        assert!(covered.contains(&role), "{role:?} has no persona");
+        assert!(covered.contains(role), "{role:?} has no persona");
     }
     assert!(Roles::new(covered).is_ok());
 }

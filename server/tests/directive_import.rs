@@ -4,7 +4,7 @@
 //! fixture the test says so and passes; the repo's own texts are tested in `app`.
 
 use chidao_core::import::parties::loose;
-use chidao_core::import::{extract, kind_name, Draft};
+use chidao_core::import::{extract, Draft};
 use chidao_server::demo::DemoSet;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -65,7 +65,7 @@ fn score(draft: &Draft, expected: &Value) -> (Vec<Score>, Vec<String>) {
     let wanted_deadlines = expected["deadlines"].as_array().unwrap();
     let dated: Vec<(String, &str, &str)> = tasks
         .iter()
-        .filter_map(|(_, task)| task.deadline.map(|d| (d.date.to_string(), kind_name(d.kind), task.lead.name.as_str())))
+        .filter_map(|(_, task)| task.deadline.map(|d| (d.date.to_string(), d.kind.as_str(), task.lead.name.as_str())))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();

@@ -68,24 +68,6 @@ impl AdminData {
     }
 }
 
-fn kind_text(kind: UnitKind) -> &'static str {
-    match kind {
-        UnitKind::Province => "province",
-        UnitKind::Department => "department",
-        UnitKind::District => "district",
-        UnitKind::Commune => "commune",
-    }
-}
-
-fn role_key(role: Role) -> DeskKey {
-    match role {
-        Role::Official => DeskKey::RoleOfficial,
-        Role::Head => DeskKey::RoleHead,
-        Role::Supervisor => DeskKey::RoleSupervisor,
-        Role::Admin => DeskKey::RoleAdmin,
-    }
-}
-
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let own_username = expect_context::<super::who::SignedInAs>().0;
@@ -137,7 +119,7 @@ fn OutcomeBanner(data: AdminData) -> impl IntoView {
 fn UnitsPanel(data: AdminData) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
-    let kind = RwSignal::new("commune".to_owned());
+    let kind = RwSignal::new(UnitKind::Commune.as_str().to_owned());
     let parent = RwSignal::new(String::new());
     let csv = RwSignal::new(String::new());
 
@@ -164,7 +146,7 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
     let edit = move |unit: Unit| {
         code.set(unit.code.to_string());
         name.set(unit.name.to_string());
-        kind.set(kind_text(unit.kind).to_owned());
+        kind.set(unit.kind.as_str().to_owned());
         parent.set(unit.parent.map(|p| p.to_string()).unwrap_or_default());
     };
 
@@ -180,7 +162,7 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
                             <tr data-unit=shown.code.to_string()>
                                 <td>{shown.code.to_string()}</td>
                                 <td class="unit-name">{shown.name.to_string()}</td>
-                                <td>{kind_text(shown.kind)}</td>
+                                <td>{tr(shown.kind)}</td>
                                 <td>{shown.parent.map(|p| p.to_string()).unwrap_or_default()}</td>
                                 <td><button class="link" on:click=move |_| edit(unit.clone())>{tr(DeskKey::Edit)}</button></td>
                             </tr>
@@ -195,7 +177,7 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
                     <input name="unit-name" required prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/></label>
                 <label>{tr(DeskKey::Kind)}
                     <select name="unit-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
-                        {["province", "department", "district", "commune"].map(|k| view! { <option value=k>{k}</option> }).collect_view()}
+                        {UnitKind::ALL.iter().map(|&k| view! { <option value=k.as_str()>{tr(k)}</option> }).collect_view()}
                     </select></label>
                 <label>{tr(DeskKey::Parent)}
                     <select name="unit-parent" prop:value=move || parent.get() on:change=move |ev| parent.set(event_target_value(&ev))>
@@ -300,7 +282,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
             }
             let _ = &reset_name;
         };
-        let roles_text = move || account.roles.iter().map(|role| tr(role_key(role))()).collect::<Vec<_>>().join(", ");
+        let roles_text = move || account.roles.iter().map(|role| tr(role)()).collect::<Vec<_>>().join(", ");
         view! {
             <tr data-account=name.clone() class:disabled=disabled>
                 <td>{name.clone()}</td>
@@ -350,7 +332,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
                     </select></label>
                 <fieldset class="roles">
                     <legend>{tr(DeskKey::RolesLabel)}</legend>
-                    {Role::ALL.map(|role| view! {
+                    {Role::ALL.iter().map(|&role| view! {
                         <label class="check">
                             <input type="checkbox" name=format!("role-{}", role.as_str())
                                 prop:checked=move || roles.with(|chosen| chosen.contains(&role))
@@ -361,7 +343,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
                                         if on { chosen.push(role); }
                                     });
                                 }/>
-                            {tr(role_key(role))}
+                            {tr(role)}
                         </label>
                     }).collect_view()}
                 </fieldset>

@@ -113,19 +113,6 @@ fn blank_section() -> SectionInput {
     SectionInput { heading: String::new(), tasks: vec![blank_task()] }
 }
 
-fn kind_key(kind: DeadlineKind) -> &'static str {
-    crate::import::kind_name(kind)
-}
-
-fn kind_from(text: &str) -> DeadlineKind {
-    match text {
-        "no_later_than" => DeadlineKind::NoLaterThan,
-        "by_end_of_year" => DeadlineKind::ByEndOfYear,
-        "from" => DeadlineKind::From,
-        _ => DeadlineKind::Before,
-    }
-}
-
 // Built only by browser code.
 #[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -444,9 +431,9 @@ fn TaskForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>, 
                             let date = event_target_value(&ev).parse().ok();
                             update(Box::new(move |t| t.deadline = date.map(|date| Deadline { date, kind: t.deadline.map_or(DeadlineKind::Before, |d| d.kind) })))
                         }/></label>
-                <select name=format!("task-{s}-{t}-kind") prop:value=move || task().and_then(|t| t.deadline).map(|d| kind_key(d.kind).to_owned()).unwrap_or_default()
-                    on:change=move |ev| { let kind = kind_from(&event_target_value(&ev)); update(Box::new(move |t| if let Some(d) = t.deadline.as_mut() { d.kind = kind })) }>
-                    {["before", "no_later_than", "by_end_of_year", "from"].map(|k| view! { <option value=k>{k}</option> }).collect_view()}
+                <select name=format!("task-{s}-{t}-kind") prop:value=move || task().and_then(|t| t.deadline).map(|d| d.kind.as_str().to_owned()).unwrap_or_default()
+                    on:change=move |ev| { let kind = DeadlineKind::from_word(&event_target_value(&ev)).unwrap_or(DeadlineKind::Before); update(Box::new(move |t| if let Some(d) = t.deadline.as_mut() { d.kind = kind })) }>
+                    {DeadlineKind::ALL.iter().map(|&k| view! { <option value=k.as_str()>{tr(k)}</option> }).collect_view()}
                 </select>
                 <label>{tr(DeskKey::RecurrenceLabel)}
                     <input name=format!("task-{s}-{t}-recurrence") prop:value=move || task().and_then(|t| t.recurrence).unwrap_or_default()

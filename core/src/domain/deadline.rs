@@ -5,18 +5,18 @@ use serde::{Deserialize, Serialize};
 /// exact for every date this app handles and spares the browser bundle a time-zone database.
 pub const HO_CHI_MINH_OFFSET_SECONDS: i32 = 7 * 3600;
 
-/// How a directive words its date, which decides when the task counts as overdue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeadlineKind {
-    /// "trước ngày 15/8/2022": due by the end of the day before.
-    Before,
-    /// "chậm nhất ngày 30/8/2022": due by the end of that day.
-    NoLaterThan,
-    /// "từ nay đến cuối năm 2022": due by the end of 31 December.
-    ByEndOfYear,
-    /// "từ 01/12/2022": a start date, never overdue.
-    From,
+super::worded::worded_enum! {
+    /// How a directive words its date, which decides when the task counts as overdue.
+    pub enum DeadlineKind {
+        /// "trước ngày 15/8/2022": due by the end of the day before.
+        Before = "before",
+        /// "chậm nhất ngày 30/8/2022": due by the end of that day.
+        NoLaterThan = "no_later_than",
+        /// "từ nay đến cuối năm 2022": due by the end of 31 December.
+        ByEndOfYear = "by_end_of_year",
+        /// "từ 01/12/2022": a start date, never overdue.
+        From = "from",
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -17,6 +17,7 @@ mod role;
 mod text;
 mod unit;
 pub mod unit_import;
+mod worded;
 
 /// Helpers the domain's tests share.
 #[cfg(test)]

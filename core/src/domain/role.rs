@@ -3,37 +3,23 @@
 use super::DomainError;
 use serde::{Deserialize, Serialize};
 
-/// Who may do what; the rules themselves are in [`super::access`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Works through their own unit's checklists.
-    Official,
-    /// Heads a unit: works its checklists and follows every unit beneath it.
-    Head,
-    /// Sees every unit, writes and assigns directives, settles conflicts.
-    Supervisor,
-    /// Keeps the unit tree and the accounts; sees no checklist through this role alone.
-    Admin,
+super::worded::worded_enum! {
+    /// Who may do what; the rules themselves are in [`super::access`].
+    pub enum Role {
+        /// Works through their own unit's checklists.
+        Official = "official",
+        /// Heads a unit: works its checklists and follows every unit beneath it.
+        Head = "head",
+        /// Sees every unit, writes and assigns directives, settles conflicts.
+        Supervisor = "supervisor",
+        /// Keeps the unit tree and the accounts; sees no checklist through this role alone.
+        Admin = "admin",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Official, Role::Head, Role::Supervisor, Role::Admin];
-
     pub fn parse(text: &str) -> Result<Self, DomainError> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str() == text)
-            .ok_or_else(|| DomainError::Invalid { field: "role", reason: format!("unknown role `{text}`") })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Official => "official",
-            Role::Head => "head",
-            Role::Supervisor => "supervisor",
-            Role::Admin => "admin",
-        }
+        Role::from_word(text).ok_or_else(|| DomainError::Invalid { field: "role", reason: format!("unknown role `{text}`") })
     }
 }
 
@@ -136,7 +122,7 @@ mod tests {
         assert_eq!(serde_json::from_str::<Roles>(r#"["supervisor","head"]"#).unwrap(), Roles::new([Role::Head, Role::Supervisor]).unwrap());
         assert!(serde_json::from_str::<Roles>("[]").is_err());
         assert!(serde_json::from_str::<Roles>(r#"["king"]"#).is_err());
-        for role in Role::ALL {
+        for &role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()).unwrap(), role);
         }
     }

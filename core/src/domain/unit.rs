@@ -23,13 +23,13 @@ impl UnitCode {
 
 super::text::validated_string!(UnitCode);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    Province,
-    Department,
-    District,
-    Commune,
+super::worded::worded_enum! {
+    pub enum UnitKind {
+        Province = "province",
+        Department = "department",
+        District = "district",
+        Commune = "commune",
+    }
 }
 
 impl UnitKind {

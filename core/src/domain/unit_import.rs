@@ -78,13 +78,8 @@ pub fn parse_csv(text: &str) -> Result<Vec<(usize, UnitRow)>, Vec<RowError>> {
 }
 
 fn parse_kind(raw: &str) -> Result<UnitKind, String> {
-    match raw.trim().to_lowercase().as_str() {
-        "province" => Ok(UnitKind::Province),
-        "department" => Ok(UnitKind::Department),
-        "district" => Ok(UnitKind::District),
-        "commune" => Ok(UnitKind::Commune),
-        other => Err(format!("kind `{other}` is not one of province, department, district, commune")),
-    }
+    let word = raw.trim().to_lowercase();
+    UnitKind::from_word(&word).ok_or_else(|| format!("kind `{word}` is not one of {}", UnitKind::words()))
 }
 
 /// Checks `rows`, each with its line, against `existing` and returns the units to write:

@@ -3,6 +3,7 @@
 //! [`super::Key`], they load with those pages' wasm chunks.
 
 use super::Words;
+use crate::domain::{DeadlineKind, Role, UnitKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeskKey {
@@ -87,10 +88,6 @@ pub enum DeskKey {
     TemporaryPassword,
     Save,
     Cancel,
-    RoleOfficial,
-    RoleHead,
-    RoleSupervisor,
-    RoleAdmin,
 }
 
 impl Words for DeskKey {
@@ -178,10 +175,6 @@ impl Words for DeskKey {
             TemporaryPassword => "Mật khẩu tạm thời (chỉ hiện một lần; người dùng phải đổi khi đăng nhập):",
             Save => "Lưu",
             Cancel => "Huỷ",
-            RoleOfficial => "Cán bộ",
-            RoleHead => "Lãnh đạo đơn vị",
-            RoleSupervisor => "Theo dõi, chỉ đạo",
-            RoleAdmin => "Quản trị",
         }
     }
 
@@ -269,10 +262,67 @@ impl Words for DeskKey {
             TemporaryPassword => "Temporary password (shown once; the user must change it at sign-in):",
             Save => "Save",
             Cancel => "Cancel",
-            RoleOfficial => "Official",
-            RoleHead => "Unit head",
-            RoleSupervisor => "Supervisor",
-            RoleAdmin => "Admin",
+        }
+    }
+}
+
+impl Words for Role {
+    fn vietnamese(self) -> &'static str {
+        match self {
+            Role::Official => "Cán bộ",
+            Role::Head => "Lãnh đạo đơn vị",
+            Role::Supervisor => "Theo dõi, chỉ đạo",
+            Role::Admin => "Quản trị",
+        }
+    }
+
+    fn english(self) -> &'static str {
+        match self {
+            Role::Official => "Official",
+            Role::Head => "Unit head",
+            Role::Supervisor => "Supervisor",
+            Role::Admin => "Admin",
+        }
+    }
+}
+
+impl Words for UnitKind {
+    fn vietnamese(self) -> &'static str {
+        match self {
+            UnitKind::Province => "Tỉnh",
+            UnitKind::Department => "Sở, ban, ngành",
+            UnitKind::District => "Huyện, thị xã, thành phố",
+            UnitKind::Commune => "Xã, phường, thị trấn",
+        }
+    }
+
+    fn english(self) -> &'static str {
+        match self {
+            UnitKind::Province => "Province",
+            UnitKind::Department => "Department",
+            UnitKind::District => "District",
+            UnitKind::Commune => "Commune",
+        }
+    }
+}
+
+/// The deadline kinds as a directive words them.
+impl Words for DeadlineKind {
+    fn vietnamese(self) -> &'static str {
+        match self {
+            DeadlineKind::Before => "Trước ngày",
+            DeadlineKind::NoLaterThan => "Chậm nhất ngày",
+            DeadlineKind::ByEndOfYear => "Đến cuối năm",
+            DeadlineKind::From => "Từ ngày",
+        }
+    }
+
+    fn english(self) -> &'static str {
+        match self {
+            DeadlineKind::Before => "Before",
+            DeadlineKind::NoLaterThan => "No later than",
+            DeadlineKind::ByEndOfYear => "By the end of the year",
+            DeadlineKind::From => "From",
         }
     }
 }

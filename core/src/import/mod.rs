@@ -16,7 +16,7 @@ pub mod documents;
 pub mod parties;
 pub mod text;
 
-use crate::domain::{Deadline, DeadlineKind, DocumentNumber, Unit, UnitCode};
+use crate::domain::{Deadline, DocumentNumber, Unit, UnitCode};
 use chrono::NaiveDate;
 use parties::{Named, UnitMatcher};
 use serde::{Deserialize, Serialize};
@@ -273,16 +273,6 @@ fn tasks_of(matcher: &UnitMatcher, paragraphs: &[&String]) -> Vec<DraftTask> {
         }
     }
     tasks
-}
-
-/// Deadline kinds by name, for the exchange form's readers and the review screen.
-pub fn kind_name(kind: DeadlineKind) -> &'static str {
-    match kind {
-        DeadlineKind::Before => "before",
-        DeadlineKind::NoLaterThan => "no_later_than",
-        DeadlineKind::ByEndOfYear => "by_end_of_year",
-        DeadlineKind::From => "from",
-    }
 }
 
 #[cfg(test)]

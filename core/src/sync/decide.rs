@@ -2,7 +2,7 @@
 //! stamp, and what the device is told. Pure, so that the server (between one read and one
 //! write) and the sync model call the very same rules.
 
-use super::{apply, check_sequence, clashes, Change, ChangeResult, ChangeStatus, LoggedOutcome, Outcome, Sequence, Stamp};
+use super::{apply, check_sequence, clashes, Change, ChangeResult, ChangeStatus, LoggedOutcome, Sequence, Stamp};
 use crate::domain::{ChecklistItem, UnitCode};
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -167,18 +167,10 @@ pub fn decide(author: &str, now_ms: i64, reads: &PushReads, changes: &[Change]) 
             Some(item) => {
                 let as_kept = Change { stamp: kept, ..change.clone() };
                 let clash = clashes(item, &as_kept, author);
-                let outcome = match apply(item, &as_kept, author) {
-                    Outcome::Applied => LoggedOutcome::Applied,
-                    Outcome::Superseded => LoggedOutcome::Superseded,
-                };
-                (outcome, None, clash)
+                (apply(item, &as_kept, author), None, clash)
             }
         };
-        let status = match outcome {
-            LoggedOutcome::Superseded => ChangeStatus::Superseded,
-            LoggedOutcome::Rejected => ChangeStatus::Rejected,
-            LoggedOutcome::Applied | LoggedOutcome::Reviewed => ChangeStatus::Applied,
-        };
+        let status = ChangeStatus::from(outcome);
         decision.results.push(ChangeResult {
             reason: refusal.map(|refusal| refusal.reason().to_owned()),
             kept_stamp: (adjusted && refusal.is_none()).then_some(kept),

@@ -30,13 +30,20 @@ impl Base {
     }
 }
 
+/// What became of a change, as the change log stores it. Merging gives `applied` or
+/// `superseded`; the push decision adds `rejected`, a supervisor's review `reviewed`. The
+/// device hears it as a [`super::ChangeStatus`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub enum LoggedOutcome {
     /// The change is now the field's value.
     Applied,
     /// A later edit of the same field already stands; the change is kept in the log only.
     Superseded,
+    /// Refused, with its reason; never read back as an edit.
+    Rejected,
+    /// Chosen by a supervisor over the other edits of its field.
+    Reviewed,
 }
 
 /// Whether `mark` is an edit by someone else that the editor had not seen.
@@ -58,14 +65,14 @@ pub fn clashes(item: &ChecklistItem, change: &Change, author: &str) -> bool {
 /// of arrival, and applying the same change twice leaves the item as once. A concurrent
 /// edit of the same field by another person marks a conflict for review (both values stay
 /// in the change log); of the other field, a parallel update.
-pub fn apply(item: &mut ChecklistItem, change: &Change, author: &str) -> Outcome {
+pub fn apply(item: &mut ChecklistItem, change: &Change, author: &str) -> LoggedOutcome {
     let (mark, other_mark, other_seen) = match change.edit {
         Edit::Done { .. } => (&item.done_mark, &item.note_mark, change.base.note),
         Edit::Note { .. } => (&item.note_mark, &item.done_mark, change.base.done),
     };
     if mark.as_ref().is_some_and(|existing| existing.stamp == change.stamp) {
         // This very change set the field already.
-        return Outcome::Applied;
+        return LoggedOutcome::Applied;
     }
     if clashes(item, change, author) {
         item.conflict = true;
@@ -74,7 +81,7 @@ pub fn apply(item: &mut ChecklistItem, change: &Change, author: &str) -> Outcome
         item.parallel_update = true;
     }
     if mark.as_ref().is_some_and(|existing| existing.stamp > change.stamp) {
-        return Outcome::Superseded;
+        return LoggedOutcome::Superseded;
     }
     let new_mark = Some(Mark { stamp: change.stamp, by: author.to_owned() });
     match &change.edit {
@@ -87,7 +94,7 @@ pub fn apply(item: &mut ChecklistItem, change: &Change, author: &str) -> Outcome
             item.note_mark = new_mark;
         }
     }
-    Outcome::Applied
+    LoggedOutcome::Applied
 }
 
 /// The guarantee the merge rule gives every edit, checked over a log of `(change id, item,
@@ -158,7 +165,7 @@ mod tests {
         apply(&mut a, &late, "binh");
         let mut b = item();
         apply(&mut b, &late, "binh");
-        assert_eq!(apply(&mut b, &early, "an"), Outcome::Superseded);
+        assert_eq!(apply(&mut b, &early, "an"), LoggedOutcome::Superseded);
         assert_eq!(a, b);
         assert!(!a.done);
         assert!(a.conflict, "two people changed the same field without seeing each other");
@@ -189,7 +196,7 @@ mod tests {
         apply(&mut merged, &change(10, stamp(2_000, 1), Base::default(), Edit::Done { value: true }), "an");
         let note = Note::parse("đã lắp 3 biển").unwrap();
         let outcome = apply(&mut merged, &change(11, stamp(1_000, 2), Base::default(), Edit::Note { value: note.clone() }), "binh");
-        assert_eq!(outcome, Outcome::Applied);
+        assert_eq!(outcome, LoggedOutcome::Applied);
         assert!(merged.done);
         assert_eq!(merged.note, note);
         assert!(merged.parallel_update && !merged.conflict);

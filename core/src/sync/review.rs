@@ -1,7 +1,7 @@
 //! A supervisor's review of a conflict: which values of which fields were in contention,
 //! and how keeping one of them becomes an ordinary, logged edit that every device pulls.
 
-use super::{apply, Base, Change, Edit, Stamp};
+use super::{apply, Base, Change, Edit, LoggedOutcome, Stamp};
 use crate::domain::ChecklistItem;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -24,17 +24,6 @@ impl Edit {
             Edit::Note { .. } => Field::Note,
         }
     }
-}
-
-/// What the change log says became of a change: the words stored in its `outcome`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LoggedOutcome {
-    Applied,
-    Superseded,
-    /// Refused, with its reason; never read back as an edit.
-    Rejected,
-    Reviewed,
 }
 
 /// One edit of an item as the change log holds it (refusals are not edits and never
@@ -151,7 +140,6 @@ pub fn resolve(
 mod tests {
     use super::*;
     use crate::domain::{Note, UnitCode};
-    use crate::sync::Outcome;
 
     fn item() -> ChecklistItem {
         ChecklistItem::new(Uuid::from_u128(1), Uuid::nil(), UnitCode::parse("XA-1").unwrap(), "Biển báo", 1).unwrap()
@@ -171,10 +159,7 @@ mod tests {
                 edit: edit.clone(),
             };
             let clash = crate::sync::clashes(&item, &change, author);
-            let outcome = match apply(&mut item, &change, author) {
-                Outcome::Applied => LoggedOutcome::Applied,
-                Outcome::Superseded => LoggedOutcome::Superseded,
-            };
+            let outcome = apply(&mut item, &change, author);
             log.push(LoggedEdit { change: change.id, edit: change.edit, author: author.to_string(), stamp: change.stamp, outcome, clash });
         }
         (item, log)

@@ -106,6 +106,18 @@ pub enum ChangeStatus {
     Gap,
 }
 
+impl From<super::LoggedOutcome> for ChangeStatus {
+    /// A change written by this push, as its device hears of it.
+    fn from(outcome: super::LoggedOutcome) -> Self {
+        use super::LoggedOutcome;
+        match outcome {
+            LoggedOutcome::Applied | LoggedOutcome::Reviewed => ChangeStatus::Applied,
+            LoggedOutcome::Superseded => ChangeStatus::Superseded,
+            LoggedOutcome::Rejected => ChangeStatus::Rejected,
+        }
+    }
+}
+
 impl ChangeStatus {
     /// Whether the server is done with the change, so the device may drop it from its outbox.
     pub fn settles(self) -> bool {

@@ -428,7 +428,7 @@ impl Store {
                 RETURN NONE;
             CREATE type::record('change', $log_id) CONTENT {
                 item: $item, device: $device, seq: 0, at_ms: $reference.at_ms, field: 'photo', value: $photo.id,
-                author: $author, outcome: 'applied', received_at: time::now()
+                author: $author, outcome: $applied, received_at: time::now()
             } RETURN NONE;
             LET $seq = (UPDATE ONLY counter:items SET value += 1 RETURN AFTER).value;
             LET $written = (UPDATE type::record('item', $item) SET photos += $reference, seq = $seq, version = version + 1
@@ -443,6 +443,7 @@ impl Store {
             },
             "unit": attach.unit, "item": attach.item, "version": attach.version, "reference": to_json(attach.reference, context)?,
             "log_id": attach.log_id, "author": attach.author, "device": chidao_core::sync::REVIEW_DEVICE,
+            "applied": LoggedOutcome::Applied,
         });
         self.write_transaction(context, query, vars).await
     }
@@ -572,8 +573,8 @@ impl Store {
             .select(
                 "reading an item's history",
                 "SELECT record::id(id) AS change, item, field, value, author, stamp, outcome, conflict ?? false AS clash \
-                 FROM change WHERE item IN $items AND outcome != 'rejected' AND stamp != NONE;",
-                json!({"items": items}),
+                 FROM change WHERE item IN $items AND outcome != $rejected AND stamp != NONE;",
+                json!({"items": items, "rejected": LoggedOutcome::Rejected}),
             )
             .await?;
         Ok(rows.into_iter().map(|row| (row.item, row.edit)).collect())
