@@ -17,6 +17,8 @@ use uuid::Uuid;
 pub enum Problem {
     /// A fixed message from the translations.
     Message(Key),
+    /// A note the rules refused, and why.
+    NoteRefused(crate::domain::DomainError),
     /// A message from the server or the network, shown after a translated lead-in.
     Detail(Key, String),
 }
@@ -137,8 +139,8 @@ impl Workspace {
     pub fn set_note(&self, item: Uuid, raw: &str) -> bool {
         match Note::parse(raw) {
             Ok(value) => self.record(item, Edit::Note { value }),
-            Err(_) => {
-                self.problem.set(Some(Problem::Message(Key::NoteTooLong)));
+            Err(error) => {
+                self.problem.set(Some(Problem::NoteRefused(error)));
                 false
             }
         }

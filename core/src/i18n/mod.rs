@@ -92,7 +92,6 @@ pub enum Key {
     Overdue,
     StartsFrom,
     Note,
-    NoteTooLong,
     StorageUnavailable,
     UpdateWaiting,
     UpdateNow,
@@ -143,6 +142,34 @@ pub fn t(locale: Locale, key: impl Words) -> &'static str {
     }
 }
 
+/// A whole number as the reader writes it: `4.000` in Vietnamese, `4,000` in English.
+pub fn count(locale: Locale, number: usize) -> String {
+    let separator = match locale {
+        Locale::Vi => '.',
+        Locale::En => ',',
+    };
+    let digits = number.to_string();
+    let mut written = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            written.push(separator);
+        }
+        written.push(digit);
+    }
+    written
+}
+
+/// Why a note was refused, with its limit written from the rule's own constant.
+pub fn note_refused(locale: Locale, error: &crate::domain::DomainError) -> String {
+    use crate::domain::DomainError::TooLong;
+    match (locale, error) {
+        (Locale::Vi, TooLong { max, .. }) => format!("Ghi chú dài quá {} ký tự.", count(locale, *max)),
+        (Locale::En, TooLong { max, .. }) => format!("The note is longer than {} characters.", count(locale, *max)),
+        (Locale::Vi, _) => "Ghi chú có ký tự điều khiển không lưu được.".to_owned(),
+        (Locale::En, _) => "The note has control characters that cannot be kept.".to_owned(),
+    }
+}
+
 impl Words for Key {
     fn vietnamese(self) -> &'static str {
         use Key::*;
@@ -184,7 +211,6 @@ impl Words for Key {
             Overdue => "Quá hạn",
             StartsFrom => "Từ ngày",
             Note => "Ghi chú",
-            NoteTooLong => "Ghi chú dài quá 4.000 ký tự.",
             StorageUnavailable => "Không ghi được vào bộ nhớ của trình duyệt",
             UpdateWaiting => "Đã có phiên bản mới. Ứng dụng sẽ cập nhật khi các thay đổi đã được đồng bộ; các thay đổi chưa đồng bộ vẫn được giữ trên máy này.",
             UpdateNow => "Cập nhật ngay",
@@ -260,7 +286,6 @@ impl Words for Key {
             Overdue => "Overdue",
             StartsFrom => "From",
             Note => "Note",
-            NoteTooLong => "The note is longer than 4,000 characters.",
             StorageUnavailable => "Could not write to the browser's storage",
             UpdateWaiting => "A new version is ready. The app updates once your changes are synced; unsynced changes stay on this device.",
             UpdateNow => "Update now",
@@ -300,6 +325,26 @@ impl Words for Key {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_grouped_as_each_language_writes_them() {
+        assert_eq!(count(Locale::Vi, 4000), "4.000");
+        assert_eq!(count(Locale::En, 1_234_567), "1,234,567");
+        assert_eq!(count(Locale::Vi, 999), "999");
+        assert_eq!(count(Locale::En, 0), "0");
+    }
+
+    #[test]
+    fn a_refused_note_names_the_limit_the_rule_enforces() {
+        let too_long = crate::domain::Note::parse(&"a".repeat(crate::domain::NOTE_MAX_CHARS + 1)).unwrap_err();
+        assert_eq!(
+            note_refused(Locale::Vi, &too_long),
+            format!("Ghi chú dài quá {} ký tự.", count(Locale::Vi, crate::domain::NOTE_MAX_CHARS))
+        );
+        assert!(note_refused(Locale::En, &too_long).contains("4,000"));
+        let control = crate::domain::Note::parse("a\u{7}b").unwrap_err();
+        assert!(note_refused(Locale::Vi, &control).contains("ký tự điều khiển"));
+    }
 
     #[test]
     fn vietnamese_is_the_default_and_unknown_codes_fall_back_to_it() {

@@ -15,7 +15,6 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 pub const SESSION_COOKIE: &str = "chidao_session";
-const USERNAME_MAX: usize = 64;
 const PASSWORD_MAX: usize = 1024;
 /// A session's last use is written at most this often, not on every request.
 const TOUCH_EVERY_MS: i64 = 60_000;
@@ -117,7 +116,7 @@ pub async fn sign_in(
     Json(request): Json<SignInRequest>,
 ) -> Result<Response, ApiError> {
     let username = request.username.trim().to_owned();
-    if username.is_empty() || username.chars().count() > USERNAME_MAX || request.password.len() > PASSWORD_MAX {
+    if username.is_empty() || username.chars().count() > chidao_core::domain::Username::MAX_LEN || request.password.len() > PASSWORD_MAX {
         return Err(ApiError::Unprocessable("username or password has an impossible length".into()));
     }
     if let Some(wait) = state.throttle.wait_before_attempt(&username, address.as_deref(), Instant::now()) {
