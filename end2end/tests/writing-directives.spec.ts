@@ -30,7 +30,7 @@ test('a supervisor turns pasted text into a directive, corrects it beside the so
   await expect(desk.locator('select[name="task-1-0-lead"]')).toHaveValue('');
   await expect(desk.getByTestId('task-form').nth(1)).toContainText('Sở Khoa học và Công nghệ');
   await desk.getByTestId('publish-directive').click();
-  await expect(desk.getByTestId('compose-outcome').locator('li[data-path="sections[1].tasks[0].lead"]')).toContainText('Mục 2 · nhiệm vụ 1 · lead: chưa có đơn vị chủ trì');
+  await expect(desk.getByTestId('compose-outcome').locator('li[data-path="sections[1].tasks[0].lead"]')).toContainText('Mục 2 · nhiệm vụ 1 · Đơn vị chủ trì: chưa có đơn vị chủ trì');
   await desk.locator('select[name="task-1-0-lead"]').selectOption('CA-TINH');
   await desk.locator('select[name="task-1-0-assigned"]').selectOption(['XA-BINH-THANH']);
   await desk.locator('textarea[name="task-1-0-checklist"]').fill('Bố trí người hướng dẫn giờ tan học');

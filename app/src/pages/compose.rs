@@ -5,52 +5,7 @@ use super::tr;
 use crate::domain::authoring::{DirectiveInput, InputProblem, ProblemKind, SectionInput, TaskInput};
 use crate::domain::{Deadline, DeadlineKind, Party, Unit, UnitCode};
 use crate::i18n::{DeskKey, Key};
-use crate::import::{Draft, DraftParty, PartyKind};
 use leptos::prelude::*;
-
-#[cfg_attr(not(feature = "browser"), allow(dead_code))]
-fn party(draft: &DraftParty) -> Option<Party> {
-    match (&draft.unit, draft.kind) {
-        (Some(code), PartyKind::Unit) => Some(Party::Unit(code.clone())),
-        _ => Party::phrase(&draft.name).ok(),
-    }
-}
-
-/// The draft as a form starts: each task's checklist is its own text until the supervisor
-/// writes the items; a unit lead gets it, a group lead waits for units to be chosen.
-#[cfg_attr(not(feature = "browser"), allow(dead_code))]
-fn input_from(draft: &Draft, issuer: String) -> DirectiveInput {
-    DirectiveInput {
-        title: draft.title.clone(),
-        issuer,
-        issued_on: draft.issued_on.unwrap_or_else(|| Deadline::today_in_vietnam(chrono::Utc::now())),
-        documents: draft.referenced_documents.iter().map(ToString::to_string).collect(),
-        sections: draft
-            .sections
-            .iter()
-            .map(|section| SectionInput {
-                heading: section.heading.clone(),
-                tasks: section
-                    .tasks
-                    .iter()
-                    .filter_map(|task| {
-                        Some(TaskInput {
-                            id: None,
-                            text: task.text.clone(),
-                            lead: party(&task.lead)?,
-                            coordinating: task.coordinating.iter().filter_map(party).collect(),
-                            deadline: task.deadline,
-                            recurrence: task.recurrence.clone(),
-                            target: None,
-                            assigned: Vec::new(),
-                            checklist: vec![task.text.chars().take(480).collect()],
-                        })
-                    })
-                    .collect(),
-            })
-            .collect(),
-    }
-}
 
 /// The problem in the reader's language; `None` leaves the server's own words.
 fn problem_key(kind: ProblemKind) -> Option<DeskKey> {
@@ -65,52 +20,9 @@ fn problem_key(kind: ProblemKind) -> Option<DeskKey> {
     })
 }
 
-/// Where a problem is, for people: `sections[1].tasks[0].lead` is section 2, task 1, lead.
-fn problem_place(path: &str) -> (Option<usize>, Option<usize>, String) {
-    let number = |part: &str, name: &str| {
-        part.strip_prefix(name)
-            .and_then(|rest| rest.strip_prefix('['))
-            .and_then(|rest| rest.strip_suffix(']'))
-            .and_then(|n| n.parse::<usize>().ok())
-            .map(|n| n + 1)
-    };
-    let mut section = None;
-    let mut task = None;
-    let mut rest = Vec::new();
-    for part in path.split('.') {
-        if let Some(n) = number(part, "sections") {
-            section = Some(n);
-        } else if let Some(n) = number(part, "tasks") {
-            task = Some(n);
-        } else if !part.is_empty() {
-            rest.push(part);
-        }
-    }
-    (section, task, rest.join("."))
-}
-
 /// The issuer a new directive starts with: the unit at the top of the tree.
 fn province_name(units: RwSignal<Vec<Unit>>) -> String {
     units.with_untracked(|tree| tree.iter().find(|unit| unit.parent.is_none()).map(|unit| unit.name.to_string())).unwrap_or_default()
-}
-
-/// A task to fill in: the lead waits to be chosen.
-fn blank_task() -> TaskInput {
-    TaskInput {
-        id: None,
-        text: String::new(),
-        lead: Party::phrase("?").expect("a one-character phrase is valid"),
-        coordinating: Vec::new(),
-        deadline: None,
-        recurrence: None,
-        target: None,
-        assigned: Vec::new(),
-        checklist: Vec::new(),
-    }
-}
-
-fn blank_section() -> SectionInput {
-    SectionInput { heading: String::new(), tasks: vec![blank_task()] }
 }
 
 // Built only by browser code.
@@ -167,7 +79,7 @@ pub fn ComposePage() -> impl IntoView {
             issuer,
             issued_on: Deadline::today_in_vietnam(chrono::Utc::now()),
             documents: Vec::new(),
-            sections: vec![blank_section()],
+            sections: vec![SectionInput::blank()],
         }));
     };
     let open = move |_| {
@@ -193,7 +105,7 @@ pub fn ComposePage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match crate::client::import_directive(source.get_untracked()).await {
                 Ok(draft) => {
-                    form.set(Some(input_from(&draft, province_name(units))));
+                    form.set(Some(draft.to_input(province_name(units), Deadline::today_in_vietnam(chrono::Utc::now()))));
                 }
                 Err(error) => outcome.set(Some(Outcome::Failed(error.to_string()))),
             }
@@ -246,12 +158,18 @@ pub fn ComposePage() -> impl IntoView {
                     <div class="error" role="alert" data-testid="compose-outcome">
                         <p>{tr(DeskKey::DirectiveProblems)}</p>
                         <ul>{problems.into_iter().map(|p| {
-                            let (section, task, field) = problem_place(&p.path);
+                            let at = p.place;
+                            // People count from one; the place counts like the lists, from zero.
                             let place = move || {
                                 let mut parts = Vec::new();
-                                if let Some(section) = section { parts.push(format!("{} {section}", tr(DeskKey::SectionWord)())); }
-                                if let Some(task) = task { parts.push(format!("{} {task}", tr(DeskKey::TaskWord)())); }
-                                if !field.is_empty() { parts.push(field.clone()); }
+                                if let Some(section) = at.section { parts.push(format!("{} {}", tr(DeskKey::SectionWord)(), section + 1)); }
+                                if let Some(task) = at.task { parts.push(format!("{} {}", tr(DeskKey::TaskWord)(), task + 1)); }
+                                if let Some(field) = at.field {
+                                    parts.push(match at.entry {
+                                        Some(entry) => format!("{} {}", tr(field)(), entry + 1),
+                                        None => tr(field)().to_owned(),
+                                    });
+                                }
                                 parts.join(" · ")
                             };
                             let said = problem_key(p.kind).map_or_else(|| p.message.clone(), |key| tr(key)().to_owned());
@@ -330,10 +248,10 @@ fn DraftForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>,
                         <TaskForm form units s t/>
                         <button class="link" on:click=move |_| edit(Box::new(move |i| { i.sections[s].tasks.remove(t); })) data-testid="remove-task">{tr(DeskKey::RemoveTask)}</button>
                     }).collect_view()}
-                    <button class="secondary" on:click=move |_| edit(Box::new(move |i| i.sections[s].tasks.push(blank_task()))) data-testid="add-task">{tr(DeskKey::AddTask)}</button>
+                    <button class="secondary" on:click=move |_| edit(Box::new(move |i| i.sections[s].tasks.push(TaskInput::blank()))) data-testid="add-task">{tr(DeskKey::AddTask)}</button>
                 </fieldset>
             }).collect_view()}
-            <button class="secondary" on:click=move |_| edit(Box::new(|i| i.sections.push(blank_section()))) data-testid="add-section">{tr(DeskKey::AddSection)}</button>
+            <button class="secondary" on:click=move |_| edit(Box::new(|i| i.sections.push(SectionInput::blank()))) data-testid="add-section">{tr(DeskKey::AddSection)}</button>
         </div>
     }
 }
@@ -451,18 +369,5 @@ fn TaskForm(form: RwSignal<Option<DirectiveInput>>, units: RwSignal<Vec<Unit>>, 
                 <textarea name=format!("task-{s}-{t}-checklist") rows="3" prop:value=move || task().map(|t| t.checklist.join("\n")).unwrap_or_default()
                     on:input=move |ev| { let v: Vec<String> = event_target_value(&ev).lines().map(str::to_owned).collect(); update(Box::new(move |t| t.checklist = v)) }></textarea></label>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::problem_place;
-
-    #[test]
-    fn problem_paths_read_as_places() {
-        assert_eq!(problem_place("sections[1].tasks[0].lead"), (Some(2), Some(1), "lead".into()));
-        assert_eq!(problem_place("sections[0].tasks[2]"), (Some(1), Some(3), String::new()));
-        assert_eq!(problem_place("documents[0]"), (None, None, "documents[0]".into()));
-        assert_eq!(problem_place(""), (None, None, String::new()));
     }
 }

@@ -49,14 +49,134 @@ pub struct TaskInput {
     pub checklist: Vec<String>,
 }
 
-/// One problem, and where: `"title"`, `"sections[1].tasks[0].deadline"`…; `kind` lets
-/// the page say it in the reader's language, `message` says it in English for the API.
+impl SectionInput {
+    /// A section to fill in, with one task.
+    pub fn blank() -> Self {
+        Self { heading: String::new(), tasks: vec![TaskInput::blank()] }
+    }
+}
+
+impl TaskInput {
+    /// A task to fill in: its lead is a placeholder that publishing refuses until a unit
+    /// is chosen.
+    pub fn blank() -> Self {
+        Self {
+            id: None,
+            text: String::new(),
+            lead: Party::phrase("?").expect("a one-character phrase is valid"),
+            coordinating: Vec::new(),
+            deadline: None,
+            recurrence: None,
+            target: None,
+            assigned: Vec::new(),
+            checklist: Vec::new(),
+        }
+    }
+}
+
+super::worded::worded_enum! {
+    /// The fields of the form, as a problem points at them.
+    pub enum InputField {
+        Title = "title",
+        Issuer = "issuer",
+        Documents = "documents",
+        Heading = "heading",
+        Id = "id",
+        Text = "text",
+        Lead = "lead",
+        Coordinating = "coordinating",
+        Assigned = "assigned",
+        Checklist = "checklist",
+        Deadline = "deadline",
+        Recurrence = "recurrence",
+        Target = "target",
+    }
+}
+
+impl InputField {
+    /// The form field a rule's error is about, from the field the rule names.
+    fn of(error: &super::DomainError) -> Option<Self> {
+        let named = match error {
+            super::DomainError::Empty { field } | super::DomainError::TooLong { field, .. } | super::DomainError::Invalid { field, .. } => {
+                field
+            }
+        };
+        match *named {
+            "section heading" => Some(InputField::Heading),
+            "task text" => Some(InputField::Text),
+            "sections" | "section" => None,
+            other => InputField::from_word(other),
+        }
+    }
+}
+
+/// Where a problem is in the directive: counted from zero, like the lists of
+/// [`DirectiveInput`]. All empty is the directive as a whole.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemPlace {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<InputField>,
+    /// Which entry of a list field: a document, a coordinating unit, a checklist line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<usize>,
+}
+
+impl ProblemPlace {
+    pub fn field(field: InputField) -> Self {
+        Self { field: Some(field), ..Self::default() }
+    }
+
+    pub fn task(section: usize, task: usize) -> Self {
+        Self { section: Some(section), task: Some(task), ..Self::default() }
+    }
+
+    pub fn at(self, field: InputField) -> Self {
+        Self { field: Some(field), ..self }
+    }
+
+    pub fn entry(self, entry: usize) -> Self {
+        Self { entry: Some(entry), ..self }
+    }
+
+    /// The place as a path into the JSON of the input, for programs that send it:
+    /// `sections[1].tasks[0].lead`, `documents[2]`, empty for the whole directive.
+    pub fn path(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(section) = self.section {
+            parts.push(format!("sections[{section}]"));
+        }
+        if let Some(task) = self.task {
+            parts.push(format!("tasks[{task}]"));
+        }
+        if let Some(field) = self.field {
+            parts.push(match self.entry {
+                Some(entry) => format!("{}[{entry}]", field.as_str()),
+                None => field.as_str().to_owned(),
+            });
+        }
+        parts.join(".")
+    }
+}
+
+/// One problem and where it is. `kind` lets the page say it in the reader's language,
+/// `message` says it in English for the API, `path` is `place` for programs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputProblem {
     pub path: String,
+    pub place: ProblemPlace,
     pub message: String,
     #[serde(default)]
     pub kind: ProblemKind,
+}
+
+impl InputProblem {
+    pub fn new(place: ProblemPlace, kind: ProblemKind, message: String) -> Self {
+        Self { path: place.path(), place, message, kind }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -164,11 +284,11 @@ pub fn revise(
         for (index, task) in tasks.tasks.iter().enumerate() {
             if let Some(id) = task.id {
                 if !published.tasks.iter().any(|known| known.id == id) {
-                    return Err(vec![InputProblem {
-                        path: format!("sections[{section}].tasks[{index}].id"),
-                        message: format!("task {id} is not part of this directive"),
-                        kind: ProblemKind::Invalid,
-                    }]);
+                    return Err(vec![InputProblem::new(
+                        ProblemPlace::task(section, index).at(InputField::Id),
+                        ProblemKind::Invalid,
+                        format!("task {id} is not part of this directive"),
+                    )]);
                 }
             }
         }
@@ -217,14 +337,16 @@ fn build(
     mut new_id: impl FnMut() -> Uuid,
 ) -> Result<Publication, Vec<InputProblem>> {
     let mut problems = Vec::new();
-    let mut problem = |path: String, kind: ProblemKind, message: String| problems.push(InputProblem { path, message, kind });
+    let mut problem = |place: ProblemPlace, kind: ProblemKind, message: String| problems.push(InputProblem::new(place, kind, message));
     let known = |code: &UnitCode| units.iter().any(|unit| &unit.code == code);
 
     let mut documents = Vec::new();
     for (index, raw) in input.documents.iter().enumerate() {
         match DocumentNumber::parse(raw) {
             Ok(number) => documents.push(number),
-            Err(error) => problem(format!("documents[{index}]"), ProblemKind::BadDocumentNumber, error.to_string()),
+            Err(error) => {
+                problem(ProblemPlace::field(InputField::Documents).entry(index), ProblemKind::BadDocumentNumber, error.to_string())
+            }
         }
     }
     let headings: Vec<&str> = input.sections.iter().map(|section| section.heading.as_str()).collect();
@@ -238,7 +360,8 @@ fn build(
     ) {
         Ok(directive) => directive,
         Err(error) => {
-            problem(String::new(), ProblemKind::Invalid, error.to_string());
+            let place = InputField::of(&error).map(ProblemPlace::field).unwrap_or_default();
+            problem(place, ProblemKind::Invalid, error.to_string());
             return Err(problems);
         }
     };
@@ -247,13 +370,13 @@ fn build(
     let mut items = Vec::new();
     for (section_index, section) in input.sections.iter().enumerate() {
         for (task_index, task) in section.tasks.iter().enumerate() {
-            let at = format!("sections[{section_index}].tasks[{task_index}]");
+            let at = ProblemPlace::task(section_index, task_index);
             match &task.lead {
                 Party::Unit(code) if !known(code) => {
-                    problem(format!("{at}.lead"), ProblemKind::UnknownUnit, format!("there is no unit {code}"))
+                    problem(at.at(InputField::Lead), ProblemKind::UnknownUnit, format!("there is no unit {code}"))
                 }
                 Party::Phrase(phrase) if task.assigned.is_empty() => problem(
-                    format!("{at}.lead"),
+                    at.at(InputField::Lead),
                     ProblemKind::NoLeadUnit,
                     format!("“{phrase}” is not a unit: choose the lead unit, or the units that carry the task out"),
                 ),
@@ -262,25 +385,25 @@ fn build(
             for (index, party) in task.coordinating.iter().enumerate() {
                 if let Party::Unit(code) = party {
                     if !known(code) {
-                        problem(format!("{at}.coordinating[{index}]"), ProblemKind::UnknownUnit, format!("there is no unit {code}"));
+                        problem(at.at(InputField::Coordinating).entry(index), ProblemKind::UnknownUnit, format!("there is no unit {code}"));
                     }
                 }
             }
             for (index, code) in task.assigned.iter().enumerate() {
                 if !known(code) {
-                    problem(format!("{at}.assigned[{index}]"), ProblemKind::UnknownUnit, format!("there is no unit {code}"));
+                    problem(at.at(InputField::Assigned).entry(index), ProblemKind::UnknownUnit, format!("there is no unit {code}"));
                 }
             }
             // A unit chosen twice still gets one checklist; a line written twice is one item.
             let assigned: Vec<UnitCode> =
                 if task.assigned.is_empty() { task.lead.unit_code().cloned().into_iter().collect() } else { first_of_each(&task.assigned) };
             if !assigned.is_empty() && task.checklist.iter().all(|line| line.trim().is_empty()) {
-                problem(format!("{at}.checklist"), ProblemKind::NoChecklistItem, "give the checklist at least one item to tick".into());
+                problem(at.at(InputField::Checklist), ProblemKind::NoChecklistItem, "give the checklist at least one item to tick".into());
             }
             let recurrence = match task.recurrence.as_deref().map(Recurrence::parse).transpose() {
                 Ok(recurrence) => recurrence,
                 Err(error) => {
-                    problem(format!("{at}.recurrence"), ProblemKind::BadRecurrence, error.to_string());
+                    problem(at.at(InputField::Recurrence), ProblemKind::BadRecurrence, error.to_string());
                     None
                 }
             };
@@ -302,7 +425,8 @@ fn build(
                         super::DomainError::Invalid { field: "deadline", .. } => ProblemKind::DeadlineBeforeIssue,
                         _ => ProblemKind::Invalid,
                     };
-                    problem(at.clone(), kind, error.to_string());
+                    let place = InputField::of(&error).map_or(at, |field| at.at(field));
+                    problem(place, kind, error.to_string());
                     continue;
                 }
             };
@@ -312,7 +436,7 @@ fn build(
                 for (position, label) in labels.iter().enumerate() {
                     match ChecklistItem::new(new_id(), built.id, unit.clone(), label, position as u32 + 1) {
                         Ok(item) => items.push(item),
-                        Err(error) => problem(format!("{at}.checklist[{position}]"), ProblemKind::Invalid, error.to_string()),
+                        Err(error) => problem(at.at(InputField::Checklist).entry(position), ProblemKind::Invalid, error.to_string()),
                     }
                 }
             }
@@ -414,7 +538,7 @@ mod tests {
         assert_eq!(
             paths,
             [
-                "sections[0].tasks[0]",
+                "sections[0].tasks[0].deadline",
                 "sections[0].tasks[1].lead",
                 "sections[0].tasks[2].lead",
                 "sections[0].tasks[2].assigned[0]",
@@ -425,6 +549,8 @@ mod tests {
         );
         assert!(problems[0].message.contains("before the directive was issued"));
         assert!(problems[1].message.contains("not a unit"));
+        let task_and_field = ProblemPlace { section: Some(0), task: Some(2), field: Some(InputField::Assigned), entry: Some(0) };
+        assert_eq!(problems[3].place, task_and_field);
         let kinds: Vec<ProblemKind> = problems.iter().map(|p| p.kind).collect();
         assert_eq!(
             kinds,
@@ -437,6 +563,18 @@ mod tests {
                 ProblemKind::BadRecurrence
             ]
         );
+    }
+
+    #[test]
+    fn a_problem_of_the_whole_directive_points_at_its_field() {
+        let problems = plan(&DirectiveInput { title: " ".into(), ..input(vec![task()]) }, &tree(), Uuid::now_v7).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].place, ProblemPlace::field(InputField::Title));
+        assert_eq!(problems[0].path, "title");
+        let documents = DirectiveInput { documents: vec!["21/KH-UBND".into(), "not a number".into()], ..input(vec![task()]) };
+        let problems = plan(&documents, &tree(), Uuid::now_v7).unwrap_err();
+        assert_eq!(problems[0].place, ProblemPlace::field(InputField::Documents).entry(1));
+        assert_eq!(problems[0].path, "documents[1]");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! [`super::Key`], they load with those pages' wasm chunks.
 
 use super::Words;
+use crate::domain::authoring::InputField;
 use crate::domain::{DeadlineKind, Role, UnitKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -323,6 +324,45 @@ impl Words for DeadlineKind {
             DeadlineKind::NoLaterThan => "No later than",
             DeadlineKind::ByEndOfYear => "By the end of the year",
             DeadlineKind::From => "From",
+        }
+    }
+}
+
+/// The fields of the directive form, as a problem's place names them.
+impl Words for InputField {
+    fn vietnamese(self) -> &'static str {
+        match self {
+            InputField::Title => "Tiêu đề",
+            InputField::Issuer => "Cơ quan ban hành",
+            InputField::Documents => "Văn bản",
+            InputField::Heading => "Tên mục",
+            InputField::Id => "Mã nhiệm vụ",
+            InputField::Text => "Nội dung",
+            InputField::Lead => "Đơn vị chủ trì",
+            InputField::Coordinating => "Đơn vị phối hợp",
+            InputField::Assigned => "Đơn vị thực hiện",
+            InputField::Checklist => "Danh sách kiểm tra",
+            InputField::Deadline => "Thời hạn",
+            InputField::Recurrence => "Định kỳ",
+            InputField::Target => "Chỉ tiêu",
+        }
+    }
+
+    fn english(self) -> &'static str {
+        match self {
+            InputField::Title => "Title",
+            InputField::Issuer => "Issuer",
+            InputField::Documents => "Document",
+            InputField::Heading => "Section heading",
+            InputField::Id => "Task id",
+            InputField::Text => "Text",
+            InputField::Lead => "Lead unit",
+            InputField::Coordinating => "Coordinating unit",
+            InputField::Assigned => "Assigned unit",
+            InputField::Checklist => "Checklist",
+            InputField::Deadline => "Deadline",
+            InputField::Recurrence => "Recurrence",
+            InputField::Target => "Target",
         }
     }
 }

@@ -16,7 +16,8 @@ pub mod documents;
 pub mod parties;
 pub mod text;
 
-use crate::domain::{Deadline, DocumentNumber, Unit, UnitCode};
+use crate::domain::authoring::{DirectiveInput, SectionInput, TaskInput};
+use crate::domain::{ChecklistItem, Deadline, DocumentNumber, Party, Unit, UnitCode};
 use chrono::NaiveDate;
 use parties::{Named, UnitMatcher};
 use serde::{Deserialize, Serialize};
@@ -48,6 +49,16 @@ pub struct DraftParty {
     pub name: String,
     pub kind: PartyKind,
     pub unit: Option<UnitCode>,
+}
+
+impl DraftParty {
+    /// As a directive names it: the unit when matched, otherwise the words as written.
+    pub fn party(&self) -> Option<Party> {
+        match (&self.unit, self.kind) {
+            (Some(code), PartyKind::Unit) => Some(Party::Unit(code.clone())),
+            _ => Party::phrase(&self.name).ok(),
+        }
+    }
 }
 
 impl From<Named> for DraftParty {
@@ -95,6 +106,42 @@ impl Draft {
             .filter(|party| party.kind == PartyKind::Unmatched)
             .map(|party| party.name.as_str())
             .collect()
+    }
+
+    /// The draft as the compose form starts it. Each task's checklist starts as one line,
+    /// its own text, until the supervisor writes the items; a lead that is a unit of the
+    /// tree keeps it, a group or an unmatched name waits for units to be chosen (and is
+    /// kept as written when it is a group). A task whose lead cannot be written at all is
+    /// left out; the source text beside the form still shows it.
+    pub fn to_input(&self, issuer: String, today: NaiveDate) -> DirectiveInput {
+        DirectiveInput {
+            title: self.title.clone(),
+            issuer,
+            issued_on: self.issued_on.unwrap_or(today),
+            documents: self.referenced_documents.iter().map(ToString::to_string).collect(),
+            sections: self
+                .sections
+                .iter()
+                .map(|section| SectionInput {
+                    heading: section.heading.clone(),
+                    tasks: section
+                        .tasks
+                        .iter()
+                        .filter_map(|task| {
+                            Some(TaskInput {
+                                text: task.text.clone(),
+                                lead: task.lead.party()?,
+                                coordinating: task.coordinating.iter().filter_map(DraftParty::party).collect(),
+                                deadline: task.deadline,
+                                recurrence: task.recurrence.clone(),
+                                checklist: vec![task.text.chars().take(ChecklistItem::LABEL_MAX).collect()],
+                                ..TaskInput::blank()
+                            })
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
     }
 
     /// The stable exchange form `chidao import-directive` prints (see README).

@@ -41,6 +41,39 @@ fn every_own_text_gives_its_expected_draft() {
 }
 
 #[test]
+fn a_draft_becomes_a_form_that_keeps_units_groups_and_dates_and_publishes_once_units_are_chosen() {
+    let text = std::fs::read_to_string(folder().join("tinh-mau-2024-03-12.txt")).unwrap();
+    let units = test_tree();
+    let draft = extract(&text, &units).unwrap();
+    let today = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+    let form = draft.to_input("UBND tỉnh".into(), today);
+    assert_eq!(form.issued_on, draft.issued_on.unwrap_or(today));
+    assert_eq!(form.sections.len(), draft.sections.len());
+    let tasks: Vec<_> = form.sections.iter().flat_map(|section| &section.tasks).collect();
+    let drafted: Vec<_> = draft.sections.iter().flat_map(|section| &section.tasks).collect();
+    assert_eq!(tasks.len(), drafted.len());
+    for (task, drafted) in tasks.iter().zip(&drafted) {
+        assert_eq!(task.text, drafted.text);
+        assert_eq!(task.deadline, drafted.deadline);
+        assert_eq!(task.checklist.len(), 1);
+        assert!(task.checklist[0].chars().count() <= ChecklistItem::LABEL_MAX);
+        match drafted.lead.kind {
+            PartyKind::Unit => assert_eq!(task.lead, Party::Unit(drafted.lead.unit.clone().unwrap())),
+            _ => assert_eq!(task.lead, Party::phrase(&drafted.lead.name).unwrap()),
+        }
+    }
+    // Every task whose lead is a unit of the tree publishes as it stands; each group lead
+    // is the one problem left to settle, and says where it is.
+    let problems = crate::domain::authoring::plan(&form, &units, crate::domain::new_id).err().unwrap_or_default();
+    let group_leads = drafted.iter().filter(|task| task.lead.kind != PartyKind::Unit).count();
+    assert!(group_leads > 0);
+    assert_eq!(problems.len(), group_leads, "{problems:#?}");
+    for problem in &problems {
+        assert_eq!(problem.place.field, Some(crate::domain::authoring::InputField::Lead));
+    }
+}
+
+#[test]
 fn an_unmatched_unit_is_kept_as_written_and_listed() {
     let text = std::fs::read_to_string(folder().join("tinh-mau-2024-03-12.txt")).unwrap();
     let draft = extract(&text, &test_tree()).unwrap();
