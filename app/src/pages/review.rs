@@ -6,7 +6,7 @@ use super::status::vietnam_time;
 use super::tr;
 use crate::api::{ConflictCase, ReviewQueue};
 use crate::i18n::{DeskKey, Key};
-use crate::sync::{Contest, Edit, Field, LoggedEdit, LoggedOutcome};
+use crate::sync::{Edit, Field, LoggedEdit, LoggedOutcome};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -50,19 +50,10 @@ pub fn ReviewPanel(
     }
 }
 
-/// Which edit of a field stands now: the one whose stamp is the field's mark.
-fn standing(case: &ConflictCase, contest: &Contest) -> Option<Uuid> {
-    let mark = match contest.field {
-        Field::Done => case.item.done_mark.as_ref(),
-        Field::Note => case.item.note_mark.as_ref(),
-    }?;
-    contest.edits.iter().find(|edit| edit.stamp == mark.stamp).map(|edit| edit.change)
-}
-
 #[component]
 fn CaseCard(case: ConflictCase, reviewed: Callback<()>) -> impl IntoView {
     let chosen = RwSignal::new(
-        case.contests.iter().filter_map(|contest| Some((contest.field, standing(&case, contest)?))).collect::<BTreeMap<Field, Uuid>>(),
+        case.contests.iter().filter_map(|contest| Some((contest.field, contest.standing(&case.item)?))).collect::<BTreeMap<Field, Uuid>>(),
     );
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -88,7 +79,7 @@ fn CaseCard(case: ConflictCase, reviewed: Callback<()>) -> impl IntoView {
         }
         let _ = (item_id, reviewed);
     };
-    let standing_ids: Vec<Uuid> = case.contests.iter().filter_map(|contest| standing(&case, contest)).collect();
+    let standing_ids: Vec<Uuid> = case.contests.iter().filter_map(|contest| contest.standing(&case.item)).collect();
     view! {
         <article class="case" data-testid="conflict-case" data-item=item_id.to_string()>
             <p class="section-name">{case.unit_name.clone()} " · " {case.task_text.clone()}</p>

@@ -48,6 +48,18 @@ pub struct Contest {
     pub edits: Vec<LoggedEdit>,
 }
 
+impl Contest {
+    /// The edit that stands now: the one whose stamp is the item's mark on the field. A
+    /// review starts from it, so keeping the value as it is takes no choosing.
+    pub fn standing(&self, item: &ChecklistItem) -> Option<Uuid> {
+        let mark = match self.field {
+            Field::Done => item.done_mark.as_ref(),
+            Field::Note => item.note_mark.as_ref(),
+        }?;
+        self.edits.iter().find(|edit| edit.stamp == mark.stamp).map(|edit| edit.change)
+    }
+}
+
 fn since_last_review(log: &[LoggedEdit], field: Field) -> Vec<LoggedEdit> {
     let mut edits: Vec<LoggedEdit> = log.iter().filter(|edit| edit.edit.field() == field).cloned().collect();
     edits.sort_by_key(|edit| edit.stamp);
@@ -192,6 +204,20 @@ mod tests {
             "after the edit it overrules, whatever the clock"
         );
         assert_eq!(reviewed.done_mark.as_ref().unwrap().by, "supervisor");
+    }
+
+    #[test]
+    fn the_standing_edit_is_the_newest_stamp_whatever_the_order_of_arrival() {
+        let arrivals = [(10, "an", 2_000, Edit::Done { value: true }), (11, "binh", 1_000, Edit::Done { value: false })];
+        let (flagged, log) = server(&arrivals);
+        let open = contests(&log);
+        assert_eq!(open[0].standing(&flagged), Some(Uuid::from_u128(10)));
+        let (reviewed, edits) = resolve(&flagged, &log, &[Uuid::from_u128(11)], "supervisor", 3_000).unwrap();
+        let mut after = log.clone();
+        log_review(&mut after, &edits, "supervisor");
+        let reopened = Contest { field: Field::Done, edits: after.clone() };
+        assert_eq!(reopened.standing(&reviewed), Some(edits[0].0.id), "the review's own edit stands after it");
+        assert_eq!(Contest { field: Field::Note, edits: after }.standing(&reviewed), None, "no note was written");
     }
 
     #[test]
