@@ -1,0 +1,244 @@
+//! [`Store`]: every query the server makes, behind one small interface.
+//!
+//! Rows cross the boundary as JSON: values are bound as variables (never spliced into query
+//! text) and results are read back through serde into the shared domain types. JSON `null`
+//! is dropped before binding, because SurrealDB's `option<T>` fields take NONE, not NULL.
+
+use super::DbError;
+use chidao_core::domain::{ChecklistItem, Directive, Task, Unit, UnitCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+use surrealdb::engine::any::Any;
+use surrealdb::{IndexedResults, Surreal};
+use uuid::Uuid;
+
+#[derive(Clone)]
+pub struct Store {
+    db: Surreal<Any>,
+    /// Sync writes from this process go one at a time: they all take the next number from
+    /// one counter, so letting them race only buys transaction conflicts and retries.
+    /// Writers in other processes sharing the database still race, and retry.
+    sync_writes: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    Written,
+    /// Something moved since it was read (a device's number, an item, or a change id is
+    /// already logged by a concurrent push); nothing was written. Read again and retry.
+    Stale,
+}
+
+const ITEM_FIELDS: &str = "record::id(id) AS id, task, unit, label, position, done, note, done_mark, note_mark, \
+     conflict, parallel_update, photos, removed, seq, version";
+const TASK_FIELDS: &str = "record::id(id) AS id, directive, section, text, lead, coordinating, deadline, target, recurrence";
+const DIRECTIVE_FIELDS: &str = "record::id(id) AS id, title, issuer, issued_on, documents, sections";
+
+/// JSON with every `null` member removed, ready to bind.
+fn bindable(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, bindable(v))).collect()),
+        Value::Array(items) => Value::Array(items.into_iter().map(bindable).collect()),
+        other => other,
+    }
+}
+
+pub(super) fn to_json<T: Serialize>(value: &T, context: &'static str) -> Result<Value, DbError> {
+    serde_json::to_value(value).map(bindable).map_err(|error| DbError::Shape { context, detail: error.to_string() })
+}
+
+fn rows<T: DeserializeOwned>(response: &mut IndexedResults, index: usize, context: &'static str) -> Result<Vec<T>, DbError> {
+    let values: Vec<Value> = response.take(index).map_err(|source| DbError::query(context, source))?;
+    values
+        .into_iter()
+        .map(|value| serde_json::from_value(value).map_err(|error| DbError::Shape { context, detail: error.to_string() }))
+        .collect()
+}
+
+mod directives;
+mod photos;
+mod sync;
+
+pub use photos::{PhotoAttachment, PhotoRow, StoredPhoto};
+pub use sync::{Batch, LogEntry, StoredItem};
+
+impl Store {
+    pub fn new(db: Surreal<Any>) -> Self {
+        Self { db, sync_writes: Default::default() }
+    }
+
+    pub(super) async fn run(&self, context: &'static str, query: &str, vars: Value) -> Result<IndexedResults, DbError> {
+        self.db
+            .query(query)
+            .bind(bindable(vars))
+            .await
+            .and_then(|response| response.check())
+            .map_err(|source| DbError::query(context, source))
+    }
+
+    /// Runs a query whose first statement's rows are the answer.
+    pub(super) async fn select<T: DeserializeOwned>(&self, context: &'static str, query: &str, vars: Value) -> Result<Vec<T>, DbError> {
+        let mut response = self.run(context, query, vars).await?;
+        rows(&mut response, 0, context)
+    }
+
+    pub(super) async fn select_first<T: DeserializeOwned>(
+        &self,
+        context: &'static str,
+        query: &str,
+        vars: Value,
+    ) -> Result<Option<T>, DbError> {
+        Ok(self.select(context, query, vars).await?.into_iter().next())
+    }
+
+    /// Runs one sync write (a transaction guarded by version checks and `THROW`s) and says
+    /// whether it was written or must be worked out again.
+    async fn write_transaction(&self, context: &'static str, query: &str, vars: Value) -> Result<Recorded, DbError> {
+        let guard = self.sync_writes.lock().await;
+        let result = self.db.query(query).bind(bindable(vars)).await;
+        let errors: Vec<surrealdb::Error> = match result {
+            Ok(mut response) => response.take_errors().into_values().collect(),
+            Err(error) => vec![error],
+        };
+        drop(guard);
+        // A failed transaction marks every statement "not executed"; the cause may sit on
+        // any statement or only on the commit, so look at all of them.
+        if errors.is_empty() {
+            return Ok(Recorded::Written);
+        }
+        let retryable =
+            |error: &surrealdb::Error| error.is_already_exists() || error.is_thrown() || is_conflict(error) || is_not_executed(error);
+        if errors.iter().all(retryable) {
+            // Nothing was committed, so trying again is safe.
+            return Ok(Recorded::Stale);
+        }
+        let source = errors.into_iter().find(|error| !retryable(error)).expect("some error is not retryable");
+        Err(DbError::query(context, source))
+    }
+
+    /// Rows of `table`, all of them or only those whose record key is in `ids`.
+    async fn select_by_ids<T: DeserializeOwned>(
+        &self,
+        context: &'static str,
+        table: &'static str,
+        fields: &'static str,
+        ids: Option<&[Uuid]>,
+        order: &'static str,
+    ) -> Result<Vec<T>, DbError> {
+        let filter = if ids.is_some() { "WHERE record::id(id) IN $ids" } else { "" };
+        let query = format!("SELECT {fields} FROM {table} {filter} {order};");
+        self.select(context, &query, json!({"ids": ids})).await
+    }
+
+    /// The schema as the database describes it: every table with the statements that
+    /// define it, its fields and its indexes. For the schema snapshot test.
+    pub async fn schema_description(&self) -> Result<Value, DbError> {
+        let context = "describing the schema";
+        let mut response = self.run(context, "INFO FOR DB;", json!({})).await?;
+        let database: Option<Value> = response.take(0).map_err(|source| DbError::query(context, source))?;
+        let tables = database.as_ref().and_then(|info| info.get("tables")).and_then(Value::as_object).cloned().unwrap_or_default();
+        let mut described = serde_json::Map::new();
+        for (table, definition) in tables {
+            // A table name cannot be bound as a variable here; these come from the database's
+            // own list, and only plain identifiers are spliced.
+            if !table.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                return Err(DbError::Shape { context, detail: format!("unexpected table name {table:?}") });
+            }
+            let mut response = self.run(context, &format!("INFO FOR TABLE {table};"), json!({})).await?;
+            let info: Option<Value> = response.take(0).map_err(|source| DbError::query(context, source))?;
+            let info = info.unwrap_or_default();
+            described.insert(table, json!({"table": definition, "fields": info["fields"], "indexes": info["indexes"]}));
+        }
+        Ok(Value::Object(described))
+    }
+
+    /// Answers only when the database itself answers a query.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        self.run("checking health", "RETURN true;", json!({})).await.map(|_| ())
+    }
+
+    pub async fn is_empty(&self) -> Result<bool, DbError> {
+        let context = "looking for units";
+        let mut response = self.run(context, "SELECT VALUE code FROM unit LIMIT 1;", json!({})).await?;
+        let codes: Vec<String> = response.take(0).map_err(|source| DbError::query(context, source))?;
+        Ok(codes.is_empty())
+    }
+
+    /// Writes a whole data set in one transaction: all of it or none of it.
+    pub async fn seed(
+        &self,
+        units: &[Unit],
+        directives: &[Directive],
+        tasks: &[Task],
+        items: &[ChecklistItem],
+        accounts: &[super::AccountRow],
+    ) -> Result<(), DbError> {
+        let context = "writing seed data";
+        let keyed = |id: &Uuid, value: Value| {
+            let mut content = value;
+            if let Value::Object(map) = &mut content {
+                map.remove("id");
+            }
+            json!({"key": id, "content": content})
+        };
+        let directive_rows = directives.iter().map(|d| Ok(keyed(&d.id, to_json(d, context)?))).collect::<Result<Vec<_>, DbError>>()?;
+        let task_rows = tasks.iter().map(|t| Ok(keyed(&t.id, to_json(t, context)?))).collect::<Result<Vec<_>, DbError>>()?;
+        let item_rows = items
+            .iter()
+            .map(|i| {
+                let mut row = keyed(&i.id, to_json(i, context)?);
+                // Placeholders the schema requires; the loop below sets the real values.
+                row["content"]["seq"] = json!(0);
+                row["content"]["version"] = json!(0);
+                Ok(row)
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
+        let query = r#"
+            BEGIN TRANSACTION;
+            FOR $u IN $units { CREATE type::record('unit', $u.code) CONTENT $u; };
+            FOR $d IN $directives { CREATE type::record('directive', $d.key) CONTENT $d.content; };
+            FOR $t IN $tasks { CREATE type::record('task', $t.key) CONTENT $t.content; };
+            FOR $i IN $items {
+                LET $seq = (UPDATE ONLY counter:items SET value += 1 RETURN AFTER).value;
+                CREATE type::record('item', $i.key) CONTENT $i.content;
+                UPDATE type::record('item', $i.key) SET seq = $seq, version = 1;
+            };
+            FOR $a IN $accounts { CREATE type::record('account', $a.username) CONTENT $a; };
+            COMMIT TRANSACTION;
+        "#;
+        self.run(
+            context,
+            query,
+            json!({
+                "units": to_json(&units, context)?,
+                "directives": directive_rows,
+                "tasks": task_rows,
+                "items": item_rows,
+                "accounts": to_json(&accounts, context)?,
+            }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn units(&self) -> Result<Vec<Unit>, DbError> {
+        self.select("reading units", "SELECT code, name, kind, parent FROM unit ORDER BY code;", json!({})).await
+    }
+
+    pub async fn unit(&self, code: &UnitCode) -> Result<Option<Unit>, DbError> {
+        self.select_first("reading a unit", "SELECT code, name, kind, parent FROM type::record('unit', $code);", json!({"code": code}))
+            .await
+    }
+}
+
+pub(super) fn is_conflict(error: &surrealdb::Error) -> bool {
+    error.query_details() == Some(&surrealdb::types::QueryError::TransactionConflict)
+        || error.message().to_ascii_lowercase().contains("conflict")
+}
+
+/// A statement skipped because its transaction failed elsewhere (the engine says "not
+/// executed" of some and "cancelled" of others): nothing of the transaction was committed.
+pub(super) fn is_not_executed(error: &surrealdb::Error) -> bool {
+    matches!(error.query_details(), Some(surrealdb::types::QueryError::NotExecuted | surrealdb::types::QueryError::Cancelled))
+}
