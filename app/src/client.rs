@@ -12,8 +12,6 @@ use crate::import::Draft;
 use crate::sync::{PullResponse, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClientError {
@@ -41,17 +39,33 @@ struct Answer {
     body: String,
 }
 
+/// A request body: its content type and bytes.
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
+struct Body<'a> {
+    content_type: &'a str,
+    bytes: std::borrow::Cow<'a, [u8]>,
+}
+
+impl<'a> Body<'a> {
+    fn text(content_type: &'a str, text: String) -> Self {
+        Self { content_type, bytes: std::borrow::Cow::Owned(text.into_bytes()) }
+    }
+}
+
 /// One request through the browser's `fetch`, same-origin cookies (fetch's default). We
 /// call it directly rather than through an HTTP crate: the crate and the stream support
 /// it brings would sit in the offline shell for these few lines.
-async fn send(method: &str, path: &str, body: Option<(&str, JsValue)>) -> Result<Answer, ClientError> {
+#[cfg(feature = "browser")]
+async fn send(method: &str, path: &str, body: Option<Body<'_>>) -> Result<Answer, ClientError> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
-    if let Some((content_type, body)) = body {
+    if let Some(body) = body {
         let headers = web_sys::Headers::new().map_err(network)?;
-        headers.set("Content-Type", content_type).map_err(network)?;
+        headers.set("Content-Type", body.content_type).map_err(network)?;
         init.set_headers(&headers);
-        init.set_body(&body);
+        init.set_body(&js_sys::Uint8Array::from(body.bytes.as_ref()).into());
     }
     let window = web_sys::window().ok_or_else(|| ClientError::Network("no window".into()))?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init)).await.map_err(network)?.unchecked_into();
@@ -59,13 +73,21 @@ async fn send(method: &str, path: &str, body: Option<(&str, JsValue)>) -> Result
     Ok(Answer { status: response.status(), status_text: response.status_text(), body: body.as_string().unwrap_or_default() })
 }
 
+/// The pages also compile into the server, which renders only the page shell and never
+/// runs a page's loads; a load started there answers as a client with no network would.
+#[cfg(not(feature = "browser"))]
+async fn send(_method: &str, _path: &str, _body: Option<Body<'_>>) -> Result<Answer, ClientError> {
+    Err(ClientError::Network("the API is called from the browser".into()))
+}
+
 async fn send_json<B: serde::Serialize>(method: &str, path: &str, body: &B) -> Result<Answer, ClientError> {
     let json = serde_json::to_string(body).map_err(|error| ClientError::Network(error.to_string()))?;
-    send(method, path, Some(("application/json", JsValue::from_str(&json)))).await
+    send(method, path, Some(Body::text("application/json", json))).await
 }
 
 /// A failed fetch: offline, DNS, connection reset. The browser says which in the error.
-fn network(error: JsValue) -> ClientError {
+#[cfg(feature = "browser")]
+fn network(error: wasm_bindgen::JsValue) -> ClientError {
     ClientError::Network(js_sys::Object::from(error).to_string().into())
 }
 
@@ -113,7 +135,7 @@ async fn post_json<B: serde::Serialize, T: DeserializeOwned>(path: &str, body: &
 }
 
 async fn post_text<T: DeserializeOwned>(path: &str, content_type: &str, text: String) -> Result<T, ClientError> {
-    decode(send("POST", path, Some((content_type, JsValue::from_str(&text)))).await?)
+    decode(send("POST", path, Some(Body::text(content_type, text))).await?)
 }
 
 // One function per endpoint: pages never build a path or pick a method.
@@ -154,7 +176,7 @@ pub async fn pull(since: u64) -> Result<PullResponse, ClientError> {
 /// Sends a photo of `item`; the item as the server now has it comes back.
 pub async fn put_photo(id: &PhotoId, item: Uuid, bytes: &[u8]) -> Result<ChecklistItem, ClientError> {
     let url = format!("{}?item={item}", api::photo_url(id));
-    decode(send("PUT", &url, Some(("image/jpeg", js_sys::Uint8Array::from(bytes).into()))).await?)
+    decode(send("PUT", &url, Some(Body { content_type: "image/jpeg", bytes: std::borrow::Cow::Borrowed(bytes) })).await?)
 }
 
 pub async fn unit_tree() -> Result<Vec<Unit>, ClientError> {

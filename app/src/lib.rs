@@ -5,7 +5,6 @@
 // The pure core, under the names the pages have always used.
 pub use chidao_core::{api, domain, i18n, import, sync};
 
-#[cfg(feature = "browser")]
 pub mod client;
 
 #[cfg(feature = "browser")]

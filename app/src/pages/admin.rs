@@ -4,15 +4,14 @@
 
 use super::status::vietnam_time;
 use super::tr;
-use crate::api::{AccountSummary, TemporaryPassword};
-use crate::domain::unit_import::RowError;
-use crate::domain::{Role, Unit, UnitKind};
+use crate::api::{AccountSummary, AccountUpdate, NewAccount, TemporaryPassword, UnitChanges};
+use crate::client::ClientError;
+use crate::domain::unit_import::{RowError, UnitRow};
+use crate::domain::{Role, Roles, Unit, UnitCode, UnitKind};
 use crate::i18n::{DeskKey, Key};
 use leptos::prelude::*;
 
 /// What the last admin action came to, shown under the panels.
-// Built only by browser code.
-#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Outcome {
     Written(usize),
@@ -21,64 +20,116 @@ enum Outcome {
     Temporary(TemporaryPassword),
 }
 
-#[derive(Clone, Copy)]
-struct AdminData {
-    units: RwSignal<Vec<Unit>>,
-    accounts: RwSignal<Vec<AccountSummary>>,
-    outcome: RwSignal<Option<Outcome>>,
-    busy: RwSignal<bool>,
+impl From<ClientError> for Outcome {
+    fn from(error: ClientError) -> Self {
+        match error {
+            ClientError::InvalidRows(rows) => Outcome::Rows(rows),
+            error => Outcome::Failed(error.to_string()),
+        }
+    }
 }
 
-#[cfg(feature = "browser")]
-impl AdminData {
-    fn reload(self) {
-        leptos::task::spawn_local(async move {
-            match crate::client::admin_units().await {
-                Ok(units) => self.units.set(units),
-                Err(error) => self.outcome.set(Some(Outcome::Failed(error.to_string()))),
+/// One thing an admin asks the server to do.
+#[derive(Debug, Clone)]
+enum AdminCall {
+    WriteUnit(UnitRow),
+    ImportUnits(String),
+    CreateAccount(NewAccount),
+    UpdateAccount { username: String, update: AccountUpdate },
+    ResetPassword(String),
+}
+
+impl AdminCall {
+    async fn run(self) -> Result<Option<Outcome>, ClientError> {
+        Ok(match self {
+            AdminCall::WriteUnit(row) => Some(Outcome::Written(crate::client::write_units(&UnitChanges { rows: vec![row] }).await?.written)),
+            AdminCall::ImportUnits(csv) => Some(Outcome::Written(crate::client::import_units(csv).await?.written)),
+            AdminCall::CreateAccount(account) => Some(Outcome::Temporary(crate::client::create_account(&account).await?)),
+            AdminCall::UpdateAccount { username, update } => {
+                crate::client::update_account(&username, &update).await?;
+                None
             }
-            match crate::client::accounts().await {
-                Ok(accounts) => self.accounts.set(accounts),
-                Err(error) => self.outcome.set(Some(Outcome::Failed(error.to_string()))),
+            AdminCall::ResetPassword(username) => Some(Outcome::Temporary(crate::client::reset_password(&username).await?)),
+        })
+    }
+}
+
+/// The page's lists and its one action: calls go one at a time, and after each the lists
+/// load again.
+#[derive(Clone, Copy)]
+struct AdminData {
+    units: LocalResource<Result<Vec<Unit>, ClientError>>,
+    accounts: LocalResource<Result<Vec<AccountSummary>, ClientError>>,
+    call: Action<(AdminCall, Option<Callback<()>>), ()>,
+    outcome: RwSignal<Option<Outcome>>,
+}
+
+impl AdminData {
+    fn new() -> Self {
+        let outcome = RwSignal::new(None);
+        let call = Action::new_local(move |(call, on_success): &(AdminCall, Option<Callback<()>>)| {
+            let (call, on_success) = (call.clone(), *on_success);
+            async move {
+                match call.run().await {
+                    Ok(done) => {
+                        outcome.set(done);
+                        if let Some(on_success) = on_success {
+                            on_success.run(());
+                        }
+                    }
+                    Err(error) => outcome.set(Some(error.into())),
+                }
             }
         });
+        let calls_done = call.version();
+        let units = LocalResource::new(move || {
+            calls_done.track();
+            crate::client::admin_units()
+        });
+        let accounts = LocalResource::new(move || {
+            calls_done.track();
+            crate::client::accounts()
+        });
+        Self { units, accounts, call, outcome }
     }
 
-    /// Runs one admin call, shows its outcome and reloads the lists after a success.
-    fn act<F>(self, call: F)
-    where
-        F: std::future::Future<Output = Result<Option<Outcome>, crate::client::ClientError>> + 'static,
-    {
-        if self.busy.get_untracked() {
-            return;
+    fn act(self, call: AdminCall) {
+        self.act_then(call, None);
+    }
+
+    /// Runs `call` unless one is running; `on_success` runs after it succeeds.
+    fn act_then(self, call: AdminCall, on_success: Option<Callback<()>>) {
+        if !self.call.pending().get_untracked() {
+            self.call.dispatch((call, on_success));
         }
-        self.busy.set(true);
-        leptos::task::spawn_local(async move {
-            use crate::client::ClientError;
-            match call.await {
-                Ok(outcome) => {
-                    self.outcome.set(outcome);
-                    self.reload();
-                }
-                Err(ClientError::InvalidRows(rows)) => self.outcome.set(Some(Outcome::Rows(rows))),
-                Err(error) => self.outcome.set(Some(Outcome::Failed(error.to_string()))),
-            }
-            self.busy.set(false);
-        });
+    }
+
+    fn busy(self) -> bool {
+        self.call.pending().get()
+    }
+
+    /// The units as last loaded; empty until they come.
+    fn units(self) -> Vec<Unit> {
+        self.units.get().and_then(Result::ok).unwrap_or_default()
+    }
+
+    fn accounts(self) -> Vec<AccountSummary> {
+        self.accounts.get().and_then(Result::ok).unwrap_or_default()
+    }
+
+    /// The last call's outcome, or else why a list did not load.
+    fn outcome(self) -> Option<Outcome> {
+        let load_failure = |loaded: Option<Result<(), ClientError>>| loaded.and_then(Result::err).map(Outcome::from);
+        self.outcome.get().or_else(|| {
+            load_failure(self.units.get().map(|units| units.map(drop))).or_else(|| load_failure(self.accounts.get().map(|accounts| accounts.map(drop))))
+        })
     }
 }
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let own_username = expect_context::<super::who::SignedInAs>().0;
-    let data = AdminData {
-        units: RwSignal::new(Vec::new()),
-        accounts: RwSignal::new(Vec::new()),
-        outcome: RwSignal::new(None),
-        busy: RwSignal::new(false),
-    };
-    #[cfg(feature = "browser")]
-    Effect::new(move |_| data.reload());
+    let data = AdminData::new();
     view! {
         <main class="admin" data-testid="admin-page">
             <OutcomeBanner data/>
@@ -91,7 +142,7 @@ pub fn AdminPage() -> impl IntoView {
 #[component]
 fn OutcomeBanner(data: AdminData) -> impl IntoView {
     move || {
-        data.outcome.get().map(|outcome| match outcome {
+        data.outcome().map(|outcome| match outcome {
             Outcome::Written(count) => view! { <p class="notice" role="status" data-testid="admin-outcome"><strong>{count}</strong> " " {tr(DeskKey::UnitsWritten)}</p> }.into_any(),
             Outcome::Failed(reason) => view! { <p class="error" role="alert" data-testid="admin-outcome">{tr(Key::AdminFailed)} " " {reason}</p> }.into_any(),
             Outcome::Temporary(temporary) => view! {
@@ -125,23 +176,11 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        #[cfg(feature = "browser")]
-        data.act(async move {
-            use crate::api::UnitChanges;
-            use crate::domain::unit_import::UnitRow;
-            let parent = Some(parent.get_untracked()).filter(|p| !p.is_empty());
-            let row = UnitRow { code: code.get_untracked(), name: name.get_untracked(), kind: kind.get_untracked(), parent_code: parent };
-            let written = crate::client::write_units(&UnitChanges { rows: vec![row] }).await?;
-            Ok(Some(Outcome::Written(written.written)))
-        });
+        let parent = Some(parent.get_untracked()).filter(|p| !p.is_empty());
+        let row = UnitRow { code: code.get_untracked(), name: name.get_untracked(), kind: kind.get_untracked(), parent_code: parent };
+        data.act(AdminCall::WriteUnit(row));
     };
-    let import = move |_| {
-        #[cfg(feature = "browser")]
-        data.act(async move {
-            let written = crate::client::import_units(csv.get_untracked()).await?;
-            Ok(Some(Outcome::Written(written.written)))
-        });
-    };
+    let import = move |_| data.act(AdminCall::ImportUnits(csv.get_untracked()));
     let choose_file = move |ev: leptos::ev::Event| super::read_chosen_file(ev, csv);
     let edit = move |unit: Unit| {
         code.set(unit.code.to_string());
@@ -156,7 +195,7 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
             <table class="list" data-testid="unit-list">
                 <thead><tr><th>{tr(DeskKey::Code)}</th><th>{tr(DeskKey::Name)}</th><th>{tr(DeskKey::Kind)}</th><th>{tr(DeskKey::Parent)}</th><th></th></tr></thead>
                 <tbody>
-                    {move || data.units.get().into_iter().map(|unit| {
+                    {move || data.units().into_iter().map(|unit| {
                         let shown = unit.clone();
                         view! {
                             <tr data-unit=shown.code.to_string()>
@@ -182,19 +221,19 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
                 <label>{tr(DeskKey::Parent)}
                     <select name="unit-parent" prop:value=move || parent.get() on:change=move |ev| parent.set(event_target_value(&ev))>
                         <option value="">"—"</option>
-                        {move || data.units.get().into_iter().map(|unit| {
+                        {move || data.units().into_iter().map(|unit| {
                             let value = unit.code.to_string();
                             view! { <option value=value.clone()>{value.clone()} " · " {unit.name.to_string()}</option> }
                         }).collect_view()}
                     </select></label>
-                <button type="submit" class="primary" disabled=move || data.busy.get()>{tr(DeskKey::SaveUnit)}</button>
+                <button type="submit" class="primary" disabled=move || data.busy()>{tr(DeskKey::SaveUnit)}</button>
             </form>
             <div class="import">
                 <h3>{tr(DeskKey::ImportUnitsTitle)}</h3>
                 <p class="hint">{tr(DeskKey::ImportUnitsHint)}</p>
                 <input type="file" accept=".csv,text/csv" name="units-file" on:change=choose_file/>
                 <textarea name="units-csv" rows="6" prop:value=move || csv.get() on:input=move |ev| csv.set(event_target_value(&ev))></textarea>
-                <button class="primary" on:click=import disabled=move || data.busy.get() data-testid="import-units">{tr(DeskKey::ImportUnits)}</button>
+                <button class="primary" on:click=import disabled=move || data.busy() data-testid="import-units">{tr(DeskKey::ImportUnits)}</button>
             </div>
         </section>
     }
@@ -218,34 +257,24 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        #[cfg(feature = "browser")]
-        data.act(async move {
-            use crate::api::{AccountUpdate, NewAccount};
-            use crate::client::ClientError;
-            use crate::domain::{Roles, UnitCode};
-            let invalid = |error: crate::domain::DomainError| ClientError::Refused { status: 422, message: error.to_string() };
-            let chosen = Roles::new(roles.get_untracked()).map_err(invalid)?;
-            let unit = UnitCode::parse(&unit.get_untracked()).map_err(invalid)?;
-            let outcome = match editing.get_untracked() {
-                Some(name) => {
-                    let update = AccountUpdate {
-                        display_name: Some(display_name.get_untracked()),
-                        roles: Some(chosen),
-                        unit: Some(unit),
-                        disabled: None,
-                    };
-                    crate::client::update_account(&name, &update).await?;
-                    None
-                }
-                None => {
-                    let new =
-                        NewAccount { username: username.get_untracked(), display_name: display_name.get_untracked(), roles: chosen, unit };
-                    Some(Outcome::Temporary(crate::client::create_account(&new).await?))
-                }
-            };
-            clear();
-            Ok(outcome)
-        });
+        let chosen = Roles::new(roles.get_untracked()).and_then(|roles| Ok((roles, UnitCode::parse(&unit.get_untracked())?)));
+        let (chosen, unit) = match chosen {
+            Ok(chosen) => chosen,
+            Err(invalid) => return data.outcome.set(Some(Outcome::Failed(invalid.to_string()))),
+        };
+        let call = match editing.get_untracked() {
+            Some(username) => AdminCall::UpdateAccount {
+                username,
+                update: AccountUpdate { display_name: Some(display_name.get_untracked()), roles: Some(chosen), unit: Some(unit), disabled: None },
+            },
+            None => AdminCall::CreateAccount(NewAccount {
+                username: username.get_untracked(),
+                display_name: display_name.get_untracked(),
+                roles: chosen,
+                unit,
+            }),
+        };
+        data.act_then(call, Some(Callback::new(move |()| clear())));
     };
 
     let row = move |account: AccountSummary| {
@@ -262,26 +291,11 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
         let disabled = account.disabled;
         let toggle_name = name.clone();
         let toggle = move |_| {
-            #[cfg(feature = "browser")]
-            {
-                let name = toggle_name.clone();
-                data.act(async move {
-                    let update = crate::api::AccountUpdate { disabled: Some(!disabled), ..Default::default() };
-                    crate::client::update_account(&name, &update).await?;
-                    Ok(None)
-                });
-            }
-            let _ = &toggle_name;
+            let update = AccountUpdate { disabled: Some(!disabled), ..Default::default() };
+            data.act(AdminCall::UpdateAccount { username: toggle_name.clone(), update });
         };
         let reset_name = name.clone();
-        let reset = move |_| {
-            #[cfg(feature = "browser")]
-            {
-                let name = reset_name.clone();
-                data.act(async move { Ok(Some(Outcome::Temporary(crate::client::reset_password(&name).await?))) });
-            }
-            let _ = &reset_name;
-        };
+        let reset = move |_| data.act(AdminCall::ResetPassword(reset_name.clone()));
         let roles_text = move || account.roles.iter().map(|role| tr(role)()).collect::<Vec<_>>().join(", ");
         view! {
             <tr data-account=name.clone() class:disabled=disabled>
@@ -313,7 +327,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
                     <th>{tr(Key::Username)}</th><th>{tr(DeskKey::DisplayName)}</th><th>{tr(DeskKey::UnitLabel)}</th>
                     <th>{tr(DeskKey::RolesLabel)}</th><th>{tr(DeskKey::LastSignIn)}</th><th></th><th></th>
                 </tr></thead>
-                <tbody>{move || data.accounts.get().into_iter().map(&row).collect_view()}</tbody>
+                <tbody>{move || data.accounts().into_iter().map(&row).collect_view()}</tbody>
             </table>
             <form class="account-form" on:submit=save>
                 <h3>{move || if editing.get().is_some() { tr(DeskKey::EditAccount)() } else { tr(DeskKey::NewAccount)() }}</h3>
@@ -325,7 +339,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
                 <label>{tr(DeskKey::UnitLabel)}
                     <select name="account-unit" required prop:value=move || unit.get() on:change=move |ev| unit.set(event_target_value(&ev))>
                         <option value="">"—"</option>
-                        {move || data.units.get().into_iter().map(|choice| {
+                        {move || data.units().into_iter().map(|choice| {
                             let value = choice.code.to_string();
                             view! { <option value=value.clone()>{value.clone()} " · " {choice.name.to_string()}</option> }
                         }).collect_view()}
@@ -347,7 +361,7 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
                         </label>
                     }).collect_view()}
                 </fieldset>
-                <button type="submit" class="primary" disabled=move || data.busy.get()>{tr(DeskKey::Save)}</button>
+                <button type="submit" class="primary" disabled=move || data.busy()>{tr(DeskKey::Save)}</button>
                 {move || editing.get().is_some().then(|| view! { <button type="button" class="secondary" on:click=move |_| clear()>{tr(DeskKey::Cancel)}</button> })}
             </form>
         </section>

@@ -4,7 +4,7 @@
 use super::chunk::ChunkUnavailable;
 use super::status::vietnam_time;
 use super::tr;
-use crate::api::{ConflictCase, ReviewQueue};
+use crate::api::{ConflictCase, ReviewQueue, ReviewRequest};
 use crate::i18n::{DeskKey, Key};
 use crate::sync::{Edit, Field, LoggedEdit, LoggedOutcome};
 use leptos::prelude::*;
@@ -18,20 +18,14 @@ pub fn ReviewPanel(
     refresh: Signal<u32>,
     #[prop(into)] on_reviewed: Callback<()>,
 ) -> impl IntoView {
-    let queue = RwSignal::new(None::<ReviewQueue>);
-    let reload = move || {
-        #[cfg(feature = "browser")]
-        leptos::task::spawn_local(async move {
-            // A failed load leaves the panel as it was; the progress table reports the network.
-            if let Ok(fresh) = crate::client::review_queue().await {
-                queue.set(Some(fresh));
-            }
-        });
-        let _ = queue;
-    };
-    Effect::new(move |_| {
+    let loaded = LocalResource::new(move || {
         refresh.track();
-        reload();
+        crate::client::review_queue()
+    });
+    // A failed load leaves the panel as it was; the page around it reports the network.
+    let queue = Memo::new(move |shown: Option<&Option<ReviewQueue>>| match loaded.get() {
+        Some(Ok(fresh)) => Some(fresh),
+        _ => shown.cloned().flatten(),
     });
     // The page reloads, and with it (through `refresh`) this queue.
     let reviewed = Callback::new(move |_| on_reviewed.run(()));
@@ -55,29 +49,25 @@ fn CaseCard(case: ConflictCase, reviewed: Callback<()>) -> impl IntoView {
     let chosen = RwSignal::new(
         case.contests.iter().filter_map(|contest| Some((contest.field, contest.standing(&case.item)?))).collect::<BTreeMap<Field, Uuid>>(),
     );
-    let failure = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
     let item_id = case.item.id;
     let complete = {
         let fields = case.contests.len();
         move || chosen.with(|chosen| chosen.len() == fields)
     };
-    let submit = move |_| {
-        busy.set(true);
-        failure.set(None);
-        #[cfg(feature = "browser")]
-        {
-            let request = crate::api::ReviewRequest { item: item_id, keep: chosen.get_untracked().into_values().collect() };
-            leptos::task::spawn_local(async move {
-                let answer = crate::client::review(&request).await;
-                busy.set(false);
-                match answer {
-                    Ok(_) => reviewed.run(()),
-                    Err(error) => failure.set(Some(error.to_string())),
-                }
-            });
+    let keep = Action::new_local(move |request: &ReviewRequest| {
+        let request = request.clone();
+        async move {
+            let answer = crate::client::review(&request).await;
+            if answer.is_ok() {
+                reviewed.run(());
+            }
+            answer
         }
-        let _ = (item_id, reviewed);
+    });
+    let busy = keep.pending();
+    let failure = move || keep.value().get().and_then(Result::err).map(|error| error.to_string());
+    let submit = move |_| {
+        keep.dispatch(ReviewRequest { item: item_id, keep: chosen.get_untracked().into_values().collect() });
     };
     let standing_ids: Vec<Uuid> = case.contests.iter().filter_map(|contest| contest.standing(&case.item)).collect();
     view! {
@@ -108,7 +98,7 @@ fn CaseCard(case: ConflictCase, reviewed: Callback<()>) -> impl IntoView {
             <button class="primary" data-testid="keep-chosen" on:click=submit disabled=move || busy.get() || !complete()>
                 {tr(DeskKey::KeepChosen)}
             </button>
-            {move || failure.get().map(|reason| view! { <p class="error" role="alert">{tr(DeskKey::ReviewFailed)} " " {reason}</p> })}
+            {move || failure().map(|reason| view! { <p class="error" role="alert">{tr(DeskKey::ReviewFailed)} " " {reason}</p> })}
         </article>
     }
 }
