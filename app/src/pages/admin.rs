@@ -42,7 +42,9 @@ enum AdminCall {
 impl AdminCall {
     async fn run(self) -> Result<Option<Outcome>, ClientError> {
         Ok(match self {
-            AdminCall::WriteUnit(row) => Some(Outcome::Written(crate::client::write_units(&UnitChanges { rows: vec![row] }).await?.written)),
+            AdminCall::WriteUnit(row) => {
+                Some(Outcome::Written(crate::client::write_units(&UnitChanges { rows: vec![row] }).await?.written))
+            }
             AdminCall::ImportUnits(csv) => Some(Outcome::Written(crate::client::import_units(csv).await?.written)),
             AdminCall::CreateAccount(account) => Some(Outcome::Temporary(crate::client::create_account(&account).await?)),
             AdminCall::UpdateAccount { username, update } => {
@@ -121,7 +123,8 @@ impl AdminData {
     fn outcome(self) -> Option<Outcome> {
         let load_failure = |loaded: Option<Result<(), ClientError>>| loaded.and_then(Result::err).map(Outcome::from);
         self.outcome.get().or_else(|| {
-            load_failure(self.units.get().map(|units| units.map(drop))).or_else(|| load_failure(self.accounts.get().map(|accounts| accounts.map(drop))))
+            load_failure(self.units.get().map(|units| units.map(drop)))
+                .or_else(|| load_failure(self.accounts.get().map(|accounts| accounts.map(drop))))
         })
     }
 }
@@ -265,7 +268,12 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
         let call = match editing.get_untracked() {
             Some(username) => AdminCall::UpdateAccount {
                 username,
-                update: AccountUpdate { display_name: Some(display_name.get_untracked()), roles: Some(chosen), unit: Some(unit), disabled: None },
+                update: AccountUpdate {
+                    display_name: Some(display_name.get_untracked()),
+                    roles: Some(chosen),
+                    unit: Some(unit),
+                    disabled: None,
+                },
             },
             None => AdminCall::CreateAccount(NewAccount {
                 username: username.get_untracked(),
