@@ -837,7 +837,8 @@ mod directives {
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(refused.json["error"], "invalid_directive");
         let paths: Vec<&str> = refused.json["problems"].as_array().unwrap().iter().map(|p| p["path"].as_str().unwrap()).collect();
-        assert_eq!(paths, ["sections[0].tasks[0]", "sections[0].tasks[1].lead"]);
+        assert_eq!(paths, ["sections[0].tasks[0].deadline", "sections[0].tasks[1].lead"]);
+        assert_eq!(refused.json["problems"][1]["place"], json!({"section": 0, "task": 1, "field": "lead"}));
         let after =
             app.call(Method::GET, "/api/v1/reports/progress", Some(&supervisor), None).await.json["directives"].as_array().unwrap().len();
         assert_eq!(before, after);
