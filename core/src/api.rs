@@ -35,6 +35,7 @@ pub const ADMIN_UNITS_IMPORT_PATH: &str = "/api/v1/admin/units/import";
 pub const ADMIN_ACCOUNTS_PATH: &str = "/api/v1/admin/accounts";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignInRequest {
     pub username: String,
@@ -43,6 +44,7 @@ pub struct SignInRequest {
 
 /// Who is signed in. The browser keeps a copy so the field page opens offline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub username: String,
     pub display_name: String,
@@ -56,6 +58,7 @@ pub struct SessionInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     pub current_password: String,
@@ -64,6 +67,7 @@ pub struct PasswordChange {
 
 /// An account as admins see it: never its password hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountSummary {
     pub username: String,
     pub display_name: String,
@@ -75,6 +79,7 @@ pub struct AccountSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewAccount {
     pub username: String,
@@ -85,6 +90,7 @@ pub struct NewAccount {
 
 /// Fields left out stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccountUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,6 +106,7 @@ pub struct AccountUpdate {
 /// A password made by the server for a new or reset account, shown to the admin once;
 /// its owner must replace it at the first sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemporaryPassword {
     pub username: String,
     pub temporary_password: String,
@@ -107,6 +114,7 @@ pub struct TemporaryPassword {
 
 /// Units to add or change, as rows of the CSV would give them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UnitChanges {
     pub rows: Vec<UnitRow>,
@@ -114,6 +122,7 @@ pub struct UnitChanges {
 
 /// What publishing a directive wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DirectivePublished {
     pub directive: uuid::Uuid,
     pub tasks: usize,
@@ -122,6 +131,7 @@ pub struct DirectivePublished {
 
 /// What an edit of a published directive wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DirectiveRevised {
     pub directive: uuid::Uuid,
     pub added_items: usize,
@@ -129,12 +139,14 @@ pub struct DirectiveRevised {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitsWritten {
     pub written: usize,
 }
 
 /// Every error body the API sends: a stable machine code and a sentence for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiErrorBody {
     pub error: String,
     pub message: String,
@@ -147,6 +159,7 @@ pub struct ApiErrorBody {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitProgress {
     pub unit: Unit,
     pub done: u32,
@@ -165,12 +178,14 @@ impl UnitProgress {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskProgress {
     pub task: Task,
     pub units: Vec<UnitProgress>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DirectiveProgress {
     pub directive: Directive,
     pub tasks: Vec<TaskProgress>,
@@ -179,6 +194,7 @@ pub struct DirectiveProgress {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressReport {
     pub directives: Vec<DirectiveProgress>,
 }
@@ -201,6 +217,7 @@ mod tests {
 
 /// One flagged item as a supervisor reviews it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConflictCase {
     pub item: ChecklistItem,
     pub unit_name: String,
@@ -209,12 +226,14 @@ pub struct ConflictCase {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewQueue {
     pub cases: Vec<ConflictCase>,
 }
 
 /// Keep these edits (change ids from the item's contests, one per contested field).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReviewRequest {
     pub item: uuid::Uuid,

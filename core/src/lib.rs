@@ -8,3 +8,6 @@ pub mod domain;
 pub mod i18n;
 pub mod import;
 pub mod sync;
+
+#[cfg(feature = "openapi")]
+mod openapi;

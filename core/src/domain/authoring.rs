@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DirectiveInput {
     pub title: String,
@@ -21,6 +22,7 @@ pub struct DirectiveInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SectionInput {
     pub heading: String,
@@ -28,6 +30,7 @@ pub struct SectionInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TaskInput {
     /// The published task this edits; none for a new task.
@@ -113,6 +116,7 @@ impl InputField {
 /// Where a problem is in the directive: counted from zero, like the lists of
 /// [`DirectiveInput`]. All empty is the directive as a whole.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProblemPlace {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section: Option<usize>,
@@ -165,6 +169,7 @@ impl ProblemPlace {
 /// One problem and where it is. `kind` lets the page say it in the reader's language,
 /// `message` says it in English for the API, `path` is `place` for programs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InputProblem {
     pub path: String,
     pub place: ProblemPlace,
@@ -180,6 +185,7 @@ impl InputProblem {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     /// The lead is a group or an unmatched name and no unit carries the task out.

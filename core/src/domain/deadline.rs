@@ -20,6 +20,7 @@ super::worded::worded_enum! {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deadline {
     #[serde(with = "super::iso_date")]
     pub date: NaiveDate,

@@ -33,11 +33,13 @@ impl DocumentNumber {
 super::text::validated_string!(DocumentNumber);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Section {
     pub heading: BoundedText<{ Directive::HEADING_MAX }>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Directive {
     pub id: Uuid,
     pub title: BoundedText<{ Directive::TITLE_MAX }>,
@@ -142,6 +144,7 @@ impl std::fmt::Display for Party {
 
 /// One assignment: what is to be done, by which unit (lead, chủ trì) with whom (phối hợp).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Task {
     pub id: Uuid,
     pub directive: Uuid,

@@ -37,6 +37,7 @@ super::text::validated_string!(PhotoId);
 
 /// A photo attached to an item: which, by whom, when the server took it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhotoRef {
     pub id: PhotoId,
     pub by: String,

@@ -32,6 +32,7 @@ super::text::validated_string!(Note);
 /// One line of a unit's checklist for a task. Each editable field carries the mark of the
 /// change that last set it (stamp and author), which is what the merge rules compare.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChecklistItem {
     pub id: Uuid,
     pub task: Uuid,

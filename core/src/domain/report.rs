@@ -5,6 +5,7 @@ use super::UnitCode;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskReport {
     pub task: uuid::Uuid,
     pub unit: UnitCode,

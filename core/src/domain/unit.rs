@@ -45,6 +45,7 @@ impl UnitKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unit {
     pub code: UnitCode,
     pub name: BoundedText<{ Unit::NAME_MAX }>,

@@ -15,6 +15,7 @@ pub const MAX_ROWS: usize = 20_000;
 
 /// One unit as written, before it is checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitRow {
     pub code: String,
     pub name: String,
@@ -25,6 +26,7 @@ pub struct UnitRow {
 
 /// What is wrong with one row; `line` counts from 1 with the header as line 1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RowError {
     pub line: usize,
     pub code: String,

@@ -35,6 +35,7 @@ pub enum ImportError {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PartyKind {
     Unit,
@@ -44,6 +45,7 @@ pub enum PartyKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftParty {
     /// The unit's name as the tree has it, or the words as written.
     pub name: String,
@@ -72,6 +74,7 @@ impl From<Named> for DraftParty {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftTask {
     pub text: String,
     pub lead: DraftParty,
@@ -82,6 +85,7 @@ pub struct DraftTask {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftSection {
     pub heading: String,
     pub tasks: Vec<DraftTask>,
@@ -89,6 +93,7 @@ pub struct DraftSection {
 
 /// What the extractor read, with everything the review screen needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Draft {
     pub title: String,
     pub issued_on: Option<NaiveDate>,

@@ -11,6 +11,7 @@ use uuid::Uuid;
 pub const MAX_FUTURE_SKEW_MS: i64 = 5 * 60 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Stamp {
     pub wall_ms: i64,

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 /// Who last set a field, and the stamp of that edit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mark {
     pub stamp: Stamp,
     pub by: String,
@@ -18,6 +19,7 @@ pub struct Mark {
 /// The stamps a device saw on an item's fields when it made an edit. An edit whose base
 /// differs from the server's marks was made without knowing the other edit: concurrent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Base {
     pub done: Option<Stamp>,
@@ -34,6 +36,7 @@ impl Base {
 /// `superseded`; the push decision adds `rejected`, a supervisor's review `reviewed`. The
 /// device hears it as a [`super::ChangeStatus`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LoggedOutcome {
     /// The change is now the field's value.

@@ -11,6 +11,7 @@ use uuid::Uuid;
 pub const REVIEW_DEVICE: Uuid = Uuid::nil();
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Done,
@@ -29,6 +30,7 @@ impl Edit {
 /// One edit of an item as the change log holds it (refusals are not edits and never
 /// contend).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoggedEdit {
     pub change: Uuid,
     #[serde(flatten)]
@@ -43,6 +45,7 @@ pub struct LoggedEdit {
 /// A field in contention and the edits a supervisor chooses among, oldest first: every
 /// edit of the field since its last review (that review included, as the value that stood).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contest {
     pub field: Field,
     pub edits: Vec<LoggedEdit>,

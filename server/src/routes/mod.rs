@@ -24,6 +24,7 @@ use axum::http::Method;
 use axum::routing::{get, MethodFilter};
 use axum::Router;
 use leptos::prelude::LeptosOptions;
+use openapi::Doc;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -67,63 +68,263 @@ pub struct Endpoint {
     pub path: String,
 }
 
-/// Builds the API router and the list of what it serves from the same calls, so the
-/// access tests walk exactly the endpoints that exist.
+/// Builds the API router and its documentation from the same calls, so the access tests
+/// and the OpenAPI document cover exactly the endpoints that exist.
 struct Api {
     router: Router<AppState>,
-    endpoints: Vec<Endpoint>,
+    documented: Vec<(Method, String, Doc)>,
 }
 
 impl Api {
-    fn on<H, T>(mut self, method: Method, path: &str, handler: H) -> Self
+    fn on<H, T>(mut self, method: Method, path: &str, handler: H, doc: Doc) -> Self
     where
         H: Handler<T, AppState>,
         T: 'static,
     {
         let filter = MethodFilter::try_from(method.clone()).expect("API methods are standard ones");
         self.router = self.router.route(path, axum::routing::on(filter, handler));
-        self.endpoints.push(Endpoint { method, path: path.to_owned() });
+        self.documented.push((method, path.to_owned(), doc));
         self
     }
 }
 
 fn api() -> Api {
     use chidao_core::api::*;
+    use chidao_core::domain::authoring::DirectiveInput;
+    use chidao_core::domain::{ChecklistItem, TaskReport, Unit, PHOTO_TYPES};
+    use chidao_core::import::Draft;
+    use chidao_core::sync::{PullResponse, PushRequest, PushResponse};
     let account = format!("{ADMIN_ACCOUNTS_PATH}/{{username}}");
     let account_password = format!("{ADMIN_ACCOUNTS_PATH}/{{username}}/password");
     let photo = format!("{PHOTOS_PATH}/{{id}}");
     let task_report = format!("{TASK_REPORTS_PATH}/{{task}}/{{unit}}");
     let directive = format!("{DIRECTIVES_PATH}/{{id}}");
-    Api { router: Router::new(), endpoints: Vec::new() }
-        .on(Method::GET, "/healthz", health::healthz)
-        .on(Method::GET, OPENAPI_PATH, openapi::document)
-        .on(Method::POST, SESSION_PATH, session::sign_in)
-        .on(Method::GET, SESSION_PATH, session::current)
-        .on(Method::DELETE, SESSION_PATH, session::sign_out)
-        .on(Method::DELETE, ALL_SESSIONS_PATH, session::sign_out_everywhere)
-        .on(Method::POST, PASSWORD_PATH, session::change_password)
-        .on(Method::POST, PUSH_PATH, sync::push)
-        .on(Method::GET, PULL_PATH, sync::pull)
-        .on(Method::GET, PROGRESS_PATH, reports::progress)
-        .on(Method::GET, TASK_REPORTS_PATH, reports::task_reports)
-        .on(Method::PUT, &task_report, reports::sign_off)
-        .on(Method::DELETE, &task_report, reports::take_back)
-        .on(Method::GET, UNITS_PATH, directives::units)
-        .on(Method::POST, DIRECTIVES_PATH, directives::publish)
-        .on(Method::POST, DIRECTIVE_IMPORT_PATH, directives::import)
-        .on(Method::GET, &directive, directives::editable)
-        .on(Method::PUT, &directive, directives::revise)
-        .on(Method::GET, REVIEW_PATH, review::queue)
-        .on(Method::POST, REVIEW_PATH, review::decide)
-        .on(Method::GET, &photo, photos::download)
-        .on(Method::PUT, &photo, photos::upload)
-        .on(Method::GET, ADMIN_UNITS_PATH, admin::units)
-        .on(Method::POST, ADMIN_UNITS_PATH, admin::change_units)
-        .on(Method::POST, ADMIN_UNITS_IMPORT_PATH, admin::import_units)
-        .on(Method::GET, ADMIN_ACCOUNTS_PATH, admin::accounts)
-        .on(Method::POST, ADMIN_ACCOUNTS_PATH, admin::create_account)
-        .on(Method::PATCH, &account, admin::update_account)
-        .on(Method::POST, &account_password, admin::reset_password)
+    let signed_in = [401];
+    let permitted = [401, 403];
+    Api { router: Router::new(), documented: Vec::new() }
+        .on(
+            Method::GET,
+            "/healthz",
+            health::healthz,
+            Doc::new("Whether the server and its database answer")
+                .answers::<health::Health>(200, "Both answer")
+                .answers::<health::Health>(503, "The database does not answer"),
+        )
+        .on(Method::GET, OPENAPI_PATH, openapi::serve, Doc::new("This document").answers_openapi(200, "The OpenAPI 3.1 document"))
+        .on(
+            Method::POST,
+            SESSION_PATH,
+            session::sign_in,
+            Doc::new("Sign in; sets the session cookie (HttpOnly, SameSite=Strict)")
+                .takes::<SignInRequest>()
+                .answers::<SessionInfo>(200, "Signed in")
+                .refuses(&[401, 403, 422, 429]),
+        )
+        .on(
+            Method::GET,
+            SESSION_PATH,
+            session::current,
+            Doc::new("Who is signed in").answers::<SessionInfo>(200, "The session's person").refuses(&signed_in),
+        )
+        .on(Method::DELETE, SESSION_PATH, session::sign_out, Doc::new("Sign out").answers_empty(204, "Signed out, or was not signed in"))
+        .on(
+            Method::DELETE,
+            ALL_SESSIONS_PATH,
+            session::sign_out_everywhere,
+            Doc::new("Sign out on every device").answers_empty(204, "Every session of the account has ended").refuses(&signed_in),
+        )
+        .on(
+            Method::POST,
+            PASSWORD_PATH,
+            session::change_password,
+            Doc::new("Change one's own password; every other session of the account ends")
+                .takes::<PasswordChange>()
+                .answers::<SessionInfo>(200, "Changed")
+                .refuses(&[401, 403, 422]),
+        )
+        .on(
+            Method::POST,
+            PUSH_PATH,
+            sync::push,
+            Doc::new("Send changes in the order the device made them; one answer per change (see docs/sync.md)")
+                .takes::<PushRequest>()
+                .answers::<PushResponse>(200, "Each change answered")
+                .refuses(&[400, 401, 413, 415, 422, 503]),
+        )
+        .on(
+            Method::GET,
+            PULL_PATH,
+            sync::pull,
+            Doc::new("Items the person may see written after the cursor, oldest first")
+                .query::<sync::PullParams>()
+                .answers::<PullResponse>(200, "Items, the next cursor and whether there is more")
+                .refuses(&[400, 401]),
+        )
+        .on(
+            Method::GET,
+            PROGRESS_PATH,
+            reports::progress,
+            Doc::new("Supervisors and heads: every task's checklist completion per unit")
+                .answers::<ProgressReport>(200, "The report")
+                .refuses(&permitted),
+        )
+        .on(
+            Method::GET,
+            TASK_REPORTS_PATH,
+            reports::task_reports,
+            Doc::new("Heads' sign-offs of unit reports on tasks, in the reader's units")
+                .answers_list::<TaskReport>(200, "The sign-offs")
+                .refuses(&signed_in),
+        )
+        .on(
+            Method::PUT,
+            &task_report,
+            reports::sign_off,
+            Doc::new("Heads: sign off a unit's report on a task (own unit or below)")
+                .answers::<TaskReport>(200, "Signed off")
+                .refuses(&[401, 403, 404, 422]),
+        )
+        .on(
+            Method::DELETE,
+            &task_report,
+            reports::take_back,
+            Doc::new("Heads: take a sign-off back").answers_empty(204, "Taken back").refuses(&[401, 403, 404, 422]),
+        )
+        .on(
+            Method::GET,
+            UNITS_PATH,
+            directives::units,
+            Doc::new("The unit tree, for forms that choose units").answers_list::<Unit>(200, "Every unit").refuses(&signed_in),
+        )
+        .on(
+            Method::POST,
+            DIRECTIVES_PATH,
+            directives::publish,
+            Doc::new("Supervisors: publish a directive; each assigned unit gets its own checklist")
+                .takes::<DirectiveInput>()
+                .answers::<DirectivePublished>(201, "Published")
+                .refuses(&[401, 403, 422]),
+        )
+        .on(
+            Method::POST,
+            DIRECTIVE_IMPORT_PATH,
+            directives::import,
+            Doc::new("Supervisors: read a pasted directive summary into a draft; nothing is stored")
+                .takes_bytes(&["text/plain"])
+                .answers::<Draft>(200, "The draft")
+                .refuses(&[401, 403, 413, 415, 422]),
+        )
+        .on(
+            Method::GET,
+            &directive,
+            directives::editable,
+            Doc::new("Supervisors: a published directive as the form edits it")
+                .answers::<DirectiveInput>(200, "The directive")
+                .refuses(&[401, 403, 404]),
+        )
+        .on(
+            Method::PUT,
+            &directive,
+            directives::revise,
+            Doc::new("Supervisors: edit a published directive; kept labels keep their ticks, dropped ones stay as history")
+                .takes::<DirectiveInput>()
+                .answers::<DirectiveRevised>(200, "Revised")
+                .refuses(&[401, 403, 404, 422]),
+        )
+        .on(
+            Method::GET,
+            REVIEW_PATH,
+            review::queue,
+            Doc::new("Supervisors and heads: items flagged as conflicts, with the edits in contention")
+                .answers::<ReviewQueue>(200, "The flagged items")
+                .refuses(&permitted),
+        )
+        .on(
+            Method::POST,
+            REVIEW_PATH,
+            review::decide,
+            Doc::new("Keep one edit per contested field; it becomes an ordinary edit every device pulls")
+                .takes::<ReviewRequest>()
+                .answers::<ChecklistItem>(200, "The item as it now stands")
+                .refuses(&[401, 403, 404, 409, 422]),
+        )
+        .on(
+            Method::GET,
+            &photo,
+            photos::download,
+            Doc::new("A photo, for those who may see an item it is attached to")
+                .answers_bytes(200, "The image", &PHOTO_TYPES)
+                .refuses(&[401, 404]),
+        )
+        .on(
+            Method::PUT,
+            &photo,
+            photos::upload,
+            Doc::new("Attach a photo to an item: the image is the body, its id the SHA-256 of its bytes")
+                .query::<photos::UploadParams>()
+                .takes_bytes(&PHOTO_TYPES)
+                .answers::<ChecklistItem>(201, "Stored and attached")
+                .answers::<ChecklistItem>(200, "Already attached; nothing changed")
+                .refuses(&[401, 403, 404, 413, 415, 422]),
+        )
+        .on(
+            Method::GET,
+            ADMIN_UNITS_PATH,
+            admin::units,
+            Doc::new("Admins: the unit tree").answers_list::<Unit>(200, "Every unit").refuses(&permitted),
+        )
+        .on(
+            Method::POST,
+            ADMIN_UNITS_PATH,
+            admin::change_units,
+            Doc::new("Admins: add or change units, all rows or none")
+                .takes::<UnitChanges>()
+                .answers::<UnitsWritten>(200, "Written")
+                .refuses(&[401, 403, 422]),
+        )
+        .on(
+            Method::POST,
+            ADMIN_UNITS_IMPORT_PATH,
+            admin::import_units,
+            Doc::new("Admins: a CSV file of units with the header code,name,kind,parent_code")
+                .takes_bytes(&["text/csv"])
+                .answers::<UnitsWritten>(200, "Written")
+                .refuses(&[401, 403, 413, 415, 422]),
+        )
+        .on(
+            Method::GET,
+            ADMIN_ACCOUNTS_PATH,
+            admin::accounts,
+            Doc::new("Admins: every account, with its last sign-in")
+                .answers_list::<AccountSummary>(200, "Every account")
+                .refuses(&permitted),
+        )
+        .on(
+            Method::POST,
+            ADMIN_ACCOUNTS_PATH,
+            admin::create_account,
+            Doc::new("Admins: create an account with a temporary password")
+                .takes::<NewAccount>()
+                .answers::<TemporaryPassword>(201, "Created; the password is shown once")
+                .refuses(&[401, 403, 409, 422]),
+        )
+        .on(
+            Method::PATCH,
+            &account,
+            admin::update_account,
+            Doc::new("Admins: change an account's name, unit or roles, or disable or enable it")
+                .takes::<AccountUpdate>()
+                .answers_empty(204, "Changed")
+                .refuses(&[401, 403, 404, 422]),
+        )
+        .on(
+            Method::POST,
+            &account_password,
+            admin::reset_password,
+            Doc::new("Admins: reset to a temporary password its owner must replace")
+                .answers::<TemporaryPassword>(200, "Reset; the password is shown once")
+                .refuses(&[401, 403, 404]),
+        )
 }
 
 /// The JSON API alone.
@@ -133,7 +334,7 @@ pub fn api_router() -> Router<AppState> {
 
 /// Every method and path the API serves, as the router was built.
 pub fn api_endpoints() -> Vec<Endpoint> {
-    api().endpoints
+    api().documented.into_iter().map(|(method, path, _)| Endpoint { method, path }).collect()
 }
 
 /// Everything the server answers: health, the API, the pages and the static site.

@@ -11,9 +11,10 @@ use chidao_core::domain::{ChecklistItem, PhotoId, PHOTO_MAX_BYTES};
 use serde::Deserialize;
 use uuid::Uuid;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct UploadParams {
+    /// The item the photo is of.
     item: Uuid,
 }
 

@@ -30,11 +30,13 @@ pub async fn push(
     Ok(axum::Json(PushResponse { results }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct PullParams {
+    /// The cursor: the `next` of the last pull, 0 at first.
     #[serde(default)]
     since: u64,
+    /// At most this many items (1 to 1000, the most by default).
     limit: Option<usize>,
 }
 
