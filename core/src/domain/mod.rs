@@ -14,6 +14,7 @@ pub mod iso_date;
 mod item;
 mod report;
 mod role;
+mod standing;
 mod text;
 mod unit;
 pub mod unit_import;
@@ -36,6 +37,7 @@ pub use evidence::{fit_within, PhotoId, PhotoRef, PHOTO_LONGEST_SIDE, PHOTO_MAX_
 pub use item::{ChecklistItem, Note, NOTE_MAX_CHARS};
 pub use report::TaskReport;
 pub use role::{Role, Roles, Username};
+pub use standing::{standing, Standing, TaskState, DUE_SOON_DAYS};
 pub use text::BoundedText;
 pub use unit::{Unit, UnitCode, UnitKind};
 
