@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_recurrence.surql"),
     include_str!("../../migrations/0008_removed_items.surql"),
     include_str!("../../migrations/0009_device_clocks.surql"),
+    include_str!("../../migrations/0010_assignments.surql"),
 ];
 
 /// The schema version this build writes.

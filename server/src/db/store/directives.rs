@@ -69,6 +69,7 @@ impl Store {
             FOR $r IN $removed {
                 UPDATE type::record('item', $r.id) SET removed = true, seq = $first + $r.n, version = version + 1 RETURN NONE;
             };
+            FOR $pair IN (SELECT task, unit FROM item WHERE task IN $tasks.key GROUP BY task, unit) { fn::recount($pair.task, $pair.unit); };
             COMMIT TRANSACTION;
         "#;
         let vars = json!({

@@ -132,7 +132,7 @@ impl Store {
     }
 
     /// The schema as the database describes it: every table with the statements that
-    /// define it, its fields and its indexes. For the schema snapshot test.
+    /// define it, its fields and its indexes, and the functions. For the schema snapshot test.
     pub async fn schema_description(&self) -> Result<Value, DbError> {
         let context = "describing the schema";
         let mut response = self.run(context, "INFO FOR DB;", json!({})).await?;
@@ -149,6 +149,9 @@ impl Store {
             let info: Option<Value> = response.take(0).map_err(|source| DbError::query(context, source))?;
             let info = info.unwrap_or_default();
             described.insert(table, json!({"table": definition, "fields": info["fields"], "indexes": info["indexes"]}));
+        }
+        if let Some(functions) = database.as_ref().and_then(|info| info.get("functions")).filter(|functions| !functions.is_null()) {
+            described.insert("functions".to_owned(), functions.clone());
         }
         Ok(Value::Object(described))
     }
@@ -205,6 +208,7 @@ impl Store {
                 UPDATE type::record('item', $i.key) SET seq = $seq, version = 1;
             };
             FOR $a IN $accounts { CREATE type::record('account', $a.username) CONTENT $a; };
+            FOR $pair IN (SELECT task, unit FROM item GROUP BY task, unit) { fn::recount($pair.task, $pair.unit); };
             COMMIT TRANSACTION;
         "#;
         self.run(

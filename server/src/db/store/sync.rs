@@ -175,6 +175,9 @@ impl Store {
                     WHERE version = $w.version RETURN VALUE id);
                 IF array::len($written) = 0 { THROW 'stale item' };
             };
+            FOR $pair IN array::distinct($items.map(|$w| { task: $w.item.task, unit: $w.item.unit })) {
+                fn::recount($pair.task, $pair.unit);
+            };
             COMMIT TRANSACTION;
         "#;
         self.write_transaction(context, query, json!({"devices": devices, "log": log, "items": items})).await
