@@ -1,7 +1,7 @@
 //! JSON bodies of the session and report endpoints, shared by browser and server.
 
 use crate::domain::unit_import::{RowError, UnitRow};
-use crate::domain::{ChecklistItem, Directive, Roles, Task, TaskReport, Unit, UnitCode};
+use crate::domain::{ChecklistItem, Directive, Roles, Task, TaskReport, TaskState, Unit, UnitCode, UnitRole};
 use serde::{Deserialize, Serialize};
 
 pub const SESSION_PATH: &str = "/api/v1/session";
@@ -213,6 +213,147 @@ mod tests {
         progress.total = 7;
         assert_eq!(progress.percent(), 85);
     }
+}
+
+/// `GET` the office's dashboard: totals by state, per directive, task and unit, and the
+/// work that needs chasing, for the reader's units and the filters in the query.
+pub const DASHBOARD_PATH: &str = "/api/v1/reports/dashboard";
+
+/// What the dashboard and its exports show; every filter is optional and they combine.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct DashboardFilter {
+    /// One directive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directive: Option<uuid::Uuid>,
+    /// A unit and every unit below it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<TaskState>,
+    /// What the task asks of the unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<UnitRole>,
+    /// Deadlines on or after this day.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::domain::iso_date::option")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, format = Date), schema(value_type = Option<String>, format = Date))]
+    pub due_from: Option<chrono::NaiveDate>,
+    /// Deadlines on or before this day.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::domain::iso_date::option")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>, format = Date), schema(value_type = Option<String>, format = Date))]
+    pub due_to: Option<chrono::NaiveDate>,
+}
+
+/// How many assignments (a task for one unit) are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StateCounts {
+    pub done_on_time: u32,
+    pub done_late: u32,
+    pub in_progress: u32,
+    pub overdue: u32,
+    /// In progress with the last day on time within the next few days (a flag, not a state).
+    pub due_soon: u32,
+}
+
+impl StateCounts {
+    pub fn add(&mut self, state: TaskState, due_soon: bool, count: u32) {
+        let slot = match state {
+            TaskState::DoneOnTime => &mut self.done_on_time,
+            TaskState::DoneLate => &mut self.done_late,
+            TaskState::InProgress => &mut self.in_progress,
+            TaskState::Overdue => &mut self.overdue,
+        };
+        *slot += count;
+        if due_soon {
+            self.due_soon += count;
+        }
+    }
+
+    pub fn of(&self, state: TaskState) -> u32 {
+        match state {
+            TaskState::DoneOnTime => self.done_on_time,
+            TaskState::DoneLate => self.done_late,
+            TaskState::InProgress => self.in_progress,
+            TaskState::Overdue => self.overdue,
+        }
+    }
+
+    pub fn total(&self) -> u32 {
+        self.done_on_time + self.done_late + self.in_progress + self.overdue
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DirectiveStanding {
+    pub directive: uuid::Uuid,
+    pub title: String,
+    pub counts: StateCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskStanding {
+    pub task: uuid::Uuid,
+    pub directive: uuid::Uuid,
+    pub text: String,
+    pub deadline: Option<crate::domain::Deadline>,
+    pub counts: StateCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitStanding {
+    pub unit: UnitCode,
+    pub name: String,
+    pub counts: StateCounts,
+    /// Checklist items ticked and on the checklists, over the unit's assignments.
+    pub items_done: u32,
+    pub items_total: u32,
+}
+
+/// One assignment that needs chasing: overdue, or due soon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attention {
+    pub task: uuid::Uuid,
+    pub directive: uuid::Uuid,
+    pub unit: UnitCode,
+    pub unit_name: String,
+    pub task_text: String,
+    pub role: UnitRole,
+    pub state: TaskState,
+    pub due_soon: bool,
+    /// The last day on time.
+    #[serde(default, with = "crate::domain::iso_date::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub last_day: Option<chrono::NaiveDate>,
+    pub days_late: i64,
+    pub done: u32,
+    pub total: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dashboard {
+    /// When the states were judged (they move with the clock: work becomes overdue).
+    pub as_of_ms: i64,
+    /// The newest write counted; the stream's events carry later ones.
+    pub cursor: u64,
+    pub due_soon_days: u32,
+    pub totals: StateCounts,
+    pub directives: Vec<DirectiveStanding>,
+    pub tasks: Vec<TaskStanding>,
+    pub units: Vec<UnitStanding>,
+    /// Overdue work, most days late first, then work due soon, soonest first; at most
+    /// [`Dashboard::ATTENTION_MAX`] rows.
+    pub attention: Vec<Attention>,
+}
+
+impl Dashboard {
+    pub const ATTENTION_MAX: usize = 500;
 }
 
 /// One flagged item as a supervisor reviews it.

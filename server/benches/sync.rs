@@ -69,6 +69,7 @@ async fn main() {
         store,
         LeptosOptions::builder().output_name("chidao").build(),
         CookiePolicy { secure: false, max_age_days: 1, idle_days: 1 },
+        Default::default(),
         None,
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

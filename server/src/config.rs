@@ -122,6 +122,9 @@ pub struct ServeArgs {
     /// signs in again when it reconnects; its unsent changes wait and are sent after.
     #[arg(long, env = "CHIDAO_SESSION_IDLE_DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=365))]
     pub session_idle_days: u32,
+    /// Work not done counts as due soon when its last day on time is within this many days.
+    #[arg(long, env = "CHIDAO_DUE_SOON_DAYS", default_value_t = chidao_core::domain::DUE_SOON_DAYS, value_parser = clap::value_parser!(u32).range(0..=60))]
+    pub due_soon_days: u32,
     /// Version of the offline app shell; by default a hash of the built site's files, so
     /// each deploy is picked up by the browsers. Set it only to force a new shell.
     #[arg(long, env = "CHIDAO_SHELL_VERSION")]

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod directives;
@@ -21,12 +22,18 @@ pub mod sync_service;
 pub mod web_security;
 
 use leptos::prelude::LeptosOptions;
-use routes::{AppState, CookiePolicy};
+use routes::{AppState, CookiePolicy, ReportPolicy};
 
 /// Builds the whole HTTP app around an open store. Without a `shell` (the site was not
 /// built) there is no service worker and the app works online only.
-pub fn app(store: db::Store, leptos: LeptosOptions, cookies: CookiePolicy, shell: Option<shell::Shell>) -> axum::Router {
-    app_with_limits(store, leptos, cookies, shell, limits::SignInLimits::default())
+pub fn app(
+    store: db::Store,
+    leptos: LeptosOptions,
+    cookies: CookiePolicy,
+    reports: ReportPolicy,
+    shell: Option<shell::Shell>,
+) -> axum::Router {
+    app_with_limits(store, leptos, cookies, reports, shell, limits::SignInLimits::default())
 }
 
 /// [`app`] with sign-in limits of the caller's choosing (tests use small ones).
@@ -34,9 +41,10 @@ pub fn app_with_limits(
     store: db::Store,
     leptos: LeptosOptions,
     cookies: CookiePolicy,
+    reports: ReportPolicy,
     shell: Option<shell::Shell>,
     limits: limits::SignInLimits,
 ) -> axum::Router {
     let throttle = std::sync::Arc::new(limits::SignInThrottle::new(limits));
-    routes::router(AppState { store, leptos, cookies, shell: shell.map(std::sync::Arc::new), throttle })
+    routes::router(AppState { store, leptos, cookies, reports, shell: shell.map(std::sync::Arc::new), throttle })
 }

@@ -1,6 +1,6 @@
 #![recursion_limit = "256"]
 use chidao_server::config::{Cli, Command, CreateUserArgs, DbArgs, ImportDirectiveArgs, ImportUnitsArgs, ServeArgs};
-use chidao_server::routes::CookiePolicy;
+use chidao_server::routes::{CookiePolicy, ReportPolicy};
 use chidao_server::shell::Shell;
 use chidao_server::{db, demo};
 use clap::Parser;
@@ -178,7 +178,8 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
         }
         None => tracing::warn!(site_root = %site_root.display(), "no service worker in the site root: the app will not start offline"),
     }
-    let router = chidao_server::app(store, leptos, cookies, shell);
+    let reports = ReportPolicy { due_soon_days: args.due_soon_days };
+    let router = chidao_server::app(store, leptos, cookies, reports, shell);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
     tracing::info!("listening on http://{addr}");
     // The peer address feeds the per-address sign-in limit.

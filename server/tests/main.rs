@@ -8,6 +8,7 @@ mod access;
 mod api;
 mod cli;
 mod crash;
+mod dashboard;
 mod directive_import;
 mod random_sync;
 mod schema;

@@ -17,6 +17,28 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDa
     parse(&text).ok_or_else(|| D::Error::custom(format!("`{text}` is not a date written YYYY-MM-DD")))
 }
 
+/// For `#[serde(with = "iso_date::option")]`: an absent or null date is `None`.
+pub mod option {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, serializer: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(date) => super::serialize(date, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
+        match <Option<std::borrow::Cow<'de, str>>>::deserialize(deserializer)? {
+            Some(text) => {
+                super::parse(&text).map(Some).ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a date written YYYY-MM-DD")))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
 /// A date written `YYYY-MM-DD` (four-digit year), if it names a real day.
 pub fn parse(text: &str) -> Option<NaiveDate> {
     let bytes = text.as_bytes();

@@ -37,7 +37,7 @@ pub use evidence::{fit_within, PhotoId, PhotoRef, PHOTO_LONGEST_SIDE, PHOTO_MAX_
 pub use item::{ChecklistItem, Note, NOTE_MAX_CHARS};
 pub use report::TaskReport;
 pub use role::{Role, Roles, Username};
-pub use standing::{standing, Standing, TaskState, DUE_SOON_DAYS};
+pub use standing::{standing, vietnam_day_start, Standing, TaskState, Thresholds, UnitRole, DUE_SOON_DAYS};
 pub use text::BoundedText;
 pub use unit::{Unit, UnitCode, UnitKind};
 

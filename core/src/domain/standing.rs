@@ -19,6 +19,31 @@ super::worded::worded_enum! {
     }
 }
 
+super::worded::worded_enum! {
+    /// What a task asks of a unit that carries it out.
+    pub enum UnitRole {
+        /// Chủ trì: the task names the unit as its lead.
+        Lead = "lead",
+        /// Phối hợp: the task names the unit among those coordinating.
+        Coordinating = "coordinating",
+        /// Assigned by the directive's author without being named in the task's text.
+        Assigned = "assigned",
+    }
+}
+
+impl UnitRole {
+    pub fn of(task: &super::Task, unit: &super::UnitCode) -> Self {
+        let names = |party: &super::Party| party.unit_code() == Some(unit);
+        if names(&task.lead) {
+            UnitRole::Lead
+        } else if task.coordinating.iter().any(names) {
+            UnitRole::Coordinating
+        } else {
+            UnitRole::Assigned
+        }
+    }
+}
+
 /// How many days ahead a deadline counts as due soon, unless configured otherwise.
 pub const DUE_SOON_DAYS: u32 = 3;
 
@@ -62,6 +87,50 @@ pub fn standing(deadline: Option<Deadline>, done_at: Option<DateTime<Utc>>, now:
             let due_soon = days_left.is_some_and(|left| (0..=i64::from(due_soon_days)).contains(&left));
             let state = if late > 0 { TaskState::Overdue } else { TaskState::InProgress };
             Standing { state, due_soon, days_late: late }
+        }
+    }
+}
+
+/// The instant a Vietnamese calendar day begins, in UTC.
+pub fn vietnam_day_start(day: NaiveDate) -> DateTime<Utc> {
+    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists every day");
+    DateTime::<Utc>::from_naive_utc_and_offset(midnight, Utc) - chrono::Duration::seconds(i64::from(super::HO_CHI_MINH_OFFSET_SECONDS))
+}
+
+impl Deadline {
+    /// The instant the work stops being on time: the start of the day after the last day
+    /// on time, in Vietnam. `None` for a start date.
+    pub fn due_end(&self) -> Option<DateTime<Utc>> {
+        self.last_day_on_time().and_then(|last| last.succ_opt()).map(vietnam_day_start)
+    }
+}
+
+/// [`standing`]'s calendar turned into instants, for a store that classifies many
+/// assignments at once by comparing numbers: a task is due soon while `now < due_end <=
+/// soon_end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thresholds {
+    pub now_ms: i64,
+    /// The start of the day after the last day that still counts as due soon.
+    pub soon_end_ms: i64,
+}
+
+impl Thresholds {
+    pub fn at(now: DateTime<Utc>, due_soon_days: u32) -> Self {
+        let today = Deadline::today_in_vietnam(now);
+        let soon_end = today + chrono::Days::new(u64::from(due_soon_days) + 1);
+        Self { now_ms: now.timestamp_millis(), soon_end_ms: vietnam_day_start(soon_end).timestamp_millis() }
+    }
+
+    /// The state and the due-soon flag from instants alone: what a store's query computes
+    /// for each assignment. Agrees with [`standing`] (a property test holds it to).
+    pub fn classify(self, due_end_ms: Option<i64>, done_at_ms: Option<i64>) -> (TaskState, bool) {
+        match (done_at_ms, due_end_ms) {
+            (Some(done), Some(due)) if done >= due => (TaskState::DoneLate, false),
+            (Some(_), _) => (TaskState::DoneOnTime, false),
+            (None, Some(due)) if due <= self.now_ms => (TaskState::Overdue, false),
+            (None, Some(due)) => (TaskState::InProgress, due <= self.soon_end_ms),
+            (None, None) => (TaskState::InProgress, false),
         }
     }
 }
@@ -129,6 +198,15 @@ mod tests {
     }
 
     #[test]
+    fn the_due_end_is_midnight_in_vietnam_after_the_last_day() {
+        let before = Deadline { date: date(2024, 3, 1), kind: DeadlineKind::Before };
+        assert_eq!(before.due_end(), Some(utc(2024, 2, 29, 17, 0)), "last day 29 February; the 1st starts at 17:00 UTC");
+        let year_end = Deadline { date: date(2022, 12, 31), kind: DeadlineKind::ByEndOfYear };
+        assert_eq!(year_end.due_end(), Some(utc(2022, 12, 31, 17, 0)));
+        assert_eq!(Deadline { date: date(2022, 12, 1), kind: DeadlineKind::From }.due_end(), None);
+    }
+
+    #[test]
     fn a_start_date_or_no_deadline_is_never_late() {
         let start = Some(Deadline { date: date(2022, 12, 1), kind: DeadlineKind::From });
         for deadline in [start, None] {
@@ -176,6 +254,20 @@ mod tests {
             if deadline.is_some_and(|d| d.is_overdue(now)) && done_at.is_none() {
                 prop_assert_eq!(got.state, TaskState::Overdue, "the field page's overdue pill and the report agree");
             }
+        }
+
+        /// The instants a store compares give the same state and flag as the calendar rule.
+        #[test]
+        fn thresholds_classify_as_the_calendar_does(
+            deadline in any_deadline(),
+            done_at in prop::option::of(any_instant()),
+            now in any_instant(),
+            soon in 0u32..10,
+        ) {
+            let by_calendar = standing(deadline, done_at, now, soon);
+            let due_end = deadline.and_then(|d| d.due_end()).map(|end| end.timestamp_millis());
+            let by_instants = Thresholds::at(now, soon).classify(due_end, done_at.map(|at| at.timestamp_millis()));
+            prop_assert_eq!(by_instants, (by_calendar.state, by_calendar.due_soon));
         }
     }
 }

@@ -7,7 +7,10 @@ mod store;
 
 pub use people::{AccountChange, AccountRow, SessionRow};
 pub use schema::{migrate, migrate_to, SCHEMA_VERSION};
-pub use store::{Batch, LogEntry, PhotoAttachment, PhotoRow, Recorded, Store, StoredItem, StoredPhoto};
+pub use store::{
+    AssignmentScope, Batch, ClassifiedAssignment, Counted, LogEntry, PhotoAttachment, PhotoRow, Recorded, StateCount, Store, StoredItem,
+    StoredPhoto, TaskFacts,
+};
 
 use crate::config::DbArgs;
 use surrealdb::engine::any::{connect, Any};

@@ -37,11 +37,25 @@ pub struct CookiePolicy {
     pub idle_days: u32,
 }
 
+/// How the office's reports judge work.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportPolicy {
+    /// Work not done whose last day on time is within this many days is due soon.
+    pub due_soon_days: u32,
+}
+
+impl Default for ReportPolicy {
+    fn default() -> Self {
+        Self { due_soon_days: chidao_core::domain::DUE_SOON_DAYS }
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub leptos: LeptosOptions,
     pub cookies: CookiePolicy,
+    pub reports: ReportPolicy,
     pub shell: Option<std::sync::Arc<crate::shell::Shell>>,
     pub throttle: std::sync::Arc<SignInThrottle>,
 }
@@ -167,6 +181,17 @@ fn api() -> Api {
             Doc::new("Supervisors and heads: every task's checklist completion per unit")
                 .answers::<ProgressReport>(200, "The report")
                 .refuses(&permitted),
+        )
+        .on(
+            Method::GET,
+            DASHBOARD_PATH,
+            reports::dashboard,
+            Doc::new(
+                "Where every assignment the reader follows stands: totals by state, per directive, task and unit, and the work to chase",
+            )
+            .query::<DashboardFilter>()
+            .answers::<Dashboard>(200, "The dashboard, judged now in Vietnam's calendar")
+            .refuses(&[400, 401, 403, 404, 422]),
         )
         .on(
             Method::GET,

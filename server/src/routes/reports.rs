@@ -1,12 +1,13 @@
 use super::{require, AppState};
 use crate::auth::{Action, User};
+use crate::dashboard::DashboardError;
 use crate::error::ApiError;
-use crate::extract::Path;
+use crate::extract::{Path, Query};
 use crate::reports::SignOffError;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chidao_core::api::ProgressReport;
+use chidao_core::api::{Dashboard, DashboardFilter, ProgressReport};
 use chidao_core::domain::{TaskReport, UnitCode};
 use uuid::Uuid;
 
@@ -14,6 +15,27 @@ use uuid::Uuid;
 pub async fn progress(State(state): State<AppState>, user: User) -> Result<axum::Json<ProgressReport>, ApiError> {
     require(&state, &user, Action::OverseeProvince, "the progress report is for supervisors").await?;
     Ok(axum::Json(crate::reports::progress(&state.store).await?))
+}
+
+impl From<DashboardError> for ApiError {
+    fn from(error: DashboardError) -> Self {
+        match error {
+            DashboardError::NoUnits => ApiError::Forbidden(error.to_string()),
+            DashboardError::UnitNotFollowed(_) | DashboardError::NoSuchDirective(_) => ApiError::NotFound(error.to_string()),
+            DashboardError::EmptyRange => ApiError::Unprocessable(error.to_string()),
+            DashboardError::Db(source) => ApiError::Internal(source),
+        }
+    }
+}
+
+/// Where every assignment the reader follows stands, judged now in Vietnam's calendar.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    user: User,
+    Query(filter): Query<DashboardFilter>,
+) -> Result<axum::Json<Dashboard>, ApiError> {
+    let now = chrono::Utc::now();
+    Ok(axum::Json(crate::dashboard::dashboard(&state.store, &user, &filter, now, state.reports.due_soon_days).await?))
 }
 
 pub async fn task_reports(State(state): State<AppState>, user: User) -> Result<axum::Json<Vec<TaskReport>>, ApiError> {

@@ -46,7 +46,7 @@ pub async fn app_built(
     let store = chidao_server::db::open(&db_args(url)).await.expect("database opens");
     chidao_server::demo::seed_if_empty(&store, PASSWORD).await.expect("demo data loads");
     let leptos = LeptosOptions::builder().output_name("chidao").build();
-    let router = chidao_server::app_with_limits(store.clone(), leptos, cookies, shell, limits);
+    let router = chidao_server::app_with_limits(store.clone(), leptos, cookies, Default::default(), shell, limits);
     TestApp { router, store }
 }
 

@@ -58,9 +58,11 @@ fn rows<T: DeserializeOwned>(response: &mut IndexedResults, index: usize, contex
 
 mod directives;
 mod photos;
+mod progress;
 mod sync;
 
 pub use photos::{PhotoAttachment, PhotoRow, StoredPhoto};
+pub use progress::{AssignmentScope, ClassifiedAssignment, Counted, StateCount, TaskFacts};
 pub use sync::{Batch, LogEntry, StoredItem};
 
 impl Store {

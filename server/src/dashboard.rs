@@ -1,0 +1,207 @@
+//! The office's dashboard: where every assignment (a task for one unit) stands, counted in
+//! the database from the kept assignments, for the units the reader may see and the
+//! filters asked for.
+
+use crate::auth::{read_scope, User};
+use crate::db::{AssignmentScope, ClassifiedAssignment, DbError, StateCount, Store, TaskFacts};
+use chidao_core::api::{Attention, Dashboard, DashboardFilter, DirectiveStanding, StateCounts, TaskStanding, UnitStanding};
+use chidao_core::domain::access::subtree;
+use chidao_core::domain::access::ReadScope;
+use chidao_core::domain::{standing, Task, Thresholds, UnitCode};
+use chrono::{DateTime, TimeZone, Utc};
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DashboardError {
+    #[error("this account follows no unit's work")]
+    NoUnits,
+    #[error("unit {0} is not among the units this account follows")]
+    UnitNotFollowed(UnitCode),
+    #[error("directive {0} does not exist")]
+    NoSuchDirective(Uuid),
+    #[error("the deadline range ends before it starts")]
+    EmptyRange,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// The units to count: those the reader may see, narrowed to the asked unit's subtree.
+fn units_in_view(
+    scope: &ReadScope,
+    filter: &DashboardFilter,
+    tree: &[chidao_core::domain::Unit],
+) -> Result<Option<Vec<UnitCode>>, DashboardError> {
+    let asked = filter.unit.as_ref().map(|unit| {
+        if tree.iter().any(|known| &known.code == unit) {
+            Ok(subtree(unit, tree))
+        } else {
+            Err(DashboardError::UnitNotFollowed(unit.clone()))
+        }
+    });
+    let asked = asked.transpose()?;
+    Ok(match (scope, asked) {
+        (ReadScope::Everything, None) => None,
+        (ReadScope::Everything, Some(asked)) => Some(asked.into_iter().collect()),
+        (ReadScope::Units(units), _) if units.is_empty() => return Err(DashboardError::NoUnits),
+        (ReadScope::Units(units), None) => Some(units.iter().cloned().collect()),
+        (ReadScope::Units(units), Some(asked)) => {
+            let unit = filter.unit.clone().expect("asked only with a unit");
+            if !units.contains(&unit) {
+                return Err(DashboardError::UnitNotFollowed(unit));
+            }
+            Some(asked.intersection(units).cloned().collect())
+        }
+    })
+}
+
+/// Whether `task`'s deadline falls in the asked range (a task without one never does,
+/// once a range is asked).
+fn due_in_range(task: &Task, filter: &DashboardFilter) -> bool {
+    if filter.due_from.is_none() && filter.due_to.is_none() {
+        return true;
+    }
+    let Some(last) = task.deadline.and_then(|deadline| deadline.last_day_on_time()) else { return false };
+    filter.due_from.is_none_or(|from| last >= from) && filter.due_to.is_none_or(|to| last <= to)
+}
+
+fn counts(rows: &[StateCount]) -> BTreeMap<String, (StateCounts, u32, u32)> {
+    let mut by_key: BTreeMap<String, (StateCounts, u32, u32)> = BTreeMap::new();
+    for row in rows {
+        let entry = by_key.entry(row.key.clone()).or_default();
+        entry.0.add(row.state, false, row.count);
+        entry.0.due_soon += row.soon;
+        entry.1 += row.items_done;
+        entry.2 += row.items_total;
+    }
+    by_key
+}
+
+fn millis(at_ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(at_ms).single().unwrap_or_default()
+}
+
+pub async fn dashboard(
+    store: &Store,
+    user: &User,
+    filter: &DashboardFilter,
+    now: DateTime<Utc>,
+    due_soon_days: u32,
+) -> Result<Dashboard, DashboardError> {
+    if let (Some(from), Some(to)) = (filter.due_from, filter.due_to) {
+        if to < from {
+            return Err(DashboardError::EmptyRange);
+        }
+    }
+    let scope = read_scope(store, user).await?;
+    let tree = store.units().await?;
+    let units = units_in_view(&scope, filter, &tree)?;
+    let directives = store.directives(None).await?;
+    if let Some(asked) = filter.directive {
+        if !directives.iter().any(|directive| directive.id == asked) {
+            return Err(DashboardError::NoSuchDirective(asked));
+        }
+    }
+    let tasks: Vec<Task> = store
+        .tasks(None)
+        .await?
+        .into_iter()
+        .filter(|task| filter.directive.is_none_or(|asked| task.directive == asked) && due_in_range(task, filter))
+        .collect();
+    let mut facts = TaskFacts::default();
+    for task in &tasks {
+        if let Some(end) = task.deadline.and_then(|deadline| deadline.due_end()) {
+            facts.due_end_ms.insert(task.id, end.timestamp_millis());
+        }
+        if let Some(lead) = task.lead.unit_code() {
+            facts.lead.insert(task.id, lead.clone());
+        }
+        facts.coordinating.insert(task.id, task.coordinating.iter().filter_map(|party| party.unit_code().cloned()).collect());
+    }
+    let narrowed = filter.directive.is_some() || filter.due_from.is_some() || filter.due_to.is_some();
+    let assignment_scope = AssignmentScope {
+        units,
+        tasks: narrowed.then(|| tasks.iter().map(|task| task.id).collect()),
+        role: filter.role,
+        state: filter.state,
+    };
+    let at = Thresholds::at(now, due_soon_days);
+    let counted = store.count_assignments(&assignment_scope, &facts, at, Dashboard::ATTENTION_MAX).await?;
+
+    let by_task = counts(&counted.by_task);
+    let by_unit = counts(&counted.by_unit);
+    let by_directive = counts(&counted.by_directive);
+    let mut totals = StateCounts::default();
+    for (counts, _, _) in by_directive.values() {
+        for state in chidao_core::domain::TaskState::ALL {
+            totals.add(*state, false, counts.of(*state));
+        }
+        totals.due_soon += counts.due_soon;
+    }
+    let task_of: BTreeMap<Uuid, &Task> = tasks.iter().map(|task| (task.id, task)).collect();
+    let unit_name = |code: &UnitCode| tree.iter().find(|unit| &unit.code == code).map(|unit| unit.name.to_string()).unwrap_or_default();
+    let attention = counted
+        .attention
+        .iter()
+        .filter_map(|row: &ClassifiedAssignment| {
+            let task = task_of.get(&row.task)?;
+            // The query chose these rows; the core's rule says exactly how late each is.
+            let judged = standing(task.deadline, row.done_at_ms.map(millis), now, due_soon_days);
+            Some(Attention {
+                task: row.task,
+                directive: row.directive,
+                unit: row.unit.clone(),
+                unit_name: unit_name(&row.unit),
+                task_text: task.text.to_string(),
+                role: row.role,
+                state: judged.state,
+                due_soon: judged.due_soon,
+                last_day: task.deadline.and_then(|deadline| deadline.last_day_on_time()),
+                days_late: judged.days_late,
+                done: row.done,
+                total: row.total,
+            })
+        })
+        .collect();
+    let mut directive_rows: Vec<DirectiveStanding> = directives
+        .iter()
+        .filter_map(|directive| {
+            let (counts, _, _) = by_directive.get(&directive.id.to_string())?;
+            Some(DirectiveStanding { directive: directive.id, title: directive.title.to_string(), counts: *counts })
+        })
+        .collect();
+    directive_rows.sort_by(|a, b| b.counts.overdue.cmp(&a.counts.overdue).then_with(|| a.title.cmp(&b.title)));
+    let mut task_rows: Vec<TaskStanding> = tasks
+        .iter()
+        .filter_map(|task| {
+            let (counts, _, _) = by_task.get(&task.id.to_string())?;
+            Some(TaskStanding {
+                task: task.id,
+                directive: task.directive,
+                text: task.text.to_string(),
+                deadline: task.deadline,
+                counts: *counts,
+            })
+        })
+        .collect();
+    task_rows.sort_by_key(|row| (std::cmp::Reverse(row.counts.overdue), row.deadline.and_then(|d| d.last_day_on_time())));
+    let followed: BTreeSet<&UnitCode> = tree.iter().map(|unit| &unit.code).collect();
+    let mut unit_rows: Vec<UnitStanding> = by_unit
+        .iter()
+        .filter_map(|(code, (counts, done, total))| {
+            let code = UnitCode::parse(code).ok().filter(|code| followed.contains(code))?;
+            Some(UnitStanding { name: unit_name(&code), unit: code, counts: *counts, items_done: *done, items_total: *total })
+        })
+        .collect();
+    unit_rows.sort_by(|a, b| b.counts.overdue.cmp(&a.counts.overdue).then_with(|| a.name.cmp(&b.name)));
+    Ok(Dashboard {
+        as_of_ms: now.timestamp_millis(),
+        cursor: counted.cursor,
+        due_soon_days,
+        totals,
+        directives: directive_rows,
+        tasks: task_rows,
+        units: unit_rows,
+        attention,
+    })
+}

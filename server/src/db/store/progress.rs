@@ -1,0 +1,171 @@
+//! The office's counts, made in the database from the kept assignments (never from the
+//! items): each assignment is classified by comparing instants that the core's calendar
+//! rule computed (`Thresholds`), then grouped.
+
+use super::Store;
+use crate::db::DbError;
+use chidao_core::domain::{TaskState, Thresholds, UnitCode, UnitRole};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Which assignments to count.
+#[derive(Debug, Clone, Default)]
+pub struct AssignmentScope {
+    /// Only these units; `None` for all.
+    pub units: Option<Vec<UnitCode>>,
+    /// Only these tasks; `None` for all.
+    pub tasks: Option<Vec<Uuid>>,
+    /// Only assignments in which the task asks this of the unit.
+    pub role: Option<UnitRole>,
+    pub state: Option<TaskState>,
+}
+
+/// What the query needs to know of each task: when it stops being on time, and which
+/// units it names as lead and as coordinating (for the role of each assignment).
+#[derive(Debug, Clone, Default)]
+pub struct TaskFacts {
+    pub due_end_ms: BTreeMap<Uuid, i64>,
+    pub lead: BTreeMap<Uuid, UnitCode>,
+    pub coordinating: BTreeMap<Uuid, Vec<UnitCode>>,
+}
+
+/// A count of assignments in one state, with the due-soon ones among them, grouped by
+/// `key` (a task id, a unit code or a directive id).
+#[derive(Debug, Clone, Deserialize)]
+pub struct StateCount {
+    pub key: String,
+    pub state: TaskState,
+    pub count: u32,
+    pub soon: u32,
+    pub items_done: u32,
+    pub items_total: u32,
+}
+
+/// One assignment as classified.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClassifiedAssignment {
+    pub task: Uuid,
+    pub unit: UnitCode,
+    pub directive: Uuid,
+    pub total: u32,
+    pub done: u32,
+    pub done_at_ms: Option<i64>,
+    pub state: TaskState,
+    pub role: UnitRole,
+    pub soon: bool,
+}
+
+/// What the counting query gives back.
+#[derive(Debug, Clone, Default)]
+pub struct Counted {
+    pub by_task: Vec<StateCount>,
+    pub by_unit: Vec<StateCount>,
+    pub by_directive: Vec<StateCount>,
+    /// Overdue ones, earliest deadline first, then due-soon ones, earliest first.
+    pub attention: Vec<ClassifiedAssignment>,
+    /// The newest item write counted.
+    pub cursor: u64,
+}
+
+/// SurrealQL that names each assignment's role with the words of [`UnitRole`], as
+/// `UnitRole::of` decides it (a server test holds the two together).
+fn role_expression() -> String {
+    format!(
+        "IF $lead[task] = unit THEN '{lead}' ELSE (IF unit IN ($coordinating[task] ?? []) THEN '{coordinating}' ELSE '{assigned}' END) END",
+        lead = UnitRole::Lead.as_str(),
+        coordinating = UnitRole::Coordinating.as_str(),
+        assigned = UnitRole::Assigned.as_str(),
+    )
+}
+
+/// SurrealQL that names each assignment's state with the words of [`TaskState`], from its
+/// `due_end` and `done_at_ms` and the bound `$now` and `$soon_end`: the same comparisons as
+/// `Thresholds::classify`, which a property test holds to the calendar rule, and a server
+/// test holds this query to.
+fn state_expression() -> String {
+    format!(
+        "IF done_at_ms != NONE THEN (IF due_end != NONE AND done_at_ms >= due_end THEN '{late}' ELSE '{on_time}' END) \
+         ELSE (IF due_end != NONE AND due_end <= $now THEN '{overdue}' ELSE '{in_progress}' END) END",
+        late = TaskState::DoneLate.as_str(),
+        on_time = TaskState::DoneOnTime.as_str(),
+        overdue = TaskState::Overdue.as_str(),
+        in_progress = TaskState::InProgress.as_str(),
+    )
+}
+
+impl Store {
+    /// Counts the assignments in `scope` by state, per task, unit and directive, and lists
+    /// up to `attention_max` that need chasing. Tasks without a due end in `facts` are
+    /// never late.
+    pub async fn count_assignments(
+        &self,
+        scope: &AssignmentScope,
+        facts: &TaskFacts,
+        at: Thresholds,
+        attention_max: usize,
+    ) -> Result<Counted, DbError> {
+        let context = "counting assignments";
+        let mut filters = vec!["true"];
+        if scope.units.is_some() {
+            filters.push("unit IN $units");
+        }
+        if scope.tasks.is_some() {
+            filters.push("task IN $tasks");
+        }
+        let mut kept = Vec::new();
+        if scope.state.is_some() {
+            kept.push("state = $state");
+        }
+        if scope.role.is_some() {
+            kept.push("role = $role");
+        }
+        let kept = if kept.is_empty() { String::new() } else { format!("WHERE {}", kept.join(" AND ")) };
+        let group = |key: &str| {
+            format!(
+                "SELECT {key} AS key, state, count() AS count, math::sum(IF soon THEN 1 ELSE 0 END) AS soon, \
+                 math::sum(done) AS items_done, math::sum(total) AS items_total FROM $classified GROUP BY key, state;"
+            )
+        };
+        let query = format!(
+            "LET $rows = (SELECT task, unit, directive, total, done, done_at_ms, seq, $due[task] AS due_end FROM assignment WHERE {filters});
+             LET $classified = (SELECT *, ({state}) AS state, ({role}) AS role FROM $rows);
+             LET $classified = (SELECT *, (state = '{in_progress}' AND due_end != NONE AND due_end <= $soon_end) AS soon FROM $classified {kept});
+             {by_task}
+             {by_unit}
+             {by_directive}
+             SELECT task, unit, directive, total, done, done_at_ms, state, role, soon, due_end FROM $classified WHERE state = '{overdue}' ORDER BY due_end ASC LIMIT $limit;
+             SELECT task, unit, directive, total, done, done_at_ms, state, role, soon, due_end FROM $classified WHERE soon = true ORDER BY due_end ASC LIMIT $limit;
+             RETURN math::max($rows.seq) ?? 0;",
+            filters = filters.join(" AND "),
+            state = state_expression(),
+            role = role_expression(),
+            in_progress = TaskState::InProgress.as_str(),
+            overdue = TaskState::Overdue.as_str(),
+            by_task = group("task"),
+            by_unit = group("unit"),
+            by_directive = group("directive"),
+        );
+        fn keyed<T: serde::Serialize>(by_task: &BTreeMap<Uuid, T>) -> serde_json::Map<String, serde_json::Value> {
+            by_task.iter().map(|(task, value)| (task.to_string(), json!(value))).collect()
+        }
+        let vars = json!({
+            "units": scope.units, "tasks": scope.tasks, "state": scope.state, "role": scope.role,
+            "due": keyed(&facts.due_end_ms), "lead": keyed(&facts.lead), "coordinating": keyed(&facts.coordinating),
+            "now": at.now_ms, "soon_end": at.soon_end_ms, "limit": attention_max,
+        });
+        let mut response = self.run(context, &query, vars).await?;
+        let mut attention: Vec<ClassifiedAssignment> = super::rows(&mut response, 6, context)?;
+        let soon: Vec<ClassifiedAssignment> = super::rows(&mut response, 7, context)?;
+        attention.extend(soon.into_iter().take(attention_max.saturating_sub(attention.len())));
+        let cursor: Option<u64> = response.take(8).map_err(|source| DbError::query(context, source))?;
+        Ok(Counted {
+            by_task: super::rows(&mut response, 3, context)?,
+            by_unit: super::rows(&mut response, 4, context)?,
+            by_directive: super::rows(&mut response, 5, context)?,
+            attention,
+            cursor: cursor.unwrap_or(0),
+        })
+    }
+}

@@ -1,0 +1,182 @@
+//! The office's dashboard against a count made the slow way: every item read, grouped by
+//! task and unit, and judged by the core's own rule. The two must agree exactly, for every
+//! reader and every filter.
+
+use crate::common::{app, Device, TestApp};
+use axum::http::{Method, StatusCode};
+use chidao_core::api::{Dashboard, StateCounts};
+use chidao_core::domain::{standing, Deadline, TaskState, UnitCode, UnitRole};
+use chrono::{Days, TimeZone, Utc};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+const DAY_MS: i64 = 86_400_000;
+
+fn day(offset: i64) -> String {
+    let today = Deadline::today_in_vietnam(Utc::now());
+    let date = if offset >= 0 { today + Days::new(offset as u64) } else { today - Days::new(offset.unsigned_abs()) };
+    date.to_string()
+}
+
+/// A directive issued 60 days ago whose tasks fall due in the past, in a day, in a month
+/// and never, carried out by both Bình Sơn communes and by Tịnh Khê (another district).
+async fn publish(app: &TestApp, supervisor: &str) -> Uuid {
+    let units = ["XA-BINH-CHAU", "XA-BINH-THANH", "XA-TINH-KHE"];
+    let task = |text: &str, deadline: Value, lead: &str| {
+        json!({"text": text, "lead": {"unit": lead}, "coordinating": [{"unit": "CA-TINH"}], "deadline": deadline,
+               "assigned": units, "checklist": ["Bước một", "Bước hai"]})
+    };
+    let input = json!({
+        "title": "Chỉ đạo thử bảng theo dõi", "issuer": "UBND tỉnh Quảng Ngãi", "issued_on": day(-60),
+        "sections": [{"heading": "Mục một", "tasks": [
+            task("Việc đã quá hạn", json!({"date": day(-20), "kind": "no_later_than"}), "XA-BINH-CHAU"),
+            task("Việc sắp đến hạn", json!({"date": day(1), "kind": "no_later_than"}), "XA-BINH-THANH"),
+            task("Việc còn hạn", json!({"date": day(30), "kind": "before"}), "XA-TINH-KHE"),
+            task("Việc không thời hạn", Value::Null, "XA-BINH-CHAU"),
+        ]}]
+    });
+    let published = app.call(Method::POST, "/api/v1/directives", Some(supervisor), Some(input.to_string())).await;
+    assert_eq!(published.status, StatusCode::CREATED, "{}", published.json);
+    published.json["directive"].as_str().unwrap().parse().unwrap()
+}
+
+/// Ticks, on the device's clock, the items of `unit` on the task whose text is `text`.
+async fn tick(app: &TestApp, cookie: &str, text: &str, how_many: usize, days_ago: i64) {
+    let pulled = app.pull(cookie, 0).await;
+    let task = pulled["tasks"].as_array().unwrap().iter().find(|t| t["text"] == text).unwrap()["id"].clone();
+    let mut tablet = Device::new();
+    let at = Utc::now().timestamp_millis() - days_ago * DAY_MS;
+    let changes: Vec<Value> = pulled["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["task"] == task)
+        .take(how_many)
+        .map(|item| tablet.change(item["id"].as_str().unwrap(), "done", json!(true), at))
+        .collect();
+    let answer = app.push(cookie, json!(changes)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+}
+
+/// Every assignment, judged from the items one by one.
+async fn counted_the_slow_way(app: &TestApp, now_ms: i64) -> Vec<(Uuid, UnitCode, Uuid, TaskState, bool, UnitRole)> {
+    let tasks = app.store.tasks(None).await.unwrap();
+    let mut by_pair: BTreeMap<(Uuid, UnitCode), Vec<chidao_core::domain::ChecklistItem>> = BTreeMap::new();
+    for stored in app.store.all_items().await.unwrap().into_iter().filter(|stored| !stored.item.removed) {
+        by_pair.entry((stored.item.task, stored.item.unit.clone())).or_default().push(stored.item);
+    }
+    let now = Utc.timestamp_millis_opt(now_ms).unwrap();
+    by_pair
+        .into_iter()
+        .map(|((task_id, unit), items)| {
+            let task = tasks.iter().find(|task| task.id == task_id).unwrap();
+            let done_at = items
+                .iter()
+                .all(|item| item.done)
+                .then(|| items.iter().filter_map(|item| item.done_mark.as_ref().map(|mark| mark.stamp.wall_ms)).max())
+                .flatten()
+                .map(|ms| Utc.timestamp_millis_opt(ms).unwrap());
+            let judged = standing(task.deadline, done_at, now, chidao_core::domain::DUE_SOON_DAYS);
+            (task_id, unit.clone(), task.directive, judged.state, judged.due_soon, UnitRole::of(task, &unit))
+        })
+        .collect()
+}
+
+fn totals<'a>(rows: impl Iterator<Item = &'a (Uuid, UnitCode, Uuid, TaskState, bool, UnitRole)>) -> StateCounts {
+    let mut counts = StateCounts::default();
+    for (_, _, _, state, soon, _) in rows {
+        counts.add(*state, *soon, 1);
+    }
+    counts
+}
+
+async fn dashboard(app: &TestApp, cookie: &str, query: &str) -> Dashboard {
+    let answer = app.call(Method::GET, &format!("/api/v1/reports/dashboard{query}"), Some(cookie), None).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+    serde_json::from_value(answer.json).unwrap()
+}
+
+#[tokio::test]
+async fn the_dashboard_agrees_with_a_count_of_every_item_for_every_reader_and_filter() {
+    let app = app().await;
+    let supervisor = app.sign_in("supervisor").await;
+    let directive = publish(&app, &supervisor).await;
+    let chau = app.sign_in("official").await;
+    let thanh = app.sign_in("official3").await;
+    // Bình Châu finished the past task on time (ticked 25 days ago, before its last day,
+    // whenever it synced); Bình Thạnh finished it late; Bình Châu is half way through the
+    // task due tomorrow; Bình Thạnh finished the undated one.
+    tick(&app, &chau, "Việc đã quá hạn", 2, 25).await;
+    tick(&app, &thanh, "Việc đã quá hạn", 2, 5).await;
+    tick(&app, &chau, "Việc sắp đến hạn", 1, 0).await;
+    tick(&app, &thanh, "Việc không thời hạn", 2, 1).await;
+
+    let whole = dashboard(&app, &supervisor, "").await;
+    let slow = counted_the_slow_way(&app, whole.as_of_ms).await;
+    assert_eq!(whole.totals, totals(slow.iter()));
+    let ours: Vec<_> = slow.iter().filter(|row| row.2 == directive).collect();
+    let test_directive = whole.directives.iter().find(|row| row.directive == directive).unwrap();
+    assert_eq!(test_directive.counts, totals(ours.iter().copied()));
+    assert_eq!(
+        (test_directive.counts.done_on_time, test_directive.counts.done_late, test_directive.counts.overdue, test_directive.counts.due_soon),
+        (2, 1, 1, 3),
+        "on time: Bình Châu's past task and Bình Thạnh's undated one; late: Bình Thạnh's; overdue: Tịnh Khê's; due soon: all three on tomorrow's"
+    );
+    for unit in &whole.units {
+        assert_eq!(unit.counts, totals(slow.iter().filter(|row| row.1 == unit.unit)), "{}", unit.unit);
+    }
+    for task in &whole.tasks {
+        assert_eq!(task.counts, totals(slow.iter().filter(|row| row.0 == task.task)));
+    }
+    let ours_only = dashboard(&app, &supervisor, &format!("?directive={directive}")).await;
+    let overdue_first = ours_only.attention.first().unwrap();
+    assert_eq!((overdue_first.unit.as_str(), overdue_first.state, overdue_first.days_late), ("XA-TINH-KHE", TaskState::Overdue, 20));
+    assert_eq!(ours_only.attention.len(), 4, "the overdue one, then the three due tomorrow");
+    assert!(ours_only.attention[1..].iter().all(|row| row.due_soon && row.state == TaskState::InProgress));
+
+    // A head sees the district below, not Tịnh Khê.
+    let head = app.sign_in("head").await;
+    let district = dashboard(&app, &head, "").await;
+    let below = |unit: &UnitCode| ["XA-BINH-CHAU", "XA-BINH-THANH", "HUYEN-BINH-SON"].contains(&unit.as_str());
+    assert_eq!(district.totals, totals(slow.iter().filter(|row| below(&row.1))));
+    assert!(district.units.iter().all(|row| below(&row.unit)));
+    assert!(district.attention.iter().all(|row| below(&row.unit)));
+    // An official sees their own unit only.
+    let own = dashboard(&app, &thanh, "").await;
+    assert_eq!(own.totals, totals(slow.iter().filter(|row| row.1.as_str() == "XA-BINH-THANH")));
+
+    // Filters combine and agree with the slow count too.
+    let overdue = dashboard(&app, &supervisor, &format!("?directive={directive}&state=overdue")).await;
+    assert_eq!(overdue.totals, totals(ours.iter().copied().filter(|row| row.3 == TaskState::Overdue)));
+    let leads = dashboard(&app, &supervisor, &format!("?directive={directive}&role=lead")).await;
+    assert_eq!(leads.totals, totals(ours.iter().copied().filter(|row| row.5 == UnitRole::Lead)));
+    assert_eq!(leads.totals.total(), 4, "one lead unit per task");
+    let subtree = dashboard(&app, &supervisor, &format!("?directive={directive}&unit=HUYEN-BINH-SON")).await;
+    assert_eq!(subtree.totals, totals(ours.iter().copied().filter(|row| below(&row.1))));
+    let soon = dashboard(&app, &supervisor, &format!("?directive={directive}&due_from={}&due_to={}", day(0), day(7))).await;
+    assert_eq!((soon.totals.total(), soon.totals.due_soon), (3, 3), "tomorrow's task, for each of its three units");
+}
+
+#[tokio::test]
+async fn a_bad_filter_is_refused_with_a_reason_and_an_admin_follows_no_work() {
+    let app = app().await;
+    let supervisor = app.sign_in("supervisor").await;
+    for (query, status) in [
+        ("?state=late", StatusCode::BAD_REQUEST),
+        ("?colour=red", StatusCode::BAD_REQUEST),
+        ("?due_from=2024-02-30", StatusCode::BAD_REQUEST),
+        ("?unit=NOWHERE", StatusCode::NOT_FOUND),
+        ("?directive=01a22757-6fdb-754f-99a1-09d913c77d5b", StatusCode::NOT_FOUND),
+        ("?due_from=2024-03-02&due_to=2024-03-01", StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let answer = app.call(Method::GET, &format!("/api/v1/reports/dashboard{query}"), Some(&supervisor), None).await;
+        assert_eq!(answer.status, status, "{query}: {}", answer.json);
+        assert!(answer.json["message"].as_str().is_some_and(|m| !m.is_empty()), "{query}");
+    }
+    let head = app.sign_in("head").await;
+    let outside = app.call(Method::GET, "/api/v1/reports/dashboard?unit=XA-TINH-KHE", Some(&head), None).await;
+    assert_eq!(outside.status, StatusCode::NOT_FOUND);
+    let admin = app.sign_in("admin").await;
+    assert_eq!(app.call(Method::GET, "/api/v1/reports/dashboard", Some(&admin), None).await.status, StatusCode::FORBIDDEN);
+}
