@@ -9,47 +9,36 @@ use crate::api::{photo_url, DirectiveProgress, ProgressReport, TaskProgress, Uni
 use crate::i18n::{DeskKey, Key};
 use leptos::prelude::*;
 
-// Some variants are only built by browser code.
-#[cfg_attr(not(feature = "browser"), allow(dead_code))]
+/// A report as shown, and when it arrived.
 #[derive(Debug, Clone, PartialEq)]
-enum Load {
-    Loading,
-    Ready(ProgressReport),
-    Failed(String),
+struct Shown {
+    report: ProgressReport,
+    at_ms: i64,
 }
 
 #[component]
 pub fn ProgressPage() -> impl IntoView {
-    let report = RwSignal::new(Load::Loading);
-    let failure = RwSignal::new(None::<String>);
-    let loaded_at = RwSignal::new(None::<i64>);
     let refreshes = RwSignal::new(0u32);
     let online = browser_online();
-    let reload = move || {
-        refreshes.update(|count| *count = count.wrapping_add(1));
-        #[cfg(feature = "browser")]
-        leptos::task::spawn_local(async move {
-            match crate::client::progress_report().await {
-                Ok(fresh) => {
-                    report.set(Load::Ready(fresh));
-                    loaded_at.set(Some(js_sys::Date::now() as i64));
-                }
-                // A report already on screen stays; the status line says why it is not newer.
-                Err(error) if report.with_untracked(|shown| matches!(shown, Load::Ready(_))) => {
-                    failure.set(Some(error.to_string()));
-                    return;
-                }
-                Err(error) => report.set(Load::Failed(error.to_string())),
-            }
-            failure.set(None);
-        });
-        let _ = (report, loaded_at);
-    };
-    // Supervisors watch live: at start, when the network returns, and on the sync beat.
-    Effect::new(move |_| {
-        if online.get() {
+    let loaded = LocalResource::new(move || {
+        refreshes.track();
+        crate::client::progress_report()
+    });
+    // A report already on screen stays when a refresh fails; the status line says why it
+    // is not newer.
+    let shown = Memo::new(move |before: Option<&Option<Shown>>| match loaded.get() {
+        Some(Ok(report)) => Some(Shown { report, at_ms: chrono::Utc::now().timestamp_millis() }),
+        _ => before.cloned().flatten(),
+    });
+    let failure = move || loaded.get().and_then(Result::err).map(|error| error.to_string());
+    let reload = move || refreshes.update(|count| *count = count.wrapping_add(1));
+    // Supervisors watch live: when the network returns, and on the sync beat.
+    Effect::new(move |was_online: Option<bool>| {
+        let now_online = online.get();
+        if now_online && was_online == Some(false) {
             reload();
         }
+        now_online
     });
     #[cfg(feature = "browser")]
     Effect::new(move |_| {
@@ -70,18 +59,19 @@ pub fn ProgressPage() -> impl IntoView {
                 <span class="last-sync">
                     {tr(Key::LastSync)} ": "
                     <span data-testid="report-time">
-                        {move || loaded_at.get().map(vietnam_time).unwrap_or_else(|| tr(Key::Never)().to_owned())}
+                        {move || shown.get().map(|shown| vietnam_time(shown.at_ms)).unwrap_or_else(|| tr(Key::Never)().to_owned())}
                     </span>
                 </span>
-                {move || failure.get().map(|reason| view! { <p class="error" role="alert">{tr(DeskKey::ProgressFailed)} " " {reason}</p> })}
+                {move || failure().map(|reason| view! { <p class="error" role="alert">{tr(DeskKey::ProgressFailed)} " " {reason}</p> })}
             </section>
             <ShellUpdateBanner pending=Signal::stored(0)/>
             <OnDemand load=review_panel quiet=true
                 show=move |build: ReviewBuilder| build(refreshes.into(), Callback::new(move |_| reload()))/>
-            {move || match report.get() {
-                Load::Loading => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),
-                Load::Failed(reason) => view! { <p class="error" role="alert">{tr(DeskKey::ProgressFailed)} " " {reason}</p> }.into_any(),
-                Load::Ready(report) => report.directives.into_iter().map(|directive| view! { <DirectiveBlock directive/> }).collect_view().into_any(),
+            {move || match shown.get() {
+                Some(shown) => shown.report.directives.into_iter().map(|directive| view! { <DirectiveBlock directive/> }).collect_view().into_any(),
+                // The status line above says why, when it failed.
+                None if failure().is_some() => ().into_any(),
+                None => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),
             }}
         </main>
     }
