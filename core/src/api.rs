@@ -205,6 +205,28 @@ mod tests {
     use crate::domain::UnitKind;
 
     #[test]
+    fn a_dashboard_filter_reads_back_from_its_query_string() {
+        assert_eq!(DashboardFilter::default().query(), "");
+        let filter = DashboardFilter {
+            directive: Some(uuid::Uuid::from_u128(7)),
+            unit: Some(UnitCode::parse("HUYEN-BINH-SON").unwrap()),
+            state: Some(TaskState::Overdue),
+            role: Some(UnitRole::Lead),
+            due_from: chrono::NaiveDate::from_ymd_opt(2024, 2, 29),
+            due_to: chrono::NaiveDate::from_ymd_opt(2024, 3, 31),
+        };
+        let query = filter.query();
+        let pairs: serde_json::Map<String, serde_json::Value> = query
+            .trim_start_matches('?')
+            .split('&')
+            .map(|pair| pair.split_once('=').unwrap())
+            .map(|(key, value)| (key.to_owned(), serde_json::Value::String(value.to_owned())))
+            .collect();
+        let read: DashboardFilter = serde_json::from_value(serde_json::Value::Object(pairs)).unwrap();
+        assert_eq!(read, filter);
+    }
+
+    #[test]
     fn percent_rounds_down_and_survives_empty_checklists() {
         let unit = Unit::new(UnitCode::parse("TINH").unwrap(), "UBND tỉnh", UnitKind::Province, None).unwrap();
         let mut progress = UnitProgress { unit, done: 0, total: 0, items: vec![], report: None };
@@ -243,6 +265,37 @@ pub struct DashboardFilter {
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::domain::iso_date::option")]
     #[cfg_attr(feature = "openapi", param(value_type = Option<String>, format = Date), schema(value_type = Option<String>, format = Date))]
     pub due_to: Option<chrono::NaiveDate>,
+}
+
+impl DashboardFilter {
+    /// The filter as a query string (`?state=overdue&unit=…`), empty when nothing is asked.
+    /// Every value is a code, an id or a date, none of which needs escaping.
+    pub fn query(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(directive) = self.directive {
+            parts.push(format!("directive={directive}"));
+        }
+        if let Some(unit) = &self.unit {
+            parts.push(format!("unit={unit}"));
+        }
+        if let Some(state) = self.state {
+            parts.push(format!("state={}", state.as_str()));
+        }
+        if let Some(role) = self.role {
+            parts.push(format!("role={}", role.as_str()));
+        }
+        if let Some(from) = self.due_from {
+            parts.push(format!("due_from={from}"));
+        }
+        if let Some(to) = self.due_to {
+            parts.push(format!("due_to={to}"));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
 }
 
 /// How many assignments (a task for one unit) are in each state.

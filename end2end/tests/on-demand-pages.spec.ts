@@ -64,7 +64,7 @@ test('a page whose chunk cannot be fetched says so and opens on a second try', a
   const unavailable = page.getByTestId('page-unavailable');
   await expect(unavailable).toContainText('Chưa tải được trang này');
   // The rest of the app goes on working: the other tab still opens.
-  await page.getByRole('button', { name: 'Theo dõi' }).click();
+  await page.getByRole('button', { name: 'Tiến độ chi tiết' }).click();
   await expect(page.getByTestId('report-status')).toBeVisible();
   await page.getByRole('button', { name: 'Soạn chỉ đạo' }).click();
   await expect(unavailable).toBeVisible();

@@ -64,7 +64,7 @@ async function oneDeviceWhileSwitching(browser: import('@playwright/test').Brows
   await expect(items).toHaveCount(7);
   await expect(page.getByTestId('last-sync')).not.toHaveText('chưa có');
   const work = page.getByRole('button', { name: 'Công việc' });
-  const desk = page.getByRole('button', { name: 'Theo dõi' });
+  const desk = page.getByRole('button', { name: 'Tiến độ chi tiết' });
   // Once online, so the desk page's chunk is at hand offline.
   await desk.click();
   await expect(page.getByTestId('report-status')).toBeVisible();

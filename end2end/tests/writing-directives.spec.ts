@@ -115,7 +115,8 @@ test('no page trips the content security policy', async ({ browser }) => {
     await context.close();
   };
   await visit('official', []);
-  await visit('supervisor', ['Soạn chỉ đạo', 'Theo dõi']);
+  await visit('supervisor', ['Soạn chỉ đạo', 'Bảng theo dõi', 'Tiến độ chi tiết']);
+  await visit('head', ['Bảng theo dõi']);
   await visit('admin', []);
   expect(violations).toEqual([]);
 });

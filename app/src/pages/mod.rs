@@ -4,6 +4,7 @@
 mod admin;
 mod chunk;
 mod compose;
+mod dashboard;
 mod field;
 mod header;
 mod on_demand;

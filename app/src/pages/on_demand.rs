@@ -7,7 +7,7 @@
 //! so the view can be built again whenever it is shown without asking for the chunk again.
 
 use super::chunk::{ChunkUnavailable, PageBuilder};
-use super::{admin::AdminPage, compose::ComposePage, progress::ProgressPage};
+use super::{admin::AdminPage, compose::ComposePage, dashboard::DashboardPage, progress::ProgressPage};
 use leptos::prelude::*;
 
 /// The names the service worker knows the pages' chunks by (see [`keep_offline`]): the
@@ -15,12 +15,18 @@ use leptos::prelude::*;
 pub const PROGRESS_CHUNK: &str = "progress";
 pub const COMPOSE_CHUNK: &str = "compose";
 pub const ADMIN_CHUNK: &str = "admin";
+pub const DASHBOARD_CHUNK: &str = "dashboard";
 
 // With `fallible`, a chunk that fails to load is an error we show, not a panic: in a
 // release build a panic aborts the whole app, field page and all.
 #[leptos::wasm_split::wasm_split(progress, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn progress_page() -> Result<PageBuilder, ChunkUnavailable> {
     Ok(|| view! { <ProgressPage/> }.into_any())
+}
+
+#[leptos::wasm_split::wasm_split(dashboard, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn dashboard_page() -> Result<PageBuilder, ChunkUnavailable> {
+    Ok(|| view! { <DashboardPage/> }.into_any())
 }
 
 #[leptos::wasm_split::wasm_split(compose, wasm_split_path = ::leptos::wasm_split, fallible)]

@@ -4,7 +4,9 @@
 use super::chunk::{keep_offline, page, OnDemand};
 use super::field::FieldPage;
 use super::header::Header;
-use super::on_demand::{admin_page, compose_page, progress_page, ADMIN_CHUNK, COMPOSE_CHUNK, PROGRESS_CHUNK};
+use super::on_demand::{
+    admin_page, compose_page, dashboard_page, progress_page, ADMIN_CHUNK, COMPOSE_CHUNK, DASHBOARD_CHUNK, PROGRESS_CHUNK,
+};
 use super::password::{password_page, PasswordBuilder};
 use super::sign_in::SignInPage;
 use super::tr;
@@ -74,6 +76,7 @@ pub fn Home() -> impl IntoView {
 enum View {
     Field,
     Progress,
+    Dashboard,
     Compose,
     Admin,
 }
@@ -84,6 +87,7 @@ impl View {
         match self {
             View::Field => None,
             View::Progress => Some(PROGRESS_CHUNK),
+            View::Dashboard => Some(DASHBOARD_CHUNK),
             View::Compose => Some(COMPOSE_CHUNK),
             View::Admin => Some(ADMIN_CHUNK),
         }
@@ -96,6 +100,7 @@ fn views(session: &SessionInfo) -> Vec<View> {
     [
         (View::Field, Action::FieldWork),
         (View::Progress, Action::OverseeProvince),
+        (View::Dashboard, Action::FollowWork),
         (View::Compose, Action::WriteDirectives),
         (View::Admin, Action::Administer),
     ]
@@ -123,6 +128,7 @@ fn Workplace(session: SessionInfo) -> impl IntoView {
     let key = |view: View| match view {
         View::Field => Key::ViewField,
         View::Progress => Key::ViewProgress,
+        View::Dashboard => Key::ViewDashboard,
         View::Compose => Key::ViewCompose,
         View::Admin => Key::ViewAdmin,
     };
@@ -144,6 +150,7 @@ fn Workplace(session: SessionInfo) -> impl IntoView {
         {move || match shown.get() {
             View::Field => view! { <FieldPage/> }.into_any(),
             View::Progress => page(progress_page),
+            View::Dashboard => page(dashboard_page),
             View::Compose => page(compose_page),
             View::Admin => page(admin_page),
         }}

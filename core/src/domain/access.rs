@@ -87,6 +87,8 @@ pub enum Action<'a> {
     ReviewItemOf(&'a UnitCode),
     /// Province-wide progress.
     OverseeProvince,
+    /// Follow where the work of one's units stands (the dashboard).
+    FollowWork,
     /// Write, import and edit directives.
     WriteDirectives,
     /// Work through checklists in the field: one's own unit's (officials) or those below
@@ -118,6 +120,7 @@ pub fn permits(roles: &Roles, own_unit: &UnitCode, units: &[Unit], action: Actio
         Action::ReviewItemOf(unit) => roles.has(Role::Supervisor) || may_sign_off_report(roles, own_unit, unit, units),
         Action::OverseeProvince | Action::WriteDirectives => oversees_everything(roles),
         Action::FieldWork => roles.has(Role::Official) || roles.has(Role::Head),
+        Action::FollowWork => roles.has(Role::Supervisor) || roles.has(Role::Head),
         Action::Administer => administers(roles),
     }
 }

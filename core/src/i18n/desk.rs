@@ -4,10 +4,31 @@
 
 use super::Words;
 use crate::domain::authoring::InputField;
-use crate::domain::{DeadlineKind, Role, UnitKind};
+use crate::domain::{DeadlineKind, Role, TaskState, UnitKind, UnitRole};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeskKey {
+    DashboardTitle,
+    AsOf,
+    DueSoon,
+    FilterDirective,
+    AllDirectives,
+    FilterUnit,
+    AllUnits,
+    FilterState,
+    AllStates,
+    FilterRole,
+    AllRoles,
+    DueFrom,
+    DueTo,
+    NoWork,
+    CompletionByUnit,
+    Attention,
+    ByDirective,
+    ByUnit,
+    ByTask,
+    LastDay,
+    DaysLate,
     ProgressTitle,
     Unit,
     Items,
@@ -95,6 +116,27 @@ impl Words for DeskKey {
     fn vietnamese(self) -> &'static str {
         use DeskKey::*;
         match self {
+            DashboardTitle => "Bảng theo dõi thực hiện nhiệm vụ",
+            AsOf => "Số liệu lúc",
+            DueSoon => "Sắp đến hạn",
+            FilterDirective => "Văn bản chỉ đạo",
+            AllDirectives => "Tất cả văn bản",
+            FilterUnit => "Đơn vị (gồm cấp dưới)",
+            AllUnits => "Tất cả đơn vị",
+            FilterState => "Tình trạng",
+            AllStates => "Mọi tình trạng",
+            FilterRole => "Vai trò",
+            AllRoles => "Mọi vai trò",
+            DueFrom => "Hạn từ ngày",
+            DueTo => "Hạn đến ngày",
+            NoWork => "Không có nhiệm vụ nào khớp bộ lọc.",
+            CompletionByUnit => "Tỷ lệ hoàn thành theo đơn vị",
+            Attention => "Việc cần đôn đốc",
+            ByDirective => "Theo văn bản chỉ đạo",
+            ByUnit => "Theo đơn vị",
+            ByTask => "Theo nhiệm vụ",
+            LastDay => "Hạn cuối",
+            DaysLate => "Số ngày quá hạn",
             ProgressTitle => "Tiến độ thực hiện",
             Unit => "Đơn vị",
             Items => "Mục",
@@ -182,6 +224,27 @@ impl Words for DeskKey {
     fn english(self) -> &'static str {
         use DeskKey::*;
         match self {
+            DashboardTitle => "Task follow-up dashboard",
+            AsOf => "Figures as of",
+            DueSoon => "Due soon",
+            FilterDirective => "Directive",
+            AllDirectives => "All directives",
+            FilterUnit => "Unit (and below)",
+            AllUnits => "All units",
+            FilterState => "State",
+            AllStates => "Any state",
+            FilterRole => "Role",
+            AllRoles => "Any role",
+            DueFrom => "Due from",
+            DueTo => "Due until",
+            NoWork => "No task matches the filters.",
+            CompletionByUnit => "Completion by unit",
+            Attention => "Work to chase",
+            ByDirective => "By directive",
+            ByUnit => "By unit",
+            ByTask => "By task",
+            LastDay => "Last day",
+            DaysLate => "Days overdue",
             ProgressTitle => "Progress",
             Unit => "Unit",
             Items => "Items",
@@ -363,6 +426,45 @@ impl Words for InputField {
             InputField::Deadline => "Deadline",
             InputField::Recurrence => "Recurrence",
             InputField::Target => "Target",
+        }
+    }
+}
+
+/// The four states as official task reports word them.
+impl Words for TaskState {
+    fn vietnamese(self) -> &'static str {
+        match self {
+            TaskState::DoneOnTime => "Hoàn thành đúng hạn",
+            TaskState::DoneLate => "Hoàn thành quá hạn",
+            TaskState::InProgress => "Đang thực hiện trong hạn",
+            TaskState::Overdue => "Quá hạn",
+        }
+    }
+
+    fn english(self) -> &'static str {
+        match self {
+            TaskState::DoneOnTime => "Done on time",
+            TaskState::DoneLate => "Done late",
+            TaskState::InProgress => "In progress, on time",
+            TaskState::Overdue => "Overdue",
+        }
+    }
+}
+
+impl Words for UnitRole {
+    fn vietnamese(self) -> &'static str {
+        match self {
+            UnitRole::Lead => "Chủ trì",
+            UnitRole::Coordinating => "Phối hợp",
+            UnitRole::Assigned => "Được giao thực hiện",
+        }
+    }
+
+    fn english(self) -> &'static str {
+        match self {
+            UnitRole::Lead => "Lead",
+            UnitRole::Coordinating => "Coordinating",
+            UnitRole::Assigned => "Assigned",
         }
     }
 }

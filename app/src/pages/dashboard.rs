@@ -1,0 +1,279 @@
+//! The office's dashboard: where every assignment (a task for one unit) stands, in the
+//! four states of official task reports, with the work to chase. It only shows: the
+//! counts come from the server, which makes them in the database.
+
+use super::status::vietnam_time;
+use super::tr;
+use crate::api::{Attention, Dashboard, DashboardFilter, StateCounts, UnitStanding};
+use crate::domain::{TaskState, Unit, UnitCode, UnitRole};
+use crate::i18n::DeskKey;
+use leptos::prelude::*;
+
+/// The states in the order reports list them.
+const STATES: [TaskState; 4] = [TaskState::DoneOnTime, TaskState::DoneLate, TaskState::InProgress, TaskState::Overdue];
+
+fn state_class(state: TaskState) -> &'static str {
+    match state {
+        TaskState::DoneOnTime => "state-on-time",
+        TaskState::DoneLate => "state-late",
+        TaskState::InProgress => "state-in-progress",
+        TaskState::Overdue => "state-overdue",
+    }
+}
+
+/// Whole percent done (on time or late) of the assignments counted, rounded down.
+fn percent_done(counts: &StateCounts) -> u32 {
+    ((counts.done_on_time + counts.done_late) * 100).checked_div(counts.total()).unwrap_or(0)
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let filter = RwSignal::new(DashboardFilter::default());
+    let loaded = LocalResource::new(move || {
+        let asked = filter.get();
+        async move { crate::client::dashboard(&asked).await }
+    });
+    let tree = LocalResource::new(crate::client::unit_tree);
+    let units = Signal::derive(move || tree.get().and_then(Result::ok).unwrap_or_default());
+    // The dashboard on screen stays while a newer one loads or when a reload fails.
+    let shown = Memo::new(move |before: Option<&Option<Dashboard>>| match loaded.get() {
+        Some(Ok(fresh)) => Some(fresh),
+        _ => before.cloned().flatten(),
+    });
+    let failure = move || loaded.get().and_then(Result::err).map(|error| error.to_string());
+    view! {
+        <main class="dashboard" data-testid="dashboard">
+            <div class="title-row">
+                <h1>{tr(DeskKey::DashboardTitle)}</h1>
+                <span class="meta" data-testid="dashboard-as-of">
+                    {move || shown.get().map(|shown| format!("{} {}", tr(DeskKey::AsOf)(), vietnam_time(shown.as_of_ms)))}
+                </span>
+            </div>
+            <Filters filter units directives=Signal::derive(move || shown.get().map(|d| d.directives.iter().map(|row| (row.directive, row.title.clone())).collect()).unwrap_or_default())/>
+            {move || failure().map(|reason| view! { <p class="error" role="alert">{tr(DeskKey::ProgressFailed)} " " {reason}</p> })}
+            {move || match shown.get() {
+                None => view! { <p class="loading">{tr(crate::i18n::Key::Loading)}</p> }.into_any(),
+                Some(dashboard) if dashboard.totals.total() == 0 => view! {
+                    <Totals counts=dashboard.totals filter/>
+                    <p class="meta" data-testid="no-work">{tr(DeskKey::NoWork)}</p>
+                }.into_any(),
+                Some(dashboard) => view! { <Report dashboard filter/> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn Report(dashboard: Dashboard, filter: RwSignal<DashboardFilter>) -> impl IntoView {
+    let Dashboard { totals, directives, tasks, units, attention, .. } = dashboard;
+    view! {
+        <Totals counts=totals filter/>
+        <section class="panel">
+            <h2>{tr(DeskKey::CompletionByUnit)}</h2>
+            <UnitChart units=units.clone()/>
+        </section>
+        <section class="panel">
+            <h2>{tr(DeskKey::Attention)}</h2>
+            <AttentionTable rows=attention/>
+        </section>
+        <section class="panel">
+            <h2>{tr(DeskKey::ByDirective)}</h2>
+            <CountsTable rows=directives.into_iter().map(|row| (row.title, row.counts, Some(row.directive))).collect() filter/>
+        </section>
+        <section class="panel">
+            <h2>{tr(DeskKey::ByUnit)}</h2>
+            <UnitTable units filter/>
+        </section>
+        <section class="panel">
+            <h2>{tr(DeskKey::ByTask)}</h2>
+            <CountsTable rows=tasks.into_iter().map(|row| (row.text, row.counts, None)).collect() filter/>
+        </section>
+    }
+}
+
+/// One card per state, and the due-soon flag; a card chooses that state as the filter.
+#[component]
+fn Totals(counts: StateCounts, filter: RwSignal<DashboardFilter>) -> impl IntoView {
+    let chosen = move |state: TaskState| filter.with(|filter| filter.state == Some(state));
+    view! {
+        <div class="totals" data-testid="totals">
+            {STATES.map(|state| view! {
+                <button class=format!("total {}", state_class(state)) class:chosen=move || chosen(state) data-state=state.as_str()
+                    on:click=move |_| filter.update(|filter| filter.state = if filter.state == Some(state) { None } else { Some(state) })>
+                    <strong data-testid="total-count">{counts.of(state)}</strong>
+                    <span>{tr(state)}</span>
+                </button>
+            })}
+            <div class="total due-soon" data-state="due_soon">
+                <strong data-testid="total-count">{counts.due_soon}</strong>
+                <span>{tr(DeskKey::DueSoon)}</span>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn Filters(filter: RwSignal<DashboardFilter>, units: Signal<Vec<Unit>>, directives: Signal<Vec<(uuid::Uuid, String)>>) -> impl IntoView {
+    let value_of = |ev: &leptos::ev::Event| Some(event_target_value(ev)).filter(|value| !value.is_empty());
+    view! {
+        <form class="filters" on:submit=|ev| ev.prevent_default()>
+            <label>{tr(DeskKey::FilterDirective)}
+                <select name="directive" on:change=move |ev| filter.update(|f| f.directive = value_of(&ev).and_then(|v| v.parse().ok()))>
+                    <option value="">{tr(DeskKey::AllDirectives)}</option>
+                    {move || directives.get().into_iter().map(|(id, title)| {
+                        let selected = filter.with_untracked(|f| f.directive == Some(id));
+                        view! { <option value=id.to_string() selected=selected>{title}</option> }
+                    }).collect_view()}
+                </select></label>
+            <label>{tr(DeskKey::FilterUnit)}
+                <select name="unit" on:change=move |ev| filter.update(|f| f.unit = value_of(&ev).and_then(|v| UnitCode::parse(&v).ok()))>
+                    <option value="">{tr(DeskKey::AllUnits)}</option>
+                    {move || units.get().into_iter().map(|unit| view! { <option value=unit.code.to_string()>{unit.name.to_string()}</option> }).collect_view()}
+                </select></label>
+            <label>{tr(DeskKey::FilterState)}
+                <select name="state" prop:value=move || filter.with(|f| f.state.map(TaskState::as_str).unwrap_or_default())
+                    on:change=move |ev| filter.update(|f| f.state = value_of(&ev).and_then(|v| TaskState::from_word(&v)))>
+                    <option value="">{tr(DeskKey::AllStates)}</option>
+                    {STATES.map(|state| view! { <option value=state.as_str()>{tr(state)}</option> })}
+                </select></label>
+            <label>{tr(DeskKey::FilterRole)}
+                <select name="role" on:change=move |ev| filter.update(|f| f.role = value_of(&ev).and_then(|v| UnitRole::from_word(&v)))>
+                    <option value="">{tr(DeskKey::AllRoles)}</option>
+                    {UnitRole::ALL.iter().map(|&role| view! { <option value=role.as_str()>{tr(role)}</option> }).collect_view()}
+                </select></label>
+            <label>{tr(DeskKey::DueFrom)}
+                <input type="date" name="due-from" on:change=move |ev| filter.update(|f| f.due_from = value_of(&ev).and_then(|v| crate::domain::iso_date::parse(&v)))/></label>
+            <label>{tr(DeskKey::DueTo)}
+                <input type="date" name="due-to" on:change=move |ev| filter.update(|f| f.due_to = value_of(&ev).and_then(|v| crate::domain::iso_date::parse(&v)))/></label>
+        </form>
+    }
+}
+
+/// A bar split by state, its parts as wide as their shares. SVG rather than styled
+/// spans: the content security policy allows no inline style.
+#[component]
+fn StateBar(counts: StateCounts) -> impl IntoView {
+    let total = f64::from(counts.total().max(1));
+    let mut x = 0.0;
+    let parts = STATES.map(|state| {
+        let width = f64::from(counts.of(state)) * 100.0 / total;
+        let part = view! { <rect class=state_class(state) x=format!("{x:.2}") y="0" width=format!("{width:.2}") height="10"/> };
+        x += width;
+        part
+    });
+    view! {
+        <svg class="state-bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label=format!("{}%", percent_done(&counts))>
+            {parts}
+        </svg>
+    }
+}
+
+#[component]
+fn CountsTable(rows: Vec<(String, StateCounts, Option<uuid::Uuid>)>, filter: RwSignal<DashboardFilter>) -> impl IntoView {
+    view! {
+        <table class="list counts">
+            <thead><tr>
+                <th></th>
+                {STATES.map(|state| view! { <th class="number">{tr(state)}</th> })}
+                <th class="number">{tr(DeskKey::DueSoon)}</th>
+                <th>{tr(DeskKey::Percent)}</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|(name, counts, directive)| view! {
+                    <tr>
+                        <td>{match directive {
+                            Some(id) => view! { <button class="link" on:click=move |_| filter.update(|f| f.directive = Some(id))>{name}</button> }.into_any(),
+                            None => view! { <span>{name}</span> }.into_any(),
+                        }}</td>
+                        {STATES.map(|state| view! { <td class="number">{counts.of(state)}</td> })}
+                        <td class="number">{counts.due_soon}</td>
+                        <td><StateBar counts/> " " {format!("{}%", percent_done(&counts))}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn UnitTable(units: Vec<UnitStanding>, filter: RwSignal<DashboardFilter>) -> impl IntoView {
+    view! {
+        <table class="list counts" data-testid="unit-table">
+            <thead><tr>
+                <th>{tr(DeskKey::Unit)}</th>
+                {STATES.map(|state| view! { <th class="number">{tr(state)}</th> })}
+                <th class="number">{tr(DeskKey::Items)}</th>
+                <th>{tr(DeskKey::Percent)}</th>
+            </tr></thead>
+            <tbody>
+                {units.into_iter().map(|row| {
+                    let code = row.unit.clone();
+                    view! {
+                        <tr data-unit=row.unit.to_string()>
+                            <td><button class="link" on:click=move |_| filter.update(|f| f.unit = Some(code.clone()))>{row.name}</button></td>
+                            {STATES.map(|state| view! { <td class="number">{row.counts.of(state)}</td> })}
+                            <td class="number">{format!("{}/{}", row.items_done, row.items_total)}</td>
+                            <td><StateBar counts=row.counts/> " " {format!("{}%", percent_done(&row.counts))}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn AttentionTable(rows: Vec<Attention>) -> impl IntoView {
+    view! {
+        <table class="list attention" data-testid="attention">
+            <thead><tr>
+                <th>{tr(DeskKey::Unit)}</th><th>{tr(DeskKey::TaskWord)}</th><th>{tr(DeskKey::FilterRole)}</th>
+                <th>{tr(DeskKey::LastDay)}</th><th class="number">{tr(DeskKey::DaysLate)}</th><th class="number">{tr(DeskKey::Items)}</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|row| view! {
+                    <tr class=state_class(row.state) data-unit=row.unit.to_string() data-state=row.state.as_str() data-testid="attention-row">
+                        <td>{row.unit_name}</td>
+                        <td class="task-text">{row.task_text}</td>
+                        <td>{tr(row.role)}</td>
+                        <td>{row.last_day.map(super::status::vietnam_date)}</td>
+                        <td class="number">{if row.state == TaskState::Overdue { row.days_late.to_string() } else { tr(DeskKey::DueSoon)().to_owned() }}</td>
+                        <td class="number">{format!("{}/{}", row.done, row.total)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Completion by unit as horizontal bars split by state, drawn in SVG so that it prints
+/// and projects sharply.
+#[component]
+fn UnitChart(units: Vec<UnitStanding>) -> impl IntoView {
+    const ROW: f64 = 22.0;
+    const LABEL: f64 = 260.0;
+    const BAR: f64 = 480.0;
+    let height = ROW * units.len() as f64 + 4.0;
+    view! {
+        <svg class="chart" role="img" viewBox=format!("0 0 {} {height}", LABEL + BAR + 50.0) data-testid="unit-chart">
+            {units.into_iter().enumerate().map(|(row, unit)| {
+                let y = row as f64 * ROW + 2.0;
+                let total = f64::from(unit.counts.total().max(1));
+                let mut x = LABEL;
+                let parts = STATES.map(|state| {
+                    let width = f64::from(unit.counts.of(state)) * BAR / total;
+                    let part = view! { <rect class=state_class(state) x=format!("{x:.1}") y=format!("{y:.1}") width=format!("{width:.1}") height=format!("{:.1}", ROW - 6.0)/> };
+                    x += width;
+                    part
+                });
+                view! {
+                    <g>
+                        <text x=format!("{:.1}", LABEL - 8.0) y=format!("{:.1}", y + ROW - 10.0) text-anchor="end">{unit.name}</text>
+                        {parts}
+                        <text x=format!("{:.1}", LABEL + BAR + 6.0) y=format!("{:.1}", y + ROW - 10.0)>{format!("{}%", percent_done(&unit.counts))}</text>
+                    </g>
+                }
+            }).collect_view()}
+        </svg>
+    }
+}
