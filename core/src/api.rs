@@ -241,6 +241,26 @@ mod tests {
 /// work that needs chasing, for the reader's units and the filters in the query.
 pub const DASHBOARD_PATH: &str = "/api/v1/reports/dashboard";
 
+/// `GET` server-sent events: each `changed` event is a [`LiveChanges`] for the reader's
+/// units, after `?since=` (a dashboard's cursor) or the `Last-Event-ID` the browser resends.
+pub const LIVE_PATH: &str = "/api/v1/reports/live";
+
+/// Assignments written since the last event; the event's id is `cursor`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LiveChanges {
+    pub cursor: u64,
+    pub changed: Vec<AssignmentKey>,
+}
+
+/// A task for one unit.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssignmentKey {
+    pub task: uuid::Uuid,
+    pub unit: UnitCode,
+}
+
 /// What the dashboard and its exports show; every filter is optional and they combine.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]

@@ -125,6 +125,10 @@ pub struct ServeArgs {
     /// Work not done counts as due soon when its last day on time is within this many days.
     #[arg(long, env = "CHIDAO_DUE_SOON_DAYS", default_value_t = chidao_core::domain::DUE_SOON_DAYS, value_parser = clap::value_parser!(u32).range(0..=60))]
     pub due_soon_days: u32,
+    /// How often, in milliseconds, an open dashboard's live stream looks for new writes
+    /// (one indexed query per open dashboard per beat).
+    #[arg(long, env = "CHIDAO_LIVE_BEAT_MS", default_value_t = 500, value_parser = clap::value_parser!(u64).range(50..=60_000))]
+    pub live_beat_ms: u64,
     /// Version of the offline app shell; by default a hash of the built site's files, so
     /// each deploy is picked up by the browsers. Set it only to force a new shell.
     #[arg(long, env = "CHIDAO_SHELL_VERSION")]

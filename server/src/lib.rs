@@ -13,6 +13,7 @@ pub mod error;
 pub mod evidence;
 pub mod extract;
 pub mod limits;
+pub mod live;
 pub mod reports;
 mod retry;
 pub mod review;

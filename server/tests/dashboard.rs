@@ -180,3 +180,83 @@ async fn a_bad_filter_is_refused_with_a_reason_and_an_admin_follows_no_work() {
     let admin = app.sign_in("admin").await;
     assert_eq!(app.call(Method::GET, "/api/v1/reports/dashboard", Some(&admin), None).await.status, StatusCode::FORBIDDEN);
 }
+
+/// Reads the event stream until an event arrives or `within` passes.
+async fn next_event(body: &mut axum::body::Body, within: std::time::Duration) -> Option<(String, Value)> {
+    use http_body_util::BodyExt;
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let frame = tokio::time::timeout_at(deadline, body.frame()).await.ok()??.ok()?;
+        if let Ok(data) = frame.into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+        // An event ends with a blank line; keep-alive comments start with ':'.
+        while let Some(end) = text.find("\n\n") {
+            let block: String = text.drain(..end + 2).collect();
+            let field = |name: &str| block.lines().find_map(|line| line.strip_prefix(name)).map(str::trim).map(str::to_owned);
+            if let (Some(id), Some(data)) = (field("id:"), field("data:")) {
+                return Some((id, serde_json::from_str(&data).unwrap()));
+            }
+        }
+    }
+}
+
+async fn open_stream(app: &TestApp, cookie: &str, query: &str, last_event: Option<&str>) -> axum::body::Body {
+    use tower::ServiceExt;
+    let mut request = axum::http::Request::builder().uri(format!("/api/v1/reports/live{query}")).header("cookie", cookie);
+    if let Some(id) = last_event {
+        request = request.header("last-event-id", id);
+    }
+    let response = app.router.clone().oneshot(request.body(axum::body::Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    response.into_body()
+}
+
+#[tokio::test]
+async fn an_open_dashboard_hears_of_a_push_within_two_seconds_and_only_for_its_units() {
+    let app = app().await;
+    let supervisor = app.sign_in("supervisor").await;
+    publish(&app, &supervisor).await;
+    let cursor = dashboard(&app, &supervisor, "").await.cursor;
+    let mut office = open_stream(&app, &supervisor, &format!("?since={cursor}"), None).await;
+    // Bình Sơn's head follows the district; Tịnh Khê is not in it.
+    let head = app.sign_in("head").await;
+    let mut district = open_stream(&app, &head, &format!("?since={cursor}"), None).await;
+
+    let ticked_at = std::time::Instant::now();
+    let chau = app.sign_in("official").await;
+    tick(&app, &chau, "Việc còn hạn", 1, 0).await;
+    let (id, event) = next_event(&mut office, std::time::Duration::from_secs(2)).await.expect("the office hears within 2 s");
+    assert!(ticked_at.elapsed() < std::time::Duration::from_secs(2));
+    assert_eq!(event["changed"], json!([{"task": event["changed"][0]["task"], "unit": "XA-BINH-CHAU"}]));
+    assert_eq!(id, event["cursor"].to_string());
+    let (_, heard) = next_event(&mut district, std::time::Duration::from_secs(2)).await.expect("the head hears of their commune");
+    assert_eq!(heard["changed"][0]["unit"], "XA-BINH-CHAU");
+
+    // Work given to Tịnh Khê alone reaches the office but not Bình Sơn's head.
+    let elsewhere = json!({
+        "title": "Chỉ đạo riêng cho Tịnh Khê", "issuer": "UBND tỉnh Quảng Ngãi", "issued_on": day(0),
+        "sections": [{"heading": "Mục", "tasks": [{"text": "Việc của Tịnh Khê", "lead": {"unit": "XA-TINH-KHE"}, "assigned": [], "checklist": ["Một"]}]}]
+    });
+    let published = app.call(Method::POST, "/api/v1/directives", Some(&supervisor), Some(elsewhere.to_string())).await;
+    assert_eq!(published.status, StatusCode::CREATED, "{}", published.json);
+    let (resumed_from, heard) = next_event(&mut office, std::time::Duration::from_secs(2)).await.expect("the office hears of it");
+    assert_eq!(heard["changed"][0]["unit"], "XA-TINH-KHE");
+    assert_eq!(next_event(&mut district, std::time::Duration::from_millis(1500)).await, None, "nothing for the head");
+
+    // A checklist line taken off by an edit is a change too, though no item is ticked.
+    let directive = published.json["directive"].as_str().unwrap().to_owned();
+    let mut form = app.call(Method::GET, &format!("/api/v1/directives/{directive}"), Some(&supervisor), None).await.json;
+    form["sections"][0]["tasks"][0]["checklist"] = json!(["Hai"]);
+    let revised = app.call(Method::PUT, &format!("/api/v1/directives/{directive}"), Some(&supervisor), Some(form.to_string())).await;
+    assert_eq!(revised.status, StatusCode::OK, "{}", revised.json);
+    assert!(next_event(&mut office, std::time::Duration::from_secs(2)).await.is_some(), "the office hears of the edit");
+
+    // A reconnecting browser resends the last id it saw and misses nothing after it.
+    tick(&app, &chau, "Việc không thời hạn", 1, 0).await;
+    let mut again = open_stream(&app, &supervisor, "", Some(&resumed_from)).await;
+    let (_, caught_up) = next_event(&mut again, std::time::Duration::from_secs(2)).await.expect("resumed after the last id");
+    assert!(caught_up["changed"].as_array().unwrap().iter().any(|key| key["unit"] == "XA-BINH-CHAU"));
+}

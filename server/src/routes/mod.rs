@@ -42,11 +42,13 @@ pub struct CookiePolicy {
 pub struct ReportPolicy {
     /// Work not done whose last day on time is within this many days is due soon.
     pub due_soon_days: u32,
+    /// How often an open dashboard's live stream looks for new writes.
+    pub live_beat: std::time::Duration,
 }
 
 impl Default for ReportPolicy {
     fn default() -> Self {
-        Self { due_soon_days: chidao_core::domain::DUE_SOON_DAYS }
+        Self { due_soon_days: chidao_core::domain::DUE_SOON_DAYS, live_beat: std::time::Duration::from_millis(500) }
     }
 }
 
@@ -192,6 +194,15 @@ fn api() -> Api {
             .query::<DashboardFilter>()
             .answers::<Dashboard>(200, "The dashboard, judged now in Vietnam's calendar")
             .refuses(&[400, 401, 403, 404, 422]),
+        )
+        .on(
+            Method::GET,
+            LIVE_PATH,
+            reports::live,
+            Doc::new("Server-sent events: a `changed` event (LiveChanges, its id the cursor) whenever assignments the reader follows are written")
+                .query::<reports::LiveParams>()
+                .answers_events::<LiveChanges>(200, "An event stream that stays open")
+                .refuses(&[400, 401, 403]),
         )
         .on(
             Method::GET,

@@ -120,6 +120,13 @@ impl Doc {
         self
     }
 
+    /// Answers `status` with a stream of server-sent events whose data are `T`.
+    pub fn answers_events<T: ToSchema>(mut self, status: u16, meaning: &'static str) -> Self {
+        let schema = self.named::<T>();
+        self.answers.push((status, meaning, Some(Body { content_types: &["text/event-stream"], schema })));
+        self
+    }
+
     /// Answers `status` with no body.
     pub fn answers_empty(mut self, status: u16, meaning: &'static str) -> Self {
         self.answers.push((status, meaning, None));

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chidao_core::api::{Dashboard, DashboardFilter, ProgressReport};
+use chidao_core::domain::access::ReadScope;
 use chidao_core::domain::{TaskReport, UnitCode};
 use uuid::Uuid;
 
@@ -36,6 +37,44 @@ pub async fn dashboard(
 ) -> Result<axum::Json<Dashboard>, ApiError> {
     let now = chrono::Utc::now();
     Ok(axum::Json(crate::dashboard::dashboard(&state.store, &user, &filter, now, state.reports.due_soon_days).await?))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LiveParams {
+    /// Report writes after this cursor (a dashboard's); a reconnecting browser's
+    /// `Last-Event-ID` wins. Without either, from now on.
+    since: Option<u64>,
+}
+
+/// A stream of the writes to the assignments the reader follows, for open dashboards.
+pub async fn live(
+    State(state): State<AppState>,
+    user: User,
+    headers: axum::http::HeaderMap,
+    Query(params): Query<LiveParams>,
+) -> Result<impl IntoResponse, ApiError> {
+    let units = match crate::auth::read_scope(&state.store, &user).await? {
+        ReadScope::Everything => None,
+        ReadScope::Units(units) if units.is_empty() => return Err(DashboardError::NoUnits.into()),
+        ReadScope::Units(units) => Some(units.into_iter().collect()),
+    };
+    let resumed = match headers.get("last-event-id") {
+        Some(value) => Some(
+            value
+                .to_str()
+                .ok()
+                .and_then(|text| text.parse::<u64>().ok())
+                .ok_or_else(|| ApiError::BadRequest("Last-Event-ID must be a cursor from an earlier event".into()))?,
+        ),
+        None => None,
+    };
+    let cursor = match resumed.or(params.since) {
+        Some(cursor) => cursor,
+        None => state.store.assignment_cursor().await?,
+    };
+    let stream = crate::live::follow(state.store.clone(), units, cursor, state.reports.live_beat);
+    Ok(axum::response::sse::Sse::new(stream).keep_alive(axum::response::sse::KeepAlive::default()))
 }
 
 pub async fn task_reports(State(state): State<AppState>, user: User) -> Result<axum::Json<Vec<TaskReport>>, ApiError> {

@@ -62,7 +62,7 @@ mod progress;
 mod sync;
 
 pub use photos::{PhotoAttachment, PhotoRow, StoredPhoto};
-pub use progress::{AssignmentScope, ClassifiedAssignment, Counted, StateCount, TaskFacts};
+pub use progress::{AssignmentScope, ChangedAssignment, ClassifiedAssignment, Counted, StateCount, TaskFacts};
 pub use sync::{Batch, LogEntry, StoredItem};
 
 impl Store {

@@ -65,7 +65,8 @@ pub struct Counted {
     pub by_directive: Vec<StateCount>,
     /// Overdue ones, earliest deadline first, then due-soon ones, earliest first.
     pub attention: Vec<ClassifiedAssignment>,
-    /// The newest item write counted.
+    /// The newest assignment write when counted, whatever the filters: a live stream
+    /// from here reports every later change.
     pub cursor: u64,
 }
 
@@ -95,7 +96,34 @@ fn state_expression() -> String {
     )
 }
 
+/// An assignment written after a cursor: its key and its new place in the write order.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct ChangedAssignment {
+    pub task: Uuid,
+    pub unit: UnitCode,
+    pub seq: u64,
+}
+
 impl Store {
+    /// Assignments of `units` (all when `None`) written after `cursor`, oldest first.
+    pub async fn assignments_after(
+        &self,
+        cursor: u64,
+        units: Option<&[UnitCode]>,
+        limit: usize,
+    ) -> Result<Vec<ChangedAssignment>, DbError> {
+        let filter = if units.is_some() { "AND unit IN $units" } else { "" };
+        let query = format!("SELECT task, unit, seq FROM assignment WHERE seq > $cursor {filter} ORDER BY seq LIMIT $limit;");
+        self.select("reading changed assignments", &query, json!({"cursor": cursor, "units": units, "limit": limit})).await
+    }
+
+    /// The newest write among all assignments: where a live stream starts.
+    pub async fn assignment_cursor(&self) -> Result<u64, DbError> {
+        let rows: Vec<u64> =
+            self.select("reading the assignment cursor", "SELECT VALUE seq FROM assignment ORDER BY seq DESC LIMIT 1;", json!({})).await?;
+        Ok(rows.first().copied().unwrap_or(0))
+    }
+
     /// Counts the assignments in `scope` by state, per task, unit and directive, and lists
     /// up to `attention_max` that need chasing. Tasks without a due end in `facts` are
     /// never late.
@@ -107,7 +135,8 @@ impl Store {
         attention_max: usize,
     ) -> Result<Counted, DbError> {
         let context = "counting assignments";
-        let mut filters = vec!["true"];
+        // An assignment whose items were all taken off is no longer work.
+        let mut filters = vec!["total > 0"];
         if scope.units.is_some() {
             filters.push("unit IN $units");
         }
@@ -137,7 +166,7 @@ impl Store {
              {by_directive}
              SELECT task, unit, directive, total, done, done_at_ms, state, role, soon, due_end FROM $classified WHERE state = '{overdue}' ORDER BY due_end ASC LIMIT $limit;
              SELECT task, unit, directive, total, done, done_at_ms, state, role, soon, due_end FROM $classified WHERE soon = true ORDER BY due_end ASC LIMIT $limit;
-             RETURN math::max($rows.seq) ?? 0;",
+             RETURN (SELECT VALUE seq FROM assignment ORDER BY seq DESC LIMIT 1)[0] ?? 0;",
             filters = filters.join(" AND "),
             state = state_expression(),
             role = role_expression(),
