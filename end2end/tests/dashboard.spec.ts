@@ -62,3 +62,69 @@ async function followTheStates(browser: Browser, base: string) {
   await expect(count(head, 'done_on_time')).toHaveText('1');
   for (const context of [office, commune, district]) await context.close();
 }
+
+test('a tick made offline before the deadline and synced after it shows as done on time within 2 s, without reload', async ({ browser }) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'chidao-live-'));
+  const server = new OwnServer(3105, join(dataDir, 'db'));
+  try {
+    await server.start({});
+    await liveAcrossTheDeadline(browser, server.base);
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+/** The calendar day `offset` days from today in Vietnam, as YYYY-MM-DD. */
+function vietnamDay(offset: number): string {
+  const vietnam = new Date(Date.now() + 7 * 3_600_000 + offset * 86_400_000);
+  return vietnam.toISOString().slice(0, 10);
+}
+
+async function liveAcrossTheDeadline(browser: Browser, base: string) {
+  // The office publishes a task for Bình Thạnh due no later than yesterday.
+  const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const desk = await office.newPage();
+  await signIn(desk, 'supervisor', base);
+  await expect(desk.getByTestId('sign-out')).toBeVisible();
+  const published = await desk.evaluate(async ([issued, due]) => {
+    const input = {
+      title: 'Chỉ đạo kiểm tra trực tiếp', issuer: 'UBND tỉnh Quảng Ngãi', issued_on: issued,
+      sections: [{ heading: 'Mục', tasks: [{ text: 'Báo cáo rà soát cầu yếu', lead: { unit: 'XA-BINH-THANH' }, assigned: [],
+        deadline: { date: due, kind: 'no_later_than' }, checklist: ['Rà soát', 'Báo cáo'] }] }],
+    };
+    const answer = await fetch('/api/v1/directives', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input) });
+    return answer.status;
+  }, [vietnamDay(-5), vietnamDay(-1)]);
+  expect(published).toBe(201);
+
+  // Bình Thạnh's tablet believes it is yesterday morning, and has no network.
+  const commune = await browser.newContext();
+  const tablet = await commune.newPage();
+  await signIn(tablet, 'official3', base);
+  await expect(tablet.getByTestId('checklist-item').filter({ hasText: 'Báo cáo' }).first()).toBeVisible();
+  await expect(tablet.getByTestId('pending-count')).toHaveText('0');
+  await tablet.clock.install({ time: new Date(`${vietnamDay(-1)}T09:00:00+07:00`) });
+  await commune.setOffline(true);
+  await expect(tablet.getByTestId('network')).toHaveText('Ngoại tuyến');
+  for (const label of ['Rà soát', 'Báo cáo']) {
+    await tablet.getByTestId('checklist-item').filter({ hasText: label }).locator('input[type="checkbox"]').check();
+  }
+  await expect(tablet.getByTestId('pending-count')).toHaveText('2');
+
+  // The office's dashboard is open, live; the task is overdue for Bình Thạnh.
+  await desk.getByRole('button', { name: 'Bảng theo dõi', exact: true }).click();
+  await expect(desk.getByTestId('live')).toHaveAttribute('data-live', 'open');
+  const overdue = desk.locator('[data-testid="attention-row"][data-unit="XA-BINH-THANH"][data-state="overdue"]');
+  await expect(overdue).toHaveCount(1);
+  const before = Number(await desk.locator('[data-testid="totals"] [data-state="done_on_time"] [data-testid="total-count"]').textContent());
+
+  // The tablet reconnects today, after the deadline; its ticks were made before it.
+  await commune.setOffline(false);
+  await expect(tablet.getByTestId('pending-count')).toHaveText('0', { timeout: 20_000 });
+  const synced = Date.now();
+  await expect(desk.locator('[data-testid="totals"] [data-state="done_on_time"] [data-testid="total-count"]')).toHaveText(String(before + 1), { timeout: 2_000 });
+  expect(Date.now() - synced).toBeLessThan(2_000);
+  await expect(overdue).toHaveCount(0);
+  for (const context of [office, commune]) await context.close();
+}

@@ -4,6 +4,7 @@
 //! together), done before anything else, so a reload or a crash right after a tick loses
 //! nothing.
 
+pub mod live;
 mod lock;
 mod photos;
 mod shell;

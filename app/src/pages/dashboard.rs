@@ -26,6 +26,54 @@ fn percent_done(counts: &StateCounts) -> u32 {
     ((counts.done_on_time + counts.done_late) * 100).checked_div(counts.total()).unwrap_or(0)
 }
 
+/// Whether the dashboard hears of changes as they happen. (Only the browser build opens
+/// the stream; the server renders no dashboard.)
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LiveState {
+    Connecting,
+    Open,
+    /// The stream dropped: the browser reconnects by itself, and meanwhile the page asks
+    /// again every [`POLL_WHILE_LOST_MS`].
+    Lost,
+}
+
+#[cfg_attr(not(feature = "browser"), allow(dead_code))]
+const POLL_WHILE_LOST_MS: u64 = 10_000;
+
+/// Keeps `loaded` current: a live stream from the first dashboard's cursor refetches it on
+/// every change; while the stream is down, a timer does.
+fn stay_live(loaded: LocalResource<Result<Dashboard, crate::client::ClientError>>, cursor: Memo<Option<u64>>, state: RwSignal<LiveState>) {
+    #[cfg(feature = "browser")]
+    {
+        let opened = StoredValue::new_local(None::<crate::offline::live::Live>);
+        Effect::new(move |_| {
+            let Some(since) = cursor.get() else { return };
+            if opened.with_value(Option::is_some) {
+                return;
+            }
+            let url = format!("{}?since={since}", crate::api::LIVE_PATH);
+            let live = crate::offline::live::follow(
+                &url,
+                move |up| state.set(if up { LiveState::Open } else { LiveState::Lost }),
+                move || loaded.refetch(),
+            );
+            opened.set_value(live);
+        });
+        on_cleanup(move || opened.set_value(None));
+        Effect::new(move |_| {
+            if state.get() != LiveState::Lost {
+                return;
+            }
+            let beat = std::time::Duration::from_millis(POLL_WHILE_LOST_MS);
+            if let Ok(timer) = set_interval_with_handle(move || loaded.refetch(), beat) {
+                on_cleanup(move || timer.clear());
+            }
+        });
+    }
+    let _ = (loaded, cursor, state);
+}
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let filter = RwSignal::new(DashboardFilter::default());
@@ -33,6 +81,7 @@ pub fn DashboardPage() -> impl IntoView {
         let asked = filter.get();
         async move { crate::client::dashboard(&asked).await }
     });
+    let live = RwSignal::new(LiveState::Connecting);
     let tree = LocalResource::new(crate::client::unit_tree);
     let units = Signal::derive(move || tree.get().and_then(Result::ok).unwrap_or_default());
     // The dashboard on screen stays while a newer one loads or when a reload fails.
@@ -41,10 +90,20 @@ pub fn DashboardPage() -> impl IntoView {
         _ => before.cloned().flatten(),
     });
     let failure = move || loaded.get().and_then(Result::err).map(|error| error.to_string());
+    let cursor = Memo::new(move |_| shown.with(|shown| shown.as_ref().map(|dashboard| dashboard.cursor)));
+    stay_live(loaded, cursor, live);
     view! {
         <main class="dashboard" data-testid="dashboard">
             <div class="title-row">
                 <h1>{tr(DeskKey::DashboardTitle)}</h1>
+                <span class="pill" class:online=move || live.get() == LiveState::Open class:offline=move || live.get() != LiveState::Open
+                    data-testid="live" data-live=move || if live.get() == LiveState::Open { "open" } else { "closed" }>
+                    {move || match live.get() {
+                        LiveState::Connecting => tr(DeskKey::LiveConnecting)(),
+                        LiveState::Open => tr(DeskKey::LiveOpen)(),
+                        LiveState::Lost => tr(DeskKey::LiveLost)(),
+                    }}
+                </span>
                 <span class="meta" data-testid="dashboard-as-of">
                     {move || shown.get().map(|shown| format!("{} {}", tr(DeskKey::AsOf)(), vietnam_time(shown.as_of_ms)))}
                 </span>

@@ -8,6 +8,9 @@ use crate::domain::{DeadlineKind, Role, TaskState, UnitKind, UnitRole};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeskKey {
+    LiveConnecting,
+    LiveOpen,
+    LiveLost,
     DashboardTitle,
     AsOf,
     DueSoon,
@@ -116,6 +119,9 @@ impl Words for DeskKey {
     fn vietnamese(self) -> &'static str {
         use DeskKey::*;
         match self {
+            LiveConnecting => "Đang kết nối trực tiếp…",
+            LiveOpen => "Cập nhật trực tiếp",
+            LiveLost => "Mất kết nối trực tiếp — đang tự cập nhật định kỳ",
             DashboardTitle => "Bảng theo dõi thực hiện nhiệm vụ",
             AsOf => "Số liệu lúc",
             DueSoon => "Sắp đến hạn",
@@ -224,6 +230,9 @@ impl Words for DeskKey {
     fn english(self) -> &'static str {
         use DeskKey::*;
         match self {
+            LiveConnecting => "Connecting live…",
+            LiveOpen => "Live",
+            LiveLost => "Live updates lost — refreshing now and then",
             DashboardTitle => "Task follow-up dashboard",
             AsOf => "Figures as of",
             DueSoon => "Due soon",
