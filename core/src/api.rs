@@ -8,6 +8,10 @@ pub const SESSION_PATH: &str = "/api/v1/session";
 pub const PUSH_PATH: &str = "/api/v1/sync/push";
 pub const PULL_PATH: &str = "/api/v1/sync/pull";
 pub const PROGRESS_PATH: &str = "/api/v1/reports/progress";
+/// `GET` the dashboard's view as a CSV file (UTF-8 with BOM), same filters as the dashboard.
+pub const REPORT_CSV_PATH: &str = "/api/v1/reports/progress.csv";
+/// `GET` the dashboard's view as an Excel workbook, same filters as the dashboard.
+pub const REPORT_XLSX_PATH: &str = "/api/v1/reports/progress.xlsx";
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 /// `PUT {PHOTOS_PATH}/{id}?item={item}` with the image as the body attaches a photo;
 /// `GET {PHOTOS_PATH}/{id}` returns it.

@@ -1,5 +1,5 @@
 import { test, expect, Browser } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OwnServer, signIn } from './helpers';
@@ -51,6 +51,24 @@ async function followTheStates(browser: Browser, base: string) {
   await expect(desk.getByTestId('unit-table').locator('tbody tr')).toHaveCount(1);
   await expect(desk.getByTestId('unit-table').locator('tbody tr')).toHaveAttribute('data-unit', 'XA-BINH-THANH');
   await expect(count(desk, 'in_progress')).toHaveText('0');
+
+  // The view downloads as it is filtered, and prints on A4 without the controls.
+  const [csv] = await Promise.all([desk.waitForEvent('download'), desk.getByTestId('download-csv').click()]);
+  const csvText = readFileSync((await csv.path())!, 'utf8');
+  expect(csvText.startsWith('\ufeff')).toBe(true);
+  expect(csvText).toContain('UBND xã Bình Thạnh');
+  expect(csvText).toContain('Hoàn thành đúng hạn');
+  expect(csvText).not.toContain('UBND xã Tịnh Khê');
+  const [xlsx] = await Promise.all([desk.waitForEvent('download'), desk.getByTestId('download-xlsx').click()]);
+  const workbook = readFileSync((await xlsx.path())!);
+  expect(workbook.subarray(0, 2).toString()).toBe('PK');
+  expect(xlsx.suggestedFilename()).toBe('bao-cao-tien-do.xlsx');
+  await desk.emulateMedia({ media: 'print' });
+  await expect(desk.locator('.filters')).toBeHidden();
+  await expect(desk.getByTestId('unit-chart')).toBeVisible();
+  const pdf = await desk.pdf({ format: 'A4' });
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  await desk.emulateMedia({ media: 'screen' });
 
   // The head of Bình Sơn sees its two communes, not Tịnh Khê.
   const district = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -81,13 +81,17 @@ fn millis(at_ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(at_ms).single().unwrap_or_default()
 }
 
-pub async fn dashboard(
-    store: &Store,
-    user: &User,
-    filter: &DashboardFilter,
-    now: DateTime<Utc>,
-    due_soon_days: u32,
-) -> Result<Dashboard, DashboardError> {
+/// What a view of the assignments needs: which to count, the facts of their tasks, and
+/// the records to name them with.
+struct Prepared {
+    scope: AssignmentScope,
+    facts: TaskFacts,
+    tasks: Vec<Task>,
+    directives: Vec<chidao_core::domain::Directive>,
+    tree: Vec<chidao_core::domain::Unit>,
+}
+
+async fn prepare(store: &Store, user: &User, filter: &DashboardFilter) -> Result<Prepared, DashboardError> {
     if let (Some(from), Some(to)) = (filter.due_from, filter.due_to) {
         if to < from {
             return Err(DashboardError::EmptyRange);
@@ -119,12 +123,77 @@ pub async fn dashboard(
         facts.coordinating.insert(task.id, task.coordinating.iter().filter_map(|party| party.unit_code().cloned()).collect());
     }
     let narrowed = filter.directive.is_some() || filter.due_from.is_some() || filter.due_to.is_some();
-    let assignment_scope = AssignmentScope {
+    let scope = AssignmentScope {
         units,
         tasks: narrowed.then(|| tasks.iter().map(|task| task.id).collect()),
         role: filter.role,
         state: filter.state,
     };
+    Ok(Prepared { scope, facts, tasks, directives, tree })
+}
+
+/// One assignment as a report lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRow {
+    pub directive: String,
+    pub task: String,
+    pub unit: String,
+    pub role: chidao_core::domain::UnitRole,
+    pub last_day: Option<chrono::NaiveDate>,
+    pub state: chidao_core::domain::TaskState,
+    pub due_soon: bool,
+    /// When the last item was ticked, on the device.
+    pub done_at: Option<DateTime<Utc>>,
+    pub days_late: i64,
+    pub done: u32,
+    pub total: u32,
+}
+
+/// Every assignment of the view, by directive, task and unit, judged at `now`.
+pub async fn report_rows(
+    store: &Store,
+    user: &User,
+    filter: &DashboardFilter,
+    now: DateTime<Utc>,
+    due_soon_days: u32,
+) -> Result<Vec<ReportRow>, DashboardError> {
+    let Prepared { scope, facts, tasks, directives, tree } = prepare(store, user, filter).await?;
+    let listed = store.list_assignments(&scope, &facts, Thresholds::at(now, due_soon_days)).await?;
+    let task_of: BTreeMap<Uuid, &Task> = tasks.iter().map(|task| (task.id, task)).collect();
+    let title_of: BTreeMap<Uuid, String> = directives.iter().map(|d| (d.id, d.title.to_string())).collect();
+    let name_of =
+        |code: &UnitCode| tree.iter().find(|unit| &unit.code == code).map_or_else(|| code.to_string(), |unit| unit.name.to_string());
+    Ok(listed
+        .into_iter()
+        .filter_map(|row| {
+            let task = task_of.get(&row.task)?;
+            let done_at = row.done_at_ms.map(millis);
+            let judged = standing(task.deadline, done_at, now, due_soon_days);
+            Some(ReportRow {
+                directive: title_of.get(&row.directive).cloned().unwrap_or_default(),
+                task: task.text.to_string(),
+                unit: name_of(&row.unit),
+                role: row.role,
+                last_day: task.deadline.and_then(|deadline| deadline.last_day_on_time()),
+                state: judged.state,
+                due_soon: judged.due_soon,
+                done_at,
+                days_late: judged.days_late,
+                done: row.done,
+                total: row.total,
+            })
+        })
+        .collect())
+}
+
+pub async fn dashboard(
+    store: &Store,
+    user: &User,
+    filter: &DashboardFilter,
+    now: DateTime<Utc>,
+    due_soon_days: u32,
+) -> Result<Dashboard, DashboardError> {
+    let Prepared { scope: assignment_scope, facts, tasks, directives, tree } = prepare(store, user, filter).await?;
     let at = Thresholds::at(now, due_soon_days);
     let counted = store.count_assignments(&assignment_scope, &facts, at, Dashboard::ATTENTION_MAX).await?;
 

@@ -45,6 +45,9 @@ pub enum ApiError {
     InvalidDirective(Vec<chidao_core::domain::authoring::InputProblem>),
     #[error("the server could not finish this request")]
     Internal(#[from] crate::db::DbError),
+    /// A file the server makes (a report) could not be written; the cause is logged.
+    #[error("the server could not write this file")]
+    FileFailed(String),
 }
 
 impl ApiError {
@@ -66,7 +69,7 @@ impl ApiError {
             ApiError::InvalidRows(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rows"),
             ApiError::InvalidDirective(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_directive"),
             ApiError::Internal(crate::db::DbError::Contended) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
-            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            ApiError::Internal(_) | ApiError::FileFailed(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 }
@@ -74,8 +77,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        if let ApiError::Internal(source) = &self {
-            tracing::error!(error = %source, "request failed");
+        match &self {
+            ApiError::Internal(source) => tracing::error!(error = %source, "request failed"),
+            ApiError::FileFailed(cause) => tracing::error!(%cause, "request failed"),
+            _ => {}
         }
         let message = self.to_string();
         let retry_after = match &self {

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod directives;
 pub mod error;
 pub mod evidence;
+pub mod export;
 pub mod extract;
 pub mod limits;
 pub mod live;

@@ -74,9 +74,10 @@ fn expected(endpoint: &str, persona: &Persona, relation: Option<Relation>) -> Op
         "GET /api/v1/sync/pull" | "GET /api/v1/photos/{id}" => signed_in && reads_here,
         "GET /api/v1/reports/progress" => persona.has(Role::Supervisor),
         // Everyone who follows some unit's work sees where it stands, within what they follow.
-        "GET /api/v1/reports/dashboard" | "GET /api/v1/reports/live" => {
-            persona.has(Role::Official) || persona.has(Role::Head) || persona.has(Role::Supervisor)
-        }
+        "GET /api/v1/reports/dashboard"
+        | "GET /api/v1/reports/live"
+        | "GET /api/v1/reports/progress.csv"
+        | "GET /api/v1/reports/progress.xlsx" => persona.has(Role::Official) || persona.has(Role::Head) || persona.has(Role::Supervisor),
         // The item under review is Bình Châu's: below the head, anywhere for supervisors.
         "GET /api/v1/review" | "POST /api/v1/review" => persona.has(Role::Supervisor) || persona.has(Role::Head),
         "GET /api/v1/reports/tasks" | "GET /api/v1/units" => signed_in,

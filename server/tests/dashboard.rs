@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 const DAY_MS: i64 = 86_400_000;
+/// A task text with a comma and quotes, as directives write them: CSV must quote it.
+const ROUTINE: &str = "Việc thường xuyên, \"không thời hạn\"";
 
 fn day(offset: i64) -> String {
     let today = Deadline::today_in_vietnam(Utc::now());
@@ -33,7 +35,7 @@ async fn publish(app: &TestApp, supervisor: &str) -> Uuid {
             task("Việc đã quá hạn", json!({"date": day(-20), "kind": "no_later_than"}), "XA-BINH-CHAU"),
             task("Việc sắp đến hạn", json!({"date": day(1), "kind": "no_later_than"}), "XA-BINH-THANH"),
             task("Việc còn hạn", json!({"date": day(30), "kind": "before"}), "XA-TINH-KHE"),
-            task("Việc không thời hạn", Value::Null, "XA-BINH-CHAU"),
+            task(ROUTINE, Value::Null, "XA-BINH-CHAU"),
         ]}]
     });
     let published = app.call(Method::POST, "/api/v1/directives", Some(supervisor), Some(input.to_string())).await;
@@ -110,7 +112,7 @@ async fn the_dashboard_agrees_with_a_count_of_every_item_for_every_reader_and_fi
     tick(&app, &chau, "Việc đã quá hạn", 2, 25).await;
     tick(&app, &thanh, "Việc đã quá hạn", 2, 5).await;
     tick(&app, &chau, "Việc sắp đến hạn", 1, 0).await;
-    tick(&app, &thanh, "Việc không thời hạn", 2, 1).await;
+    tick(&app, &thanh, ROUTINE, 2, 1).await;
 
     let whole = dashboard(&app, &supervisor, "").await;
     let slow = counted_the_slow_way(&app, whole.as_of_ms).await;
@@ -255,8 +257,67 @@ async fn an_open_dashboard_hears_of_a_push_within_two_seconds_and_only_for_its_u
     assert!(next_event(&mut office, std::time::Duration::from_secs(2)).await.is_some(), "the office hears of the edit");
 
     // A reconnecting browser resends the last id it saw and misses nothing after it.
-    tick(&app, &chau, "Việc không thời hạn", 1, 0).await;
+    tick(&app, &chau, ROUTINE, 1, 0).await;
     let mut again = open_stream(&app, &supervisor, "", Some(&resumed_from)).await;
     let (_, caught_up) = next_event(&mut again, std::time::Duration::from_secs(2)).await.expect("resumed after the last id");
     assert!(caught_up["changed"].as_array().unwrap().iter().any(|key| key["unit"] == "XA-BINH-CHAU"));
+}
+
+#[tokio::test]
+async fn the_view_downloads_as_csv_and_excel_in_the_readers_language() {
+    use calamine::{open_workbook_from_rs, DataType, Reader, Xlsx};
+    let app = app().await;
+    let supervisor = app.sign_in("supervisor").await;
+    let directive = publish(&app, &supervisor).await;
+    let chau = app.sign_in("official").await;
+    tick(&app, &chau, "Việc đã quá hạn", 2, 25).await;
+    let query = format!("?directive={directive}");
+
+    let csv = app.call(Method::GET, &format!("/api/v1/reports/progress.csv{query}"), Some(&supervisor), None).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(csv.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert!(csv.bytes.starts_with("\u{feff}".as_bytes()), "a byte-order mark, so Excel reads UTF-8");
+    let mut reader = csv::ReaderBuilder::new().from_reader(&csv.bytes[3..]);
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "Văn bản chỉ đạo");
+    assert_eq!(&headers[5], "Tình trạng");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 12, "four tasks for three units");
+    let row = |task: &str, unit: &str| rows.iter().find(|row| &row[1] == task && row[2].contains(unit)).unwrap().clone();
+    assert_eq!(&row("Việc đã quá hạn", "Bình Châu")[5], "Hoàn thành đúng hạn");
+    assert_eq!(&row("Việc đã quá hạn", "Tịnh Khê")[5], "Quá hạn");
+    assert_eq!(&row("Việc đã quá hạn", "Tịnh Khê")[9], "20");
+    assert_eq!(&row("Việc sắp đến hạn", "Bình Thạnh")[5], "Đang thực hiện trong hạn (Sắp đến hạn)");
+    assert_eq!(&row("Việc đã quá hạn", "Tịnh Khê")[4], day(-20));
+    assert_eq!(&row("Việc đã quá hạn", "Bình Châu")[3], "Chủ trì");
+    assert_eq!(&row(ROUTINE, "Bình Thạnh")[5], "Đang thực hiện trong hạn");
+    let raw = String::from_utf8(csv.bytes.clone()).unwrap();
+    assert!(raw.contains("\"Việc thường xuyên, \"\"không thời hạn\"\"\""), "RFC 4180 quoting");
+    assert!(raw.contains("\r\n") && !raw.contains(';'), "CRLF lines, commas between fields");
+
+    let english = format!("{supervisor}; chidao_lang=en");
+    let xlsx = app.call(Method::GET, &format!("/api/v1/reports/progress.xlsx{query}"), Some(&english), None).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(xlsx.bytes.clone())).expect("an Excel file");
+    let sheets = book.sheet_names();
+    assert_eq!(sheets, ["Chỉ đạo thử bảng theo dõi"], "a sheet per directive in the view");
+    let sheet = book.worksheet_range(&sheets[0]).unwrap();
+    let text = |row: u32, column: u32| sheet.get_value((row, column)).map(|cell| cell.to_string()).unwrap_or_default();
+    assert_eq!(text(0, 0), "UBND TỈNH QUẢNG NGÃI");
+    assert_eq!(text(1, 0), "REPORT ON THE CARRYING OUT OF TASKS");
+    assert_eq!(text(6, 5), "State");
+    assert!(sheet.get_value((4, 1)).is_some_and(|cell| cell.is_datetime()), "the day it was made is a real date");
+    let late = (7..7 + 12).find(|&line| text(line, 1) == "Việc đã quá hạn" && text(line, 2).contains("Tịnh Khê")).unwrap();
+    assert_eq!(text(late, 5), "Overdue");
+    assert!(sheet.get_value((late, 4)).is_some_and(|cell| cell.is_datetime()), "deadlines are real dates");
+    assert_eq!(sheet.get_value((late, 9)).and_then(|cell| cell.get_float()), Some(20.0));
+
+    // The files follow the reader's units and filters like the dashboard.
+    let head = app.sign_in("head").await;
+    let district = app.call(Method::GET, &format!("/api/v1/reports/progress.csv{query}"), Some(&head), None).await;
+    let mut reader = csv::ReaderBuilder::new().from_reader(&district.bytes[3..]);
+    assert!(reader.records().map(Result::unwrap).all(|row| !row[2].contains("Tịnh Khê")));
+    let refused = app.call(Method::GET, "/api/v1/reports/progress.xlsx?state=late", Some(&supervisor), None).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
 }

@@ -26,6 +26,15 @@ fn percent_done(counts: &StateCounts) -> u32 {
     ((counts.done_on_time + counts.done_late) * 100).checked_div(counts.total()).unwrap_or(0)
 }
 
+/// The browser's print dialog, which also saves as PDF; the print stylesheet leaves the
+/// report without the controls.
+fn print_page() {
+    #[cfg(feature = "browser")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}
+
 /// Whether the dashboard hears of changes as they happen. (Only the browser build opens
 /// the stream; the server renders no dashboard.)
 #[cfg_attr(not(feature = "browser"), allow(dead_code))]
@@ -107,6 +116,13 @@ pub fn DashboardPage() -> impl IntoView {
                 <span class="meta" data-testid="dashboard-as-of">
                     {move || shown.get().map(|shown| format!("{} {}", tr(DeskKey::AsOf)(), vietnam_time(shown.as_of_ms)))}
                 </span>
+            </div>
+            <div class="downloads">
+                <a class="button secondary" download="" data-testid="download-xlsx"
+                    href=move || format!("{}{}", crate::api::REPORT_XLSX_PATH, filter.with(DashboardFilter::query))>{tr(DeskKey::DownloadExcel)}</a>
+                <a class="button secondary" download="" data-testid="download-csv"
+                    href=move || format!("{}{}", crate::api::REPORT_CSV_PATH, filter.with(DashboardFilter::query))>{tr(DeskKey::DownloadCsv)}</a>
+                <button class="secondary" on:click=move |_| print_page() data-testid="print">{tr(DeskKey::Print)}</button>
             </div>
             <Filters filter units directives=Signal::derive(move || shown.get().map(|d| d.directives.iter().map(|row| (row.directive, row.title.clone())).collect()).unwrap_or_default())/>
             {move || failure().map(|reason| view! { <p class="error" role="alert">{tr(DeskKey::ProgressFailed)} " " {reason}</p> })}

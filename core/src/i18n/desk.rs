@@ -8,6 +8,9 @@ use crate::domain::{DeadlineKind, Role, TaskState, UnitKind, UnitRole};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeskKey {
+    DownloadExcel,
+    DownloadCsv,
+    Print,
     LiveConnecting,
     LiveOpen,
     LiveLost,
@@ -119,6 +122,9 @@ impl Words for DeskKey {
     fn vietnamese(self) -> &'static str {
         use DeskKey::*;
         match self {
+            DownloadExcel => "Tải Excel",
+            DownloadCsv => "Tải CSV",
+            Print => "In báo cáo",
             LiveConnecting => "Đang kết nối trực tiếp…",
             LiveOpen => "Cập nhật trực tiếp",
             LiveLost => "Mất kết nối trực tiếp — đang tự cập nhật định kỳ",
@@ -230,6 +236,9 @@ impl Words for DeskKey {
     fn english(self) -> &'static str {
         use DeskKey::*;
         match self {
+            DownloadExcel => "Download Excel",
+            DownloadCsv => "Download CSV",
+            Print => "Print",
             LiveConnecting => "Connecting live…",
             LiveOpen => "Live",
             LiveLost => "Live updates lost — refreshing now and then",

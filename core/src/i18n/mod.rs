@@ -8,7 +8,9 @@
 use serde::{Deserialize, Serialize};
 
 mod desk;
+mod report;
 pub use desk::DeskKey;
+pub use report::ReportKey;
 
 /// Name of the cookie that carries the chosen language.
 pub const LOCALE_COOKIE: &str = "chidao_lang";

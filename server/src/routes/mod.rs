@@ -197,6 +197,24 @@ fn api() -> Api {
         )
         .on(
             Method::GET,
+            REPORT_CSV_PATH,
+            reports::report_csv,
+            Doc::new("The dashboard's view as CSV (UTF-8 with a byte-order mark, RFC 4180), a row per assignment, in the reader's language")
+                .query::<DashboardFilter>()
+                .answers_bytes(200, "The file", &["text/csv"])
+                .refuses(&[400, 401, 403, 404, 422]),
+        )
+        .on(
+            Method::GET,
+            REPORT_XLSX_PATH,
+            reports::report_xlsx,
+            Doc::new("The dashboard's view as an Excel workbook: titled and dated, a sheet per directive, real dates, states in words")
+                .query::<DashboardFilter>()
+                .answers_bytes(200, "The file", &["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"])
+                .refuses(&[400, 401, 403, 404, 422]),
+        )
+        .on(
+            Method::GET,
             LIVE_PATH,
             reports::live,
             Doc::new("Server-sent events: a `changed` event (LiveChanges, its id the cursor) whenever assignments the reader follows are written")

@@ -77,6 +77,59 @@ pub async fn live(
     Ok(axum::response::sse::Sse::new(stream).keep_alive(axum::response::sse::KeepAlive::default()))
 }
 
+/// The reader's language for a file: the language cookie, Vietnamese without it.
+fn locale_of(headers: &axum::http::HeaderMap) -> chidao_core::i18n::Locale {
+    headers
+        .get(axum::http::header::COOKIE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(chidao_core::i18n::Locale::from_cookie_header)
+        .unwrap_or_default()
+}
+
+async fn report_file(
+    state: &AppState,
+    user: &User,
+    filter: &DashboardFilter,
+) -> Result<(Vec<crate::dashboard::ReportRow>, crate::export::Heading), ApiError> {
+    let now = chrono::Utc::now();
+    let rows = crate::dashboard::report_rows(&state.store, user, filter, now, state.reports.due_soon_days).await?;
+    let issuer =
+        state.store.units().await?.into_iter().find(|unit| unit.parent.is_none()).map(|unit| unit.name.to_string()).unwrap_or_default();
+    Ok((rows, crate::export::Heading { issuer, made_at: now, due_from: filter.due_from, due_to: filter.due_to }))
+}
+
+fn attachment(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    ([(axum::http::header::CONTENT_TYPE, content_type.to_owned()), (axum::http::header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
+}
+
+/// The dashboard's view, every assignment a row, as CSV.
+pub async fn report_csv(
+    State(state): State<AppState>,
+    user: User,
+    headers: axum::http::HeaderMap,
+    Query(filter): Query<DashboardFilter>,
+) -> Result<Response, ApiError> {
+    let (rows, _) = report_file(&state, &user, &filter).await?;
+    let bytes =
+        crate::export::csv(locale_of(&headers), &rows).map_err(|error| ApiError::FileFailed(format!("writing the CSV report: {error}")))?;
+    Ok(attachment("text/csv; charset=utf-8", "bao-cao-tien-do.csv", bytes))
+}
+
+/// The dashboard's view as an Excel workbook, titled and dated, a sheet per directive.
+pub async fn report_xlsx(
+    State(state): State<AppState>,
+    user: User,
+    headers: axum::http::HeaderMap,
+    Query(filter): Query<DashboardFilter>,
+) -> Result<Response, ApiError> {
+    let (rows, heading) = report_file(&state, &user, &filter).await?;
+    let bytes = crate::export::xlsx(locale_of(&headers), &heading, &rows)
+        .map_err(|error| ApiError::FileFailed(format!("writing the Excel report: {error}")))?;
+    Ok(attachment("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "bao-cao-tien-do.xlsx", bytes))
+}
+
 pub async fn task_reports(State(state): State<AppState>, user: User) -> Result<axum::Json<Vec<TaskReport>>, ApiError> {
     Ok(axum::Json(crate::reports::task_reports(&state.store, &user).await?))
 }

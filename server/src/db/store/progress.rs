@@ -104,7 +104,67 @@ pub struct ChangedAssignment {
     pub seq: u64,
 }
 
+/// SurrealQL leaving in `$classified` every assignment of `scope`, each with its `state`,
+/// `role`, `soon` and `due_end`.
+fn classified(scope: &AssignmentScope) -> String {
+    // An assignment whose items were all taken off is no longer work.
+    let mut filters = vec!["total > 0"];
+    if scope.units.is_some() {
+        filters.push("unit IN $units");
+    }
+    if scope.tasks.is_some() {
+        filters.push("task IN $tasks");
+    }
+    let mut kept = Vec::new();
+    if scope.state.is_some() {
+        kept.push("state = $state");
+    }
+    if scope.role.is_some() {
+        kept.push("role = $role");
+    }
+    let kept = if kept.is_empty() { String::new() } else { format!("WHERE {}", kept.join(" AND ")) };
+    format!(
+        "LET $rows = (SELECT task, unit, directive, total, done, done_at_ms, seq, $due[task] AS due_end FROM assignment WHERE {filters});
+         LET $classified = (SELECT *, ({state}) AS state, ({role}) AS role FROM $rows);
+         LET $classified = (SELECT *, (state = '{in_progress}' AND due_end != NONE AND due_end <= $soon_end) AS soon FROM $classified {kept});",
+        filters = filters.join(" AND "),
+        state = state_expression(),
+        role = role_expression(),
+        in_progress = TaskState::InProgress.as_str(),
+    )
+}
+
+/// The variables [`classified`] binds.
+fn variables(scope: &AssignmentScope, facts: &TaskFacts, at: Thresholds) -> serde_json::Value {
+    fn keyed<T: serde::Serialize>(by_task: &BTreeMap<Uuid, T>) -> serde_json::Map<String, serde_json::Value> {
+        by_task.iter().map(|(task, value)| (task.to_string(), json!(value))).collect()
+    }
+    json!({
+        "units": scope.units, "tasks": scope.tasks, "state": scope.state, "role": scope.role,
+        "due": keyed(&facts.due_end_ms), "lead": keyed(&facts.lead), "coordinating": keyed(&facts.coordinating),
+        "now": at.now_ms, "soon_end": at.soon_end_ms,
+    })
+}
+
 impl Store {
+    /// Every assignment of `scope`, classified, by directive, task and unit: what an
+    /// export lists.
+    pub async fn list_assignments(
+        &self,
+        scope: &AssignmentScope,
+        facts: &TaskFacts,
+        at: Thresholds,
+    ) -> Result<Vec<ClassifiedAssignment>, DbError> {
+        let context = "listing assignments";
+        let query = format!(
+            "{classified}
+             SELECT task, unit, directive, total, done, done_at_ms, state, role, soon FROM $classified ORDER BY directive, task, unit;",
+            classified = classified(scope)
+        );
+        let mut response = self.run(context, &query, variables(scope, facts, at)).await?;
+        super::rows(&mut response, 3, context)
+    }
+
     /// Assignments of `units` (all when `None`) written after `cursor`, oldest first.
     pub async fn assignments_after(
         &self,
@@ -135,22 +195,6 @@ impl Store {
         attention_max: usize,
     ) -> Result<Counted, DbError> {
         let context = "counting assignments";
-        // An assignment whose items were all taken off is no longer work.
-        let mut filters = vec!["total > 0"];
-        if scope.units.is_some() {
-            filters.push("unit IN $units");
-        }
-        if scope.tasks.is_some() {
-            filters.push("task IN $tasks");
-        }
-        let mut kept = Vec::new();
-        if scope.state.is_some() {
-            kept.push("state = $state");
-        }
-        if scope.role.is_some() {
-            kept.push("role = $role");
-        }
-        let kept = if kept.is_empty() { String::new() } else { format!("WHERE {}", kept.join(" AND ")) };
         let group = |key: &str| {
             format!(
                 "SELECT {key} AS key, state, count() AS count, math::sum(IF soon THEN 1 ELSE 0 END) AS soon, \
@@ -158,32 +202,21 @@ impl Store {
             )
         };
         let query = format!(
-            "LET $rows = (SELECT task, unit, directive, total, done, done_at_ms, seq, $due[task] AS due_end FROM assignment WHERE {filters});
-             LET $classified = (SELECT *, ({state}) AS state, ({role}) AS role FROM $rows);
-             LET $classified = (SELECT *, (state = '{in_progress}' AND due_end != NONE AND due_end <= $soon_end) AS soon FROM $classified {kept});
+            "{classified}
              {by_task}
              {by_unit}
              {by_directive}
              SELECT task, unit, directive, total, done, done_at_ms, state, role, soon, due_end FROM $classified WHERE state = '{overdue}' ORDER BY due_end ASC LIMIT $limit;
              SELECT task, unit, directive, total, done, done_at_ms, state, role, soon, due_end FROM $classified WHERE soon = true ORDER BY due_end ASC LIMIT $limit;
              RETURN (SELECT VALUE seq FROM assignment ORDER BY seq DESC LIMIT 1)[0] ?? 0;",
-            filters = filters.join(" AND "),
-            state = state_expression(),
-            role = role_expression(),
-            in_progress = TaskState::InProgress.as_str(),
+            classified = classified(scope),
             overdue = TaskState::Overdue.as_str(),
             by_task = group("task"),
             by_unit = group("unit"),
             by_directive = group("directive"),
         );
-        fn keyed<T: serde::Serialize>(by_task: &BTreeMap<Uuid, T>) -> serde_json::Map<String, serde_json::Value> {
-            by_task.iter().map(|(task, value)| (task.to_string(), json!(value))).collect()
-        }
-        let vars = json!({
-            "units": scope.units, "tasks": scope.tasks, "state": scope.state, "role": scope.role,
-            "due": keyed(&facts.due_end_ms), "lead": keyed(&facts.lead), "coordinating": keyed(&facts.coordinating),
-            "now": at.now_ms, "soon_end": at.soon_end_ms, "limit": attention_max,
-        });
+        let mut vars = variables(scope, facts, at);
+        vars["limit"] = json!(attention_max);
         let mut response = self.run(context, &query, vars).await?;
         let mut attention: Vec<ClassifiedAssignment> = super::rows(&mut response, 6, context)?;
         let soon: Vec<ClassifiedAssignment> = super::rows(&mut response, 7, context)?;

@@ -1,0 +1,167 @@
+//! The office's reports as files, in the reader's language: CSV for other systems and
+//! Excel for people. Both list every assignment of the view (a task for one unit) with
+//! its state in words, from the same rows (`dashboard::report_rows`).
+
+use crate::dashboard::ReportRow;
+use chidao_core::domain::{Deadline, HO_CHI_MINH_OFFSET_SECONDS};
+use chidao_core::i18n::{t, Locale, ReportKey, Words};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
+
+/// What a report says about itself above its rows.
+#[derive(Debug, Clone)]
+pub struct Heading {
+    /// The province, as the top of the unit tree names it.
+    pub issuer: String,
+    pub made_at: DateTime<Utc>,
+    pub due_from: Option<NaiveDate>,
+    pub due_to: Option<NaiveDate>,
+}
+
+const COLUMNS: [ReportKey; 10] = [
+    ReportKey::Directive,
+    ReportKey::Task,
+    ReportKey::Unit,
+    ReportKey::Role,
+    ReportKey::LastDay,
+    ReportKey::State,
+    ReportKey::DoneAt,
+    ReportKey::ItemsDone,
+    ReportKey::ItemsTotal,
+    ReportKey::DaysLate,
+];
+
+fn word(locale: Locale, key: impl Words) -> &'static str {
+    t(locale, key)
+}
+
+fn vietnam_local(at: DateTime<Utc>) -> chrono::NaiveDateTime {
+    at.naive_utc() + chrono::Duration::seconds(i64::from(HO_CHI_MINH_OFFSET_SECONDS))
+}
+
+fn state_words(locale: Locale, row: &ReportRow) -> String {
+    let state = word(locale, row.state);
+    if row.due_soon {
+        format!("{state} ({})", word(locale, ReportKey::DueSoon))
+    } else {
+        state.to_owned()
+    }
+}
+
+fn period(locale: Locale, heading: &Heading) -> String {
+    let day = |date: Option<NaiveDate>| date.map(|date| format!("{:02}/{:02}/{}", date.day(), date.month(), date.year()));
+    match (day(heading.due_from), day(heading.due_to)) {
+        (None, None) => word(locale, ReportKey::AllDeadlines).to_owned(),
+        (from, to) => format!("{}: {} – {}", word(locale, ReportKey::Deadlines), from.unwrap_or_default(), to.unwrap_or_default()),
+    }
+}
+
+/// RFC 4180 CSV in UTF-8 with a byte-order mark, so Excel shows Vietnamese as written;
+/// dates as `YYYY-MM-DD` and times in Vietnam as `YYYY-MM-DD HH:MM`, for other systems.
+pub fn csv(locale: Locale, rows: &[ReportRow]) -> Result<Vec<u8>, csv::Error> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
+        writer.write_record(COLUMNS.map(|key| word(locale, key)))?;
+        for row in rows {
+            let done_at = row.done_at.map(|at| vietnam_local(at).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+            writer.write_record([
+                row.directive.clone(),
+                row.task.clone(),
+                row.unit.clone(),
+                word(locale, row.role).to_owned(),
+                row.last_day.map(|day| day.to_string()).unwrap_or_default(),
+                state_words(locale, row),
+                done_at,
+                row.done.to_string(),
+                row.total.to_string(),
+                row.days_late.to_string(),
+            ])?;
+        }
+        writer.flush()?;
+    }
+    Ok(out)
+}
+
+/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`, unique.
+fn sheet_name(title: &str, taken: &mut Vec<String>) -> String {
+    let clean: String = title.chars().filter(|c| !"[]:*?/\\".contains(*c)).collect();
+    let base: String = clean.trim().chars().take(27).collect();
+    let base = if base.is_empty() { "Sheet".to_owned() } else { base };
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken.iter().any(|known| known.eq_ignore_ascii_case(&name)) {
+        name = format!("{base} ({n})");
+        n += 1;
+    }
+    taken.push(name.clone());
+    name
+}
+
+fn excel_date(day: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
+}
+
+fn excel_time(at: DateTime<Utc>) -> Result<ExcelDateTime, XlsxError> {
+    let local = vietnam_local(at);
+    excel_date(local.date())?.and_hms(local.hour() as u16, local.minute() as u8, local.second() as f64)
+}
+
+/// An Excel workbook titled and dated as an official report, one sheet per directive:
+/// the province, the title, the deadlines it covers and the day it was made above the
+/// rows; real dates; states in words.
+pub fn xlsx(locale: Locale, heading: &Heading, rows: &[ReportRow]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let title = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
+    let centred = Format::new().set_align(FormatAlign::Center);
+    let header = Format::new().set_bold().set_text_wrap().set_background_color("#E8ECF1");
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let time = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+    let wrap = Format::new().set_text_wrap();
+    let made_on = Deadline::today_in_vietnam(heading.made_at);
+    let mut taken = Vec::new();
+    let mut directives: Vec<&str> = rows.iter().map(|row| row.directive.as_str()).collect();
+    directives.dedup();
+    if directives.is_empty() {
+        directives.push("");
+    }
+    let last_column = (COLUMNS.len() - 1) as u16;
+    for directive in directives {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name(if directive.is_empty() { word(locale, ReportKey::Title) } else { directive }, &mut taken))?;
+        sheet.merge_range(0, 0, 0, last_column, &heading.issuer.to_uppercase(), &centred)?;
+        sheet.merge_range(1, 0, 1, last_column, word(locale, ReportKey::Title), &title)?;
+        sheet.merge_range(2, 0, 2, last_column, directive, &centred)?;
+        sheet.merge_range(3, 0, 3, last_column, &period(locale, heading), &centred)?;
+        sheet.write_with_format(4, 0, word(locale, ReportKey::MadeOn), &bold)?;
+        sheet.write_with_format(4, 1, &excel_date(made_on)?, &date)?;
+        for (column, key) in COLUMNS.iter().enumerate() {
+            sheet.write_with_format(6, column as u16, word(locale, *key), &header)?;
+        }
+        for (width, column) in [28.0, 60.0, 32.0, 14.0, 12.0, 26.0, 17.0, 10.0, 10.0, 10.0].into_iter().zip(0u16..) {
+            sheet.set_column_width(column, width)?;
+        }
+        let mut line = 7u32;
+        for row in rows.iter().filter(|row| row.directive == directive) {
+            sheet.write_with_format(line, 0, &row.directive, &wrap)?;
+            sheet.write_with_format(line, 1, &row.task, &wrap)?;
+            sheet.write(line, 2, &row.unit)?;
+            sheet.write(line, 3, word(locale, row.role))?;
+            if let Some(day) = row.last_day {
+                sheet.write_with_format(line, 4, &excel_date(day)?, &date)?;
+            }
+            sheet.write(line, 5, state_words(locale, row))?;
+            if let Some(at) = row.done_at {
+                sheet.write_with_format(line, 6, &excel_time(at)?, &time)?;
+            }
+            sheet.write(line, 7, row.done)?;
+            sheet.write(line, 8, row.total)?;
+            sheet.write(line, 9, row.days_late as f64)?;
+            line += 1;
+        }
+        sheet.set_freeze_panes(7, 0)?;
+        sheet.autofilter(6, 0, line.saturating_sub(1).max(6), last_column)?;
+    }
+    workbook.save_to_buffer()
+}
