@@ -19,6 +19,7 @@ pub mod reports;
 mod retry;
 pub mod review;
 pub mod routes;
+pub mod scale;
 pub mod shell;
 pub mod sync_service;
 pub mod web_security;

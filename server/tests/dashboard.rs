@@ -321,3 +321,33 @@ async fn the_view_downloads_as_csv_and_excel_in_the_readers_language() {
     let refused = app.call(Method::GET, "/api/v1/reports/progress.xlsx?state=late", Some(&supervisor), None).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_generated_province_counts_the_same_on_the_dashboard_and_item_by_item() {
+    // The benchmark's generator writes in bulk and recounts at the end: a small province
+    // must count exactly as its items do.
+    let store = chidao_server::db::open(&crate::common::db_args("mem://")).await.unwrap();
+    let app = crate::common::app_over(store);
+    let spec = chidao_server::scale::ProvinceSpec {
+        departments: 2,
+        districts: 2,
+        communes: 4,
+        directives: 2,
+        tasks_per_directive: 3,
+        items_per_checklist: 3,
+        seed: 7,
+    };
+    let now = Utc::now();
+    let generated = chidao_server::scale::generate(&app.store, &spec, now).await.unwrap();
+    assert_eq!((generated.units, generated.tasks, generated.items), (9, 6, 6 * 8 * 3));
+    let hash = chidao_server::auth::hash_password(crate::common::PASSWORD).unwrap();
+    let office = UnitCode::parse("TINH").unwrap();
+    let roles = chidao_core::domain::Roles::one(chidao_core::domain::Role::Supervisor);
+    app.store.create_account(&chidao_server::db::AccountRow::new("office", "Văn phòng", &roles, &office, hash)).await.unwrap();
+    let cookie = app.sign_in("office").await;
+    let whole = dashboard(&app, &cookie, "").await;
+    let slow = counted_the_slow_way(&app, whole.as_of_ms).await;
+    assert_eq!(slow.len(), 6 * 8);
+    assert_eq!(whole.totals, totals(slow.iter()));
+    assert!(whole.totals.done_on_time > 0 && whole.totals.overdue + whole.totals.done_late > 0, "{:?}", whole.totals);
+}

@@ -54,6 +54,14 @@ pub async fn app() -> TestApp {
     app_with("mem://").await
 }
 
+/// An app over `store` as it is: no demo data.
+pub fn app_over(store: chidao_server::db::Store) -> TestApp {
+    let leptos = LeptosOptions::builder().output_name("chidao").build();
+    let cookies = CookiePolicy { secure: false, max_age_days: 30, idle_days: 14 };
+    let router = chidao_server::app_with_limits(store.clone(), leptos, cookies, Default::default(), None, Default::default());
+    TestApp { router, store }
+}
+
 pub struct Answer {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,

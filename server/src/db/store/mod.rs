@@ -56,11 +56,13 @@ fn rows<T: DeserializeOwned>(response: &mut IndexedResults, index: usize, contex
         .collect()
 }
 
+mod bulk;
 mod directives;
 mod photos;
 mod progress;
 mod sync;
 
+pub use bulk::HistoryRow;
 pub use photos::{PhotoAttachment, PhotoRow, StoredPhoto};
 pub use progress::{AssignmentScope, ChangedAssignment, ClassifiedAssignment, Counted, StateCount, TaskFacts};
 pub use sync::{Batch, LogEntry, StoredItem};

@@ -1,0 +1,80 @@
+//! Bulk writes for generated data (the scale benchmark's province): items and their change
+//! history inserted many at a time with their write numbers given, then the assignments
+//! recounted by the same function every write uses. Nothing here serves requests.
+
+use super::{to_json, Store};
+use crate::db::DbError;
+use chidao_core::domain::{ChecklistItem, UnitCode};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Rows per statement: large enough to amortise a round trip, small enough to keep each
+/// transaction's memory modest.
+const CHUNK: usize = 5_000;
+
+/// One change-log row of generated history: an item's tick at `at_ms` by `author`.
+#[derive(Debug, Clone)]
+pub struct HistoryRow {
+    pub id: Uuid,
+    pub item: Uuid,
+    pub device: Uuid,
+    pub seq: u64,
+    pub at_ms: i64,
+    pub author: String,
+}
+
+impl Store {
+    /// Inserts `items`, numbered after the current counter in the order given.
+    pub async fn insert_items(&self, items: &[ChecklistItem]) -> Result<(), DbError> {
+        let context = "inserting generated items";
+        for chunk in items.chunks(CHUNK) {
+            let rows = chunk
+                .iter()
+                .enumerate()
+                .map(|(n, item)| {
+                    let mut content = to_json(item, context)?;
+                    if let Some(map) = content.as_object_mut() {
+                        map.remove("id");
+                    }
+                    Ok(json!({"key": item.id, "n": n + 1, "content": content}))
+                })
+                .collect::<Result<Vec<_>, DbError>>()?;
+            let query = "BEGIN TRANSACTION;
+                LET $first = (UPDATE ONLY counter:items SET value += array::len($rows) RETURN AFTER).value - array::len($rows);
+                INSERT INTO item array::map($rows, |$r| object::extend($r.content, { id: type::record('item', $r.key), seq: $first + $r.n, version: 1 })) RETURN NONE;
+                COMMIT TRANSACTION;";
+            self.run(context, query, json!({"rows": rows})).await?;
+        }
+        Ok(())
+    }
+
+    /// Inserts generated change-log rows (ticks) as a push would have logged them.
+    pub async fn insert_history(&self, rows: &[HistoryRow]) -> Result<(), DbError> {
+        let context = "inserting generated history";
+        for chunk in rows.chunks(CHUNK) {
+            let log: Vec<_> = chunk
+                .iter()
+                .map(|row| {
+                    json!({"id": row.id, "content": {
+                        "item": row.item, "device": row.device, "seq": row.seq, "at_ms": row.at_ms,
+                        "stamp": {"wall_ms": row.at_ms, "counter": 0, "device": row.device}, "clamped": false,
+                        "field": "done", "value": true, "author": row.author, "outcome": chidao_core::sync::LoggedOutcome::Applied, "conflict": false,
+                    }})
+                })
+                .collect();
+            let query = "INSERT INTO change array::map($log, |$c| object::extend($c.content, { id: type::record('change', $c.id), received_at: time::now() })) RETURN NONE;";
+            self.run(context, query, json!({"log": log})).await?;
+        }
+        Ok(())
+    }
+
+    /// Recounts the assignments of `pairs` (task, unit).
+    pub async fn recount(&self, pairs: &[(Uuid, UnitCode)]) -> Result<(), DbError> {
+        let context = "recounting assignments";
+        for chunk in pairs.chunks(CHUNK / 5) {
+            let pairs: Vec<_> = chunk.iter().map(|(task, unit)| json!({"task": task, "unit": unit})).collect();
+            self.run(context, "FOR $p IN $pairs { fn::recount($p.task, $p.unit); };", json!({"pairs": pairs})).await?;
+        }
+        Ok(())
+    }
+}
