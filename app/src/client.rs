@@ -1,9 +1,9 @@
 //! The browser's half of the API: plain JSON over fetch, same-origin cookies.
 
 use crate::api::{
-    self, AccountSummary, AccountUpdate, ApiErrorBody, Dashboard, DashboardFilter, DirectivePublished, DirectiveRevised, NewAccount,
-    PasswordChange, ProgressReport, ReviewQueue, ReviewRequest, SessionInfo, SignInRequest, TemporaryPassword, UnitChanges, UnitsWritten,
-    ADMIN_ACCOUNTS_PATH, ADMIN_UNITS_IMPORT_PATH, ADMIN_UNITS_PATH, ALL_SESSIONS_PATH, DASHBOARD_PATH, DIRECTIVES_PATH,
+    self, AccountSummary, AccountUpdate, ApiErrorBody, AssignmentDetail, Dashboard, DashboardFilter, DirectivePublished, DirectiveRevised,
+    NewAccount, PasswordChange, ProgressReport, ReviewQueue, ReviewRequest, SessionInfo, SignInRequest, TemporaryPassword, UnitChanges,
+    UnitsWritten, ADMIN_ACCOUNTS_PATH, ADMIN_UNITS_IMPORT_PATH, ADMIN_UNITS_PATH, ALL_SESSIONS_PATH, DASHBOARD_PATH, DIRECTIVES_PATH,
     DIRECTIVE_IMPORT_PATH, PASSWORD_PATH, PROGRESS_PATH, PULL_PATH, PUSH_PATH, REVIEW_PATH, SESSION_PATH, TASK_REPORTS_PATH, UNITS_PATH,
 };
 use crate::domain::authoring::DirectiveInput;
@@ -189,6 +189,10 @@ pub async fn progress_report() -> Result<ProgressReport, ClientError> {
 
 pub async fn dashboard(filter: &DashboardFilter) -> Result<Dashboard, ClientError> {
     get_json(&format!("{DASHBOARD_PATH}{}", filter.query())).await
+}
+
+pub async fn assignment(task: Uuid, unit: &UnitCode) -> Result<AssignmentDetail, ClientError> {
+    get_json(&api::assignment_path(task, unit)).await
 }
 
 pub async fn task_reports() -> Result<Vec<TaskReport>, ClientError> {

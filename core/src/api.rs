@@ -265,6 +265,59 @@ pub struct AssignmentKey {
     pub unit: UnitCode,
 }
 
+/// `GET {ASSIGNMENTS_PATH}/{task}/{unit}`: one unit's work on one task, item by item, with
+/// its history (an [`AssignmentDetail`]).
+pub const ASSIGNMENTS_PATH: &str = "/api/v1/reports/assignments";
+
+pub fn assignment_path(task: uuid::Uuid, unit: &UnitCode) -> String {
+    format!("{ASSIGNMENTS_PATH}/{task}/{unit}")
+}
+
+/// One logged change of an item, as the drill-down shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryEntry {
+    pub item: uuid::Uuid,
+    /// The tick as set, when the change was a tick.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<bool>,
+    /// The note as written, when the change was a note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The photo attached, when the change was a photo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
+    pub author: String,
+    pub device: uuid::Uuid,
+    /// When it was done, on the device's clock.
+    pub made_at_ms: i64,
+    /// When the server received it.
+    pub synced_at_ms: i64,
+    pub outcome: crate::sync::LoggedOutcome,
+}
+
+/// One unit's work on one task: where it stands, every item, and who did what when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssignmentDetail {
+    pub task: Task,
+    pub directive_title: String,
+    pub unit: Unit,
+    pub role: UnitRole,
+    pub state: TaskState,
+    pub due_soon: bool,
+    pub days_late: i64,
+    /// When the last open item was ticked, on the device's clock.
+    #[serde(default)]
+    pub done_at_ms: Option<i64>,
+    pub items: Vec<ChecklistItem>,
+    /// Newest first.
+    pub history: Vec<HistoryEntry>,
+    /// The head's sign-off, if given.
+    #[serde(default)]
+    pub report: Option<TaskReport>,
+}
+
 /// What the dashboard and its exports show; every filter is optional and they combine.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]

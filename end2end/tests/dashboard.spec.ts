@@ -135,6 +135,14 @@ async function liveAcrossTheDeadline(browser: Browser, base: string) {
   await expect(desk.getByTestId('live')).toHaveAttribute('data-live', 'open');
   const overdue = desk.locator('[data-testid="attention-row"][data-unit="XA-BINH-THANH"][data-state="overdue"]');
   await expect(overdue).toHaveCount(1);
+  // From the row to the work behind it.
+  await overdue.getByRole('button').click();
+  const panel = desk.getByTestId('assignment');
+  await expect(panel).toHaveAttribute('data-unit', 'XA-BINH-THANH');
+  await expect(panel.getByTestId('assignment-state')).toHaveText('Quá hạn');
+  await expect(panel.getByTestId('history-entry')).toHaveCount(0);
+  await panel.getByRole('button', { name: 'Đóng' }).click();
+  await expect(panel).toHaveCount(0);
   const before = Number(await desk.locator('[data-testid="totals"] [data-state="done_on_time"] [data-testid="total-count"]').textContent());
 
   // The tablet reconnects today, after the deadline; its ticks were made before it.

@@ -22,6 +22,8 @@ pub enum DashboardError {
     NoSuchDirective(Uuid),
     #[error("the deadline range ends before it starts")]
     EmptyRange,
+    #[error("unit {unit} was not given task {task}")]
+    NotAssigned { task: Uuid, unit: UnitCode },
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -184,6 +186,53 @@ pub async fn report_rows(
             })
         })
         .collect())
+}
+
+/// One unit's work on one task, for those who follow the unit.
+pub async fn assignment(
+    store: &Store,
+    user: &User,
+    task_id: Uuid,
+    unit: &UnitCode,
+    now: DateTime<Utc>,
+    due_soon_days: u32,
+) -> Result<chidao_core::api::AssignmentDetail, DashboardError> {
+    let scope = read_scope(store, user).await?;
+    if !scope.includes(unit) {
+        return Err(DashboardError::UnitNotFollowed(unit.clone()));
+    }
+    let not_assigned = || DashboardError::NotAssigned { task: task_id, unit: unit.clone() };
+    let task = store.tasks(Some(&[task_id])).await?.into_iter().next().ok_or_else(not_assigned)?;
+    let items = store.assignment_items(task_id, unit).await?;
+    let live: Vec<&chidao_core::domain::ChecklistItem> = items.iter().filter(|item| !item.removed).collect();
+    if live.is_empty() {
+        return Err(not_assigned());
+    }
+    let done_at_ms = live
+        .iter()
+        .all(|item| item.done)
+        .then(|| live.iter().filter_map(|item| item.done_mark.as_ref().map(|mark| mark.stamp.wall_ms)).max())
+        .flatten();
+    let judged = standing(task.deadline, done_at_ms.map(millis), now, due_soon_days);
+    let ids: Vec<Uuid> = items.iter().map(|item| item.id).collect();
+    let history = store.item_history(&ids).await?;
+    let unit_record = store.unit(unit).await?.ok_or_else(not_assigned)?;
+    let directive_title =
+        store.directives(Some(&[task.directive])).await?.into_iter().next().map(|d| d.title.to_string()).unwrap_or_default();
+    let report = store.task_reports(Some(std::slice::from_ref(unit))).await?.into_iter().find(|report| report.task == task_id);
+    Ok(chidao_core::api::AssignmentDetail {
+        role: chidao_core::domain::UnitRole::of(&task, unit),
+        task,
+        directive_title,
+        unit: unit_record,
+        state: judged.state,
+        due_soon: judged.due_soon,
+        days_late: judged.days_late,
+        done_at_ms,
+        items,
+        history,
+        report,
+    })
 }
 
 pub async fn dashboard(

@@ -56,6 +56,7 @@ fn unit_scoped(endpoint: &str) -> bool {
         "PUT /api/v1/photos/{id}",
         "PUT /api/v1/reports/tasks/{task}/{unit}",
         "DELETE /api/v1/reports/tasks/{task}/{unit}",
+        "GET /api/v1/reports/assignments/{task}/{unit}",
     ]
     .contains(&endpoint)
 }
@@ -71,7 +72,7 @@ fn expected(endpoint: &str, persona: &Persona, relation: Option<Relation>) -> Op
         "GET /healthz" | "GET /api/v1/openapi.json" | "POST /api/v1/session" | "DELETE /api/v1/session" => true,
         "GET /api/v1/session" | "DELETE /api/v1/session/all" | "POST /api/v1/session/password" => signed_in,
         "POST /api/v1/sync/push" | "PUT /api/v1/photos/{id}" => signed_in && works_here,
-        "GET /api/v1/sync/pull" | "GET /api/v1/photos/{id}" => signed_in && reads_here,
+        "GET /api/v1/sync/pull" | "GET /api/v1/photos/{id}" | "GET /api/v1/reports/assignments/{task}/{unit}" => signed_in && reads_here,
         "GET /api/v1/reports/progress" => persona.has(Role::Supervisor),
         // Everyone who follows some unit's work sees where it stands, within what they follow.
         "GET /api/v1/reports/dashboard"
@@ -233,7 +234,9 @@ async fn attempt(world: &World, endpoint: &Endpoint, persona: &Persona, unit: Op
             path = format!("{}?item={}", path.replace("{id}", &PhotoId::of(&bytes).to_string()), item.unwrap());
             (Some("image/png"), bytes)
         }
-        "PUT /api/v1/reports/tasks/{task}/{unit}" | "DELETE /api/v1/reports/tasks/{task}/{unit}" => {
+        "PUT /api/v1/reports/tasks/{task}/{unit}"
+        | "DELETE /api/v1/reports/tasks/{task}/{unit}"
+        | "GET /api/v1/reports/assignments/{task}/{unit}" => {
             path = path.replace("{task}", &world.tasks[unit.unwrap()]).replace("{unit}", unit.unwrap());
             (None, Vec::new())
         }

@@ -133,6 +133,7 @@ async fn the_dashboard_agrees_with_a_count_of_every_item_for_every_reader_and_fi
     }
     let ours_only = dashboard(&app, &supervisor, &format!("?directive={directive}")).await;
     let overdue_first = ours_only.attention.first().unwrap();
+    drill_down(&app, &supervisor, &ours_only).await;
     assert_eq!((overdue_first.unit.as_str(), overdue_first.state, overdue_first.days_late), ("XA-TINH-KHE", TaskState::Overdue, 20));
     assert_eq!(ours_only.attention.len(), 4, "the overdue one, then the three due tomorrow");
     assert!(ours_only.attention[1..].iter().all(|row| row.due_soon && row.state == TaskState::InProgress));
@@ -350,4 +351,29 @@ async fn a_generated_province_counts_the_same_on_the_dashboard_and_item_by_item(
     assert_eq!(slow.len(), 6 * 8);
     assert_eq!(whole.totals, totals(slow.iter()));
     assert!(whole.totals.done_on_time > 0 && whole.totals.overdue + whole.totals.done_late > 0, "{:?}", whole.totals);
+}
+
+/// From a number to the work behind it: Bình Châu's finished past task, item by item, with
+/// when each tick was made on the tablet and when the server heard.
+async fn drill_down(app: &TestApp, supervisor: &str, view: &Dashboard) {
+    let head = &app.sign_in("head").await;
+    let past = view.tasks.iter().find(|task| task.text == "Việc đã quá hạn").unwrap().task;
+    let path = |unit: &str| format!("/api/v1/reports/assignments/{past}/{unit}");
+    let answer = app.call(Method::GET, &path("XA-BINH-CHAU"), Some(supervisor), None).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+    let detail: chidao_core::api::AssignmentDetail = serde_json::from_value(answer.json).unwrap();
+    assert_eq!((detail.state, detail.role, detail.items.len()), (TaskState::DoneOnTime, UnitRole::Lead, 2));
+    assert_eq!(detail.history.len(), 2);
+    for entry in &detail.history {
+        assert_eq!(entry.done, Some(true));
+        assert_eq!(entry.author, "official");
+        let made_days_ago = (Utc::now().timestamp_millis() - entry.made_at_ms) / DAY_MS;
+        assert_eq!(made_days_ago, 25, "made on the tablet 25 days ago");
+        assert!(Utc::now().timestamp_millis() - entry.synced_at_ms < 60_000, "synced just now");
+    }
+    assert_eq!(detail.done_at_ms, detail.history.iter().map(|entry| entry.made_at_ms).max());
+    // Within what each reader follows, like everything else.
+    assert_eq!(app.call(Method::GET, &path("XA-TINH-KHE"), Some(head), None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.call(Method::GET, &path("VP-UBND"), Some(supervisor), None).await.status, StatusCode::NOT_FOUND, "not given the task");
+    assert_eq!(app.call(Method::GET, &path("bad%20code"), Some(supervisor), None).await.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -100,6 +100,7 @@ pub fn DashboardPage() -> impl IntoView {
     });
     let failure = move || loaded.get().and_then(Result::err).map(|error| error.to_string());
     let cursor = Memo::new(move |_| shown.with(|shown| shown.as_ref().map(|dashboard| dashboard.cursor)));
+    provide_context::<Opened>(RwSignal::new(None));
     stay_live(loaded, cursor, live);
     view! {
         <main class="dashboard" data-testid="dashboard">
@@ -138,11 +139,16 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
+/// The assignment opened from a row: a task for one unit.
+type Opened = RwSignal<Option<(uuid::Uuid, UnitCode)>>;
+
 #[component]
 fn Report(dashboard: Dashboard, filter: RwSignal<DashboardFilter>) -> impl IntoView {
     let Dashboard { totals, directives, tasks, units, attention, .. } = dashboard;
+    let opened: Opened = expect_context();
     view! {
         <Totals counts=totals filter/>
+        {move || opened.get().map(|(task, unit)| view! { <AssignmentPanel task unit opened/> })}
         <section class="panel">
             <h2>{tr(DeskKey::CompletionByUnit)}</h2>
             <UnitChart units=units.clone()/>
@@ -297,8 +303,79 @@ fn UnitTable(units: Vec<UnitStanding>, filter: RwSignal<DashboardFilter>) -> imp
     }
 }
 
+/// One unit's work on one task, item by item, with who did what, when on the tablet and
+/// when the server heard.
+#[component]
+fn AssignmentPanel(task: uuid::Uuid, unit: UnitCode, opened: Opened) -> impl IntoView {
+    let code = unit.clone();
+    let detail = LocalResource::new(move || {
+        let unit = code.clone();
+        async move { crate::client::assignment(task, &unit).await }
+    });
+    view! {
+        <section class="panel assignment" data-testid="assignment" data-unit=unit.to_string()>
+            <div class="title-row">
+                <h2>{tr(DeskKey::AssignmentTitle)}</h2>
+                <button class="secondary" on:click=move |_| opened.set(None)>{tr(DeskKey::Close)}</button>
+            </div>
+            {move || detail.get().map(|loaded| match loaded {
+                Err(error) => view! { <p class="error" role="alert">{tr(DeskKey::ProgressFailed)} " " {error.to_string()}</p> }.into_any(),
+                Ok(detail) => {
+                    let label_of = {
+                        let items = detail.items.clone();
+                        move |id: uuid::Uuid| items.iter().find(|item| item.id == id).map(|item| item.label.to_string()).unwrap_or_default()
+                    };
+                    view! {
+                        <p class="meta">{detail.directive_title.clone()}</p>
+                        <p><strong>{detail.unit.name.to_string()}</strong> " · " {tr(detail.role)} " · "
+                            <span class=state_class(detail.state) data-testid="assignment-state">{tr(detail.state)}</span></p>
+                        <p>{detail.task.text.to_string()}</p>
+                        {detail.report.clone().map(|report| view! {
+                            <p class="notice">{tr(crate::i18n::Key::ReportSignedOff)} " · " {report.by} " · " {vietnam_time(report.at_ms)}</p>
+                        })}
+                        <ul class="checklist readonly">
+                            {detail.items.iter().filter(|item| !item.removed).map(|item| view! {
+                                <li class="item" class:done=item.done>
+                                    <span class="mark">{if item.done { "☑" } else { "☐" }}</span>
+                                    <span class="label">{item.label.to_string()}</span>
+                                    {item.conflict.then(|| view! { <span class="pill overdue">{tr(DeskKey::Conflict)}</span> })}
+                                    {(!item.note.is_empty()).then(|| view! { <blockquote class="note">{item.note.as_str().to_owned()}</blockquote> })}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        <h3>{tr(DeskKey::History)}</h3>
+                        <table class="list history" data-testid="history">
+                            <tbody>
+                                {detail.history.iter().map(|entry| {
+                                    let what = match (&entry.done, &entry.note, &entry.photo) {
+                                        (Some(true), _, _) => format!("☑ {}", tr(crate::i18n::Key::Done)()),
+                                        (Some(false), _, _) => format!("☐ {}", tr(DeskKey::NotDone)()),
+                                        (_, Some(note), _) => format!("“{note}”"),
+                                        (_, _, Some(_)) => tr(crate::i18n::Key::Evidence)().to_owned(),
+                                        _ => String::new(),
+                                    };
+                                    view! {
+                                        <tr data-testid="history-entry">
+                                            <td>{label_of(entry.item)}</td>
+                                            <td>{what}</td>
+                                            <td>{entry.author.clone()}</td>
+                                            <td>{tr(DeskKey::MadeAt)} " " {vietnam_time(entry.made_at_ms)} " · " {tr(DeskKey::SyncedAt)} " " {vietnam_time(entry.synced_at_ms)}</td>
+                                            <td class="meta" title=entry.device.to_string()>{entry.device.to_string().chars().take(8).collect::<String>()}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }
+            })}
+        </section>
+    }
+}
+
 #[component]
 fn AttentionTable(rows: Vec<Attention>) -> impl IntoView {
+    let opened: Opened = expect_context();
     view! {
         <table class="list attention" data-testid="attention">
             <thead><tr>
@@ -306,16 +383,18 @@ fn AttentionTable(rows: Vec<Attention>) -> impl IntoView {
                 <th>{tr(DeskKey::LastDay)}</th><th class="number">{tr(DeskKey::DaysLate)}</th><th class="number">{tr(DeskKey::Items)}</th>
             </tr></thead>
             <tbody>
-                {rows.into_iter().map(|row| view! {
+                {rows.into_iter().map(|row| {
+                    let key = (row.task, row.unit.clone());
+                    view! {
                     <tr class=state_class(row.state) data-unit=row.unit.to_string() data-state=row.state.as_str() data-testid="attention-row">
-                        <td>{row.unit_name}</td>
+                        <td><button class="link" on:click=move |_| opened.set(Some(key.clone()))>{row.unit_name}</button></td>
                         <td class="task-text">{row.task_text}</td>
                         <td>{tr(row.role)}</td>
                         <td>{row.last_day.map(super::status::vietnam_date)}</td>
                         <td class="number">{if row.state == TaskState::Overdue { row.days_late.to_string() } else { tr(DeskKey::DueSoon)().to_owned() }}</td>
                         <td class="number">{format!("{}/{}", row.done, row.total)}</td>
                     </tr>
-                }).collect_view()}
+                }}).collect_view()}
             </tbody>
         </table>
     }

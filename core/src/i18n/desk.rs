@@ -8,6 +8,11 @@ use crate::domain::{DeadlineKind, Role, TaskState, UnitKind, UnitRole};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeskKey {
+    AssignmentTitle,
+    Close,
+    History,
+    MadeAt,
+    SyncedAt,
     DownloadExcel,
     DownloadCsv,
     Print,
@@ -122,6 +127,11 @@ impl Words for DeskKey {
     fn vietnamese(self) -> &'static str {
         use DeskKey::*;
         match self {
+            AssignmentTitle => "Chi tiết thực hiện",
+            Close => "Đóng",
+            History => "Lịch sử cập nhật",
+            MadeAt => "làm lúc",
+            SyncedAt => "đồng bộ lúc",
             DownloadExcel => "Tải Excel",
             DownloadCsv => "Tải CSV",
             Print => "In báo cáo",
@@ -236,6 +246,11 @@ impl Words for DeskKey {
     fn english(self) -> &'static str {
         use DeskKey::*;
         match self {
+            AssignmentTitle => "Work in detail",
+            Close => "Close",
+            History => "History",
+            MadeAt => "done at",
+            SyncedAt => "synced at",
             DownloadExcel => "Download Excel",
             DownloadCsv => "Download CSV",
             Print => "Print",

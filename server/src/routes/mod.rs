@@ -115,6 +115,7 @@ fn api() -> Api {
     let photo = format!("{PHOTOS_PATH}/{{id}}");
     let task_report = format!("{TASK_REPORTS_PATH}/{{task}}/{{unit}}");
     let directive = format!("{DIRECTIVES_PATH}/{{id}}");
+    let assignment = format!("{ASSIGNMENTS_PATH}/{{task}}/{{unit}}");
     let signed_in = [401];
     let permitted = [401, 403];
     Api { router: Router::new(), documented: Vec::new() }
@@ -194,6 +195,14 @@ fn api() -> Api {
             .query::<DashboardFilter>()
             .answers::<Dashboard>(200, "The dashboard, judged now in Vietnam's calendar")
             .refuses(&[400, 401, 403, 404, 422]),
+        )
+        .on(
+            Method::GET,
+            &assignment,
+            reports::assignment,
+            Doc::new("One unit's work on one task: where it stands, every item, and every change with device and sync times")
+                .answers::<AssignmentDetail>(200, "The assignment")
+                .refuses(&[401, 404, 422]),
         )
         .on(
             Method::GET,

@@ -22,7 +22,9 @@ impl From<DashboardError> for ApiError {
     fn from(error: DashboardError) -> Self {
         match error {
             DashboardError::NoUnits => ApiError::Forbidden(error.to_string()),
-            DashboardError::UnitNotFollowed(_) | DashboardError::NoSuchDirective(_) => ApiError::NotFound(error.to_string()),
+            DashboardError::UnitNotFollowed(_) | DashboardError::NoSuchDirective(_) | DashboardError::NotAssigned { .. } => {
+                ApiError::NotFound(error.to_string())
+            }
             DashboardError::EmptyRange => ApiError::Unprocessable(error.to_string()),
             DashboardError::Db(source) => ApiError::Internal(source),
         }
@@ -75,6 +77,17 @@ pub async fn live(
     };
     let stream = crate::live::follow(state.store.clone(), units, cursor, state.reports.live_beat);
     Ok(axum::response::sse::Sse::new(stream).keep_alive(axum::response::sse::KeepAlive::default()))
+}
+
+/// One unit's work on one task: the dashboard's drill-down.
+pub async fn assignment(
+    State(state): State<AppState>,
+    user: User,
+    Path((task, unit)): Path<(Uuid, String)>,
+) -> Result<axum::Json<chidao_core::api::AssignmentDetail>, ApiError> {
+    let unit = unit_code(&unit)?;
+    let now = chrono::Utc::now();
+    Ok(axum::Json(crate::dashboard::assignment(&state.store, &user, task, &unit, now, state.reports.due_soon_days).await?))
 }
 
 /// The reader's language for a file: the language cookie, Vietnamese without it.

@@ -4,7 +4,7 @@
 
 use super::Store;
 use crate::db::DbError;
-use chidao_core::domain::{TaskState, Thresholds, UnitCode, UnitRole};
+use chidao_core::domain::{ChecklistItem, TaskState, Thresholds, UnitCode, UnitRole};
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -229,5 +229,55 @@ impl Store {
             attention,
             cursor: cursor.unwrap_or(0),
         })
+    }
+}
+
+impl Store {
+    /// Every logged change (ticks, notes, photos; refusals left out) of `items`, newest first.
+    pub async fn item_history(&self, items: &[Uuid]) -> Result<Vec<chidao_core::api::HistoryEntry>, DbError> {
+        #[derive(Deserialize)]
+        struct Row {
+            item: Uuid,
+            field: String,
+            value: serde_json::Value,
+            author: String,
+            device: Uuid,
+            at_ms: i64,
+            synced_s: i64,
+            outcome: chidao_core::sync::LoggedOutcome,
+        }
+        let rows: Vec<Row> = self
+            .select(
+                "reading items' history",
+                "SELECT item, field, value, author, device, at_ms, time::unix(received_at) AS synced_s, outcome FROM change \
+                 WHERE item IN $items AND outcome != $rejected ORDER BY at_ms DESC;",
+                json!({"items": items, "rejected": chidao_core::sync::LoggedOutcome::Rejected}),
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let text = || row.value.as_str().map(str::to_owned);
+                chidao_core::api::HistoryEntry {
+                    item: row.item,
+                    done: (row.field == "done").then(|| row.value.as_bool()).flatten(),
+                    note: (row.field == "note").then(text).flatten(),
+                    photo: (row.field == "photo").then(text).flatten(),
+                    author: row.author,
+                    device: row.device,
+                    made_at_ms: row.at_ms,
+                    synced_at_ms: row.synced_s * 1000,
+                    outcome: row.outcome,
+                }
+            })
+            .collect())
+    }
+
+    /// The items (removed ones too: they are history) of one unit's checklist for a task.
+    pub async fn assignment_items(&self, task: Uuid, unit: &UnitCode) -> Result<Vec<ChecklistItem>, DbError> {
+        let query = format!("SELECT {} FROM item WHERE task = $task AND unit = $unit ORDER BY position;", super::ITEM_FIELDS);
+        let rows: Vec<super::StoredItem> =
+            self.select("reading an assignment's items", &query, json!({"task": task, "unit": unit})).await?;
+        Ok(rows.into_iter().map(|stored| stored.item).collect())
     }
 }
