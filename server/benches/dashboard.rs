@@ -60,7 +60,10 @@ async fn timed(port: u16, cookie: &str, path: &str) -> (f64, usize) {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new("warn")).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("warn,chidao_server::scale=info"))
+        .with_writer(std::io::stderr)
+        .init();
     let dir = tempfile::tempdir().unwrap();
     let args = DbArgs {
         url: format!("surrealkv://{}", dir.path().join("province").display()),
@@ -70,7 +73,15 @@ async fn main() {
         database: "bench".into(),
     };
     let store = chidao_server::db::open(&args).await.unwrap();
-    let spec = ProvinceSpec::default();
+    // CHIDAO_BENCH_COMMUNES and CHIDAO_BENCH_DIRECTIVES shrink the province for a quicker
+    // run; the defaults are a province of real size.
+    let number = |name: &str, default: usize| std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default);
+    let default = ProvinceSpec::default();
+    let spec = ProvinceSpec {
+        communes: number("CHIDAO_BENCH_COMMUNES", default.communes),
+        directives: number("CHIDAO_BENCH_DIRECTIVES", default.directives),
+        ..default
+    };
     let started = Instant::now();
     let generated = generate(&store, &spec, chrono::Utc::now()).await.unwrap();
     let generate_s = started.elapsed().as_secs_f64();
