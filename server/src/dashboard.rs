@@ -248,7 +248,11 @@ pub async fn dashboard(
 
     let by_task = counts(&counted.by_task);
     let by_unit = counts(&counted.by_unit);
-    let by_directive = counts(&counted.by_directive);
+    // A directive's counts are its tasks' counts.
+    let directive_of: BTreeMap<String, String> = tasks.iter().map(|task| (task.id.to_string(), task.directive.to_string())).collect();
+    let by_directive_rows: Vec<StateCount> =
+        counted.by_task.iter().filter_map(|row| Some(StateCount { key: directive_of.get(&row.key)?.clone(), ..row.clone() })).collect();
+    let by_directive = counts(&by_directive_rows);
     let mut totals = StateCounts::default();
     for (counts, _, _) in by_directive.values() {
         for state in chidao_core::domain::TaskState::ALL {

@@ -62,7 +62,6 @@ pub struct ClassifiedAssignment {
 pub struct Counted {
     pub by_task: Vec<StateCount>,
     pub by_unit: Vec<StateCount>,
-    pub by_directive: Vec<StateCount>,
     /// Overdue ones, earliest deadline first, then due-soon ones, earliest first.
     pub attention: Vec<ClassifiedAssignment>,
     /// The newest assignment write when counted, whatever the filters: a live stream
@@ -81,19 +80,48 @@ fn role_expression() -> String {
     )
 }
 
-/// SurrealQL that names each assignment's state with the words of [`TaskState`], from its
-/// `due_end` and `done_at_ms` and the bound `$now` and `$soon_end`: the same comparisons as
+/// The due end of an assignment's task, from the bound map of [`TaskFacts::due_end_ms`].
+const DUE_END: &str = "$due[task]";
+
+/// SurrealQL that names an assignment's state with the words of [`TaskState`], from its
+/// task's due end and its `done_at_ms` and the bound `$now`: the same comparisons as
 /// `Thresholds::classify`, which a property test holds to the calendar rule, and a server
 /// test holds this query to.
 fn state_expression() -> String {
     format!(
-        "IF done_at_ms != NONE THEN (IF due_end != NONE AND done_at_ms >= due_end THEN '{late}' ELSE '{on_time}' END) \
-         ELSE (IF due_end != NONE AND due_end <= $now THEN '{overdue}' ELSE '{in_progress}' END) END",
+        "IF done_at_ms != NONE THEN (IF {DUE_END} != NONE AND done_at_ms >= {DUE_END} THEN '{late}' ELSE '{on_time}' END) \
+         ELSE (IF {DUE_END} != NONE AND {DUE_END} <= $now THEN '{overdue}' ELSE '{in_progress}' END) END",
         late = TaskState::DoneLate.as_str(),
         on_time = TaskState::DoneOnTime.as_str(),
         overdue = TaskState::Overdue.as_str(),
         in_progress = TaskState::InProgress.as_str(),
     )
+}
+
+/// SurrealQL true for an assignment in progress whose last day is within the due-soon
+/// window (`Thresholds::classify` again).
+fn soon_expression() -> String {
+    format!("done_at_ms = NONE AND {DUE_END} != NONE AND {DUE_END} > $now AND {DUE_END} <= $soon_end")
+}
+
+/// The condition that picks the assignments of `scope`, state and role included, computed
+/// in the one pass that reads them.
+fn in_scope(scope: &AssignmentScope) -> String {
+    // An assignment whose items were all taken off is no longer work.
+    let mut filters = vec!["total > 0".to_owned()];
+    if scope.units.is_some() {
+        filters.push("unit IN $units".into());
+    }
+    if scope.tasks.is_some() {
+        filters.push("task IN $tasks".into());
+    }
+    if scope.state.is_some() {
+        filters.push(format!("({}) = $state", state_expression()));
+    }
+    if scope.role.is_some() {
+        filters.push(format!("({}) = $role", role_expression()));
+    }
+    filters.join(" AND ")
 }
 
 /// An assignment written after a cursor: its key and its new place in the write order.
@@ -104,37 +132,7 @@ pub struct ChangedAssignment {
     pub seq: u64,
 }
 
-/// SurrealQL leaving in `$classified` every assignment of `scope`, each with its `state`,
-/// `role`, `soon` and `due_end`.
-fn classified(scope: &AssignmentScope) -> String {
-    // An assignment whose items were all taken off is no longer work.
-    let mut filters = vec!["total > 0"];
-    if scope.units.is_some() {
-        filters.push("unit IN $units");
-    }
-    if scope.tasks.is_some() {
-        filters.push("task IN $tasks");
-    }
-    let mut kept = Vec::new();
-    if scope.state.is_some() {
-        kept.push("state = $state");
-    }
-    if scope.role.is_some() {
-        kept.push("role = $role");
-    }
-    let kept = if kept.is_empty() { String::new() } else { format!("WHERE {}", kept.join(" AND ")) };
-    format!(
-        "LET $rows = (SELECT task, unit, directive, total, done, done_at_ms, seq, $due[task] AS due_end FROM assignment WHERE {filters});
-         LET $classified = (SELECT *, ({state}) AS state, ({role}) AS role FROM $rows);
-         LET $classified = (SELECT *, (state = '{in_progress}' AND due_end != NONE AND due_end <= $soon_end) AS soon FROM $classified {kept});",
-        filters = filters.join(" AND "),
-        state = state_expression(),
-        role = role_expression(),
-        in_progress = TaskState::InProgress.as_str(),
-    )
-}
-
-/// The variables [`classified`] binds.
+/// The variables the counting and listing queries bind.
 fn variables(scope: &AssignmentScope, facts: &TaskFacts, at: Thresholds) -> serde_json::Value {
     fn keyed<T: serde::Serialize>(by_task: &BTreeMap<Uuid, T>) -> serde_json::Map<String, serde_json::Value> {
         by_task.iter().map(|(task, value)| (task.to_string(), json!(value))).collect()
@@ -157,12 +155,15 @@ impl Store {
     ) -> Result<Vec<ClassifiedAssignment>, DbError> {
         let context = "listing assignments";
         let query = format!(
-            "{classified}
-             SELECT task, unit, directive, total, done, done_at_ms, state, role, soon FROM $classified ORDER BY directive, task, unit;",
-            classified = classified(scope)
+            "SELECT task, unit, directive, total, done, done_at_ms, ({state}) AS state, ({role}) AS role, ({soon}) AS soon \
+             FROM assignment WHERE {scope} ORDER BY directive, task, unit;",
+            state = state_expression(),
+            role = role_expression(),
+            soon = soon_expression(),
+            scope = in_scope(scope),
         );
         let mut response = self.run(context, &query, variables(scope, facts, at)).await?;
-        super::rows(&mut response, 3, context)
+        super::rows(&mut response, 0, context)
     }
 
     /// Assignments of `units` (all when `None`) written after `cursor`, oldest first.
@@ -195,38 +196,40 @@ impl Store {
         attention_max: usize,
     ) -> Result<Counted, DbError> {
         let context = "counting assignments";
+        // Each statement reads the assignments once; the state is worked out as they are
+        // read, not stored in between (materialised rows cost SurrealDB a pass each).
         let group = |key: &str| {
             format!(
-                "SELECT {key} AS key, state, count() AS count, math::sum(IF soon THEN 1 ELSE 0 END) AS soon, \
-                 math::sum(done) AS items_done, math::sum(total) AS items_total FROM $classified GROUP BY key, state;"
+                "SELECT {key} AS key, ({state}) AS state, count() AS count, math::sum(IF {soon} THEN 1 ELSE 0 END) AS soon, \
+                 math::sum(done) AS items_done, math::sum(total) AS items_total FROM assignment WHERE {scope} GROUP BY key, state;",
+                state = state_expression(),
+                soon = soon_expression(),
+                scope = in_scope(scope),
             )
         };
+        // Overdue and due-soon work both end before `soon_end`; earliest first puts the
+        // most days overdue at the top and the soonest due after them.
         let query = format!(
-            "{classified}
-             {by_task}
+            "{by_task}
              {by_unit}
-             {by_directive}
-             SELECT task, unit, directive, total, done, done_at_ms, state, role, soon, due_end FROM $classified WHERE state = '{overdue}' ORDER BY due_end ASC LIMIT $limit;
-             SELECT task, unit, directive, total, done, done_at_ms, state, role, soon, due_end FROM $classified WHERE soon = true ORDER BY due_end ASC LIMIT $limit;
+             SELECT task, unit, directive, total, done, done_at_ms, ({state}) AS state, ({role}) AS role, ({soon}) AS soon, {DUE_END} AS due_end \
+                FROM assignment WHERE {scope} AND done_at_ms = NONE AND {DUE_END} != NONE AND {DUE_END} <= $soon_end ORDER BY due_end ASC LIMIT $limit;
              RETURN (SELECT VALUE seq FROM assignment ORDER BY seq DESC LIMIT 1)[0] ?? 0;",
-            classified = classified(scope),
-            overdue = TaskState::Overdue.as_str(),
             by_task = group("task"),
             by_unit = group("unit"),
-            by_directive = group("directive"),
+            state = state_expression(),
+            role = role_expression(),
+            soon = soon_expression(),
+            scope = in_scope(scope),
         );
         let mut vars = variables(scope, facts, at);
         vars["limit"] = json!(attention_max);
         let mut response = self.run(context, &query, vars).await?;
-        let mut attention: Vec<ClassifiedAssignment> = super::rows(&mut response, 6, context)?;
-        let soon: Vec<ClassifiedAssignment> = super::rows(&mut response, 7, context)?;
-        attention.extend(soon.into_iter().take(attention_max.saturating_sub(attention.len())));
-        let cursor: Option<u64> = response.take(8).map_err(|source| DbError::query(context, source))?;
+        let cursor: Option<u64> = response.take(3).map_err(|source| DbError::query(context, source))?;
         Ok(Counted {
-            by_task: super::rows(&mut response, 3, context)?,
-            by_unit: super::rows(&mut response, 4, context)?,
-            by_directive: super::rows(&mut response, 5, context)?,
-            attention,
+            by_task: super::rows(&mut response, 0, context)?,
+            by_unit: super::rows(&mut response, 1, context)?,
+            attention: super::rows(&mut response, 2, context)?,
             cursor: cursor.unwrap_or(0),
         })
     }
