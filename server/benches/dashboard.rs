@@ -33,15 +33,7 @@ fn median_ms(mut runs: Vec<Duration>) -> f64 {
 }
 
 async fn cookie_for(port: u16, username: &str) -> String {
-    let (status, head, _) =
-        http(port, "POST", "/api/v1/session", None, Some(&json!({"username": username, "password": PASSWORD}))).await.unwrap();
-    assert_eq!(status, 200, "{head}");
-    head.lines()
-        .find(|line| line.to_ascii_lowercase().starts_with("set-cookie:"))
-        .and_then(|line| line.split_once(':'))
-        .and_then(|(_, value)| value.trim().split(';').next())
-        .unwrap()
-        .to_owned()
+    http::signed_in_cookie(port, username, PASSWORD).await
 }
 
 /// Median time to the last byte of `path`, and the body's size.

@@ -76,21 +76,7 @@ async fn main() {
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
 
-    let (status, head, _) =
-        http(port, "POST", "/api/v1/session", None, Some(&json!({"username": "official", "password": PASSWORD}))).await.unwrap();
-    assert_eq!(status, 200);
-    let cookie = head
-        .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
-        .unwrap()
-        .split_once(':')
-        .unwrap()
-        .1
-        .trim()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = http::signed_in_cookie(port, "official", PASSWORD).await;
 
     // Pull: the first sync of the whole unit.
     let pulled = Instant::now();

@@ -42,3 +42,18 @@ fn dechunk(mut rest: &str) -> String {
     }
     out
 }
+
+/// Signs `username` in over HTTP and gives back the session cookie (`name=value`).
+pub async fn signed_in_cookie(port: u16, username: &str, password: &str) -> String {
+    let (status, head, _) =
+        http(port, "POST", "/api/v1/session", None, Some(&serde_json::json!({"username": username, "password": password})))
+            .await
+            .expect("the server answers");
+    assert_eq!(status, 200, "{head}");
+    head.lines()
+        .find(|line| line.to_ascii_lowercase().starts_with("set-cookie:"))
+        .and_then(|line| line.split_once(':'))
+        .and_then(|(_, value)| value.trim().split(';').next())
+        .expect("a session cookie")
+        .to_owned()
+}
