@@ -16,10 +16,8 @@ use chidao_core::domain::{new_id, Role, Roles, UnitCode};
 use chidao_core::sync::Outbox;
 use chidao_server::config::DbArgs;
 use chidao_server::db::AccountRow;
-use chidao_server::routes::CookiePolicy;
 use chidao_server::scale::{generate, ProvinceSpec};
 use http::http;
-use leptos::prelude::LeptosOptions;
 use serde_json::json;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -87,16 +85,7 @@ async fn main() {
     store.create_account(&AccountRow::new("supervisor", "Văn phòng", &Roles::one(Role::Supervisor), &office, hash.clone())).await.unwrap();
     store.create_account(&AccountRow::new("official", "Cán bộ xã", &Roles::one(Role::Official), &commune, hash)).await.unwrap();
 
-    let router = chidao_server::app(
-        store.clone(),
-        LeptosOptions::builder().output_name("chidao").build(),
-        CookiePolicy { secure: false, max_age_days: 1, idle_days: 1 },
-        Default::default(),
-        None,
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let port = http::serve_on_loopback(store.clone()).await;
     let supervisor = cookie_for(port, "supervisor").await;
 
     let (whole_ms, whole_bytes) = timed(port, &supervisor, "/api/v1/reports/dashboard").await;

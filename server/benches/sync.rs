@@ -16,9 +16,7 @@ use chidao_core::sync::{Edit, Outbox};
 use chidao_server::config::DbArgs;
 use chidao_server::db::AccountRow;
 use chidao_server::demo::DemoSet;
-use chidao_server::routes::CookiePolicy;
 use http::http;
-use leptos::prelude::LeptosOptions;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -65,16 +63,7 @@ async fn main() {
     store.seed(&demo.units, &[directive], &tasks, &items, &[account]).await.unwrap();
     eprintln!("seeded {} items in {:.1}s", items.len(), seeded.elapsed().as_secs_f64());
 
-    let router = chidao_server::app(
-        store,
-        LeptosOptions::builder().output_name("chidao").build(),
-        CookiePolicy { secure: false, max_age_days: 1, idle_days: 1 },
-        Default::default(),
-        None,
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let port = http::serve_on_loopback(store).await;
 
     let cookie = http::signed_in_cookie(port, "official", PASSWORD).await;
 

@@ -151,6 +151,13 @@ pub struct ReportRow {
     pub total: u32,
 }
 
+/// The rows of a report and the province that makes it.
+pub struct ReportRows {
+    pub rows: Vec<ReportRow>,
+    /// The top of the unit tree.
+    pub issuer: String,
+}
+
 /// Every assignment of the view, by directive, task and unit, judged at `now`.
 pub async fn report_rows(
     store: &Store,
@@ -158,14 +165,15 @@ pub async fn report_rows(
     filter: &DashboardFilter,
     now: DateTime<Utc>,
     due_soon_days: u32,
-) -> Result<Vec<ReportRow>, DashboardError> {
+) -> Result<ReportRows, DashboardError> {
     let Prepared { scope, facts, tasks, directives, tree } = prepare(store, user, filter).await?;
     let listed = store.list_assignments(&scope, &facts, Thresholds::at(now, due_soon_days)).await?;
     let task_of: BTreeMap<Uuid, &Task> = tasks.iter().map(|task| (task.id, task)).collect();
     let title_of: BTreeMap<Uuid, String> = directives.iter().map(|d| (d.id, d.title.to_string())).collect();
     let name_of =
         |code: &UnitCode| tree.iter().find(|unit| &unit.code == code).map_or_else(|| code.to_string(), |unit| unit.name.to_string());
-    Ok(listed
+    let issuer = tree.iter().find(|unit| unit.parent.is_none()).map(|unit| unit.name.to_string()).unwrap_or_default();
+    let rows = listed
         .into_iter()
         .filter_map(|row| {
             let task = task_of.get(&row.task)?;
@@ -185,7 +193,8 @@ pub async fn report_rows(
                 total: row.total,
             })
         })
-        .collect())
+        .collect();
+    Ok(ReportRows { rows, issuer })
 }
 
 /// One unit's work on one task, for those who follow the unit.

@@ -105,9 +105,8 @@ async fn report_file(
     filter: &DashboardFilter,
 ) -> Result<(Vec<crate::dashboard::ReportRow>, crate::export::Heading), ApiError> {
     let now = chrono::Utc::now();
-    let rows = crate::dashboard::report_rows(&state.store, user, filter, now, state.reports.due_soon_days).await?;
-    let issuer =
-        state.store.units().await?.into_iter().find(|unit| unit.parent.is_none()).map(|unit| unit.name.to_string()).unwrap_or_default();
+    let crate::dashboard::ReportRows { rows, issuer } =
+        crate::dashboard::report_rows(&state.store, user, filter, now, state.reports.due_soon_days).await?;
     Ok((rows, crate::export::Heading { issuer, made_at: now, due_from: filter.due_from, due_to: filter.due_to }))
 }
 

@@ -57,3 +57,20 @@ pub async fn signed_in_cookie(port: u16, username: &str, password: &str) -> Stri
         .expect("a session cookie")
         .to_owned()
 }
+
+/// Serves the whole app over `store` on a free loopback port, for benchmarks that drive a
+/// real server; returns the port.
+#[allow(dead_code)]
+pub async fn serve_on_loopback(store: chidao_server::db::Store) -> u16 {
+    let router = chidao_server::app(
+        store,
+        leptos::prelude::LeptosOptions::builder().output_name("chidao").build(),
+        chidao_server::routes::CookiePolicy { secure: false, max_age_days: 1, idle_days: 1 },
+        Default::default(),
+        None,
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let port = listener.local_addr().expect("a bound port").port();
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("the server runs") });
+    port
+}
