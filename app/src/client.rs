@@ -191,8 +191,8 @@ pub async fn dashboard(filter: &DashboardFilter) -> Result<Dashboard, ClientErro
     get_json(&format!("{DASHBOARD_PATH}{}", filter.query())).await
 }
 
-pub async fn assignment(task: Uuid, unit: &UnitCode) -> Result<AssignmentDetail, ClientError> {
-    get_json(&api::assignment_path(task, unit)).await
+pub async fn assignment(task: Uuid, unit: &UnitCode, period: Option<crate::domain::Period>) -> Result<AssignmentDetail, ClientError> {
+    get_json(&api::assignment_path(task, unit, period)).await
 }
 
 pub async fn task_reports() -> Result<Vec<TaskReport>, ClientError> {

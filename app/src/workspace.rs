@@ -100,13 +100,13 @@ impl Workspace {
     /// The directives, sections and tasks as the screen shows them.
     pub fn view(&self) -> Vec<DirectiveView> {
         let author = self.username();
-        self.outbox.with(|pending| self.snapshot.with(|snapshot| snapshot.view(pending, &author)))
+        self.outbox.with(|pending| self.snapshot.with(|snapshot| snapshot.view(pending, &author, today())))
     }
 
     /// One item with this device's pending changes laid over it.
     pub fn item(&self, id: Uuid) -> Option<ChecklistItem> {
         let author = self.username();
-        let stored = self.snapshot.with(|snapshot| snapshot.items.get(&id).cloned())?;
+        let stored = self.snapshot.with(|snapshot| snapshot.item(id, today()))?;
         Some(self.outbox.with(|pending| crate::sync::replay(&stored, pending, &author)))
     }
 
@@ -145,6 +145,11 @@ impl Workspace {
             }
         }
     }
+}
+
+/// The day it is in Vietnam by this device's clock: it decides a recurring task's period.
+fn today() -> chrono::NaiveDate {
+    crate::domain::Deadline::today_in_vietnam(chrono::Utc::now())
 }
 
 #[cfg(not(feature = "browser"))]

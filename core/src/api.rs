@@ -263,14 +263,21 @@ pub struct LiveChanges {
 pub struct AssignmentKey {
     pub task: uuid::Uuid,
     pub unit: UnitCode,
+    /// The period, for a recurring task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<crate::domain::Period>,
 }
 
 /// `GET {ASSIGNMENTS_PATH}/{task}/{unit}`: one unit's work on one task, item by item, with
 /// its history (an [`AssignmentDetail`]).
 pub const ASSIGNMENTS_PATH: &str = "/api/v1/reports/assignments";
 
-pub fn assignment_path(task: uuid::Uuid, unit: &UnitCode) -> String {
-    format!("{ASSIGNMENTS_PATH}/{task}/{unit}")
+/// A recurring task's period is asked as `?period=2026-11`.
+pub fn assignment_path(task: uuid::Uuid, unit: &UnitCode, period: Option<crate::domain::Period>) -> String {
+    match period {
+        Some(period) => format!("{ASSIGNMENTS_PATH}/{task}/{unit}?period={period}"),
+        None => format!("{ASSIGNMENTS_PATH}/{task}/{unit}"),
+    }
 }
 
 /// One logged change of an item, as the drill-down shows it.
@@ -301,6 +308,12 @@ pub struct HistoryEntry {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignmentDetail {
     pub task: Task,
+    /// The period shown, for a recurring task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<crate::domain::Period>,
+    /// When this work is due: the task's deadline, or the period's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<crate::domain::Deadline>,
     pub directive_title: String,
     pub unit: Unit,
     pub role: UnitRole,
@@ -449,6 +462,9 @@ pub struct UnitStanding {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attention {
     pub task: uuid::Uuid,
+    /// The period, for a recurring task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<crate::domain::Period>,
     pub directive: uuid::Uuid,
     pub unit: UnitCode,
     pub unit_name: String,

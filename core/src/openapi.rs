@@ -3,7 +3,9 @@
 //! cannot see those checks, so these say by hand what the checks accept; every other API
 //! type derives its schema beside its definition.
 
-use crate::domain::{BoundedText, DocumentNumber, Note, Party, PhotoId, Recurrence, Role, Roles, UnitCode, Username, NOTE_MAX_CHARS};
+use crate::domain::{
+    BoundedText, DocumentNumber, Note, Party, Period, PhotoId, Recurrence, Role, Roles, UnitCode, Username, NOTE_MAX_CHARS,
+};
 use crate::sync::{Base, Change, Stamp};
 use std::borrow::Cow;
 use utoipa::openapi::schema::{
@@ -54,6 +56,7 @@ text_schema!(UnitCode, Some(UnitCode::MAX_LEN), "A unit's code: upper-case lette
 text_schema!(Username, Some(Username::MAX_LEN), "Lower-case letters a-z, digits, '.', '_' or '-', starting with a letter or digit");
 text_schema!(DocumentNumber, Some(DocumentNumber::MAX_LEN), "A document number such as 21/KH-UBND");
 text_schema!(Recurrence, None, "A recurring report as the directive words it");
+text_schema!(Period, Some(8), "One period of recurring work: 2026-11 (a month), 2026-Q4, 2026-W48 (an ISO week) or 2026");
 text_schema!(PhotoId, Some(64), "The SHA-256 of the photo's bytes, 64 lower-case hex digits");
 
 impl PartialSchema for Note {

@@ -3,11 +3,11 @@
 //! filters asked for.
 
 use crate::auth::{read_scope, User};
-use crate::db::{AssignmentScope, ClassifiedAssignment, DbError, StateCount, Store, TaskFacts};
+use crate::db::{due_key, AssignmentScope, ClassifiedAssignment, DbError, StateCount, Store, TaskFacts};
 use chidao_core::api::{Attention, Dashboard, DashboardFilter, DirectiveStanding, StateCounts, TaskStanding, UnitStanding};
 use chidao_core::domain::access::subtree;
 use chidao_core::domain::access::ReadScope;
-use chidao_core::domain::{standing, Task, Thresholds, UnitCode};
+use chidao_core::domain::{standing, Deadline, Period, Task, Thresholds, UnitCode};
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -22,7 +22,7 @@ pub enum DashboardError {
     NoSuchDirective(Uuid),
     #[error("the deadline range ends before it starts")]
     EmptyRange,
-    #[error("unit {unit} was not given task {task}")]
+    #[error("unit {unit} was not given task {task} (in the period asked, for recurring work)")]
     NotAssigned { task: Uuid, unit: UnitCode },
     #[error(transparent)]
     Db(#[from] DbError),
@@ -57,13 +57,13 @@ fn units_in_view(
     })
 }
 
-/// Whether `task`'s deadline falls in the asked range (a task without one never does,
-/// once a range is asked).
-fn due_in_range(task: &Task, filter: &DashboardFilter) -> bool {
+/// Whether a deadline falls in the asked range (work without one never does, once a
+/// range is asked).
+fn due_in_range(deadline: Option<Deadline>, filter: &DashboardFilter) -> bool {
     if filter.due_from.is_none() && filter.due_to.is_none() {
         return true;
     }
-    let Some(last) = task.deadline.and_then(|deadline| deadline.last_day_on_time()) else { return false };
+    let Some(last) = deadline.and_then(|deadline| deadline.last_day_on_time()) else { return false };
     filter.due_from.is_none_or(|from| last >= from) && filter.due_to.is_none_or(|to| last <= to)
 }
 
@@ -93,7 +93,7 @@ struct Prepared {
     tree: Vec<chidao_core::domain::Unit>,
 }
 
-async fn prepare(store: &Store, user: &User, filter: &DashboardFilter) -> Result<Prepared, DashboardError> {
+async fn prepare(store: &Store, user: &User, filter: &DashboardFilter, now: DateTime<Utc>) -> Result<Prepared, DashboardError> {
     if let (Some(from), Some(to)) = (filter.due_from, filter.due_to) {
         if to < from {
             return Err(DashboardError::EmptyRange);
@@ -108,16 +108,27 @@ async fn prepare(store: &Store, user: &User, filter: &DashboardFilter) -> Result
             return Err(DashboardError::NoSuchDirective(asked));
         }
     }
-    let tasks: Vec<Task> = store
-        .tasks(None)
-        .await?
-        .into_iter()
-        .filter(|task| filter.directive.is_none_or(|asked| task.directive == asked) && due_in_range(task, filter))
-        .collect();
+    let tasks: Vec<Task> =
+        store.tasks(None).await?.into_iter().filter(|task| filter.directive.is_none_or(|asked| task.directive == asked)).collect();
+    let issued_on: BTreeMap<Uuid, chrono::NaiveDate> = directives.iter().map(|directive| (directive.id, directive.issued_on)).collect();
     let mut facts = TaskFacts::default();
+    let mut in_range = Vec::new();
     for task in &tasks {
-        if let Some(end) = task.deadline.and_then(|deadline| deadline.due_end()) {
-            facts.due_end_ms.insert(task.id, end.timestamp_millis());
+        let periods: Vec<Option<Period>> = match issued_on.get(&task.directive) {
+            Some(issued_on) if task.recurrence.is_some() => {
+                crate::periods::periods_so_far(task, *issued_on, now).into_iter().map(Some).collect()
+            }
+            _ => vec![None],
+        };
+        for period in periods {
+            let deadline = task.deadline_in(period);
+            let key = due_key(task.id, period);
+            if let Some(end) = deadline.and_then(|deadline| deadline.due_end()) {
+                facts.due_end_ms.insert(key.clone(), end.timestamp_millis());
+            }
+            if due_in_range(deadline, filter) {
+                in_range.push(key);
+            }
         }
         if let Some(lead) = task.lead.unit_code() {
             facts.lead.insert(task.id, lead.clone());
@@ -125,12 +136,7 @@ async fn prepare(store: &Store, user: &User, filter: &DashboardFilter) -> Result
         facts.coordinating.insert(task.id, task.coordinating.iter().filter_map(|party| party.unit_code().cloned()).collect());
     }
     let narrowed = filter.directive.is_some() || filter.due_from.is_some() || filter.due_to.is_some();
-    let scope = AssignmentScope {
-        units,
-        tasks: narrowed.then(|| tasks.iter().map(|task| task.id).collect()),
-        role: filter.role,
-        state: filter.state,
-    };
+    let scope = AssignmentScope { units, due_keys: narrowed.then_some(in_range), role: filter.role, state: filter.state };
     Ok(Prepared { scope, facts, tasks, directives, tree })
 }
 
@@ -139,6 +145,8 @@ async fn prepare(store: &Store, user: &User, filter: &DashboardFilter) -> Result
 pub struct ReportRow {
     pub directive: String,
     pub task: String,
+    /// For a recurring task, the period this row is about.
+    pub period: Option<Period>,
     pub unit: String,
     pub role: chidao_core::domain::UnitRole,
     pub last_day: Option<chrono::NaiveDate>,
@@ -166,7 +174,7 @@ pub async fn report_rows(
     now: DateTime<Utc>,
     due_soon_days: u32,
 ) -> Result<ReportRows, DashboardError> {
-    let Prepared { scope, facts, tasks, directives, tree } = prepare(store, user, filter).await?;
+    let Prepared { scope, facts, tasks, directives, tree } = prepare(store, user, filter, now).await?;
     let listed = store.list_assignments(&scope, &facts, Thresholds::at(now, due_soon_days)).await?;
     let task_of: BTreeMap<Uuid, &Task> = tasks.iter().map(|task| (task.id, task)).collect();
     let title_of: BTreeMap<Uuid, String> = directives.iter().map(|d| (d.id, d.title.to_string())).collect();
@@ -178,13 +186,15 @@ pub async fn report_rows(
         .filter_map(|row| {
             let task = task_of.get(&row.task)?;
             let done_at = row.done_at_ms.map(millis);
-            let judged = standing(task.deadline, done_at, now, due_soon_days);
+            let deadline = task.deadline_in(row.period);
+            let judged = standing(deadline, done_at, now, due_soon_days);
             Some(ReportRow {
                 directive: title_of.get(&row.directive).cloned().unwrap_or_default(),
                 task: task.text.to_string(),
+                period: row.period,
                 unit: name_of(&row.unit),
                 role: row.role,
-                last_day: task.deadline.and_then(|deadline| deadline.last_day_on_time()),
+                last_day: deadline.and_then(|deadline| deadline.last_day_on_time()),
                 state: judged.state,
                 due_soon: judged.due_soon,
                 done_at,
@@ -203,6 +213,7 @@ pub async fn assignment(
     user: &User,
     task_id: Uuid,
     unit: &UnitCode,
+    period: Option<Period>,
     now: DateTime<Utc>,
     due_soon_days: u32,
 ) -> Result<chidao_core::api::AssignmentDetail, DashboardError> {
@@ -212,7 +223,7 @@ pub async fn assignment(
     }
     let not_assigned = || DashboardError::NotAssigned { task: task_id, unit: unit.clone() };
     let task = store.tasks(Some(&[task_id])).await?.into_iter().next().ok_or_else(not_assigned)?;
-    let items = store.assignment_items(task_id, unit).await?;
+    let items = store.assignment_items(task_id, unit, period).await?;
     let live: Vec<&chidao_core::domain::ChecklistItem> = items.iter().filter(|item| !item.removed).collect();
     if live.is_empty() {
         return Err(not_assigned());
@@ -222,7 +233,8 @@ pub async fn assignment(
         .all(|item| item.done)
         .then(|| live.iter().filter_map(|item| item.done_mark.as_ref().map(|mark| mark.stamp.wall_ms)).max())
         .flatten();
-    let judged = standing(task.deadline, done_at_ms.map(millis), now, due_soon_days);
+    let deadline = task.deadline_in(period);
+    let judged = standing(deadline, done_at_ms.map(millis), now, due_soon_days);
     let ids: Vec<Uuid> = items.iter().map(|item| item.id).collect();
     let history = store.item_history(&ids).await?;
     let unit_record = store.unit(unit).await?.ok_or_else(not_assigned)?;
@@ -231,6 +243,8 @@ pub async fn assignment(
     let report = store.task_reports(Some(std::slice::from_ref(unit))).await?.into_iter().find(|report| report.task == task_id);
     Ok(chidao_core::api::AssignmentDetail {
         role: chidao_core::domain::UnitRole::of(&task, unit),
+        period,
+        deadline,
         task,
         directive_title,
         unit: unit_record,
@@ -251,7 +265,7 @@ pub async fn dashboard(
     now: DateTime<Utc>,
     due_soon_days: u32,
 ) -> Result<Dashboard, DashboardError> {
-    let Prepared { scope: assignment_scope, facts, tasks, directives, tree } = prepare(store, user, filter).await?;
+    let Prepared { scope: assignment_scope, facts, tasks, directives, tree } = prepare(store, user, filter, now).await?;
     let at = Thresholds::at(now, due_soon_days);
     let counted = store.count_assignments(&assignment_scope, &facts, at, Dashboard::ATTENTION_MAX).await?;
 
@@ -277,9 +291,11 @@ pub async fn dashboard(
         .filter_map(|row: &ClassifiedAssignment| {
             let task = task_of.get(&row.task)?;
             // The query chose these rows; the core's rule says exactly how late each is.
-            let judged = standing(task.deadline, row.done_at_ms.map(millis), now, due_soon_days);
+            let deadline = task.deadline_in(row.period);
+            let judged = standing(deadline, row.done_at_ms.map(millis), now, due_soon_days);
             Some(Attention {
                 task: row.task,
+                period: row.period,
                 directive: row.directive,
                 unit: row.unit.clone(),
                 unit_name: unit_name(&row.unit),
@@ -287,7 +303,7 @@ pub async fn dashboard(
                 role: row.role,
                 state: judged.state,
                 due_soon: judged.due_soon,
-                last_day: task.deadline.and_then(|deadline| deadline.last_day_on_time()),
+                last_day: deadline.and_then(|deadline| deadline.last_day_on_time()),
                 days_late: judged.days_late,
                 done: row.done,
                 total: row.total,

@@ -39,6 +39,14 @@ fn vietnam_local(at: DateTime<Utc>) -> chrono::NaiveDateTime {
     at.naive_utc() + chrono::Duration::seconds(i64::from(HO_CHI_MINH_OFFSET_SECONDS))
 }
 
+/// The task as a row names it: with its period, for recurring work.
+fn task_words(locale: Locale, row: &ReportRow) -> String {
+    match row.period {
+        Some(period) => format!("{} ({})", row.task, chidao_core::i18n::period_name(locale, period)),
+        None => row.task.clone(),
+    }
+}
+
 fn state_words(locale: Locale, row: &ReportRow) -> String {
     let state = word(locale, row.state);
     if row.due_soon {
@@ -67,7 +75,7 @@ pub fn csv(locale: Locale, rows: &[ReportRow]) -> Result<Vec<u8>, csv::Error> {
             let done_at = row.done_at.map(|at| vietnam_local(at).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
             writer.write_record([
                 row.directive.clone(),
-                row.task.clone(),
+                task_words(locale, row),
                 row.unit.clone(),
                 word(locale, row.role).to_owned(),
                 row.last_day.map(|day| day.to_string()).unwrap_or_default(),
@@ -145,7 +153,7 @@ pub fn xlsx(locale: Locale, heading: &Heading, rows: &[ReportRow]) -> Result<Vec
         let mut line = 7u32;
         for row in rows.iter().filter(|row| row.directive == directive) {
             sheet.write_with_format(line, 0, &row.directive, &wrap)?;
-            sheet.write_with_format(line, 1, &row.task, &wrap)?;
+            sheet.write_with_format(line, 1, task_words(locale, row), &wrap)?;
             sheet.write(line, 2, &row.unit)?;
             sheet.write(line, 3, word(locale, row.role))?;
             if let Some(day) = row.last_day {

@@ -15,6 +15,7 @@ pub mod export;
 pub mod extract;
 pub mod limits;
 pub mod live;
+pub mod periods;
 pub mod reports;
 mod retry;
 pub mod review;

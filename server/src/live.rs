@@ -29,7 +29,7 @@ impl Follow {
         self.cursor = last.seq;
         Ok(Some(LiveChanges {
             cursor: self.cursor,
-            changed: changed.into_iter().map(|row| AssignmentKey { task: row.task, unit: row.unit }).collect(),
+            changed: changed.into_iter().map(|row| AssignmentKey { task: row.task, unit: row.unit, period: row.period }).collect(),
         }))
     }
 }

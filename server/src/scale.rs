@@ -122,7 +122,7 @@ pub async fn generate(store: &Store, spec: &ProvinceSpec, now: DateTime<Utc>) ->
     for task in &tasks {
         let due_end = task.deadline.and_then(|deadline| deadline.due_end()).unwrap_or(now);
         for unit in &workers {
-            pairs.push((task.id, unit.code.clone()));
+            pairs.push((task.id, unit.code.clone(), None));
             // A fifth untouched, a quarter part done, the rest done: mostly on time.
             let roll = dice.below(100);
             let done_items = match roll {

@@ -25,7 +25,17 @@ async fn push_once(store: &Store, user: &User, changes: &[Change]) -> Result<Opt
     let item_ids: Vec<Uuid> = changes.iter().map(|change| change.item).collect::<BTreeSet<_>>().into_iter().collect();
     let device_ids: Vec<Uuid> = changes.iter().map(Change::device).collect::<BTreeSet<_>>().into_iter().collect();
     let change_ids: Vec<Uuid> = changes.iter().map(|change| change.id).collect();
-    let read = store.items(&item_ids).await?;
+    let mut read = store.items(&item_ids).await?;
+    if read.len() < item_ids.len() {
+        // A tablet opens a new period itself; if this server has not opened it yet, it
+        // does now, for the units this person sees, and reads again.
+        let units = match read_scope(store, user).await? {
+            ReadScope::Everything => None,
+            ReadScope::Units(units) => Some(units.into_iter().collect::<Vec<_>>()),
+        };
+        crate::periods::open(store, None, units.as_deref(), chrono::Utc::now()).await?;
+        read = store.items(&item_ids).await?;
+    }
     let mut access = Access::new(store, user);
     let mut writable = HashSet::new();
     for unit in read.iter().map(|stored| &stored.item.unit).collect::<BTreeSet<_>>() {

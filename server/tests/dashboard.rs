@@ -5,7 +5,7 @@
 use crate::common::{app, Device, TestApp};
 use axum::http::{Method, StatusCode};
 use chidao_core::api::{Dashboard, StateCounts};
-use chidao_core::domain::{standing, Deadline, TaskState, UnitCode, UnitRole};
+use chidao_core::domain::{standing, Deadline, Period, TaskState, UnitCode, UnitRole};
 use chrono::{Days, TimeZone, Utc};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -15,7 +15,7 @@ const DAY_MS: i64 = 86_400_000;
 /// A task text with a comma and quotes, as directives write them: CSV must quote it.
 const ROUTINE: &str = "Việc thường xuyên, \"không thời hạn\"";
 
-fn day(offset: i64) -> String {
+pub(crate) fn day(offset: i64) -> String {
     let today = Deadline::today_in_vietnam(Utc::now());
     let date = if offset >= 0 { today + Days::new(offset as u64) } else { today - Days::new(offset.unsigned_abs()) };
     date.to_string()
@@ -62,16 +62,21 @@ async fn tick(app: &TestApp, cookie: &str, text: &str, how_many: usize, days_ago
 }
 
 /// Every assignment, judged from the items one by one.
-async fn counted_the_slow_way(app: &TestApp, now_ms: i64) -> Vec<(Uuid, UnitCode, Uuid, TaskState, bool, UnitRole)> {
+pub(crate) async fn counted_the_slow_way(app: &TestApp, now_ms: i64) -> Vec<(Uuid, UnitCode, Uuid, TaskState, bool, UnitRole)> {
     let tasks = app.store.tasks(None).await.unwrap();
-    let mut by_pair: BTreeMap<(Uuid, UnitCode), Vec<chidao_core::domain::ChecklistItem>> = BTreeMap::new();
+    // One assignment per task, unit and (for recurring work) period; a recurring task's
+    // template is not work.
+    let mut by_assignment: BTreeMap<(Uuid, UnitCode, Option<Period>), Vec<chidao_core::domain::ChecklistItem>> = BTreeMap::new();
     for stored in app.store.all_items().await.unwrap().into_iter().filter(|stored| !stored.item.removed) {
-        by_pair.entry((stored.item.task, stored.item.unit.clone())).or_default().push(stored.item);
+        let recurs = tasks.iter().any(|task| task.id == stored.item.task && task.recurrence.is_some());
+        if recurs == stored.item.period.is_some() {
+            by_assignment.entry((stored.item.task, stored.item.unit.clone(), stored.item.period)).or_default().push(stored.item);
+        }
     }
     let now = Utc.timestamp_millis_opt(now_ms).unwrap();
-    by_pair
+    by_assignment
         .into_iter()
-        .map(|((task_id, unit), items)| {
+        .map(|((task_id, unit, period), items)| {
             let task = tasks.iter().find(|task| task.id == task_id).unwrap();
             let done_at = items
                 .iter()
@@ -79,13 +84,13 @@ async fn counted_the_slow_way(app: &TestApp, now_ms: i64) -> Vec<(Uuid, UnitCode
                 .then(|| items.iter().filter_map(|item| item.done_mark.as_ref().map(|mark| mark.stamp.wall_ms)).max())
                 .flatten()
                 .map(|ms| Utc.timestamp_millis_opt(ms).unwrap());
-            let judged = standing(task.deadline, done_at, now, chidao_core::domain::DUE_SOON_DAYS);
+            let judged = standing(task.deadline_in(period), done_at, now, chidao_core::domain::DUE_SOON_DAYS);
             (task_id, unit.clone(), task.directive, judged.state, judged.due_soon, UnitRole::of(task, &unit))
         })
         .collect()
 }
 
-fn totals<'a>(rows: impl Iterator<Item = &'a (Uuid, UnitCode, Uuid, TaskState, bool, UnitRole)>) -> StateCounts {
+pub(crate) fn totals<'a>(rows: impl Iterator<Item = &'a (Uuid, UnitCode, Uuid, TaskState, bool, UnitRole)>) -> StateCounts {
     let mut counts = StateCounts::default();
     for (_, _, _, state, soon, _) in rows {
         counts.add(*state, *soon, 1);
@@ -93,7 +98,7 @@ fn totals<'a>(rows: impl Iterator<Item = &'a (Uuid, UnitCode, Uuid, TaskState, b
     counts
 }
 
-async fn dashboard(app: &TestApp, cookie: &str, query: &str) -> Dashboard {
+pub(crate) async fn dashboard(app: &TestApp, cookie: &str, query: &str) -> Dashboard {
     let answer = app.call(Method::GET, &format!("/api/v1/reports/dashboard{query}"), Some(cookie), None).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
     serde_json::from_value(answer.json).unwrap()

@@ -10,6 +10,7 @@ mod cli;
 mod crash;
 mod dashboard;
 mod directive_import;
+mod periods;
 mod random_sync;
 mod schema;
 mod security;

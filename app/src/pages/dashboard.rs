@@ -4,9 +4,9 @@
 
 use super::status::vietnam_time;
 use super::tr;
-use crate::api::{Attention, Dashboard, DashboardFilter, StateCounts, UnitStanding};
-use crate::domain::{TaskState, Unit, UnitCode, UnitRole};
-use crate::i18n::DeskKey;
+use crate::api::{AssignmentKey, Attention, Dashboard, DashboardFilter, StateCounts, UnitStanding};
+use crate::domain::{Period, TaskState, Unit, UnitCode, UnitRole};
+use crate::i18n::{period_name, DeskKey};
 use leptos::prelude::*;
 
 /// The states in the order reports list them.
@@ -140,7 +140,7 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 /// The assignment opened from a row: a task for one unit.
-type Opened = RwSignal<Option<(uuid::Uuid, UnitCode)>>;
+type Opened = RwSignal<Option<AssignmentKey>>;
 
 #[component]
 fn Report(dashboard: Dashboard, filter: RwSignal<DashboardFilter>) -> impl IntoView {
@@ -148,7 +148,7 @@ fn Report(dashboard: Dashboard, filter: RwSignal<DashboardFilter>) -> impl IntoV
     let opened: Opened = expect_context();
     view! {
         <Totals counts=totals filter/>
-        {move || opened.get().map(|(task, unit)| view! { <AssignmentPanel task unit opened/> })}
+        {move || opened.get().map(|AssignmentKey { task, unit, period }| view! { <AssignmentPanel task unit period opened/> })}
         <section class="panel">
             <h2>{tr(DeskKey::CompletionByUnit)}</h2>
             <UnitChart units=units.clone()/>
@@ -306,11 +306,12 @@ fn UnitTable(units: Vec<UnitStanding>, filter: RwSignal<DashboardFilter>) -> imp
 /// One unit's work on one task, item by item, with who did what, when on the tablet and
 /// when the server heard.
 #[component]
-fn AssignmentPanel(task: uuid::Uuid, unit: UnitCode, opened: Opened) -> impl IntoView {
+fn AssignmentPanel(task: uuid::Uuid, unit: UnitCode, period: Option<Period>, opened: Opened) -> impl IntoView {
     let code = unit.clone();
+    let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
     let detail = LocalResource::new(move || {
         let unit = code.clone();
-        async move { crate::client::assignment(task, &unit).await }
+        async move { crate::client::assignment(task, &unit, period).await }
     });
     view! {
         <section class="panel assignment" data-testid="assignment" data-unit=unit.to_string()>
@@ -330,6 +331,10 @@ fn AssignmentPanel(task: uuid::Uuid, unit: UnitCode, opened: Opened) -> impl Int
                         <p><strong>{detail.unit.name.to_string()}</strong> " · " {tr(detail.role)} " · "
                             <span class=state_class(detail.state) data-testid="assignment-state">{tr(detail.state)}</span></p>
                         <p>{detail.task.text.to_string()}</p>
+                        <p class="meta">
+                            {detail.period.map(|period| view! { {tr(crate::i18n::Key::Period)} " " {move || period_name(locale.get(), period)} " · " })}
+                            {detail.deadline.map(|deadline| view! { {tr(crate::i18n::Key::Deadline)} " " {super::status::vietnam_date(deadline.date)} })}
+                        </p>
                         {detail.report.clone().map(|report| view! {
                             <p class="notice">{tr(crate::i18n::Key::ReportSignedOff)} " · " {report.by} " · " {vietnam_time(report.at_ms)}</p>
                         })}
@@ -376,6 +381,7 @@ fn AssignmentPanel(task: uuid::Uuid, unit: UnitCode, opened: Opened) -> impl Int
 #[component]
 fn AttentionTable(rows: Vec<Attention>) -> impl IntoView {
     let opened: Opened = expect_context();
+    let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
     view! {
         <table class="list attention" data-testid="attention">
             <thead><tr>
@@ -384,11 +390,12 @@ fn AttentionTable(rows: Vec<Attention>) -> impl IntoView {
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|row| {
-                    let key = (row.task, row.unit.clone());
+                    let key = AssignmentKey { task: row.task, unit: row.unit.clone(), period: row.period };
+                    let period = row.period;
                     view! {
                     <tr class=state_class(row.state) data-unit=row.unit.to_string() data-state=row.state.as_str() data-testid="attention-row">
                         <td><button class="link" on:click=move |_| opened.set(Some(key.clone()))>{row.unit_name}</button></td>
-                        <td class="task-text">{row.task_text}</td>
+                        <td class="task-text">{row.task_text} {period.map(|period| view! { <span class="meta">" · " {move || period_name(locale.get(), period)}</span> })}</td>
                         <td>{tr(row.role)}</td>
                         <td>{row.last_day.map(super::status::vietnam_date)}</td>
                         <td class="number">{if row.state == TaskState::Overdue { row.days_late.to_string() } else { tr(DeskKey::DueSoon)().to_owned() }}</td>

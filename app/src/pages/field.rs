@@ -5,9 +5,9 @@ use super::status::{vietnam_date, vietnam_time, StatusBar};
 use super::{tr, DeadlineTerm};
 use crate::api::photo_url;
 use crate::domain::access::Action;
-use crate::domain::{Party, Task, TaskReport, UnitCode};
-use crate::i18n::Key;
-use crate::sync::TaskView;
+use crate::domain::{Deadline, Party, Period, Task, TaskReport, UnitCode};
+use crate::i18n::{period_name, Key};
+use crate::sync::{PeriodTally, TaskView};
 use crate::workspace::{PhotoState, Workspace};
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -39,8 +39,9 @@ pub fn FieldPage() -> impl IntoView {
                     .map(|(index, tasks)| {
                         let tasks = tasks
                             .into_iter()
-                            .map(|TaskView { task, items }| {
-                                (task, items.iter().map(|item| (item.id, item.unit.clone())).collect::<Vec<_>>())
+                            .map(|TaskView { task, items, period, earlier }| {
+                                let items = items.iter().map(|item| (item.id, item.unit.clone())).collect::<Vec<_>>();
+                                (task, items, period, earlier)
                             })
                             .collect::<Vec<_>>();
                         (index, tasks)
@@ -94,7 +95,7 @@ pub fn FieldPage() -> impl IntoView {
                                                 <h3>{format!("{}. {heading}", index + 1)}</h3>
                                                 {tasks
                                                     .into_iter()
-                                                    .map(|(task, items)| view! { <TaskCard workspace task items/> })
+                                                    .map(|(task, items, period, earlier)| view! { <TaskCard workspace task items period earlier/> })
                                                     .collect_view()}
                                             </section>
                                         }
@@ -111,7 +112,14 @@ pub fn FieldPage() -> impl IntoView {
 }
 
 #[component]
-fn TaskCard(workspace: Workspace, task: Task, items: Vec<(Uuid, UnitCode)>) -> impl IntoView {
+fn TaskCard(
+    workspace: Workspace,
+    task: Task,
+    items: Vec<(Uuid, UnitCode)>,
+    period: Option<(Period, Deadline)>,
+    earlier: Vec<PeriodTally>,
+) -> impl IntoView {
+    let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
     let lead = workspace.party_name(&task.lead);
     let session = workspace.session.get_value();
     // Items arrive sorted by unit; each unit's run becomes one list, headed by the unit's
@@ -128,7 +136,8 @@ fn TaskCard(workspace: Workspace, task: Task, items: Vec<(Uuid, UnitCode)>) -> i
         <div class="task">
             <p class="task-text">{task.text.to_string()}</p>
             <dl class="task-meta">
-                {task.deadline.map(|deadline| view! { <DeadlineTerm deadline/> })}
+                {period.map(|(period, _)| view! { <dt>{tr(Key::Period)}</dt><dd data-testid="period">{move || period_name(locale.get(), period)}</dd> })}
+                {period.map(|(_, deadline)| deadline).or(task.deadline).map(|deadline| view! { <DeadlineTerm deadline/> })}
                 <dt>{tr(Key::Lead)}</dt>
                 <dd>{lead}</dd>
                 {(!coordinating.is_empty()).then(|| view! { <dt>{tr(Key::Coordinating)}</dt><dd>{coordinating}</dd> })}
@@ -158,6 +167,17 @@ fn TaskCard(workspace: Workspace, task: Task, items: Vec<(Uuid, UnitCode)>) -> i
                     }
                 })
                 .collect_view()}
+            {(!earlier.is_empty()).then(|| view! {
+                <details class="earlier">
+                    <summary>{tr(Key::EarlierPeriods)}</summary>
+                    <ul>
+                        {earlier.into_iter().map(|tally| {
+                            let unit = (tally.unit != session.unit).then(|| format!(" · {}", workspace.party_name(&Party::Unit(tally.unit.clone()))));
+                            view! { <li>{move || period_name(locale.get(), tally.period)} {unit} ": " {tally.done} "/" {tally.total}</li> }
+                        }).collect_view()}
+                    </ul>
+                </details>
+            })}
         </div>
     }
 }

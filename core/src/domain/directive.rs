@@ -161,20 +161,20 @@ pub struct Task {
 }
 
 /// How often a task comes round: `monthly`, `quarterly`, `weekly` or `yearly`, with the
-/// day it is due after a colon when the directive names one (`monthly:25`).
+/// day it is due after a colon when the directive names one (`monthly:25`; for a week, the
+/// weekday, Monday being 1). Each period is worked on its own: see `period.rs`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Recurrence(String);
 
 impl Recurrence {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        let field = "recurrence";
         let raw = raw.trim();
-        let (period, day) = raw.split_once(':').map_or((raw, None), |(period, day)| (period, Some(day)));
-        let period_ok = ["monthly", "quarterly", "weekly", "yearly"].contains(&period);
-        let day_ok = day.is_none_or(|day| day.parse::<u32>().is_ok_and(|day| (1..=31).contains(&day)));
-        if !period_ok || !day_ok {
-            return Err(DomainError::Invalid { field, reason: format!("`{raw}` is not like monthly, quarterly:20 or weekly") });
+        if Self::read(raw).is_none() {
+            return Err(DomainError::Invalid {
+                field: "recurrence",
+                reason: format!("`{raw}` is not like monthly, quarterly:20 or weekly (a weekday 1–7 after the colon)"),
+            });
         }
         Ok(Self(raw.to_owned()))
     }

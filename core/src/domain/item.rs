@@ -61,6 +61,10 @@ pub struct ChecklistItem {
     /// ticked and written on it, as history; devices stop showing it.
     #[serde(default)]
     pub removed: bool,
+    /// The period this item belongs to, for a recurring task's copy of its template;
+    /// `None` for a template and for the items of a task done once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<super::Period>,
 }
 
 impl ChecklistItem {
@@ -81,6 +85,7 @@ impl ChecklistItem {
             parallel_update: false,
             photos: Vec::new(),
             removed: false,
+            period: None,
         })
     }
 

@@ -93,6 +93,8 @@ pub enum Key {
     Target,
     Overdue,
     StartsFrom,
+    Period,
+    EarlierPeriods,
     Note,
     StorageUnavailable,
     UpdateWaiting,
@@ -213,6 +215,8 @@ impl Words for Key {
             Target => "Mục tiêu",
             Overdue => "Quá hạn",
             StartsFrom => "Từ ngày",
+            Period => "Kỳ",
+            EarlierPeriods => "Các kỳ trước",
             Note => "Ghi chú",
             StorageUnavailable => "Không ghi được vào bộ nhớ của trình duyệt",
             UpdateWaiting => "Đã có phiên bản mới. Ứng dụng sẽ cập nhật khi các thay đổi đã được đồng bộ; các thay đổi chưa đồng bộ vẫn được giữ trên máy này.",
@@ -289,6 +293,8 @@ impl Words for Key {
             Target => "Target",
             Overdue => "Overdue",
             StartsFrom => "From",
+            Period => "Period",
+            EarlierPeriods => "Earlier periods",
             Note => "Note",
             StorageUnavailable => "Could not write to the browser's storage",
             UpdateWaiting => "A new version is ready. The app updates once your changes are synced; unsynced changes stay on this device.",
@@ -327,9 +333,34 @@ impl Words for Key {
     }
 }
 
+/// A period of recurring work as people name it: "tháng 11/2026", "quý IV/2026".
+pub fn period_name(locale: Locale, period: crate::domain::Period) -> String {
+    use crate::domain::Cycle;
+    let (year, number) = (period.year, period.number);
+    let roman = ["I", "II", "III", "IV"].get(number as usize - 1).copied().unwrap_or("");
+    match (locale, period.cycle) {
+        (Locale::Vi, Cycle::Weekly) => format!("tuần {number}/{year}"),
+        (Locale::Vi, Cycle::Monthly) => format!("tháng {number}/{year}"),
+        (Locale::Vi, Cycle::Quarterly) => format!("quý {roman}/{year}"),
+        (Locale::Vi, Cycle::Yearly) => format!("năm {year}"),
+        (Locale::En, Cycle::Weekly) => format!("week {number} of {year}"),
+        (Locale::En, Cycle::Monthly) => format!("{number:02}/{year}"),
+        (Locale::En, Cycle::Quarterly) => format!("Q{number} {year}"),
+        (Locale::En, Cycle::Yearly) => format!("{year}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn periods_are_named_as_officials_write_them() {
+        let quarter = crate::domain::Period::parse("2026-Q4").unwrap();
+        assert_eq!(period_name(Locale::Vi, quarter), "quý IV/2026");
+        assert_eq!(period_name(Locale::En, quarter), "Q4 2026");
+        assert_eq!(period_name(Locale::Vi, crate::domain::Period::parse("2026-11").unwrap()), "tháng 11/2026");
+    }
 
     #[test]
     fn numbers_are_grouped_as_each_language_writes_them() {

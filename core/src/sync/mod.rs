@@ -25,7 +25,7 @@ pub use outbox::{waiting, Outbox, Settled};
 pub use review::{contests, resolve, Contest, Field, LoggedEdit, ReviewError, REVIEW_DEVICE};
 pub use schedule::{next_sync_in_ms, MAX_RETRY_MS, SYNC_INTERVAL_MS};
 pub use sequence::{check_sequence, Sequence};
-pub use snapshot::{DirectiveView, Snapshot, TaskView};
+pub use snapshot::{DirectiveView, PeriodTally, Snapshot, TaskView};
 pub use wire::{Change, ChangeResult, ChangeStatus, Edit, PullResponse, PushRequest, PushResponse, MAX_CHANGES_PER_PUSH, MAX_PULL_LIMIT};
 
 /// Runs a future that never waits (every store and transport in the tests answers at once)

@@ -1,5 +1,6 @@
 use super::{apply, replay, Change, PullResponse};
-use crate::domain::{ChecklistItem, Directive, Party, Task, Unit, UnitCode};
+use crate::domain::{ChecklistItem, Deadline, Directive, Party, Period, Task, Unit, UnitCode};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -18,7 +19,21 @@ pub struct Snapshot {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskView {
     pub task: Task,
+    /// For recurring work, the current period's copies of the template.
     pub items: Vec<ChecklistItem>,
+    /// For recurring work: the period shown and its deadline.
+    pub period: Option<(Period, Deadline)>,
+    /// For recurring work: how the earlier periods this device holds ended, newest first.
+    pub earlier: Vec<PeriodTally>,
+}
+
+/// One unit's checklist in one earlier period, counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodTally {
+    pub period: Period,
+    pub unit: UnitCode,
+    pub done: usize,
+    pub total: usize,
 }
 
 /// A directive's tasks, grouped by section in the directive's order.
@@ -44,10 +59,26 @@ impl Snapshot {
     /// never shows an item without them.
     pub fn acknowledge<'a>(&mut self, changes: impl IntoIterator<Item = &'a Change>, author: &str) {
         for change in changes {
-            if let Some(item) = self.items.get_mut(&change.item) {
-                apply(item, change, author);
-            }
+            // A change to a period's copy that no pull has brought yet was made in the
+            // period its device's clock was in.
+            let made_on = Deadline::today_in_vietnam(chrono::DateTime::from_timestamp_millis(change.stamp.wall_ms).unwrap_or_default());
+            let Some(mut item) = self.item(change.item, made_on) else { continue };
+            apply(&mut item, change, author);
+            self.items.insert(item.id, item);
         }
+    }
+
+    /// An item as the server last sent it, or, for the copy of a recurring task's template
+    /// in the period holding `today` that the server has not sent yet, that copy as it
+    /// starts.
+    pub fn item(&self, id: Uuid, today: NaiveDate) -> Option<ChecklistItem> {
+        if let Some(item) = self.items.get(&id) {
+            return Some(item.clone());
+        }
+        self.items.values().filter(|item| item.period.is_none() && !item.removed).find_map(|template| {
+            let period = self.tasks.get(&template.task)?.recurrence.as_ref()?.period_of(today);
+            (ChecklistItem::id_in(template.id, period) == id).then(|| template.in_period(period))
+        })
     }
 
     /// The newest stamp the server has shown this device, which the device's clock must
@@ -64,12 +95,14 @@ impl Snapshot {
         }
     }
 
-    /// The screen: server state with pending changes replayed on top, directives newest
-    /// first, sections and items in their written order.
-    pub fn view(&self, pending: &[Change], author: &str) -> Vec<DirectiveView> {
-        let mut by_task: BTreeMap<Uuid, Vec<ChecklistItem>> = BTreeMap::new();
+    /// The screen on `today`: server state with pending changes replayed on top,
+    /// directives newest first, sections and items in their written order; for recurring
+    /// work, the current period's checklist (made here from the template when the server
+    /// has not sent it yet) and a tally of the earlier ones.
+    pub fn view(&self, pending: &[Change], author: &str, today: NaiveDate) -> Vec<DirectiveView> {
+        let mut by_task: BTreeMap<Uuid, Vec<&ChecklistItem>> = BTreeMap::new();
         for item in self.items.values().filter(|item| !item.removed) {
-            by_task.entry(item.task).or_default().push(replay(item, pending, author));
+            by_task.entry(item.task).or_default().push(item);
         }
         let mut directives: Vec<&Directive> = self.directives.values().collect();
         // Orders with a last tie-break make unstable sorts (smaller in the wasm) repeatable.
@@ -80,15 +113,49 @@ impl Snapshot {
             .map(|directive| {
                 let mut sections: BTreeMap<usize, Vec<TaskView>> = BTreeMap::new();
                 for task in self.tasks.values().filter(|task| task.directive == directive.id) {
-                    let Some(mut items) = by_task.get(&task.id).cloned() else { continue };
+                    let Some(stored) = by_task.get(&task.id) else { continue };
+                    let mut shown = self.task_view(task, stored, today);
+                    for item in &mut shown.items {
+                        *item = replay(item, pending, author);
+                    }
                     // A head sees several units' checklists under one task: one unit's after another.
-                    items.sort_unstable_by(|a, b| a.unit.cmp(&b.unit).then(a.position.cmp(&b.position)).then(a.id.cmp(&b.id)));
-                    sections.entry(task.section).or_default().push(TaskView { task: task.clone(), items });
+                    shown.items.sort_unstable_by(|a, b| a.unit.cmp(&b.unit).then(a.position.cmp(&b.position)).then(a.id.cmp(&b.id)));
+                    sections.entry(task.section).or_default().push(shown);
                 }
                 DirectiveView { directive: directive.clone(), sections: sections.into_iter().collect() }
             })
             .filter(|view| !view.sections.is_empty())
             .collect()
+    }
+}
+
+impl Snapshot {
+    /// A task's checklist on `today`, before pending changes: its items, or for recurring
+    /// work the current period's copies of the templates and the earlier periods' tallies.
+    fn task_view(&self, task: &Task, stored: &[&ChecklistItem], today: NaiveDate) -> TaskView {
+        let Some(recurrence) = &task.recurrence else {
+            let items = stored.iter().filter(|item| item.period.is_none()).map(|item| (*item).clone()).collect();
+            return TaskView { task: task.clone(), items, period: None, earlier: Vec::new() };
+        };
+        let current = recurrence.period_of(today);
+        let items = stored
+            .iter()
+            .filter(|item| item.period.is_none())
+            .map(|template| {
+                let id = ChecklistItem::id_in(template.id, current);
+                self.items.get(&id).cloned().unwrap_or_else(|| template.in_period(current))
+            })
+            .collect();
+        let mut tallies: BTreeMap<(Period, UnitCode), (usize, usize)> = BTreeMap::new();
+        for item in stored {
+            if let Some(period) = item.period.filter(|period| *period < current) {
+                let tally = tallies.entry((period, item.unit.clone())).or_default();
+                tally.0 += usize::from(item.done);
+                tally.1 += 1;
+            }
+        }
+        let earlier = tallies.into_iter().rev().map(|((period, unit), (done, total))| PeriodTally { period, unit, done, total }).collect();
+        TaskView { task: task.clone(), items, period: Some((current, recurrence.deadline_in(current))), earlier }
     }
 }
 
@@ -130,7 +197,7 @@ mod tests {
         let mut snapshot = Snapshot::default();
         snapshot.absorb(page(5, item.clone()));
         let tick = tick(item.id);
-        let view = snapshot.view(&[tick], "official");
+        let view = snapshot.view(&[tick], "official", day());
         assert!(view[0].sections[0].1[0].items[0].done);
         assert!(!snapshot.items[&item.id].done, "the snapshot itself holds only what the server said");
     }
@@ -141,7 +208,71 @@ mod tests {
         let mut snapshot = Snapshot::default();
         snapshot.absorb(page(5, item.clone()));
         snapshot.acknowledge([&tick(item.id)], "official");
-        assert!(snapshot.view(&[], "official")[0].sections[0].1[0].items[0].done);
+        assert!(snapshot.view(&[], "official", day())[0].sections[0].1[0].items[0].done);
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+    }
+
+    /// The fixture's task recurring monthly, with its template item.
+    fn monthly() -> Snapshot {
+        let (_, mut task, template) = fixture();
+        task.recurrence = Some(crate::domain::Recurrence::parse("monthly:25").unwrap());
+        let mut snapshot = Snapshot::default();
+        let mut first = page(5, template);
+        first.tasks = vec![task];
+        snapshot.absorb(first);
+        snapshot
+    }
+
+    #[test]
+    fn a_recurring_task_shows_the_current_periods_copy_before_any_server_sends_it() {
+        let snapshot = monthly();
+        let (_, _, template) = fixture();
+        let november = Period::parse("2026-11").unwrap();
+        let view = snapshot.view(&[], "official", day());
+        let shown = &view[0].sections[0].1[0];
+        assert_eq!(shown.items.len(), 1);
+        assert_eq!(shown.items[0].id, ChecklistItem::id_in(template.id, november));
+        assert_eq!(
+            shown.period.map(|(period, deadline)| (period, deadline.date)),
+            Some((november, NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()))
+        );
+        let tick = tick(shown.items[0].id);
+        assert!(snapshot.view(&[tick], "official", day())[0].sections[0].1[0].items[0].done, "a tick on the copy shows at once");
+        let december = snapshot.view(&[], "official", NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        assert_ne!(december[0].sections[0].1[0].items[0].id, shown.items[0].id, "a new month is a new checklist");
+    }
+
+    #[test]
+    fn the_servers_copy_replaces_the_devices_and_earlier_periods_are_tallied() {
+        let mut snapshot = monthly();
+        let (_, _, template) = fixture();
+        let november = Period::parse("2026-11").unwrap();
+        let mut october = template.in_period(november.previous());
+        october.done = true;
+        let mut from_server = template.in_period(november);
+        from_server.note = crate::domain::Note::parse("đã gửi").unwrap();
+        let mut later = page(9, from_server.clone());
+        later.tasks.clear();
+        later.items.push(october);
+        snapshot.absorb(later);
+        let shown = &snapshot.view(&[], "official", day())[0].sections[0].1[0];
+        assert_eq!(shown.items, vec![from_server]);
+        assert_eq!(shown.earlier, vec![PeriodTally { period: november.previous(), unit: template.unit.clone(), done: 1, total: 1 }]);
+    }
+
+    #[test]
+    fn an_acknowledged_tick_on_a_copy_no_pull_brought_stays_visible() {
+        let mut snapshot = monthly();
+        let (_, _, template) = fixture();
+        // The fixture's tick is stamped at 10 ms after the epoch: January 1970 in Vietnam.
+        let january = Period::parse("1970-01").unwrap();
+        let copy = ChecklistItem::id_in(template.id, january);
+        snapshot.acknowledge([&tick(copy)], "official");
+        assert!(snapshot.items[&copy].done);
+        assert_eq!(snapshot.items[&copy].period, Some(january));
     }
 
     #[test]

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_removed_items.surql"),
     include_str!("../../migrations/0009_device_clocks.surql"),
     include_str!("../../migrations/0010_assignments.surql"),
+    include_str!("../../migrations/0011_periods.surql"),
 ];
 
 /// The schema version this build writes.

@@ -200,9 +200,10 @@ fn api() -> Api {
             Method::GET,
             &assignment,
             reports::assignment,
-            Doc::new("One unit's work on one task: where it stands, every item, and every change with device and sync times")
+            Doc::new("One unit's work on one task (in one period, for recurring work): where it stands, every item, and every change with device and sync times")
+                .query::<reports::AssignmentParams>()
                 .answers::<AssignmentDetail>(200, "The assignment")
-                .refuses(&[401, 404, 422]),
+                .refuses(&[400, 401, 404, 422]),
         )
         .on(
             Method::GET,

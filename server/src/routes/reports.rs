@@ -79,15 +79,25 @@ pub async fn live(
     Ok(axum::response::sse::Sse::new(stream).keep_alive(axum::response::sse::KeepAlive::default()))
 }
 
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentParams {
+    /// For a recurring task, the period: 2026-11 (a month), 2026-Q4, 2026-W48 or 2026.
+    #[param(value_type = Option<String>)]
+    period: Option<chidao_core::domain::Period>,
+}
+
 /// One unit's work on one task: the dashboard's drill-down.
 pub async fn assignment(
     State(state): State<AppState>,
     user: User,
     Path((task, unit)): Path<(Uuid, String)>,
+    Query(params): Query<AssignmentParams>,
 ) -> Result<axum::Json<chidao_core::api::AssignmentDetail>, ApiError> {
     let unit = unit_code(&unit)?;
     let now = chrono::Utc::now();
-    Ok(axum::Json(crate::dashboard::assignment(&state.store, &user, task, &unit, now, state.reports.due_soon_days).await?))
+    let due_soon_days = state.reports.due_soon_days;
+    Ok(axum::Json(crate::dashboard::assignment(&state.store, &user, task, &unit, params.period, now, due_soon_days).await?))
 }
 
 /// The reader's language for a file: the language cookie, Vietnamese without it.

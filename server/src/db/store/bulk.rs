@@ -4,7 +4,7 @@
 
 use super::{to_json, Store};
 use crate::db::DbError;
-use chidao_core::domain::{ChecklistItem, UnitCode};
+use chidao_core::domain::{ChecklistItem, Period, UnitCode};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -68,12 +68,12 @@ impl Store {
         Ok(())
     }
 
-    /// Recounts the assignments of `pairs` (task, unit).
-    pub async fn recount(&self, pairs: &[(Uuid, UnitCode)]) -> Result<(), DbError> {
+    /// Recounts the assignments of `groups` (task, unit, period).
+    pub async fn recount(&self, groups: &[(Uuid, UnitCode, Option<Period>)]) -> Result<(), DbError> {
         let context = "recounting assignments";
-        for chunk in pairs.chunks(CHUNK / 5) {
-            let pairs: Vec<_> = chunk.iter().map(|(task, unit)| json!({"task": task, "unit": unit})).collect();
-            self.run(context, "FOR $p IN $pairs { fn::recount($p.task, $p.unit); };", json!({"pairs": pairs})).await?;
+        for chunk in groups.chunks(CHUNK / 5) {
+            let groups: Vec<_> = chunk.iter().map(|(task, unit, period)| json!({"task": task, "unit": unit, "period": period})).collect();
+            self.run(context, "FOR $g IN $groups { fn::recount($g.task, $g.unit, $g.period); };", json!({"groups": groups})).await?;
         }
         Ok(())
     }

@@ -69,7 +69,9 @@ impl Store {
             FOR $r IN $removed {
                 UPDATE type::record('item', $r.id) SET removed = true, seq = $first + $r.n, version = version + 1 RETURN NONE;
             };
-            FOR $pair IN (SELECT task, unit FROM item WHERE task IN $tasks.key GROUP BY task, unit) { fn::recount($pair.task, $pair.unit); };
+            FOR $group IN (SELECT task, unit, period FROM item WHERE task IN $tasks.key GROUP BY task, unit, period) {
+                fn::recount($group.task, $group.unit, $group.period);
+            };
             COMMIT TRANSACTION;
         "#;
         let vars = json!({

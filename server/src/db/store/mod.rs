@@ -31,7 +31,7 @@ pub enum Recorded {
 }
 
 const ITEM_FIELDS: &str = "record::id(id) AS id, task, unit, label, position, done, note, done_mark, note_mark, \
-     conflict, parallel_update, photos, removed, seq, version";
+     conflict, parallel_update, photos, removed, period, seq, version";
 const TASK_FIELDS: &str = "record::id(id) AS id, directive, section, text, lead, coordinating, deadline, target, recurrence";
 const DIRECTIVE_FIELDS: &str = "record::id(id) AS id, title, issuer, issued_on, documents, sections";
 
@@ -58,13 +58,15 @@ fn rows<T: DeserializeOwned>(response: &mut IndexedResults, index: usize, contex
 
 mod bulk;
 mod directives;
+mod periods;
 mod photos;
 mod progress;
 mod sync;
 
 pub use bulk::HistoryRow;
+pub use periods::PeriodRecords;
 pub use photos::{PhotoAttachment, PhotoRow, StoredPhoto};
-pub use progress::{AssignmentScope, ChangedAssignment, ClassifiedAssignment, Counted, StateCount, TaskFacts};
+pub use progress::{due_key, AssignmentScope, ChangedAssignment, ClassifiedAssignment, Counted, StateCount, TaskFacts};
 pub use sync::{Batch, LogEntry, StoredItem};
 
 impl Store {
@@ -212,7 +214,7 @@ impl Store {
                 UPDATE type::record('item', $i.key) SET seq = $seq, version = 1;
             };
             FOR $a IN $accounts { CREATE type::record('account', $a.username) CONTENT $a; };
-            FOR $pair IN (SELECT task, unit FROM item GROUP BY task, unit) { fn::recount($pair.task, $pair.unit); };
+            FOR $group IN (SELECT task, unit, period FROM item GROUP BY task, unit, period) { fn::recount($group.task, $group.unit, $group.period); };
             COMMIT TRANSACTION;
         "#;
         self.run(

@@ -61,8 +61,8 @@ impl Store {
             LET $written = (UPDATE type::record('item', $item) SET photos += $reference, seq = $seq, version = version + 1
                 WHERE version = $version RETURN VALUE id);
             IF array::len($written) = 0 { THROW 'stale item' };
-            LET $pair = (SELECT task, unit FROM ONLY type::record('item', $item));
-            fn::recount($pair.task, $pair.unit);
+            LET $group = (SELECT task, unit, period FROM ONLY type::record('item', $item));
+            fn::recount($group.task, $group.unit, $group.period);
             COMMIT TRANSACTION;
         "#;
         let vars = json!({

@@ -4,7 +4,7 @@
 
 use super::Store;
 use crate::db::DbError;
-use chidao_core::domain::{ChecklistItem, TaskState, Thresholds, UnitCode, UnitRole};
+use chidao_core::domain::{ChecklistItem, Period, TaskState, Thresholds, UnitCode, UnitRole};
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -15,18 +15,28 @@ use uuid::Uuid;
 pub struct AssignmentScope {
     /// Only these units; `None` for all.
     pub units: Option<Vec<UnitCode>>,
-    /// Only these tasks; `None` for all.
-    pub tasks: Option<Vec<Uuid>>,
+    /// Only assignments with these due keys ([`due_key`]); `None` for all.
+    pub due_keys: Option<Vec<String>>,
     /// Only assignments in which the task asks this of the unit.
     pub role: Option<UnitRole>,
     pub state: Option<TaskState>,
 }
 
-/// What the query needs to know of each task: when it stops being on time, and which
-/// units it names as lead and as coordinating (for the role of each assignment).
+/// Which due end an assignment is judged by: its task's, or, for a recurring task's
+/// period, that period's. The migration that keeps assignments writes the same key.
+pub fn due_key(task: Uuid, period: Option<Period>) -> String {
+    match period {
+        Some(period) => format!("{task}/{period}"),
+        None => task.to_string(),
+    }
+}
+
+/// What the query needs to know of each task: when it stops being on time (by
+/// [`due_key`]), and which units it names as lead and as coordinating (for the role of
+/// each assignment).
 #[derive(Debug, Clone, Default)]
 pub struct TaskFacts {
-    pub due_end_ms: BTreeMap<Uuid, i64>,
+    pub due_end_ms: BTreeMap<String, i64>,
     pub lead: BTreeMap<Uuid, UnitCode>,
     pub coordinating: BTreeMap<Uuid, Vec<UnitCode>>,
 }
@@ -48,6 +58,8 @@ pub struct StateCount {
 pub struct ClassifiedAssignment {
     pub task: Uuid,
     pub unit: UnitCode,
+    #[serde(default)]
+    pub period: Option<Period>,
     pub directive: Uuid,
     pub total: u32,
     pub done: u32,
@@ -80,8 +92,8 @@ fn role_expression() -> String {
     )
 }
 
-/// The due end of an assignment's task, from the bound map of [`TaskFacts::due_end_ms`].
-const DUE_END: &str = "$due[task]";
+/// The due end of an assignment, from the bound map of [`TaskFacts::due_end_ms`].
+const DUE_END: &str = "$due[due_key]";
 
 /// SurrealQL that names an assignment's state with the words of [`TaskState`], from its
 /// task's due end and its `done_at_ms` and the bound `$now`: the same comparisons as
@@ -112,8 +124,8 @@ fn in_scope(scope: &AssignmentScope) -> String {
     if scope.units.is_some() {
         filters.push("unit IN $units".into());
     }
-    if scope.tasks.is_some() {
-        filters.push("task IN $tasks".into());
+    if scope.due_keys.is_some() {
+        filters.push("due_key IN $due_keys".into());
     }
     if scope.state.is_some() {
         filters.push(format!("({}) = $state", state_expression()));
@@ -129,16 +141,18 @@ fn in_scope(scope: &AssignmentScope) -> String {
 pub struct ChangedAssignment {
     pub task: Uuid,
     pub unit: UnitCode,
+    #[serde(default)]
+    pub period: Option<Period>,
     pub seq: u64,
 }
 
 /// The variables the counting and listing queries bind.
 fn variables(scope: &AssignmentScope, facts: &TaskFacts, at: Thresholds) -> serde_json::Value {
-    fn keyed<T: serde::Serialize>(by_task: &BTreeMap<Uuid, T>) -> serde_json::Map<String, serde_json::Value> {
-        by_task.iter().map(|(task, value)| (task.to_string(), json!(value))).collect()
+    fn keyed<K: ToString, T: serde::Serialize>(by_key: &BTreeMap<K, T>) -> serde_json::Map<String, serde_json::Value> {
+        by_key.iter().map(|(key, value)| (key.to_string(), json!(value))).collect()
     }
     json!({
-        "units": scope.units, "tasks": scope.tasks, "state": scope.state, "role": scope.role,
+        "units": scope.units, "due_keys": scope.due_keys, "state": scope.state, "role": scope.role,
         "due": keyed(&facts.due_end_ms), "lead": keyed(&facts.lead), "coordinating": keyed(&facts.coordinating),
         "now": at.now_ms, "soon_end": at.soon_end_ms,
     })
@@ -155,8 +169,8 @@ impl Store {
     ) -> Result<Vec<ClassifiedAssignment>, DbError> {
         let context = "listing assignments";
         let query = format!(
-            "SELECT task, unit, directive, total, done, done_at_ms, ({state}) AS state, ({role}) AS role, ({soon}) AS soon \
-             FROM assignment WHERE {scope} ORDER BY directive, task, unit;",
+            "SELECT task, unit, period, directive, total, done, done_at_ms, ({state}) AS state, ({role}) AS role, ({soon}) AS soon \
+             FROM assignment WHERE {scope} ORDER BY directive, task, period, unit;",
             state = state_expression(),
             role = role_expression(),
             soon = soon_expression(),
@@ -174,7 +188,7 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<ChangedAssignment>, DbError> {
         let filter = if units.is_some() { "AND unit IN $units" } else { "" };
-        let query = format!("SELECT task, unit, seq FROM assignment WHERE seq > $cursor {filter} ORDER BY seq LIMIT $limit;");
+        let query = format!("SELECT task, unit, period, seq FROM assignment WHERE seq > $cursor {filter} ORDER BY seq LIMIT $limit;");
         self.select("reading changed assignments", &query, json!({"cursor": cursor, "units": units, "limit": limit})).await
     }
 
@@ -212,7 +226,7 @@ impl Store {
         let query = format!(
             "{by_task}
              {by_unit}
-             SELECT task, unit, directive, total, done, done_at_ms, ({state}) AS state, ({role}) AS role, ({soon}) AS soon, {DUE_END} AS due_end \
+             SELECT task, unit, period, directive, total, done, done_at_ms, ({state}) AS state, ({role}) AS role, ({soon}) AS soon, {DUE_END} AS due_end \
                 FROM assignment WHERE {scope} AND done_at_ms = NONE AND {DUE_END} != NONE AND {DUE_END} <= $soon_end ORDER BY due_end ASC LIMIT $limit;
              RETURN (SELECT VALUE seq FROM assignment ORDER BY seq DESC LIMIT 1)[0] ?? 0;",
             by_task = group("task"),
@@ -276,11 +290,15 @@ impl Store {
             .collect())
     }
 
-    /// The items (removed ones too: they are history) of one unit's checklist for a task.
-    pub async fn assignment_items(&self, task: Uuid, unit: &UnitCode) -> Result<Vec<ChecklistItem>, DbError> {
-        let query = format!("SELECT {} FROM item WHERE task = $task AND unit = $unit ORDER BY position;", super::ITEM_FIELDS);
+    /// The items (removed ones too: they are history) of one unit's checklist for a task,
+    /// in one period for a recurring task.
+    pub async fn assignment_items(&self, task: Uuid, unit: &UnitCode, period: Option<Period>) -> Result<Vec<ChecklistItem>, DbError> {
+        let query = format!(
+            "SELECT {} FROM item WITH INDEX item_task_unit_period WHERE task = $task AND unit = $unit AND period = $period ORDER BY position;",
+            super::ITEM_FIELDS
+        );
         let rows: Vec<super::StoredItem> =
-            self.select("reading an assignment's items", &query, json!({"task": task, "unit": unit})).await?;
+            self.select("reading an assignment's items", &query, json!({"task": task, "unit": unit, "period": period})).await?;
         Ok(rows.into_iter().map(|stored| stored.item).collect())
     }
 }

@@ -175,8 +175,8 @@ impl Store {
                     WHERE version = $w.version RETURN VALUE id);
                 IF array::len($written) = 0 { THROW 'stale item' };
             };
-            FOR $pair IN array::distinct($items.map(|$w| { task: $w.item.task, unit: $w.item.unit })) {
-                fn::recount($pair.task, $pair.unit);
+            FOR $group IN array::distinct($items.map(|$w| { task: $w.item.task, unit: $w.item.unit, period: $w.item.period })) {
+                fn::recount($group.task, $group.unit, $group.period);
             };
             COMMIT TRANSACTION;
         "#;

@@ -1,0 +1,63 @@
+//! Recurring tasks' periods: what opening them reads, and the one write that opens them.
+
+use super::{to_json, Recorded, Store, StoredItem, ITEM_FIELDS};
+use crate::db::DbError;
+use chidao_core::domain::{ChecklistItem, UnitCode};
+use serde_json::json;
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// A recurring task's templates and the copies already opened from them.
+#[derive(Debug, Clone, Default)]
+pub struct PeriodRecords {
+    /// Items without a period, not taken off, of recurring tasks.
+    pub templates: Vec<ChecklistItem>,
+    /// Ids of the copies that exist.
+    pub opened: BTreeSet<Uuid>,
+}
+
+impl Store {
+    /// The templates of `tasks` for `units` (all when `None`) and the copies opened so far.
+    pub async fn period_records(&self, tasks: &[Uuid], units: Option<&[UnitCode]>) -> Result<PeriodRecords, DbError> {
+        let context = "reading recurring checklists";
+        let units_filter = if units.is_some() { "AND unit IN $units" } else { "" };
+        let query = format!(
+            "SELECT {ITEM_FIELDS} FROM item WHERE task IN $tasks AND period = NONE AND removed = false {units_filter};
+             SELECT VALUE record::id(id) FROM item WHERE task IN $tasks AND period != NONE {units_filter};"
+        );
+        let mut response = self.run(context, &query, json!({"tasks": tasks, "units": units})).await?;
+        let templates: Vec<StoredItem> = super::rows(&mut response, 0, context)?;
+        let opened: Vec<Uuid> = super::rows(&mut response, 1, context)?;
+        Ok(PeriodRecords { templates: templates.into_iter().map(|stored| stored.item).collect(), opened: opened.into_iter().collect() })
+    }
+
+    /// Writes new period copies in one transaction, numbered so that every device pulls
+    /// them, and counts their assignments. Stale when another writer opened one of them
+    /// first (the ids are the same everywhere): nothing is written then.
+    pub async fn open_copies(&self, copies: &[ChecklistItem]) -> Result<Recorded, DbError> {
+        let context = "opening periods";
+        let rows = copies
+            .iter()
+            .enumerate()
+            .map(|(n, copy)| {
+                let mut content = to_json(copy, context)?;
+                if let Some(map) = content.as_object_mut() {
+                    map.remove("id");
+                }
+                Ok(json!({"key": copy.id, "n": n + 1, "content": content}))
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
+        let query = r#"
+            BEGIN TRANSACTION;
+            LET $first = (UPDATE ONLY counter:items SET value += array::len($copies) RETURN AFTER).value - array::len($copies);
+            FOR $c IN $copies {
+                CREATE type::record('item', $c.key) CONTENT object::extend($c.content, { seq: $first + $c.n, version: 1 }) RETURN NONE;
+            };
+            FOR $group IN array::distinct($copies.map(|$c| { task: $c.content.task, unit: $c.content.unit, period: $c.content.period })) {
+                fn::recount($group.task, $group.unit, $group.period);
+            };
+            COMMIT TRANSACTION;
+        "#;
+        self.write_transaction(context, query, json!({"copies": rows})).await
+    }
+}

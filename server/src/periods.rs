@@ -1,0 +1,95 @@
+//! Opening recurring work's periods on the server. A period's copies are made from the
+//! task's templates with ids that depend only on the template and the period
+//! (`ChecklistItem::id_in`), so this, a tablet offline and another app server all make the
+//! same items; whoever writes second finds them there. The server opens every period
+//! since the directive was issued (at most `KEPT_PERIODS` back) so that a period nobody
+//! touched still counts, as overdue once its deadline passes.
+
+use crate::db::{DbError, PeriodRecords, Recorded, Store};
+use crate::retry::until_written;
+use chidao_core::domain::{ChecklistItem, Deadline, Period, Task, UnitCode};
+use chidao_core::sync::MAX_FUTURE_SKEW_MS;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How often a running server opens the periods that have begun.
+pub const OPEN_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// Copies written per transaction, so a late-published directive with many periods does
+/// not make one huge write.
+const COPIES_PER_WRITE: usize = 2000;
+
+/// The last day periods are open for at `now`: today in Vietnam, or tomorrow while a
+/// device's clock may be ahead by the skew the sync allows, so a tablet a few minutes
+/// ahead at midnight finds its new period's items on the server.
+fn open_through(now: DateTime<Utc>) -> NaiveDate {
+    Deadline::today_in_vietnam(now + chrono::Duration::milliseconds(MAX_FUTURE_SKEW_MS))
+}
+
+/// The periods of a recurring task to open at `now`, oldest first; none for other tasks.
+fn to_open(task: &Task, issued_on: NaiveDate, now: DateTime<Utc>) -> Vec<Period> {
+    task.recurrence.as_ref().map(|recurrence| recurrence.periods_to_open(issued_on, open_through(now))).unwrap_or_default()
+}
+
+/// Every period a recurring task may have been opened for by `now` (some long ago, by an
+/// earlier run), oldest first; none for other tasks.
+pub fn periods_so_far(task: &Task, issued_on: NaiveDate, now: DateTime<Utc>) -> Vec<Period> {
+    task.recurrence.as_ref().map(|recurrence| recurrence.periods(issued_on, open_through(now))).unwrap_or_default()
+}
+
+/// The copies to write: each template's copy for each open period that does not exist.
+fn missing_copies(started: &BTreeMap<Uuid, (&Task, NaiveDate)>, records: &PeriodRecords, now: DateTime<Utc>) -> Vec<ChecklistItem> {
+    let mut copies = Vec::new();
+    for template in &records.templates {
+        let Some((task, issued_on)) = started.get(&template.task) else { continue };
+        for period in to_open(task, *issued_on, now) {
+            if !records.opened.contains(&ChecklistItem::id_in(template.id, period)) {
+                copies.push(template.in_period(period));
+            }
+        }
+    }
+    copies
+}
+
+/// Opens the periods begun by `now` of the recurring tasks among `tasks` (all when
+/// `None`) for `units` (all when `None`). Returns how many items it wrote.
+pub async fn open(store: &Store, tasks: Option<&[Uuid]>, units: Option<&[UnitCode]>, now: DateTime<Utc>) -> Result<usize, DbError> {
+    let recurring: Vec<Task> = store.tasks(tasks).await?.into_iter().filter(|task| task.recurrence.is_some()).collect();
+    if recurring.is_empty() {
+        return Ok(0);
+    }
+    let directive_ids: Vec<Uuid> = recurring.iter().map(|task| task.directive).collect();
+    let issued: BTreeMap<Uuid, NaiveDate> =
+        store.directives(Some(&directive_ids)).await?.into_iter().map(|directive| (directive.id, directive.issued_on)).collect();
+    let started: BTreeMap<Uuid, (&Task, NaiveDate)> =
+        recurring.iter().filter_map(|task| Some((task.id, (task, *issued.get(&task.directive)?)))).collect();
+    let task_ids: Vec<Uuid> = started.keys().copied().collect();
+    until_written("opening periods", || async {
+        let records = store.period_records(&task_ids, units).await?;
+        let copies = missing_copies(&started, &records, now);
+        for chunk in copies.chunks(COPIES_PER_WRITE) {
+            if store.open_copies(chunk).await? == Recorded::Stale {
+                return Ok(None);
+            }
+        }
+        if !copies.is_empty() {
+            tracing::info!(items = copies.len(), "recurring periods opened");
+        }
+        Ok(Some(copies.len()))
+    })
+    .await
+}
+
+/// Opens new periods as they begin, for as long as the server runs. A failure is logged
+/// and tried again next time: devices open their periods themselves meanwhile.
+pub async fn keep_open(store: Store) {
+    let mut every = tokio::time::interval(OPEN_EVERY);
+    loop {
+        every.tick().await;
+        if let Err(error) = open(&store, None, None, Utc::now()).await {
+            tracing::warn!(%error, "opening recurring periods failed; trying again later");
+        }
+    }
+}
