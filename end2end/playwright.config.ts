@@ -12,8 +12,11 @@ export const chidaoBin = bin;
 
 // What the server under test is started with; tests that start their own server (a
 // deploy, a restart) use the same.
+// The quiet demo (the seed directive alone): tests count what they make. The office
+// demo, with weeks of work, is started by the tests that walk it.
 export const serverEnv = {
   CHIDAO_DEMO_PASSWORD: demoPassword,
+  CHIDAO_DEMO_SCOPE: 'seed',
   LEPTOS_SITE_ROOT: 'target/site',
   LEPTOS_OUTPUT_NAME: 'chidao',
   LEPTOS_SITE_PKG_DIR: 'pkg',

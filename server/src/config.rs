@@ -109,7 +109,11 @@ pub struct ServeArgs {
     /// Fill an empty database with the Quảng Ngãi demo data and print the demo logins.
     #[arg(long, env = "CHIDAO_DEMO")]
     pub demo: bool,
-    /// Password for both demo accounts; generated and printed once when unset.
+    /// With --demo, how much to load: `office` (the seed, then more directives and weeks
+    /// of field work in every state) or `seed` (the seed directive alone, a quiet office).
+    #[arg(long, env = "CHIDAO_DEMO_SCOPE", value_enum, default_value_t = crate::demo::DemoScope::Office)]
+    pub demo_scope: crate::demo::DemoScope,
+    /// Password for all demo accounts; generated and printed once when unset.
     #[arg(long, env = "CHIDAO_DEMO_PASSWORD", hide_env_values = true)]
     pub demo_password: Option<Secret>,
     /// Mark the session cookie `Secure` (set this when served over HTTPS).

@@ -10,6 +10,10 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+mod activity;
+
+pub use activity::added_accounts;
+
 const DEMO_FILE: &str = include_str!("../demo/quangngai-2022-08-05.json");
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +28,8 @@ pub enum DemoError {
     Password(#[from] crate::auth::PasswordError),
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error("staging the office's demo: {0}")]
+    Staging(String),
 }
 
 #[derive(Deserialize)]
@@ -175,9 +181,29 @@ impl DemoSet {
     }
 }
 
-/// Fills an empty database with the demo set; does nothing to one that has data.
-/// Returns the usernames created, or an empty list when the database already had data.
-pub async fn seed_if_empty(store: &Store, password: &str) -> Result<Vec<String>, DemoError> {
+/// How much of the demo to load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DemoScope {
+    /// The seed directive and its units and accounts: a quiet office (for tests that need
+    /// to know every record).
+    Seed,
+    /// The seed, then the office at work: more directives, weeks of ticks, notes, a
+    /// conflict (what a newcomer should see).
+    Office,
+}
+
+/// Fills an empty database with the demo; does nothing to one that has data. Returns the
+/// usernames created, or an empty list when the database already had data.
+pub async fn seed_if_empty(store: &Store, password: &str, scope: DemoScope) -> Result<Vec<String>, DemoError> {
+    let mut created = seed_only(store, password).await?;
+    if scope == DemoScope::Office && !created.is_empty() {
+        activity::stage(store, password, chrono::Utc::now()).await?;
+        created.extend(added_accounts().map(str::to_owned));
+    }
+    Ok(created)
+}
+
+async fn seed_only(store: &Store, password: &str) -> Result<Vec<String>, DemoError> {
     if !store.is_empty().await? {
         return Ok(Vec::new());
     }

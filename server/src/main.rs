@@ -154,7 +154,7 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
             Some(secret) => (secret.expose().to_owned(), false),
             None => (Alphanumeric.sample_string(&mut rand::thread_rng(), 16), true),
         };
-        let created = demo::seed_if_empty(&store, &password).await?;
+        let created = demo::seed_if_empty(&store, &password, args.demo_scope).await?;
         if created.is_empty() {
             println!("Demo data already present; existing accounts and passwords are unchanged.");
         } else {

@@ -9,6 +9,7 @@ mod api;
 mod cli;
 mod crash;
 mod dashboard;
+mod demo_office;
 mod directive_import;
 mod periods;
 mod random_sync;

@@ -251,7 +251,8 @@ pub fn editable(published: &Published) -> DirectiveInput {
                 tasks: published
                     .tasks
                     .iter()
-                    .filter(|task| task.section == index && live.iter().any(|item| item.task == task.id))
+                    // Tasks without a checklist too: an edit must not lose them.
+                    .filter(|task| task.section == index)
                     .map(|task| {
                         let mut mine: Vec<&&ChecklistItem> = live.iter().filter(|item| item.task == task.id).collect();
                         mine.sort_by(|a, b| a.unit.cmp(&b.unit).then(a.position.cmp(&b.position)));

@@ -44,7 +44,7 @@ pub async fn app_built(
     cookies: CookiePolicy,
 ) -> TestApp {
     let store = chidao_server::db::open(&db_args(url)).await.expect("database opens");
-    chidao_server::demo::seed_if_empty(&store, PASSWORD).await.expect("demo data loads");
+    chidao_server::demo::seed_if_empty(&store, PASSWORD, chidao_server::demo::DemoScope::Seed).await.expect("demo data loads");
     let leptos = LeptosOptions::builder().output_name("chidao").build();
     let router = chidao_server::app_with_limits(store.clone(), leptos, cookies, Default::default(), shell, limits);
     TestApp { router, store }
