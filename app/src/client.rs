@@ -2,9 +2,10 @@
 
 use crate::api::{
     self, AccountSummary, AccountUpdate, ApiErrorBody, AssignmentDetail, Dashboard, DashboardFilter, DirectivePublished, DirectiveRevised,
-    NewAccount, PasswordChange, ProgressReport, ReviewQueue, ReviewRequest, SessionInfo, SignInRequest, TemporaryPassword, UnitChanges,
-    UnitsWritten, ADMIN_ACCOUNTS_PATH, ADMIN_UNITS_IMPORT_PATH, ADMIN_UNITS_PATH, ALL_SESSIONS_PATH, DASHBOARD_PATH, DIRECTIVES_PATH,
-    DIRECTIVE_IMPORT_PATH, PASSWORD_PATH, PROGRESS_PATH, PULL_PATH, PUSH_PATH, REVIEW_PATH, SESSION_PATH, TASK_REPORTS_PATH, UNITS_PATH,
+    ErrorCode, NewAccount, PasswordChange, ProgressReport, ReviewQueue, ReviewRequest, SessionInfo, SignInRequest, TemporaryPassword,
+    UnitChanges, UnitsWritten, ADMIN_ACCOUNTS_PATH, ADMIN_UNITS_IMPORT_PATH, ADMIN_UNITS_PATH, ALL_SESSIONS_PATH, DASHBOARD_PATH,
+    DIRECTIVES_PATH, DIRECTIVE_IMPORT_PATH, PASSWORD_PATH, PROGRESS_PATH, PULL_PATH, PUSH_PATH, REVIEW_PATH, SESSION_PATH,
+    TASK_REPORTS_PATH, UNITS_PATH,
 };
 use crate::domain::authoring::DirectiveInput;
 use crate::domain::{ChecklistItem, PhotoId, TaskReport, Unit, UnitCode};
@@ -21,9 +22,10 @@ pub enum ClientError {
     /// 401: the session is missing or expired.
     #[error("not signed in")]
     Unauthorized,
-    /// Any other non-success answer, with the server's own reason.
+    /// Any other non-success answer: what kind (when the server said), and the server's
+    /// own reason in detail.
     #[error("{status}: {message}")]
-    Refused { status: u16, message: String },
+    Refused { status: u16, code: Option<ErrorCode>, message: String },
     /// A unit import refused, with what is wrong on each line.
     #[error("{} rows have errors", .0.len())]
     InvalidRows(Vec<crate::domain::unit_import::RowError>),
@@ -103,11 +105,11 @@ fn refusal(answer: &Answer) -> Option<ClientError> {
     Some(match serde_json::from_str::<ApiErrorBody>(&answer.body) {
         // A reset password is dealt with on the sign-in path, like an expired session:
         // the outbox waits until the new password is set.
-        Ok(body) if body.error == "password_change_required" => ClientError::Unauthorized,
+        Ok(body) if body.error == ErrorCode::PasswordChangeRequired => ClientError::Unauthorized,
         Ok(body) if !body.rows.is_empty() => ClientError::InvalidRows(body.rows),
         Ok(body) if !body.problems.is_empty() => ClientError::InvalidDirective(body.problems),
-        Ok(body) => ClientError::Refused { status, message: body.message },
-        Err(_) => ClientError::Refused { status, message: answer.status_text.clone() },
+        Ok(body) => ClientError::Refused { status, code: Some(body.error), message: body.message },
+        Err(_) => ClientError::Refused { status, code: None, message: answer.status_text.clone() },
     })
 }
 
@@ -115,7 +117,11 @@ fn decode<T: DeserializeOwned>(answer: Answer) -> Result<T, ClientError> {
     if let Some(error) = refusal(&answer) {
         return Err(error);
     }
-    serde_json::from_str(&answer.body).map_err(|error| ClientError::Refused { status: answer.status, message: error.to_string() })
+    serde_json::from_str(&answer.body).map_err(|error| ClientError::Refused {
+        status: answer.status,
+        code: None,
+        message: error.to_string(),
+    })
 }
 
 /// For answers with no body (204).
@@ -153,7 +159,7 @@ pub async fn sign_out() -> Result<(), ClientError> {
     let answer = send("DELETE", SESSION_PATH, None).await?;
     match answer.status {
         200..=299 | 401 => Ok(()),
-        status => Err(ClientError::Refused { status, message: answer.status_text }),
+        status => Err(ClientError::Refused { status, code: None, message: answer.status_text }),
     }
 }
 

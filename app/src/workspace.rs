@@ -19,8 +19,10 @@ pub enum Problem {
     Message(Key),
     /// A note the rules refused, and why.
     NoteRefused(crate::domain::DomainError),
-    /// A message from the server or the network, shown after a translated lead-in.
+    /// A message from the browser, shown after a translated lead-in.
     Detail(Key, String),
+    /// A failed call to the server, said in the reader's language after a lead-in.
+    Failed(Key, crate::client::ClientError),
 }
 
 /// Where a photo kept on this device stands with the server.
@@ -330,9 +332,9 @@ mod browser {
             self.next_sync_ms.set(Some(now_ms() + wait_ms as i64));
         }
 
-        fn sync_failed(&self, reason: String) {
+        fn sync_failed(&self, error: ClientError) {
             self.failures.update(|failures| *failures = failures.saturating_add(1));
-            self.problem.set(Some(Problem::Detail(Key::SyncFailed, reason)));
+            self.problem.set(Some(Problem::Failed(Key::SyncFailed, error)));
             self.plan_next_sync();
         }
 
@@ -363,7 +365,7 @@ mod browser {
                         this.last_sync_ms.set(Some(at));
                         this.failures.set(0);
                         this.problem.update(|problem| {
-                            if matches!(problem, Some(Problem::Detail(Key::SyncFailed, _))) {
+                            if matches!(problem, Some(Problem::Failed(Key::SyncFailed, _))) {
                                 *problem = None;
                             }
                         });
@@ -378,7 +380,7 @@ mod browser {
                     }
                     Some(Err(error)) => {
                         this.online.set(browser_online());
-                        this.sync_failed(error.to_string());
+                        this.sync_failed(error);
                     }
                 }
                 if this.again.get_untracked() {
@@ -432,7 +434,7 @@ mod browser {
                         }
                         PhotoState::Uploaded
                     }
-                    Err(ClientError::Refused { status: 400..=499, message }) => PhotoState::Refused(message),
+                    Err(ClientError::Refused { status: 400..=499, message, .. }) => PhotoState::Refused(message),
                     Err(error) => return Err(error),
                 };
                 let _ = store.mark(&photo.key, &state).await;

@@ -148,11 +148,35 @@ pub struct UnitsWritten {
     pub written: usize,
 }
 
+crate::domain::worded::worded_enum! {
+    /// What kind of refusal an error answer is: pages say it in the reader's language;
+    /// the answer's `message` says it in detail, in English, for other systems.
+    pub enum ErrorCode {
+        BadRequest = "bad_request",
+        Invalid = "invalid",
+        UnsupportedMediaType = "unsupported_media_type",
+        TooLarge = "too_large",
+        Unauthorized = "unauthorized",
+        WrongCredentials = "wrong_credentials",
+        Forbidden = "forbidden",
+        NotFound = "not_found",
+        Conflict = "conflict",
+        CrossOrigin = "cross_origin",
+        TooManyAttempts = "too_many_attempts",
+        PasswordChangeRequired = "password_change_required",
+        AccountDisabled = "account_disabled",
+        InvalidRows = "invalid_rows",
+        InvalidDirective = "invalid_directive",
+        Busy = "busy",
+        Internal = "internal",
+    }
+}
+
 /// Every error body the API sends: a stable machine code and a sentence for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiErrorBody {
-    pub error: String,
+    pub error: ErrorCode,
     pub message: String,
     /// For a refused unit import: what is wrong on which line.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

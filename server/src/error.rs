@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chidao_core::api::ApiErrorBody;
+use chidao_core::api::{ApiErrorBody, ErrorCode};
 
 /// How long a client waits before sending again a request the database was too busy to
 /// settle (`Retry-After` on 503).
@@ -51,25 +51,25 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
-            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            ApiError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-            ApiError::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-            ApiError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            ApiError::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong_credentials"),
-            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            ApiError::CrossOrigin => (StatusCode::FORBIDDEN, "cross_origin"),
-            ApiError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
-            ApiError::PasswordChangeRequired => (StatusCode::FORBIDDEN, "password_change_required"),
-            ApiError::AccountDisabled => (StatusCode::FORBIDDEN, "account_disabled"),
-            ApiError::InvalidRows(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_rows"),
-            ApiError::InvalidDirective(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_directive"),
-            ApiError::Internal(crate::db::DbError::Contended) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
-            ApiError::Internal(_) | ApiError::FileFailed(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            ApiError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid),
+            ApiError::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedMediaType),
+            ApiError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            ApiError::WrongCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::WrongCredentials),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            ApiError::CrossOrigin => (StatusCode::FORBIDDEN, ErrorCode::CrossOrigin),
+            ApiError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts),
+            ApiError::PasswordChangeRequired => (StatusCode::FORBIDDEN, ErrorCode::PasswordChangeRequired),
+            ApiError::AccountDisabled => (StatusCode::FORBIDDEN, ErrorCode::AccountDisabled),
+            ApiError::InvalidRows(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRows),
+            ApiError::InvalidDirective(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidDirective),
+            ApiError::Internal(crate::db::DbError::Contended) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Busy),
+            ApiError::Internal(_) | ApiError::FileFailed(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
 }
@@ -93,7 +93,7 @@ impl IntoResponse for ApiError {
             ApiError::InvalidDirective(problems) => (Vec::new(), problems),
             _ => (Vec::new(), Vec::new()),
         };
-        let mut response = (status, Json(ApiErrorBody { error: code.to_owned(), message, rows, problems })).into_response();
+        let mut response = (status, Json(ApiErrorBody { error: code, message, rows, problems })).into_response();
         if let Some(seconds) = retry_after.and_then(|seconds| axum::http::HeaderValue::from_str(&seconds).ok()) {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds);
         }

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 enum Outcome {
     Written(usize),
     Rows(Vec<RowError>),
-    Failed(String),
+    Failed(ClientError),
     Temporary(TemporaryPassword),
 }
 
@@ -24,7 +24,7 @@ impl From<ClientError> for Outcome {
     fn from(error: ClientError) -> Self {
         match error {
             ClientError::InvalidRows(rows) => Outcome::Rows(rows),
-            error => Outcome::Failed(error.to_string()),
+            error => Outcome::Failed(error),
         }
     }
 }
@@ -144,10 +144,11 @@ pub fn AdminPage() -> impl IntoView {
 
 #[component]
 fn OutcomeBanner(data: AdminData) -> impl IntoView {
+    let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
     move || {
         data.outcome().map(|outcome| match outcome {
             Outcome::Written(count) => view! { <p class="notice" role="status" data-testid="admin-outcome"><strong>{count}</strong> " " {tr(DeskKey::UnitsWritten)}</p> }.into_any(),
-            Outcome::Failed(reason) => view! { <p class="error" role="alert" data-testid="admin-outcome">{tr(Key::AdminFailed)} " " {reason}</p> }.into_any(),
+            Outcome::Failed(reason) => view! { <p class="error" role="alert" data-testid="admin-outcome">{tr(Key::AdminFailed)} " " {move || super::failure_words(locale.get(), &reason)}</p> }.into_any(),
             Outcome::Temporary(temporary) => view! {
                 <p class="notice" role="status" data-testid="admin-outcome">
                     {tr(DeskKey::TemporaryPassword)} " " <strong>{temporary.username}</strong> ": "
@@ -263,7 +264,12 @@ fn AccountsPanel(data: AdminData, own_username: String) -> impl IntoView {
         let chosen = Roles::new(roles.get_untracked()).and_then(|roles| Ok((roles, UnitCode::parse(&unit.get_untracked())?)));
         let (chosen, unit) = match chosen {
             Ok(chosen) => chosen,
-            Err(invalid) => return data.outcome.set(Some(Outcome::Failed(invalid.to_string()))),
+            // Refused here by the same rule the server applies.
+            Err(invalid) => {
+                let refused =
+                    ClientError::Refused { status: 422, code: Some(crate::api::ErrorCode::Invalid), message: invalid.to_string() };
+                return data.outcome.set(Some(Outcome::Failed(refused)));
+            }
         };
         let call = match editing.get_untracked() {
             Some(username) => AdminCall::UpdateAccount {

@@ -98,7 +98,8 @@ pub fn DashboardPage() -> impl IntoView {
         Some(Ok(fresh)) => Some(fresh),
         _ => before.cloned().flatten(),
     });
-    let failure = move || loaded.get().and_then(Result::err).map(|error| error.to_string());
+    let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
+    let failure = move || loaded.get().and_then(Result::err).map(|error| super::failure_words(locale.get(), &error));
     let cursor = Memo::new(move |_| shown.with(|shown| shown.as_ref().map(|dashboard| dashboard.cursor)));
     provide_context::<Opened>(RwSignal::new(None));
     stay_live(loaded, cursor, live);
@@ -320,7 +321,7 @@ fn AssignmentPanel(task: uuid::Uuid, unit: UnitCode, period: Option<Period>, ope
                 <button class="secondary" on:click=move |_| opened.set(None)>{tr(DeskKey::Close)}</button>
             </div>
             {move || detail.get().map(|loaded| match loaded {
-                Err(error) => view! { <p class="error" role="alert">{tr(DeskKey::ProgressFailed)} " " {error.to_string()}</p> }.into_any(),
+                Err(error) => view! { <p class="error" role="alert">{tr(DeskKey::ProgressFailed)} " " {move || super::failure_words(locale.get(), &error)}</p> }.into_any(),
                 Ok(detail) => {
                     let label_of = {
                         let items = detail.items.clone();

@@ -186,7 +186,7 @@ fn TaskCard(
 #[derive(Clone, Copy)]
 struct SignOffs {
     reports: RwSignal<Vec<TaskReport>>,
-    failure: RwSignal<Option<String>>,
+    failure: RwSignal<Option<crate::client::ClientError>>,
 }
 
 #[cfg(feature = "browser")]
@@ -215,7 +215,7 @@ impl SignOffs {
                         reports.extend(report);
                     });
                 }
-                Err(error) => self.failure.set(Some(error.to_string())),
+                Err(error) => self.failure.set(Some(error)),
             }
         });
     }
@@ -225,6 +225,7 @@ impl SignOffs {
 #[component]
 fn SignOff(task: Uuid, unit: UnitCode, may_sign: bool) -> impl IntoView {
     let sign_offs = expect_context::<SignOffs>();
+    let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
     let unit_for_report = unit.clone();
     let report =
         Memo::new(move |_| sign_offs.reports.with(|reports| reports.iter().find(|r| r.task == task && r.unit == unit_for_report).cloned()));
@@ -243,7 +244,7 @@ fn SignOff(task: Uuid, unit: UnitCode, may_sign: bool) -> impl IntoView {
                     {move || if report.get().is_some() { tr(Key::TakeBackReport)() } else { tr(Key::SignOffReport)() }}
                 </button>
             })}
-            {move || sign_offs.failure.get().map(|reason| view! { <span class="error" role="alert">{tr(Key::ReportFailed)} " " {reason}</span> })}
+            {move || sign_offs.failure.get().map(|reason| view! { <span class="error" role="alert">{tr(Key::ReportFailed)} " " {super::failure_words(locale.get(), &reason)}</span> })}
         </div>
     }
 }

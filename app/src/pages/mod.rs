@@ -45,6 +45,27 @@ pub(crate) fn tr(key: impl Words) -> impl Fn() -> &'static str + Copy + Send + S
     move || t(locale.get(), key)
 }
 
+/// A failed call to the server as the reader reads it: what kind of failure, in their
+/// language; in English, with the server's own detail after it.
+pub(crate) fn failure_words(locale: Locale, error: &crate::client::ClientError) -> String {
+    use crate::api::ErrorCode;
+    use crate::client::ClientError;
+    let (kind, detail) = match error {
+        ClientError::Network(detail) => (t(locale, Key::ServerUnreachable), Some(detail)),
+        ClientError::Unauthorized => (t(locale, ErrorCode::Unauthorized), None),
+        ClientError::InvalidRows(_) => (t(locale, ErrorCode::InvalidRows), None),
+        ClientError::InvalidDirective(_) => (t(locale, ErrorCode::InvalidDirective), None),
+        ClientError::Refused { status, code, message } => {
+            let code = code.unwrap_or(if *status >= 500 { ErrorCode::Internal } else { ErrorCode::BadRequest });
+            (t(locale, code), Some(message))
+        }
+    };
+    match (locale, detail) {
+        (Locale::En, Some(detail)) if !detail.is_empty() => format!("{kind} ({detail})"),
+        _ => kind.to_owned(),
+    }
+}
+
 /// Reads the text file chosen in a file input into `into` (the unit CSV, a directive
 /// summary). Nothing happens when no file is chosen or it cannot be read as text.
 pub(crate) fn read_chosen_file(ev: leptos::ev::Event, into: RwSignal<String>) {

@@ -30,7 +30,8 @@ pub fn ProgressPage() -> impl IntoView {
         Some(Ok(report)) => Some(Shown { report, at_ms: chrono::Utc::now().timestamp_millis() }),
         _ => before.cloned().flatten(),
     });
-    let failure = move || loaded.get().and_then(Result::err).map(|error| error.to_string());
+    let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
+    let failure = move || loaded.get().and_then(Result::err).map(|error| super::failure_words(locale.get(), &error));
     let reload = move || refreshes.update(|count| *count = count.wrapping_add(1));
     // Supervisors watch live: when the network returns, and on the sync beat.
     Effect::new(move |was_online: Option<bool>| {

@@ -19,7 +19,7 @@ mod standing;
 mod text;
 mod unit;
 pub mod unit_import;
-mod worded;
+pub(crate) mod worded;
 
 /// Helpers the domain's tests share.
 #[cfg(test)]

@@ -33,6 +33,16 @@ super::worded::worded_enum! {
 }
 
 impl UnitKind {
+    /// The word a Vietnamese unit file may use for the kind instead of the code.
+    pub fn vietnamese_word(self) -> &'static str {
+        match self {
+            UnitKind::Province => "tỉnh",
+            UnitKind::Department => "sở",
+            UnitKind::District => "huyện",
+            UnitKind::Commune => "xã",
+        }
+    }
+
     /// Which kind of unit may stand directly above this one. Departments and districts
     /// answer to the province; communes to a district.
     fn allowed_parent(self) -> Option<UnitKind> {

@@ -81,7 +81,9 @@ pub fn parse_csv(text: &str) -> Result<Vec<(usize, UnitRow)>, Vec<RowError>> {
 
 fn parse_kind(raw: &str) -> Result<UnitKind, String> {
     let word = raw.trim().to_lowercase();
-    UnitKind::from_word(&word).ok_or_else(|| format!("kind `{word}` is not one of {}", UnitKind::words()))
+    UnitKind::from_word(&word)
+        .or_else(|| UnitKind::ALL.iter().copied().find(|kind| kind.vietnamese_word() == word))
+        .ok_or_else(|| format!("kind `{word}` is not one of {} (or tỉnh, sở, huyện, xã)", UnitKind::words()))
 }
 
 /// Checks `rows`, each with its line, against `existing` and returns the units to write:
@@ -228,6 +230,14 @@ mod tests {
         let planned = plan_csv(&tree(), &renamed).unwrap();
         assert_eq!(planned.len(), 1);
         assert_eq!(planned[0].name.as_str(), "UBND thị xã Bình Sơn");
+    }
+
+    #[test]
+    fn a_kind_may_be_written_in_vietnamese() {
+        assert_eq!(parse_kind(" Xã "), Ok(UnitKind::Commune));
+        assert_eq!(parse_kind("sở"), Ok(UnitKind::Department));
+        assert_eq!(parse_kind("province"), Ok(UnitKind::Province));
+        assert!(parse_kind("thôn").is_err());
     }
 
     #[test]

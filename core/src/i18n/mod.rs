@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 mod desk;
+mod refusal;
 mod report;
 pub use desk::DeskKey;
 pub use report::ReportKey;
@@ -95,6 +96,7 @@ pub enum Key {
     StartsFrom,
     Period,
     EarlierPeriods,
+    ServerUnreachable,
     Note,
     StorageUnavailable,
     UpdateWaiting,
@@ -217,6 +219,7 @@ impl Words for Key {
             StartsFrom => "Từ ngày",
             Period => "Kỳ",
             EarlierPeriods => "Các kỳ trước",
+            ServerUnreachable => "Không kết nối được máy chủ.",
             Note => "Ghi chú",
             StorageUnavailable => "Không ghi được vào bộ nhớ của trình duyệt",
             UpdateWaiting => "Đã có phiên bản mới. Ứng dụng sẽ cập nhật khi các thay đổi đã được đồng bộ; các thay đổi chưa đồng bộ vẫn được giữ trên máy này.",
@@ -295,6 +298,7 @@ impl Words for Key {
             StartsFrom => "From",
             Period => "Period",
             EarlierPeriods => "Earlier periods",
+            ServerUnreachable => "The server could not be reached.",
             Note => "Note",
             StorageUnavailable => "Could not write to the browser's storage",
             UpdateWaiting => "A new version is ready. The app updates once your changes are synced; unsynced changes stay on this device.",

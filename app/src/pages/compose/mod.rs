@@ -39,14 +39,14 @@ enum Outcome {
     Published { tasks: usize, items: usize },
     Revised { added: usize, removed: usize },
     Problems(Vec<InputProblem>),
-    Failed(String),
+    Failed(ClientError),
 }
 
 impl From<ClientError> for Outcome {
     fn from(error: ClientError) -> Self {
         match error {
             ClientError::InvalidDirective(problems) => Outcome::Problems(problems),
-            error => Outcome::Failed(error.to_string()),
+            error => Outcome::Failed(error),
         }
     }
 }
@@ -150,6 +150,7 @@ pub fn ComposePage() -> impl IntoView {
         }
     };
     let choose_file = move |ev: leptos::ev::Event| super::read_chosen_file(ev, source);
+    let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
 
     view! {
         <main class="compose" data-testid="compose-page">
@@ -161,7 +162,7 @@ pub fn ComposePage() -> impl IntoView {
                 Outcome::Revised { added, removed } => view! {
                     <p class="notice" role="status" data-testid="compose-outcome">{tr(DeskKey::Revised)} " +" {added} " / −" {removed} " " {tr(DeskKey::ItemsWord)}</p>
                 }.into_any(),
-                Outcome::Failed(reason) => view! { <p class="error" role="alert" data-testid="compose-outcome">{tr(Key::AdminFailed)} " " {reason}</p> }.into_any(),
+                Outcome::Failed(reason) => view! { <p class="error" role="alert" data-testid="compose-outcome">{tr(Key::AdminFailed)} " " {move || super::failure_words(locale.get(), &reason)}</p> }.into_any(),
                 Outcome::Problems(problems) => view! {
                     <div class="error" role="alert" data-testid="compose-outcome">
                         <p>{tr(DeskKey::DirectiveProblems)}</p>

@@ -1,0 +1,53 @@
+//! What a refusal from the server means, said to the person in their language. The
+//! server's own message is a detail in English for other systems; pages lead with these.
+
+use super::Words;
+use crate::api::ErrorCode;
+
+impl Words for ErrorCode {
+    fn vietnamese(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            BadRequest => "Yêu cầu gửi lên không hợp lệ.",
+            Invalid => "Dữ liệu nhập chưa hợp lệ, hãy kiểm tra lại.",
+            UnsupportedMediaType => "Loại tệp này không được nhận.",
+            TooLarge => "Tệp hoặc nội dung gửi lên quá lớn.",
+            Unauthorized => "Phiên đăng nhập đã hết, hãy đăng nhập lại.",
+            WrongCredentials => "Sai tên đăng nhập hoặc mật khẩu.",
+            Forbidden => "Tài khoản này không có quyền làm việc này.",
+            NotFound => "Không tìm thấy dữ liệu được yêu cầu, hoặc tài khoản không theo dõi đơn vị này.",
+            Conflict => "Trùng với dữ liệu đã có (ví dụ: tên đăng nhập đã được dùng).",
+            CrossOrigin => "Yêu cầu phải được gửi từ trang của hệ thống.",
+            TooManyAttempts => "Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút.",
+            PasswordChangeRequired => "Hãy đổi mật khẩu trước khi tiếp tục.",
+            AccountDisabled => "Tài khoản đã bị khóa. Hãy liên hệ quản trị viên.",
+            InvalidRows => "Một số dòng có lỗi; chưa có gì được nhập.",
+            InvalidDirective => "Văn bản còn lỗi; chưa có gì được ban hành.",
+            Busy => "Máy chủ đang bận, hãy thử lại sau ít giây.",
+            Internal => "Máy chủ gặp lỗi khi xử lý yêu cầu.",
+        }
+    }
+
+    fn english(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            BadRequest => "The request was not valid.",
+            Invalid => "Some of what was entered is not valid; check it.",
+            UnsupportedMediaType => "This kind of file is not accepted.",
+            TooLarge => "The file or text sent is too large.",
+            Unauthorized => "The session has ended; sign in again.",
+            WrongCredentials => "Wrong username or password.",
+            Forbidden => "This account may not do that.",
+            NotFound => "What was asked for was not found, or this account does not follow that unit.",
+            Conflict => "This clashes with what exists (for example, the username is taken).",
+            CrossOrigin => "The request must come from a page of this site.",
+            TooManyAttempts => "Too many failed sign-ins. Try again in a few minutes.",
+            PasswordChangeRequired => "Change your password before going on.",
+            AccountDisabled => "This account is disabled. Contact an administrator.",
+            InvalidRows => "Some rows have errors; nothing was imported.",
+            InvalidDirective => "The directive has problems; nothing was published.",
+            Busy => "The server is busy; try again in a few seconds.",
+            Internal => "The server could not finish this request.",
+        }
+    }
+}
