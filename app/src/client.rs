@@ -193,6 +193,10 @@ pub async fn progress_report() -> Result<ProgressReport, ClientError> {
     get_json(PROGRESS_PATH).await
 }
 
+pub async fn weekly(filter: &DashboardFilter) -> Result<api::WeeklyStates, ClientError> {
+    get_json(&format!("{}{}", api::WEEKLY_PATH, filter.query())).await
+}
+
 pub async fn dashboard(filter: &DashboardFilter) -> Result<Dashboard, ClientError> {
     get_json(&format!("{DASHBOARD_PATH}{}", filter.query())).await
 }

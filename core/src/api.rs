@@ -273,6 +273,10 @@ pub const DASHBOARD_PATH: &str = "/api/v1/reports/dashboard";
 /// units, after `?since=` (a dashboard's cursor) or the `Last-Event-ID` the browser resends.
 pub const LIVE_PATH: &str = "/api/v1/reports/live";
 
+/// `GET {WEEKLY_PATH}?{DashboardFilter}`: how the view's work stood at the end of each of
+/// the last weeks (a [`WeeklyStates`]).
+pub const WEEKLY_PATH: &str = "/api/v1/reports/weekly";
+
 /// Assignments written since the last event; the event's id is `cursor`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -524,6 +528,30 @@ pub struct Dashboard {
 
 impl Dashboard {
     pub const ATTENTION_MAX: usize = 500;
+}
+
+/// The work of a view as it stood at the end of each week, oldest first: what the chart of
+/// states over time draws.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WeeklyStates {
+    pub weeks: Vec<WeekStates>,
+}
+
+impl WeeklyStates {
+    /// How many weeks the chart shows, this one included.
+    pub const WEEKS: usize = 12;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WeekStates {
+    /// The week's Sunday; for this week, counted as of now.
+    #[serde(with = "crate::domain::iso_date")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub ends_on: chrono::NaiveDate,
+    /// The work that had begun by then, in the state it was in then.
+    pub counts: StateCounts,
 }
 
 /// One flagged item as a supervisor reviews it.

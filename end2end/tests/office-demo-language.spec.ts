@@ -75,6 +75,9 @@ async function walk(browser: Browser, base: string) {
   for (const state of ['done_on_time', 'done_late', 'in_progress', 'overdue']) {
     await expect(desk.locator(`[data-testid="totals"] [data-state="${state}"] [data-testid="total-count"]`)).not.toHaveText('0');
   }
+  // The chart of states over time: twelve weeks, a layer per state.
+  await expect(desk.getByTestId('weekly-chart')).toHaveAttribute('data-weeks', '12');
+  await expect(desk.getByTestId('weekly-chart').locator('polygon')).toHaveCount(4);
   // The monthly report's missed month is listed to chase, named by its month.
   await expect(desk.getByTestId('attention').getByText(/tháng \d+\/\d{4}/).first()).toBeVisible();
   await expectNoEnglish(desk, 'the dashboard', forbidden);

@@ -4,7 +4,9 @@
 
 use crate::auth::{read_scope, User};
 use crate::db::{due_key, AssignmentScope, ClassifiedAssignment, DbError, StateCount, Store, TaskFacts};
-use chidao_core::api::{Attention, Dashboard, DashboardFilter, DirectiveStanding, StateCounts, TaskStanding, UnitStanding};
+use chidao_core::api::{
+    Attention, Dashboard, DashboardFilter, DirectiveStanding, StateCounts, TaskStanding, UnitStanding, WeekStates, WeeklyStates,
+};
 use chidao_core::domain::access::subtree;
 use chidao_core::domain::access::ReadScope;
 use chidao_core::domain::{standing, Deadline, Period, Task, Thresholds, UnitCode};
@@ -123,6 +125,10 @@ async fn prepare(store: &Store, user: &User, filter: &DashboardFilter, now: Date
         for period in periods {
             let deadline = task.deadline_in(period);
             let key = due_key(task.id, period);
+            if let Some(issued_on) = issued_on.get(&task.directive) {
+                let began = period.map_or(*issued_on, |period| period.first_day().max(*issued_on));
+                facts.opened_ms.insert(key.clone(), chidao_core::domain::vietnam_day_start(began).timestamp_millis());
+            }
             if let Some(end) = deadline.and_then(|deadline| deadline.due_end()) {
                 facts.due_end_ms.insert(key.clone(), end.timestamp_millis());
             }
@@ -138,6 +144,39 @@ async fn prepare(store: &Store, user: &User, filter: &DashboardFilter, now: Date
     let narrowed = filter.directive.is_some() || filter.due_from.is_some() || filter.due_to.is_some();
     let scope = AssignmentScope { units, due_keys: narrowed.then_some(in_range), role: filter.role, state: filter.state };
     Ok(Prepared { scope, facts, tasks, directives, tree })
+}
+
+/// How the view's work stood at the end of each of the last [`WeeklyStates::WEEKS`] weeks
+/// (this week: now), counting only work that had begun by then. The state filter is not
+/// applied: the chart shows how all states moved.
+pub async fn weekly(store: &Store, user: &User, filter: &DashboardFilter, now: DateTime<Utc>) -> Result<WeeklyStates, DashboardError> {
+    use chrono::Datelike;
+    let Prepared { mut scope, facts, .. } = prepare(store, user, filter, now).await?;
+    scope.state = None;
+    let today = chidao_core::domain::Deadline::today_in_vietnam(now);
+    let this_sunday = today + chrono::Days::new(u64::from(6 - today.weekday().num_days_from_monday()));
+    let sundays: Vec<chrono::NaiveDate> =
+        (0..WeeklyStates::WEEKS as u64).rev().map(|weeks_back| this_sunday - chrono::Days::new(7 * weeks_back)).collect();
+    let instants: Vec<i64> = sundays
+        .iter()
+        .map(|sunday| {
+            let week_end = chidao_core::domain::vietnam_day_start(*sunday + chrono::Days::new(1));
+            week_end.min(now).timestamp_millis()
+        })
+        .collect();
+    let counted = store.count_as_of(&scope, &facts, &instants).await?;
+    let weeks = sundays
+        .into_iter()
+        .zip(counted)
+        .map(|(ends_on, rows)| {
+            let mut counts = StateCounts::default();
+            for row in rows {
+                counts.add(row.state, false, row.count);
+            }
+            WeekStates { ends_on, counts }
+        })
+        .collect();
+    Ok(WeeklyStates { weeks })
 }
 
 /// One assignment as a report lists it.

@@ -155,6 +155,10 @@ fn Report(dashboard: Dashboard, filter: RwSignal<DashboardFilter>) -> impl IntoV
             <UnitChart units=units.clone()/>
         </section>
         <section class="panel">
+            <h2>{tr(DeskKey::StatesByWeek)}</h2>
+            <WeeklyChart filter=filter.get_untracked()/>
+        </section>
+        <section class="panel">
             <h2>{tr(DeskKey::Attention)}</h2>
             <AttentionTable rows=attention/>
         </section>
@@ -405,6 +409,50 @@ fn AttentionTable(rows: Vec<Attention>) -> impl IntoView {
                 }}).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// The view's work by state at the end of each week, as stacked areas (done on time at
+/// the bottom, overdue on top), loaded after the rest of the dashboard.
+#[component]
+fn WeeklyChart(filter: DashboardFilter) -> impl IntoView {
+    const WIDTH: f64 = 720.0;
+    const HEIGHT: f64 = 200.0;
+    const LEFT: f64 = 40.0;
+    const BOTTOM: f64 = 24.0;
+    let weekly = LocalResource::new(move || {
+        let filter = filter.clone();
+        async move { crate::client::weekly(&filter).await }
+    });
+    move || {
+        let Some(Ok(weekly)) = weekly.get() else { return view! { <p class="loading">{tr(crate::i18n::Key::Loading)}</p> }.into_any() };
+        let weeks = weekly.weeks;
+        let highest = f64::from(weeks.iter().map(|week| week.counts.total()).max().unwrap_or(0).max(1));
+        let step = WIDTH / (weeks.len().max(2) - 1) as f64;
+        let x = |index: usize| LEFT + index as f64 * step;
+        let y = |count: u32| HEIGHT - f64::from(count) * HEIGHT / highest;
+        let mut below = vec![0u32; weeks.len()];
+        let layers = STATES.map(|state| {
+            let above: Vec<u32> = weeks.iter().zip(&below).map(|(week, under)| under + week.counts.of(state)).collect();
+            let mut points: Vec<String> = above.iter().enumerate().map(|(i, count)| format!("{:.1},{:.1}", x(i), y(*count))).collect();
+            points.extend(below.iter().enumerate().rev().map(|(i, count)| format!("{:.1},{:.1}", x(i), y(*count))));
+            below = above;
+            view! { <polygon class=state_class(state) points=points.join(" ")/> }
+        });
+        let labels = weeks.iter().enumerate().filter(|(i, _)| i % 2 == weeks.len() % 2).map(|(i, week)| {
+            use chrono::Datelike;
+            view! { <text x=format!("{:.1}", x(i)) y=format!("{:.1}", HEIGHT + 16.0) text-anchor="middle">{format!("{:02}/{:02}", week.ends_on.day(), week.ends_on.month())}</text> }
+        }).collect_view();
+        view! {
+            <svg class="chart" role="img" viewBox=format!("0 0 {} {}", LEFT + WIDTH + 10.0, HEIGHT + BOTTOM) data-testid="weekly-chart"
+                data-weeks=weeks.len()>
+                {layers}
+                <text x=format!("{:.1}", LEFT - 6.0) y="12" text-anchor="end">{highest as u32}</text>
+                <text x=format!("{:.1}", LEFT - 6.0) y=format!("{HEIGHT:.1}") text-anchor="end">"0"</text>
+                {labels}
+            </svg>
+        }
+        .into_any()
     }
 }
 

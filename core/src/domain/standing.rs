@@ -122,6 +122,12 @@ impl Thresholds {
         Self { now_ms: now.timestamp_millis(), soon_end_ms: vietnam_day_start(soon_end).timestamp_millis() }
     }
 
+    /// The state an assignment was in at `now_ms`, looking back: a tick made later did not
+    /// exist yet. For the record of states over time.
+    pub fn classify_then(self, due_end_ms: Option<i64>, done_at_ms: Option<i64>) -> TaskState {
+        self.classify(due_end_ms, done_at_ms.filter(|done| *done < self.now_ms)).0
+    }
+
     /// The state and the due-soon flag from instants alone: what a store's query computes
     /// for each assignment. Agrees with [`standing`] (a property test holds it to).
     pub fn classify(self, due_end_ms: Option<i64>, done_at_ms: Option<i64>) -> (TaskState, bool) {

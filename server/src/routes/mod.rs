@@ -198,6 +198,15 @@ fn api() -> Api {
         )
         .on(
             Method::GET,
+            WEEKLY_PATH,
+            reports::weekly,
+            Doc::new("How the view's work stood at the end of each of the last twelve weeks: work begun by then, in the state it was in then")
+                .query::<DashboardFilter>()
+                .answers::<WeeklyStates>(200, "Oldest week first")
+                .refuses(&[400, 401, 403, 404, 422]),
+        )
+        .on(
+            Method::GET,
             &assignment,
             reports::assignment,
             Doc::new("One unit's work on one task (in one period, for recurring work): where it stands, every item, and every change with device and sync times")

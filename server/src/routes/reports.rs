@@ -41,6 +41,15 @@ pub async fn dashboard(
     Ok(axum::Json(crate::dashboard::dashboard(&state.store, &user, &filter, now, state.reports.due_soon_days).await?))
 }
 
+/// How the view's work stood week by week: the chart of states over time.
+pub async fn weekly(
+    State(state): State<AppState>,
+    user: User,
+    Query(filter): Query<DashboardFilter>,
+) -> Result<axum::Json<chidao_core::api::WeeklyStates>, ApiError> {
+    Ok(axum::Json(crate::dashboard::weekly(&state.store, &user, &filter, chrono::Utc::now()).await?))
+}
+
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct LiveParams {

@@ -37,6 +37,9 @@ pub fn due_key(task: Uuid, period: Option<Period>) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct TaskFacts {
     pub due_end_ms: BTreeMap<String, i64>,
+    /// When the work began, by [`due_key`]: the directive's issue date, or the period's
+    /// first day. For the record of states over time.
+    pub opened_ms: BTreeMap<String, i64>,
     pub lead: BTreeMap<Uuid, UnitCode>,
     pub coordinating: BTreeMap<Uuid, Vec<UnitCode>>,
 }
@@ -51,6 +54,13 @@ pub struct StateCount {
     pub soon: u32,
     pub items_done: u32,
     pub items_total: u32,
+}
+
+/// How many assignments were in one state.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StateTally {
+    pub state: TaskState,
+    pub count: u32,
 }
 
 /// One assignment as classified.
@@ -100,8 +110,14 @@ const DUE_END: &str = "$due[due_key]";
 /// `Thresholds::classify`, which a property test holds to the calendar rule, and a server
 /// test holds this query to.
 fn state_expression() -> String {
+    state_then_expression("done_at_ms != NONE")
+}
+
+/// [`state_expression`] with what counts as done given: at `$now`, or (for a past `$now`)
+/// done before it, as `Thresholds::classify_then` judges.
+fn state_then_expression(done: &str) -> String {
     format!(
-        "IF done_at_ms != NONE THEN (IF {DUE_END} != NONE AND done_at_ms >= {DUE_END} THEN '{late}' ELSE '{on_time}' END) \
+        "IF {done} THEN (IF {DUE_END} != NONE AND done_at_ms >= {DUE_END} THEN '{late}' ELSE '{on_time}' END) \
          ELSE (IF {DUE_END} != NONE AND {DUE_END} <= $now THEN '{overdue}' ELSE '{in_progress}' END) END",
         late = TaskState::DoneLate.as_str(),
         on_time = TaskState::DoneOnTime.as_str(),
@@ -153,7 +169,7 @@ fn variables(scope: &AssignmentScope, facts: &TaskFacts, at: Thresholds) -> serd
     }
     json!({
         "units": scope.units, "due_keys": scope.due_keys, "state": scope.state, "role": scope.role,
-        "due": keyed(&facts.due_end_ms), "lead": keyed(&facts.lead), "coordinating": keyed(&facts.coordinating),
+        "due": keyed(&facts.due_end_ms), "opened": keyed(&facts.opened_ms), "lead": keyed(&facts.lead), "coordinating": keyed(&facts.coordinating),
         "now": at.now_ms, "soon_end": at.soon_end_ms,
     })
 }
@@ -246,6 +262,28 @@ impl Store {
             attention: super::rows(&mut response, 2, context)?,
             cursor: cursor.unwrap_or(0),
         })
+    }
+}
+
+impl Store {
+    /// How many assignments of `scope` that had begun by each of `instants` were in each
+    /// state then: one statement per instant, in one round trip.
+    pub async fn count_as_of(&self, scope: &AssignmentScope, facts: &TaskFacts, instants: &[i64]) -> Result<Vec<Vec<StateTally>>, DbError> {
+        let context = "counting assignments week by week";
+        let state = state_then_expression("done_at_ms != NONE AND done_at_ms < $now");
+        let scope_condition = in_scope(scope);
+        let mut query = String::new();
+        for index in 0..instants.len() {
+            query.push_str(&format!(
+                "LET $now = $instants[{index}];
+                 SELECT ({state}) AS state, count() AS count \
+                 FROM assignment WHERE {scope_condition} AND ($opened[due_key] ?? 0) <= $now GROUP BY state;\n"
+            ));
+        }
+        let mut vars = variables(scope, facts, Thresholds { now_ms: 0, soon_end_ms: 0 });
+        vars["instants"] = json!(instants);
+        let mut response = self.run(context, &query, vars).await?;
+        (0..instants.len()).map(|index| super::rows(&mut response, 2 * index + 1, context)).collect()
     }
 }
 
