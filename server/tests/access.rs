@@ -76,6 +76,7 @@ fn expected(endpoint: &str, persona: &Persona, relation: Option<Relation>) -> Op
         "GET /api/v1/reports/progress" => persona.has(Role::Supervisor),
         // Everyone who follows some unit's work sees where it stands, within what they follow.
         "GET /api/v1/reports/dashboard"
+        | "GET /api/v1/reports/weekly"
         | "GET /api/v1/reports/live"
         | "GET /api/v1/reports/progress.csv"
         | "GET /api/v1/reports/progress.xlsx" => persona.has(Role::Official) || persona.has(Role::Head) || persona.has(Role::Supervisor),

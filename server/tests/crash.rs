@@ -32,7 +32,7 @@ fn free_port() -> u16 {
 
 async fn start(data: &std::path::Path, port: u16) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_chidao"))
-        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+        .args(["serve", "--demo", "--demo-scope", "seed", "--addr", &format!("127.0.0.1:{port}")])
         .arg("--db")
         .arg(format!("surrealkv://{}", data.display()))
         .env("CHIDAO_DEMO_PASSWORD", PASSWORD)

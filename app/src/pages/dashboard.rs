@@ -136,6 +136,17 @@ pub fn DashboardPage() -> impl IntoView {
                 }.into_any(),
                 Some(dashboard) => view! { <Report dashboard filter/> }.into_any(),
             }}
+            // Twelve counts over the view's work: read again when the filter changes, not
+            // on every live change, so an open dashboard does not keep the database busy.
+            {move || {
+                let filter = filter.get();
+                view! {
+                    <section class="panel">
+                        <h2>{tr(DeskKey::StatesByWeek)}</h2>
+                        <WeeklyChart filter/>
+                    </section>
+                }
+            }}
         </main>
     }
 }
@@ -154,10 +165,7 @@ fn Report(dashboard: Dashboard, filter: RwSignal<DashboardFilter>) -> impl IntoV
             <h2>{tr(DeskKey::CompletionByUnit)}</h2>
             <UnitChart units=units.clone()/>
         </section>
-        <section class="panel">
-            <h2>{tr(DeskKey::StatesByWeek)}</h2>
-            <WeeklyChart filter=filter.get_untracked()/>
-        </section>
+
         <section class="panel">
             <h2>{tr(DeskKey::Attention)}</h2>
             <AttentionTable rows=attention/>
