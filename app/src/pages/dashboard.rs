@@ -459,6 +459,10 @@ fn WeeklyChart(filter: DashboardFilter) -> impl IntoView {
                 <text x=format!("{:.1}", LEFT - 6.0) y=format!("{HEIGHT:.1}") text-anchor="end">"0"</text>
                 {labels}
             </svg>
+            // Bottom to top, as the layers are drawn.
+            <ul class="legend">
+                {STATES.map(|state| view! { <li class=state_class(state)><span class="swatch"></span>{tr(state)}</li> })}
+            </ul>
         }
         .into_any()
     }
