@@ -41,7 +41,7 @@ pub async fn publish(store: &Store, input: &DirectiveInput, by: &str) -> Result<
     store.seed(&[], std::slice::from_ref(&publication.directive), &publication.tasks, &publication.items, &[]).await?;
     tracing::info!(directive = %publication.directive.id, tasks = publication.tasks.len(), items = publication.items.len(), by, "directive published");
     let task_ids: Vec<Uuid> = publication.tasks.iter().map(|task| task.id).collect();
-    crate::periods::open(store, Some(&task_ids), None, chrono::Utc::now()).await?;
+    crate::periods::open(store, Some(&task_ids), None, chrono::Utc::now(), crate::periods::Reach::SinceIssue).await?;
     Ok(DirectivePublished { directive: publication.directive.id, tasks: publication.tasks.len(), items: publication.items.len() })
 }
 
@@ -69,7 +69,7 @@ async fn revise_once(store: &Store, id: Uuid, input: &DirectiveInput, by: &str) 
         Recorded::Written => {
             tracing::info!(directive = %id, added = revision.new_items.len(), removed = revision.removed_items.len(), by, "directive revised");
             let task_ids: Vec<Uuid> = revision.tasks.iter().map(|task| task.id).collect();
-            crate::periods::open(store, Some(&task_ids), None, chrono::Utc::now()).await?;
+            crate::periods::open(store, Some(&task_ids), None, chrono::Utc::now(), crate::periods::Reach::SinceIssue).await?;
             Ok(Some(DirectiveRevised { directive: id, added_items: revision.new_items.len(), removed_items: revision.removed_items.len() }))
         }
         Recorded::Stale => Ok(None),

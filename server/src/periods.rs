@@ -28,9 +28,24 @@ fn open_through(now: DateTime<Utc>) -> NaiveDate {
     Deadline::today_in_vietnam(now + chrono::Duration::milliseconds(MAX_FUTURE_SKEW_MS))
 }
 
+/// How far back opening looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Every period kept since the directive was issued: on publishing.
+    SinceIssue,
+    /// The current period and the one before: on the timer and on a push, when the
+    /// earlier ones were opened long ago, so the check stays small for a whole province.
+    Latest,
+}
+
 /// The periods of a recurring task to open at `now`, oldest first; none for other tasks.
-fn to_open(task: &Task, issued_on: NaiveDate, now: DateTime<Utc>) -> Vec<Period> {
-    task.recurrence.as_ref().map(|recurrence| recurrence.periods_to_open(issued_on, open_through(now))).unwrap_or_default()
+fn to_open(task: &Task, issued_on: NaiveDate, now: DateTime<Utc>, reach: Reach) -> Vec<Period> {
+    let mut periods =
+        task.recurrence.as_ref().map(|recurrence| recurrence.periods_to_open(issued_on, open_through(now))).unwrap_or_default();
+    if reach == Reach::Latest {
+        periods.drain(..periods.len().saturating_sub(2));
+    }
+    periods
 }
 
 /// Every period a recurring task may have been opened for by `now` (some long ago, by an
@@ -40,11 +55,16 @@ pub fn periods_so_far(task: &Task, issued_on: NaiveDate, now: DateTime<Utc>) -> 
 }
 
 /// The copies to write: each template's copy for each open period that does not exist.
-fn missing_copies(started: &BTreeMap<Uuid, (&Task, NaiveDate)>, records: &PeriodRecords, now: DateTime<Utc>) -> Vec<ChecklistItem> {
+fn missing_copies(
+    started: &BTreeMap<Uuid, (&Task, NaiveDate)>,
+    records: &PeriodRecords,
+    now: DateTime<Utc>,
+    reach: Reach,
+) -> Vec<ChecklistItem> {
     let mut copies = Vec::new();
     for template in &records.templates {
         let Some((task, issued_on)) = started.get(&template.task) else { continue };
-        for period in to_open(task, *issued_on, now) {
+        for period in to_open(task, *issued_on, now, reach) {
             if !records.opened.contains(&ChecklistItem::id_in(template.id, period)) {
                 copies.push(template.in_period(period));
             }
@@ -53,9 +73,15 @@ fn missing_copies(started: &BTreeMap<Uuid, (&Task, NaiveDate)>, records: &Period
     copies
 }
 
-/// Opens the periods begun by `now` of the recurring tasks among `tasks` (all when
-/// `None`) for `units` (all when `None`). Returns how many items it wrote.
-pub async fn open(store: &Store, tasks: Option<&[Uuid]>, units: Option<&[UnitCode]>, now: DateTime<Utc>) -> Result<usize, DbError> {
+/// Opens the periods begun by `now`, as far back as `reach`, of the recurring tasks among
+/// `tasks` (all when `None`) for `units` (all when `None`). Returns how many items it wrote.
+pub async fn open(
+    store: &Store,
+    tasks: Option<&[Uuid]>,
+    units: Option<&[UnitCode]>,
+    now: DateTime<Utc>,
+    reach: Reach,
+) -> Result<usize, DbError> {
     let recurring: Vec<Task> = store.tasks(tasks).await?.into_iter().filter(|task| task.recurrence.is_some()).collect();
     if recurring.is_empty() {
         return Ok(0);
@@ -66,9 +92,15 @@ pub async fn open(store: &Store, tasks: Option<&[Uuid]>, units: Option<&[UnitCod
     let started: BTreeMap<Uuid, (&Task, NaiveDate)> =
         recurring.iter().filter_map(|task| Some((task.id, (task, *issued.get(&task.directive)?)))).collect();
     let task_ids: Vec<Uuid> = started.keys().copied().collect();
+    let periods: Vec<Period> = started
+        .values()
+        .flat_map(|(task, issued_on)| to_open(task, *issued_on, now, reach))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     until_written("opening periods", || async {
-        let records = store.period_records(&task_ids, units).await?;
-        let copies = missing_copies(&started, &records, now);
+        let records = store.period_records(&task_ids, units, &periods).await?;
+        let copies = missing_copies(&started, &records, now, reach);
         for chunk in copies.chunks(COPIES_PER_WRITE) {
             if store.open_copies(chunk).await? == Recorded::Stale {
                 return Ok(None);
@@ -88,7 +120,7 @@ pub async fn keep_open(store: Store) {
     let mut every = tokio::time::interval(OPEN_EVERY);
     loop {
         every.tick().await;
-        if let Err(error) = open(&store, None, None, Utc::now()).await {
+        if let Err(error) = open(&store, None, None, Utc::now(), Reach::Latest).await {
             tracing::warn!(%error, "opening recurring periods failed; trying again later");
         }
     }

@@ -33,7 +33,7 @@ async fn push_once(store: &Store, user: &User, changes: &[Change]) -> Result<Opt
             ReadScope::Everything => None,
             ReadScope::Units(units) => Some(units.into_iter().collect::<Vec<_>>()),
         };
-        crate::periods::open(store, None, units.as_deref(), chrono::Utc::now()).await?;
+        crate::periods::open(store, None, units.as_deref(), chrono::Utc::now(), crate::periods::Reach::Latest).await?;
         read = store.items(&item_ids).await?;
     }
     let mut access = Access::new(store, user);

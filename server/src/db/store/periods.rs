@@ -2,7 +2,7 @@
 
 use super::{to_json, Recorded, Store, StoredItem, ITEM_FIELDS};
 use crate::db::DbError;
-use chidao_core::domain::{ChecklistItem, UnitCode};
+use chidao_core::domain::{ChecklistItem, Period, UnitCode};
 use serde_json::json;
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -17,15 +17,16 @@ pub struct PeriodRecords {
 }
 
 impl Store {
-    /// The templates of `tasks` for `units` (all when `None`) and the copies opened so far.
-    pub async fn period_records(&self, tasks: &[Uuid], units: Option<&[UnitCode]>) -> Result<PeriodRecords, DbError> {
+    /// The templates of `tasks` for `units` (all when `None`) and which of their copies in
+    /// `periods` are opened.
+    pub async fn period_records(&self, tasks: &[Uuid], units: Option<&[UnitCode]>, periods: &[Period]) -> Result<PeriodRecords, DbError> {
         let context = "reading recurring checklists";
         let units_filter = if units.is_some() { "AND unit IN $units" } else { "" };
         let query = format!(
             "SELECT {ITEM_FIELDS} FROM item WHERE task IN $tasks AND period = NONE AND removed = false {units_filter};
-             SELECT VALUE record::id(id) FROM item WHERE task IN $tasks AND period != NONE {units_filter};"
+             SELECT VALUE record::id(id) FROM item WHERE task IN $tasks AND period IN $periods {units_filter};"
         );
-        let mut response = self.run(context, &query, json!({"tasks": tasks, "units": units})).await?;
+        let mut response = self.run(context, &query, json!({"tasks": tasks, "units": units, "periods": periods})).await?;
         let templates: Vec<StoredItem> = super::rows(&mut response, 0, context)?;
         let opened: Vec<Uuid> = super::rows(&mut response, 1, context)?;
         Ok(PeriodRecords { templates: templates.into_iter().map(|stored| stored.item).collect(), opened: opened.into_iter().collect() })
