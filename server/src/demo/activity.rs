@@ -77,7 +77,11 @@ impl Office<'_> {
 
     async fn tablet(&mut self, username: &str) -> Result<&mut Tablet, DemoError> {
         if !self.tablets.contains_key(username) {
-            let account = self.store.account(username).await?.ok_or_else(|| DemoError::UnknownUnit(username.to_owned()))?;
+            let account = self
+                .store
+                .account(username)
+                .await?
+                .ok_or_else(|| DemoError::Staging(format!("the demo account {username} does not exist")))?;
             let user = User::from_row(account)?;
             self.tablets.insert(username.to_owned(), Tablet { user, device: Uuid::now_v7(), seq: 0 });
         }
