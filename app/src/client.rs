@@ -8,7 +8,7 @@ use crate::api::{
     TASK_REPORTS_PATH, UNITS_PATH,
 };
 use crate::domain::authoring::DirectiveInput;
-use crate::domain::{ChecklistItem, PhotoId, TaskReport, Unit, UnitCode};
+use crate::domain::{ChecklistItem, Period, PhotoId, TaskReport, Unit, UnitCode};
 use crate::import::Draft;
 use crate::sync::{PullResponse, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
@@ -93,6 +93,17 @@ fn network(error: wasm_bindgen::JsValue) -> ClientError {
     ClientError::Network(js_sys::Object::from(error).to_string().into())
 }
 
+/// What every call reads of a refused answer ([`ApiErrorBody`] without its details): the
+/// rows and problems a refused unit file or directive carries are read only by the calls
+/// that send those ([`with_details`]), so their types stay out of the tablet's shell.
+#[derive(serde::Deserialize)]
+struct RefusalHead {
+    /// Read as text and looked up by [`ErrorCode::from_word`]: the same words, without a
+    /// second, derived parser in the shell.
+    error: String,
+    message: String,
+}
+
 /// The error of a non-success answer, `None` for a success.
 fn refusal(answer: &Answer) -> Option<ClientError> {
     let status = answer.status;
@@ -102,15 +113,31 @@ fn refusal(answer: &Answer) -> Option<ClientError> {
     if status == 401 {
         return Some(ClientError::Unauthorized);
     }
-    Some(match serde_json::from_str::<ApiErrorBody>(&answer.body) {
-        // A reset password is dealt with on the sign-in path, like an expired session:
-        // the outbox waits until the new password is set.
-        Ok(body) if body.error == ErrorCode::PasswordChangeRequired => ClientError::Unauthorized,
-        Ok(body) if !body.rows.is_empty() => ClientError::InvalidRows(body.rows),
-        Ok(body) if !body.problems.is_empty() => ClientError::InvalidDirective(body.problems),
-        Ok(body) => ClientError::Refused { status, code: Some(body.error), message: body.message },
+    Some(match serde_json::from_str::<RefusalHead>(&answer.body) {
+        Ok(head) => match ErrorCode::from_word(&head.error) {
+            // A reset password is dealt with on the sign-in path, like an expired session:
+            // the outbox waits until the new password is set.
+            Some(ErrorCode::PasswordChangeRequired) => ClientError::Unauthorized,
+            code => ClientError::Refused { status, code, message: head.message },
+        },
         Err(_) => ClientError::Refused { status, code: None, message: answer.status_text.clone() },
     })
+}
+
+/// [`decode`] for the desk calls whose refusal may list what is wrong, row by row or
+/// field by field.
+fn with_details<T: DeserializeOwned>(answer: Answer) -> Result<T, ClientError> {
+    if !(200..300).contains(&answer.status) {
+        if let Ok(body) = serde_json::from_str::<ApiErrorBody>(&answer.body) {
+            if !body.rows.is_empty() {
+                return Err(ClientError::InvalidRows(body.rows));
+            }
+            if !body.problems.is_empty() {
+                return Err(ClientError::InvalidDirective(body.problems));
+            }
+        }
+    }
+    decode(answer)
 }
 
 fn decode<T: DeserializeOwned>(answer: Answer) -> Result<T, ClientError> {
@@ -210,12 +237,12 @@ pub async fn task_reports() -> Result<Vec<TaskReport>, ClientError> {
 }
 
 /// A head signs off `unit`'s report on `task`.
-pub async fn sign_off(task: Uuid, unit: &UnitCode) -> Result<TaskReport, ClientError> {
-    decode(send("PUT", &api::task_report_path(task, unit), None).await?)
+pub async fn sign_off(task: Uuid, unit: &UnitCode, period: Option<Period>) -> Result<TaskReport, ClientError> {
+    decode(send("PUT", &api::task_report_path(task, unit, period), None).await?)
 }
 
-pub async fn withdraw_sign_off(task: Uuid, unit: &UnitCode) -> Result<(), ClientError> {
-    succeeded(send("DELETE", &api::task_report_path(task, unit), None).await?)
+pub async fn withdraw_sign_off(task: Uuid, unit: &UnitCode, period: Option<Period>) -> Result<(), ClientError> {
+    succeeded(send("DELETE", &api::task_report_path(task, unit, period), None).await?)
 }
 
 pub async fn review_queue() -> Result<ReviewQueue, ClientError> {
@@ -237,11 +264,11 @@ pub async fn import_directive(summary: String) -> Result<Draft, ClientError> {
 }
 
 pub async fn publish_directive(input: &DirectiveInput) -> Result<DirectivePublished, ClientError> {
-    post_json(DIRECTIVES_PATH, input).await
+    with_details(send_json("POST", DIRECTIVES_PATH, input).await?)
 }
 
 pub async fn revise_directive(directive: Uuid, input: &DirectiveInput) -> Result<DirectiveRevised, ClientError> {
-    decode(send_json("PUT", &api::directive_path(directive), input).await?)
+    with_details(send_json("PUT", &api::directive_path(directive), input).await?)
 }
 
 pub async fn admin_units() -> Result<Vec<Unit>, ClientError> {
@@ -249,11 +276,11 @@ pub async fn admin_units() -> Result<Vec<Unit>, ClientError> {
 }
 
 pub async fn write_units(changes: &UnitChanges) -> Result<UnitsWritten, ClientError> {
-    post_json(ADMIN_UNITS_PATH, changes).await
+    with_details(send_json("POST", ADMIN_UNITS_PATH, changes).await?)
 }
 
 pub async fn import_units(csv: String) -> Result<UnitsWritten, ClientError> {
-    post_text(ADMIN_UNITS_IMPORT_PATH, "text/csv", csv).await
+    with_details(send("POST", ADMIN_UNITS_IMPORT_PATH, Some(Body::text("text/csv", csv))).await?)
 }
 
 pub async fn accounts() -> Result<Vec<AccountSummary>, ClientError> {

@@ -31,6 +31,7 @@ pub enum Problem {
 pub enum PhotoState {
     Waiting,
     Uploaded,
+    /// Why the server refused it: an [`crate::api::ErrorCode`]'s word, or its message.
     Refused(String),
 }
 
@@ -434,7 +435,11 @@ mod browser {
                         }
                         PhotoState::Uploaded
                     }
-                    Err(ClientError::Refused { status: 400..=499, message, .. }) => PhotoState::Refused(message),
+                    // The refusal's code is kept, so the page says it in the reader's
+                    // language; the server's English detail only when there is no code.
+                    Err(ClientError::Refused { status: 400..=499, code, message }) => {
+                        PhotoState::Refused(code.map_or(message, |code| code.as_str().to_owned()))
+                    }
                     Err(error) => return Err(error),
                 };
                 let _ = store.mark(&photo.key, &state).await;

@@ -583,8 +583,12 @@ pub fn photo_url(id: &crate::domain::PhotoId) -> String {
     format!("{PHOTOS_PATH}/{id}")
 }
 
-pub fn task_report_path(task: uuid::Uuid, unit: &UnitCode) -> String {
-    format!("{TASK_REPORTS_PATH}/{task}/{unit}")
+/// Where a unit's report on a task is signed off; for recurring work, one period's.
+pub fn task_report_path(task: uuid::Uuid, unit: &UnitCode, period: Option<crate::domain::Period>) -> String {
+    match period {
+        Some(period) => format!("{TASK_REPORTS_PATH}/{task}/{unit}?period={period}"),
+        None => format!("{TASK_REPORTS_PATH}/{task}/{unit}"),
+    }
 }
 
 pub fn directive_path(directive: uuid::Uuid) -> String {

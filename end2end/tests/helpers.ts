@@ -7,6 +7,11 @@ export async function signIn(page: Page, username: string, base = '') {
   await fillSignIn(page, username);
 }
 
+/** Opens the detailed progress page from the tabs: the office lands on the dashboard. */
+export async function openProgress(page: Page) {
+  await page.getByRole('button', { name: 'Tiến độ chi tiết', exact: true }).click();
+}
+
 /** Signs in through the form already on screen. */
 export async function fillSignIn(page: Page, username: string) {
   await page.locator('input[name="username"]').fill(username);

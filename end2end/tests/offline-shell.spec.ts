@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchOptions, tablet } from '../playwright.config';
-import { OwnServer, shellCaches, shellInstalled, signIn } from './helpers';
+import { OwnServer, openProgress, shellCaches, shellInstalled, signIn } from './helpers';
 
 const checkbox = (page: import('@playwright/test').Page, index: number) =>
   page.getByTestId('checklist-item').nth(index).locator('input[type="checkbox"]');
@@ -56,6 +56,7 @@ test('after one online visit the app starts with no network, also after the brow
     const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const supervisor = await office.newPage();
     await signIn(supervisor, 'supervisor');
+    await openProgress(supervisor);
     await expect(supervisor.locator('[data-testid="unit-progress"][data-unit="XA-BINH-THANH"]').getByTestId('unit-done')).toHaveText('2/7');
     await office.close();
   } finally {

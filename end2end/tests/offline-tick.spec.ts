@@ -1,5 +1,5 @@
 import { test, expect, Page, BrowserContext } from '@playwright/test';
-import { signIn } from './helpers';
+import { openProgress, signIn } from './helpers';
 
 async function goOffline(context: BrowserContext, page: Page) {
   await context.setOffline(true);
@@ -47,6 +47,7 @@ test('a commune official ticks offline, it syncs, and the supervisor sees it', a
   const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const supervisor = await office.newPage();
   await signIn(supervisor, 'supervisor');
+  await openProgress(supervisor);
   const row = supervisor.locator('[data-testid="unit-progress"][data-unit="XA-BINH-CHAU"]');
   await expect(row.getByTestId('unit-done')).toHaveText('3/7');
   await row.locator('summary').click();

@@ -28,6 +28,8 @@ test('a supervisor’s pages, fetched once online, open with no network', async 
     let office = await chromium.launchPersistentContext(profile, { ...launchOptions, baseURL, viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
     let page = office.pages()[0] ?? (await office.newPage());
     await signIn(page, 'supervisor');
+    await expect(page.getByTestId('dashboard')).toBeVisible();
+    await page.getByRole('button', { name: 'Tiến độ chi tiết' }).click();
     await expect(page.getByTestId('unit-progress').first()).toBeVisible();
     await shellInstalled(page);
     // Both of the supervisor's pages are fetched in the background and kept by the worker.
@@ -43,7 +45,7 @@ test('a supervisor’s pages, fetched once online, open with no network', async 
     office = await chromium.launchPersistentContext(profile, { ...launchOptions, baseURL, viewport: { width: 1280, height: 900 }, locale: 'vi-VN', offline: true });
     page = office.pages()[0] ?? (await office.newPage());
     await page.goto('/');
-    await expect(page.getByTestId('report-status')).toBeVisible();
+    await expect(page.getByTestId('dashboard')).toBeVisible();
     await page.getByRole('button', { name: 'Soạn chỉ đạo' }).click();
     await expect(page.getByTestId('compose-page')).toBeVisible();
     await expect(page.getByTestId('page-unavailable')).toHaveCount(0);
@@ -59,7 +61,7 @@ test('a page whose chunk cannot be fetched says so and opens on a second try', a
   await context.route('**/pkg/split_compose.wasm', (route) => route.abort('internetdisconnected'));
   const page = await context.newPage();
   await signIn(page, 'supervisor');
-  await expect(page.getByTestId('report-status')).toBeVisible();
+  await expect(page.getByTestId('dashboard')).toBeVisible();
   await page.getByRole('button', { name: 'Soạn chỉ đạo' }).click();
   const unavailable = page.getByTestId('page-unavailable');
   await expect(unavailable).toContainText('Chưa tải được trang này');

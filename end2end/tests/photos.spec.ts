@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { signIn } from './helpers';
+import { openProgress, signIn } from './helpers';
 
 /** A 3000×2000 PNG drawn by the browser itself: larger than a stored photo may be. */
 async function largePicture(page: Page): Promise<Buffer> {
@@ -63,6 +63,7 @@ test('a photo taken offline is kept, shown at once, sent once, and the superviso
   const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const supervisor = await office.newPage();
   await signIn(supervisor, 'supervisor');
+  await openProgress(supervisor);
   const row = supervisor.locator('[data-testid="unit-progress"][data-unit="XA-BINH-THANH"]');
   await row.locator('summary').click();
   const evidence = row.getByTestId('evidence');

@@ -1,5 +1,5 @@
 import { test, expect, Page, BrowserContext } from '@playwright/test';
-import { fillSignIn, signIn } from './helpers';
+import { fillSignIn, openProgress, signIn } from './helpers';
 
 async function openField(context: BrowserContext) {
   const page = await context.newPage();
@@ -14,6 +14,7 @@ async function supervisorSeesDone(browser: import('@playwright/test').Browser, p
   const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await office.newPage();
   await signIn(page, 'supervisor');
+  await openProgress(page);
   const row = page.locator('[data-testid="unit-progress"][data-unit="XA-BINH-CHAU"]');
   await row.locator('summary').click();
   for (const position of positions) {

@@ -1,5 +1,5 @@
 import { test, expect, Page, BrowserContext } from '@playwright/test';
-import { signIn } from './helpers';
+import { openProgress, signIn } from './helpers';
 
 async function fieldPage(browser: import('@playwright/test').Browser, username: string): Promise<[BrowserContext, Page]> {
   const context = await browser.newContext();
@@ -60,6 +60,7 @@ test('two officials write one note unseen; the supervisor keeps the first and bo
   const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const supervisor = await office.newPage();
   await signIn(supervisor, 'supervisor');
+  await openProgress(supervisor);
   await keepInReview(supervisor, kept, lost);
   const row = supervisor.locator('[data-testid="unit-progress"][data-unit="XA-BINH-CHAU"]');
   await row.locator('summary').click();

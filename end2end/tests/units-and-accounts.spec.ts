@@ -1,5 +1,5 @@
 import { test, expect, Browser } from '@playwright/test';
-import { fillSignIn, signIn } from './helpers';
+import { fillSignIn, openProgress, signIn } from './helpers';
 
 async function adminPage(browser: Browser) {
   const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -119,6 +119,7 @@ test('a district head signs off a commune report; the commune and the supervisor
   const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const desk = await office.newPage();
   await signIn(desk, 'supervisor');
+  await openProgress(desk);
   const row = desk.locator('[data-testid="unit-progress"][data-unit="XA-BINH-CHAU"]');
   await expect(row.getByTestId('report-signed-off')).toContainText('head');
   await expect(desk.locator('[data-testid="unit-progress"][data-unit="XA-BINH-THANH"]').getByTestId('report-signed-off')).toHaveCount(0);

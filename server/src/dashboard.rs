@@ -3,13 +3,13 @@
 //! filters asked for.
 
 use crate::auth::{read_scope, User};
-use crate::db::{due_key, AssignmentScope, ClassifiedAssignment, DbError, StateCount, Store, TaskFacts};
+use crate::db::{AssignmentScope, ClassifiedAssignment, DbError, StateCount, Store};
 use chidao_core::api::{
     Attention, Dashboard, DashboardFilter, DirectiveStanding, StateCounts, TaskStanding, UnitStanding, WeekStates, WeeklyStates,
 };
 use chidao_core::domain::access::subtree;
 use chidao_core::domain::access::ReadScope;
-use chidao_core::domain::{standing, Deadline, Period, Task, Thresholds, UnitCode};
+use chidao_core::domain::{due_ends_between, standing, Period, Task, Thresholds, UnitCode};
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -59,16 +59,6 @@ fn units_in_view(
     })
 }
 
-/// Whether a deadline falls in the asked range (work without one never does, once a
-/// range is asked).
-fn due_in_range(deadline: Option<Deadline>, filter: &DashboardFilter) -> bool {
-    if filter.due_from.is_none() && filter.due_to.is_none() {
-        return true;
-    }
-    let Some(last) = deadline.and_then(|deadline| deadline.last_day_on_time()) else { return false };
-    filter.due_from.is_none_or(|from| last >= from) && filter.due_to.is_none_or(|to| last <= to)
-}
-
 fn counts(rows: &[StateCount]) -> BTreeMap<String, (StateCounts, u32, u32)> {
     let mut by_key: BTreeMap<String, (StateCounts, u32, u32)> = BTreeMap::new();
     for row in rows {
@@ -85,17 +75,15 @@ fn millis(at_ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(at_ms).single().unwrap_or_default()
 }
 
-/// What a view of the assignments needs: which to count, the facts of their tasks, and
-/// the records to name them with.
+/// What a view of the assignments needs: which to count, and the records to name them with.
 struct Prepared {
     scope: AssignmentScope,
-    facts: TaskFacts,
     tasks: Vec<Task>,
     directives: Vec<chidao_core::domain::Directive>,
     tree: Vec<chidao_core::domain::Unit>,
 }
 
-async fn prepare(store: &Store, user: &User, filter: &DashboardFilter, now: DateTime<Utc>) -> Result<Prepared, DashboardError> {
+async fn prepare(store: &Store, user: &User, filter: &DashboardFilter) -> Result<Prepared, DashboardError> {
     if let (Some(from), Some(to)) = (filter.due_from, filter.due_to) {
         if to < from {
             return Err(DashboardError::EmptyRange);
@@ -112,38 +100,15 @@ async fn prepare(store: &Store, user: &User, filter: &DashboardFilter, now: Date
     }
     let tasks: Vec<Task> =
         store.tasks(None).await?.into_iter().filter(|task| filter.directive.is_none_or(|asked| task.directive == asked)).collect();
-    let issued_on: BTreeMap<Uuid, chrono::NaiveDate> = directives.iter().map(|directive| (directive.id, directive.issued_on)).collect();
-    let mut facts = TaskFacts::default();
-    let mut in_range = Vec::new();
-    for task in &tasks {
-        let periods: Vec<Option<Period>> = match issued_on.get(&task.directive) {
-            Some(issued_on) if task.recurrence.is_some() => {
-                crate::periods::periods_so_far(task, *issued_on, now).into_iter().map(Some).collect()
-            }
-            _ => vec![None],
-        };
-        for period in periods {
-            let deadline = task.deadline_in(period);
-            let key = due_key(task.id, period);
-            if let Some(issued_on) = issued_on.get(&task.directive) {
-                let began = period.map_or(*issued_on, |period| period.first_day().max(*issued_on));
-                facts.opened_ms.insert(key.clone(), chidao_core::domain::vietnam_day_start(began).timestamp_millis());
-            }
-            if let Some(end) = deadline.and_then(|deadline| deadline.due_end()) {
-                facts.due_end_ms.insert(key.clone(), end.timestamp_millis());
-            }
-            if due_in_range(deadline, filter) {
-                in_range.push(key);
-            }
-        }
-        if let Some(lead) = task.lead.unit_code() {
-            facts.lead.insert(task.id, lead.clone());
-        }
-        facts.coordinating.insert(task.id, task.coordinating.iter().filter_map(|party| party.unit_code().cloned()).collect());
-    }
-    let narrowed = filter.directive.is_some() || filter.due_from.is_some() || filter.due_to.is_some();
-    let scope = AssignmentScope { units, due_keys: narrowed.then_some(in_range), role: filter.role, state: filter.state };
-    Ok(Prepared { scope, facts, tasks, directives, tree })
+    let ranged = filter.due_from.is_some() || filter.due_to.is_some();
+    let scope = AssignmentScope {
+        units,
+        directive: filter.directive,
+        due_end_ms: ranged.then(|| due_ends_between(filter.due_from, filter.due_to)),
+        role: filter.role,
+        state: filter.state,
+    };
+    Ok(Prepared { scope, tasks, directives, tree })
 }
 
 /// How the view's work stood at the end of each of the last [`WeeklyStates::WEEKS`] weeks
@@ -151,7 +116,7 @@ async fn prepare(store: &Store, user: &User, filter: &DashboardFilter, now: Date
 /// applied: the chart shows how all states moved.
 pub async fn weekly(store: &Store, user: &User, filter: &DashboardFilter, now: DateTime<Utc>) -> Result<WeeklyStates, DashboardError> {
     use chrono::Datelike;
-    let Prepared { mut scope, facts, .. } = prepare(store, user, filter, now).await?;
+    let Prepared { mut scope, .. } = prepare(store, user, filter).await?;
     scope.state = None;
     let today = chidao_core::domain::Deadline::today_in_vietnam(now);
     let this_sunday = today + chrono::Days::new(u64::from(6 - today.weekday().num_days_from_monday()));
@@ -164,7 +129,7 @@ pub async fn weekly(store: &Store, user: &User, filter: &DashboardFilter, now: D
             week_end.min(now).timestamp_millis()
         })
         .collect();
-    let counted = store.count_as_of(&scope, &facts, &instants).await?;
+    let counted = store.count_as_of(&scope, &instants).await?;
     let weeks = sundays
         .into_iter()
         .zip(counted)
@@ -213,8 +178,8 @@ pub async fn report_rows(
     now: DateTime<Utc>,
     due_soon_days: u32,
 ) -> Result<ReportRows, DashboardError> {
-    let Prepared { scope, facts, tasks, directives, tree } = prepare(store, user, filter, now).await?;
-    let listed = store.list_assignments(&scope, &facts, Thresholds::at(now, due_soon_days)).await?;
+    let Prepared { scope, tasks, directives, tree } = prepare(store, user, filter).await?;
+    let listed = store.list_assignments(&scope, Thresholds::at(now, due_soon_days)).await?;
     let task_of: BTreeMap<Uuid, &Task> = tasks.iter().map(|task| (task.id, task)).collect();
     let title_of: BTreeMap<Uuid, String> = directives.iter().map(|d| (d.id, d.title.to_string())).collect();
     let name_of =
@@ -279,7 +244,11 @@ pub async fn assignment(
     let unit_record = store.unit(unit).await?.ok_or_else(not_assigned)?;
     let directive_title =
         store.directives(Some(&[task.directive])).await?.into_iter().next().map(|d| d.title.to_string()).unwrap_or_default();
-    let report = store.task_reports(Some(std::slice::from_ref(unit))).await?.into_iter().find(|report| report.task == task_id);
+    let report = store
+        .task_reports(Some(std::slice::from_ref(unit)))
+        .await?
+        .into_iter()
+        .find(|report| report.task == task_id && report.period == period);
     Ok(chidao_core::api::AssignmentDetail {
         role: chidao_core::domain::UnitRole::of(&task, unit),
         period,
@@ -304,9 +273,9 @@ pub async fn dashboard(
     now: DateTime<Utc>,
     due_soon_days: u32,
 ) -> Result<Dashboard, DashboardError> {
-    let Prepared { scope: assignment_scope, facts, tasks, directives, tree } = prepare(store, user, filter, now).await?;
+    let Prepared { scope: assignment_scope, tasks, directives, tree } = prepare(store, user, filter).await?;
     let at = Thresholds::at(now, due_soon_days);
-    let counted = store.count_assignments(&assignment_scope, &facts, at, Dashboard::ATTENTION_MAX).await?;
+    let counted = store.count_assignments(&assignment_scope, at, Dashboard::ATTENTION_MAX).await?;
 
     let by_task = counts(&counted.by_task);
     let by_unit = counts(&counted.by_unit);

@@ -190,17 +190,42 @@ pub enum DemoScope {
     /// The seed, then the office at work: more directives, weeks of ticks, notes, a
     /// conflict (what a newcomer should see).
     Office,
+    /// Instead of the seed, a generated province of real size (180 units, 400 tasks of
+    /// seven items each, a year of ticks), with a supervisor and a commune official: for
+    /// measuring the office's pages. Writing it takes minutes.
+    Province,
 }
 
 /// Fills an empty database with the demo; does nothing to one that has data. Returns the
 /// usernames created, or an empty list when the database already had data.
 pub async fn seed_if_empty(store: &Store, password: &str, scope: DemoScope) -> Result<Vec<String>, DemoError> {
+    if scope == DemoScope::Province {
+        return generated_province(store, password).await;
+    }
     let mut created = seed_only(store, password).await?;
     if scope == DemoScope::Office && !created.is_empty() {
         activity::stage(store, password, chrono::Utc::now()).await?;
         created.extend(added_accounts().map(str::to_owned));
     }
     Ok(created)
+}
+
+async fn generated_province(store: &Store, password: &str) -> Result<Vec<String>, DemoError> {
+    if !store.is_empty().await? {
+        return Ok(Vec::new());
+    }
+    let generated = crate::scale::generate(store, &crate::scale::ProvinceSpec::default(), chrono::Utc::now()).await?;
+    let hash = hash_password(password)?;
+    let province = UnitCode::parse(crate::scale::PROVINCE_CODE)?;
+    let commune = generated.sample_commune.ok_or(DemoError::UnknownUnit("a commune of the generated province".into()))?;
+    let accounts = [
+        AccountRow::new("supervisor", "Văn phòng UBND tỉnh", &Roles::one(Role::Supervisor), &province, hash.clone()),
+        AccountRow::new("official", "Cán bộ xã", &Roles::one(Role::Official), &commune, hash),
+    ];
+    for account in &accounts {
+        store.create_account(account).await?;
+    }
+    Ok(accounts.into_iter().map(|account| account.username).collect())
 }
 
 async fn seed_only(store: &Store, password: &str) -> Result<Vec<String>, DemoError> {

@@ -64,12 +64,18 @@ async fn revise_once(store: &Store, id: Uuid, input: &DirectiveInput, by: &str) 
     let (directive, tasks, items) = store.directive_records(id).await?.ok_or(PublishError::Unknown(id))?;
     let published = authoring::Published { directive, tasks, items };
     let units = store.units().await?;
-    let revision = authoring::revise(&published, input, &units, chidao_core::domain::new_id).map_err(PublishError::Invalid)?;
-    match store.revise_directive(&revision.directive, &revision.tasks, &revision.new_items, &revision.removed_items).await? {
+    let now = chrono::Utc::now();
+    let today = chidao_core::domain::Deadline::today_in_vietnam(now);
+    let revision = authoring::revise(&published, input, &units, today, chidao_core::domain::new_id).map_err(PublishError::Invalid)?;
+    let issued = std::collections::BTreeMap::from([(revision.directive.id, revision.directive.issued_on)]);
+    let dues = crate::periods::due_rows(&revision.tasks, &issued, now);
+    match store.revise_directive(&revision.directive, &revision.tasks, &revision.new_items, &revision.removed_items, &dues).await? {
         Recorded::Written => {
             tracing::info!(directive = %id, added = revision.new_items.len(), removed = revision.removed_items.len(), by, "directive revised");
+            // Lines and units added to recurring work are owed from now on, not in the
+            // periods already behind us.
             let task_ids: Vec<Uuid> = revision.tasks.iter().map(|task| task.id).collect();
-            crate::periods::open(store, Some(&task_ids), None, chrono::Utc::now(), crate::periods::Reach::SinceIssue).await?;
+            crate::periods::open(store, Some(&task_ids), None, now, crate::periods::Reach::Latest).await?;
             Ok(Some(DirectiveRevised { directive: id, added_items: revision.new_items.len(), removed_items: revision.removed_items.len() }))
         }
         Recorded::Stale => Ok(None),

@@ -178,6 +178,7 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
         }
         None => tracing::warn!(site_root = %site_root.display(), "no service worker in the site root: the app will not start offline"),
     }
+    chidao_server::periods::keep_dues(&store, chrono::Utc::now()).await?;
     tokio::spawn(chidao_server::periods::keep_open(store.clone()));
     let reports = ReportPolicy { due_soon_days: args.due_soon_days, live_beat: std::time::Duration::from_millis(args.live_beat_ms) };
     let router = chidao_server::app(store, leptos, cookies, reports, shell);

@@ -5,7 +5,7 @@
 //! since the directive was issued (at most `KEPT_PERIODS` back) so that a period nobody
 //! touched still counts, as overdue once its deadline passes.
 
-use crate::db::{DbError, PeriodRecords, Recorded, Store};
+use crate::db::{DbError, DueRow, PeriodRecords, Recorded, Store};
 use crate::retry::until_written;
 use chidao_core::domain::{ChecklistItem, Deadline, Period, Task, UnitCode};
 use chidao_core::sync::MAX_FUTURE_SKEW_MS;
@@ -102,7 +102,15 @@ pub async fn open(
         let records = store.period_records(&task_ids, units, &periods).await?;
         let copies = missing_copies(&started, &records, now, reach);
         for chunk in copies.chunks(COPIES_PER_WRITE) {
-            if store.open_copies(chunk).await? == Recorded::Stale {
+            let opened: std::collections::BTreeSet<(Uuid, Option<Period>)> = chunk.iter().map(|copy| (copy.task, copy.period)).collect();
+            let dues: Vec<DueRow> = opened
+                .into_iter()
+                .filter_map(|(task, period)| {
+                    let (task, issued_on) = started.get(&task)?;
+                    Some(DueRow::of(task, *issued_on, period))
+                })
+                .collect();
+            if store.open_copies(chunk, &dues).await? == Recorded::Stale {
                 return Ok(None);
             }
         }
@@ -112,6 +120,35 @@ pub async fn open(
         Ok(Some(copies.len()))
     })
     .await
+}
+
+/// Every due row of `tasks` at `now`: a task's own, or one per period so far of a
+/// recurring task. Tasks whose directive is not in `issued` are left out.
+pub fn due_rows(tasks: &[Task], issued: &BTreeMap<Uuid, NaiveDate>, now: DateTime<Utc>) -> Vec<DueRow> {
+    let mut rows = Vec::new();
+    for task in tasks {
+        let Some(issued_on) = issued.get(&task.directive) else { continue };
+        if task.recurrence.is_some() {
+            rows.extend(periods_so_far(task, *issued_on, now).into_iter().map(|period| DueRow::of(task, *issued_on, Some(period))));
+        } else {
+            rows.push(DueRow::of(task, *issued_on, None));
+        }
+    }
+    rows
+}
+
+/// Writes every task's due rows and brings kept assignments into line: at start-up, so a
+/// database written by an older version (or under an older calendar rule) is judged by
+/// this one's.
+pub async fn keep_dues(store: &Store, now: DateTime<Utc>) -> Result<(), DbError> {
+    let tasks = store.tasks(None).await?;
+    let issued: BTreeMap<Uuid, NaiveDate> =
+        store.directives(None).await?.into_iter().map(|directive| (directive.id, directive.issued_on)).collect();
+    let rows = due_rows(&tasks, &issued, now);
+    for chunk in rows.chunks(COPIES_PER_WRITE) {
+        store.keep_dues(chunk).await?;
+    }
+    Ok(())
 }
 
 /// Opens new periods as they begin, for as long as the server runs. A failure is logged

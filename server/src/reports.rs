@@ -4,7 +4,7 @@
 use crate::auth::{authorize, read_scope, Action, ReadScope, User};
 use crate::db::{DbError, Store};
 use chidao_core::api::{DirectiveProgress, ProgressReport, TaskProgress, UnitProgress};
-use chidao_core::domain::{ChecklistItem, Party, TaskReport, UnitCode};
+use chidao_core::domain::{ChecklistItem, Party, Period, TaskReport, UnitCode};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -19,7 +19,14 @@ pub async fn progress(store: &Store) -> Result<ProgressReport, DbError> {
         items_by_task.entry(item.task).or_default().entry(item.unit.clone()).or_default().push(item);
     }
     let mut reports: BTreeMap<(Uuid, UnitCode), TaskReport> =
-        store.task_reports(None).await?.into_iter().map(|report| ((report.task, report.unit.clone()), report)).collect();
+        // One period's sign-off is not the task's: this page shows work as a whole.
+        store
+            .task_reports(None)
+            .await?
+            .into_iter()
+            .filter(|report| report.period.is_none())
+            .map(|report| ((report.task, report.unit.clone()), report))
+            .collect();
     let unit_names: Vec<(UnitCode, String)> = units.iter().map(|unit| (unit.code.clone(), unit.name.to_string())).collect();
     let report = directives
         .into_iter()
@@ -71,22 +78,31 @@ pub enum SignOffError {
     Db(#[from] DbError),
 }
 
-/// Signs off (or, with `done` false, takes back) `unit`'s report on `task`.
-pub async fn sign_off(store: &Store, user: &User, task: Uuid, unit: &UnitCode, done: bool) -> Result<Option<TaskReport>, SignOffError> {
+/// Signs off (or, with `done` false, takes back) `unit`'s report on `task`, in `period`
+/// for recurring work.
+pub async fn sign_off(
+    store: &Store,
+    user: &User,
+    task: Uuid,
+    unit: &UnitCode,
+    period: Option<Period>,
+    done: bool,
+) -> Result<Option<TaskReport>, SignOffError> {
     if !authorize(store, user, Action::SignOffReport(unit)).await? {
         return Err(SignOffError::Forbidden);
     }
-    if !store.task_assigned_to(task, unit).await? {
+    if !store.task_assigned_to(task, unit, period).await? {
         return Err(SignOffError::NotAssigned { unit: unit.clone() });
     }
+    let period_name = period.map(|period| period.to_string()).unwrap_or_default();
     if !done {
-        store.delete_task_report(task, unit).await?;
-        tracing::info!(%task, %unit, by = %user.username, "task report sign-off taken back");
+        store.delete_task_report(task, unit, period).await?;
+        tracing::info!(%task, %unit, period = period_name, by = %user.username, "task report sign-off taken back");
         return Ok(None);
     }
-    let report = TaskReport { task, unit: unit.clone(), by: user.username.clone(), at_ms: chrono::Utc::now().timestamp_millis() };
+    let report = TaskReport { task, unit: unit.clone(), period, by: user.username.clone(), at_ms: chrono::Utc::now().timestamp_millis() };
     store.put_task_report(&report).await?;
-    tracing::info!(%task, %unit, by = %user.username, "task report signed off");
+    tracing::info!(%task, %unit, period = period_name, by = %user.username, "task report signed off");
     Ok(Some(report))
 }
 

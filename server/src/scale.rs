@@ -61,8 +61,11 @@ fn code(text: String) -> UnitCode {
     UnitCode::parse(&text).expect("generated codes are valid")
 }
 
+/// The generated province's own code.
+pub const PROVINCE_CODE: &str = "TINH";
+
 fn tree(spec: &ProvinceSpec) -> Vec<Unit> {
-    let province = code("TINH".into());
+    let province = code(PROVINCE_CODE.into());
     let mut units = vec![Unit::new(province.clone(), "UBND tỉnh (dữ liệu sinh)", UnitKind::Province, None).expect("valid")];
     let under_province = Some((province, UnitKind::Province));
     for n in 1..=spec.departments {

@@ -166,6 +166,35 @@ async fn the_dashboard_agrees_with_a_count_of_every_item_for_every_reader_and_fi
     assert_eq!((soon.totals.total(), soon.totals.due_soon), (3, 3), "tomorrow's task, for each of its three units");
 }
 
+/// The instants on the kept assignments come from the `due` rows the server writes; one
+/// that lost them (a database from before migration 12, or kept under an older calendar
+/// rule) is put right at start-up, and counts as before.
+#[tokio::test]
+async fn assignments_without_their_due_instants_are_put_right_at_start_up() {
+    // The database's own handle beside the app's, to take the kept instants away.
+    let db = surrealdb::engine::any::connect("mem://").await.unwrap();
+    db.use_ns("test").use_db("test").await.unwrap();
+    chidao_server::db::migrate_to(&db, chidao_server::db::SCHEMA_VERSION).await.unwrap();
+    let store = chidao_server::db::Store::new(db.clone());
+    chidao_server::demo::seed_if_empty(&store, crate::common::PASSWORD, chidao_server::demo::DemoScope::Seed).await.unwrap();
+    let app = crate::common::app_over(store);
+    let supervisor = app.sign_in("supervisor").await;
+    publish(&app, &supervisor).await;
+    let chau = app.sign_in("official").await;
+    tick(&app, &chau, "Việc đã quá hạn", 2, 25).await;
+    let before = dashboard(&app, &supervisor, "").await;
+    assert!(before.totals.overdue > 0 && before.totals.done_on_time > 0, "{:?}", before.totals);
+
+    db.query("DELETE due; UPDATE assignment SET due_end_ms = 1, opened_ms = NONE;").await.unwrap().check().unwrap();
+    let broken = dashboard(&app, &supervisor, "").await;
+    assert_ne!(broken.totals, before.totals, "the kept instants are what the counts read");
+
+    chidao_server::periods::keep_dues(&app.store, Utc::now()).await.unwrap();
+    let mended = dashboard(&app, &supervisor, "").await;
+    assert_eq!(mended.totals, before.totals);
+    assert_eq!(mended.totals, totals(counted_the_slow_way(&app, mended.as_of_ms).await.iter()));
+}
+
 #[tokio::test]
 async fn a_bad_filter_is_refused_with_a_reason_and_an_admin_follows_no_work() {
     let app = app().await;

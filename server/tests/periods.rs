@@ -154,3 +154,42 @@ async fn a_tablet_that_opens_a_month_before_the_server_has_its_ticks_kept_once()
     assert_eq!(whole.totals, totals(counted_the_slow_way(&app, whole.as_of_ms).await.iter()));
     assert_eq!(whole.tasks.iter().find(|task| task.text == REPORT).unwrap().counts.done_on_time, 1, "this month, Bình Châu");
 }
+
+#[tokio::test]
+async fn a_head_signs_off_each_month_of_a_recurring_report_on_its_own() {
+    let app = app().await;
+    let supervisor = app.sign_in("supervisor").await;
+    let published = app.call(Method::POST, "/api/v1/directives", Some(&supervisor), Some(monthly_report().to_string())).await;
+    assert_eq!(published.status, StatusCode::CREATED, "{}", published.json);
+    let official = app.sign_in("official").await;
+    let pulled = app.pull(&official, 0).await;
+    let task: Uuid =
+        pulled["tasks"].as_array().unwrap().iter().find(|task| task["text"] == REPORT).unwrap()["id"].as_str().unwrap().parse().unwrap();
+    let periods = open_periods();
+    let (earlier, latest) = (periods[0], *periods.last().unwrap());
+    let unit = chidao_core::domain::UnitCode::parse("XA-BINH-CHAU").unwrap();
+
+    let head = app.sign_in("head").await;
+    let path = |period: Option<Period>| chidao_core::api::task_report_path(task, &unit, period);
+    let signed = app.call(Method::PUT, &path(Some(earlier)), Some(&head), None).await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.json);
+    assert_eq!(signed.json["period"], json!(earlier.to_string()));
+    let reports = app.call(Method::GET, chidao_core::api::TASK_REPORTS_PATH, Some(&head), None).await.json;
+    let periods_signed: Vec<&Value> =
+        reports.as_array().unwrap().iter().filter(|r| r["task"] == json!(task)).map(|r| &r["period"]).collect();
+    assert_eq!(periods_signed, [&json!(earlier.to_string())], "one month signed off, the others not");
+
+    // The drill-down of each month shows its own sign-off.
+    let detail = |period: Period| format!("/api/v1/reports/assignments/{task}/{unit}?period={period}");
+    assert_eq!(app.call(Method::GET, &detail(earlier), Some(&supervisor), None).await.json["report"]["by"], json!("head"));
+    assert_eq!(app.call(Method::GET, &detail(latest), Some(&supervisor), None).await.json["report"], Value::Null);
+
+    // A period the task does not have, or the template, is not an assignment to sign off.
+    let never = Period::parse("2001-01").unwrap();
+    assert_eq!(app.call(Method::PUT, &path(Some(never)), Some(&head), None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.call(Method::PUT, &path(None), Some(&head), None).await.status, StatusCode::NOT_FOUND);
+    let taken_back = app.call(Method::DELETE, &path(Some(earlier)), Some(&head), None).await;
+    assert_eq!(taken_back.status, StatusCode::NO_CONTENT);
+    let reports = app.call(Method::GET, chidao_core::api::TASK_REPORTS_PATH, Some(&head), None).await.json;
+    assert!(reports.as_array().unwrap().iter().all(|r| r["task"] != json!(task)));
+}

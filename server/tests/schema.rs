@@ -42,3 +42,20 @@ async fn devices_that_pushed_before_migration_9_keep_their_last_stamp() {
     assert_eq!(stamps[0], serde_json::json!({"wall_ms": 20, "counter": 3, "device": "d1"}));
     assert!(stamps[1].is_null(), "a device that never pushed has no stamp yet: {stamps:?}");
 }
+
+/// Migration 13 keys sign-offs by period too; those made before it keep their head and
+/// time under the key of work that does not recur.
+#[tokio::test]
+async fn sign_offs_made_before_migration_13_are_kept() {
+    let db = surrealdb::engine::any::connect("mem://").await.unwrap();
+    db.use_ns("test").use_db("test").await.unwrap();
+    chidao_server::db::migrate_to(&db, 12).await.unwrap();
+    db.query("CREATE task_report:['t1', 'XA-A'] SET task = 't1', unit = 'XA-A', by = 'head', at_ms = 42;").await.unwrap().check().unwrap();
+    chidao_server::db::migrate_to(&db, 13).await.unwrap();
+    let mut answer = db.query("SELECT task, unit, period, by, at_ms FROM task_report:['t1', 'XA-A', ''];").await.unwrap();
+    let kept: Vec<serde_json::Value> = answer.take(0).unwrap();
+    assert_eq!(kept, [serde_json::json!({"task": "t1", "unit": "XA-A", "period": null, "by": "head", "at_ms": 42})]);
+    let mut answer = db.query("SELECT VALUE id FROM task_report;").await.unwrap();
+    let all: Vec<serde_json::Value> = answer.take(0).unwrap();
+    assert_eq!(all.len(), 1, "the old key is gone: {all:?}");
+}

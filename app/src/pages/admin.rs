@@ -161,7 +161,12 @@ fn OutcomeBanner(data: AdminData) -> impl IntoView {
                     <table class="row-errors">
                         <thead><tr><th>{tr(DeskKey::Line)}</th><th>{tr(DeskKey::Code)}</th><th></th></tr></thead>
                         <tbody>
-                            {rows.into_iter().map(|row| view! { <tr><td>{row.line}</td><td>{row.code}</td><td>{row.message}</td></tr> }).collect_view()}
+                            {rows.into_iter().map(|row| {
+                                // The English detail names what was found; in Vietnamese the
+                                // words of the problem stand alone.
+                                let detail = move || (locale.get() == crate::i18n::Locale::En).then(|| format!(" ({})", row.message));
+                                view! { <tr><td>{row.line}</td><td>{row.code}</td><td data-problem=row.problem.as_str()>{tr(row.problem)}{detail}</td></tr> }
+                            }).collect_view()}
                         </tbody>
                     </table>
                 </div>

@@ -158,12 +158,13 @@ fn TaskCard(
                         }
                     });
                     let task_id = task.id;
+                    let shown_period = period.map(|(period, _)| period);
                     view! {
                         {heading}
                         <ul class="checklist">
                             {ids.into_iter().map(|id| view! { <ItemRow workspace id editable/> }).collect_view()}
                         </ul>
-                        <SignOff task=task_id unit=unit.clone() may_sign/>
+                        <SignOff task=task_id unit=unit.clone() period=shown_period may_sign/>
                     }
                 })
                 .collect_view()}
@@ -199,19 +200,19 @@ impl SignOffs {
         });
     }
 
-    fn set(self, task: Uuid, unit: UnitCode, done: bool) {
+    fn set(self, task: Uuid, unit: UnitCode, period: Option<Period>, done: bool) {
         leptos::task::spawn_local(async move {
             use crate::client;
             let outcome = if done {
-                client::sign_off(task, &unit).await.map(Some)
+                client::sign_off(task, &unit, period).await.map(Some)
             } else {
-                client::withdraw_sign_off(task, &unit).await.map(|()| None)
+                client::withdraw_sign_off(task, &unit, period).await.map(|()| None)
             };
             match outcome {
                 Ok(report) => {
                     self.failure.set(None);
                     self.reports.update(|reports| {
-                        reports.retain(|r| !(r.task == task && r.unit == unit));
+                        reports.retain(|r| !(r.task == task && r.unit == unit && r.period == period));
                         reports.extend(report);
                     });
                 }
@@ -221,17 +222,21 @@ impl SignOffs {
     }
 }
 
-/// Whether a unit's report on a task is signed off; heads give or take back the sign-off.
+/// Whether a unit's report on a task (for recurring work, on the period shown) is signed
+/// off; heads give or take back the sign-off.
 #[component]
-fn SignOff(task: Uuid, unit: UnitCode, may_sign: bool) -> impl IntoView {
+fn SignOff(task: Uuid, unit: UnitCode, period: Option<Period>, may_sign: bool) -> impl IntoView {
     let sign_offs = expect_context::<SignOffs>();
     let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
     let unit_for_report = unit.clone();
-    let report =
-        Memo::new(move |_| sign_offs.reports.with(|reports| reports.iter().find(|r| r.task == task && r.unit == unit_for_report).cloned()));
+    let report = Memo::new(move |_| {
+        sign_offs
+            .reports
+            .with(|reports| reports.iter().find(|r| r.task == task && r.unit == unit_for_report && r.period == period).cloned())
+    });
     let toggle = move |_| {
         #[cfg(feature = "browser")]
-        sign_offs.set(task, unit.clone(), report.get_untracked().is_none());
+        sign_offs.set(task, unit.clone(), period, report.get_untracked().is_none());
         let _ = &unit;
     };
     view! {
@@ -305,6 +310,7 @@ fn RejectedList(workspace: Workspace) -> impl IntoView {
 /// too) and those others sent, from the server.
 #[component]
 fn Photos(workspace: Workspace, id: Uuid, editable: bool) -> impl IntoView {
+    let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
     let local = move || workspace.photos.with(|kept| kept.iter().filter(|photo| photo.item == id).cloned().collect::<Vec<_>>());
     let from_others = move || {
         let here: Vec<_> =
@@ -336,7 +342,13 @@ fn Photos(workspace: Workspace, id: Uuid, editable: bool) -> impl IntoView {
                     <figure class="photo" class:refused=refused data-testid="photo" data-state=state data-photo=photo.id.to_string()>
                         <img src=photo.url alt=tr(Key::Evidence)/>
                         {(state == "waiting").then(|| view! { <figcaption>{tr(Key::PhotoWaiting)}</figcaption> })}
-                        {reason.map(|reason| view! { <figcaption class="error">{tr(Key::PhotoRefused)} ": " {reason}</figcaption> })}
+                        {reason.map(|reason| {
+                            let said = move || match crate::api::ErrorCode::from_word(&reason) {
+                                Some(code) => crate::i18n::t(locale.get(), code).to_owned(),
+                                None => reason.clone(),
+                            };
+                            view! { <figcaption class="error">{tr(Key::PhotoRefused)} ": " {said}</figcaption> }
+                        })}
                     </figure>
                 }
             }).collect_view()}

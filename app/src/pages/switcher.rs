@@ -99,8 +99,10 @@ fn views(session: &SessionInfo) -> Vec<View> {
     let may = |action: Action| permits(&session.roles, &session.unit, &[], action);
     [
         (View::Field, Action::FieldWork),
-        (View::Progress, Action::OverseeProvince),
+        // The office starts on the dashboard: it counts in the database, where the
+        // progress page lists every item.
         (View::Dashboard, Action::FollowWork),
+        (View::Progress, Action::OverseeProvince),
         (View::Compose, Action::WriteDirectives),
         (View::Admin, Action::Administer),
     ]

@@ -232,10 +232,16 @@ pub struct Revision {
     pub removed_items: Vec<Uuid>,
 }
 
+/// The items an edit works on: those not taken off, and of a recurring task its
+/// templates, not the periods' copies of them.
+fn is_edited(item: &&ChecklistItem) -> bool {
+    !item.removed && item.period.is_none()
+}
+
 /// The published directive as a form: each task's units are those with items on it, its
 /// checklist the labels of the first of them.
 pub fn editable(published: &Published) -> DirectiveInput {
-    let live: Vec<&ChecklistItem> = published.items.iter().filter(|item| !item.removed).collect();
+    let live: Vec<&ChecklistItem> = published.items.iter().filter(is_edited).collect();
     DirectiveInput {
         title: published.directive.title.to_string(),
         issuer: published.directive.issuer.to_string(),
@@ -280,11 +286,14 @@ pub fn editable(published: &Published) -> DirectiveInput {
 
 /// Checks an edit of `published` and works out what changes: a label kept on a unit's
 /// checklist keeps its item (and its ticks); a new label or unit gets new items; a label,
-/// unit or task no longer there has its items marked removed.
+/// unit or task no longer there has its items marked removed. For recurring work the
+/// templates are edited; a removed template takes with it its copies in periods not over
+/// by `today`, while copies of ended periods stay as the record of what was owed then.
 pub fn revise(
     published: &Published,
     input: &DirectiveInput,
     units: &[Unit],
+    today: chrono::NaiveDate,
     new_id: impl FnMut() -> Uuid,
 ) -> Result<Revision, Vec<InputProblem>> {
     for (section, tasks) in input.sections.iter().enumerate() {
@@ -301,12 +310,11 @@ pub fn revise(
         }
     }
     let planned = build(input, units, Some(published.directive.id), new_id)?;
-    let live = |item: &&ChecklistItem| !item.removed;
     let mut new_items = Vec::new();
     let mut kept = Vec::new();
     for item in planned.items {
         let existing =
-            published.items.iter().filter(live).find(|old| old.task == item.task && old.unit == item.unit && old.label == item.label);
+            published.items.iter().filter(is_edited).find(|old| old.task == item.task && old.unit == item.unit && old.label == item.label);
         match existing {
             Some(old) => kept.push(old.id),
             None => {
@@ -322,7 +330,12 @@ pub fn revise(
             }
         }
     }
-    let removed_items = published.items.iter().filter(live).map(|item| item.id).filter(|id| !kept.contains(id)).collect();
+    let dropped: Vec<Uuid> = published.items.iter().filter(is_edited).map(|item| item.id).filter(|id| !kept.contains(id)).collect();
+    let copies_dropped = published.items.iter().filter(|item| !item.removed).filter_map(|copy| {
+        let period = copy.period.filter(|period| period.last_day() >= today)?;
+        dropped.iter().any(|template| ChecklistItem::id_in(*template, period) == copy.id).then_some(copy.id)
+    });
+    let removed_items = dropped.iter().copied().chain(copies_dropped).collect();
     Ok(Revision { directive: planned.directive, tasks: planned.tasks, new_items, removed_items })
 }
 
@@ -461,9 +474,13 @@ fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{DeadlineKind, UnitKind};
+    use crate::domain::{DeadlineKind, Period, UnitKind};
 
     use crate::domain::testing::code;
+
+    fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, month, day).unwrap()
+    }
 
     fn tree() -> Vec<Unit> {
         vec![
@@ -607,7 +624,7 @@ mod tests {
         form.sections[0].tasks[0].checklist = vec!["Lập danh sách điểm đen".into(), "Lắp biển cảnh báo".into()];
         form.sections[0].tasks[0].assigned = vec![code("XA-A1")];
 
-        let revision = revise(&published, &form, &tree(), Uuid::now_v7).unwrap();
+        let revision = revise(&published, &form, &tree(), date(2022, 8, 1), Uuid::now_v7).unwrap();
         assert_eq!(revision.directive.id, first.directive.id);
         assert_eq!(revision.tasks[0].id, first.tasks[0].id);
         assert_eq!(revision.new_items.len(), 1);
@@ -622,9 +639,40 @@ mod tests {
         assert_eq!(removed, [("XA-A1", "Gửi báo cáo"), ("XA-A2", "Lập danh sách điểm đen"), ("XA-A2", "Gửi báo cáo")]);
 
         let foreign = TaskInput { id: Some(Uuid::now_v7()), ..task() };
-        assert!(revise(&published, &input(vec![foreign]), &tree(), Uuid::now_v7).is_err());
-        let emptied = revise(&published, &input(vec![]), &tree(), Uuid::now_v7).unwrap();
+        assert!(revise(&published, &input(vec![foreign]), &tree(), date(2022, 8, 1), Uuid::now_v7).is_err());
+        let emptied = revise(&published, &input(vec![]), &tree(), date(2022, 8, 1), Uuid::now_v7).unwrap();
         assert_eq!(emptied.removed_items.len(), 4, "a task taken out removes its items");
+    }
+
+    #[test]
+    fn an_edit_of_recurring_work_edits_its_templates_and_keeps_ended_periods() {
+        let monthly = TaskInput { recurrence: Some("monthly:25".into()), deadline: None, ..task() };
+        let first = plan(&input(vec![monthly]), &tree(), Uuid::now_v7).unwrap();
+        let (august, september) = (Period::parse("2022-08").unwrap(), Period::parse("2022-09").unwrap());
+        let copies: Vec<ChecklistItem> =
+            first.items.iter().flat_map(|template| [template.in_period(august), template.in_period(september)]).collect();
+        let published =
+            Published { directive: first.directive.clone(), tasks: first.tasks.clone(), items: [first.items.clone(), copies].concat() };
+
+        let form = editable(&published);
+        assert_eq!(form.sections[0].tasks[0].checklist, ["Lập danh sách điểm đen", "Gửi báo cáo"], "each line once, not once a period");
+        let unchanged = revise(&published, &form, &tree(), date(2022, 9, 10), Uuid::now_v7).unwrap();
+        assert_eq!((unchanged.new_items.len(), unchanged.removed_items.len()), (0, 0));
+
+        let mut form = form;
+        form.sections[0].tasks[0].checklist = vec!["Lập danh sách điểm đen".into()];
+        let revision = revise(&published, &form, &tree(), date(2022, 9, 10), Uuid::now_v7).unwrap();
+        let removed: Vec<(Option<String>, &str)> = published
+            .items
+            .iter()
+            .filter(|i| revision.removed_items.contains(&i.id))
+            .map(|i| (i.period.map(|p| p.to_string()), i.unit.as_str()))
+            .collect();
+        assert_eq!(
+            removed,
+            [(None, "XA-A1"), (None, "XA-A2"), (Some("2022-09".into()), "XA-A1"), (Some("2022-09".into()), "XA-A2")],
+            "the dropped line goes from the templates and from September, not from August, which has ended"
+        );
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub use item::{ChecklistItem, Note, NOTE_MAX_CHARS};
 pub use period::{Cycle, Period, KEPT_PERIODS};
 pub use report::TaskReport;
 pub use role::{Role, Roles, Username};
-pub use standing::{standing, vietnam_day_start, Standing, TaskState, Thresholds, UnitRole, DUE_SOON_DAYS};
+pub use standing::{due_ends_between, standing, vietnam_day_start, Standing, TaskState, Thresholds, UnitRole, DUE_SOON_DAYS};
 pub use text::BoundedText;
 pub use unit::{Unit, UnitCode, UnitKind};
 

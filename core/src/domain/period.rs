@@ -239,11 +239,20 @@ impl From<Period> for String {
 const PERIOD_ITEM_NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_2b0e_93a4_4c57_a1d8_5e2f_0c9b_7d41);
 
 impl ChecklistItem {
-    /// The id of this template item's copy for `period`.
+    /// The id of this template item's copy for `period`: a name-based UUID of the fixed
+    /// namespace, the template's id and the period's name, hashed with SHA-256 (RFC 9562's
+    /// version 8 form for name-based ids with a newer hash). SHA-256 rather than version
+    /// 5's SHA-1 because the tablet already carries it for photo ids.
     pub fn id_in(template: Uuid, period: Period) -> Uuid {
-        let mut name = template.as_bytes().to_vec();
-        name.extend_from_slice(period.to_string().as_bytes());
-        Uuid::new_v5(&PERIOD_ITEM_NAMESPACE, &name)
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new()
+            .chain_update(PERIOD_ITEM_NAMESPACE.as_bytes())
+            .chain_update(template.as_bytes())
+            .chain_update(period.to_string().as_bytes())
+            .finalize();
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
+        uuid::Builder::from_custom_bytes(bytes).into_uuid()
     }
 
     /// This template item's copy for `period`: the same unit, label and place, nothing

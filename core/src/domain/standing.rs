@@ -141,6 +141,14 @@ impl Thresholds {
     }
 }
 
+/// The due ends ([`Deadline::due_end`]) of deadlines whose last day on time falls between
+/// `from` and `to`, both kept and either open: the range of instants a store compares
+/// with to filter work by its last day.
+pub fn due_ends_between(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (Option<i64>, Option<i64>) {
+    let start_of_day_after = |day: NaiveDate| day.succ_opt().map(|next| vietnam_day_start(next).timestamp_millis());
+    (from.and_then(start_of_day_after), to.and_then(start_of_day_after))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,6 +282,23 @@ mod tests {
             let due_end = deadline.and_then(|d| d.due_end()).map(|end| end.timestamp_millis());
             let by_instants = Thresholds::at(now, soon).classify(due_end, done_at.map(|at| at.timestamp_millis()));
             prop_assert_eq!(by_instants, (by_calendar.state, by_calendar.due_soon));
+        }
+
+        /// Filtering by due end picks exactly the work whose last day is in the range.
+        #[test]
+        fn a_range_of_due_ends_is_a_range_of_last_days(
+            deadline in any_deadline(),
+            from in prop::option::of(0u64..3000),
+            to in prop::option::of(0u64..3000),
+        ) {
+            let day = |offset: u64| date(2020, 1, 1) + chrono::Days::new(offset);
+            let (from, to) = (from.map(day), to.map(day));
+            let (low, high) = due_ends_between(from, to);
+            let due_end = deadline.and_then(|d| d.due_end()).map(|end| end.timestamp_millis());
+            let by_instants = due_end.is_some_and(|end| low.is_none_or(|low| end >= low) && high.is_none_or(|high| end <= high));
+            let last = deadline.and_then(|d| d.last_day_on_time());
+            let by_days = last.is_some_and(|last| from.is_none_or(|from| last >= from) && to.is_none_or(|to| last <= to));
+            prop_assert_eq!(by_instants, by_days);
         }
     }
 }

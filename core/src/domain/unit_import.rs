@@ -24,12 +24,34 @@ pub struct UnitRow {
     pub parent_code: Option<String>,
 }
 
-/// What is wrong with one row; `line` counts from 1 with the header as line 1.
+super::worded::worded_enum! {
+    /// What kind of thing is wrong with a row: what pages say in the person's language.
+    pub enum RowProblem {
+        /// The first line is not the header, or cannot be read.
+        Header = "header",
+        TooManyRows = "too_many_rows",
+        Unreadable = "unreadable",
+        ColumnCount = "column_count",
+        Code = "code",
+        DuplicateCode = "duplicate_code",
+        Kind = "kind",
+        ParentCode = "parent_code",
+        UnknownParent = "unknown_parent",
+        /// The name, or where the unit would sit, breaks a rule of the tree.
+        Unit = "unit",
+        /// A unit already beneath this one could no longer sit under it.
+        Children = "children",
+    }
+}
+
+/// What is wrong with one row; `line` counts from 1 with the header as line 1. `message`
+/// gives the detail in English, for the command line and other systems.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RowError {
     pub line: usize,
     pub code: String,
+    pub problem: RowProblem,
     pub message: String,
 }
 
@@ -40,26 +62,32 @@ pub fn parse_csv(text: &str) -> Result<Vec<(usize, UnitRow)>, Vec<RowError>> {
     // Files saved on Windows end lines with CRLF; the reader's line count wants LF.
     let text = text.replace("\r\n", "\n");
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let file_error = |line: usize, message: String| vec![RowError { line, code: String::new(), message }];
+    let file_error = |line: usize, problem: RowProblem, message: String| vec![RowError { line, code: String::new(), problem, message }];
     let header: Vec<String> = match reader.headers() {
         Ok(header) => header.iter().map(str::to_lowercase).collect(),
-        Err(error) => return Err(file_error(1, format!("cannot read the header: {error}"))),
+        Err(error) => return Err(file_error(1, RowProblem::Header, format!("cannot read the header: {error}"))),
     };
     if header != CSV_HEADER {
-        return Err(file_error(1, format!("the first line must be `{}`", CSV_HEADER.join(","))));
+        return Err(file_error(1, RowProblem::Header, format!("the first line must be `{}`", CSV_HEADER.join(","))));
     }
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let line = record.as_ref().ok().and_then(|r| r.position()).map_or(index + 2, |p| p.line() as usize);
         if rows.len() + errors.len() >= MAX_ROWS {
-            return Err(file_error(line, format!("a file may hold at most {MAX_ROWS} units")));
+            return Err(file_error(line, RowProblem::TooManyRows, format!("a file may hold at most {MAX_ROWS} units")));
         }
         match record {
-            Err(error) => errors.push(RowError { line, code: String::new(), message: format!("unreadable row: {error}") }),
+            Err(error) => errors.push(RowError {
+                line,
+                code: String::new(),
+                problem: RowProblem::Unreadable,
+                message: format!("unreadable row: {error}"),
+            }),
             Ok(record) if record.len() != 4 => errors.push(RowError {
                 line,
                 code: record.get(0).unwrap_or_default().to_owned(),
+                problem: RowProblem::ColumnCount,
                 message: format!("expected 4 columns, found {}", record.len()),
             }),
             Ok(record) => rows.push((
@@ -95,29 +123,29 @@ pub fn plan(existing: &[Unit], rows: &[(usize, UnitRow)]) -> Result<Vec<Unit>, V
     let mut parsed = Vec::new();
     for (line, row) in rows {
         let line = *line;
-        let error = |message: String| RowError { line, code: row.code.clone(), message };
+        let error = |problem: RowProblem, message: String| RowError { line, code: row.code.clone(), problem, message };
         let code = match UnitCode::parse(row.code.trim()) {
             Ok(code) => code,
             Err(problem) => {
-                errors.push(error(problem.to_string()));
+                errors.push(error(RowProblem::Code, problem.to_string()));
                 continue;
             }
         };
         if let Some(earlier) = seen.insert(code.clone(), line) {
-            errors.push(error(format!("unit {code} is also on line {earlier}")));
+            errors.push(error(RowProblem::DuplicateCode, format!("unit {code} is also on line {earlier}")));
             continue;
         }
         let kind = match parse_kind(&row.kind) {
             Ok(kind) => kind,
             Err(message) => {
-                errors.push(error(message));
+                errors.push(error(RowProblem::Kind, message));
                 continue;
             }
         };
         let parent = match row.parent_code.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(UnitCode::parse).transpose() {
             Ok(parent) => parent,
             Err(problem) => {
-                errors.push(error(format!("parent: {problem}")));
+                errors.push(error(RowProblem::ParentCode, format!("parent: {problem}")));
                 continue;
             }
         };
@@ -138,6 +166,7 @@ pub fn plan(existing: &[Unit], rows: &[(usize, UnitRow)]) -> Result<Vec<Unit>, V
                     errors.push(RowError {
                         line,
                         code: code.to_string(),
+                        problem: RowProblem::UnknownParent,
                         message: format!("parent {parent} is neither in the file nor in the tree"),
                     });
                     continue;
@@ -146,7 +175,7 @@ pub fn plan(existing: &[Unit], rows: &[(usize, UnitRow)]) -> Result<Vec<Unit>, V
         };
         match Unit::new(code.clone(), &name, kind, parent_with_kind) {
             Ok(unit) => planned.push((line, unit)),
-            Err(problem) => errors.push(RowError { line, code: code.to_string(), message: problem.to_string() }),
+            Err(problem) => errors.push(RowError { line, code: code.to_string(), problem: RowProblem::Unit, message: problem.to_string() }),
         }
     }
     // A unit whose kind changes must still suit the units already beneath it.
@@ -159,6 +188,7 @@ pub fn plan(existing: &[Unit], rows: &[(usize, UnitRow)]) -> Result<Vec<Unit>, V
             errors.push(RowError {
                 line: *line,
                 code: unit.code.to_string(),
+                problem: RowProblem::Children,
                 message: format!("unit {} beneath it could no longer sit under a unit of this kind", child.code),
             });
         }
@@ -212,6 +242,11 @@ mod tests {
         assert!(errors[3].message.contains("NOWHERE"));
         assert!(errors[4].message.contains("line 2"));
         assert!(errors[5].message.contains("cannot sit under"));
+        let problems: Vec<RowProblem> = errors.iter().map(|e| e.problem).collect();
+        assert_eq!(
+            problems,
+            [RowProblem::Code, RowProblem::Unit, RowProblem::Kind, RowProblem::UnknownParent, RowProblem::DuplicateCode, RowProblem::Unit]
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::Words;
 use crate::domain::authoring::InputField;
+use crate::domain::unit_import::RowProblem;
 use crate::domain::{DeadlineKind, Role, TaskState, UnitKind, UnitRole};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -501,6 +502,41 @@ impl Words for UnitRole {
             UnitRole::Lead => "Lead",
             UnitRole::Coordinating => "Coordinating",
             UnitRole::Assigned => "Assigned",
+        }
+    }
+}
+
+/// What is wrong with a row of a unit file or form.
+impl Words for RowProblem {
+    fn vietnamese(self) -> &'static str {
+        match self {
+            RowProblem::Header => "Dòng đầu của tệp phải là: code,name,kind,parent_code",
+            RowProblem::TooManyRows => "Tệp có quá nhiều dòng (nhiều hơn số đơn vị của một tỉnh).",
+            RowProblem::Unreadable => "Không đọc được dòng này (kiểm tra dấu ngoặc kép và mã UTF-8).",
+            RowProblem::ColumnCount => "Dòng phải có đúng 4 cột: mã, tên, loại, mã đơn vị cấp trên.",
+            RowProblem::Code => "Mã đơn vị có từ 1 đến 40 ký tự: chữ in hoa không dấu, chữ số và dấu gạch ngang ở giữa.",
+            RowProblem::DuplicateCode => "Mã đơn vị này đã có ở một dòng khác của tệp.",
+            RowProblem::Kind => "Loại đơn vị phải là tỉnh, sở, huyện hoặc xã.",
+            RowProblem::ParentCode => "Mã đơn vị cấp trên không hợp lệ.",
+            RowProblem::UnknownParent => "Đơn vị cấp trên không có trong tệp cũng như trong danh sách đơn vị.",
+            RowProblem::Unit => "Tên trống hoặc quá dài, hoặc đơn vị loại này không thể trực thuộc đơn vị cấp trên đã ghi.",
+            RowProblem::Children => "Một đơn vị đang trực thuộc đơn vị này sẽ không còn hợp lệ nếu đổi loại.",
+        }
+    }
+
+    fn english(self) -> &'static str {
+        match self {
+            RowProblem::Header => "The file's first line must be: code,name,kind,parent_code",
+            RowProblem::TooManyRows => "The file has too many lines (more units than a province has).",
+            RowProblem::Unreadable => "This line cannot be read (check quotes and UTF-8).",
+            RowProblem::ColumnCount => "A line must have exactly 4 columns: code, name, kind, parent code.",
+            RowProblem::Code => "A unit code is 1 to 40 characters: capital letters without accents, digits and inner hyphens.",
+            RowProblem::DuplicateCode => "This unit code is on another line of the file too.",
+            RowProblem::Kind => "The kind must be province, department, district or commune.",
+            RowProblem::ParentCode => "The parent code is not valid.",
+            RowProblem::UnknownParent => "The parent is neither in the file nor among the units.",
+            RowProblem::Unit => "The name is empty or too long, or a unit of this kind cannot sit under the parent given.",
+            RowProblem::Children => "A unit beneath this one would no longer fit under it with the new kind.",
         }
     }
 }

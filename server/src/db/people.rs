@@ -2,7 +2,7 @@
 
 use super::store::to_json;
 use super::{DbError, Store};
-use chidao_core::domain::{Roles, TaskReport, Unit, UnitCode};
+use chidao_core::domain::{Period, Roles, TaskReport, Unit, UnitCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -165,17 +165,18 @@ impl Store {
     /// Sign-offs in `units` (all when `None`).
     pub async fn task_reports(&self, units: Option<&[UnitCode]>) -> Result<Vec<TaskReport>, DbError> {
         let filter = if units.is_some() { "WHERE unit IN $units" } else { "" };
-        let query = format!("SELECT task, unit, by, at_ms FROM task_report {filter} ORDER BY task, unit;");
+        let query = format!("SELECT task, unit, period, by, at_ms FROM task_report {filter} ORDER BY task, unit, period;");
         self.select("reading task reports", &query, json!({"units": units})).await
     }
 
-    /// Whether `unit` has checklist items of `task`, i.e. was assigned it.
-    pub async fn task_assigned_to(&self, task: uuid::Uuid, unit: &UnitCode) -> Result<bool, DbError> {
+    /// Whether `unit` has work on `task` (in `period`, for recurring work; a recurring
+    /// task's templates are no one's work), i.e. was assigned it.
+    pub async fn task_assigned_to(&self, task: uuid::Uuid, unit: &UnitCode, period: Option<Period>) -> Result<bool, DbError> {
         let found: Vec<Value> = self
             .select(
                 "looking up an assignment",
-                "SELECT VALUE record::id(id) FROM item WHERE task = $task AND unit = $unit LIMIT 1;",
-                json!({"task": task, "unit": unit}),
+                "SELECT VALUE total FROM type::record('assignment', [$task, $unit, $period ?? '']) WHERE total > 0;",
+                json!({"task": task, "unit": unit, "period": period}),
             )
             .await?;
         Ok(!found.is_empty())
@@ -186,17 +187,21 @@ impl Store {
         let context = "signing off a task report";
         self.run(
             context,
-            "UPSERT type::record('task_report', [$report.task, $report.unit]) CONTENT $report;",
+            "UPSERT type::record('task_report', [$report.task, $report.unit, $report.period ?? '']) CONTENT $report;",
             json!({"report": to_json(report, context)?}),
         )
         .await
         .map(|_| ())
     }
 
-    pub async fn delete_task_report(&self, task: uuid::Uuid, unit: &UnitCode) -> Result<(), DbError> {
-        self.run("taking back a task report", "DELETE type::record('task_report', [$task, $unit]);", json!({"task": task, "unit": unit}))
-            .await
-            .map(|_| ())
+    pub async fn delete_task_report(&self, task: uuid::Uuid, unit: &UnitCode, period: Option<Period>) -> Result<(), DbError> {
+        self.run(
+            "taking back a task report",
+            "DELETE type::record('task_report', [$task, $unit, $period ?? '']);",
+            json!({"task": task, "unit": unit, "period": period}),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// Writes new and changed units, all in one transaction.

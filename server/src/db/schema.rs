@@ -20,6 +20,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_device_clocks.surql"),
     include_str!("../../migrations/0010_assignments.surql"),
     include_str!("../../migrations/0011_periods.surql"),
+    include_str!("../../migrations/0012_assignment_due_ends.surql"),
+    include_str!("../../migrations/0013_period_sign_offs.surql"),
 ];
 
 /// The schema version this build writes.

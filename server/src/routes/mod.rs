@@ -253,7 +253,8 @@ fn api() -> Api {
             Method::PUT,
             &task_report,
             reports::sign_off,
-            Doc::new("Heads: sign off a unit's report on a task (own unit or below)")
+            Doc::new("Heads: sign off a unit's report on a task (own unit or below); ?period= for one period of recurring work")
+                .query::<reports::AssignmentParams>()
                 .answers::<TaskReport>(200, "Signed off")
                 .refuses(&[401, 403, 404, 422]),
         )
@@ -261,7 +262,10 @@ fn api() -> Api {
             Method::DELETE,
             &task_report,
             reports::take_back,
-            Doc::new("Heads: take a sign-off back").answers_empty(204, "Taken back").refuses(&[401, 403, 404, 422]),
+            Doc::new("Heads: take a sign-off back")
+                .query::<reports::AssignmentParams>()
+                .answers_empty(204, "Taken back")
+                .refuses(&[401, 403, 404, 422]),
         )
         .on(
             Method::GET,

@@ -181,16 +181,22 @@ pub async fn sign_off(
     State(state): State<AppState>,
     user: User,
     Path((task, unit)): Path<(Uuid, String)>,
+    Query(params): Query<AssignmentParams>,
 ) -> Result<axum::Json<TaskReport>, ApiError> {
     let unit = unit_code(&unit)?;
-    match crate::reports::sign_off(&state.store, &user, task, &unit, true).await.map_err(sign_off_refused)? {
+    match crate::reports::sign_off(&state.store, &user, task, &unit, params.period, true).await.map_err(sign_off_refused)? {
         Some(report) => Ok(axum::Json(report)),
         None => Err(ApiError::Conflict("the sign-off was not recorded".into())),
     }
 }
 
-pub async fn take_back(State(state): State<AppState>, user: User, Path((task, unit)): Path<(Uuid, String)>) -> Result<Response, ApiError> {
+pub async fn take_back(
+    State(state): State<AppState>,
+    user: User,
+    Path((task, unit)): Path<(Uuid, String)>,
+    Query(params): Query<AssignmentParams>,
+) -> Result<Response, ApiError> {
     let unit = unit_code(&unit)?;
-    crate::reports::sign_off(&state.store, &user, task, &unit, false).await.map_err(sign_off_refused)?;
+    crate::reports::sign_off(&state.store, &user, task, &unit, params.period, false).await.map_err(sign_off_refused)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

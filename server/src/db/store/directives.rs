@@ -38,6 +38,7 @@ impl Store {
         tasks: &[Task],
         new_items: &[ChecklistItem],
         removed: &[Uuid],
+        dues: &[super::DueRow],
     ) -> Result<Recorded, DbError> {
         let context = "revising a directive";
         let without_id = |value: Value| match value {
@@ -57,30 +58,35 @@ impl Store {
             .map(|(n, i)| Ok(json!({"key": i.id, "n": n + 1, "content": without_id(to_json(i, context)?)})))
             .collect::<Result<Vec<_>, DbError>>()?;
         let removed_rows: Vec<Value> = removed.iter().enumerate().map(|(n, id)| json!({"id": id, "n": new_items.len() + n + 1})).collect();
-        let query = r#"
+        let query = format!(
+            r#"
             BEGIN TRANSACTION;
             UPSERT type::record('directive', $directive.key) CONTENT $directive.content RETURN NONE;
-            FOR $t IN $tasks { UPSERT type::record('task', $t.key) CONTENT $t.content RETURN NONE; };
+            FOR $t IN $tasks {{ UPSERT type::record('task', $t.key) CONTENT $t.content RETURN NONE; }};
             LET $count = array::len($items) + array::len($removed);
             LET $first = (UPDATE ONLY counter:items SET value += $count RETURN AFTER).value - $count;
-            FOR $i IN $items {
-                CREATE type::record('item', $i.key) CONTENT object::extend($i.content, { seq: $first + $i.n, version: 1 }) RETURN NONE;
-            };
-            FOR $r IN $removed {
+            FOR $i IN $items {{
+                CREATE type::record('item', $i.key) CONTENT object::extend($i.content, {{ seq: $first + $i.n, version: 1 }}) RETURN NONE;
+            }};
+            FOR $r IN $removed {{
                 UPDATE type::record('item', $r.id) SET removed = true, seq = $first + $r.n, version = version + 1 RETURN NONE;
-            };
-            FOR $group IN (SELECT task, unit, period FROM item WHERE task IN $tasks.key GROUP BY task, unit, period) {
+            }};
+            {write_dues}
+            FOR $group IN (SELECT task, unit, period FROM item WHERE task IN $tasks.key GROUP BY task, unit, period) {{
                 fn::recount($group.task, $group.unit, $group.period);
-            };
+            }};
             COMMIT TRANSACTION;
-        "#;
+        "#,
+            write_dues = super::dues::WRITE_DUES
+        );
         let vars = json!({
             "directive": {"key": directive.id, "content": without_id(to_json(directive, context)?)},
             "tasks": task_rows,
             "items": item_rows,
             "removed": removed_rows,
+            "dues": to_json(&dues, context)?,
         });
-        self.write_transaction(context, query, vars).await
+        self.write_transaction(context, &query, vars).await
     }
 
     pub async fn directives(&self, ids: Option<&[Uuid]>) -> Result<Vec<Directive>, DbError> {

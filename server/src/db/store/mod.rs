@@ -58,15 +58,17 @@ fn rows<T: DeserializeOwned>(response: &mut IndexedResults, index: usize, contex
 
 mod bulk;
 mod directives;
+mod dues;
 mod periods;
 mod photos;
 mod progress;
 mod sync;
 
 pub use bulk::HistoryRow;
+pub use dues::DueRow;
 pub use periods::PeriodRecords;
 pub use photos::{PhotoAttachment, PhotoRow, StoredPhoto};
-pub use progress::{due_key, AssignmentScope, ChangedAssignment, ClassifiedAssignment, Counted, StateCount, TaskFacts};
+pub use progress::{due_key, AssignmentScope, ChangedAssignment, ClassifiedAssignment, Counted, StateCount};
 pub use sync::{Batch, LogEntry, StoredItem};
 
 impl Store {
@@ -203,24 +205,36 @@ impl Store {
                 Ok(row)
             })
             .collect::<Result<Vec<_>, DbError>>()?;
-        let query = r#"
+        // Recurring tasks' periods get theirs when the periods are opened.
+        let issued_on: std::collections::BTreeMap<Uuid, chrono::NaiveDate> = directives.iter().map(|d| (d.id, d.issued_on)).collect();
+        let dues: Vec<dues::DueRow> = tasks
+            .iter()
+            .filter(|task| task.recurrence.is_none())
+            .filter_map(|task| Some(dues::DueRow::of(task, *issued_on.get(&task.directive)?, None)))
+            .collect();
+        let query = format!(
+            r#"
             BEGIN TRANSACTION;
-            FOR $u IN $units { CREATE type::record('unit', $u.code) CONTENT $u; };
-            FOR $d IN $directives { CREATE type::record('directive', $d.key) CONTENT $d.content; };
-            FOR $t IN $tasks { CREATE type::record('task', $t.key) CONTENT $t.content; };
-            FOR $i IN $items {
+            FOR $u IN $units {{ CREATE type::record('unit', $u.code) CONTENT $u; }};
+            FOR $d IN $directives {{ CREATE type::record('directive', $d.key) CONTENT $d.content; }};
+            FOR $t IN $tasks {{ CREATE type::record('task', $t.key) CONTENT $t.content; }};
+            FOR $i IN $items {{
                 LET $seq = (UPDATE ONLY counter:items SET value += 1 RETURN AFTER).value;
                 CREATE type::record('item', $i.key) CONTENT $i.content;
                 UPDATE type::record('item', $i.key) SET seq = $seq, version = 1;
-            };
-            FOR $a IN $accounts { CREATE type::record('account', $a.username) CONTENT $a; };
-            FOR $group IN (SELECT task, unit, period FROM item GROUP BY task, unit, period) { fn::recount($group.task, $group.unit, $group.period); };
+            }};
+            FOR $a IN $accounts {{ CREATE type::record('account', $a.username) CONTENT $a; }};
+            {write_dues}
+            FOR $group IN (SELECT task, unit, period FROM item GROUP BY task, unit, period) {{ fn::recount($group.task, $group.unit, $group.period); }};
             COMMIT TRANSACTION;
-        "#;
+        "#,
+            write_dues = dues::WRITE_DUES
+        );
         self.run(
             context,
-            query,
+            &query,
             json!({
+                "dues": to_json(&dues, context)?,
                 "units": to_json(&units, context)?,
                 "directives": directive_rows,
                 "tasks": task_rows,

@@ -35,7 +35,8 @@ impl Store {
     /// Writes new period copies in one transaction, numbered so that every device pulls
     /// them, and counts their assignments. Stale when another writer opened one of them
     /// first (the ids are the same everywhere): nothing is written then.
-    pub async fn open_copies(&self, copies: &[ChecklistItem]) -> Result<Recorded, DbError> {
+    /// `dues` are the opened periods' instants.
+    pub async fn open_copies(&self, copies: &[ChecklistItem], dues: &[super::DueRow]) -> Result<Recorded, DbError> {
         let context = "opening periods";
         let rows = copies
             .iter()
@@ -48,17 +49,21 @@ impl Store {
                 Ok(json!({"key": copy.id, "n": n + 1, "content": content}))
             })
             .collect::<Result<Vec<_>, DbError>>()?;
-        let query = r#"
+        let query = format!(
+            r#"
             BEGIN TRANSACTION;
             LET $first = (UPDATE ONLY counter:items SET value += array::len($copies) RETURN AFTER).value - array::len($copies);
-            FOR $c IN $copies {
-                CREATE type::record('item', $c.key) CONTENT object::extend($c.content, { seq: $first + $c.n, version: 1 }) RETURN NONE;
-            };
-            FOR $group IN array::distinct($copies.map(|$c| { task: $c.content.task, unit: $c.content.unit, period: $c.content.period })) {
+            FOR $c IN $copies {{
+                CREATE type::record('item', $c.key) CONTENT object::extend($c.content, {{ seq: $first + $c.n, version: 1 }}) RETURN NONE;
+            }};
+            {write_dues}
+            FOR $group IN array::distinct($copies.map(|$c| {{ task: $c.content.task, unit: $c.content.unit, period: $c.content.period }})) {{
                 fn::recount($group.task, $group.unit, $group.period);
-            };
+            }};
             COMMIT TRANSACTION;
-        "#;
-        self.write_transaction(context, query, json!({"copies": rows})).await
+        "#,
+            write_dues = super::dues::WRITE_DUES
+        );
+        self.write_transaction(context, &query, json!({"copies": rows, "dues": to_json(&dues, context)?})).await
     }
 }

@@ -7,7 +7,6 @@ use crate::db::DbError;
 use chidao_core::domain::{ChecklistItem, Period, TaskState, Thresholds, UnitCode, UnitRole};
 use serde::Deserialize;
 use serde_json::json;
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Which assignments to count.
@@ -15,8 +14,10 @@ use uuid::Uuid;
 pub struct AssignmentScope {
     /// Only these units; `None` for all.
     pub units: Option<Vec<UnitCode>>,
-    /// Only assignments with these due keys ([`due_key`]); `None` for all.
-    pub due_keys: Option<Vec<String>>,
+    pub directive: Option<Uuid>,
+    /// Only work whose due end falls in this range, both ends kept (`DueRange`); work
+    /// without a due end is then left out.
+    pub due_end_ms: Option<(Option<i64>, Option<i64>)>,
     /// Only assignments in which the task asks this of the unit.
     pub role: Option<UnitRole>,
     pub state: Option<TaskState>,
@@ -29,19 +30,6 @@ pub fn due_key(task: Uuid, period: Option<Period>) -> String {
         Some(period) => format!("{task}/{period}"),
         None => task.to_string(),
     }
-}
-
-/// What the query needs to know of each task: when it stops being on time (by
-/// [`due_key`]), and which units it names as lead and as coordinating (for the role of
-/// each assignment).
-#[derive(Debug, Clone, Default)]
-pub struct TaskFacts {
-    pub due_end_ms: BTreeMap<String, i64>,
-    /// When the work began, by [`due_key`]: the directive's issue date, or the period's
-    /// first day. For the record of states over time.
-    pub opened_ms: BTreeMap<String, i64>,
-    pub lead: BTreeMap<Uuid, UnitCode>,
-    pub coordinating: BTreeMap<Uuid, Vec<UnitCode>>,
 }
 
 /// A count of assignments in one state, with the due-soon ones among them, grouped by
@@ -91,19 +79,8 @@ pub struct Counted {
     pub cursor: u64,
 }
 
-/// SurrealQL that names each assignment's role with the words of [`UnitRole`], as
-/// `UnitRole::of` decides it (a server test holds the two together).
-fn role_expression() -> String {
-    format!(
-        "IF $lead[task] = unit THEN '{lead}' ELSE (IF unit IN ($coordinating[task] ?? []) THEN '{coordinating}' ELSE '{assigned}' END) END",
-        lead = UnitRole::Lead.as_str(),
-        coordinating = UnitRole::Coordinating.as_str(),
-        assigned = UnitRole::Assigned.as_str(),
-    )
-}
-
-/// The due end of an assignment, from the bound map of [`TaskFacts::due_end_ms`].
-const DUE_END: &str = "$due[due_key]";
+/// The due end of an assignment, kept on it from its task's calendar (migration 12).
+const DUE_END: &str = "due_end_ms";
 
 /// SurrealQL that names an assignment's state with the words of [`TaskState`], from its
 /// task's due end and its `done_at_ms` and the bound `$now`: the same comparisons as
@@ -132,22 +109,31 @@ fn soon_expression() -> String {
     format!("done_at_ms = NONE AND {DUE_END} != NONE AND {DUE_END} > $now AND {DUE_END} <= $soon_end")
 }
 
-/// The condition that picks the assignments of `scope`, state and role included, computed
-/// in the one pass that reads them.
+/// The condition that picks the assignments of `scope`, state included, computed in the
+/// one pass that reads them.
 fn in_scope(scope: &AssignmentScope) -> String {
     // An assignment whose items were all taken off is no longer work.
     let mut filters = vec!["total > 0".to_owned()];
     if scope.units.is_some() {
         filters.push("unit IN $units".into());
     }
-    if scope.due_keys.is_some() {
-        filters.push("due_key IN $due_keys".into());
+    if scope.directive.is_some() {
+        filters.push("directive = $directive".into());
+    }
+    if let Some((from, to)) = scope.due_end_ms {
+        filters.push(format!("{DUE_END} != NONE"));
+        if from.is_some() {
+            filters.push(format!("{DUE_END} >= $due_from"));
+        }
+        if to.is_some() {
+            filters.push(format!("{DUE_END} <= $due_to"));
+        }
     }
     if scope.state.is_some() {
         filters.push(format!("({}) = $state", state_expression()));
     }
     if scope.role.is_some() {
-        filters.push(format!("({}) = $role", role_expression()));
+        filters.push("role = $role".into());
     }
     filters.join(" AND ")
 }
@@ -163,36 +149,27 @@ pub struct ChangedAssignment {
 }
 
 /// The variables the counting and listing queries bind.
-fn variables(scope: &AssignmentScope, facts: &TaskFacts, at: Thresholds) -> serde_json::Value {
-    fn keyed<K: ToString, T: serde::Serialize>(by_key: &BTreeMap<K, T>) -> serde_json::Map<String, serde_json::Value> {
-        by_key.iter().map(|(key, value)| (key.to_string(), json!(value))).collect()
-    }
+fn variables(scope: &AssignmentScope, at: Thresholds) -> serde_json::Value {
+    let (due_from, due_to) = scope.due_end_ms.unwrap_or_default();
     json!({
-        "units": scope.units, "due_keys": scope.due_keys, "state": scope.state, "role": scope.role,
-        "due": keyed(&facts.due_end_ms), "opened": keyed(&facts.opened_ms), "lead": keyed(&facts.lead), "coordinating": keyed(&facts.coordinating),
-        "now": at.now_ms, "soon_end": at.soon_end_ms,
+        "units": scope.units, "directive": scope.directive.map(|id| id.to_string()), "due_from": due_from, "due_to": due_to,
+        "state": scope.state, "role": scope.role, "now": at.now_ms, "soon_end": at.soon_end_ms,
     })
 }
 
 impl Store {
     /// Every assignment of `scope`, classified, by directive, task and unit: what an
     /// export lists.
-    pub async fn list_assignments(
-        &self,
-        scope: &AssignmentScope,
-        facts: &TaskFacts,
-        at: Thresholds,
-    ) -> Result<Vec<ClassifiedAssignment>, DbError> {
+    pub async fn list_assignments(&self, scope: &AssignmentScope, at: Thresholds) -> Result<Vec<ClassifiedAssignment>, DbError> {
         let context = "listing assignments";
         let query = format!(
-            "SELECT task, unit, period, directive, total, done, done_at_ms, ({state}) AS state, ({role}) AS role, ({soon}) AS soon \
+            "SELECT task, unit, period, directive, total, done, done_at_ms, ({state}) AS state, role, ({soon}) AS soon \
              FROM assignment WHERE {scope} ORDER BY directive, task, period, unit;",
             state = state_expression(),
-            role = role_expression(),
             soon = soon_expression(),
             scope = in_scope(scope),
         );
-        let mut response = self.run(context, &query, variables(scope, facts, at)).await?;
+        let mut response = self.run(context, &query, variables(scope, at)).await?;
         super::rows(&mut response, 0, context)
     }
 
@@ -215,16 +192,9 @@ impl Store {
         Ok(rows.first().copied().unwrap_or(0))
     }
 
-    /// Counts the assignments in `scope` by state, per task, unit and directive, and lists
-    /// up to `attention_max` that need chasing. Tasks without a due end in `facts` are
-    /// never late.
-    pub async fn count_assignments(
-        &self,
-        scope: &AssignmentScope,
-        facts: &TaskFacts,
-        at: Thresholds,
-        attention_max: usize,
-    ) -> Result<Counted, DbError> {
+    /// Counts the assignments in `scope` by state, per task and unit, and lists up to
+    /// `attention_max` that need chasing. Work without a due end is never late.
+    pub async fn count_assignments(&self, scope: &AssignmentScope, at: Thresholds, attention_max: usize) -> Result<Counted, DbError> {
         let context = "counting assignments";
         // Each statement reads the assignments once; the state is worked out as they are
         // read, not stored in between (materialised rows cost SurrealDB a pass each).
@@ -242,17 +212,16 @@ impl Store {
         let query = format!(
             "{by_task}
              {by_unit}
-             SELECT task, unit, period, directive, total, done, done_at_ms, ({state}) AS state, ({role}) AS role, ({soon}) AS soon, {DUE_END} AS due_end \
+             SELECT task, unit, period, directive, total, done, done_at_ms, ({state}) AS state, role, ({soon}) AS soon, {DUE_END} AS due_end \
                 FROM assignment WHERE {scope} AND done_at_ms = NONE AND {DUE_END} != NONE AND {DUE_END} <= $soon_end ORDER BY due_end ASC LIMIT $limit;
              RETURN (SELECT VALUE seq FROM assignment ORDER BY seq DESC LIMIT 1)[0] ?? 0;",
             by_task = group("task"),
             by_unit = group("unit"),
             state = state_expression(),
-            role = role_expression(),
             soon = soon_expression(),
             scope = in_scope(scope),
         );
-        let mut vars = variables(scope, facts, at);
+        let mut vars = variables(scope, at);
         vars["limit"] = json!(attention_max);
         let mut response = self.run(context, &query, vars).await?;
         let cursor: Option<u64> = response.take(3).map_err(|source| DbError::query(context, source))?;
@@ -268,7 +237,7 @@ impl Store {
 impl Store {
     /// How many assignments of `scope` that had begun by each of `instants` were in each
     /// state then: one statement per instant, in one round trip.
-    pub async fn count_as_of(&self, scope: &AssignmentScope, facts: &TaskFacts, instants: &[i64]) -> Result<Vec<Vec<StateTally>>, DbError> {
+    pub async fn count_as_of(&self, scope: &AssignmentScope, instants: &[i64]) -> Result<Vec<Vec<StateTally>>, DbError> {
         let context = "counting assignments week by week";
         let state = state_then_expression("done_at_ms != NONE AND done_at_ms < $now");
         let scope_condition = in_scope(scope);
@@ -277,10 +246,10 @@ impl Store {
             query.push_str(&format!(
                 "LET $now = $instants[{index}];
                  SELECT ({state}) AS state, count() AS count \
-                 FROM assignment WHERE {scope_condition} AND ($opened[due_key] ?? 0) <= $now GROUP BY state;\n"
+                 FROM assignment WHERE {scope_condition} AND (opened_ms ?? 0) <= $now GROUP BY state;\n"
             ));
         }
-        let mut vars = variables(scope, facts, Thresholds { now_ms: 0, soon_end_ms: 0 });
+        let mut vars = variables(scope, Thresholds { now_ms: 0, soon_end_ms: 0 });
         vars["instants"] = json!(instants);
         let mut response = self.run(context, &query, vars).await?;
         (0..instants.len()).map(|index| super::rows(&mut response, 2 * index + 1, context)).collect()
