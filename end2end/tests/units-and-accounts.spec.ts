@@ -19,7 +19,8 @@ test('an admin imports units from a file: a bad row stops it all and says where,
   const report = page.getByTestId('admin-outcome');
   await expect(report).toContainText('Tệp có lỗi, chưa nhập dòng nào');
   await expect(report.locator('tr', { hasText: 'XA-BINH-DUONG' })).toContainText('3');
-  await expect(report).toContainText('village');
+  // Said in Vietnamese: the kind must be one of the four, whatever the file wrote.
+  await expect(report.locator('[data-problem="bad_kind"]')).toContainText('Loại đơn vị phải là tỉnh, sở, huyện hoặc xã');
   await expect(page.locator('tr[data-unit="XA-BINH-HAI"]')).toHaveCount(0);
 
   // Text that would run as script if pasted into HTML is shown as written.

@@ -28,19 +28,19 @@ super::worded::worded_enum! {
     /// What kind of thing is wrong with a row: what pages say in the person's language.
     pub enum RowProblem {
         /// The first line is not the header, or cannot be read.
-        Header = "header",
+        Header = "bad_header",
         TooManyRows = "too_many_rows",
-        Unreadable = "unreadable",
-        ColumnCount = "column_count",
-        Code = "code",
+        Unreadable = "unreadable_row",
+        ColumnCount = "wrong_column_count",
+        Code = "bad_code",
         DuplicateCode = "duplicate_code",
-        Kind = "kind",
-        ParentCode = "parent_code",
+        Kind = "bad_kind",
+        ParentCode = "bad_parent_code",
         UnknownParent = "unknown_parent",
         /// The name, or where the unit would sit, breaks a rule of the tree.
-        Unit = "unit",
+        Unit = "bad_unit",
         /// A unit already beneath this one could no longer sit under it.
-        Children = "children",
+        Children = "misplaced_children",
     }
 }
 
