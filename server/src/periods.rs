@@ -137,14 +137,20 @@ pub fn due_rows(tasks: &[Task], issued: &BTreeMap<Uuid, NaiveDate>, now: DateTim
     rows
 }
 
-/// Writes every task's due rows and brings kept assignments into line: at start-up, so a
-/// database written by an older version (or under an older calendar rule) is judged by
-/// this one's.
+/// Writes the due rows that are missing or differ from this version's calendar, and brings
+/// their kept assignments into line: at start-up, so a database written by an older
+/// version (or under an older rule) is judged by this one's. A database already right
+/// costs one read of the due rows.
 pub async fn keep_dues(store: &Store, now: DateTime<Utc>) -> Result<(), DbError> {
     let tasks = store.tasks(None).await?;
     let issued: BTreeMap<Uuid, NaiveDate> =
         store.directives(None).await?.into_iter().map(|directive| (directive.id, directive.issued_on)).collect();
-    let rows = due_rows(&tasks, &issued, now);
+    let kept = store.kept_dues().await?;
+    let rows: Vec<DueRow> =
+        due_rows(&tasks, &issued, now).into_iter().filter(|row| kept.get(&row.key()) != Some(&(row.end_ms, row.opened_ms))).collect();
+    if !rows.is_empty() {
+        tracing::info!(rows = rows.len(), "due instants written again");
+    }
     for chunk in rows.chunks(COPIES_PER_WRITE) {
         store.keep_dues(chunk).await?;
     }

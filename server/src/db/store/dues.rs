@@ -23,6 +23,11 @@ pub struct DueRow {
 }
 
 impl DueRow {
+    /// The key its `due` record is kept under: task and period name ('' for none).
+    pub fn key(&self) -> (String, String) {
+        (self.task.to_string(), self.period.map(|period| period.to_string()).unwrap_or_default())
+    }
+
     pub fn of(task: &Task, issued_on: NaiveDate, period: Option<Period>) -> Self {
         let began = period.map_or(issued_on, |period| period.first_day().max(issued_on));
         Self {
@@ -40,6 +45,19 @@ pub(super) const WRITE_DUES: &str = "FOR $d IN $dues { \
      UPSERT type::record('due', [$d.task, $d.period ?? '']) CONTENT { end_ms: $d.end_ms, opened_ms: $d.opened_ms } RETURN NONE; };";
 
 impl Store {
+    /// Every kept due row, keyed by task and period name ('' for work that does not recur).
+    pub async fn kept_dues(&self) -> Result<std::collections::BTreeMap<(String, String), (Option<i64>, i64)>, DbError> {
+        #[derive(serde::Deserialize)]
+        struct Kept {
+            key: (String, String),
+            end_ms: Option<i64>,
+            opened_ms: i64,
+        }
+        let rows: Vec<Kept> =
+            self.select("reading due instants", "SELECT record::id(id) AS key, end_ms, opened_ms FROM due;", json!({})).await?;
+        Ok(rows.into_iter().map(|row| (row.key, (row.end_ms, row.opened_ms))).collect())
+    }
+
     /// Writes `rows` and brings the kept assignments of each into line, leaving those
     /// already right untouched: how the server fills in what an older version did not keep
     /// and follows a changed calendar rule.
