@@ -53,15 +53,22 @@ async fn push_ticks(app: &TestApp, cookie: &str, device: &mut Device, items: &[S
     answer.json
 }
 
-#[tokio::test]
-async fn a_monthly_report_opens_every_month_since_issue_and_each_counts_on_its_own_deadline() {
+/// A fresh app with the monthly report published: the app, the supervisor's cookie, and
+/// what Bình Châu's official pulls.
+async fn published_report() -> (TestApp, String, Value) {
     let app = app().await;
     let supervisor = app.sign_in("supervisor").await;
     let published = app.call(Method::POST, "/api/v1/directives", Some(&supervisor), Some(monthly_report().to_string())).await;
     assert_eq!(published.status, StatusCode::CREATED, "{}", published.json);
-
     let official = app.sign_in("official").await;
     let pulled = app.pull(&official, 0).await;
+    (app, supervisor, pulled)
+}
+
+#[tokio::test]
+async fn a_monthly_report_opens_every_month_since_issue_and_each_counts_on_its_own_deadline() {
+    let (app, supervisor, pulled) = published_report().await;
+    let official = app.sign_in("official").await;
     let periods = open_periods();
     assert!(periods.len() >= 3, "70 days span at least three months");
     assert_eq!(items_of(&pulled, None).len(), 2, "the template reaches the tablet");
@@ -157,12 +164,7 @@ async fn a_tablet_that_opens_a_month_before_the_server_has_its_ticks_kept_once()
 
 #[tokio::test]
 async fn a_head_signs_off_each_month_of_a_recurring_report_on_its_own() {
-    let app = app().await;
-    let supervisor = app.sign_in("supervisor").await;
-    let published = app.call(Method::POST, "/api/v1/directives", Some(&supervisor), Some(monthly_report().to_string())).await;
-    assert_eq!(published.status, StatusCode::CREATED, "{}", published.json);
-    let official = app.sign_in("official").await;
-    let pulled = app.pull(&official, 0).await;
+    let (app, supervisor, pulled) = published_report().await;
     let task: Uuid =
         pulled["tasks"].as_array().unwrap().iter().find(|task| task["text"] == REPORT).unwrap()["id"].as_str().unwrap().parse().unwrap();
     let periods = open_periods();
