@@ -9,3 +9,8 @@ export LEPTOS_SITE_PKG_DIR=pkg
 # The one way the site is built: `--split` puts the supervisors' and admins' pages in wasm
 # chunks of their own (see app/src/pages/on_demand.rs); without it the page cannot load.
 build_site() { cargo leptos build --split "$@"; }
+
+# The server tests run the app on their own threads, whose stack Rust sizes from this; the
+# server gives its runtime threads the same (see THREAD_STACK_BYTES in server/src/main.rs):
+# SurrealDB's executor recurses deeply inside a push's transaction.
+export RUST_MIN_STACK="${RUST_MIN_STACK:-16777216}"

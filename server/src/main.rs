@@ -9,8 +9,22 @@ use rand::distributions::{Alphanumeric, DistString};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// The stack of each runtime thread. SurrealDB runs a query by recursion, deeper for
+/// functions and loops inside a transaction (a push recounts its assignments and tallies
+/// that way) and deeper still unoptimised: the 2 MiB default is not enough there.
+const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+fn main() -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(THREAD_STACK_BYTES).build() {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(error) => {
+            eprintln!("chidao: starting the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> ExitCode {
     // Logs go to stderr, so that `import-directive`'s JSON on stdout stays clean.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

@@ -154,6 +154,9 @@ pub async fn keep_dues(store: &Store, now: DateTime<Utc>) -> Result<(), DbError>
     for chunk in rows.chunks(COPIES_PER_WRITE) {
         store.keep_dues(chunk).await?;
     }
+    if !rows.is_empty() {
+        store.retally_everything().await?;
+    }
     Ok(())
 }
 

@@ -185,7 +185,11 @@ async fn assignments_without_their_due_instants_are_put_right_at_start_up() {
     let before = dashboard(&app, &supervisor, "").await;
     assert!(before.totals.overdue > 0 && before.totals.done_on_time > 0, "{:?}", before.totals);
 
-    db.query("DELETE due; UPDATE assignment SET due_end_ms = 1, opened_ms = NONE;").await.unwrap().check().unwrap();
+    db.query("DELETE due; UPDATE assignment SET due_end_ms = 1, opened_ms = NONE; fn::retally_everything();")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
     let broken = dashboard(&app, &supervisor, "").await;
     assert_ne!(broken.totals, before.totals, "the kept instants are what the counts read");
 
@@ -387,6 +391,31 @@ async fn a_generated_province_counts_the_same_on_the_dashboard_and_item_by_item(
     assert_eq!(slow.len(), 6 * 8);
     assert_eq!(whole.totals, totals(slow.iter()));
     assert!(whole.totals.done_on_time > 0 && whole.totals.overdue + whole.totals.done_late > 0, "{:?}", whole.totals);
+
+    // The kept tallies and a full read of the assignments count every role and state alike,
+    // and list the same work to chase, however short the list.
+    let at = chidao_core::domain::Thresholds::at(now, chidao_core::domain::DUE_SOON_DAYS);
+    for role in [None, Some(UnitRole::Lead), Some(UnitRole::Assigned)] {
+        for state in std::iter::once(None).chain(TaskState::ALL.iter().copied().map(Some)) {
+            let scope = chidao_server::db::AssignmentScope { role, state, ..Default::default() };
+            for attention_max in [1, 5, 50] {
+                let kept = app.store.count_assignments(&scope, at, attention_max).await.unwrap();
+                let read = app.store.count_by_reading_assignments(&scope, at, attention_max).await.unwrap();
+                assert_eq!(kept, read, "role {role:?}, state {state:?}, {attention_max} to chase");
+                assert!(kept.attention.len() <= attention_max);
+            }
+        }
+    }
+    // And how the work stood week by week, from a year back (before most work began) to now.
+    let instants: Vec<i64> = (0..=52).map(|weeks_back| now.timestamp_millis() - weeks_back * 7 * DAY_MS).collect();
+    for role in [None, Some(UnitRole::Lead), Some(UnitRole::Assigned)] {
+        let scope = chidao_server::db::AssignmentScope { role, ..Default::default() };
+        let kept = app.store.count_as_of(&scope, &instants).await.unwrap();
+        let read = app.store.count_as_of_by_reading_assignments(&scope, &instants).await.unwrap();
+        assert_eq!(kept, read, "role {role:?}");
+    }
+    let open_work = app.store.count_assignments(&Default::default(), at, 50).await.unwrap();
+    assert!(open_work.attention.len() > 5, "the province has work to chase: {}", open_work.attention.len());
 }
 
 /// From a number to the work behind it: Bình Châu's finished past task, item by item, with

@@ -26,12 +26,52 @@ fn percent_done(counts: &StateCounts) -> u32 {
     ((counts.done_on_time + counts.done_late) * 100).checked_div(counts.total()).unwrap_or(0)
 }
 
+/// How many rows a long table shows until asked for all: a province's 400 tasks and 180
+/// units drawn at once cost the first view about half a second of the browser's time.
+const FIRST_ROWS: usize = 30;
+
+/// Whether the long tables show every row (asked for, or for printing).
+#[derive(Clone, Copy)]
+struct AllRows(RwSignal<bool>);
+
 /// The browser's print dialog, which also saves as PDF; the print stylesheet leaves the
-/// report without the controls.
-fn print_page() {
+/// report without the controls. The report prints whole: every row is drawn first, and the
+/// dialog opens once the page has been updated.
+fn print_page(all_rows: AllRows) {
+    all_rows.0.set(true);
     #[cfg(feature = "browser")]
-    if let Some(window) = web_sys::window() {
-        let _ = window.print();
+    set_timeout(
+        || {
+            if let Some(window) = web_sys::window() {
+                let _ = window.print();
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
+/// The first [`FIRST_ROWS`] of `rows` drawn by `row`, then a button for the rest, or all of
+/// them once asked.
+fn capped_rows<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
+    rows: Vec<T>,
+    columns: usize,
+    row: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let AllRows(all) = expect_context::<AllRows>();
+    let count = rows.len();
+    let rows = StoredValue::new(rows);
+    view! {
+        {move || {
+            let shown = if all.get() { count } else { count.min(FIRST_ROWS) };
+            rows.with_value(|rows| rows.iter().take(shown).cloned().map(row.clone()).collect_view())
+        }}
+        {move || (count > FIRST_ROWS && !all.get()).then(|| view! {
+            <tr class="more"><td colspan=columns>
+                <button class="link" data-testid="show-all-rows" on:click=move |_| all.set(true)>
+                    {tr(DeskKey::ShowAllRows)} {format!(" ({count})")}
+                </button>
+            </td></tr>
+        })}
     }
 }
 
@@ -101,7 +141,10 @@ pub fn DashboardPage() -> impl IntoView {
     let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
     let failure = move || loaded.get().and_then(Result::err).map(|error| super::failure_words(locale.get(), &error));
     let cursor = Memo::new(move |_| shown.with(|shown| shown.as_ref().map(|dashboard| dashboard.cursor)));
+    let drawn = Memo::new(move |_| shown.with(Option::is_some));
     provide_context::<Opened>(RwSignal::new(None));
+    let all_rows = AllRows(RwSignal::new(false));
+    provide_context(all_rows);
     stay_live(loaded, cursor, live);
     view! {
         <main class="dashboard" data-testid="dashboard">
@@ -124,7 +167,7 @@ pub fn DashboardPage() -> impl IntoView {
                     href=move || format!("{}{}", crate::api::REPORT_XLSX_PATH, filter.with(DashboardFilter::query))>{tr(DeskKey::DownloadExcel)}</a>
                 <a class="button secondary" download="" data-testid="download-csv"
                     href=move || format!("{}{}", crate::api::REPORT_CSV_PATH, filter.with(DashboardFilter::query))>{tr(DeskKey::DownloadCsv)}</a>
-                <button class="secondary" on:click=move |_| print_page() data-testid="print">{tr(DeskKey::Print)}</button>
+                <button class="secondary" on:click=move |_| print_page(all_rows) data-testid="print">{tr(DeskKey::Print)}</button>
             </div>
             <Filters filter units directives=Signal::derive(move || shown.get().map(|d| d.directives.iter().map(|row| (row.directive, row.title.clone())).collect()).unwrap_or_default())/>
             {move || failure().map(|reason| view! { <p class="error" role="alert">{tr(DeskKey::ProgressFailed)} " " {reason}</p> })}
@@ -137,8 +180,9 @@ pub fn DashboardPage() -> impl IntoView {
                 Some(dashboard) => view! { <Report dashboard filter/> }.into_any(),
             }}
             // Twelve counts over the view's work: read again when the filter changes, not
-            // on every live change, so an open dashboard does not keep the database busy.
-            {move || {
+            // on every live change, so an open dashboard does not keep the database busy;
+            // and only once the counts are drawn, so the first view does not wait on it.
+            {move || drawn.get().then(|| {
                 let filter = filter.get();
                 view! {
                     <section class="panel">
@@ -146,7 +190,7 @@ pub fn DashboardPage() -> impl IntoView {
                         <WeeklyChart filter/>
                     </section>
                 }
-            }}
+            })}
         </main>
     }
 }
@@ -273,7 +317,7 @@ fn CountsTable(rows: Vec<(String, StateCounts, Option<uuid::Uuid>)>, filter: RwS
                 <th>{tr(DeskKey::Percent)}</th>
             </tr></thead>
             <tbody>
-                {rows.into_iter().map(|(name, counts, directive)| view! {
+                {capped_rows(rows, STATES.len() + 3, move |(name, counts, directive)| view! {
                     <tr>
                         <td>{match directive {
                             Some(id) => view! { <button class="link" on:click=move |_| filter.update(|f| f.directive = Some(id))>{name}</button> }.into_any(),
@@ -283,7 +327,7 @@ fn CountsTable(rows: Vec<(String, StateCounts, Option<uuid::Uuid>)>, filter: RwS
                         <td class="number">{counts.due_soon}</td>
                         <td><StateBar counts/> " " {format!("{}%", percent_done(&counts))}</td>
                     </tr>
-                }).collect_view()}
+                })}
             </tbody>
         </table>
     }
@@ -300,7 +344,7 @@ fn UnitTable(units: Vec<UnitStanding>, filter: RwSignal<DashboardFilter>) -> imp
                 <th>{tr(DeskKey::Percent)}</th>
             </tr></thead>
             <tbody>
-                {units.into_iter().map(|row| {
+                {capped_rows(units, STATES.len() + 3, move |row: UnitStanding| {
                     let code = row.unit.clone();
                     view! {
                         <tr data-unit=row.unit.to_string()>
@@ -310,7 +354,7 @@ fn UnitTable(units: Vec<UnitStanding>, filter: RwSignal<DashboardFilter>) -> imp
                             <td><StateBar counts=row.counts/> " " {format!("{}%", percent_done(&row.counts))}</td>
                         </tr>
                     }
-                }).collect_view()}
+                })}
             </tbody>
         </table>
     }
@@ -469,16 +513,19 @@ fn WeeklyChart(filter: DashboardFilter) -> impl IntoView {
 }
 
 /// Completion by unit as horizontal bars split by state, drawn in SVG so that it prints
-/// and projects sharply.
+/// and projects sharply: the units the table shows, in its order.
 #[component]
 fn UnitChart(units: Vec<UnitStanding>) -> impl IntoView {
     const ROW: f64 = 22.0;
     const LABEL: f64 = 260.0;
     const BAR: f64 = 480.0;
-    let height = ROW * units.len() as f64 + 4.0;
-    view! {
+    let AllRows(all) = expect_context::<AllRows>();
+    move || {
+        let shown: Vec<UnitStanding> = units.iter().take(if all.get() { units.len() } else { FIRST_ROWS }).cloned().collect();
+        let height = ROW * shown.len() as f64 + 4.0;
+        view! {
         <svg class="chart" role="img" viewBox=format!("0 0 {} {height}", LABEL + BAR + 50.0) data-testid="unit-chart">
-            {units.into_iter().enumerate().map(|(row, unit)| {
+            {shown.into_iter().enumerate().map(|(row, unit)| {
                 let y = row as f64 * ROW + 2.0;
                 let total = f64::from(unit.counts.total().max(1));
                 let mut x = LABEL;
@@ -497,5 +544,6 @@ fn UnitChart(units: Vec<UnitStanding>) -> impl IntoView {
                 }
             }).collect_view()}
         </svg>
+        }
     }
 }

@@ -123,6 +123,7 @@ pub enum DeskKey {
     TemporaryPassword,
     Save,
     Cancel,
+    ShowAllRows,
 }
 
 impl Words for DeskKey {
@@ -243,6 +244,7 @@ impl Words for DeskKey {
             TemporaryPassword => "Mật khẩu tạm thời (chỉ hiện một lần; người dùng phải đổi khi đăng nhập):",
             Save => "Lưu",
             Cancel => "Huỷ",
+            ShowAllRows => "Xem tất cả",
         }
     }
 
@@ -363,6 +365,7 @@ impl Words for DeskKey {
             TemporaryPassword => "Temporary password (shown once; the user must change it at sign-in):",
             Save => "Save",
             Cancel => "Cancel",
+            ShowAllRows => "Show all",
         }
     }
 }

@@ -68,13 +68,20 @@ impl Store {
         Ok(())
     }
 
-    /// Recounts the assignments of `groups` (task, unit, period).
+    /// Recounts the assignments of `groups` (task, unit, period), then every tally once
+    /// (a chunk of groups spans most units, so retallying per chunk would repeat them).
     pub async fn recount(&self, groups: &[(Uuid, UnitCode, Option<Period>)]) -> Result<(), DbError> {
         let context = "recounting assignments";
         for chunk in groups.chunks(CHUNK / 5) {
             let groups: Vec<_> = chunk.iter().map(|(task, unit, period)| json!({"task": task, "unit": unit, "period": period})).collect();
             self.run(context, "FOR $g IN $groups { fn::recount($g.task, $g.unit, $g.period); };", json!({"groups": groups})).await?;
         }
+        self.retally_everything().await
+    }
+
+    /// Writes every kept tally again from the assignments.
+    pub async fn retally_everything(&self) -> Result<(), DbError> {
+        self.run("writing the tallies", "fn::retally_everything();", json!({})).await?;
         Ok(())
     }
 }

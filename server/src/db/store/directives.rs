@@ -72,12 +72,12 @@ impl Store {
                 UPDATE type::record('item', $r.id) SET removed = true, seq = $first + $r.n, version = version + 1 RETURN NONE;
             }};
             {write_dues}
-            FOR $group IN (SELECT task, unit, period FROM item WHERE task IN $tasks.key GROUP BY task, unit, period) {{
-                fn::recount($group.task, $group.unit, $group.period);
-            }};
+            LET $groups = (SELECT task, unit, period FROM item WHERE task IN $tasks.key GROUP BY task, unit, period);
+            {recount}
             COMMIT TRANSACTION;
         "#,
-            write_dues = super::dues::WRITE_DUES
+            write_dues = super::dues::WRITE_DUES,
+            recount = super::RECOUNT_GROUPS
         );
         let vars = json!({
             "directive": {"key": directive.id, "content": without_id(to_json(directive, context)?)},

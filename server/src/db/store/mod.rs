@@ -35,6 +35,14 @@ const ITEM_FIELDS: &str = "record::id(id) AS id, task, unit, label, position, do
 const TASK_FIELDS: &str = "record::id(id) AS id, directive, section, text, lead, coordinating, deadline, target, recurrence";
 const DIRECTIVE_FIELDS: &str = "record::id(id) AS id, title, issuer, issued_on, documents, sections";
 
+/// SurrealQL that recounts the assignments of the bound `$groups` ({task, unit, period}),
+/// then writes again each kept tally they fall in, once (migration 14). It belongs at the
+/// top level of a transaction: inside another function it deepens SurrealDB's recursion
+/// past a worker thread's stack.
+const RECOUNT_GROUPS: &str = "FOR $group IN $groups { fn::recount($group.task, $group.unit, $group.period); };
+    FOR $unit IN array::distinct($groups.unit) { fn::retally_unit($unit); };
+    FOR $due IN array::distinct($groups.map(|$g| { task: $g.task, period: $g.period })) { fn::retally_due($due.task, $due.period); };";
+
 /// JSON with every `null` member removed, ready to bind.
 fn bindable(value: Value) -> Value {
     match value {
@@ -225,10 +233,12 @@ impl Store {
             }};
             FOR $a IN $accounts {{ CREATE type::record('account', $a.username) CONTENT $a; }};
             {write_dues}
-            FOR $group IN (SELECT task, unit, period FROM item GROUP BY task, unit, period) {{ fn::recount($group.task, $group.unit, $group.period); }};
+            LET $groups = (SELECT task, unit, period FROM item GROUP BY task, unit, period);
+            {recount}
             COMMIT TRANSACTION;
         "#,
-            write_dues = dues::WRITE_DUES
+            write_dues = dues::WRITE_DUES,
+            recount = RECOUNT_GROUPS
         );
         self.run(
             context,

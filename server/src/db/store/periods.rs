@@ -57,12 +57,12 @@ impl Store {
                 CREATE type::record('item', $c.key) CONTENT object::extend($c.content, {{ seq: $first + $c.n, version: 1 }}) RETURN NONE;
             }};
             {write_dues}
-            FOR $group IN array::distinct($copies.map(|$c| {{ task: $c.content.task, unit: $c.content.unit, period: $c.content.period }})) {{
-                fn::recount($group.task, $group.unit, $group.period);
-            }};
+            LET $groups = array::distinct($copies.map(|$c| {{ task: $c.content.task, unit: $c.content.unit, period: $c.content.period }}));
+            {recount}
             COMMIT TRANSACTION;
         "#,
-            write_dues = super::dues::WRITE_DUES
+            write_dues = super::dues::WRITE_DUES,
+            recount = super::RECOUNT_GROUPS
         );
         self.write_transaction(context, &query, json!({"copies": rows, "dues": to_json(&dues, context)?})).await
     }

@@ -46,25 +46,29 @@ impl Store {
     /// is still at `attach.version`.
     pub async fn attach_photo(&self, attach: &PhotoAttachment<'_>) -> Result<Recorded, DbError> {
         let context = "attaching a photo";
-        let query = r#"
+        let query = format!(
+            r#"
             BEGIN TRANSACTION;
             UPSERT type::record('photo', $photo.id) SET
                 content_type = $photo.content_type, width = $photo.width, height = $photo.height, size = $photo.size,
                 data = $photo.data, units = array::union(units ?? [], [$unit]),
                 uploaded_by = uploaded_by ?? $author, uploaded_at = uploaded_at ?? time::now()
                 RETURN NONE;
-            CREATE type::record('change', $log_id) CONTENT {
+            CREATE type::record('change', $log_id) CONTENT {{
                 item: $item, device: $device, seq: 0, at_ms: $reference.at_ms, field: 'photo', value: $photo.id,
                 author: $author, outcome: $applied, received_at: time::now()
-            } RETURN NONE;
+            }} RETURN NONE;
             LET $seq = (UPDATE ONLY counter:items SET value += 1 RETURN AFTER).value;
             LET $written = (UPDATE type::record('item', $item) SET photos += $reference, seq = $seq, version = version + 1
                 WHERE version = $version RETURN VALUE id);
-            IF array::len($written) = 0 { THROW 'stale item' };
+            IF array::len($written) = 0 {{ THROW 'stale item' }};
             LET $group = (SELECT task, unit, period FROM ONLY type::record('item', $item));
-            fn::recount($group.task, $group.unit, $group.period);
+            LET $groups = [$group];
+            {recount}
             COMMIT TRANSACTION;
-        "#;
+        "#,
+            recount = super::RECOUNT_GROUPS
+        );
         let vars = json!({
             "photo": {
                 "id": attach.photo.id, "content_type": attach.photo.content_type, "width": attach.photo.width,
@@ -74,7 +78,7 @@ impl Store {
             "log_id": attach.log_id, "author": attach.author, "device": chidao_core::sync::REVIEW_DEVICE,
             "applied": LoggedOutcome::Applied,
         });
-        self.write_transaction(context, query, vars).await
+        self.write_transaction(context, &query, vars).await
     }
 
     pub async fn photo(&self, id: &PhotoId) -> Result<Option<StoredPhoto>, DbError> {

@@ -23,6 +23,15 @@ pub struct AssignmentScope {
     pub state: Option<TaskState>,
 }
 
+impl AssignmentScope {
+    /// Whether the kept tallies (migration 14) answer this view: they are kept by role for
+    /// the whole province, so a view narrowed to units, a directive or a range of due ends
+    /// reads its assignments instead (through an index, and fewer of them).
+    fn answered_by_tallies(&self) -> bool {
+        self.units.is_none() && self.directive.is_none() && self.due_end_ms.is_none()
+    }
+}
+
 /// Which due end an assignment is judged by: its task's, or, for a recurring task's
 /// period, that period's. The migration that keeps assignments writes the same key.
 pub fn due_key(task: Uuid, period: Option<Period>) -> String {
@@ -34,7 +43,7 @@ pub fn due_key(task: Uuid, period: Option<Period>) -> String {
 
 /// A count of assignments in one state, with the due-soon ones among them, grouped by
 /// `key` (a task id, a unit code or a directive id).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct StateCount {
     pub key: String,
     pub state: TaskState,
@@ -45,14 +54,14 @@ pub struct StateCount {
 }
 
 /// How many assignments were in one state.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct StateTally {
     pub state: TaskState,
     pub count: u32,
 }
 
 /// One assignment as classified.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ClassifiedAssignment {
     pub task: Uuid,
     pub unit: UnitCode,
@@ -68,7 +77,7 @@ pub struct ClassifiedAssignment {
 }
 
 /// What the counting query gives back.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counted {
     pub by_task: Vec<StateCount>,
     pub by_unit: Vec<StateCount>,
@@ -185,16 +194,34 @@ impl Store {
         self.select("reading changed assignments", &query, json!({"cursor": cursor, "units": units, "limit": limit})).await
     }
 
-    /// The newest write among all assignments: where a live stream starts.
+    /// Where a live stream starts: the last number the shared counter gave out. An
+    /// assignment takes the number of its newest item write, so every assignment written
+    /// later has a higher one (read from the one counter record, not by sorting them all).
     pub async fn assignment_cursor(&self) -> Result<u64, DbError> {
-        let rows: Vec<u64> =
-            self.select("reading the assignment cursor", "SELECT VALUE seq FROM assignment ORDER BY seq DESC LIMIT 1;", json!({})).await?;
-        Ok(rows.first().copied().unwrap_or(0))
+        let rows: Vec<Option<u64>> =
+            self.select("reading the assignment cursor", "SELECT VALUE value FROM counter:items;", json!({})).await?;
+        Ok(rows.into_iter().flatten().next().unwrap_or(0))
     }
 
     /// Counts the assignments in `scope` by state, per task and unit, and lists up to
-    /// `attention_max` that need chasing. Work without a due end is never late.
+    /// `attention_max` that need chasing. Work without a due end is never late. The kept
+    /// tallies answer when they cover the view; otherwise the assignments are read.
     pub async fn count_assignments(&self, scope: &AssignmentScope, at: Thresholds, attention_max: usize) -> Result<Counted, DbError> {
+        if scope.answered_by_tallies() {
+            self.count_from_tallies(scope, at, attention_max).await
+        } else {
+            self.count_by_reading_assignments(scope, at, attention_max).await
+        }
+    }
+
+    /// [`Store::count_assignments`] by reading every assignment of the view: what the
+    /// tallies must agree with, and the way narrowed views are counted.
+    pub async fn count_by_reading_assignments(
+        &self,
+        scope: &AssignmentScope,
+        at: Thresholds,
+        attention_max: usize,
+    ) -> Result<Counted, DbError> {
         let context = "counting assignments";
         // Each statement reads the assignments once; the state is worked out as they are
         // read, not stored in between (materialised rows cost SurrealDB a pass each).
@@ -207,37 +234,242 @@ impl Store {
                 scope = in_scope(scope),
             )
         };
-        // Overdue and due-soon work both end before `soon_end`; earliest first puts the
-        // most days overdue at the top and the soonest due after them.
+        // The cursor first: whatever is written after it reaches a live stream from it.
         let query = format!(
-            "{by_task}
+            "{CURSOR}
+             {by_task}
              {by_unit}
-             SELECT task, unit, period, directive, total, done, done_at_ms, ({state}) AS state, role, ({soon}) AS soon, {DUE_END} AS due_end \
-                FROM assignment WHERE {scope} AND done_at_ms = NONE AND {DUE_END} != NONE AND {DUE_END} <= $soon_end ORDER BY due_end ASC LIMIT $limit;
-             RETURN (SELECT VALUE seq FROM assignment ORDER BY seq DESC LIMIT 1)[0] ?? 0;",
+             {attention}",
             by_task = group("task"),
             by_unit = group("unit"),
-            state = state_expression(),
-            soon = soon_expression(),
-            scope = in_scope(scope),
+            attention = attention_statement(&in_scope(scope)),
         );
         let mut vars = variables(scope, at);
         vars["limit"] = json!(attention_max);
         let mut response = self.run(context, &query, vars).await?;
-        let cursor: Option<u64> = response.take(3).map_err(|source| DbError::query(context, source))?;
-        Ok(Counted {
-            by_task: super::rows(&mut response, 0, context)?,
-            by_unit: super::rows(&mut response, 1, context)?,
-            attention: super::rows(&mut response, 2, context)?,
-            cursor: cursor.unwrap_or(0),
-        })
+        let cursor: Option<u64> = response.take(0).map_err(|source| DbError::query(context, source))?;
+        let mut by_task: Vec<StateCount> = super::rows(&mut response, 1, context)?;
+        let mut by_unit: Vec<StateCount> = super::rows(&mut response, 2, context)?;
+        by_task.sort_by(|a, b| (&a.key, a.state).cmp(&(&b.key, b.state)));
+        by_unit.sort_by(|a, b| (&a.key, a.state).cmp(&(&b.key, b.state)));
+        Ok(Counted { by_task, by_unit, attention: super::rows(&mut response, 3, context)?, cursor: cursor.unwrap_or(0) })
+    }
+
+    /// [`Store::count_assignments`] from the kept tallies: a few hundred rows for a whole
+    /// province, judged here at `at` by the core's rule, then the open work to chase read
+    /// by its due key.
+    async fn count_from_tallies(&self, scope: &AssignmentScope, at: Thresholds, attention_max: usize) -> Result<Counted, DbError> {
+        #[derive(Deserialize)]
+        struct DueTally {
+            task: Uuid,
+            #[serde(default)]
+            period: Option<Period>,
+            due_end_ms: Option<i64>,
+            on_time: u32,
+            on_time_items: u32,
+            late: u32,
+            late_items: u32,
+            open: u32,
+            open_items_done: u32,
+            open_items_total: u32,
+        }
+        #[derive(Deserialize)]
+        struct OpenWork {
+            due_end_ms: Option<i64>,
+            done: u32,
+            total: u32,
+        }
+        #[derive(Deserialize)]
+        struct UnitTally {
+            unit: String,
+            on_time: u32,
+            on_time_items: u32,
+            late: u32,
+            late_items: u32,
+            open: Vec<OpenWork>,
+        }
+        let context = "counting from the kept tallies";
+        let by_role = if scope.role.is_some() { "WHERE role = $role" } else { "" };
+        let query = format!(
+            "{CURSOR}
+             SELECT task, period, due_end_ms, on_time, on_time_items, late, late_items, open, open_items_done, open_items_total \
+                FROM due_tally {by_role};
+             SELECT unit, on_time, on_time_items, late, late_items, open FROM unit_tally {by_role};"
+        );
+        let mut response = self.run(context, &query, variables(scope, at)).await?;
+        let cursor: Option<u64> = response.take(0).map_err(|source| DbError::query(context, source))?;
+        let dues: Vec<DueTally> = super::rows(&mut response, 1, context)?;
+        let units: Vec<UnitTally> = super::rows(&mut response, 2, context)?;
+
+        let mut by_task = Grouped::new(scope.state);
+        for due in &dues {
+            let key = due.task.to_string();
+            by_task.add(&key, TaskState::DoneOnTime, due.on_time, false, due.on_time_items, due.on_time_items);
+            by_task.add(&key, TaskState::DoneLate, due.late, false, due.late_items, due.late_items);
+            let (state, soon) = at.classify(due.due_end_ms, None);
+            by_task.add(&key, state, due.open, soon, due.open_items_done, due.open_items_total);
+        }
+        let mut by_unit = Grouped::new(scope.state);
+        for unit in &units {
+            by_unit.add(&unit.unit, TaskState::DoneOnTime, unit.on_time, false, unit.on_time_items, unit.on_time_items);
+            by_unit.add(&unit.unit, TaskState::DoneLate, unit.late, false, unit.late_items, unit.late_items);
+            for open in &unit.open {
+                let (state, soon) = at.classify(open.due_end_ms, None);
+                by_unit.add(&unit.unit, state, 1, soon, open.done, open.total);
+            }
+        }
+
+        // The work to chase lies in the (task, period)s with open work due by the end of
+        // the due-soon window, earliest first: read those up to the one that fills the
+        // list, and every one due at the same instant, so the order matches a full read.
+        let mut chased: Vec<&DueTally> = dues
+            .iter()
+            .filter(|due| due.open > 0 && due.due_end_ms.is_some_and(|end| end <= at.soon_end_ms))
+            .filter(|due| scope.state.is_none_or(|state| at.classify(due.due_end_ms, None).0 == state))
+            .collect();
+        chased.sort_by_key(|due| due.due_end_ms);
+        let mut enough_by = None;
+        let mut open_so_far = 0usize;
+        for due in &chased {
+            open_so_far += due.open as usize;
+            if open_so_far >= attention_max {
+                enough_by = due.due_end_ms;
+                break;
+            }
+        }
+        let keys: std::collections::BTreeSet<String> = chased
+            .iter()
+            .filter(|due| enough_by.is_none_or(|last| due.due_end_ms.is_some_and(|end| end <= last)))
+            .map(|due| due_key(due.task, due.period))
+            .collect();
+        let attention = if keys.is_empty() || attention_max == 0 {
+            Vec::new()
+        } else {
+            let mut vars = variables(scope, at);
+            vars["limit"] = json!(attention_max);
+            vars["keys"] = json!(keys);
+            let context = "reading the work to chase";
+            let mut response = self.run(context, &attention_of_keys_statement(&in_scope(scope)), vars).await?;
+            super::rows(&mut response, 1, context)?
+        };
+        Ok(Counted { by_task: by_task.rows(), by_unit: by_unit.rows(), attention, cursor: cursor.unwrap_or(0) })
+    }
+}
+
+/// The number the shared counter last gave out, as a live stream's cursor (see
+/// [`Store::assignment_cursor`]).
+const CURSOR: &str = "RETURN (SELECT VALUE value FROM counter:items)[0] ?? 0;";
+
+/// The open work of the assignments meeting `condition` that is overdue or due soon, most
+/// days overdue first, then the soonest due.
+fn attention_statement(condition: &str) -> String {
+    format!("{} {ATTENTION_ORDER};", attention_select(condition))
+}
+
+/// [`attention_statement`] for the assignments of the bound `$keys` (due keys) only: one
+/// indexed read per key (SurrealDB reads every assignment for `due_key IN $keys`), then
+/// ordered as a full read orders them.
+fn attention_of_keys_statement(condition: &str) -> String {
+    format!(
+        "LET $found = array::flatten($keys.map(|$key| ({select})));
+         SELECT * FROM $found {ATTENTION_ORDER};",
+        select = attention_select(&format!("due_key = $key AND {condition}")),
+    )
+}
+
+fn attention_select(condition: &str) -> String {
+    format!(
+        "SELECT task, unit, period, directive, total, done, done_at_ms, ({state}) AS state, role, ({soon}) AS soon, {DUE_END} AS due_end \
+            FROM assignment WHERE {condition} AND done_at_ms = NONE AND {DUE_END} != NONE AND {DUE_END} <= $soon_end",
+        state = state_expression(),
+        soon = soon_expression(),
+    )
+}
+
+/// Ties in a fixed order, so the tallies' way and a full read list the same rows.
+const ATTENTION_ORDER: &str = "ORDER BY due_end ASC, task ASC, period ASC, unit ASC LIMIT $limit";
+
+/// Counts being grouped by key and state, keeping only the state asked for.
+struct Grouped {
+    only: Option<TaskState>,
+    counts: std::collections::BTreeMap<(String, TaskState), StateCount>,
+}
+
+impl Grouped {
+    fn new(only: Option<TaskState>) -> Self {
+        Self { only, counts: Default::default() }
+    }
+
+    fn add(&mut self, key: &str, state: TaskState, count: u32, soon: bool, items_done: u32, items_total: u32) {
+        if count == 0 || self.only.is_some_and(|only| only != state) {
+            return;
+        }
+        let row = self.counts.entry((key.to_owned(), state)).or_insert_with(|| StateCount {
+            key: key.to_owned(),
+            state,
+            count: 0,
+            soon: 0,
+            items_done: 0,
+            items_total: 0,
+        });
+        row.count += count;
+        if soon {
+            row.soon += count;
+        }
+        row.items_done += items_done;
+        row.items_total += items_total;
+    }
+
+    /// By key, then state.
+    fn rows(self) -> Vec<StateCount> {
+        self.counts.into_values().collect()
     }
 }
 
 impl Store {
     /// How many assignments of `scope` that had begun by each of `instants` were in each
-    /// state then: one statement per instant, in one round trip.
+    /// state then (states in their order, none counted left out). The kept tallies answer
+    /// when they cover the view.
     pub async fn count_as_of(&self, scope: &AssignmentScope, instants: &[i64]) -> Result<Vec<Vec<StateTally>>, DbError> {
+        if !scope.answered_by_tallies() {
+            return self.count_as_of_by_reading_assignments(scope, instants).await;
+        }
+        #[derive(Deserialize)]
+        struct DueHistory {
+            due_end_ms: Option<i64>,
+            opened_ms: Option<i64>,
+            done_at: Vec<i64>,
+            open: u32,
+        }
+        let by_role = if scope.role.is_some() { "WHERE role = $role" } else { "" };
+        let query = format!("SELECT due_end_ms, opened_ms, done_at, open FROM due_tally {by_role};");
+        let dues: Vec<DueHistory> =
+            self.select("reading the kept tallies' history", &query, variables(scope, Thresholds { now_ms: 0, soon_end_ms: 0 })).await?;
+        Ok(instants
+            .iter()
+            .map(|&instant| {
+                let then = Thresholds { now_ms: instant, soon_end_ms: instant };
+                let mut counts = std::collections::BTreeMap::<TaskState, u32>::new();
+                for due in dues.iter().filter(|due| due.opened_ms.unwrap_or(0) <= instant) {
+                    for done_at in &due.done_at {
+                        *counts.entry(then.classify_then(due.due_end_ms, Some(*done_at))).or_default() += 1;
+                    }
+                    if due.open > 0 {
+                        *counts.entry(then.classify_then(due.due_end_ms, None)).or_default() += due.open;
+                    }
+                }
+                counts.into_iter().map(|(state, count)| StateTally { state, count }).collect()
+            })
+            .collect())
+    }
+
+    /// [`Store::count_as_of`] by reading every assignment of the view, one statement per
+    /// instant in one round trip: what the tallies must agree with.
+    pub async fn count_as_of_by_reading_assignments(
+        &self,
+        scope: &AssignmentScope,
+        instants: &[i64],
+    ) -> Result<Vec<Vec<StateTally>>, DbError> {
         let context = "counting assignments week by week";
         let state = state_then_expression("done_at_ms != NONE AND done_at_ms < $now");
         let scope_condition = in_scope(scope);
@@ -252,7 +484,13 @@ impl Store {
         let mut vars = variables(scope, Thresholds { now_ms: 0, soon_end_ms: 0 });
         vars["instants"] = json!(instants);
         let mut response = self.run(context, &query, vars).await?;
-        (0..instants.len()).map(|index| super::rows(&mut response, 2 * index + 1, context)).collect()
+        (0..instants.len())
+            .map(|index| {
+                let mut tallies: Vec<StateTally> = super::rows(&mut response, 2 * index + 1, context)?;
+                tallies.sort_by_key(|tally| tally.state);
+                Ok(tallies)
+            })
+            .collect()
     }
 }
 

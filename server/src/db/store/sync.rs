@@ -150,37 +150,39 @@ impl Store {
             .enumerate()
             .map(|(index, (item, version))| Ok(json!({"item": to_json(item, context)?, "version": version, "position": index + 1})))
             .collect::<Result<Vec<_>, DbError>>()?;
-        let query = r#"
+        let query = format!(
+            r#"
             BEGIN TRANSACTION;
             -- A device read as absent is created here: if a concurrent push created it
             -- first, CREATE fails and the push is decided again.
-            FOR $d IN $devices {
-                IF $d.read = NONE {
+            FOR $d IN $devices {{
+                IF $d.read = NONE {{
                     CREATE type::record('device', $d.id) SET owner = $d.owner, last_seq = $d.to, last_stamp = $d.stamp RETURN NONE;
-                } ELSE {
+                }} ELSE {{
                     LET $moved = (UPDATE type::record('device', $d.id) SET last_seq = $d.to, last_stamp = $d.stamp
                         WHERE last_seq = $d.read RETURN VALUE id);
-                    IF array::len($moved) = 0 { THROW 'stale device' };
-                };
-            };
+                    IF array::len($moved) = 0 {{ THROW 'stale device' }};
+                }};
+            }};
             -- One bulk insert for the log; a change id already logged fails the whole push.
-            INSERT INTO change array::map($log, |$c| object::extend($c.content, { id: type::record('change', $c.id), received_at: time::now() }));
+            INSERT INTO change array::map($log, |$c| object::extend($c.content, {{ id: type::record('change', $c.id), received_at: time::now() }}));
             -- One trip to the shared counter per push: the items take its numbers in order.
             LET $last = (UPDATE ONLY counter:items SET value += array::len($items) RETURN AFTER).value;
-            FOR $w IN $items {
+            FOR $w IN $items {{
                 LET $written = (UPDATE type::record('item', $w.item.id)
                     SET done = $w.item.done, note = $w.item.note, done_mark = $w.item.done_mark, note_mark = $w.item.note_mark,
                         conflict = $w.item.conflict, parallel_update = $w.item.parallel_update,
                         seq = $last - array::len($items) + $w.position, version = version + 1
                     WHERE version = $w.version RETURN VALUE id);
-                IF array::len($written) = 0 { THROW 'stale item' };
-            };
-            FOR $group IN array::distinct($items.map(|$w| { task: $w.item.task, unit: $w.item.unit, period: $w.item.period })) {
-                fn::recount($group.task, $group.unit, $group.period);
-            };
+                IF array::len($written) = 0 {{ THROW 'stale item' }};
+            }};
+            LET $groups = array::distinct($items.map(|$w| {{ task: $w.item.task, unit: $w.item.unit, period: $w.item.period }}));
+            {recount}
             COMMIT TRANSACTION;
-        "#;
-        self.write_transaction(context, query, json!({"devices": devices, "log": log, "items": items})).await
+        "#,
+            recount = super::RECOUNT_GROUPS
+        );
+        self.write_transaction(context, &query, json!({"devices": devices, "log": log, "items": items})).await
     }
 
     /// Items after `since` in write order, limited to `units` when given.
