@@ -363,24 +363,26 @@ const CURSOR: &str = "RETURN (SELECT VALUE value FROM counter:items)[0] ?? 0;";
 /// The open work of the assignments meeting `condition` that is overdue or due soon, most
 /// days overdue first, then the soonest due.
 fn attention_statement(condition: &str) -> String {
-    format!("{} {ATTENTION_ORDER};", attention_select(condition))
+    format!("{} {ATTENTION_ORDER};", attention_select("assignment", condition))
 }
 
 /// [`attention_statement`] for the assignments of the bound `$keys` (due keys) only: one
-/// indexed read per key (SurrealDB reads every assignment for `due_key IN $keys`), then
-/// ordered as a full read orders them.
+/// read of the due-key index per key, then ordered as a full read orders them. SurrealDB
+/// reads every assignment for `due_key IN $keys`, and left to choose, it walks the due-end
+/// index over every past deadline (seconds for a province).
 fn attention_of_keys_statement(condition: &str) -> String {
     format!(
         "LET $found = array::flatten($keys.map(|$key| ({select})));
          SELECT * FROM $found {ATTENTION_ORDER};",
-        select = attention_select(&format!("due_key = $key AND {condition}")),
+        select = attention_select("assignment WITH INDEX assignment_due_key", &format!("due_key = $key AND {condition}")),
     )
 }
 
-fn attention_select(condition: &str) -> String {
+/// The open work to chase among the assignments of `source` meeting `condition`.
+fn attention_select(source: &str, condition: &str) -> String {
     format!(
         "SELECT task, unit, period, directive, total, done, done_at_ms, ({state}) AS state, role, ({soon}) AS soon, {DUE_END} AS due_end \
-            FROM assignment WHERE {condition} AND done_at_ms = NONE AND {DUE_END} != NONE AND {DUE_END} <= $soon_end",
+            FROM {source} WHERE {condition} AND done_at_ms = NONE AND {DUE_END} != NONE AND {DUE_END} <= $soon_end",
         state = state_expression(),
         soon = soon_expression(),
     )
