@@ -198,9 +198,10 @@ impl Store {
     /// assignment takes the number of its newest item write, so every assignment written
     /// later has a higher one (read from the one counter record, not by sorting them all).
     pub async fn assignment_cursor(&self) -> Result<u64, DbError> {
-        let rows: Vec<Option<u64>> =
-            self.select("reading the assignment cursor", "SELECT VALUE value FROM counter:items;", json!({})).await?;
-        Ok(rows.into_iter().flatten().next().unwrap_or(0))
+        let context = "reading the assignment cursor";
+        let mut response = self.run(context, CURSOR, json!({})).await?;
+        let cursor: Option<u64> = response.take(0).map_err(|source| DbError::query(context, source))?;
+        Ok(cursor.unwrap_or(0))
     }
 
     /// Counts the assignments in `scope` by state, per task and unit, and lists up to
@@ -356,8 +357,8 @@ impl Store {
     }
 }
 
-/// The number the shared counter last gave out, as a live stream's cursor (see
-/// [`Store::assignment_cursor`]).
+/// The number the shared counter last gave out: a live stream's cursor (see
+/// [`Store::assignment_cursor`]), read first by the counting queries.
 const CURSOR: &str = "RETURN (SELECT VALUE value FROM counter:items)[0] ?? 0;";
 
 /// The open work of the assignments meeting `condition` that is overdue or due soon, most
