@@ -7,6 +7,9 @@ use super::tr;
 use crate::i18n::Key;
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
 /// What a page's chunk gives back: the function that builds the page.
 pub type PageBuilder = fn() -> AnyView;
@@ -39,21 +42,37 @@ pub fn keep_offline(pages: Vec<&'static str>) {
     let _ = pages;
 }
 
+/// What a chunk's view is made by once the chunk is in.
+type Shown = Arc<dyn Fn() -> AnyView + Send + Sync>;
+/// Fetching a chunk, ending in the maker of its view.
+type Loading = Pin<Box<dyn Future<Output = Result<Shown, ChunkUnavailable>>>>;
+
 /// Shows what `load` fetches, built by `show`: a loading line first, then the view, or
 /// a notice that it could not be fetched with a button to try again. A `quiet` part (a
 /// panel within a page) shows nothing instead of the notice.
 #[component]
-pub fn OnDemand<Built, Load, Loading, Show>(load: Load, show: Show, #[prop(optional)] quiet: bool) -> impl IntoView
+pub fn OnDemand<Built, Load, Fetching, Show>(load: Load, show: Show, #[prop(optional)] quiet: bool) -> impl IntoView
 where
     Built: Copy + Send + Sync + 'static,
-    Load: Fn() -> Loading + Copy + Send + Sync + 'static,
-    Loading: std::future::Future<Output = Result<Built, ChunkUnavailable>> + 'static,
+    Load: Fn() -> Fetching + Copy + Send + Sync + 'static,
+    Fetching: Future<Output = Result<Built, ChunkUnavailable>> + 'static,
     Show: Fn(Built) -> AnyView + Send + Sync + 'static,
 {
-    let state = RwSignal::new(None::<Result<Built, ChunkUnavailable>>);
+    // Only this adapter is made once per chunk; the view below is one piece of code for all.
+    let show = Arc::new(show);
+    let load = move || -> Loading {
+        let show = Arc::clone(&show);
+        Box::pin(async move { load().await.map(|built| Arc::new(move || show(built)) as Shown) })
+    };
+    loaded(Arc::new(load), quiet)
+}
+
+fn loaded(load: Arc<dyn Fn() -> Loading + Send + Sync>, quiet: bool) -> AnyView {
+    let state = RwSignal::new(None::<Result<Shown, ChunkUnavailable>>);
     let fetch = move || {
         state.set(None);
-        leptos::task::spawn_local(async move { state.set(Some(load().await)) });
+        let loading = load();
+        leptos::task::spawn_local(async move { state.set(Some(loading.await)) });
     };
     #[cfg(feature = "browser")]
     fetch();
@@ -61,23 +80,28 @@ where
         {move || match state.get() {
             None if quiet => ().into_any(),
             None => view! { <p class="loading">{tr(Key::Loading)}</p> }.into_any(),
-            Some(Ok(built)) => show(built),
+            Some(Ok(shown)) => shown(),
             Some(Err(ChunkUnavailable)) if quiet => ().into_any(),
-            Some(Err(ChunkUnavailable)) => view! {
-                <div class="banner error" role="alert" data-testid="page-unavailable">
-                    <p>{tr(Key::PageUnavailable)}</p>
-                    <button on:click=move |_| fetch()>{tr(Key::TryAgain)}</button>
-                </div>
-            }.into_any(),
+            Some(Err(ChunkUnavailable)) => {
+                let fetch = fetch.clone();
+                view! {
+                    <div class="banner error" role="alert" data-testid="page-unavailable">
+                        <p>{tr(Key::PageUnavailable)}</p>
+                        <button on:click=move |_| fetch()>{tr(Key::TryAgain)}</button>
+                    </div>
+                }
+                .into_any()
+            }
         }}
     }
+    .into_any()
 }
 
 /// A page from its chunk.
-pub fn page<Load, Loading>(load: Load) -> AnyView
+pub fn page<Load, Fetching>(load: Load) -> AnyView
 where
-    Load: Fn() -> Loading + Copy + Send + Sync + 'static,
-    Loading: std::future::Future<Output = Result<PageBuilder, ChunkUnavailable>> + 'static,
+    Load: Fn() -> Fetching + Copy + Send + Sync + 'static,
+    Fetching: Future<Output = Result<PageBuilder, ChunkUnavailable>> + 'static,
 {
     view! { <OnDemand load show=|build: PageBuilder| build()/> }.into_any()
 }

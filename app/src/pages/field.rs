@@ -16,7 +16,7 @@ use uuid::Uuid;
 #[component]
 pub fn FieldPage() -> impl IntoView {
     let workspace = expect_context::<Workspace>();
-    let sign_offs = SignOffs { reports: RwSignal::new(Vec::new()), failure: RwSignal::new(None) };
+    let sign_offs = SignOffs { reports: RwSignal::new(Vec::new()) };
     provide_context(sign_offs);
     #[cfg(feature = "browser")]
     Effect::new(move |_| {
@@ -185,9 +185,8 @@ fn TaskCard(
 
 /// The heads' sign-offs of unit reports, as last read from the server.
 #[derive(Clone, Copy)]
-struct SignOffs {
-    reports: RwSignal<Vec<TaskReport>>,
-    failure: RwSignal<Option<crate::client::ClientError>>,
+pub(super) struct SignOffs {
+    pub(super) reports: RwSignal<Vec<TaskReport>>,
 }
 
 #[cfg(feature = "browser")]
@@ -199,57 +198,31 @@ impl SignOffs {
             }
         });
     }
-
-    fn set(self, task: Uuid, unit: UnitCode, period: Option<Period>, done: bool) {
-        leptos::task::spawn_local(async move {
-            use crate::client;
-            let outcome = if done {
-                client::sign_off(task, &unit, period).await.map(Some)
-            } else {
-                client::withdraw_sign_off(task, &unit, period).await.map(|()| None)
-            };
-            match outcome {
-                Ok(report) => {
-                    self.failure.set(None);
-                    self.reports.update(|reports| {
-                        reports.retain(|r| !(r.task == task && r.unit == unit && r.period == period));
-                        reports.extend(report);
-                    });
-                }
-                Err(error) => self.failure.set(Some(error)),
-            }
-        });
-    }
 }
 
 /// Whether a unit's report on a task (for recurring work, on the period shown) is signed
-/// off; heads give or take back the sign-off.
+/// off; heads give or take back the sign-off with a button from its own chunk.
 #[component]
 fn SignOff(task: Uuid, unit: UnitCode, period: Option<Period>, may_sign: bool) -> impl IntoView {
     let sign_offs = expect_context::<SignOffs>();
-    let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
     let unit_for_report = unit.clone();
     let report = Memo::new(move |_| {
         sign_offs
             .reports
             .with(|reports| reports.iter().find(|r| r.task == task && r.unit == unit_for_report && r.period == period).cloned())
     });
-    let toggle = move |_| {
-        #[cfg(feature = "browser")]
-        sign_offs.set(task, unit.clone(), period, report.get_untracked().is_none());
-        let _ = &unit;
-    };
+    let signed = Signal::derive(move || report.with(Option::is_some));
     view! {
         <div class="sign-off" data-testid="sign-off">
             {move || report.get().map(|report| view! {
                 <span class="pill online" data-testid="report-signed-off">{tr(Key::ReportSignedOff)} " · " {report.by} " · " {vietnam_time(report.at_ms)}</span>
             })}
             {may_sign.then(|| view! {
-                <button class="secondary" on:click=toggle data-testid="sign-off-report">
-                    {move || if report.get().is_some() { tr(Key::TakeBackReport)() } else { tr(Key::SignOffReport)() }}
-                </button>
+                <super::chunk::OnDemand load=super::sign_off::sign_off_button quiet=true
+                    show=move |build: super::sign_off::SignOffButtonBuilder| build(super::sign_off::SignOffTarget {
+                        sign_offs, task, unit: unit.clone(), period, signed,
+                    })/>
             })}
-            {move || sign_offs.failure.get().map(|reason| view! { <span class="error" role="alert">{tr(Key::ReportFailed)} " " {super::failure_words(locale.get(), &reason)}</span> })}
         </div>
     }
 }

@@ -13,6 +13,7 @@ mod progress;
 mod review;
 mod shell;
 mod sign_in;
+mod sign_off;
 mod status;
 mod switcher;
 mod who;

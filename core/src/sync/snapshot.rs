@@ -100,9 +100,9 @@ impl Snapshot {
     /// work, the current period's checklist (made here from the template when the server
     /// has not sent it yet) and a tally of the earlier ones.
     pub fn view(&self, pending: &[Change], author: &str, today: NaiveDate) -> Vec<DirectiveView> {
-        let mut by_task: BTreeMap<Uuid, Vec<&ChecklistItem>> = BTreeMap::new();
+        let mut by_task: Vec<(Uuid, Vec<&ChecklistItem>)> = Vec::new();
         for item in self.items.values().filter(|item| !item.removed) {
-            by_task.entry(item.task).or_default().push(item);
+            group_into(&mut by_task, item.task).push(item);
         }
         let mut directives: Vec<&Directive> = self.directives.values().collect();
         // Orders with a last tie-break make unstable sorts (smaller in the wasm) repeatable.
@@ -111,18 +111,19 @@ impl Snapshot {
         directives
             .into_iter()
             .map(|directive| {
-                let mut sections: BTreeMap<usize, Vec<TaskView>> = BTreeMap::new();
+                let mut sections: Vec<(usize, Vec<TaskView>)> = Vec::new();
                 for task in self.tasks.values().filter(|task| task.directive == directive.id) {
-                    let Some(stored) = by_task.get(&task.id) else { continue };
+                    let Ok(at) = by_task.binary_search_by_key(&task.id, |(id, _)| *id) else { continue };
+                    let stored = &by_task[at].1;
                     let mut shown = self.task_view(task, stored, today);
                     for item in &mut shown.items {
                         *item = replay(item, pending, author);
                     }
                     // A head sees several units' checklists under one task: one unit's after another.
                     shown.items.sort_unstable_by(|a, b| a.unit.cmp(&b.unit).then(a.position.cmp(&b.position)).then(a.id.cmp(&b.id)));
-                    sections.entry(task.section).or_default().push(shown);
+                    group_into(&mut sections, task.section).push(shown);
                 }
-                DirectiveView { directive: directive.clone(), sections: sections.into_iter().collect() }
+                DirectiveView { directive: directive.clone(), sections }
             })
             .filter(|view| !view.sections.is_empty())
             .collect()
@@ -146,10 +147,10 @@ impl Snapshot {
                 self.items.get(&id).cloned().unwrap_or_else(|| template.in_period(current))
             })
             .collect();
-        let mut tallies: BTreeMap<(Period, UnitCode), (usize, usize)> = BTreeMap::new();
+        let mut tallies: Vec<((Period, UnitCode), (usize, usize))> = Vec::new();
         for item in stored {
             if let Some(period) = item.period.filter(|period| *period < current) {
-                let tally = tallies.entry((period, item.unit.clone())).or_default();
+                let tally = group_into(&mut tallies, (period, item.unit.clone()));
                 tally.0 += usize::from(item.done);
                 tally.1 += 1;
             }
@@ -157,6 +158,20 @@ impl Snapshot {
         let earlier = tallies.into_iter().rev().map(|((period, unit), (done, total))| PeriodTally { period, unit, done, total }).collect();
         TaskView { task: task.clone(), items, period: Some((current, recurrence.deadline_in(current))), earlier }
     }
+}
+
+/// The value kept under `key` in a list sorted by key, added (as its default) where the
+/// order puts it when absent. The screen's groupings are small; sorted lists keep the
+/// offline shell free of a B-tree's code for each of them.
+fn group_into<K: Ord, V: Default>(groups: &mut Vec<(K, V)>, key: K) -> &mut V {
+    let at = match groups.binary_search_by(|(held, _)| held.cmp(&key)) {
+        Ok(at) => at,
+        Err(at) => {
+            groups.insert(at, (key, V::default()));
+            at
+        }
+    };
+    &mut groups[at].1
 }
 
 #[cfg(test)]
@@ -189,6 +204,15 @@ mod tests {
     fn tick(item: Uuid) -> Change {
         let stamp = Stamp { wall_ms: 10, counter: 0, device: Uuid::nil() };
         Change { id: Uuid::from_u128(9), item, seq: 1, stamp, base: Base::default(), edit: Edit::Done { value: true } }
+    }
+
+    #[test]
+    fn groups_stay_sorted_by_key_and_gather_their_values() {
+        let mut groups: Vec<(u32, Vec<char>)> = Vec::new();
+        for (key, value) in [(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd'), (1, 'e')] {
+            group_into(&mut groups, key).push(value);
+        }
+        assert_eq!(groups, vec![(1, vec!['b', 'e']), (2, vec!['d']), (3, vec!['a', 'c'])]);
     }
 
     #[test]

@@ -1,0 +1,70 @@
+//! A head's button that signs off a unit's report or takes the sign-off back, in a wasm
+//! chunk of its own: only heads sign, and only online, so a commune tablet's offline shell
+//! need not carry it.
+
+use super::chunk::ChunkUnavailable;
+use super::field::SignOffs;
+use super::tr;
+use crate::domain::{Period, UnitCode};
+use crate::i18n::DeskKey;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// The report a button signs off, and whether it is signed off now.
+pub struct SignOffTarget {
+    pub sign_offs: SignOffs,
+    pub task: Uuid,
+    pub unit: UnitCode,
+    pub period: Option<Period>,
+    pub signed: Signal<bool>,
+}
+
+/// What the sign-off chunk gives back: the button for one report.
+pub type SignOffButtonBuilder = fn(SignOffTarget) -> AnyView;
+
+#[leptos::wasm_split::wasm_split(sign_off, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn sign_off_button() -> Result<SignOffButtonBuilder, ChunkUnavailable> {
+    Ok(|target| view! { <SignOffButton target/> }.into_any())
+}
+
+#[component]
+fn SignOffButton(target: SignOffTarget) -> impl IntoView {
+    let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
+    let SignOffTarget { sign_offs, task, unit, period, signed } = target;
+    let failure = RwSignal::new(None::<crate::client::ClientError>);
+    let toggle = move |_| {
+        #[cfg(feature = "browser")]
+        {
+            let unit = unit.clone();
+            let sign = !signed.get_untracked();
+            leptos::task::spawn_local(async move {
+                use crate::client;
+                let outcome = if sign {
+                    client::sign_off(task, &unit, period).await.map(Some)
+                } else {
+                    client::withdraw_sign_off(task, &unit, period).await.map(|()| None)
+                };
+                match outcome {
+                    Ok(report) => {
+                        failure.set(None);
+                        sign_offs.reports.update(|reports| {
+                            reports.retain(|r| !(r.task == task && r.unit == unit && r.period == period));
+                            reports.extend(report);
+                        });
+                    }
+                    Err(error) => failure.set(Some(error)),
+                }
+            });
+        }
+        #[cfg(not(feature = "browser"))]
+        let _ = (&unit, sign_offs, task, period);
+    };
+    view! {
+        <button class="secondary" on:click=toggle data-testid="sign-off-report">
+            {move || if signed.get() { tr(DeskKey::TakeBackReport)() } else { tr(DeskKey::SignOffReport)() }}
+        </button>
+        {move || failure.get().map(|reason| view! {
+            <span class="error" role="alert">{tr(DeskKey::SignOffFailed)} " " {super::failure_words(locale.get(), &reason)}</span>
+        })}
+    }
+}
