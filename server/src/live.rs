@@ -60,3 +60,17 @@ pub fn follow(store: Store, units: Option<Vec<UnitCode>>, cursor: u64, every: Du
         }
     })
 }
+
+/// Writes again, every `every`, the kept tallies that writes have marked stale, so that a
+/// dashboard's read after a push rarely has any left to write itself. An error is logged
+/// and the next beat tries again: the marks stay until their tallies are written.
+pub async fn keep_tallies(store: Store, every: Duration) {
+    let mut beat = tokio::time::interval(every);
+    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        beat.tick().await;
+        if let Err(error) = store.retally_stale().await {
+            tracing::warn!(%error, "the stale tallies could not be written again; trying at the next beat");
+        }
+    }
+}

@@ -195,6 +195,7 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
     chidao_server::periods::keep_dues(&store, chrono::Utc::now()).await?;
     tokio::spawn(chidao_server::periods::keep_open(store.clone()));
     let reports = ReportPolicy { due_soon_days: args.due_soon_days, live_beat: std::time::Duration::from_millis(args.live_beat_ms) };
+    tokio::spawn(chidao_server::live::keep_tallies(store.clone(), reports.live_beat));
     let router = chidao_server::app(store, leptos, cookies, reports, shell);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
     tracing::info!("listening on http://{addr}");

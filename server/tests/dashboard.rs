@@ -199,6 +199,63 @@ async fn assignments_without_their_due_instants_are_put_right_at_start_up() {
     assert_eq!(mended.totals, totals(counted_the_slow_way(&app, mended.as_of_ms).await.iter()));
 }
 
+/// Every kept tally row, and the marks of those waiting to be written again. The marks are
+/// read first: when none are left, the tallies read after them hold every marked write.
+async fn tallies_and_marks(db: &surrealdb::Surreal<surrealdb::engine::any::Any>) -> (Vec<Value>, Vec<Value>) {
+    let mut read = db
+        .query(
+            "SELECT VALUE record::id(id) FROM stale_unit_tally; SELECT VALUE record::id(id) FROM stale_due_tally;
+             SELECT * FROM due_tally ORDER BY id; SELECT * FROM unit_tally ORDER BY id;",
+        )
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let mut marks: Vec<Value> = read.take(0).unwrap();
+    marks.extend(read.take::<Vec<Value>>(1).unwrap());
+    let mut tallies: Vec<Value> = read.take(2).unwrap();
+    tallies.extend(read.take::<Vec<Value>>(3).unwrap());
+    (tallies, marks)
+}
+
+#[tokio::test]
+async fn a_push_marks_its_tallies_stale_and_the_beat_writes_them_as_a_full_rewrite_would() {
+    let db = surrealdb::engine::any::connect("mem://").await.unwrap();
+    db.use_ns("test").use_db("test").await.unwrap();
+    chidao_server::db::migrate_to(&db, chidao_server::db::SCHEMA_VERSION).await.unwrap();
+    let store = chidao_server::db::Store::new(db.clone());
+    chidao_server::demo::seed_if_empty(&store, crate::common::PASSWORD, chidao_server::demo::DemoScope::Seed).await.unwrap();
+    let app = crate::common::app_over(store);
+    let supervisor = app.sign_in("supervisor").await;
+    publish(&app, &supervisor).await;
+    app.store.retally_stale().await.unwrap();
+    let (before, marks) = tallies_and_marks(&db).await;
+    assert!(marks.is_empty(), "{marks:?}");
+
+    let chau = app.sign_in("official").await;
+    tick(&app, &chau, "Việc đã quá hạn", 2, 25).await;
+    let (untouched, marks) = tallies_and_marks(&db).await;
+    assert_eq!(untouched, before, "the push itself writes no tally");
+    // The commune's unit tally and the task's due tally: one mark each.
+    assert_eq!(marks.len(), 2, "{marks:?}");
+    assert!(marks.contains(&json!("XA-BINH-CHAU")), "{marks:?}");
+
+    let beat = tokio::spawn(chidao_server::live::keep_tallies(app.store.clone(), std::time::Duration::from_millis(50)));
+    let started = std::time::Instant::now();
+    let written = loop {
+        let (tallies, marks) = tallies_and_marks(&db).await;
+        if marks.is_empty() {
+            break tallies;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "marks left: {marks:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    beat.abort();
+    assert_ne!(written, before, "the push's tick is in the tallies");
+    db.query("fn::retally_everything();").await.unwrap().check().unwrap();
+    assert_eq!(tallies_and_marks(&db).await.0, written);
+}
+
 #[tokio::test]
 async fn a_bad_filter_is_refused_with_a_reason_and_an_admin_follows_no_work() {
     let app = app().await;

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0012_assignment_due_ends.surql"),
     include_str!("../../migrations/0013_period_sign_offs.surql"),
     include_str!("../../migrations/0014_kept_tallies.surql"),
+    include_str!("../../migrations/0015_stale_tallies.surql"),
 ];
 
 /// The schema version this build writes.

@@ -36,12 +36,30 @@ const TASK_FIELDS: &str = "record::id(id) AS id, directive, section, text, lead,
 const DIRECTIVE_FIELDS: &str = "record::id(id) AS id, title, issuer, issued_on, documents, sections";
 
 /// SurrealQL that recounts the assignments of the bound `$groups` ({task, unit, period}),
-/// then writes again each kept tally they fall in, once (migration 14). It belongs at the
-/// top level of a transaction: inside another function it deepens SurrealDB's recursion
-/// past a worker thread's stack.
+/// then marks each kept tally they fall in stale, once (migration 15), for
+/// [`Store::retally_stale`] to write again. It belongs at the top level of a transaction:
+/// inside another function it deepens SurrealDB's recursion past a worker thread's stack.
 const RECOUNT_GROUPS: &str = "FOR $group IN $groups { fn::recount($group.task, $group.unit, $group.period); };
-    FOR $unit IN array::distinct($groups.unit) { fn::retally_unit($unit); };
-    FOR $due IN array::distinct($groups.map(|$g| { task: $g.task, period: $g.period })) { fn::retally_due($due.task, $due.period); };";
+    FOR $unit IN array::distinct($groups.unit) { UPSERT type::record('stale_unit_tally', $unit) CONTENT { unit: $unit } RETURN NONE; };
+    FOR $due IN array::distinct($groups.map(|$g| { task: $g.task, period: $g.period })) {
+        UPSERT type::record('stale_due_tally', [$due.task, $due.period ?? '']) CONTENT { task: $due.task, period: $due.period } RETURN NONE;
+    };";
+
+/// Stale tallies written again per transaction: a push waits for the write lock at most
+/// this many tallies' time (each ~50-100 ms on a whole province).
+const STALE_BATCH: usize = 4;
+
+/// SurrealQL that writes again up to `$batch` stale tallies of each kind from their
+/// assignments and clears their marks, in one transaction; it answers how many it took.
+/// A write that marks one of them meanwhile conflicts with it, and one of the two is
+/// tried again, so a mark is never cleared over a change its tally has not seen.
+const RETALLY_STALE: &str = "BEGIN;
+    LET $units = SELECT id, unit FROM stale_unit_tally LIMIT $batch;
+    LET $dues = SELECT id, task, period FROM stale_due_tally LIMIT $batch;
+    FOR $mark IN $units { fn::retally_unit($mark.unit); DELETE $mark.id RETURN NONE; };
+    FOR $mark IN $dues { fn::retally_due($mark.task, $mark.period); DELETE $mark.id RETURN NONE; };
+    RETURN array::len($units) + array::len($dues);
+    COMMIT;";
 
 /// JSON with every `null` member removed, ready to bind.
 fn bindable(value: Value) -> Value {
@@ -131,6 +149,40 @@ impl Store {
         }
         let source = errors.into_iter().find(|error| !retryable(error)).expect("some error is not retryable");
         Err(DbError::query(context, source))
+    }
+
+    /// Writes again every kept tally a write has marked stale since, a batch per
+    /// transaction under the write lock, so pushes interleave with a long catch-up. Each
+    /// read of the tallies calls it first, and a background pass every live beat keeps
+    /// those reads short.
+    pub async fn retally_stale(&self) -> Result<(), DbError> {
+        let context = "writing the stale tallies again";
+        loop {
+            let taken = crate::retry::until_written(context, || async {
+                let guard = self.sync_writes.lock().await;
+                let result = self.db.query(RETALLY_STALE).bind(json!({"batch": STALE_BATCH})).await;
+                drop(guard);
+                let mut response = match result {
+                    Ok(response) => response,
+                    Err(error) if is_conflict(&error) => return Ok(None),
+                    Err(error) => return Err(DbError::query(context, error)),
+                };
+                let errors: Vec<surrealdb::Error> = response.take_errors().into_values().collect();
+                if let Some(error) = errors.iter().find(|error| !(is_conflict(error) || is_not_executed(error))) {
+                    return Err(DbError::Shape { context, detail: error.to_string() });
+                }
+                if !errors.is_empty() {
+                    return Ok(None);
+                }
+                // The one number the transaction answers, wherever the engine counts it.
+                let taken = (0..response.num_statements()).rev().find_map(|index| response.take::<Option<usize>>(index).ok().flatten());
+                Ok(Some(taken.unwrap_or(0)))
+            })
+            .await?;
+            if taken == 0 {
+                return Ok(());
+            }
+        }
     }
 
     /// Rows of `table`, all of them or only those whose record key is in `ids`.

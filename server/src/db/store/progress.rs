@@ -290,17 +290,19 @@ impl Store {
             open: Vec<OpenWork>,
         }
         let context = "counting from the kept tallies";
+        // The cursor before the stale tallies are written: a write marked before it is in
+        // the tallies read, and one after it reaches a live stream from it.
+        let cursor = self.assignment_cursor().await?;
+        self.retally_stale().await?;
         let by_role = if scope.role.is_some() { "WHERE role = $role" } else { "" };
         let query = format!(
-            "{CURSOR}
-             SELECT task, period, due_end_ms, on_time, on_time_items, late, late_items, open, open_items_done, open_items_total \
+            "SELECT task, period, due_end_ms, on_time, on_time_items, late, late_items, open, open_items_done, open_items_total \
                 FROM due_tally {by_role};
              SELECT unit, on_time, on_time_items, late, late_items, open FROM unit_tally {by_role};"
         );
         let mut response = self.run(context, &query, variables(scope, at)).await?;
-        let cursor: Option<u64> = response.take(0).map_err(|source| DbError::query(context, source))?;
-        let dues: Vec<DueTally> = super::rows(&mut response, 1, context)?;
-        let units: Vec<UnitTally> = super::rows(&mut response, 2, context)?;
+        let dues: Vec<DueTally> = super::rows(&mut response, 0, context)?;
+        let units: Vec<UnitTally> = super::rows(&mut response, 1, context)?;
 
         let mut by_task = Grouped::new(scope.state);
         for due in &dues {
@@ -353,7 +355,7 @@ impl Store {
             let mut response = self.run(context, &attention_of_keys_statement(&in_scope(scope)), vars).await?;
             super::rows(&mut response, 1, context)?
         };
-        Ok(Counted { by_task: by_task.rows(), by_unit: by_unit.rows(), attention, cursor: cursor.unwrap_or(0) })
+        Ok(Counted { by_task: by_task.rows(), by_unit: by_unit.rows(), attention, cursor })
     }
 }
 
@@ -444,6 +446,7 @@ impl Store {
             done_at: Vec<i64>,
             open: u32,
         }
+        self.retally_stale().await?;
         let by_role = if scope.role.is_some() { "WHERE role = $role" } else { "" };
         let query = format!("SELECT due_end_ms, opened_ms, done_at, open FROM due_tally {by_role};");
         let dues: Vec<DueHistory> =
