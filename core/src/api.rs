@@ -242,6 +242,7 @@ mod tests {
             role: Some(UnitRole::Lead),
             due_from: chrono::NaiveDate::from_ymd_opt(2024, 2, 29),
             due_to: chrono::NaiveDate::from_ymd_opt(2024, 3, 31),
+            rows: Some(30),
         };
         let query = filter.query();
         let pairs: serde_json::Map<String, serde_json::Value> = query
@@ -383,6 +384,11 @@ pub struct DashboardFilter {
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::domain::iso_date::option")]
     #[cfg_attr(feature = "openapi", param(value_type = Option<String>, format = Date), schema(value_type = Option<String>, format = Date))]
     pub due_to: Option<chrono::NaiveDate>,
+    /// The dashboard's long lists (tasks, units, work to chase) cut to their first this
+    /// many rows, for a first view that sends and draws little; every row when absent.
+    /// Exports and the weekly chart always count every row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u32>,
 }
 
 impl DashboardFilter {
@@ -407,6 +413,9 @@ impl DashboardFilter {
         }
         if let Some(to) = self.due_to {
             parts.push(format!("due_to={to}"));
+        }
+        if let Some(rows) = self.rows {
+            parts.push(format!("rows={rows}"));
         }
         if parts.is_empty() {
             String::new()
@@ -524,10 +533,27 @@ pub struct Dashboard {
     /// Overdue work, most days late first, then work due soon, soonest first; at most
     /// [`Dashboard::ATTENTION_MAX`] rows.
     pub attention: Vec<Attention>,
+    /// How many rows each long list has in full, when the filter's `rows` cut it.
+    pub full_lengths: ListLengths,
 }
 
 impl Dashboard {
     pub const ATTENTION_MAX: usize = 500;
+
+    /// Whether every row of every list is here (no `rows` cut any of them).
+    pub fn is_whole(&self) -> bool {
+        let ListLengths { tasks, units, attention } = self.full_lengths;
+        (self.tasks.len(), self.units.len(), self.attention.len()) == (tasks as usize, units as usize, attention as usize)
+    }
+}
+
+/// The full lengths of a dashboard's long lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ListLengths {
+    pub tasks: u32,
+    pub units: u32,
+    pub attention: u32,
 }
 
 /// The work of a view as it stood at the end of each week, oldest first: what the chart of

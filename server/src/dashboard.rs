@@ -5,7 +5,8 @@
 use crate::auth::{read_scope, User};
 use crate::db::{AssignmentScope, ClassifiedAssignment, DbError, StateCount, Store};
 use chidao_core::api::{
-    Attention, Dashboard, DashboardFilter, DirectiveStanding, StateCounts, TaskStanding, UnitStanding, WeekStates, WeeklyStates,
+    Attention, Dashboard, DashboardFilter, DirectiveStanding, ListLengths, StateCounts, TaskStanding, UnitStanding, WeekStates,
+    WeeklyStates,
 };
 use chidao_core::domain::access::subtree;
 use chidao_core::domain::access::ReadScope;
@@ -275,7 +276,8 @@ pub async fn dashboard(
 ) -> Result<Dashboard, DashboardError> {
     let Prepared { scope: assignment_scope, tasks, directives, tree } = prepare(store, user, filter).await?;
     let at = Thresholds::at(now, due_soon_days);
-    let counted = store.count_assignments(&assignment_scope, at, Dashboard::ATTENTION_MAX).await?;
+    let attention_max = filter.rows.map_or(Dashboard::ATTENTION_MAX, |rows| (rows as usize).min(Dashboard::ATTENTION_MAX));
+    let counted = store.count_assignments(&assignment_scope, at, attention_max).await?;
 
     let by_task = counts(&counted.by_task);
     let by_unit = counts(&counted.by_unit);
@@ -349,6 +351,13 @@ pub async fn dashboard(
         })
         .collect();
     unit_rows.sort_by(|a, b| b.counts.overdue.cmp(&a.counts.overdue).then_with(|| a.name.cmp(&b.name)));
+    // The work to chase is the overdue and the due-soon work, as many as the list holds.
+    let attention_in_full = (totals.overdue + totals.due_soon).min(Dashboard::ATTENTION_MAX as u32);
+    let full_lengths = ListLengths { tasks: task_rows.len() as u32, units: unit_rows.len() as u32, attention: attention_in_full };
+    if let Some(rows) = filter.rows {
+        task_rows.truncate(rows as usize);
+        unit_rows.truncate(rows as usize);
+    }
     Ok(Dashboard {
         as_of_ms: now.timestamp_millis(),
         cursor: counted.cursor,
@@ -358,5 +367,6 @@ pub async fn dashboard(
         tasks: task_rows,
         units: unit_rows,
         attention,
+        full_lengths,
     })
 }

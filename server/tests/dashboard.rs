@@ -199,6 +199,31 @@ async fn assignments_without_their_due_instants_are_put_right_at_start_up() {
     assert_eq!(mended.totals, totals(counted_the_slow_way(&app, mended.as_of_ms).await.iter()));
 }
 
+#[tokio::test]
+async fn a_first_view_cut_to_a_few_rows_is_the_head_of_the_whole_view_and_says_how_long_each_list_is() {
+    let app = app().await;
+    let supervisor = app.sign_in("supervisor").await;
+    publish(&app, &supervisor).await;
+    let thanh = app.sign_in("official3").await;
+    tick(&app, &thanh, "Việc đã quá hạn", 2, 5).await;
+
+    let whole = dashboard(&app, &supervisor, "").await;
+    assert!(whole.is_whole());
+    assert_eq!(whole.attention.len() as u32, whole.full_lengths.attention, "the work to chase is the overdue and the due-soon work");
+    assert!(whole.tasks.len() > 2 && whole.units.len() > 2 && whole.attention.len() > 2, "{:?}", whole.full_lengths);
+    let cut = dashboard(&app, &supervisor, "?rows=2").await;
+    assert!(!cut.is_whole());
+    assert_eq!(cut.full_lengths, whole.full_lengths);
+    assert_eq!((cut.totals, &cut.directives), (whole.totals, &whole.directives), "the counts are the whole view's");
+    assert_eq!(cut.tasks, whole.tasks[..2]);
+    assert_eq!(cut.units, whole.units[..2]);
+    assert_eq!(cut.attention, whole.attention[..2]);
+    let none = dashboard(&app, &supervisor, "?rows=0").await;
+    assert!(none.tasks.is_empty() && none.units.is_empty() && none.attention.is_empty());
+    let refused = app.call(Method::GET, "/api/v1/reports/dashboard?rows=-1", Some(&supervisor), None).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.json);
+}
+
 /// Every kept tally row, and the marks of those waiting to be written again. The marks are
 /// read first: when none are left, the tallies read after them hold every marked write.
 async fn tallies_and_marks(db: &surrealdb::Surreal<surrealdb::engine::any::Any>) -> (Vec<Value>, Vec<Value>) {

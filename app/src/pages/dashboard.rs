@@ -26,49 +26,62 @@ fn percent_done(counts: &StateCounts) -> u32 {
     ((counts.done_on_time + counts.done_late) * 100).checked_div(counts.total()).unwrap_or(0)
 }
 
-/// How many rows a long table shows until asked for all: a province's 400 tasks and 180
-/// units drawn at once cost the first view about half a second of the browser's time.
-const FIRST_ROWS: usize = 30;
+/// How many rows of each long list the server sends until every row is asked for: a
+/// province's 400 tasks, 180 units and 500 assignments to chase, sent and drawn at once,
+/// cost the first view most of its second.
+const FIRST_ROWS: u32 = 30;
 
-/// Whether the long tables show every row (asked for, or for printing).
+/// Whether the long lists hold every row (asked for, or for printing).
 #[derive(Clone, Copy)]
 struct AllRows(RwSignal<bool>);
 
+/// Printing asked for, waiting for every row to arrive.
+#[derive(Clone, Copy)]
+struct PrintAsked(RwSignal<bool>);
+
 /// The browser's print dialog, which also saves as PDF; the print stylesheet leaves the
-/// report without the controls. The report prints whole: every row is drawn first, and the
-/// dialog opens once the page has been updated.
-fn print_page(all_rows: AllRows) {
+/// report without the controls. The report prints whole: every row is asked for first,
+/// and the dialog opens once they are drawn (see [`print_when_whole`]).
+fn print_page(all_rows: AllRows, asked: PrintAsked) {
     all_rows.0.set(true);
-    #[cfg(feature = "browser")]
-    set_timeout(
-        || {
-            if let Some(window) = web_sys::window() {
-                let _ = window.print();
-            }
-        },
-        std::time::Duration::ZERO,
-    );
+    asked.0.set(true);
 }
 
-/// The first [`FIRST_ROWS`] of `rows` drawn by `row`, then a button for the rest, or all of
-/// them once asked.
+/// Opens the print dialog asked for once the dashboard shown holds every row.
+fn print_when_whole(asked: PrintAsked, shown: Memo<Option<Dashboard>>) {
+    Effect::new(move |_| {
+        if !asked.0.get() || !shown.with(|shown| shown.as_ref().is_some_and(Dashboard::is_whole)) {
+            return;
+        }
+        asked.0.set(false);
+        #[cfg(feature = "browser")]
+        set_timeout(
+            || {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.print();
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    });
+}
+
+/// The rows the server sent, drawn by `row`, then, when the list has more (`full` in
+/// all), a button that asks for every row.
 fn capped_rows<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
     rows: Vec<T>,
+    full: u32,
     columns: usize,
     row: impl Fn(T) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let AllRows(all) = expect_context::<AllRows>();
-    let count = rows.len();
-    let rows = StoredValue::new(rows);
+    let cut = (full as usize) > rows.len();
     view! {
-        {move || {
-            let shown = if all.get() { count } else { count.min(FIRST_ROWS) };
-            rows.with_value(|rows| rows.iter().take(shown).cloned().map(row.clone()).collect_view())
-        }}
-        {move || (count > FIRST_ROWS && !all.get()).then(|| view! {
+        {rows.into_iter().map(row).collect_view()}
+        {cut.then(|| view! {
             <tr class="more"><td colspan=columns>
                 <button class="link" data-testid="show-all-rows" on:click=move |_| all.set(true)>
-                    {tr(DeskKey::ShowAllRows)} {format!(" ({count})")}
+                    {tr(DeskKey::ShowAllRows)} {format!(" ({full})")}
                 </button>
             </td></tr>
         })}
@@ -126,8 +139,11 @@ fn stay_live(loaded: LocalResource<Result<Dashboard, crate::client::ClientError>
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let filter = RwSignal::new(DashboardFilter::default());
+    let all_rows = AllRows(RwSignal::new(false));
+    provide_context(all_rows);
+    let print_asked = PrintAsked(RwSignal::new(false));
     let loaded = LocalResource::new(move || {
-        let asked = filter.get();
+        let asked = DashboardFilter { rows: (!all_rows.0.get()).then_some(FIRST_ROWS), ..filter.get() };
         async move { crate::client::dashboard(&asked).await }
     });
     let live = RwSignal::new(LiveState::Connecting);
@@ -143,8 +159,7 @@ pub fn DashboardPage() -> impl IntoView {
     let cursor = Memo::new(move |_| shown.with(|shown| shown.as_ref().map(|dashboard| dashboard.cursor)));
     let drawn = Memo::new(move |_| shown.with(Option::is_some));
     provide_context::<Opened>(RwSignal::new(None));
-    let all_rows = AllRows(RwSignal::new(false));
-    provide_context(all_rows);
+    print_when_whole(print_asked, shown);
     stay_live(loaded, cursor, live);
     view! {
         <main class="dashboard" data-testid="dashboard">
@@ -167,7 +182,7 @@ pub fn DashboardPage() -> impl IntoView {
                     href=move || format!("{}{}", crate::api::REPORT_XLSX_PATH, filter.with(DashboardFilter::query))>{tr(DeskKey::DownloadExcel)}</a>
                 <a class="button secondary" download="" data-testid="download-csv"
                     href=move || format!("{}{}", crate::api::REPORT_CSV_PATH, filter.with(DashboardFilter::query))>{tr(DeskKey::DownloadCsv)}</a>
-                <button class="secondary" on:click=move |_| print_page(all_rows) data-testid="print">{tr(DeskKey::Print)}</button>
+                <button class="secondary" on:click=move |_| print_page(all_rows, print_asked) data-testid="print">{tr(DeskKey::Print)}</button>
             </div>
             <Filters filter units directives=Signal::derive(move || shown.get().map(|d| d.directives.iter().map(|row| (row.directive, row.title.clone())).collect()).unwrap_or_default())/>
             {move || failure().map(|reason| view! { <p class="error" role="alert">{tr(DeskKey::ProgressFailed)} " " {reason}</p> })}
@@ -200,7 +215,7 @@ type Opened = RwSignal<Option<AssignmentKey>>;
 
 #[component]
 fn Report(dashboard: Dashboard, filter: RwSignal<DashboardFilter>) -> impl IntoView {
-    let Dashboard { totals, directives, tasks, units, attention, .. } = dashboard;
+    let Dashboard { totals, directives, tasks, units, attention, full_lengths, .. } = dashboard;
     let opened: Opened = expect_context();
     view! {
         <Totals counts=totals filter/>
@@ -212,19 +227,19 @@ fn Report(dashboard: Dashboard, filter: RwSignal<DashboardFilter>) -> impl IntoV
 
         <section class="panel">
             <h2>{tr(DeskKey::Attention)}</h2>
-            <AttentionTable rows=attention/>
+            <AttentionTable rows=attention full=full_lengths.attention/>
         </section>
         <section class="panel">
             <h2>{tr(DeskKey::ByDirective)}</h2>
-            <CountsTable rows=directives.into_iter().map(|row| (row.title, row.counts, Some(row.directive))).collect() filter/>
+            <CountsTable rows=directives.into_iter().map(|row| (row.title, row.counts, Some(row.directive))).collect() full=None filter/>
         </section>
         <section class="panel">
             <h2>{tr(DeskKey::ByUnit)}</h2>
-            <UnitTable units filter/>
+            <UnitTable units full=full_lengths.units filter/>
         </section>
         <section class="panel">
             <h2>{tr(DeskKey::ByTask)}</h2>
-            <CountsTable rows=tasks.into_iter().map(|row| (row.text, row.counts, None)).collect() filter/>
+            <CountsTable rows=tasks.into_iter().map(|row| (row.text, row.counts, None)).collect() full=Some(full_lengths.tasks) filter/>
         </section>
     }
 }
@@ -307,7 +322,13 @@ fn StateBar(counts: StateCounts) -> impl IntoView {
 }
 
 #[component]
-fn CountsTable(rows: Vec<(String, StateCounts, Option<uuid::Uuid>)>, filter: RwSignal<DashboardFilter>) -> impl IntoView {
+fn CountsTable(
+    rows: Vec<(String, StateCounts, Option<uuid::Uuid>)>,
+    /// The list's full length when the server may have cut it.
+    full: Option<u32>,
+    filter: RwSignal<DashboardFilter>,
+) -> impl IntoView {
+    let full = full.unwrap_or(rows.len() as u32);
     view! {
         <table class="list counts">
             <thead><tr>
@@ -317,7 +338,7 @@ fn CountsTable(rows: Vec<(String, StateCounts, Option<uuid::Uuid>)>, filter: RwS
                 <th>{tr(DeskKey::Percent)}</th>
             </tr></thead>
             <tbody>
-                {capped_rows(rows, STATES.len() + 3, move |(name, counts, directive)| view! {
+                {capped_rows(rows, full, STATES.len() + 3, move |(name, counts, directive)| view! {
                     <tr>
                         <td>{match directive {
                             Some(id) => view! { <button class="link" on:click=move |_| filter.update(|f| f.directive = Some(id))>{name}</button> }.into_any(),
@@ -334,7 +355,7 @@ fn CountsTable(rows: Vec<(String, StateCounts, Option<uuid::Uuid>)>, filter: RwS
 }
 
 #[component]
-fn UnitTable(units: Vec<UnitStanding>, filter: RwSignal<DashboardFilter>) -> impl IntoView {
+fn UnitTable(units: Vec<UnitStanding>, full: u32, filter: RwSignal<DashboardFilter>) -> impl IntoView {
     view! {
         <table class="list counts" data-testid="unit-table">
             <thead><tr>
@@ -344,7 +365,7 @@ fn UnitTable(units: Vec<UnitStanding>, filter: RwSignal<DashboardFilter>) -> imp
                 <th>{tr(DeskKey::Percent)}</th>
             </tr></thead>
             <tbody>
-                {capped_rows(units, STATES.len() + 3, move |row: UnitStanding| {
+                {capped_rows(units, full, STATES.len() + 3, move |row: UnitStanding| {
                     let code = row.unit.clone();
                     view! {
                         <tr data-unit=row.unit.to_string()>
@@ -436,7 +457,7 @@ fn AssignmentPanel(task: uuid::Uuid, unit: UnitCode, period: Option<Period>, ope
 }
 
 #[component]
-fn AttentionTable(rows: Vec<Attention>) -> impl IntoView {
+fn AttentionTable(rows: Vec<Attention>, full: u32) -> impl IntoView {
     let opened: Opened = expect_context();
     let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
     view! {
@@ -446,7 +467,7 @@ fn AttentionTable(rows: Vec<Attention>) -> impl IntoView {
                 <th>{tr(DeskKey::LastDay)}</th><th class="number">{tr(DeskKey::DaysLate)}</th><th class="number">{tr(DeskKey::Items)}</th>
             </tr></thead>
             <tbody>
-                {rows.into_iter().map(|row| {
+                {capped_rows(rows, full, 6, move |row: Attention| {
                     let key = AssignmentKey { task: row.task, unit: row.unit.clone(), period: row.period };
                     let period = row.period;
                     view! {
@@ -458,7 +479,7 @@ fn AttentionTable(rows: Vec<Attention>) -> impl IntoView {
                         <td class="number">{if row.state == TaskState::Overdue { row.days_late.to_string() } else { tr(DeskKey::DueSoon)().to_owned() }}</td>
                         <td class="number">{format!("{}/{}", row.done, row.total)}</td>
                     </tr>
-                }}).collect_view()}
+                }})}
             </tbody>
         </table>
     }
@@ -519,31 +540,27 @@ fn UnitChart(units: Vec<UnitStanding>) -> impl IntoView {
     const ROW: f64 = 22.0;
     const LABEL: f64 = 260.0;
     const BAR: f64 = 480.0;
-    let AllRows(all) = expect_context::<AllRows>();
-    move || {
-        let shown: Vec<UnitStanding> = units.iter().take(if all.get() { units.len() } else { FIRST_ROWS }).cloned().collect();
-        let height = ROW * shown.len() as f64 + 4.0;
-        view! {
-        <svg class="chart" role="img" viewBox=format!("0 0 {} {height}", LABEL + BAR + 50.0) data-testid="unit-chart">
-            {shown.into_iter().enumerate().map(|(row, unit)| {
-                let y = row as f64 * ROW + 2.0;
-                let total = f64::from(unit.counts.total().max(1));
-                let mut x = LABEL;
-                let parts = STATES.map(|state| {
-                    let width = f64::from(unit.counts.of(state)) * BAR / total;
-                    let part = view! { <rect class=state_class(state) x=format!("{x:.1}") y=format!("{y:.1}") width=format!("{width:.1}") height=format!("{:.1}", ROW - 6.0)/> };
-                    x += width;
-                    part
-                });
-                view! {
-                    <g>
-                        <text x=format!("{:.1}", LABEL - 8.0) y=format!("{:.1}", y + ROW - 10.0) text-anchor="end">{unit.name}</text>
-                        {parts}
-                        <text x=format!("{:.1}", LABEL + BAR + 6.0) y=format!("{:.1}", y + ROW - 10.0)>{format!("{}%", percent_done(&unit.counts))}</text>
-                    </g>
-                }
-            }).collect_view()}
-        </svg>
-        }
+    let height = ROW * units.len() as f64 + 4.0;
+    view! {
+    <svg class="chart" role="img" viewBox=format!("0 0 {} {height}", LABEL + BAR + 50.0) data-testid="unit-chart">
+        {units.into_iter().enumerate().map(|(row, unit)| {
+            let y = row as f64 * ROW + 2.0;
+            let total = f64::from(unit.counts.total().max(1));
+            let mut x = LABEL;
+            let parts = STATES.map(|state| {
+                let width = f64::from(unit.counts.of(state)) * BAR / total;
+                let part = view! { <rect class=state_class(state) x=format!("{x:.1}") y=format!("{y:.1}") width=format!("{width:.1}") height=format!("{:.1}", ROW - 6.0)/> };
+                x += width;
+                part
+            });
+            view! {
+                <g>
+                    <text x=format!("{:.1}", LABEL - 8.0) y=format!("{:.1}", y + ROW - 10.0) text-anchor="end">{unit.name}</text>
+                    {parts}
+                    <text x=format!("{:.1}", LABEL + BAR + 6.0) y=format!("{:.1}", y + ROW - 10.0)>{format!("{}%", percent_done(&unit.counts))}</text>
+                </g>
+            }
+        }).collect_view()}
+    </svg>
     }
 }
