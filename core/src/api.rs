@@ -249,7 +249,11 @@ mod tests {
             .trim_start_matches('?')
             .split('&')
             .map(|pair| pair.split_once('=').unwrap())
-            .map(|(key, value)| (key.to_owned(), serde_json::Value::String(value.to_owned())))
+            // A query string's numbers arrive as text; the web framework reads them as numbers.
+            .map(|(key, value)| {
+                let value = value.parse::<u32>().map_or_else(|_| serde_json::Value::String(value.to_owned()), serde_json::Value::from);
+                (key.to_owned(), value)
+            })
             .collect();
         let read: DashboardFilter = serde_json::from_value(serde_json::Value::Object(pairs)).unwrap();
         assert_eq!(read, filter);
