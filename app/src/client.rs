@@ -11,6 +11,8 @@ use crate::domain::authoring::DirectiveInput;
 use crate::domain::{ChecklistItem, Period, PhotoId, TaskReport, Unit, UnitCode};
 use crate::import::Draft;
 use crate::sync::{PullResponse, PushRequest, PushResponse};
+#[cfg(feature = "browser")]
+use leptos::prelude::{StoredValue, UpdateValue};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
@@ -59,8 +61,12 @@ impl<'a> Body<'a> {
 /// it brings would sit in the offline shell for these few lines.
 #[cfg(feature = "browser")]
 async fn send(method: &str, path: &str, body: Option<Body<'_>>) -> Result<Answer, ClientError> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
+    answer_of(begin(method, path, body)?).await
+}
+
+/// The request sent, its answer still to come.
+#[cfg(feature = "browser")]
+fn begin(method: &str, path: &str, body: Option<Body<'_>>) -> Result<js_sys::Promise, ClientError> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     if let Some(body) = body {
@@ -70,9 +76,50 @@ async fn send(method: &str, path: &str, body: Option<Body<'_>>) -> Result<Answer
         init.set_body(&js_sys::Uint8Array::from(body.bytes.as_ref()).into());
     }
     let window = web_sys::window().ok_or_else(|| ClientError::Network("no window".into()))?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init)).await.map_err(network)?.unchecked_into();
+    Ok(window.fetch_with_str_and_init(path, &init))
+}
+
+#[cfg(feature = "browser")]
+async fn answer_of(request: js_sys::Promise) -> Result<Answer, ClientError> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let response: web_sys::Response = JsFuture::from(request).await.map_err(network)?.unchecked_into();
     let body = JsFuture::from(response.text().map_err(network)?).await.map_err(network)?;
     Ok(Answer { status: response.status(), status_text: response.status_text(), body: body.as_string().unwrap_or_default() })
+}
+
+/// A GET sent before the page that reads it has loaded, taken once by that page: the
+/// office's first dashboard is asked for while the dashboard's chunk is still coming, so
+/// the server counts while the browser fetches and compiles the page's code.
+#[derive(Clone, Copy)]
+pub struct EarlyRequest {
+    #[cfg(feature = "browser")]
+    sent: StoredValue<Option<(String, js_sys::Promise)>, leptos::prelude::LocalStorage>,
+}
+
+impl EarlyRequest {
+    /// Sends the GET of `path` now (in the browser; the server renders no page that reads it).
+    pub fn begin(path: String) -> Self {
+        #[cfg(feature = "browser")]
+        return Self { sent: StoredValue::new_local(begin("GET", &path, None).ok().map(|request| (path, request))) };
+        #[cfg(not(feature = "browser"))]
+        {
+            let _ = path;
+            Self {}
+        }
+    }
+
+    /// The request of `path` if it was sent early and not taken yet.
+    #[cfg(feature = "browser")]
+    fn take(self, path: &str) -> Option<js_sys::Promise> {
+        let mut taken = None;
+        self.sent.update_value(|sent| {
+            if sent.as_ref().is_some_and(|(sent, _)| sent == path) {
+                taken = sent.take().map(|(_, request)| request);
+            }
+        });
+        taken
+    }
 }
 
 /// The pages also compile into the server, which renders only the page shell and never
@@ -224,8 +271,19 @@ pub async fn weekly(filter: &DashboardFilter) -> Result<api::WeeklyStates, Clien
     get_json(&format!("{}{}", api::WEEKLY_PATH, filter.query())).await
 }
 
-pub async fn dashboard(filter: &DashboardFilter) -> Result<Dashboard, ClientError> {
-    get_json(&format!("{DASHBOARD_PATH}{}", filter.query())).await
+pub fn dashboard_path(filter: &DashboardFilter) -> String {
+    format!("{DASHBOARD_PATH}{}", filter.query())
+}
+
+/// The dashboard of `filter`: the answer to the early request when it asked for the same.
+pub async fn dashboard(filter: &DashboardFilter, early: Option<EarlyRequest>) -> Result<Dashboard, ClientError> {
+    let path = dashboard_path(filter);
+    #[cfg(feature = "browser")]
+    if let Some(request) = early.and_then(|early| early.take(&path)) {
+        return decode(answer_of(request).await?);
+    }
+    let _ = early;
+    get_json(&path).await
 }
 
 pub async fn assignment(task: Uuid, unit: &UnitCode, period: Option<crate::domain::Period>) -> Result<AssignmentDetail, ClientError> {

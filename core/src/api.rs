@@ -543,6 +543,10 @@ pub struct Dashboard {
 
 impl Dashboard {
     pub const ATTENTION_MAX: usize = 500;
+    /// How many rows of each long list a page asks for first: a province's 400 tasks, 180
+    /// units and 500 assignments to chase, sent and drawn at once, cost the first view
+    /// most of its second.
+    pub const FIRST_ROWS: u32 = 30;
 
     /// Whether every row of every list is here (no `rows` cut any of them).
     pub fn is_whole(&self) -> bool {

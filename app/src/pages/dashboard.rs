@@ -26,11 +26,6 @@ fn percent_done(counts: &StateCounts) -> u32 {
     ((counts.done_on_time + counts.done_late) * 100).checked_div(counts.total()).unwrap_or(0)
 }
 
-/// How many rows of each long list the server sends until every row is asked for: a
-/// province's 400 tasks, 180 units and 500 assignments to chase, sent and drawn at once,
-/// cost the first view most of its second.
-const FIRST_ROWS: u32 = 30;
-
 /// Whether the long lists hold every row (asked for, or for printing).
 #[derive(Clone, Copy)]
 struct AllRows(RwSignal<bool>);
@@ -142,9 +137,10 @@ pub fn DashboardPage() -> impl IntoView {
     let all_rows = AllRows(RwSignal::new(false));
     provide_context(all_rows);
     let print_asked = PrintAsked(RwSignal::new(false));
+    let early = use_context::<crate::client::EarlyRequest>();
     let loaded = LocalResource::new(move || {
-        let asked = DashboardFilter { rows: (!all_rows.0.get()).then_some(FIRST_ROWS), ..filter.get() };
-        async move { crate::client::dashboard(&asked).await }
+        let asked = DashboardFilter { rows: (!all_rows.0.get()).then_some(Dashboard::FIRST_ROWS), ..filter.get() };
+        async move { crate::client::dashboard(&asked, early).await }
     });
     let live = RwSignal::new(LiveState::Connecting);
     let tree = LocalResource::new(crate::client::unit_tree);

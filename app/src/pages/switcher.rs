@@ -127,6 +127,11 @@ fn Workplace(session: SessionInfo) -> impl IntoView {
     }
     keep_offline(views.iter().filter_map(|view| view.chunk()).collect());
     let shown = RwSignal::new(views.first().copied().unwrap_or(View::Admin));
+    if shown.get_untracked() == View::Dashboard {
+        // The first dashboard is asked for now, while the page's chunk is fetched.
+        let first = crate::api::DashboardFilter { rows: Some(crate::api::Dashboard::FIRST_ROWS), ..Default::default() };
+        provide_context(crate::client::EarlyRequest::begin(crate::client::dashboard_path(&first)));
+    }
     let key = |view: View| match view {
         View::Field => Key::ViewField,
         View::Progress => Key::ViewProgress,
