@@ -172,12 +172,7 @@ async fn the_dashboard_agrees_with_a_count_of_every_item_for_every_reader_and_fi
 #[tokio::test]
 async fn assignments_without_their_due_instants_are_put_right_at_start_up() {
     // The database's own handle beside the app's, to take the kept instants away.
-    let db = surrealdb::engine::any::connect("mem://").await.unwrap();
-    db.use_ns("test").use_db("test").await.unwrap();
-    chidao_server::db::migrate_to(&db, chidao_server::db::SCHEMA_VERSION).await.unwrap();
-    let store = chidao_server::db::Store::new(db.clone());
-    chidao_server::demo::seed_if_empty(&store, crate::common::PASSWORD, chidao_server::demo::DemoScope::Seed).await.unwrap();
-    let app = crate::common::app_over(store);
+    let (db, app) = seeded_app_with_its_database().await;
     let supervisor = app.sign_in("supervisor").await;
     publish(&app, &supervisor).await;
     let chau = app.sign_in("official").await;
@@ -224,6 +219,16 @@ async fn a_first_view_cut_to_a_few_rows_is_the_head_of_the_whole_view_and_says_h
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.json);
 }
 
+/// The seeded app over an in-memory database, and the database's own handle beside it.
+async fn seeded_app_with_its_database() -> (surrealdb::Surreal<surrealdb::engine::any::Any>, TestApp) {
+    let db = surrealdb::engine::any::connect("mem://").await.unwrap();
+    db.use_ns("test").use_db("test").await.unwrap();
+    chidao_server::db::migrate_to(&db, chidao_server::db::SCHEMA_VERSION).await.unwrap();
+    let store = chidao_server::db::Store::new(db.clone());
+    chidao_server::demo::seed_if_empty(&store, crate::common::PASSWORD, chidao_server::demo::DemoScope::Seed).await.unwrap();
+    (db, crate::common::app_over(store))
+}
+
 /// Every kept tally row, and the marks of those waiting to be written again. The marks are
 /// read first: when none are left, the tallies read after them hold every marked write.
 async fn tallies_and_marks(db: &surrealdb::Surreal<surrealdb::engine::any::Any>) -> (Vec<Value>, Vec<Value>) {
@@ -245,12 +250,7 @@ async fn tallies_and_marks(db: &surrealdb::Surreal<surrealdb::engine::any::Any>)
 
 #[tokio::test]
 async fn a_push_marks_its_tallies_stale_and_the_beat_writes_them_as_a_full_rewrite_would() {
-    let db = surrealdb::engine::any::connect("mem://").await.unwrap();
-    db.use_ns("test").use_db("test").await.unwrap();
-    chidao_server::db::migrate_to(&db, chidao_server::db::SCHEMA_VERSION).await.unwrap();
-    let store = chidao_server::db::Store::new(db.clone());
-    chidao_server::demo::seed_if_empty(&store, crate::common::PASSWORD, chidao_server::demo::DemoScope::Seed).await.unwrap();
-    let app = crate::common::app_over(store);
+    let (db, app) = seeded_app_with_its_database().await;
     let supervisor = app.sign_in("supervisor").await;
     publish(&app, &supervisor).await;
     app.store.retally_stale().await.unwrap();

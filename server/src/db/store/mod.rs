@@ -168,10 +168,12 @@ impl Store {
                     Err(error) => return Err(DbError::query(context, error)),
                 };
                 let errors: Vec<surrealdb::Error> = response.take_errors().into_values().collect();
-                if let Some(error) = errors.iter().find(|error| !(is_conflict(error) || is_not_executed(error))) {
-                    return Err(DbError::Shape { context, detail: error.to_string() });
+                // A conflict fails the whole transaction: nothing was written, try again.
+                let conflicted = !errors.is_empty();
+                if let Some(error) = errors.into_iter().find(|error| !(is_conflict(error) || is_not_executed(error))) {
+                    return Err(DbError::query(context, error));
                 }
-                if !errors.is_empty() {
+                if conflicted {
                     return Ok(None);
                 }
                 // The one number the transaction answers, wherever the engine counts it.
