@@ -78,6 +78,7 @@ fn capped_rows<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
                 <button class="link" data-testid="show-all-rows" on:click=move |_| all.set(true)>
                     {tr(DeskKey::ShowAllRows)} {format!(" ({full})")}
                 </button>
+                <span class="print-only" data-testid="printed-rows-cut">{tr(DeskKey::PrintedRowsCut)} {format!(" {full}")}</span>
             </td></tr>
         })}
     }

@@ -127,6 +127,9 @@ pub enum DeskKey {
     Save,
     Cancel,
     ShowAllRows,
+    /// Printed in place of the show-all button when the browser's own print menu
+    /// prints a cut list.
+    PrintedRowsCut,
 }
 
 impl Words for DeskKey {
@@ -251,6 +254,7 @@ impl Words for DeskKey {
             Save => "Lưu",
             Cancel => "Huỷ",
             ShowAllRows => "Xem tất cả",
+            PrintedRowsCut => "Bản in này chỉ có những dòng đầu của danh sách; để in đủ, dùng nút «In báo cáo». Tổng số dòng:",
         }
     }
 
@@ -375,6 +379,7 @@ impl Words for DeskKey {
             Save => "Save",
             Cancel => "Cancel",
             ShowAllRows => "Show all",
+            PrintedRowsCut => "This printout holds only the first rows of the list; to print every row, use the «Print» button. Rows in all:",
         }
     }
 }
