@@ -4,12 +4,15 @@
 //! supervisor corrects it before anything is published.
 //!
 //! How text is read, in order: one Unicode form and line ending; the title is the line
-//! before a standalone date line; a heading is a short line without closing punctuation
-//! followed by a paragraph; everything before the first heading is the summary's preamble;
-//! an all-capitals line starts the web page's footer. Each sentence that names who does
-//! the work becomes a task per deadline; a sentence that names nobody continues the task
-//! before it, or, when it carries a deadline or opens with "Đồng thời", becomes a task of
-//! the same lead.
+//! before a standalone date line or a news page's dateline; a heading is a short line
+//! without closing punctuation followed by a paragraph; everything before the first
+//! heading is the summary's preamble; an all-capitals line starts the web page's footer
+//! and a short line of names at the end is a byline. Paragraphs are cut into clauses at
+//! each sentence's stop, each semicolon, and where a new subject (a unit, a group or "sở"
+//! for the department named before) starts mid-sentence. A clause that names who does
+//! the work becomes a task per deadline; a clause that names nobody continues the task
+//! before it, gives that task its deadline when it has none, or, when it opens with
+//! "Đồng thời" or carries a second deadline, becomes a task of the same lead.
 
 pub mod dates;
 pub mod documents;
@@ -21,6 +24,7 @@ use crate::domain::{ChecklistItem, Deadline, DocumentNumber, Party, Unit, UnitCo
 use chrono::NaiveDate;
 use parties::{Named, UnitMatcher};
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 /// A directive summary is a few pages; beyond this it is not one.
 pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
@@ -68,8 +72,23 @@ impl From<Named> for DraftParty {
         match named {
             Named::Unit { code, name } => DraftParty { name, kind: PartyKind::Unit, unit: Some(code) },
             Named::Group(text) => DraftParty { name: text, kind: PartyKind::Group, unit: None },
-            Named::Unmatched(text) => DraftParty { name: text, kind: PartyKind::Unmatched, unit: None },
+            Named::Unmatched(text) | Named::Reference(text) => DraftParty { name: text, kind: PartyKind::Unmatched, unit: None },
         }
+    }
+}
+
+/// Where a task was read: characters `start..end` of [`Draft::source`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourceSpan {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl SourceSpan {
+    fn of(range: Range<usize>) -> Self {
+        let clamp = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        SourceSpan { start: clamp(range.start), end: clamp(range.end) }
     }
 }
 
@@ -80,8 +99,18 @@ pub struct DraftTask {
     pub lead: DraftParty,
     pub coordinating: Vec<DraftParty>,
     pub deadline: Option<Deadline>,
+    /// The deadline's year was not written; it came from the text's own date, so the
+    /// supervisor should check it.
+    #[serde(default)]
+    pub deadline_inferred: bool,
+    /// A deadline named by an occasion ("trước Tết Nguyên đán"), as written: no date is
+    /// invented for it.
+    #[serde(default)]
+    pub deadline_as_written: Option<String>,
     /// `monthly:25`, `quarterly`, `weekly`, `yearly`…
     pub recurrence: Option<String>,
+    /// The clauses it was read from.
+    pub source: SourceSpan,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,8 +126,16 @@ pub struct DraftSection {
 pub struct Draft {
     pub title: String,
     pub issued_on: Option<NaiveDate>,
+    /// The directive's own number, when a news report names it ("ban hành Công văn số
+    /// 65/UBND-VP5"); it is not among the referenced documents.
+    #[serde(default)]
+    pub document_number: Option<DocumentNumber>,
     pub sections: Vec<DraftSection>,
     pub referenced_documents: Vec<DocumentNumber>,
+    /// The text as read (one Unicode form, one space between words, one paragraph per
+    /// line), which the tasks' spans point into.
+    #[serde(default)]
+    pub source: String,
 }
 
 impl Draft {
@@ -154,6 +191,7 @@ impl Draft {
         ExchangeDraft {
             title: self.title.clone(),
             issued_on: self.issued_on.map(|date| date.to_string()),
+            document_number: self.document_number.as_ref().map(ToString::to_string),
             sections: self
                 .sections
                 .iter()
@@ -167,6 +205,9 @@ impl Draft {
                             lead: task.lead.name.clone(),
                             coordinating: task.coordinating.iter().map(|party| party.name.clone()).collect(),
                             deadline: task.deadline.map(|deadline| deadline.date.to_string()),
+                            deadline_kind: task.deadline.map(|deadline| deadline.kind.as_str().to_owned()),
+                            deadline_inferred: task.deadline_inferred,
+                            deadline_as_written: task.deadline_as_written.clone(),
                             recurrence: task.recurrence.clone(),
                         })
                         .collect(),
@@ -183,6 +224,8 @@ impl Draft {
 pub struct ExchangeDraft {
     pub title: String,
     pub issued_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_number: Option<String>,
     pub sections: Vec<ExchangeSection>,
     pub referenced_documents: Vec<String>,
 }
@@ -201,6 +244,12 @@ pub struct ExchangeTask {
     pub lead: String,
     pub coordinating: Vec<String>,
     pub deadline: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_kind: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deadline_inferred: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_as_written: Option<String>,
     pub recurrence: Option<String>,
 }
 
@@ -242,6 +291,36 @@ fn clip(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
+/// A news report's own line of source before its first paragraph: "(Baoquangngai.vn) - ".
+fn strip_source_tag(paragraph: &str) -> &str {
+    let Some(rest) = paragraph.strip_prefix('(') else { return paragraph };
+    let Some(close) = rest.find(')').filter(|close| rest[..*close].chars().count() <= 40) else { return paragraph };
+    rest[close + 1..].trim_start().trim_start_matches(['-', '–', '—']).trim_start()
+}
+
+/// A news report's byline: a last short line of capitalised names without a stop
+/// ("Thanh Nhàn", "PV", "Theo Báo Quảng Ngãi").
+fn is_byline(paragraph: &str) -> bool {
+    let words: Vec<&str> = paragraph.split_whitespace().collect();
+    let capitalised = words.iter().all(|word| word.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic()));
+    (1..=6).contains(&words.len())
+        && !paragraph.ends_with(['.', ';', ':', '!', '?'])
+        && (capitalised || words[0] == "Theo" || words[0] == "Nguồn:")
+}
+
+/// The opening of a news report: "Ngày 28-1, UBND tỉnh ban hành Công văn số 65/UBND-VP5
+/// về việc …" gives the directive's date and its own number.
+fn reported_directive(paragraph: &str, reported_on: NaiveDate) -> Option<(NaiveDate, Option<DocumentNumber>)> {
+    let folded = text::fold(paragraph);
+    let issued = dates::reported_issue_date(&folded, reported_on)?;
+    let folded_text: String = folded.iter().collect();
+    let number = folded_text.find("ban hành").and_then(|at| {
+        let after: String = paragraph.chars().skip(folded_text[..at].chars().count()).take(120).collect();
+        documents::document_numbers(&after).into_iter().next()
+    });
+    Some((issued, number))
+}
+
 /// Reads `raw` against the unit tree `units`.
 pub fn extract(raw: &str, units: &[Unit]) -> Result<Draft, ImportError> {
     if raw.len() > MAX_TEXT_BYTES {
@@ -255,26 +334,59 @@ pub fn extract(raw: &str, units: &[Unit]) -> Result<Draft, ImportError> {
     if let Some(footer) = paragraphs.iter().skip(1).position(|p| is_footer(p)) {
         paragraphs.truncate(footer + 1);
     }
+    if paragraphs.len() > 2 && paragraphs.last().is_some_and(|last| is_byline(last)) {
+        paragraphs.pop();
+    }
 
     let date_line = paragraphs.iter().take(8).position(|p| p.chars().count() <= 80 && dates::issue_date(&text::fold(p)).is_some());
-    let issued_on = date_line.and_then(|at| dates::issue_date(&text::fold(&paragraphs[at])));
-    let (title, body_start) = match date_line {
+    let mut issued_on = date_line.and_then(|at| dates::issue_date(&text::fold(&paragraphs[at])));
+    let dateline = if date_line.is_none() {
+        paragraphs.iter().take(8).enumerate().find_map(|(at, p)| dates::dateline(&text::fold(p)).map(|date| (at, date)))
+    } else {
+        None
+    };
+    let (title, body_start) = match date_line.or(dateline.map(|(at, _)| at)) {
         Some(0) => (paragraphs.get(1).cloned().unwrap_or_default(), 2),
         Some(at) => (paragraphs[at - 1].clone(), at + 1),
         None if paragraphs.len() > 1 && looks_like_heading(&paragraphs[0]) => (paragraphs[0].clone(), 1),
         None => (String::new(), 0),
     };
-    let body: Vec<&String> = paragraphs.iter().skip(body_start).filter(|p| p.chars().count() > 5).collect();
+    if let Some(first) = paragraphs.get_mut(body_start) {
+        *first = strip_source_tag(first).to_owned();
+    }
+    let mut document_number = None;
+    if let Some((_, reported_on)) = dateline {
+        match paragraphs.get(body_start).and_then(|first| reported_directive(first, reported_on)) {
+            Some((issued, number)) => {
+                issued_on = Some(issued);
+                document_number = number;
+            }
+            None => issued_on = Some(reported_on),
+        }
+    }
+
+    // Each paragraph's first character in the source the spans point into.
+    let mut offsets = Vec::with_capacity(paragraphs.len());
+    let mut next = 0;
+    for paragraph in &paragraphs {
+        offsets.push(next);
+        next += paragraph.chars().count() + 1;
+    }
+    let source = paragraphs.join("\n");
+    let body: Vec<(usize, &str)> = (body_start..paragraphs.len())
+        .filter(|at| paragraphs[*at].chars().count() > 5)
+        .map(|at| (offsets[at], paragraphs[at].as_str()))
+        .collect();
 
     // Headings: short, unpunctuated, with a paragraph after them.
-    let heading_at: Vec<bool> = (0..body.len()).map(|i| i + 1 < body.len() && looks_like_heading(body[i])).collect();
-    let mut sections: Vec<(String, Vec<&String>)> = Vec::new();
+    let heading_at: Vec<bool> = (0..body.len()).map(|i| i + 1 < body.len() && looks_like_heading(body[i].1)).collect();
+    let mut sections: Vec<(String, Vec<(usize, &str)>)> = Vec::new();
     if heading_at.iter().any(|h| *h) {
         for (paragraph, is_heading) in body.iter().zip(&heading_at) {
             if *is_heading {
-                sections.push((strip_numbering(paragraph).to_owned(), Vec::new()));
+                sections.push((strip_numbering(paragraph.1).to_owned(), Vec::new()));
             } else if let Some((_, paragraphs)) = sections.last_mut() {
-                paragraphs.push(paragraph);
+                paragraphs.push(*paragraph);
             }
         }
     } else {
@@ -282,49 +394,214 @@ pub fn extract(raw: &str, units: &[Unit]) -> Result<Draft, ImportError> {
         sections.push((heading, body.clone()));
     }
 
-    let matcher = UnitMatcher::new(units);
+    let source_chars: Vec<char> = source.chars().collect();
+    let reading =
+        Reading { matcher: UnitMatcher::new(units), folded_source: text::fold(&source), source: &source_chars, reference: issued_on };
     let sections = sections
         .into_iter()
-        .map(|(heading, paragraphs)| DraftSection { heading: clip(&heading, 500), tasks: tasks_of(&matcher, &paragraphs) })
+        .map(|(heading, paragraphs)| DraftSection { heading: clip(&heading, 500), tasks: reading.tasks_of(&paragraphs) })
         .collect();
-    let cited: String = paragraphs.iter().map(String::as_str).collect::<Vec<_>>().join("\n");
-    Ok(Draft { title: clip(&title, 500), issued_on, sections, referenced_documents: documents::document_numbers(&cited) })
+    let own = document_number.as_ref();
+    let referenced_documents = documents::document_numbers(&source).into_iter().filter(|number| Some(number) != own).collect();
+    Ok(Draft { title: clip(&title, 500), issued_on, document_number, sections, referenced_documents, source })
 }
 
-fn tasks_of(matcher: &UnitMatcher, paragraphs: &[&String]) -> Vec<DraftTask> {
-    let mut tasks: Vec<DraftTask> = Vec::new();
-    for sentence in paragraphs.iter().flat_map(|paragraph| text::sentences(paragraph)) {
-        let folded = text::fold(&sentence);
-        let assignment = parties::assignment(matcher, &sentence);
-        let deadlines = dates::deadlines(&folded);
-        let recurrence = dates::recurrence(&folded);
-        let opens_anew = ["đồng thời", "giao", "chủ trì"].iter().any(|word| text::word_at(&folded, 0, word).is_some());
-        let (lead, coordinating): (DraftParty, Vec<DraftParty>) = match (assignment.lead, tasks.last()) {
-            (Some(lead), _) => (DraftParty::from(lead), assignment.coordinating.into_iter().map(DraftParty::from).collect()),
-            (None, Some(previous)) if !deadlines.is_empty() || recurrence.is_some() || opens_anew => {
-                (previous.lead.clone(), assignment.coordinating.into_iter().map(DraftParty::from).collect())
-            }
-            (None, Some(_)) => {
-                let previous = tasks.last_mut().expect("matched Some");
-                previous.text = clip(&format!("{} {sentence}", previous.text), crate::domain::Task::TEXT_MAX);
+/// What every clause is read against.
+struct Reading<'a> {
+    matcher: UnitMatcher,
+    source: &'a [char],
+    folded_source: Vec<char>,
+    /// The date a year-less deadline counts from.
+    reference: Option<NaiveDate>,
+}
+
+/// What one clause says.
+struct Clause {
+    text: String,
+    span: Range<usize>,
+    lead: Option<DraftParty>,
+    coordinating: Vec<DraftParty>,
+    deadlines: Vec<dates::Found>,
+    occasion: Option<String>,
+    recurrence: Option<String>,
+    opens_anew: bool,
+}
+
+impl Reading<'_> {
+    /// `range` of a paragraph cut again where a new subject starts after a comma or
+    /// before "để" ("…, trình UBND tỉnh để sở tổ chức thẩm định …"). A comma inside or
+    /// right after a party is a list going on, and one after a lead-in without a verb
+    /// ("Hằng quý, …") introduces the subject: neither starts a new clause.
+    fn split_at_subjects(&self, chars: &[char], folded: &[char], range: Range<usize>) -> Vec<Range<usize>> {
+        let mut starts = vec![range.start];
+        for at in range.clone() {
+            let (cut, subject) = if folded[at] == ',' {
+                (at + 1, text::skip_spaces(folded, at + 1))
+            } else if let Some(end) = (folded[at] == ' ').then(|| text::word_at(folded, at + 1, "để")).flatten() {
+                (at + 1, text::skip_spaces(folded, end))
+            } else {
                 continue;
+            };
+            let starts_subject = self.matcher.subject_at(chars, folded, subject).is_some_and(|(_, end)| end < range.end);
+            let from = *starts.last().unwrap_or(&range.start);
+            let in_list = folded[at] == ',' && self.party_reaches(chars, folded, from, at);
+            let lead_in = !(from..at).any(|verb| parties::verb_at(folded, verb));
+            if starts_subject && !in_list && !lead_in {
+                starts.push(cut);
             }
-            (None, None) => continue,
+        }
+        let mut ranges: Vec<Range<usize>> = starts.windows(2).map(|pair| pair[0]..pair[1]).collect();
+        ranges.push(*starts.last().unwrap_or(&range.start)..range.end);
+        ranges
+            .into_iter()
+            .map(|range| {
+                let start = text::skip_spaces(folded, range.start);
+                start..range.end
+            })
+            .filter(|range| !range.is_empty())
+            .collect()
+    }
+
+    /// A semicolon that ends a list of parties ("yêu cầu Thủ trưởng các sở, ban ngành, đơn
+    /// vị; Chủ tịch UBND các huyện … tăng cường …") joins the list, not two clauses.
+    fn lists_rejoined(&self, chars: &[char], folded: &[char], clauses: Vec<Range<usize>>) -> Vec<Range<usize>> {
+        let mut joined: Vec<Range<usize>> = Vec::with_capacity(clauses.len());
+        for range in clauses {
+            match joined.last_mut() {
+                Some(last) if folded[last.end - 1] == ';' && self.ends_addressing(chars, folded, last.clone()) => last.end = range.end,
+                _ => joined.push(range),
+            }
+        }
+        joined
+    }
+
+    /// Whether `range` ends by naming whom its last verb charges ("yêu cầu Thủ trưởng các
+    /// sở, ban ngành, đơn vị;"), with the work still to come.
+    fn ends_addressing(&self, chars: &[char], folded: &[char], range: Range<usize>) -> bool {
+        let Some(last_verb) = range.clone().rev().find(|at| parties::verb_at(folded, *at)) else { return false };
+        parties::charging_at(folded, last_verb)
+            .is_some_and(|end| (end..range.end).any(|at| self.matcher.party_at(chars, folded, at).is_some()))
+    }
+
+    /// Whether a party named after `from` runs up to `to` or past it.
+    fn party_reaches(&self, chars: &[char], folded: &[char], from: usize, to: usize) -> bool {
+        (from..to).any(|at| self.matcher.party_at(chars, folded, at).is_some_and(|(_, party_end)| party_end >= to))
+    }
+
+    /// The department named last before `before` in the source: what "sở" refers to.
+    fn department_before(&self, before: usize) -> Option<Named> {
+        (0..before.min(self.source.len()))
+            .rev()
+            .filter(|at| self.source[*at] == 'S' && text::word_at(&self.folded_source, *at, "sở").is_some())
+            .find_map(|at| {
+                self.matcher
+                    .party_at(self.source, &self.folded_source, at)
+                    .map(|(named, _)| named)
+                    .filter(|named| matches!(named, Named::Unit { .. } | Named::Unmatched(_)))
+            })
+    }
+
+    fn clause(&self, paragraph_offset: usize, chars: &[char], range: Range<usize>) -> Clause {
+        let text: String = chars[range.clone()].iter().collect();
+        let folded = text::fold(&text);
+        let assignment = parties::assignment(&self.matcher, &text);
+        let span = paragraph_offset + range.start..paragraph_offset + range.end;
+        let lead = assignment.lead.map(|lead| match lead {
+            Named::Reference(written) => self.department_before(span.start).unwrap_or(Named::Unmatched(written)),
+            other => other,
+        });
+        let deadlines = dates::deadlines(&folded, self.reference);
+        let occasion = if deadlines.is_empty() {
+            dates::occasion(&folded).map(|(start, end)| chars[range.start + start..range.start + end].iter().collect())
+        } else {
+            None
         };
-        let text = clip(&sentence, crate::domain::Task::TEXT_MAX);
-        let dated: Vec<Option<Deadline>> =
-            if deadlines.is_empty() || recurrence.is_some() { vec![None] } else { deadlines.into_iter().map(Some).collect() };
-        for deadline in dated {
-            tasks.push(DraftTask {
-                text: text.clone(),
-                lead: lead.clone(),
-                coordinating: coordinating.clone(),
-                deadline,
-                recurrence: recurrence.clone(),
-            });
+        Clause {
+            opens_anew: ["đồng thời", "giao", "chủ trì"].iter().any(|word| text::word_at(&folded, 0, word).is_some()),
+            recurrence: dates::recurrence(&folded),
+            lead: lead.map(DraftParty::from),
+            coordinating: assignment.coordinating.into_iter().map(DraftParty::from).collect(),
+            deadlines,
+            occasion,
+            text,
+            span,
         }
     }
-    tasks
+
+    fn tasks_of(&self, paragraphs: &[(usize, &str)]) -> Vec<DraftTask> {
+        let mut tasks: Vec<DraftTask> = Vec::new();
+        for (offset, paragraph) in paragraphs {
+            let chars: Vec<char> = paragraph.chars().collect();
+            let folded = text::fold(paragraph);
+            let ranges = self
+                .lists_rejoined(&chars, &folded, text::clauses(paragraph))
+                .into_iter()
+                .flat_map(|range| self.split_at_subjects(&chars, &folded, range));
+            for range in ranges.collect::<Vec<_>>() {
+                let clause = self.clause(*offset, &chars, range);
+                let dated = !clause.deadlines.is_empty() || clause.occasion.is_some();
+                let lead = match (clause.lead.clone(), tasks.last_mut()) {
+                    (Some(lead), _) => lead,
+                    // "…; hoàn thành trước ngày 30/3": the deadline of the task it follows
+                    // in the same paragraph, when that task has none.
+                    (None, Some(previous))
+                        if dated
+                            && !clause.opens_anew
+                            && clause.deadlines.len() <= 1
+                            && clause.recurrence.is_none()
+                            && previous.deadline.is_none()
+                            && previous.deadline_as_written.is_none()
+                            && previous.recurrence.is_none()
+                            && previous.source.end as usize >= *offset =>
+                    {
+                        previous.continue_with(&clause);
+                        previous.deadline = clause.deadlines.first().map(|found| found.deadline);
+                        previous.deadline_inferred = clause.deadlines.first().is_some_and(|found| found.inferred);
+                        previous.deadline_as_written = clause.occasion.clone();
+                        continue;
+                    }
+                    (None, Some(previous)) if dated || clause.recurrence.is_some() || clause.opens_anew => previous.lead.clone(),
+                    (None, Some(previous)) => {
+                        previous.continue_with(&clause);
+                        continue;
+                    }
+                    (None, None) => continue,
+                };
+                let text = clip(&clause.text, crate::domain::Task::TEXT_MAX);
+                let each: Vec<Option<dates::Found>> = if clause.deadlines.is_empty() || clause.recurrence.is_some() {
+                    vec![None]
+                } else {
+                    clause.deadlines.iter().copied().map(Some).collect()
+                };
+                for found in each {
+                    tasks.push(DraftTask {
+                        text: text.clone(),
+                        lead: lead.clone(),
+                        coordinating: clause.coordinating.clone(),
+                        deadline: found.map(|found| found.deadline),
+                        deadline_inferred: found.is_some_and(|found| found.inferred),
+                        deadline_as_written: clause.occasion.clone(),
+                        recurrence: clause.recurrence.clone(),
+                        source: SourceSpan::of(clause.span.clone()),
+                    });
+                }
+            }
+        }
+        tasks
+    }
+}
+
+impl DraftTask {
+    /// A clause that names no one adds to the task before it.
+    fn continue_with(&mut self, clause: &Clause) {
+        self.text = clip(&format!("{} {}", self.text, clause.text), crate::domain::Task::TEXT_MAX);
+        self.source.end = SourceSpan::of(clause.span.clone()).end;
+        for party in &clause.coordinating {
+            if !self.coordinating.contains(party) && *party != self.lead {
+                self.coordinating.push(party.clone());
+            }
+        }
+    }
 }
 
 #[cfg(test)]

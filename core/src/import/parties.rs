@@ -14,34 +14,46 @@ pub enum Named {
     Group(String),
     /// Looks like a unit but is not in the tree; kept as written for the supervisor.
     Unmatched(String),
+    /// "sở" standing for the department named before it; the reader resolves it.
+    Reference(String),
 }
 
 impl Named {
     pub fn text(&self) -> &str {
         match self {
             Named::Unit { name, .. } => name,
-            Named::Group(text) | Named::Unmatched(text) => text,
+            Named::Group(text) | Named::Unmatched(text) | Named::Reference(text) => text,
         }
     }
 }
 
-/// Phrases that name many units at once, longest first so the longest wins.
-const GROUPS: [&str; 22] = [
+/// Phrases that name many units at once; where several match, the longest wins.
+const GROUPS: [&str; 34] = [
     "các sở, ban ngành, ubnd các huyện, thị xã, thành phố",
     "các cơ quan, đơn vị, địa phương liên quan",
     "các cơ quan, đơn vị, địa phương",
     "các sở, ban, ngành, địa phương",
     "ubnd các xã, phường, thị trấn",
     "ủy ban nhân dân các huyện, thị xã, thành phố",
+    "ủy ban nhân dân các xã, phường, thị trấn",
     "ubnd các huyện, thị xã, thành phố",
     "các huyện, thị xã, thành phố",
     "các sở, ngành, địa phương",
     "các cơ quan, đơn vị liên quan",
+    "các sở, ngành liên quan",
     "các sở, ban, ngành",
     "các sở, ban ngành",
     "các cơ quan, đơn vị",
     "ubnd các xã, phường",
+    "ủy ban nhân dân các huyện",
+    "ubnd các huyện",
+    "ubnd các xã",
+    "ubnd cấp huyện",
+    "ubnd cấp xã",
     "các sở, ngành",
+    "các chủ đầu tư",
+    "chủ đầu tư các dự án",
+    "các ban quản lý dự án",
     "các đơn vị liên quan",
     "các cơ quan liên quan",
     "các địa phương liên quan",
@@ -49,14 +61,17 @@ const GROUPS: [&str; 22] = [
     "cơ quan liên quan",
     "đơn vị liên quan",
     "các địa phương",
+    "các đơn vị",
+    "các trường học",
 ];
 
 /// How unit-like names start, for names the tree does not have.
 const UNIT_WORDS: [&str; 10] =
     ["sở", "ban quản lý", "ubnd", "ủy ban nhân dân", "công an", "bộ chỉ huy", "trung tâm", "chi cục", "văn phòng", "đài"];
 
-/// Where an unmatched unit-like name stops: the verb or link after it.
-const AFTER_NAME: [&str; 22] = [
+/// The verbs that follow a subject: where an unmatched unit-like name stops, and what
+/// tells a new clause's subject from a name in a list.
+const VERBS: [&str; 58] = [
     "chủ trì",
     "khẩn trương",
     "tổ chức",
@@ -69,6 +84,7 @@ const AFTER_NAME: [&str; 22] = [
     "rà soát",
     "hướng dẫn",
     "chịu trách nhiệm",
+    "có trách nhiệm",
     "theo dõi",
     "kiểm tra",
     "yêu cầu",
@@ -79,7 +95,47 @@ const AFTER_NAME: [&str; 22] = [
     "gửi",
     "báo cáo",
     "cử",
+    "hoàn thiện",
+    "hoàn thành",
+    "chủ động",
+    "tăng cường",
+    "đẩy mạnh",
+    "nghiên cứu",
+    "đôn đốc",
+    "trình",
+    "tập trung",
+    "lập",
+    "ban hành",
+    "bố trí",
+    "quản lý",
+    "giải quyết",
+    "thẩm định",
+    "cung cấp",
+    "tổng hợp",
+    "xử lý",
+    "đánh giá",
+    "duy trì",
+    "bảo đảm",
+    "đảm bảo",
+    "khắc phục",
+    "chuẩn bị",
+    "thành lập",
+    "huy động",
+    "giám sát",
+    "cập nhật",
+    "sớm",
+    "kịp thời",
+    "khảo sát",
+    "thông báo",
+    "tuyên truyền",
+    "vận động",
+    "nắm",
 ];
+
+/// Whether a verb starts at `at`.
+pub fn verb_at(folded: &[char], at: usize) -> bool {
+    VERBS.iter().any(|verb| word_at(folded, at, verb).is_some())
+}
 
 /// Who issues the directive: named first, they give the work rather than take it.
 const SPEAKERS: [&str; 7] = [
@@ -147,18 +203,23 @@ impl UnitMatcher {
         if at > 0 && folded[at - 1].is_alphanumeric() {
             return None;
         }
-        for group in GROUPS {
-            if let Some(end) = word_at(folded, at, group) {
-                return Some((Named::Group(text[at..end].iter().collect()), end));
-            }
+        if let Some(end) = GROUPS.iter().filter_map(|group| word_at(folded, at, group)).max() {
+            return Some((Named::Group(text[at..end].iter().collect()), end));
         }
         for (alias, index) in &self.aliases {
-            if let Some(end) = word_at(folded, at, alias) {
+            if let Some(end) = name_at(folded, at, alias) {
                 let unit = &self.units[*index];
-                return Some((Named::Unit { code: unit.code.clone(), name: unit.name.to_string() }, end));
+                return Some((Named::Unit { code: unit.code.clone(), name: unit.name.to_string() }, after_unit_name(text, folded, end)));
             }
         }
         self.close_match(folded, at).or_else(|| unmatched_at(text, folded, at))
+    }
+
+    /// A party at `at` that a verb follows: the subject of a new clause.
+    pub fn subject_at(&self, text: &[char], folded: &[char], at: usize) -> Option<(Named, usize)> {
+        let (party, end) = self.party_at(text, folded, at).or_else(|| reference_at(text, folded, at))?;
+        let next = skip_spaces(folded, end);
+        (verb_at(folded, next) && word_at(folded, next, "phối hợp").is_none()).then_some((party, end))
     }
 
     /// A long name written with a slip ("KTT" for "KKT"): the same length give or take,
@@ -176,6 +237,76 @@ impl UnitMatcher {
         }
         None
     }
+}
+
+/// Whether `folded[at..]` spells the folded name `name`, a space in the name standing for
+/// any run of spaces and dashes in the text ("Sở Giao thông - Vận tải").
+fn name_at(folded: &[char], at: usize, name: &str) -> Option<usize> {
+    let is_gap = |c: &char| matches!(c, ' ' | '-' | '–' | '—');
+    let mut end = at;
+    for expected in name.chars() {
+        if expected == ' ' {
+            let gap_start = end;
+            while folded.get(end).is_some_and(is_gap) {
+                end += 1;
+            }
+            if end == gap_start {
+                return None;
+            }
+        } else if folded.get(end) == Some(&expected) {
+            end += 1;
+        } else {
+            return None;
+        }
+    }
+    let boundary_before = at == 0 || !folded[at - 1].is_alphanumeric();
+    (boundary_before && folded.get(end).is_none_or(|c| !c.is_alphanumeric())).then_some(end)
+}
+
+/// Past what may follow a unit's name without naming another party: "tỉnh" (and the
+/// province's name after it) and a standing role ("– Cơ quan Thường trực Ban An toàn
+/// giao thông tỉnh").
+fn after_unit_name(text: &[char], folded: &[char], mut end: usize) -> usize {
+    let province_word = skip_spaces(folded, end);
+    if !folded[..end].ends_with(&['t', 'ỉ', 'n', 'h']) {
+        if let Some(after) = word_at(folded, province_word, "tỉnh") {
+            end = after;
+            // "tỉnh Quảng Ngãi": the capitalised words of its name.
+            loop {
+                let next = skip_spaces(folded, end);
+                if next == end || !text.get(next).is_some_and(|c| c.is_uppercase()) || verb_at(folded, next) {
+                    break;
+                }
+                end = next + folded[next..].iter().take_while(|c| c.is_alphanumeric()).count();
+            }
+        }
+    }
+    let dash = skip_spaces(folded, end);
+    if matches!(folded.get(dash), Some('-' | '–' | '—')) && word_at(folded, skip_spaces(folded, dash + 1), "cơ quan thường trực").is_some()
+    {
+        let mut role_end = dash + 1;
+        while role_end < folded.len()
+            && !matches!(folded[role_end], ',' | ';' | '.' | '(' | ':')
+            && !(folded[role_end] == ' ' && verb_at(folded, role_end + 1))
+        {
+            role_end += 1;
+        }
+        end = role_end;
+    }
+    end
+}
+
+/// "sở" in lower case before a verb ("để sở tổ chức thẩm định"), or "sở này", "đơn vị
+/// này": the department the text named before.
+fn reference_at(text: &[char], folded: &[char], at: usize) -> Option<(Named, usize)> {
+    if at > 0 && folded[at - 1].is_alphanumeric() || text.get(at).is_none_or(|c| c.is_uppercase()) {
+        return None;
+    }
+    if let Some(end) = ["sở này", "đơn vị này", "cơ quan này"].iter().find_map(|words| word_at(folded, at, words)) {
+        return Some((Named::Reference(text[at..end].iter().collect()), end));
+    }
+    let end = word_at(folded, at, "sở")?;
+    verb_at(folded, skip_spaces(folded, end)).then(|| (Named::Reference(text[at..end].iter().collect()), end))
 }
 
 fn edit_distance(a: &[char], b: &[char]) -> usize {
@@ -205,8 +336,8 @@ fn unmatched_at(text: &[char], folded: &[char], at: usize) -> Option<(Named, usi
             word_at(folded, at, "và")
                 .is_some_and(|after| UNIT_WORDS.iter().any(|word| word_at(folded, skip_spaces(folded, after), word).is_some()))
         };
-        let stop = matches!(folded[end], ',' | ';' | '.' | '(' | ':')
-            || (folded[end] == ' ' && (AFTER_NAME.iter().any(|verb| word_at(folded, end + 1, verb).is_some()) || next_party(end + 1)));
+        let stop =
+            matches!(folded[end], ',' | ';' | '.' | '(' | ':') || (folded[end] == ' ' && (verb_at(folded, end + 1) || next_party(end + 1)));
         if stop {
             break;
         }
@@ -224,11 +355,16 @@ pub struct Assignment {
 }
 
 /// Words before the subject that do not change it.
-const OPENERS: [&str; 7] = ["đồng thời,", "theo đó,", "bên cạnh đó,", "ngoài ra,", "mặt khác,", "đồng thời", "trong đó,"];
+const OPENERS: [&str; 9] = ["đồng thời,", "theo đó,", "bên cạnh đó,", "ngoài ra,", "mặt khác,", "đồng thời", "trong đó,", "riêng", "để"];
 /// Words that put the units after them in charge.
 const CHARGING: [&str; 7] = ["giao cho", "giao", "yêu cầu", "chỉ đạo", "đề nghị", "phân công", "kính đề nghị"];
 /// Titles before a unit that name its head, not another party.
 const TITLES: [&str; 6] = ["thủ trưởng", "chủ tịch", "giám đốc", "lãnh đạo", "trưởng ban", "người đứng đầu"];
+/// Where a word that puts others in charge ends, if one starts at `at`.
+pub fn charging_at(folded: &[char], at: usize) -> Option<usize> {
+    CHARGING.iter().find_map(|word| word_at(folded, at, word))
+}
+
 const COORDINATING: [&str; 4] = ["phối hợp chặt chẽ với", "phối hợp với", "phối hợp", "cùng với"];
 
 fn skip_words(folded: &[char], mut at: usize, words: &[&str]) -> usize {
@@ -272,6 +408,11 @@ pub fn assignment(matcher: &UnitMatcher, sentence: &str) -> Assignment {
     let spoken = SPEAKERS.iter().any(|speaker| word_at(&folded, start, speaker).is_some());
     let mut subject = if spoken { Vec::new() } else { list_at(matcher, &text, &folded, start).0 };
     if subject.is_empty() && !spoken {
+        if let Some((reference, end)) = reference_at(&text, &folded, start) {
+            subject.push((reference, start, end));
+        }
+    }
+    if subject.is_empty() && !spoken {
         // A short lead-in before the subject: "Định kỳ hằng tháng, Sở … tổng hợp".
         if let Some(comma) = folded.iter().take(40).position(|c| *c == ',') {
             subject = list_at(matcher, &text, &folded, comma + 1).0;
@@ -291,6 +432,17 @@ pub fn assignment(matcher: &UnitMatcher, sentence: &str) -> Assignment {
         for (party, _, _) in list_at(matcher, &text, &folded, end).0 {
             if !coordinating.contains(&party) {
                 coordinating.push(party);
+            }
+        }
+    }
+    // "Sở Y tế chủ trì, Sở Tài chính phối hợp …": named after a comma, before "phối hợp".
+    for comma in (0..folded.len()).filter(|at| folded[*at] == ',') {
+        let (parties, end) = list_at(matcher, &text, &folded, skip_spaces(&folded, comma + 1));
+        if word_at(&folded, skip_spaces(&folded, end), "phối hợp").is_some() {
+            for (party, _, _) in parties {
+                if !coordinating.contains(&party) {
+                    coordinating.push(party);
+                }
             }
         }
     }

@@ -63,26 +63,35 @@ pub fn paragraphs(text: &str) -> Vec<String> {
     text.lines().map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|line| !line.is_empty()).collect()
 }
 
-/// Splits a paragraph into sentences at a full stop followed by a space and a capital
-/// letter. Initials ("T.T"), dates and numbers have no space after their dots.
-pub fn sentences(paragraph: &str) -> Vec<String> {
+/// Where a sentence ends: a full stop followed by a space and a capital letter or digit.
+/// Initials ("T.T"), dates and numbers have no space after their dots.
+fn ends_sentence(chars: &[char], index: usize) -> bool {
+    chars[index] == '.'
+        && chars.get(index + 1) == Some(&' ')
+        && chars.get(index + 2).is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// A paragraph's clauses as char ranges: split after each sentence's full stop and each
+/// semicolon, spaces left out.
+pub fn clauses(paragraph: &str) -> Vec<std::ops::Range<usize>> {
     let chars: Vec<char> = paragraph.chars().collect();
-    let mut sentences = Vec::new();
+    let mut clauses = Vec::new();
     let mut start = 0;
+    let mut push = |start: usize, end: usize| {
+        let start = start + chars[start..end].iter().take_while(|c| c.is_whitespace()).count();
+        let end = end - chars[start..end].iter().rev().take_while(|c| c.is_whitespace()).count();
+        if start < end {
+            clauses.push(start..end);
+        }
+    };
     for index in 0..chars.len() {
-        let ends = chars[index] == '.'
-            && chars.get(index + 1) == Some(&' ')
-            && chars.get(index + 2).is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
-        if ends {
-            sentences.push(chars[start..=index].iter().collect::<String>().trim().to_owned());
-            start = index + 2;
+        if ends_sentence(&chars, index) || chars[index] == ';' {
+            push(start, index + 1);
+            start = index + 1;
         }
     }
-    let rest: String = chars[start.min(chars.len())..].iter().collect::<String>().trim().to_owned();
-    if !rest.is_empty() {
-        sentences.push(rest);
-    }
-    sentences
+    push(start.min(chars.len()), chars.len());
+    clauses
 }
 
 /// Whether `folded[at..]` starts with `word` and ends there on a word boundary.
@@ -142,9 +151,14 @@ mod tests {
     }
 
     #[test]
-    fn sentences_end_at_a_stop_before_a_capital() {
-        let parts = sentences("Sở Y tế chủ trì. Đồng thời, báo cáo trước ngày 15/8/2022. T.T ký.");
-        assert_eq!(parts, ["Sở Y tế chủ trì.", "Đồng thời, báo cáo trước ngày 15/8/2022.", "T.T ký."]);
+    fn clauses_end_at_a_sentence_stop_or_a_semicolon() {
+        let paragraph = "UBND các huyện chỉ đạo rà soát; Chi cục Kiểm lâm xây dựng phương án. Sở Y tế báo cáo.";
+        let parts: Vec<String> =
+            clauses(paragraph).into_iter().map(|range| paragraph.chars().skip(range.start).take(range.len()).collect()).collect();
+        assert_eq!(parts, ["UBND các huyện chỉ đạo rà soát;", "Chi cục Kiểm lâm xây dựng phương án.", "Sở Y tế báo cáo."]);
+        assert!(clauses("   ").is_empty());
+        let initials = "Sở Y tế chủ trì. Đồng thời, báo cáo trước ngày 15/8/2022. T.T ký.";
+        assert_eq!(clauses(initials).len(), 3, "initials and dates do not end a sentence");
     }
 
     #[test]
