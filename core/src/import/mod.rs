@@ -309,15 +309,11 @@ fn is_byline(paragraph: &str) -> bool {
 }
 
 /// The opening of a news report: "Ngày 28-1, UBND tỉnh ban hành Công văn số 65/UBND-VP5
-/// về việc …" gives the directive's date and its own number.
+/// về việc …" gives the directive's date and, first in that sentence, its own number.
 fn reported_directive(paragraph: &str, reported_on: NaiveDate) -> Option<(NaiveDate, Option<DocumentNumber>)> {
-    let folded = text::fold(paragraph);
-    let issued = dates::reported_issue_date(&folded, reported_on)?;
-    let folded_text: String = folded.iter().collect();
-    let number = folded_text.find("ban hành").and_then(|at| {
-        let after: String = paragraph.chars().skip(folded_text[..at].chars().count()).take(120).collect();
-        documents::document_numbers(&after).into_iter().next()
-    });
+    let issued = dates::reported_issue_date(&text::fold(paragraph), reported_on)?;
+    let first_sentence = text::clauses(paragraph).into_iter().next().map(|range| paragraph.chars().take(range.end).collect::<String>());
+    let number = first_sentence.and_then(|sentence| documents::document_numbers(&sentence).into_iter().next());
     Some((issued, number))
 }
 
@@ -456,7 +452,8 @@ impl Reading<'_> {
             .into_iter()
             .map(|range| {
                 let start = text::skip_spaces(folded, range.start);
-                start..range.end
+                let end = range.end - folded[start.min(range.end)..range.end].iter().rev().take_while(|c| **c == ' ').count();
+                start..end
             })
             .filter(|range| !range.is_empty())
             .collect()

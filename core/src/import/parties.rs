@@ -217,7 +217,10 @@ impl UnitMatcher {
 
     /// A party at `at` that a verb follows: the subject of a new clause.
     pub fn subject_at(&self, text: &[char], folded: &[char], at: usize) -> Option<(Named, usize)> {
-        let (party, end) = self.party_at(text, folded, at).or_else(|| reference_at(text, folded, at))?;
+        if SPEAKERS.iter().any(|speaker| word_at(folded, at, speaker).is_some()) {
+            return None;
+        }
+        let (party, end) = reference_at(text, folded, at).or_else(|| self.party_at(text, folded, at))?;
         let next = skip_spaces(folded, end);
         (verb_at(folded, next) && word_at(folded, next, "phối hợp").is_none()).then_some((party, end))
     }
@@ -299,11 +302,15 @@ fn after_unit_name(text: &[char], folded: &[char], mut end: usize) -> usize {
 /// "sở" in lower case before a verb ("để sở tổ chức thẩm định"), or "sở này", "đơn vị
 /// này": the department the text named before.
 fn reference_at(text: &[char], folded: &[char], at: usize) -> Option<(Named, usize)> {
-    if at > 0 && folded[at - 1].is_alphanumeric() || text.get(at).is_none_or(|c| c.is_uppercase()) {
+    if at > 0 && folded[at - 1].is_alphanumeric() {
         return None;
     }
     if let Some(end) = ["sở này", "đơn vị này", "cơ quan này"].iter().find_map(|words| word_at(folded, at, words)) {
         return Some((Named::Reference(text[at..end].iter().collect()), end));
+    }
+    // "Sở" in capitals starts a name; "sở" alone before a verb refers back.
+    if text.get(at).is_none_or(|c| c.is_uppercase()) {
+        return None;
     }
     let end = word_at(folded, at, "sở")?;
     verb_at(folded, skip_spaces(folded, end)).then(|| (Named::Reference(text[at..end].iter().collect()), end))
@@ -406,16 +413,19 @@ pub fn assignment(matcher: &UnitMatcher, sentence: &str) -> Assignment {
     let folded = fold(sentence);
     let start = skip_words(&folded, 0, &OPENERS);
     let spoken = SPEAKERS.iter().any(|speaker| word_at(&folded, start, speaker).is_some());
-    let mut subject = if spoken { Vec::new() } else { list_at(matcher, &text, &folded, start).0 };
-    if subject.is_empty() && !spoken {
-        if let Some((reference, end)) = reference_at(&text, &folded, start) {
-            subject.push((reference, start, end));
-        }
-    }
+    let mut subject = match reference_at(&text, &folded, start) {
+        _ if spoken => Vec::new(),
+        Some((reference, end)) => vec![(reference, start, end)],
+        None => list_at(matcher, &text, &folded, start).0,
+    };
     if subject.is_empty() && !spoken {
         // A short lead-in before the subject: "Định kỳ hằng tháng, Sở … tổng hợp".
+        // "Ngày 28-1, UBND tỉnh ban hành …" gives no work: the speaker is no subject.
         if let Some(comma) = folded.iter().take(40).position(|c| *c == ',') {
-            subject = list_at(matcher, &text, &folded, comma + 1).0;
+            let after = skip_words(&folded, comma + 1, &TITLES);
+            if !SPEAKERS.iter().any(|speaker| word_at(&folded, after, speaker).is_some()) {
+                subject = list_at(matcher, &text, &folded, comma + 1).0;
+            }
         }
     }
     if subject.is_empty() {

@@ -1,5 +1,7 @@
-//! The repo's own directive texts (`core/tests/directives/`, written by us in the style of
-//! the provincial summaries) against their expected extraction, and hostile input.
+//! The repo's own directive texts against their expected extraction: summaries in the
+//! style of the provincial ones (`core/tests/directives/`) and the corpus of short texts,
+//! one phrasing class each (`core/tests/corpus/`); rules that must hold however a text is
+//! reworded; and hostile input.
 
 use super::*;
 use crate::domain::unit_import::plan_csv;
@@ -14,11 +16,25 @@ pub(crate) fn test_tree() -> Vec<Unit> {
     plan_csv(&[], &csv).expect("the test unit tree is valid")
 }
 
+fn corpus_folder() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+}
+
 #[test]
-fn every_own_text_gives_its_expected_draft() {
+fn every_own_summary_gives_its_expected_draft() {
+    assert!(texts_give_their_drafts(&folder()) >= 2);
+}
+
+#[test]
+fn every_corpus_text_gives_its_expected_draft() {
+    assert!(texts_give_their_drafts(&corpus_folder()) >= 30);
+}
+
+/// Checks each `.txt` of `folder` against its `.expected.json`; how many were checked.
+fn texts_give_their_drafts(folder: &std::path::Path) -> usize {
     let units = test_tree();
     let mut checked = 0;
-    for entry in std::fs::read_dir(folder()).unwrap() {
+    for entry in std::fs::read_dir(folder).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().and_then(|e| e.to_str()) != Some("txt") {
             continue;
@@ -43,7 +59,7 @@ fn every_own_text_gives_its_expected_draft() {
         }
         checked += 1;
     }
-    assert!(checked >= 2, "{checked} texts");
+    checked
 }
 
 #[test]
