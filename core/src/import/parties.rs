@@ -243,12 +243,14 @@ impl UnitMatcher {
 }
 
 /// Whether `folded[at..]` spells the folded name `name`, a space in the name standing for
-/// any run of spaces and dashes in the text ("Sở Giao thông - Vận tải").
+/// any run of spaces and dashes in the text ("Sở Giao thông - Vận tải"), and " và " for a
+/// dash ("Sở Tài nguyên - Môi trường").
 fn name_at(folded: &[char], at: usize, name: &str) -> Option<usize> {
     let is_gap = |c: &char| matches!(c, ' ' | '-' | '–' | '—');
-    let mut end = at;
-    for expected in name.chars() {
-        if expected == ' ' {
+    let name: Vec<char> = name.chars().collect();
+    let (mut end, mut index) = (at, 0);
+    while index < name.len() {
+        if name[index] == ' ' {
             let gap_start = end;
             while folded.get(end).is_some_and(is_gap) {
                 end += 1;
@@ -256,8 +258,11 @@ fn name_at(folded: &[char], at: usize, name: &str) -> Option<usize> {
             if end == gap_start {
                 return None;
             }
-        } else if folded.get(end) == Some(&expected) {
+            let dashed = folded[gap_start..end].iter().any(|c| *c != ' ');
+            index += if dashed && name[index..].starts_with(&[' ', 'v', 'à', ' ']) { 4 } else { 1 };
+        } else if folded.get(end) == Some(&name[index]) {
             end += 1;
+            index += 1;
         } else {
             return None;
         }

@@ -197,3 +197,151 @@ mod properties {
         }
     }
 }
+
+/// What a draft says, leaving out the words of each task and where they stand: what a
+/// rewording that keeps the meaning must not change. Tasks are sorted, as the order of
+/// assignments written apart is free.
+fn reading(draft: &Draft) -> Vec<String> {
+    let mut tasks: Vec<String> = draft
+        .sections
+        .iter()
+        .flat_map(|section| &section.tasks)
+        .map(|task| {
+            let coordinating: Vec<&str> = task.coordinating.iter().map(|party| party.name.as_str()).collect();
+            format!(
+                "{} {:?} | {:?} {:?} inferred={} {:?} | {:?}",
+                task.lead.name,
+                task.lead.unit,
+                coordinating,
+                task.deadline,
+                task.deadline_inferred,
+                task.deadline_as_written,
+                task.recurrence
+            )
+        })
+        .collect();
+    tasks.sort();
+    tasks.push(format!("issued {:?}, number {:?}, cites {:?}", draft.issued_on, draft.document_number, draft.referenced_documents));
+    tasks
+}
+
+fn corpus_text(name: &str) -> String {
+    std::fs::read_to_string(corpus_folder().join(format!("{name}.txt"))).unwrap()
+}
+
+mod metamorphic {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Title and date line as the corpus writes them, then `body`.
+    fn with_header(issued: NaiveDate, body: &str) -> String {
+        format!("Chỉ đạo về một việc\nMẫu, ngày {} tháng {} năm {}\n{body}\n", issued.day(), issued.month(), issued.year())
+    }
+
+    use chrono::Datelike;
+
+    #[test]
+    fn assignments_written_in_the_other_order_read_the_same() {
+        let units = test_tree();
+        let texts = [
+            "clause-subjects-01",
+            "clause-subjects-03",
+            "deadline-words-02",
+            "deadline-words-04",
+            "group-subjects-01",
+            "unit-spellings-03",
+            "yearless-dates-01",
+            "yearless-dates-02",
+            "yearless-dates-05",
+        ];
+        for name in texts {
+            let text = corpus_text(name);
+            let lines: Vec<&str> = text.lines().collect();
+            let body = lines[2];
+            // Each assignment its own paragraph, last first.
+            let mut sentences: Vec<String> =
+                super::text::clauses(body).into_iter().map(|range| body.chars().skip(range.start).take(range.len()).collect()).collect();
+            // A comma before a new subject ends its clause: give it a full stop instead.
+            if sentences.len() == 1 {
+                let (first, second) = body.split_once(", Sở").expect("two subjects");
+                sentences = vec![format!("{first}."), format!("Sở{second}")];
+            }
+            sentences.reverse();
+            let reordered = format!("{}\n{}\n{}\n", lines[0], lines[1], sentences.join("\n"));
+            assert_eq!(reading(&extract(&reordered, &units).unwrap()), reading(&extract(&text, &units).unwrap()), "{name}:\n{reordered}");
+        }
+    }
+
+    #[test]
+    fn a_unit_written_by_its_abbreviation_or_another_spelling_reads_the_same() {
+        let units = test_tree();
+        let spellings = [
+            ("Sở Thông tin và Truyền thông", ["Sở TT&TT", "Sở TTTT", "Sở Thông tin - Truyền thông"]),
+            ("Sở Tài nguyên và Môi trường", ["Sở TN&MT", "Sở TNMT", "Sở Tài nguyên và Môi trường tỉnh"]),
+            ("Sở Kế hoạch và Đầu tư", ["Sở KH&ĐT", "Sở KHĐT", "Sở Kế hoạch – Đầu tư"]),
+            ("UBND huyện Bình Minh", ["Ủy ban nhân dân huyện Bình Minh", "Uỷ ban nhân dân huyện Bình Minh", "UBND huyện Bình Minh"]),
+            ("Sở Giao thông vận tải", ["Sở Giao thông - Vận tải", "Sở GTVT", "Sở Giao thông vận tải tỉnh Mẫu"]),
+        ];
+        let mut rewritten = 0;
+        for entry in std::fs::read_dir(corpus_folder()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let expected = reading(&extract(&text, &units).unwrap());
+            for (name, others) in &spellings {
+                if !text.contains(name) {
+                    continue;
+                }
+                for other in others {
+                    let respelled = text.replace(name, other);
+                    assert_eq!(reading(&extract(&respelled, &units).unwrap()), expected, "{}: {name} as {other}", path.display());
+                    rewritten += 1;
+                }
+            }
+        }
+        assert!(rewritten >= 15, "{rewritten} rewritings");
+    }
+
+    /// A date as the texts write it: with or without its year, in each of the forms.
+    fn written(date: NaiveDate, form: usize) -> String {
+        let (d, m, y) = (date.day(), date.month(), date.year());
+        match form {
+            0 => format!("{d}-{m}"),
+            1 => format!("{d}/{m}"),
+            2 => format!("{d} tháng {m}"),
+            3 => format!("{d:02}/{m:02}/{y}"),
+            4 => format!("{d}-{m}-{y}"),
+            _ => format!("{d} tháng {m} năm {y}"),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_dates_form_does_not_change_its_reading(
+            issued_days in 0i64..3650,
+            ahead in 0i64..360,
+            form in 0usize..3,
+            other_form in 0usize..3,
+            phrase in prop::sample::select(vec!["trước ngày", "chậm nhất ngày", "chậm nhất là ngày", "xong trước ngày"]),
+        ) {
+            static TREE: std::sync::OnceLock<Vec<Unit>> = std::sync::OnceLock::new();
+            let units = TREE.get_or_init(test_tree);
+            let issued = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new(issued_days as u64);
+            let due = issued + chrono::Days::new(ahead as u64);
+            let body = |form: usize| format!("Sở Y tế chủ trì, phối hợp với Công an tỉnh kiểm tra {phrase} {}. Sở Tài chính bố trí kinh phí.", written(due, form));
+            let one = extract(&with_header(issued, &body(form)), units).unwrap();
+            let other = extract(&with_header(issued, &body(other_form)), units).unwrap();
+            prop_assert_eq!(reading(&one), reading(&other));
+            // Within a year of the text's date, a year-less date is the one meant.
+            let task = &one.sections[0].tasks[0];
+            prop_assert_eq!(task.deadline.map(|deadline| deadline.date), Some(due));
+            prop_assert!(task.deadline_inferred);
+            let with_year = extract(&with_header(issued, &body(form + 3)), units).unwrap();
+            let dated = &with_year.sections[0].tasks[0];
+            prop_assert_eq!(dated.deadline, task.deadline);
+            prop_assert!(!dated.deadline_inferred);
+        }
+    }
+}
