@@ -41,7 +41,7 @@ pub use report::TaskReport;
 pub use role::{Role, Roles, Username};
 pub use standing::{due_ends_between, standing, vietnam_day_start, Standing, TaskState, Thresholds, UnitRole, DUE_SOON_DAYS};
 pub use text::BoundedText;
-pub use unit::{Unit, UnitCode, UnitKind};
+pub use unit::{tree_order, Unit, UnitCode, UnitKind};
 
 use serde::{Deserialize, Serialize};
 

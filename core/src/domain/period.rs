@@ -16,32 +16,20 @@ use uuid::Uuid;
 /// published late; what was opened stays.
 pub const KEPT_PERIODS: usize = 24;
 
-/// How long a period lasts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Cycle {
-    Weekly,
-    Monthly,
-    Quarterly,
-    Yearly,
+super::worded::worded_enum! {
+    /// How long a period lasts.
+    pub enum Cycle {
+        Weekly = "weekly",
+        Monthly = "monthly",
+        Quarterly = "quarterly",
+        Yearly = "yearly",
+    }
 }
 
 impl Cycle {
-    fn word(self) -> &'static str {
-        match self {
-            Cycle::Weekly => "weekly",
-            Cycle::Monthly => "monthly",
-            Cycle::Quarterly => "quarterly",
-            Cycle::Yearly => "yearly",
-        }
-    }
-
-    fn from_word(word: &str) -> Option<Self> {
-        [Cycle::Weekly, Cycle::Monthly, Cycle::Quarterly, Cycle::Yearly].into_iter().find(|cycle| cycle.word() == word)
-    }
-
     /// The largest day a recurrence of this cycle may name: a weekday (Monday is 1) for a
     /// week, a day of the month otherwise.
-    fn last_named_day(self) -> u32 {
+    pub fn last_named_day(self) -> u32 {
         if self == Cycle::Weekly {
             7
         } else {
@@ -52,7 +40,7 @@ impl Cycle {
 
 impl Recurrence {
     /// Reads `monthly:25`-like words into the cycle and the named day, if they are sound.
-    pub(super) fn read(raw: &str) -> Option<(Cycle, Option<u32>)> {
+    pub fn read(raw: &str) -> Option<(Cycle, Option<u32>)> {
         let (cycle, day) = raw.split_once(':').map_or((raw, None), |(cycle, day)| (cycle, Some(day)));
         let cycle = Cycle::from_word(cycle)?;
         let day = match day {
@@ -60,6 +48,14 @@ impl Recurrence {
             Some(day) => Some(day.parse::<u32>().ok().filter(|day| (1..=cycle.last_named_day()).contains(day))?),
         };
         Some((cycle, day))
+    }
+
+    /// The words [`Recurrence::read`] reads: `monthly:25`, `quarterly`.
+    pub fn written(cycle: Cycle, day: Option<u32>) -> String {
+        match day {
+            Some(day) => format!("{}:{day}", cycle.as_str()),
+            None => cycle.as_str().to_owned(),
+        }
     }
 
     fn rule(&self) -> (Cycle, Option<u32>) {
@@ -360,7 +356,8 @@ mod tests {
         #[test]
         fn every_periods_deadline_falls_inside_it(cycle in any_cycle(), day in proptest::option::of(1u32..=31), days in 0i64..40_000) {
             let day = day.map(|day| if cycle == Cycle::Weekly { day % 7 + 1 } else { day });
-            let raw = match day { Some(day) => format!("{}:{day}", cycle.word()), None => cycle.word().to_owned() };
+            let raw = Recurrence::written(cycle, day);
+            prop_assert_eq!(Recurrence::read(&raw), Some((cycle, day)));
             let recurrence = Recurrence::parse(&raw).unwrap();
             let period = recurrence.period_of(date(1950, 1, 1) + Duration::days(days));
             let deadline = recurrence.deadline_in(period);

@@ -91,9 +91,84 @@ impl Unit {
     }
 }
 
+/// The units in the tree's order, each with its depth (the province 0): every unit right
+/// after its parent, siblings by name. Units whose parent is missing come last, at depth 0.
+pub fn tree_order(units: &[Unit]) -> Vec<(usize, &Unit)> {
+    let mut ordered = Vec::with_capacity(units.len());
+    let mut placed = std::collections::BTreeSet::new();
+    let children = |parent: Option<&UnitCode>| {
+        let mut below: Vec<&Unit> = units.iter().filter(|unit| unit.parent.as_ref() == parent).collect();
+        below.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+        below
+    };
+    let mut stack: Vec<(usize, &Unit)> = children(None).into_iter().rev().map(|unit| (0, unit)).collect();
+    while let Some((depth, unit)) = stack.pop() {
+        if !placed.insert(&unit.code) {
+            continue;
+        }
+        ordered.push((depth, unit));
+        stack.extend(children(Some(&unit.code)).into_iter().rev().map(|child| (depth + 1, child)));
+    }
+    let mut orphans: Vec<&Unit> = units.iter().filter(|unit| !placed.contains(&unit.code)).collect();
+    orphans.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
+    ordered.extend(orphans.into_iter().map(|unit| (0, unit)));
+    ordered
+}
+
+impl Unit {
+    /// Whether a person looking for `query` means this unit: words of its name in any case
+    /// and either tone placement, its code, or its initials after the kind ("Sở TTTT",
+    /// "tttt" for "Sở Thông tin và Truyền thông").
+    pub fn answers_to(&self, query: &str) -> bool {
+        let query = crate::import::text::fold_str(query.trim());
+        if query.is_empty() {
+            return true;
+        }
+        let name = crate::import::text::fold_str(self.name.as_str());
+        let mut words = name.split_whitespace().filter(|word| *word != "và");
+        let kind_word = words.next().unwrap_or_default();
+        let abbreviated: String =
+            std::iter::once(kind_word).chain(words.filter_map(|word| word.get(..word.chars().next()?.len_utf8()))).collect();
+        let compact = |text: &str| text.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+        name.contains(&query) || self.code.as_str().to_lowercase().contains(&query) || compact(&abbreviated).contains(&compact(&query))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tree_lists_each_unit_after_its_parent_with_its_depth() {
+        let unit = |raw: &str, name: &str, kind, parent: Option<(&str, UnitKind)>| {
+            Unit::new(code(raw), name, kind, parent.map(|(p, k)| (code(p), k))).unwrap()
+        };
+        let units = vec![
+            unit("XA-B", "UBND xã B", UnitKind::Commune, Some(("HUYEN-A", UnitKind::District))),
+            unit("SO-YT", "Sở Y tế", UnitKind::Department, Some(("TINH", UnitKind::Province))),
+            unit("TINH", "UBND tỉnh", UnitKind::Province, None),
+            unit("HUYEN-A", "UBND huyện A", UnitKind::District, Some(("TINH", UnitKind::Province))),
+            unit("XA-A", "UBND xã A", UnitKind::Commune, Some(("HUYEN-A", UnitKind::District))),
+        ];
+        let order: Vec<(usize, &str)> = tree_order(&units).into_iter().map(|(depth, unit)| (depth, unit.code.as_str())).collect();
+        assert_eq!(order, [(0, "TINH"), (1, "SO-YT"), (1, "HUYEN-A"), (2, "XA-A"), (2, "XA-B")]);
+    }
+
+    #[test]
+    fn a_unit_is_found_by_words_of_its_name_its_code_or_its_initials() {
+        let unit =
+            Unit::new(code("SO-TTTT"), "Sở Thông tin và Truyền thông", UnitKind::Department, Some((code("TINH"), UnitKind::Province)))
+                .unwrap();
+        for query in ["truyền", "THÔNG TIN", "so-tttt", "Sở TTTT", "tttt", "Sở TT&TT", "", "  "] {
+            assert!(unit.answers_to(query), "{query}");
+        }
+        for query in ["Sở Y tế", "xã", "TNMT"] {
+            assert!(!unit.answers_to(query), "{query}");
+        }
+        let commune =
+            Unit::new(code("XA-AN-HOA"), "UBND xã An Hòa", UnitKind::Commune, Some((code("HUYEN-A"), UnitKind::District))).unwrap();
+        assert!(commune.answers_to("an hoà"), "either tone placement");
+    }
 
     use crate::domain::testing::code;
 

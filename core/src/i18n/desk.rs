@@ -127,6 +127,18 @@ pub enum DeskKey {
     Save,
     Cancel,
     ShowAllRows,
+    NotRecurring,
+    /// The day of each period by which the work is due (a weekday for a weekly one).
+    DueDayInPeriod,
+    DueWeekdayInPeriod,
+    DeadlineYearInferred,
+    DeadlineOccasion,
+    IssueDateMissing,
+    /// Shows the source text as read, each task's clauses marked.
+    SourceAsRead,
+    EditSourceText,
+    SeeSourceClause,
+    FindUnit,
     /// Printed in place of the show-all button when the browser's own print menu
     /// prints a cut list.
     PrintedRowsCut,
@@ -221,7 +233,7 @@ impl Words for DeskKey {
             Documents => "Văn bản liên quan",
             NotAUnit => "Chưa khớp với đơn vị nào, hãy chọn đơn vị chủ trì hoặc đơn vị thực hiện:",
             DeadlineLabel => "Thời hạn",
-            RecurrenceLabel => "Định kỳ (monthly:25, quarterly…)",
+            RecurrenceLabel => "Định kỳ",
             AssignedUnits => "Đơn vị thực hiện (mỗi đơn vị một danh sách kiểm)",
             ChecklistLines => "Danh sách kiểm, mỗi dòng một mục",
             UnitsTitle => "Đơn vị",
@@ -254,6 +266,16 @@ impl Words for DeskKey {
             Save => "Lưu",
             Cancel => "Huỷ",
             ShowAllRows => "Xem tất cả",
+            NotRecurring => "Không định kỳ",
+            DueDayInPeriod => "Hạn trong mỗi kỳ: trước ngày",
+            DueWeekdayInPeriod => "Hạn trong mỗi tuần: thứ (1 là thứ Hai)",
+            DeadlineYearInferred => "Văn bản không ghi năm của hạn này; năm được suy ra từ ngày văn bản, hãy kiểm tra lại.",
+            DeadlineOccasion => "Văn bản ghi hạn theo dịp, chưa có ngày cụ thể:",
+            IssueDateMissing => "Văn bản không ghi ngày ban hành: hãy chọn ngày trước khi ban hành.",
+            SourceAsRead => "Văn bản đã đọc — mỗi nhiệm vụ được tô ở câu gốc của nó",
+            EditSourceText => "Sửa văn bản gốc",
+            SeeSourceClause => "Xem câu gốc",
+            FindUnit => "Tìm đơn vị (tên hoặc viết tắt)",
             PrintedRowsCut => "Bản in này chỉ có những dòng đầu của danh sách; để in đủ, dùng nút «In báo cáo». Tổng số dòng:",
         }
     }
@@ -346,7 +368,7 @@ impl Words for DeskKey {
             Documents => "Referenced documents",
             NotAUnit => "Not matched to a unit; choose the lead or the units that carry it out:",
             DeadlineLabel => "Deadline",
-            RecurrenceLabel => "Recurs (monthly:25, quarterly…)",
+            RecurrenceLabel => "Recurs",
             AssignedUnits => "Units that carry it out (each gets a checklist)",
             ChecklistLines => "Checklist, one item per line",
             UnitsTitle => "Units",
@@ -379,6 +401,16 @@ impl Words for DeskKey {
             Save => "Save",
             Cancel => "Cancel",
             ShowAllRows => "Show all",
+            NotRecurring => "Not recurring",
+            DueDayInPeriod => "Due in each period before day",
+            DueWeekdayInPeriod => "Due in each week on weekday (1 is Monday)",
+            DeadlineYearInferred => "The text gives no year for this deadline; the year was inferred from the text's date, please check it.",
+            DeadlineOccasion => "The text names the deadline by an occasion, with no date yet:",
+            IssueDateMissing => "The text gives no issue date: choose one before publishing.",
+            SourceAsRead => "The text as read — each task is marked at its source clause",
+            EditSourceText => "Edit the source text",
+            SeeSourceClause => "Show source clause",
+            FindUnit => "Find a unit (name or abbreviation)",
             PrintedRowsCut => "This printout holds only the first rows of the list; to print every row, use the «Print» button. Rows in all:",
         }
     }
@@ -425,6 +457,28 @@ impl Words for UnitKind {
 }
 
 /// The deadline kinds as a directive words them.
+impl Words for crate::domain::Cycle {
+    fn vietnamese(self) -> &'static str {
+        use crate::domain::Cycle::*;
+        match self {
+            Weekly => "Hằng tuần",
+            Monthly => "Hằng tháng",
+            Quarterly => "Hằng quý",
+            Yearly => "Hằng năm",
+        }
+    }
+
+    fn english(self) -> &'static str {
+        use crate::domain::Cycle::*;
+        match self {
+            Weekly => "Weekly",
+            Monthly => "Monthly",
+            Quarterly => "Quarterly",
+            Yearly => "Yearly",
+        }
+    }
+}
+
 impl Words for DeadlineKind {
     fn vietnamese(self) -> &'static str {
         match self {

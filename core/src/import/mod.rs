@@ -155,6 +155,8 @@ impl Draft {
     /// tree keeps it, a group or an unmatched name waits for units to be chosen (and is
     /// kept as written when it is a group). A task whose lead cannot be written at all is
     /// left out; the source text beside the form still shows it.
+    /// `today` stands in for an issue date the text does not give; the form asks for one
+    /// then (see [`Draft::issued_on`]).
     pub fn to_input(&self, issuer: String, today: NaiveDate) -> DirectiveInput {
         DirectiveInput {
             title: self.title.clone(),
@@ -166,24 +168,27 @@ impl Draft {
                 .iter()
                 .map(|section| SectionInput {
                     heading: section.heading.clone(),
-                    tasks: section
-                        .tasks
-                        .iter()
-                        .filter_map(|task| {
-                            Some(TaskInput {
-                                text: task.text.clone(),
-                                lead: task.lead.party()?,
-                                coordinating: task.coordinating.iter().filter_map(DraftParty::party).collect(),
-                                deadline: task.deadline,
-                                recurrence: task.recurrence.clone(),
-                                checklist: vec![task.text.chars().take(ChecklistItem::LABEL_MAX).collect()],
-                                ..TaskInput::blank()
-                            })
-                        })
-                        .collect(),
+                    tasks: written_tasks(section).map(|(_, input)| input).collect(),
                 })
                 .collect(),
         }
+    }
+
+    /// What the reader says about each task of [`Draft::to_input`]'s form, section by
+    /// section and task by task as the form has them.
+    pub fn notes(&self) -> Vec<Vec<TaskNote>> {
+        self.sections
+            .iter()
+            .map(|section| {
+                written_tasks(section)
+                    .map(|(task, _)| TaskNote {
+                        source: task.source,
+                        deadline_inferred: task.deadline_inferred,
+                        deadline_as_written: task.deadline_as_written.clone(),
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     /// The stable exchange form `chidao import-directive` prints (see README).
@@ -216,6 +221,31 @@ impl Draft {
             referenced_documents: self.referenced_documents.iter().map(ToString::to_string).collect(),
         }
     }
+}
+
+/// The tasks of a section the form can hold, each beside the draft task it came from: a
+/// task whose lead cannot be written at all is left out.
+fn written_tasks(section: &DraftSection) -> impl Iterator<Item = (&DraftTask, TaskInput)> {
+    section.tasks.iter().filter_map(|task| {
+        let input = TaskInput {
+            text: task.text.clone(),
+            lead: task.lead.party()?,
+            coordinating: task.coordinating.iter().filter_map(DraftParty::party).collect(),
+            deadline: task.deadline,
+            recurrence: task.recurrence.clone(),
+            checklist: vec![task.text.chars().take(ChecklistItem::LABEL_MAX).collect()],
+            ..TaskInput::blank()
+        };
+        Some((task, input))
+    })
+}
+
+/// What the reader says about a task of the form, for the supervisor checking it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskNote {
+    pub source: SourceSpan,
+    pub deadline_inferred: bool,
+    pub deadline_as_written: Option<String>,
 }
 
 /// The exchange form: exactly these fields, in this order.

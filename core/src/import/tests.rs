@@ -42,7 +42,19 @@ fn texts_give_their_drafts(folder: &std::path::Path) -> usize {
         let text = std::fs::read_to_string(&path).unwrap();
         let expected_path = path.with_extension("expected.json");
         let expected: ExchangeDraft = serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
-        let actual = extract(&text, &units).unwrap().exchange();
+        let draft = extract(&text, &units).unwrap();
+        // Each task points at the words it was read from.
+        let source: Vec<char> = draft.source.chars().collect();
+        for task in draft.sections.iter().flat_map(|section| &section.tasks) {
+            let marked: String = source[task.source.start as usize..task.source.end as usize].iter().collect();
+            assert!(
+                task.text.starts_with(marked.split('\n').next().unwrap()),
+                "{}: {marked:?} is not where {:?} was read",
+                path.display(),
+                task.text
+            );
+        }
+        let actual = draft.exchange();
         // After a deliberate change to the reader, `UPDATE_READER_EXPECTED=1` writes the
         // new drafts for review in the diff.
         if actual != expected && std::env::var_os("UPDATE_READER_EXPECTED").is_some() {
@@ -74,6 +86,13 @@ fn a_draft_becomes_a_form_that_keeps_units_groups_and_dates_and_publishes_once_u
     let tasks: Vec<_> = form.sections.iter().flat_map(|section| &section.tasks).collect();
     let drafted: Vec<_> = draft.sections.iter().flat_map(|section| &section.tasks).collect();
     assert_eq!(tasks.len(), drafted.len());
+    let notes = draft.notes();
+    assert_eq!(notes.iter().map(Vec::len).collect::<Vec<_>>(), form.sections.iter().map(|section| section.tasks.len()).collect::<Vec<_>>());
+    let source: Vec<char> = draft.source.chars().collect();
+    for (note, task) in notes.iter().flatten().zip(&tasks) {
+        let clause: String = source[note.source.start as usize..note.source.end as usize].iter().collect();
+        assert!(clause.starts_with(task.text.split_whitespace().next().unwrap()), "{clause} / {}", task.text);
+    }
     for (task, drafted) in tasks.iter().zip(&drafted) {
         assert_eq!(task.text, drafted.text);
         assert_eq!(task.deadline, drafted.deadline);
