@@ -97,6 +97,65 @@ test('a supervisor writes a directive from nothing: sections, tasks and units ch
   await Promise.all([office.close(), tablet.close()]);
 });
 
+test('the compose page marks each task where it was read, asks for a missing issue date, and speaks in words', async ({ browser }) => {
+  const office = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const desk = await office.newPage();
+  await signIn(desk, 'supervisor');
+  await desk.getByRole('button', { name: 'Soạn chỉ đạo' }).click();
+  // No date line, two subjects in one sentence, a deadline by occasion, a monthly report.
+  await desk.locator('textarea[name="directive-text"]').fill(`Chỉ đạo về phòng chống dịch sốt xuất huyết
+Sở Y tế chủ trì kiểm tra các cơ sở khám bệnh; Công an tỉnh phối hợp với Sở Y tế xử lý vi phạm, hoàn thành trước Tết Nguyên đán. UBND huyện Bình Sơn báo cáo kết quả vào ngày 20 hằng tháng.
+`);
+  await desk.getByTestId('read-directive').click();
+  await expect(desk.getByTestId('task-form')).toHaveCount(3);
+  await expect(desk.locator('select[name="task-0-1-lead"]')).toHaveValue('CA-TINH');
+
+  // The source as read, each task's clause marked; a mark shows its task, a task its mark.
+  const marks = desk.getByTestId('source-as-read').locator('mark.clause');
+  await expect(marks).toHaveCount(3);
+  await expect(marks.nth(1)).toHaveText('Công an tỉnh phối hợp với Sở Y tế xử lý vi phạm, hoàn thành trước Tết Nguyên đán.');
+  await marks.nth(1).click();
+  await expect(desk.locator('.task-form[data-task="1.2"]')).toHaveClass(/current/);
+  await expect(marks.nth(1)).toHaveClass(/current/);
+  await desk.locator('textarea[name="task-0-2-text"]').focus();
+  await expect(desk.locator('mark.clause[data-tasks="1.3"]')).toHaveClass(/current/);
+  await expect(marks.nth(1)).not.toHaveClass(/current/);
+
+  // The deadline by occasion is shown as written; no date is invented.
+  await expect(desk.locator('.task-form[data-task="1.2"]').getByTestId('deadline-occasion')).toContainText('“trước Tết Nguyên đán”');
+  await expect(desk.locator('input[name="task-0-1-deadline"]')).toHaveValue('');
+
+  // The recurrence in words, with the day due in each month.
+  await expect(desk.locator('select[name="task-0-2-cycle"]')).toHaveValue('monthly');
+  await expect(desk.locator('select[name="task-0-2-cycle"] option:checked')).toHaveText('Hằng tháng');
+  await expect(desk.locator('input[name="task-0-2-due-day"]')).toHaveValue('20');
+  await desk.locator('select[name="task-0-2-cycle"]').selectOption('quarterly');
+  await expect(desk.locator('input[name="task-0-2-due-day"]')).toHaveValue('20');
+  await expect(desk.locator('select[name="task-0-1-cycle"]')).toHaveValue('');
+
+  // Units are found by abbreviation and shown in the tree; a chosen one stays chosen.
+  const assigned = desk.locator('select[name="task-0-0-assigned"]');
+  await assigned.selectOption(['XA-BINH-THANH']);
+  await desk.locator('input[name="task-0-0-find-unit"]').fill('Sở TTTT');
+  await expect(assigned.locator('option[value="SO-TTTT"]')).toHaveJSProperty('hidden', false);
+  await expect(assigned.locator('option[value="SO-YT"]')).toHaveJSProperty('hidden', true);
+  await expect(assigned.locator('option[value="XA-BINH-THANH"]')).toHaveJSProperty('selected', true);
+  await expect(assigned.locator('option[value="XA-BINH-THANH"]')).toHaveText(/^\u00a0{6}UBND xã Bình Thạnh$/);
+
+  // No issue date in the text: the date stays empty and publishing waits for one.
+  await expect(desk.locator('input[name="issued-on"]')).toHaveValue('');
+  await expect(desk.getByTestId('issue-date-asked')).toBeVisible();
+  await expect(desk.getByTestId('publish-directive')).toBeDisabled();
+  await desk.locator('input[name="issued-on"]').fill('2026-11-30');
+  await expect(desk.getByTestId('issue-date-asked')).toBeHidden();
+  await expect(desk.getByTestId('publish-directive')).toBeEnabled();
+
+  // Back to the text to correct it.
+  await desk.getByTestId('edit-source').click();
+  await expect(desk.locator('textarea[name="directive-text"]')).toHaveValue(/^Chỉ đạo về phòng chống dịch/);
+  await office.close();
+});
+
 test('no page trips the content security policy', async ({ browser }) => {
   const violations: string[] = [];
   const visit = async (username: string, tabs: string[]) => {

@@ -248,6 +248,26 @@ pub struct TaskNote {
     pub deadline_as_written: Option<String>,
 }
 
+/// The source cut where any of `spans` starts or ends: each stretch with the indices of
+/// the spans covering it, in order, covering `0..len` whole. Spans past `len` are cut.
+pub fn marked_stretches(spans: &[SourceSpan], len: usize) -> Vec<(Range<usize>, Vec<usize>)> {
+    let mut cuts: Vec<usize> = spans.iter().flat_map(|span| [span.start as usize, span.end as usize]).map(|at| at.min(len)).collect();
+    cuts.extend([0, len]);
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.windows(2)
+        .map(|pair| {
+            let covering = spans
+                .iter()
+                .enumerate()
+                .filter(|(_, span)| span.start as usize <= pair[0] && pair[1] <= span.end as usize)
+                .map(|(index, _)| index)
+                .collect();
+            (pair[0]..pair[1], covering)
+        })
+        .collect()
+}
+
 /// The exchange form: exactly these fields, in this order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

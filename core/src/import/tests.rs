@@ -115,6 +115,15 @@ fn a_draft_becomes_a_form_that_keeps_units_groups_and_dates_and_publishes_once_u
 }
 
 #[test]
+fn the_marked_source_is_cut_where_spans_start_and_end_and_covers_it_whole() {
+    let span = |start, end| SourceSpan { start, end };
+    let stretches = marked_stretches(&[span(2, 5), span(2, 5), span(8, 20)], 12);
+    assert_eq!(stretches, [(0..2, vec![]), (2..5, vec![0, 1]), (5..8, vec![]), (8..12, vec![2])]);
+    assert_eq!(marked_stretches(&[], 3), [(0..3, vec![])]);
+    assert!(marked_stretches(&[], 0).is_empty());
+}
+
+#[test]
 fn an_unmatched_unit_is_kept_as_written_and_listed() {
     let text = std::fs::read_to_string(folder().join("tinh-mau-2024-03-12.txt")).unwrap();
     let draft = extract(&text, &test_tree()).unwrap();

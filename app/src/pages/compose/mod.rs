@@ -1,5 +1,6 @@
 //! Writing a directive: paste the summary (or open a .txt), read it into a draft, correct
-//! it beside the source text, and publish. Supervisors do this online at the office.
+//! it beside the source text (each task's clauses marked in it), and publish. Supervisors
+//! do this online at the office.
 
 mod form;
 
@@ -8,6 +9,7 @@ use crate::client::ClientError;
 use crate::domain::authoring::{DirectiveInput, InputProblem, ProblemKind, SectionInput};
 use crate::domain::{Deadline, Unit};
 use crate::i18n::{DeskKey, Key};
+use chidao_core::import::{marked_stretches, TaskNote};
 use form::{shape, DraftForm};
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -51,6 +53,84 @@ impl From<ClientError> for Outcome {
     }
 }
 
+/// What the reader said about the draft on the form, kept beside it while it is edited.
+#[derive(Clone, Copy)]
+pub(super) struct Reading {
+    /// The source as read, which the notes' spans point into; empty for a directive not
+    /// read from a text.
+    source: RwSignal<String>,
+    /// Per section and task of the form.
+    notes: RwSignal<Vec<Vec<TaskNote>>>,
+    /// The text gave no issue date: the form asks for one before publishing.
+    date_asked: RwSignal<bool>,
+    /// The task whose source clause is marked as current.
+    focused: RwSignal<Option<(usize, usize)>>,
+}
+
+impl Reading {
+    fn new() -> Self {
+        Reading {
+            source: RwSignal::new(String::new()),
+            notes: RwSignal::new(Vec::new()),
+            date_asked: RwSignal::new(false),
+            focused: RwSignal::new(None),
+        }
+    }
+
+    fn clear(self) {
+        self.source.set(String::new());
+        self.notes.set(Vec::new());
+        self.date_asked.set(false);
+        self.focused.set(None);
+    }
+
+    pub(super) fn note(self, s: usize, t: usize) -> Option<TaskNote> {
+        self.notes.with(|notes| notes.get(s).and_then(|tasks| tasks.get(t)).cloned())
+    }
+
+    /// Keeps the notes in step with a task taken out of the form.
+    pub(super) fn task_removed(self, s: usize, t: usize) {
+        self.notes.update(|notes| {
+            if let Some(tasks) = notes.get_mut(s).filter(|tasks| t < tasks.len()) {
+                tasks.remove(t);
+            }
+        });
+        self.focused.set(None);
+    }
+}
+
+/// The source as read, each task's clauses marked; a click on a mark shows its task.
+#[component]
+fn SourceAsRead(reading: Reading) -> impl IntoView {
+    let marked = move || {
+        let source: Vec<char> = reading.source.with(|source| source.chars().collect());
+        let keys: Vec<(usize, usize)> =
+            reading.notes.with(|notes| notes.iter().enumerate().flat_map(|(s, tasks)| (0..tasks.len()).map(move |t| (s, t))).collect());
+        let spans: Vec<_> = reading.notes.with(|notes| notes.iter().flatten().map(|note| note.source).collect());
+        marked_stretches(&spans, source.len())
+            .into_iter()
+            .map(|(range, covering)| {
+                let words: String = source[range].iter().collect();
+                if covering.is_empty() {
+                    return words.into_any();
+                }
+                let tasks: Vec<(usize, usize)> = covering.iter().map(|index| keys[*index]).collect();
+                let label = tasks.iter().map(|(s, t)| format!("{}.{}", s + 1, t + 1)).collect::<Vec<_>>().join(", ");
+                let first = tasks[0];
+                let current = move || reading.focused.get().is_some_and(|focused| tasks.contains(&focused));
+                view! {
+                    <mark class="clause" class:current=current data-tasks=label.clone() title=label on:click=move |_| reading.focused.set(Some(first))>{words}</mark>
+                }
+                .into_any()
+            })
+            .collect_view()
+    };
+    view! {
+        <p class="hint">{tr(DeskKey::SourceAsRead)}</p>
+        <div class="source-read" data-testid="source-as-read">{marked}</div>
+    }
+}
+
 #[component]
 pub fn ComposePage() -> impl IntoView {
     let source = RwSignal::new(String::new());
@@ -59,6 +139,9 @@ pub fn ComposePage() -> impl IntoView {
     // `Some(id)` while a published directive is being edited.
     let editing = RwSignal::new(None::<Uuid>);
     let chosen = RwSignal::new(String::new());
+    let reading = Reading::new();
+    // The source shows as read, marked, until the supervisor edits it again.
+    let source_as_read = RwSignal::new(false);
 
     let tree = LocalResource::new(crate::client::unit_tree);
     let units = Signal::derive(move || tree.get().and_then(Result::ok).unwrap_or_default());
@@ -86,6 +169,8 @@ pub fn ComposePage() -> impl IntoView {
             match crate::client::directive_input(id).await {
                 Ok(input) => {
                     editing.set(Some(id));
+                    reading.clear();
+                    source_as_read.set(false);
                     form.set(Some(input));
                 }
                 Err(error) => outcome.set(Some(error.into())),
@@ -96,7 +181,14 @@ pub fn ComposePage() -> impl IntoView {
         let text = text.clone();
         async move {
             match crate::client::import_directive(text).await {
-                Ok(draft) => form.set(Some(draft.to_input(units.with_untracked(|units| province_name(units)), today()))),
+                Ok(draft) => {
+                    reading.notes.set(draft.notes());
+                    reading.date_asked.set(draft.issued_on.is_none());
+                    reading.focused.set(None);
+                    form.set(Some(draft.to_input(units.with_untracked(|units| province_name(units)), today())));
+                    reading.source.set(draft.source);
+                    source_as_read.set(true);
+                }
                 Err(error) => outcome.set(Some(error.into())),
             }
         }
@@ -116,6 +208,8 @@ pub fn ComposePage() -> impl IntoView {
                 form.set(None);
                 editing.set(None);
                 source.set(String::new());
+                reading.clear();
+                source_as_read.set(false);
                 published.refetch();
             }
             outcome.set(Some(answer.unwrap_or_else(Outcome::from)));
@@ -126,6 +220,8 @@ pub fn ComposePage() -> impl IntoView {
     let blank = move |_| {
         editing.set(None);
         outcome.set(None);
+        reading.clear();
+        source_as_read.set(false);
         form.set(Some(DirectiveInput {
             title: String::new(),
             issuer: units.with_untracked(|units| province_name(units)),
@@ -199,14 +295,20 @@ pub fn ComposePage() -> impl IntoView {
             <div class="side-by-side">
                 <section class="source">
                     <h2>{tr(DeskKey::SourceText)}</h2>
-                    <input type="file" accept=".txt,text/plain" name="directive-file" on:change=choose_file/>
-                    <textarea name="directive-text" rows="24" prop:value=move || source.get() on:input=move |ev| source.set(event_target_value(&ev))></textarea>
-                    <button class="primary" on:click=start_read disabled=move || busy.get() data-testid="read-directive">{tr(DeskKey::ReadDirective)}</button>
+                    <Show when=move || source_as_read.get() && reading.source.with(|source| !source.is_empty())
+                        fallback=move || view! {
+                            <input type="file" accept=".txt,text/plain" name="directive-file" on:change=choose_file/>
+                            <textarea name="directive-text" rows="24" prop:value=move || source.get() on:input=move |ev| source.set(event_target_value(&ev))></textarea>
+                            <button class="primary" on:click=start_read disabled=move || busy.get() data-testid="read-directive">{tr(DeskKey::ReadDirective)}</button>
+                        }>
+                        <SourceAsRead reading/>
+                        <button class="secondary" on:click=move |_| source_as_read.set(false) data-testid="edit-source">{tr(DeskKey::EditSourceText)}</button>
+                    </Show>
                 </section>
                 <section class="draft">
                     {move || form.with(|form| form.as_ref().map(shape)).map(|shape| view! {
-                        <DraftForm form units shape/>
-                        <button class="primary" on:click=start_publish disabled=move || busy.get() data-testid="publish-directive">
+                        <DraftForm form units shape reading/>
+                        <button class="primary" on:click=start_publish disabled=move || busy.get() || reading.date_asked.get() data-testid="publish-directive">
                             {move || if editing.get().is_some() { tr(DeskKey::SaveChanges)() } else { tr(DeskKey::PublishDirective)() }}
                         </button>
                     })}
