@@ -441,8 +441,12 @@ pub fn extract(raw: &str, units: &[Unit]) -> Result<Draft, ImportError> {
     }
 
     let source_chars: Vec<char> = source.chars().collect();
-    let reading =
-        Reading { matcher: UnitMatcher::new(units), folded_source: text::fold(&source), source: &source_chars, reference: issued_on };
+    let reading = Reading {
+        matcher: UnitMatcher::new(units),
+        folded_source: std::sync::OnceLock::new(),
+        source: &source_chars,
+        reference: issued_on,
+    };
     let sections = sections
         .into_iter()
         .map(|(heading, paragraphs)| DraftSection { heading: clip(&heading, 500), tasks: reading.tasks_of(&paragraphs) })
@@ -456,7 +460,8 @@ pub fn extract(raw: &str, units: &[Unit]) -> Result<Draft, ImportError> {
 struct Reading<'a> {
     matcher: UnitMatcher,
     source: &'a [char],
-    folded_source: Vec<char>,
+    /// Folded when a back-reference first needs it.
+    folded_source: std::sync::OnceLock<Vec<char>>,
     /// The date a year-less deadline counts from.
     reference: Option<NaiveDate>,
 }
@@ -488,11 +493,13 @@ impl Reading<'_> {
             } else {
                 continue;
             };
-            let starts_subject = self.matcher.subject_at(chars, folded, subject).is_some_and(|(_, end)| end < range.end);
+            if !self.matcher.subject_at(chars, folded, subject).is_some_and(|(_, end)| end < range.end) {
+                continue;
+            }
             let from = *starts.last().unwrap_or(&range.start);
             let in_list = folded[at] == ',' && self.party_reaches(chars, folded, from, at);
             let lead_in = !(from..at).any(|verb| parties::verb_at(folded, verb));
-            if starts_subject && !in_list && !lead_in {
+            if !in_list && !lead_in {
                 starts.push(cut);
             }
         }
@@ -537,12 +544,13 @@ impl Reading<'_> {
 
     /// The department named last before `before` in the source: what "sở" refers to.
     fn department_before(&self, before: usize) -> Option<Named> {
+        let folded = self.folded_source.get_or_init(|| text::fold(&self.source.iter().collect::<String>()));
         (0..before.min(self.source.len()))
             .rev()
-            .filter(|at| self.source[*at] == 'S' && text::word_at(&self.folded_source, *at, "sở").is_some())
+            .filter(|at| self.source[*at] == 'S' && text::word_at(folded, *at, "sở").is_some())
             .find_map(|at| {
                 self.matcher
-                    .party_at(self.source, &self.folded_source, at)
+                    .party_at(self.source, folded, at)
                     .map(|(named, _)| named)
                     .filter(|named| matches!(named, Named::Unit { .. } | Named::Unmatched(_)))
             })

@@ -150,7 +150,7 @@ const SPEAKERS: [&str; 7] = [
 
 /// Every way the tree's units are written, folded once when the matcher is made.
 pub struct UnitMatcher {
-    aliases: Vec<(String, usize)>,
+    aliases: Vec<(Vec<char>, usize)>,
     units: Vec<Unit>,
     /// Each unit's folded name, for close spellings.
     folded_names: Vec<Vec<char>>,
@@ -189,11 +189,11 @@ impl UnitMatcher {
         for (index, unit) in units.iter().enumerate() {
             let name = unit.name.as_str();
             for alias in std::iter::once(name.to_owned()).chain(abbreviations(name)) {
-                aliases.push((fold_str(&alias), index));
+                aliases.push((fold(&alias), index));
             }
         }
         // Longest first, so "Sở Thông tin và Truyền thông" wins over "Sở TT".
-        aliases.sort_by_key(|(alias, _)| std::cmp::Reverse(alias.chars().count()));
+        aliases.sort_by_key(|(alias, _)| std::cmp::Reverse(alias.len()));
         let folded_names = units.iter().map(|unit| fold(unit.name.as_str())).collect();
         Self { aliases, units: units.to_vec(), folded_names }
     }
@@ -245,9 +245,8 @@ impl UnitMatcher {
 /// Whether `folded[at..]` spells the folded name `name`, a space in the name standing for
 /// any run of spaces and dashes in the text ("Sở Giao thông - Vận tải"), and " và " for a
 /// dash ("Sở Tài nguyên - Môi trường").
-fn name_at(folded: &[char], at: usize, name: &str) -> Option<usize> {
+fn name_at(folded: &[char], at: usize, name: &[char]) -> Option<usize> {
     let is_gap = |c: &char| matches!(c, ' ' | '-' | '–' | '—');
-    let name: Vec<char> = name.chars().collect();
     let (mut end, mut index) = (at, 0);
     while index < name.len() {
         if name[index] == ' ' {

@@ -13,22 +13,22 @@ pub fn normalise(raw: &str) -> String {
 
 /// Vowel pairs whose tone mark old and new spelling put on different letters at the end
 /// of a syllable: "uỷ"/"ủy", "hoà"/"hòa". Folded to one spelling so both match.
-const TONE_PLACEMENT: [(&str, &str); 15] = [
-    ("oà", "òa"),
-    ("oá", "óa"),
-    ("oả", "ỏa"),
-    ("oã", "õa"),
-    ("oạ", "ọa"),
-    ("oè", "òe"),
-    ("oé", "óe"),
-    ("oẻ", "ỏe"),
-    ("oẽ", "õe"),
-    ("oẹ", "ọe"),
-    ("uỳ", "ùy"),
-    ("uý", "úy"),
-    ("uỷ", "ủy"),
-    ("uỹ", "ũy"),
-    ("uỵ", "ụy"),
+const TONE_PLACEMENT: [([char; 2], [char; 2]); 15] = [
+    (['o', 'à'], ['ò', 'a']),
+    (['o', 'á'], ['ó', 'a']),
+    (['o', 'ả'], ['ỏ', 'a']),
+    (['o', 'ã'], ['õ', 'a']),
+    (['o', 'ạ'], ['ọ', 'a']),
+    (['o', 'è'], ['ò', 'e']),
+    (['o', 'é'], ['ó', 'e']),
+    (['o', 'ẻ'], ['ỏ', 'e']),
+    (['o', 'ẽ'], ['õ', 'e']),
+    (['o', 'ẹ'], ['ọ', 'e']),
+    (['u', 'ỳ'], ['ù', 'y']),
+    (['u', 'ý'], ['ú', 'y']),
+    (['u', 'ỷ'], ['ủ', 'y']),
+    (['u', 'ỹ'], ['ũ', 'y']),
+    (['u', 'ỵ'], ['ụ', 'y']),
 ];
 
 /// Lower case with one tone placement, character for character: `fold(s)[i]` stands for
@@ -42,13 +42,8 @@ pub fn fold(text: &str) -> Vec<char> {
         if !ends_syllable || after_q {
             continue;
         }
-        for (old, new) in TONE_PLACEMENT {
-            let old: Vec<char> = old.chars().collect();
-            if chars[index] == old[0] && chars[index + 1] == old[1] {
-                let new: Vec<char> = new.chars().collect();
-                chars[index] = new[0];
-                chars[index + 1] = new[1];
-            }
+        if let Some((_, new)) = TONE_PLACEMENT.iter().find(|(old, _)| chars[index..index + 2] == *old) {
+            chars[index..index + 2].copy_from_slice(new);
         }
     }
     chars
