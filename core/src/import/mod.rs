@@ -493,7 +493,7 @@ impl Reading<'_> {
             } else {
                 continue;
             };
-            if !self.matcher.subject_at(chars, folded, subject).is_some_and(|(_, end)| end < range.end) {
+            if self.matcher.subject_at(chars, folded, subject).is_none_or(|(_, end)| end >= range.end) {
                 continue;
             }
             let from = *starts.last().unwrap_or(&range.start);
