@@ -341,10 +341,15 @@ fn clip(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
-/// A news report's own line of source before its first paragraph: "(Baoquangngai.vn) - ".
+/// A news report's own line of source before its first paragraph: "(Baoquangngai.vn) - ",
+/// a name in brackets, not a number ("(1) Sở Y tế …").
 fn strip_source_tag(paragraph: &str) -> &str {
     let Some(rest) = paragraph.strip_prefix('(') else { return paragraph };
-    let Some(close) = rest.find(')').filter(|close| rest[..*close].chars().count() <= 40) else { return paragraph };
+    let Some(close) =
+        rest.find(')').filter(|close| rest[..*close].chars().count() <= 40 && rest[..*close].chars().any(char::is_alphabetic))
+    else {
+        return paragraph;
+    };
     rest[close + 1..].trim_start().trim_start_matches(['-', '–', '—']).trim_start()
 }
 
@@ -400,15 +405,15 @@ pub fn extract(raw: &str, units: &[Unit]) -> Result<Draft, ImportError> {
     if let Some(first) = paragraphs.get_mut(body_start) {
         *first = strip_source_tag(first).to_owned();
     }
+    // A news report's own date is not the directive's: without "Ngày 28-1, … ban hành",
+    // the issue date is left for the supervisor, and the report's date only dates the
+    // deadlines written without a year.
     let mut document_number = None;
-    if let Some((_, reported_on)) = dateline {
-        match paragraphs.get(body_start).and_then(|first| reported_directive(first, reported_on)) {
-            Some((issued, number)) => {
-                issued_on = Some(issued);
-                document_number = number;
-            }
-            None => issued_on = Some(reported_on),
-        }
+    if let Some((issued, number)) =
+        dateline.and_then(|(_, reported_on)| paragraphs.get(body_start).and_then(|first| reported_directive(first, reported_on)))
+    {
+        issued_on = Some(issued);
+        document_number = number;
     }
 
     // Each paragraph's first character in the source the spans point into.
@@ -445,7 +450,7 @@ pub fn extract(raw: &str, units: &[Unit]) -> Result<Draft, ImportError> {
         matcher: UnitMatcher::new(units),
         folded_source: std::sync::OnceLock::new(),
         source: &source_chars,
-        reference: issued_on,
+        reference: issued_on.or(dateline.map(|(_, reported_on)| reported_on)),
     };
     let sections = sections
         .into_iter()

@@ -115,6 +115,13 @@ fn a_draft_becomes_a_form_that_keeps_units_groups_and_dates_and_publishes_once_u
 }
 
 #[test]
+fn a_source_tag_in_brackets_is_left_out_but_a_number_is_kept() {
+    assert_eq!(strip_source_tag("(Baomau.vn) - Ngày 28-1, UBND tỉnh"), "Ngày 28-1, UBND tỉnh");
+    assert_eq!(strip_source_tag("(1) Sở Y tế chủ trì"), "(1) Sở Y tế chủ trì");
+    assert_eq!(strip_source_tag("(chưa đóng"), "(chưa đóng");
+}
+
+#[test]
 fn the_marked_source_is_cut_where_spans_start_and_end_and_covers_it_whole() {
     let span = |start, end| SourceSpan { start, end };
     let stretches = marked_stretches(&[span(2, 5), span(2, 5), span(8, 20)], 12);
