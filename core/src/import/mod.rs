@@ -450,6 +450,7 @@ pub fn extract(raw: &str, units: &[Unit]) -> Result<Draft, ImportError> {
         matcher: UnitMatcher::new(units),
         folded_source: std::sync::OnceLock::new(),
         source: &source_chars,
+        source_text: &source,
         reference: issued_on.or(dateline.map(|(_, reported_on)| reported_on)),
     };
     let sections = sections
@@ -465,6 +466,7 @@ pub fn extract(raw: &str, units: &[Unit]) -> Result<Draft, ImportError> {
 struct Reading<'a> {
     matcher: UnitMatcher,
     source: &'a [char],
+    source_text: &'a str,
     /// Folded when a back-reference first needs it.
     folded_source: std::sync::OnceLock<Vec<char>>,
     /// The date a year-less deadline counts from.
@@ -549,7 +551,7 @@ impl Reading<'_> {
 
     /// The department named last before `before` in the source: what "sở" refers to.
     fn department_before(&self, before: usize) -> Option<Named> {
-        let folded = self.folded_source.get_or_init(|| text::fold(&self.source.iter().collect::<String>()));
+        let folded = self.folded_source.get_or_init(|| text::fold(self.source_text));
         (0..before.min(self.source.len()))
             .rev()
             .filter(|at| self.source[*at] == 'S' && text::word_at(folded, *at, "sở").is_some())
@@ -564,7 +566,7 @@ impl Reading<'_> {
     fn clause(&self, paragraph_offset: usize, chars: &[char], range: Range<usize>) -> Clause {
         let text: String = chars[range.clone()].iter().collect();
         let folded = text::fold(&text);
-        let assignment = parties::assignment(&self.matcher, &text);
+        let assignment = parties::assignment_of(&self.matcher, &chars[range.clone()], &folded);
         let span = paragraph_offset + range.start..paragraph_offset + range.end;
         let lead = assignment.lead.map(|lead| match lead {
             Named::Reference(written) => self.department_before(span.start).unwrap_or(Named::Unmatched(written)),

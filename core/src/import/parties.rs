@@ -413,37 +413,40 @@ fn list_at(matcher: &UnitMatcher, text: &[char], folded: &[char], at: usize) -> 
 /// subject leads; units named with it share the work and are listed as coordinating; a
 /// list of groups only is one lead, as written.
 pub fn assignment(matcher: &UnitMatcher, sentence: &str) -> Assignment {
-    let text: Vec<char> = sentence.chars().collect();
-    let folded = fold(sentence);
-    let start = skip_words(&folded, 0, &OPENERS);
-    let spoken = SPEAKERS.iter().any(|speaker| word_at(&folded, start, speaker).is_some());
-    let mut subject = match reference_at(&text, &folded, start) {
+    assignment_of(matcher, &sentence.chars().collect::<Vec<_>>(), &fold(sentence))
+}
+
+/// [`assignment`] of a clause already split into characters and folded.
+pub fn assignment_of(matcher: &UnitMatcher, text: &[char], folded: &[char]) -> Assignment {
+    let start = skip_words(folded, 0, &OPENERS);
+    let spoken = SPEAKERS.iter().any(|speaker| word_at(folded, start, speaker).is_some());
+    let mut subject = match reference_at(text, folded, start) {
         _ if spoken => Vec::new(),
         Some((reference, end)) => vec![(reference, start, end)],
-        None => list_at(matcher, &text, &folded, start).0,
+        None => list_at(matcher, text, folded, start).0,
     };
     if subject.is_empty() && !spoken {
         // A short lead-in before the subject: "Định kỳ hằng tháng, Sở … tổng hợp".
         // "Ngày 28-1, UBND tỉnh ban hành …" gives no work: the speaker is no subject.
         if let Some(comma) = folded.iter().take(40).position(|c| *c == ',') {
-            let after = skip_words(&folded, comma + 1, &TITLES);
-            if !SPEAKERS.iter().any(|speaker| word_at(&folded, after, speaker).is_some()) {
-                subject = list_at(matcher, &text, &folded, comma + 1).0;
+            let after = skip_words(folded, comma + 1, &TITLES);
+            if !SPEAKERS.iter().any(|speaker| word_at(folded, after, speaker).is_some()) {
+                subject = list_at(matcher, text, folded, comma + 1).0;
             }
         }
     }
     if subject.is_empty() {
         // "Chủ tịch UBND tỉnh yêu cầu các sở…", "Giao Sở Y tế chủ trì…"
         subject = (start..folded.len())
-            .filter_map(|at| CHARGING.iter().find_map(|word| word_at(&folded, at, word)))
-            .map(|end| list_at(matcher, &text, &folded, end).0)
+            .filter_map(|at| CHARGING.iter().find_map(|word| word_at(folded, at, word)))
+            .map(|end| list_at(matcher, text, folded, end).0)
             .find(|parties| !parties.is_empty())
             .unwrap_or_default();
     }
     let mut coordinating: Vec<Named> = Vec::new();
-    for (at, _) in (0..folded.len()).filter_map(|at| COORDINATING.iter().find_map(|word| word_at(&folded, at, word).map(|end| (at, end)))) {
-        let end = COORDINATING.iter().find_map(|word| word_at(&folded, at, word)).unwrap_or(at);
-        for (party, _, _) in list_at(matcher, &text, &folded, end).0 {
+    for (at, _) in (0..folded.len()).filter_map(|at| COORDINATING.iter().find_map(|word| word_at(folded, at, word).map(|end| (at, end)))) {
+        let end = COORDINATING.iter().find_map(|word| word_at(folded, at, word)).unwrap_or(at);
+        for (party, _, _) in list_at(matcher, text, folded, end).0 {
             if !coordinating.contains(&party) {
                 coordinating.push(party);
             }
@@ -451,8 +454,8 @@ pub fn assignment(matcher: &UnitMatcher, sentence: &str) -> Assignment {
     }
     // "Sở Y tế chủ trì, Sở Tài chính phối hợp …": named after a comma, before "phối hợp".
     for comma in (0..folded.len()).filter(|at| folded[*at] == ',') {
-        let (parties, end) = list_at(matcher, &text, &folded, skip_spaces(&folded, comma + 1));
-        if word_at(&folded, skip_spaces(&folded, end), "phối hợp").is_some() {
+        let (parties, end) = list_at(matcher, text, folded, skip_spaces(folded, comma + 1));
+        if word_at(folded, skip_spaces(folded, end), "phối hợp").is_some() {
             for (party, _, _) in parties {
                 if !coordinating.contains(&party) {
                     coordinating.push(party);
