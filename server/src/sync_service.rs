@@ -2,66 +2,213 @@
 //! Routes call these after the request has been parsed; the rules themselves are the
 //! shared `chidao_core::sync` functions (the push decision, the merge).
 
-use crate::auth::{read_scope, Access, Action, ReadScope, User};
-use crate::db::{Batch, DbError, LogEntry, Recorded, Store};
+use crate::auth::{read_scope, Action, ReadScope, User};
+use crate::db::{Batch, DbError, LogEntry, Recorded, Store, StoredItem};
 use crate::retry::until_written;
-use chidao_core::domain::UnitCode;
-use chidao_core::sync::{decide, Change, ChangeResult, PullResponse, PushReads, MAX_PULL_LIMIT};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use chidao_core::domain::{access, UnitCode};
+use chidao_core::sync::{decide_group, Change, ChangeResult, GroupedPush, PullResponse, PushReads, MAX_PULL_LIMIT};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use tokio::sync::oneshot;
 use uuid::Uuid;
 
-/// Decides every change of a push with the shared rules ([`chidao_core::sync::decide`]) between
-/// one read and one write, and writes them all in one transaction. A refused change is
-/// logged and answered without affecting the others. A push that lost a race (another
-/// push of the same device or item, or another server taking the same number) is read
-/// and decided again; one that cannot settle is answered 503, and the device sends it
-/// again later.
-pub async fn push(store: &Store, user: &User, changes: &[Change]) -> Result<Vec<ChangeResult>, DbError> {
-    until_written("recording a push", || push_once(store, user, changes)).await
+/// Changes one group of pushes may hold: enough to spread one transaction's fixed cost
+/// (the commit, the counter, the recount of the touched assignments) over many devices,
+/// few enough that the group's transaction stays small and the first push in it is not
+/// kept waiting long for the rest.
+pub const MAX_CHANGES_PER_GROUP: usize = 2_000;
+
+/// Pushes waiting for this process's writer (group commit). Pushes that arrive while a
+/// group is being written wait together and are written as the next group.
+#[derive(Default)]
+pub struct PushQueue {
+    state: std::sync::Mutex<QueueState>,
+    /// Groups written since start, for the operator and the tests.
+    groups_written: std::sync::atomic::AtomicU64,
 }
 
-/// One attempt; `None` when something moved under it and it must be worked out again.
-async fn push_once(store: &Store, user: &User, changes: &[Change]) -> Result<Option<Vec<ChangeResult>>, DbError> {
-    let item_ids: Vec<Uuid> = changes.iter().map(|change| change.item).collect::<BTreeSet<_>>().into_iter().collect();
-    let device_ids: Vec<Uuid> = changes.iter().map(Change::device).collect::<BTreeSet<_>>().into_iter().collect();
-    let change_ids: Vec<Uuid> = changes.iter().map(|change| change.id).collect();
-    let mut read = store.items(&item_ids).await?;
-    if read.len() < item_ids.len() {
-        // A tablet opens a new period itself; if this server has not opened it yet, it
-        // does now, for the units this person sees, and reads again.
-        let units = match read_scope(store, user).await? {
-            ReadScope::Everything => None,
-            ReadScope::Units(units) => Some(units.into_iter().collect::<Vec<_>>()),
-        };
-        crate::periods::open(store, None, units.as_deref(), chrono::Utc::now(), crate::periods::Reach::Latest).await?;
-        read = store.items(&item_ids).await?;
+#[derive(Default)]
+struct QueueState {
+    waiting: VecDeque<Pending>,
+    /// A writer task is running and will take what waits.
+    writing: bool,
+}
+
+struct Pending {
+    user: User,
+    changes: Vec<Change>,
+    answer: oneshot::Sender<Result<Vec<ChangeResult>, DbError>>,
+}
+
+impl PushQueue {
+    pub fn groups_written(&self) -> u64 {
+        self.groups_written.load(std::sync::atomic::Ordering::Relaxed)
     }
-    let mut access = Access::new(store, user);
-    let mut writable = HashSet::new();
-    for unit in read.iter().map(|stored| &stored.item.unit).collect::<BTreeSet<_>>() {
-        if access.permits(Action::ChangeItemOf(unit)).await? {
-            writable.insert(unit.clone());
+
+    fn state(&self) -> std::sync::MutexGuard<'_, QueueState> {
+        // The state is a queue and a flag, each change to it one statement: a panic cannot
+        // leave it half-changed, so a poisoned lock is still sound.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Queues `pending`; true when no writer runs and the caller must start one.
+    fn enqueue(&self, pending: Pending) -> bool {
+        let mut state = self.state();
+        state.waiting.push_back(pending);
+        !std::mem::replace(&mut state.writing, true)
+    }
+
+    /// The next group: the oldest push and those after it up to [`MAX_CHANGES_PER_GROUP`].
+    /// Empty when nothing waits, and the writer is then marked stopped in the same step.
+    fn next_group(&self) -> Vec<Pending> {
+        let mut state = self.state();
+        let mut group = Vec::new();
+        let mut changes = 0;
+        while let Some(next) = state.waiting.front() {
+            if !group.is_empty() && changes + next.changes.len() > MAX_CHANGES_PER_GROUP {
+                break;
+            }
+            changes += next.changes.len();
+            group.extend(state.waiting.pop_front());
+        }
+        if group.is_empty() {
+            state.writing = false;
+        }
+        group
+    }
+}
+
+/// Marks the writer stopped if it dies by a panic, dropping what waits: each of those
+/// pushes is answered 503 and its device sends it again.
+struct WriterStop<'a>(&'a PushQueue);
+
+impl Drop for WriterStop<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let mut state = self.0.state();
+            state.writing = false;
+            state.waiting.clear();
         }
     }
+}
+
+/// Decides every change of a push with the shared rules ([`chidao_core::sync::decide`],
+/// through [`decide_group`]) and writes them in one transaction together with the other
+/// pushes waiting at the same time. Each push is answered as if written alone, after those
+/// before it in its group. A refused change is logged and answered without affecting the
+/// others. A group that lost a race (another app server took a device's number, an item or
+/// the counter) is read and decided again whole; a group the database refuses is written
+/// again push by push, so one failing push never fails another. A push that cannot settle is
+/// answered 503, and the device sends it again later.
+pub async fn push(store: &Store, user: &User, changes: &[Change]) -> Result<Vec<ChangeResult>, DbError> {
+    let (answer, answered) = oneshot::channel();
+    let queue = store.push_queue();
+    if queue.enqueue(Pending { user: user.clone(), changes: changes.to_vec(), answer }) {
+        // The writer is its own task, so a client hanging up cannot cut a group short.
+        tokio::spawn(write_groups(store.clone()));
+    }
+    answered.await.unwrap_or(Err(DbError::Contended))
+}
+
+async fn write_groups(store: Store) {
+    let queue = store.push_queue();
+    let _stop = WriterStop(queue);
+    loop {
+        let group = queue.next_group();
+        if group.is_empty() {
+            return;
+        }
+        write_group(&store, group).await;
+        queue.groups_written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+async fn write_group(store: &Store, group: Vec<Pending>) {
+    let (pushes, answers): (Vec<(User, Vec<Change>)>, Vec<_>) =
+        group.into_iter().map(|pending| ((pending.user, pending.changes), pending.answer)).unzip();
+    match until_written("recording pushes", || push_group_once(store, &pushes)).await {
+        Ok(results) => {
+            for (answer, results) in answers.into_iter().zip(results) {
+                // A push whose client hung up is written all the same; nobody waits for its answer.
+                let _ = answer.send(Ok(results));
+            }
+        }
+        Err(error) if pushes.len() > 1 => {
+            tracing::warn!(%error, pushes = pushes.len(), "a group of pushes was refused; writing them one at a time");
+            for (push, answer) in pushes.iter().zip(answers) {
+                let alone = until_written("recording a push", || push_group_once(store, std::slice::from_ref(push))).await;
+                let _ = answer.send(alone.map(|mut results| results.remove(0)));
+            }
+        }
+        Err(error) => {
+            if let Some(answer) = answers.into_iter().next() {
+                let _ = answer.send(Err(error));
+            }
+        }
+    }
+}
+
+/// One attempt at a group; `None` when something moved under it and it must be worked out again.
+async fn push_group_once(store: &Store, pushes: &[(User, Vec<Change>)]) -> Result<Option<Vec<Vec<ChangeResult>>>, DbError> {
+    let all_changes = || pushes.iter().flat_map(|(_, changes)| changes);
+    let item_ids: Vec<Uuid> = all_changes().map(|change| change.item).collect::<BTreeSet<_>>().into_iter().collect();
+    let device_ids: Vec<Uuid> = all_changes().map(Change::device).collect::<BTreeSet<_>>().into_iter().collect();
+    let change_ids: Vec<Uuid> = all_changes().map(|change| change.id).collect::<BTreeSet<_>>().into_iter().collect();
+    let mut read = store.items(&item_ids).await?;
+    if read.len() < item_ids.len() {
+        open_periods_for_missing(store, pushes, &read).await?;
+        read = store.items(&item_ids).await?;
+    }
+    let tree = if pushes.iter().any(|(user, _)| access::needs_unit_tree(&user.roles)) { store.units().await? } else { Vec::new() };
+    let units: BTreeSet<&UnitCode> = read.iter().map(|stored| &stored.item.unit).collect();
+    let writable: Vec<HashSet<UnitCode>> = pushes
+        .iter()
+        .map(|(user, _)| {
+            units
+                .iter()
+                .filter(|unit| access::permits(&user.roles, &user.unit, &tree, Action::ChangeItemOf(unit)))
+                .map(|unit| (*unit).clone())
+                .collect()
+        })
+        .collect();
     let versions: HashMap<Uuid, u64> = read.iter().map(|stored| (stored.item.id, stored.version)).collect();
     let reads = PushReads {
         devices: store.devices(&device_ids).await?,
         logged: store.logged_answers(&change_ids).await?,
         items: read.into_iter().map(|stored| (stored.item.id, stored.item)).collect(),
-        writable,
+        writable: HashSet::new(),
     };
-    let now_ms = chrono::Utc::now().timestamp_millis();
-    let decision = decide(&user.username, now_ms, &reads, changes);
-    let log = decision.log.iter().map(|record| LogEntry::decided(record, &user.username)).collect();
-    let items = decision.items.into_iter().map(|item| {
-        let version = versions[&item.id];
-        (item, version)
-    });
-    let batch = Batch { devices: &decision.devices, log, items: items.collect() };
+    let grouped: Vec<GroupedPush> =
+        pushes.iter().zip(&writable).map(|((user, changes), writable)| GroupedPush { author: &user.username, writable, changes }).collect();
+    let group = decide_group(chrono::Utc::now().timestamp_millis(), reads, &grouped);
+    let log = pushes
+        .iter()
+        .zip(&group.pushes)
+        .flat_map(|((user, _), decision)| decision.log.iter().map(|record| LogEntry::decided(record, &user.username)))
+        .collect();
+    let items = group.items.iter().map(|item| (item.clone(), versions[&item.id])).collect();
+    let batch = Batch { devices: &group.devices, log, items };
     Ok(match store.record_batch(&batch).await? {
-        Recorded::Written => Some(decision.results),
+        Recorded::Written => Some(group.pushes.into_iter().map(|decision| decision.results).collect()),
         Recorded::Stale => None,
     })
+}
+
+/// A tablet opens a new period itself; if this server has not opened it yet, it does now,
+/// for the units of each person whose push names an item not found.
+async fn open_periods_for_missing(store: &Store, pushes: &[(User, Vec<Change>)], found: &[StoredItem]) -> Result<(), DbError> {
+    let found: HashSet<Uuid> = found.iter().map(|stored| stored.item.id).collect();
+    let mut opened_for = HashSet::new();
+    for (user, changes) in pushes {
+        if changes.iter().all(|change| found.contains(&change.item)) || !opened_for.insert(&user.username) {
+            continue;
+        }
+        let units = match read_scope(store, user).await? {
+            ReadScope::Everything => None,
+            ReadScope::Units(units) => Some(units.into_iter().collect::<Vec<_>>()),
+        };
+        crate::periods::open(store, None, units.as_deref(), chrono::Utc::now(), crate::periods::Reach::Latest).await?;
+    }
+    Ok(())
 }
 
 /// Items the user may see that changed after `since`, at most `limit` of them, with the

@@ -135,3 +135,99 @@ async fn a_push_cut_by_sigkill_is_completed_by_retrying_without_duplicates() {
         assert_eq!(store.change_log_count(id).await.unwrap(), 1, "change {id}");
     }
 }
+
+/// Several devices push at once, so that their pushes are written as one group, and the
+/// server is killed while it writes; started again, every device sends everything again:
+/// each change must be logged exactly once (a group is one transaction: all of it or none).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_of_pushes_cut_by_sigkill_is_completed_by_retrying_without_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("db");
+    let port = free_port();
+    let mut server = start(&data, port).await;
+    let cookie = sign_in(port).await;
+    let (_, _, pull) = http(port, "GET", "/api/v1/sync/pull", Some(&cookie), None).await.unwrap();
+    let items: Vec<String> = pull["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect();
+
+    // 12 devices, each 3 pushes of 100 changes.
+    let pushes: Vec<Vec<Vec<Value>>> = (0..12)
+        .map(|device_number: usize| {
+            let mut device = common::Device::new();
+            (0..3)
+                .map(|push| {
+                    (0..100)
+                        .map(|n| {
+                            let item = &items[(device_number * 7 + push * 100 + n) % items.len()];
+                            device.change(item, "done", json!(n % 2 == 0), 1_700_000_000_000 + (push * 100 + n) as i64)
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let answered = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let sending: Vec<_> = pushes
+        .iter()
+        .map(|device| {
+            let cookie = cookie.clone();
+            let device = device.clone();
+            let answered = answered.clone();
+            tokio::spawn(async move {
+                for batch in device {
+                    let answer = http(port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&json!({"changes": batch}))).await;
+                    if !matches!(answer, Ok((200, _, _))) {
+                        break;
+                    }
+                    answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    // Killed as soon as the first group is answered: the pushes that waited behind it are
+    // being written as the next group.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while answered.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        assert!(Instant::now() < deadline, "no push was answered");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    for device in sending {
+        device.await.unwrap();
+    }
+
+    let mut server = start(&data, port).await;
+    let cookie = sign_in(port).await;
+    let mut statuses = std::collections::BTreeMap::<String, usize>::new();
+    for device in &pushes {
+        for batch in device {
+            let (status, _, answer) =
+                http(port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&json!({"changes": batch}))).await.unwrap();
+            assert_eq!(status, 200, "{answer}");
+            for result in answer["results"].as_array().unwrap() {
+                *statuses.entry(result["status"].as_str().unwrap().to_owned()).or_default() += 1;
+            }
+        }
+    }
+    let count = |status: &str| statuses.get(status).copied().unwrap_or(0);
+    assert_eq!(count("applied") + count("superseded") + count("duplicate"), 3_600, "{statuses:?}");
+    assert!(count("duplicate") >= 100, "the answered pushes are recognised: {statuses:?}");
+    assert!(count("applied") + count("superseded") > 0, "the kill cut some pushes: {statuses:?}");
+    eprintln!("before the kill: {} pushes answered; retried: {statuses:?}", answered.load(std::sync::atomic::Ordering::SeqCst));
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let args = chidao_server::config::DbArgs {
+        url: format!("surrealkv://{}", data.display()),
+        user: None,
+        pass: None,
+        namespace: "chidao".into(),
+        database: "main".into(),
+    };
+    let store = chidao_server::db::open(&args).await.unwrap();
+    for change in pushes.iter().flatten().flatten() {
+        let id = uuid::Uuid::parse_str(change["id"].as_str().unwrap()).unwrap();
+        assert_eq!(store.change_log_count(id).await.unwrap(), 1, "change {id}");
+    }
+}

@@ -11,6 +11,7 @@ mod crash;
 mod dashboard;
 mod demo_office;
 mod directive_import;
+mod group_commit;
 mod periods;
 mod random_sync;
 mod schema;

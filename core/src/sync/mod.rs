@@ -4,6 +4,7 @@
 mod clock;
 mod decide;
 mod engine;
+mod group;
 mod memory;
 mod merge;
 mod outbox;
@@ -19,6 +20,7 @@ mod simulation;
 pub use clock::{Stamp, MAX_FUTURE_SKEW_MS};
 pub use decide::{decide, DeviceMove, DeviceState, LogRecord, LoggedAnswer, PushDecision, PushReads, Refusal};
 pub use engine::{record_edit, DeviceStore, RejectedChange, SyncEngine, SyncObserver, Transport, Unobserved, PUSH_BATCH};
+pub use group::{decide_group, GroupDecision, GroupedPush};
 pub use memory::{MemoryStore, StoredWork};
 pub use merge::{apply, clashes, replay, unaccounted_edit, Base, LoggedOutcome, Mark};
 pub use outbox::{waiting, Outbox, Settled};

@@ -20,6 +20,9 @@ pub struct Store {
     /// one counter, so letting them race only buys transaction conflicts and retries.
     /// Writers in other processes sharing the database still race, and retry.
     sync_writes: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Every push in this process joins this one queue, so that pushes arriving together
+    /// are written together.
+    pushes: std::sync::Arc<crate::sync_service::PushQueue>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +102,11 @@ pub use sync::{Batch, LogEntry, StoredItem};
 
 impl Store {
     pub fn new(db: Surreal<Any>) -> Self {
-        Self { db, sync_writes: Default::default() }
+        Self { db, sync_writes: Default::default(), pushes: Default::default() }
+    }
+
+    pub fn push_queue(&self) -> &crate::sync_service::PushQueue {
+        &self.pushes
     }
 
     pub(super) async fn run(&self, context: &'static str, query: &str, vars: Value) -> Result<IndexedResults, DbError> {

@@ -1,0 +1,233 @@
+//! Group commit: pushes that wait together are written in one transaction, and each is
+//! answered exactly as if it had been written alone, in turn. Checked by sending the same
+//! pushes (several people, shared and handed-over devices, duplicates, gaps, numbers used
+//! twice, other units' items, an item that does not exist) all at once into one database
+//! and one by one into a second, seeded identically, and comparing every answer, every
+//! item and every log row.
+
+use chidao_core::domain::{ChecklistItem, Note, UnitCode};
+use chidao_core::sync::{Base, Change, ChangeResult, Edit, Stamp};
+use chidao_server::auth::User;
+use chidao_server::db::{AccountRow, Store};
+use chidao_server::demo::DemoSet;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// A small deterministic generator, so a failing plan can be replayed from its seed.
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, sides: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % sides
+    }
+}
+
+async fn seeded(demo: &DemoSet) -> Store {
+    let store = chidao_server::db::open(&crate::common::db_args("mem://")).await.expect("database opens");
+    let hash = chidao_server::auth::hash_password("group-commit-password").unwrap();
+    let accounts: Vec<AccountRow> = demo
+        .accounts
+        .iter()
+        .map(|(username, display_name, roles, unit)| AccountRow::new(username, display_name, roles, unit, hash.clone()))
+        .collect();
+    store.seed(&demo.units, std::slice::from_ref(&demo.directive), &demo.tasks, &demo.items, &accounts).await.expect("seed is written");
+    store
+}
+
+fn users(demo: &DemoSet) -> Vec<User> {
+    demo.accounts
+        .iter()
+        .filter(|(username, ..)| username.starts_with("official") || username == "head")
+        .map(|(username, display_name, roles, unit)| User {
+            username: username.clone(),
+            display_name: display_name.clone(),
+            roles: roles.clone(),
+            unit: unit.clone(),
+            must_change_password: false,
+        })
+        .collect()
+}
+
+/// Pushes from `users` over a handful of devices: most continue their device's numbering,
+/// some skip ahead (a gap), reuse a number, send an earlier push again, use a device
+/// another person registered, or name items of another unit or none at all.
+fn plan(demo: &DemoSet, users: &[User], seed: u64) -> Vec<(usize, Vec<Change>)> {
+    let mut dice = Dice(seed);
+    let items: Vec<&ChecklistItem> = demo.items.iter().collect();
+    let devices: Vec<Uuid> = (0..6).map(|n| Uuid::from_u128(0xde00 + n)).collect();
+    let mut next_seq: BTreeMap<Uuid, u64> = devices.iter().map(|device| (*device, 1)).collect();
+    let mut pushes: Vec<(usize, Vec<Change>)> = Vec::new();
+    let base_ms = chrono::Utc::now().timestamp_millis() - 3_600_000;
+    for push in 0..40u64 {
+        if !pushes.is_empty() && dice.roll(8) == 0 {
+            let again = pushes[dice.roll(pushes.len() as u64) as usize].clone();
+            pushes.push(again);
+            continue;
+        }
+        let user = dice.roll(users.len() as u64) as usize;
+        // Each person mostly keeps to one device; now and then picks up another's.
+        let device = if dice.roll(6) == 0 { devices[dice.roll(6) as usize] } else { devices[user % devices.len()] };
+        let mut seq = next_seq[&device];
+        match dice.roll(10) {
+            0 => seq += 1 + dice.roll(2),
+            1 => seq = seq.saturating_sub(1).max(1),
+            _ => {}
+        }
+        let unit_of_user = &users[user].unit;
+        let changes: Vec<Change> = (0..1 + dice.roll(5))
+            .map(|n| {
+                let item = match dice.roll(12) {
+                    0 => Uuid::from_u128(0xdead),
+                    1 => items[dice.roll(items.len() as u64) as usize].id,
+                    _ => {
+                        let own: Vec<&&ChecklistItem> = items.iter().filter(|item| &item.unit == unit_of_user).collect();
+                        if own.is_empty() {
+                            items[dice.roll(items.len() as u64) as usize].id
+                        } else {
+                            own[dice.roll(own.len() as u64) as usize].id
+                        }
+                    }
+                };
+                let edit = if dice.roll(3) == 0 {
+                    Edit::Note { value: Note::parse(&format!("ghi chú {push}-{n}")).unwrap() }
+                } else {
+                    Edit::Done { value: dice.roll(2) == 0 }
+                };
+                Change {
+                    id: Uuid::from_u128(u128::from(seed) << 64 | u128::from(push * 16 + n)),
+                    item,
+                    seq: seq + n,
+                    stamp: Stamp { wall_ms: base_ms + (push * 16 + n) as i64 * 1_000, counter: 0, device },
+                    base: Base::default(),
+                    edit,
+                }
+            })
+            .collect();
+        next_seq.insert(device, seq + changes.len() as u64);
+        pushes.push((user, changes));
+    }
+    pushes
+}
+
+/// Everything a push leaves behind that must not depend on how pushes were grouped.
+#[derive(Debug, PartialEq)]
+struct Written {
+    items: BTreeMap<Uuid, ChecklistItem>,
+    answers: BTreeMap<Uuid, String>,
+    edits: BTreeMap<Uuid, String>,
+}
+
+async fn written(store: &Store, pushes: &[(usize, Vec<Change>)]) -> Written {
+    let items: BTreeMap<Uuid, ChecklistItem> =
+        store.all_items().await.unwrap().into_iter().map(|stored| (stored.item.id, stored.item)).collect();
+    let change_ids: Vec<Uuid> = pushes.iter().flat_map(|(_, changes)| changes.iter().map(|change| change.id)).collect();
+    for id in &change_ids {
+        assert!(store.change_log_count(*id).await.unwrap() <= 1, "change {id} is logged at most once");
+    }
+    let answers = store.logged_answers(&change_ids).await.unwrap().into_iter().map(|(id, answer)| (id, format!("{answer:?}"))).collect();
+    let item_ids: Vec<Uuid> = items.keys().copied().collect();
+    let edits =
+        store.logged_edits(&item_ids).await.unwrap().into_iter().map(|(item, edit)| (edit.change, format!("{item} {edit:?}"))).collect();
+    Written { items, answers, edits }
+}
+
+#[tokio::test]
+async fn pushes_written_together_are_answered_and_written_as_if_one_by_one() {
+    let demo = DemoSet::build().unwrap();
+    let users = users(&demo);
+    assert!(users.len() >= 4, "the demo has officials of two communes and a head");
+    for seed in [1, 2, 3] {
+        let pushes = plan(&demo, &users, seed);
+        let alone = seeded(&demo).await;
+        let mut alone_answers: Vec<Vec<ChangeResult>> = Vec::new();
+        for (user, changes) in &pushes {
+            alone_answers.push(chidao_server::sync_service::push(&alone, &users[*user], changes).await.unwrap());
+        }
+        assert_eq!(alone.push_queue().groups_written(), pushes.len() as u64);
+
+        // On this single-threaded runtime every push joins the queue before the writer
+        // first runs, in the order given, so they are written as one group.
+        let together = seeded(&demo).await;
+        let together_answers: Vec<Vec<ChangeResult>> = futures_util::future::join_all(
+            pushes.iter().map(|(user, changes)| chidao_server::sync_service::push(&together, &users[*user], changes)),
+        )
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+        assert_eq!(together.push_queue().groups_written(), 1, "seed {seed}: the pushes were written as one group");
+
+        assert_eq!(together_answers, alone_answers, "seed {seed}");
+        let statuses: std::collections::BTreeSet<String> =
+            alone_answers.iter().flatten().map(|result| format!("{:?}", result.status)).collect();
+        assert!(statuses.len() >= 4, "seed {seed}: the plan meets applied, duplicate, gap and rejected: {statuses:?}");
+        assert_eq!(written(&together, &pushes).await, written(&alone, &pushes).await, "seed {seed}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_pushes_from_many_devices_each_land_once() {
+    let demo = DemoSet::build().unwrap();
+    let store = seeded(&demo).await;
+    let official = users(&demo).into_iter().find(|user| user.username == "official").unwrap();
+    let own: Vec<Uuid> =
+        demo.items.iter().filter(|item| item.unit == UnitCode::parse("XA-BINH-CHAU").unwrap()).map(|item| item.id).collect();
+    let base_ms = chrono::Utc::now().timestamp_millis() - 3_600_000;
+    // 30 devices, 4 pushes of 25 changes each, every push sent twice at once.
+    let device_pushes: Vec<Vec<Vec<Change>>> = (0..30u128)
+        .map(|device| {
+            let device_id = Uuid::from_u128(0xfe00 + device);
+            (0..4u64)
+                .map(|push| {
+                    (0..25u64)
+                        .map(|n| {
+                            let seq = push * 25 + n + 1;
+                            Change {
+                                id: Uuid::from_u128(device << 32 | u128::from(seq)),
+                                item: own[(seq as usize + device as usize) % own.len()],
+                                seq,
+                                stamp: Stamp { wall_ms: base_ms + seq as i64, counter: 0, device: device_id },
+                                base: Base::default(),
+                                edit: Edit::Done { value: seq % 2 == 0 },
+                            }
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let sent = futures_util::future::join_all(device_pushes.iter().map(|pushes| {
+        let store = store.clone();
+        let official = official.clone();
+        async move {
+            let mut statuses = Vec::new();
+            for changes in pushes {
+                let (first, second) = tokio::join!(
+                    chidao_server::sync_service::push(&store, &official, changes),
+                    chidao_server::sync_service::push(&store, &official, changes)
+                );
+                for (a, b) in first.unwrap().into_iter().zip(second.unwrap()) {
+                    statuses.push((a.status, b.status));
+                }
+            }
+            statuses
+        }
+    }))
+    .await;
+    use chidao_core::sync::ChangeStatus::{Applied, Duplicate, Superseded};
+    for statuses in &sent {
+        for pair in statuses {
+            assert!(
+                matches!(pair, (Applied | Superseded, Duplicate) | (Duplicate, Applied | Superseded)),
+                "one of the two copies is written, the other answered duplicate: {pair:?}"
+            );
+        }
+    }
+    for changes in device_pushes.iter().flatten() {
+        for change in changes {
+            assert_eq!(store.change_log_count(change.id).await.unwrap(), 1);
+        }
+    }
+    assert!(store.push_queue().groups_written() < 240, "some pushes shared a group");
+}
