@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0013_period_sign_offs.surql"),
     include_str!("../../migrations/0014_kept_tallies.surql"),
     include_str!("../../migrations/0015_stale_tallies.surql"),
+    include_str!("../../migrations/0016_log_without_device_index.surql"),
 ];
 
 /// The schema version this build writes.

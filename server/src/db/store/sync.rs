@@ -136,12 +136,13 @@ impl Store {
                     Edit::Done { value } => ("done", json!(value)),
                     Edit::Note { value } => ("note", json!(value)),
                 };
-                Ok(json!({"id": entry.change.id, "content": {
-                    "item": entry.change.item, "device": entry.change.device(), "seq": entry.change.seq,
+                // The id is the record key; `received_at` is the schema's default.
+                Ok(json!({
+                    "id": entry.change.id, "item": entry.change.item, "device": entry.change.device(), "seq": entry.change.seq,
                     "at_ms": entry.change.stamp.wall_ms, "stamp": to_json(&entry.stamp, context)?, "clamped": entry.adjusted,
                     "field": field, "value": value, "author": entry.author, "outcome": to_json(&entry.outcome, context)?,
                     "reason": entry.reason, "conflict": entry.conflict,
-                }}))
+                }))
             })
             .collect::<Result<Vec<_>, DbError>>()?;
         let items = batch
@@ -165,14 +166,16 @@ impl Store {
                 }};
             }};
             -- One bulk insert for the log; a change id already logged fails the whole push.
-            INSERT INTO change array::map($log, |$c| object::extend($c.content, {{ id: type::record('change', $c.id), received_at: time::now() }}));
+            INSERT INTO change $log RETURN NONE;
             -- One trip to the shared counter per push: the items take its numbers in order.
-            LET $last = (UPDATE ONLY counter:items SET value += array::len($items) RETURN AFTER).value;
+            -- Each reference to a bound array copies it: counted once, not per item.
+            LET $written_count = array::len($items);
+            LET $before = (UPDATE ONLY counter:items SET value += $written_count RETURN AFTER).value - $written_count;
             FOR $w IN $items {{
                 LET $written = (UPDATE type::record('item', $w.item.id)
                     SET done = $w.item.done, note = $w.item.note, done_mark = $w.item.done_mark, note_mark = $w.item.note_mark,
                         conflict = $w.item.conflict, parallel_update = $w.item.parallel_update,
-                        seq = $last - array::len($items) + $w.position, version = version + 1
+                        seq = $before + $w.position, version = version + 1
                     WHERE version = $w.version RETURN VALUE id);
                 IF array::len($written) = 0 {{ THROW 'stale item' }};
             }};
