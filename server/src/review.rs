@@ -4,7 +4,7 @@
 //! rules are `chidao_core::sync::{contests, resolve}`.
 
 use crate::auth::{authorize, Access, Action, User};
-use crate::db::{Batch, DbError, LogEntry, Recorded, Store};
+use crate::db::{Batch, DbError, ItemWrite, LogEntry, Recorded, Store};
 use crate::retry::{until_written, MaybeRace};
 use chidao_core::api::{ConflictCase, ReviewQueue};
 use chidao_core::domain::ChecklistItem;
@@ -91,7 +91,8 @@ async fn review_once(store: &Store, reviewer: &User, item: Uuid, keep: &[Uuid]) 
             conflict: false,
         })
         .collect();
-    let batch = Batch { devices: &[], log, items: vec![(reviewed.clone(), stored.version)] };
+    let write = ItemWrite { item: reviewed.clone(), read_version: stored.version, read_done: stored.item.done };
+    let batch = Batch { devices: &[], log, items: vec![write] };
     match store.record_batch(&batch).await? {
         Recorded::Written => {
             tracing::info!(%item, reviewer = %reviewer.username, kept = keep.len(), "conflict reviewed");

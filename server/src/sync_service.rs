@@ -3,11 +3,13 @@
 //! shared `chidao_core::sync` functions (the push decision, the merge).
 
 use crate::auth::{read_scope, Action, ReadScope, User};
-use crate::db::{Batch, DbError, LogEntry, Recorded, Store, StoredItem};
+use crate::db::{Batch, DbError, ItemWrite, LogEntry, Recorded, Store, StoredItem};
 use crate::retry::until_written;
 use chidao_core::domain::{access, UnitCode};
 use chidao_core::sync::{decide_group, Change, ChangeResult, GroupedPush, PullResponse, PushReads, MAX_PULL_LIMIT};
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
@@ -22,8 +24,40 @@ pub const MAX_CHANGES_PER_GROUP: usize = 2_000;
 #[derive(Default)]
 pub struct PushQueue {
     state: std::sync::Mutex<QueueState>,
-    /// Groups written since start, for the operator and the tests.
-    groups_written: std::sync::atomic::AtomicU64,
+    totals: Totals,
+}
+
+/// Counts and times summed since start, for the operator and the benchmarks: where a
+/// push's time goes on the server.
+#[derive(Default)]
+struct Totals {
+    groups: AtomicU64,
+    pushes: AtomicU64,
+    changes: AtomicU64,
+    waiting_us: AtomicU64,
+    reading_us: AtomicU64,
+    deciding_us: AtomicU64,
+    writing_us: AtomicU64,
+}
+
+/// A reading of [`PushQueue`]'s totals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PushTotals {
+    pub groups: u64,
+    pub pushes: u64,
+    pub changes: u64,
+    /// Summed over pushes: from joining the queue to their group being taken.
+    pub waiting_us: u64,
+    /// Summed over groups and their attempts: reading items, devices, log and access.
+    pub reading_us: u64,
+    /// The push decision, in memory.
+    pub deciding_us: u64,
+    /// The one transaction, from sending it to its commit.
+    pub writing_us: u64,
+}
+
+fn add_elapsed(total: &AtomicU64, since: Instant) {
+    total.fetch_add(since.elapsed().as_micros() as u64, Ordering::Relaxed);
 }
 
 #[derive(Default)]
@@ -34,6 +68,7 @@ struct QueueState {
 }
 
 struct Pending {
+    queued_at: Instant,
     user: User,
     changes: Vec<Change>,
     answer: oneshot::Sender<Result<Vec<ChangeResult>, DbError>>,
@@ -41,7 +76,21 @@ struct Pending {
 
 impl PushQueue {
     pub fn groups_written(&self) -> u64 {
-        self.groups_written.load(std::sync::atomic::Ordering::Relaxed)
+        self.totals.groups.load(Ordering::Relaxed)
+    }
+
+    pub fn totals(&self) -> PushTotals {
+        let read = |total: &AtomicU64| total.load(Ordering::Relaxed);
+        let totals = &self.totals;
+        PushTotals {
+            groups: read(&totals.groups),
+            pushes: read(&totals.pushes),
+            changes: read(&totals.changes),
+            waiting_us: read(&totals.waiting_us),
+            reading_us: read(&totals.reading_us),
+            deciding_us: read(&totals.deciding_us),
+            writing_us: read(&totals.writing_us),
+        }
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, QueueState> {
@@ -102,7 +151,7 @@ impl Drop for WriterStop<'_> {
 pub async fn push(store: &Store, user: &User, changes: &[Change]) -> Result<Vec<ChangeResult>, DbError> {
     let (answer, answered) = oneshot::channel();
     let queue = store.push_queue();
-    if queue.enqueue(Pending { user: user.clone(), changes: changes.to_vec(), answer }) {
+    if queue.enqueue(Pending { queued_at: Instant::now(), user: user.clone(), changes: changes.to_vec(), answer }) {
         // The writer is its own task, so a client hanging up cannot cut a group short.
         tokio::spawn(write_groups(store.clone()));
     }
@@ -117,8 +166,14 @@ async fn write_groups(store: Store) {
         if group.is_empty() {
             return;
         }
+        let totals = &queue.totals;
+        totals.groups.fetch_add(1, Ordering::Relaxed);
+        totals.pushes.fetch_add(group.len() as u64, Ordering::Relaxed);
+        for pending in &group {
+            totals.changes.fetch_add(pending.changes.len() as u64, Ordering::Relaxed);
+            add_elapsed(&totals.waiting_us, pending.queued_at);
+        }
         write_group(&store, group).await;
-        queue.groups_written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -149,6 +204,8 @@ async fn write_group(store: &Store, group: Vec<Pending>) {
 
 /// One attempt at a group; `None` when something moved under it and it must be worked out again.
 async fn push_group_once(store: &Store, pushes: &[(User, Vec<Change>)]) -> Result<Option<Vec<Vec<ChangeResult>>>, DbError> {
+    let totals = &store.push_queue().totals;
+    let reading = Instant::now();
     let all_changes = || pushes.iter().flat_map(|(_, changes)| changes);
     let item_ids: Vec<Uuid> = all_changes().map(|change| change.item).collect::<BTreeSet<_>>().into_iter().collect();
     let device_ids: Vec<Uuid> = all_changes().map(Change::device).collect::<BTreeSet<_>>().into_iter().collect();
@@ -170,13 +227,15 @@ async fn push_group_once(store: &Store, pushes: &[(User, Vec<Change>)]) -> Resul
                 .collect()
         })
         .collect();
-    let versions: HashMap<Uuid, u64> = read.iter().map(|stored| (stored.item.id, stored.version)).collect();
+    let as_read: HashMap<Uuid, (u64, bool)> = read.iter().map(|stored| (stored.item.id, (stored.version, stored.item.done))).collect();
     let reads = PushReads {
         devices: store.devices(&device_ids).await?,
         logged: store.logged_answers(&change_ids).await?,
         items: read.into_iter().map(|stored| (stored.item.id, stored.item)).collect(),
         writable: HashSet::new(),
     };
+    add_elapsed(&totals.reading_us, reading);
+    let deciding = Instant::now();
     let grouped: Vec<GroupedPush> =
         pushes.iter().zip(&writable).map(|((user, changes), writable)| GroupedPush { author: &user.username, writable, changes }).collect();
     let group = decide_group(chrono::Utc::now().timestamp_millis(), reads, &grouped);
@@ -185,9 +244,20 @@ async fn push_group_once(store: &Store, pushes: &[(User, Vec<Change>)]) -> Resul
         .zip(&group.pushes)
         .flat_map(|((user, _), decision)| decision.log.iter().map(|record| LogEntry::decided(record, &user.username)))
         .collect();
-    let items = group.items.iter().map(|item| (item.clone(), versions[&item.id])).collect();
+    let items = group
+        .items
+        .iter()
+        .map(|item| {
+            let (read_version, read_done) = as_read[&item.id];
+            ItemWrite { item: item.clone(), read_version, read_done }
+        })
+        .collect();
     let batch = Batch { devices: &group.devices, log, items };
-    Ok(match store.record_batch(&batch).await? {
+    add_elapsed(&totals.deciding_us, deciding);
+    let writing = Instant::now();
+    let recorded = store.record_batch(&batch).await;
+    add_elapsed(&totals.writing_us, writing);
+    Ok(match recorded? {
         Recorded::Written => Some(group.pushes.into_iter().map(|decision| decision.results).collect()),
         Recorded::Stale => None,
     })

@@ -163,7 +163,29 @@ async fn pushes_written_together_are_answered_and_written_as_if_one_by_one() {
             alone_answers.iter().flatten().map(|result| format!("{:?}", result.status)).collect();
         assert!(statuses.len() >= 4, "seed {seed}: the plan meets applied, duplicate, gap and rejected: {statuses:?}");
         assert_eq!(written(&together, &pushes).await, written(&alone, &pushes).await, "seed {seed}");
+        for store in [&alone, &together] {
+            assert_assignments_as_counted(store, &demo).await;
+        }
     }
+}
+
+/// The assignments a push moved by the ticks gained and lost are those a count of every
+/// item gives, with the same newest numbers.
+async fn assert_assignments_as_counted(store: &Store, demo: &DemoSet) {
+    let scope = chidao_server::db::AssignmentScope::default();
+    let at = chidao_core::domain::Thresholds { now_ms: chrono::Utc::now().timestamp_millis(), soon_end_ms: i64::MAX };
+    let moved = (store.list_assignments(&scope, at).await.unwrap(), store.assignments_after(0, None, 100_000).await.unwrap());
+    let groups: Vec<_> = demo
+        .items
+        .iter()
+        .map(|item| (item.task, item.unit.clone(), item.period))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    store.recount(&groups).await.unwrap();
+    let counted = (store.list_assignments(&scope, at).await.unwrap(), store.assignments_after(0, None, 100_000).await.unwrap());
+    assert!(moved.0.iter().any(|assignment| assignment.done > 0), "some assignment was ticked");
+    assert_eq!(moved, counted);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,8 +8,8 @@ mod store;
 pub use people::{AccountChange, AccountRow, SessionRow};
 pub use schema::{migrate, migrate_to, SCHEMA_VERSION};
 pub use store::{
-    due_key, AssignmentScope, Batch, ChangedAssignment, ClassifiedAssignment, Counted, DueRow, HistoryRow, LogEntry, PeriodRecords,
-    PhotoAttachment, PhotoRow, Recorded, StateCount, Store, StoredItem, StoredPhoto,
+    due_key, AssignmentScope, Batch, ChangedAssignment, ClassifiedAssignment, Counted, DueRow, HistoryRow, ItemWrite, LogEntry,
+    PeriodRecords, PhotoAttachment, PhotoRow, Recorded, StateCount, Store, StoredItem, StoredPhoto,
 };
 
 use crate::config::DbArgs;

@@ -38,15 +38,24 @@ const ITEM_FIELDS: &str = "record::id(id) AS id, task, unit, label, position, do
 const TASK_FIELDS: &str = "record::id(id) AS id, directive, section, text, lead, coordinating, deadline, target, recurrence";
 const DIRECTIVE_FIELDS: &str = "record::id(id) AS id, title, issuer, issued_on, documents, sections";
 
-/// SurrealQL that recounts the assignments of the bound `$groups` ({task, unit, period}),
-/// then marks each kept tally they fall in stale, once (migration 15), for
-/// [`Store::retally_stale`] to write again. It belongs at the top level of a transaction:
-/// inside another function it deepens SurrealDB's recursion past a worker thread's stack.
-const RECOUNT_GROUPS: &str = "FOR $group IN $groups { fn::recount($group.task, $group.unit, $group.period); };
-    FOR $unit IN array::distinct($groups.unit) { UPSERT type::record('stale_unit_tally', $unit) CONTENT { unit: $unit } RETURN NONE; };
+/// SurrealQL that marks each kept tally the bound `$groups` ({task, unit, period}) fall in
+/// stale, once (migration 15), for [`Store::retally_stale`] to write again.
+macro_rules! mark_tallies_stale {
+    () => {
+        "FOR $unit IN array::distinct($groups.unit) { UPSERT type::record('stale_unit_tally', $unit) CONTENT { unit: $unit } RETURN NONE; };
     FOR $due IN array::distinct($groups.map(|$g| { task: $g.task, period: $g.period })) {
         UPSERT type::record('stale_due_tally', [$due.task, $due.period ?? '']) CONTENT { task: $due.task, period: $due.period } RETURN NONE;
-    };";
+    };"
+    };
+}
+
+const MARK_TALLIES_STALE: &str = mark_tallies_stale!();
+
+/// SurrealQL that recounts the assignments of the bound `$groups` from their items, then
+/// marks their tallies stale. It belongs at the top level of a transaction: inside another
+/// function it deepens SurrealDB's recursion past a worker thread's stack.
+const RECOUNT_GROUPS: &str =
+    concat!("FOR $group IN $groups { fn::recount($group.task, $group.unit, $group.period); };\n    ", mark_tallies_stale!());
 
 /// Stale tallies written again per transaction: a push waits for the write lock at most
 /// this many tallies' time (each ~50-100 ms on a whole province).
@@ -98,7 +107,7 @@ pub use dues::DueRow;
 pub use periods::PeriodRecords;
 pub use photos::{PhotoAttachment, PhotoRow, StoredPhoto};
 pub use progress::{due_key, AssignmentScope, ChangedAssignment, ClassifiedAssignment, Counted, StateCount};
-pub use sync::{Batch, LogEntry, StoredItem};
+pub use sync::{Batch, ItemWrite, LogEntry, StoredItem};
 
 impl Store {
     pub fn new(db: Surreal<Any>) -> Self {

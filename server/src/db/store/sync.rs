@@ -55,8 +55,47 @@ pub struct Batch<'a> {
     /// Devices whose numbering and clock move on; a device read as absent is created.
     pub devices: &'a [DeviceMove],
     pub log: Vec<LogEntry<'a>>,
-    /// (item to write, version it was read at)
-    pub items: Vec<(ChecklistItem, u64)>,
+    pub items: Vec<ItemWrite>,
+}
+
+/// An item to write over the state it was read in.
+#[derive(Debug, Clone)]
+pub struct ItemWrite {
+    pub item: ChecklistItem,
+    /// Written only if nobody wrote it since.
+    pub read_version: u64,
+    /// Ticked as read: the item's assignment moves by the difference.
+    pub read_done: bool,
+}
+
+/// How a write moves one assignment: ticks gained (or lost), and the position in the
+/// write of its last item, which gives the assignment's newest number.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+struct AssignmentMove<'a> {
+    task: Uuid,
+    unit: &'a UnitCode,
+    period: Option<String>,
+    delta: i64,
+    last_position: usize,
+}
+
+/// The assignments `items` move, in the order first met. A removed item counts in no
+/// assignment's ticks, but its write still gives the assignment a newer number.
+fn assignment_moves(items: &[ItemWrite]) -> Vec<AssignmentMove<'_>> {
+    let mut moves: Vec<AssignmentMove> = Vec::new();
+    for (index, write) in items.iter().enumerate() {
+        let item = &write.item;
+        let period = item.period.map(|period| period.to_string());
+        let delta = if item.removed { 0 } else { i64::from(item.done) - i64::from(write.read_done) };
+        match moves.iter_mut().find(|moved| moved.task == item.task && moved.unit == &item.unit && moved.period == period) {
+            Some(moved) => {
+                moved.delta += delta;
+                moved.last_position = index + 1;
+            }
+            None => moves.push(AssignmentMove { task: item.task, unit: &item.unit, period, delta, last_position: index + 1 }),
+        }
+    }
+    moves
 }
 
 impl Store {
@@ -149,8 +188,9 @@ impl Store {
             .items
             .iter()
             .enumerate()
-            .map(|(index, (item, version))| Ok(json!({"item": to_json(item, context)?, "version": version, "position": index + 1})))
+            .map(|(index, write)| Ok(json!({"item": to_json(&write.item, context)?, "version": write.read_version, "position": index + 1})))
             .collect::<Result<Vec<_>, DbError>>()?;
+        let assignments = to_json(&assignment_moves(&batch.items), context)?;
         let query = format!(
             r#"
             BEGIN TRANSACTION;
@@ -179,13 +219,22 @@ impl Store {
                     WHERE version = $w.version RETURN VALUE id);
                 IF array::len($written) = 0 {{ THROW 'stale item' }};
             }};
-            LET $groups = array::distinct($items.map(|$w| {{ task: $w.item.task, unit: $w.item.unit, period: $w.item.period }}));
-            {recount}
+            -- Each assignment moves by the ticks its items gained or lost and takes its newest
+            -- number; one that is complete after the write is counted again from its items
+            -- for when it was completed, and one not found is counted from scratch.
+            FOR $a IN $groups {{
+                LET $key = type::record('assignment', [$a.task, $a.unit, $a.period ?? '']);
+                LET $after = (UPDATE $key SET done += $a.delta, seq = $before + $a.last_position, done_at_ms = NONE RETURN AFTER)[0];
+                IF $after = NONE OR ($after.total > 0 AND $after.done = $after.total) {{
+                    fn::recount($a.task, $a.unit, $a.period);
+                }};
+            }};
+            {mark_stale}
             COMMIT TRANSACTION;
         "#,
-            recount = super::RECOUNT_GROUPS
+            mark_stale = super::MARK_TALLIES_STALE
         );
-        self.write_transaction(context, &query, json!({"devices": devices, "log": log, "items": items})).await
+        self.write_transaction(context, &query, json!({"devices": devices, "log": log, "items": items, "groups": assignments})).await
     }
 
     /// Items after `since` in write order, limited to `units` when given.
@@ -232,5 +281,33 @@ impl Store {
             self.run(context, "SELECT VALUE record::id(id) FROM type::record('change', $id);", json!({"id": change})).await?;
         let ids: Vec<Value> = response.take(0).map_err(|source| DbError::query(context, source))?;
         Ok(ids.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(task: u128, unit: &str, done: bool, read_done: bool, removed: bool) -> ItemWrite {
+        let mut item = ChecklistItem::new(Uuid::new_v4(), Uuid::from_u128(task), UnitCode::parse(unit).unwrap(), "Mục", 1).unwrap();
+        item.done = done;
+        item.removed = removed;
+        ItemWrite { item, read_version: 1, read_done }
+    }
+
+    #[test]
+    fn an_assignment_moves_by_the_ticks_gained_less_those_lost_and_takes_its_last_position() {
+        let items = [
+            write(1, "XA-1", true, false, false),
+            write(2, "XA-1", true, false, false),
+            write(1, "XA-1", false, true, false),
+            write(1, "XA-1", true, false, false),
+            write(1, "XA-2", true, false, true),
+            write(1, "XA-1", true, true, false),
+        ];
+        let moves = assignment_moves(&items);
+        let summary: Vec<(u128, &str, i64, usize)> =
+            moves.iter().map(|moved| (moved.task.as_u128(), moved.unit.as_str(), moved.delta, moved.last_position)).collect();
+        assert_eq!(summary, [(1, "XA-1", 1, 6), (2, "XA-1", 1, 2), (1, "XA-2", 0, 5)]);
     }
 }
