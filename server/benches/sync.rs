@@ -19,6 +19,7 @@ use chidao_core::sync::{Edit, Outbox};
 use chidao_server::config::DbArgs;
 use chidao_server::db::AccountRow;
 use chidao_server::demo::DemoSet;
+use chidao_server::sync_service::PushTotals;
 use http::http;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -39,6 +40,23 @@ fn db_args(path: &std::path::Path) -> DbArgs {
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index].as_secs_f64() * 1000.0
+}
+
+/// Where the server's time went between two readings of the push queue's totals.
+fn describe_server_side(after: PushTotals, before: PushTotals, seconds: f64) {
+    let changes = (after.changes - before.changes).max(1) as f64;
+    let groups = (after.groups - before.groups).max(1) as f64;
+    let per_change = |after: u64, before: u64| (after - before) as f64 / changes;
+    let busy_us = (after.reading_us + after.deciding_us + after.writing_us) - (before.reading_us + before.deciding_us + before.writing_us);
+    println!(
+        "  on the server, per change: waiting in the queue {:.0} µs (summed over pushes), reading {:.0} µs, deciding {:.0} µs, the transaction {:.0} µs; {groups:.0} groups of {:.0} changes on average; the writer busy {:.0}% of the run",
+        per_change(after.waiting_us, before.waiting_us),
+        per_change(after.reading_us, before.reading_us),
+        per_change(after.deciding_us, before.deciding_us),
+        per_change(after.writing_us, before.writing_us),
+        changes / groups,
+        busy_us as f64 / 1e4 / seconds,
+    );
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -129,6 +147,7 @@ async fn main() {
     latencies.sort();
     let total = DEVICES * CHANGES_PER_DEVICE;
     let server_side = store.push_queue().totals();
+    let before_burst = server_side;
 
     // A burst: 1,000 devices send 10 changes each, all at once.
     let burst_started = Instant::now();
@@ -157,6 +176,7 @@ async fn main() {
     }
     let burst_seconds = burst_started.elapsed().as_secs_f64();
     burst_latencies.sort();
+    let after_burst = store.push_queue().totals();
 
     // Raw: the same records into SurrealKV, 100 per transaction, no HTTP, no rules.
     let raw_db = surrealdb::engine::any::connect(format!("surrealkv://{}", dir.path().join("raw").display())).await.unwrap();
@@ -198,23 +218,14 @@ async fn main() {
     let raw_rate = total as f64 / raw_seconds;
     let array_rate = total as f64 / array_seconds;
     println!("push: {total} changes from {DEVICES} devices in batches of {BATCH}: {push_seconds:.2}s, {push_rate:.0} changes/s, latency p50 {:.1} ms, p99 {:.1} ms", percentile(&latencies, 0.5), percentile(&latencies, 0.99));
-    let per_change = |us: u64| us as f64 / server_side.changes.max(1) as f64;
-    println!(
-        "  on the server, per change: waiting in the queue {:.0} µs (summed over pushes), reading {:.0} µs, deciding {:.0} µs, the transaction {:.0} µs; {} groups of {:.0} changes on average; the writer busy {:.0}% of the run",
-        per_change(server_side.waiting_us),
-        per_change(server_side.reading_us),
-        per_change(server_side.deciding_us),
-        per_change(server_side.writing_us),
-        server_side.groups,
-        server_side.changes as f64 / server_side.groups.max(1) as f64,
-        (server_side.reading_us + server_side.deciding_us + server_side.writing_us) as f64 / 1e4 / push_seconds,
-    );
+    describe_server_side(server_side, PushTotals::default(), push_seconds);
     println!(
         "burst: {BURST_DEVICES} devices × {BURST_CHANGES} changes at once: {burst_seconds:.2}s, {:.0} changes/s, latency p50 {:.1} ms, p99 {:.1} ms, {burst_errors} errors",
         (BURST_DEVICES * BURST_CHANGES) as f64 / burst_seconds,
         percentile(&burst_latencies, 0.5),
         percentile(&burst_latencies, 0.99)
     );
+    describe_server_side(after_burst, before_burst, burst_seconds);
     println!("pull: first sync of {pulled_items} items ({TASKS} tasks): {pull_seconds:.2}s");
     println!("raw SurrealKV, FOR loop: {total} changes (two rows each) in batches of 100: {raw_seconds:.2}s, {raw_rate:.0} changes/s");
     println!("raw SurrealKV, array INSERT: {total} changes (two rows each) in batches of 100: {array_seconds:.2}s, {array_rate:.0} changes/s ({:.0} rows/s)", 2.0 * array_rate);
