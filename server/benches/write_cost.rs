@@ -34,7 +34,9 @@ async fn main() {
         Some((UnitCode::parse("HUYEN-BINH-SON").unwrap(), chidao_core::domain::UnitKind::District)),
     )
     .unwrap();
-    Store::new(db.clone()).seed(&[unit_row], &[directive], &tasks, &items, &[]).await.unwrap();
+    let store = Store::new(db.clone());
+    store.seed(&[unit_row], &[directive], &tasks, &items, &[]).await.unwrap();
+    let schema = store.schema_description().await.unwrap();
 
     let mark = json!({"by": "official", "stamp": {"wall_ms": 1_700_000_000_000i64, "counter": 0, "device": new_id()}});
     let item_update = "FOR $w IN $items { UPDATE type::record(TABLE, $w.id) SET done = true, note = 'đã kiểm tra', done_mark = $mark, \
@@ -56,16 +58,133 @@ async fn main() {
     let mut results = serde_json::Map::new();
     let mut next = 0;
     for (name, statements) in cases {
-        let query = format!("BEGIN TRANSACTION; {statements} COMMIT TRANSACTION;");
-        let started = Instant::now();
-        for _ in 0..ROUNDS {
-            let chunk: Vec<Value> = items[next..next + PER_TXN].iter().map(|item| json!({"id": item.id})).collect();
-            next = (next + PER_TXN) % items.len();
-            db.query(&query).bind(json!({"items": chunk, "mark": mark})).await.and_then(|response| response.check()).unwrap();
-        }
-        let ms = started.elapsed().as_secs_f64() * 1000.0 / ROUNDS as f64;
+        let ms = timed(&db, &statements, &items, &mut next, &mark).await;
         println!("{name:<40} {ms:>6.1} ms per {PER_TXN} records");
         results.insert(name.to_owned(), json!(ms));
     }
+
+    // Each kind of check on its own: twins of the two tables, each without one kind,
+    // measured in alternation (the machine's speed drifts) and reported as medians.
+    let variants: [(&str, &str, Rewrite); 11] = [
+        ("item", "all checks", |definition| Some(definition.to_owned())),
+        ("item", "no indexes", without_indexes),
+        ("item", "no ASSERTs", without_asserts),
+        ("item", "marks untyped inside", |definition| untyped_inside(definition, "_mark")),
+        ("item", "marks as one literal type", |definition| typed_whole(definition, "_mark", MARK_TYPE)),
+        ("change", "all checks", |definition| Some(definition.to_owned())),
+        ("change", "no indexes", without_indexes),
+        ("change", "no ASSERTs", without_asserts),
+        ("change", "word lists as literal types", words_as_literal_types),
+        ("change", "stamp untyped inside", |definition| untyped_inside(definition, "stamp")),
+        ("change", "stamp as one literal type", |definition| typed_whole(definition, "stamp", STAMP_TYPE)),
+    ];
+    let mut twins = Vec::new();
+    for (index, (table, _, keep)) in variants.iter().enumerate() {
+        let twin = format!("{table}_twin_{index}");
+        let described = &schema[*table];
+        let definitions = std::iter::once(described["table"].as_str().unwrap().to_owned())
+            .chain(described["fields"].as_object().unwrap().values().map(|definition| definition.as_str().unwrap().to_owned()))
+            .chain(described["indexes"].as_object().unwrap().values().map(|definition| definition.as_str().unwrap().to_owned()))
+            .filter_map(|definition| keep(&definition))
+            .map(|definition| {
+                definition
+                    .replace(&format!(" ON {table} "), &format!(" ON {twin} "))
+                    .replace(&format!("TABLE {table} "), &format!("TABLE {twin} "))
+                    // An array field defines its elements' field itself.
+                    .replacen("DEFINE FIELD ", "DEFINE FIELD OVERWRITE ", 1)
+            });
+        let mut setup: String = definitions.map(|definition| definition + ";\n").collect();
+        if *table == "item" {
+            setup.push_str(&format!("INSERT INTO {twin} (SELECT * FROM item) RETURN NONE;"));
+        }
+        db.query(setup).await.and_then(|response| response.check()).unwrap();
+        let statements = if *table == "item" {
+            item_update.replace("TABLE", &format!("'{twin}'"))
+        } else {
+            log_insert.replace("INTO TABLE", &format!("INTO {twin}")).replace("TABLE", &format!("'{twin}'"))
+        };
+        twins.push(statements);
+    }
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+    for _ in 0..5 {
+        for (index, statements) in twins.iter().enumerate() {
+            samples[index].push(timed(&db, statements, &items, &mut next, &mark).await);
+        }
+    }
+    for ((table, variant, _), mut times) in variants.iter().zip(samples) {
+        times.sort_by(f64::total_cmp);
+        let name = format!("{table} table, {variant}");
+        println!("{name:<40} {:>6.1} ms per {PER_TXN} records (median of 5)", times[2]);
+        results.insert(name, json!(times[2]));
+    }
     println!("{}", Value::Object(results));
+}
+
+/// Milliseconds per transaction of `PER_TXN` records, over `ROUNDS` transactions.
+async fn timed(
+    db: &surrealdb::Surreal<surrealdb::engine::any::Any>,
+    statements: &str,
+    items: &[ChecklistItem],
+    next: &mut usize,
+    mark: &Value,
+) -> f64 {
+    let query = format!("BEGIN TRANSACTION; {statements} COMMIT TRANSACTION;");
+    let started = Instant::now();
+    for _ in 0..ROUNDS {
+        let chunk: Vec<Value> = items[*next..*next + PER_TXN].iter().map(|item| json!({"id": item.id})).collect();
+        *next = (*next + PER_TXN) % items.len();
+        db.query(&query).bind(json!({"items": chunk, "mark": mark})).await.and_then(|response| response.check()).unwrap();
+    }
+    started.elapsed().as_secs_f64() * 1000.0 / ROUNDS as f64
+}
+
+/// A definition as a variant keeps it, rewrites it, or drops it (`None`).
+type Rewrite = fn(&str) -> Option<String>;
+
+fn without_indexes(definition: &str) -> Option<String> {
+    (!definition.starts_with("DEFINE INDEX")).then(|| definition.to_owned())
+}
+
+fn without_asserts(definition: &str) -> Option<String> {
+    Some(match (definition.find(" ASSERT "), definition.find(" PERMISSIONS")) {
+        (Some(start), Some(end)) if start < end => format!("{}{}", &definition[..start], &definition[end..]),
+        _ => definition.to_owned(),
+    })
+}
+
+/// The object field `name`'s inner fields not defined: the object is kept whole (FLEXIBLE)
+/// and only its own type checked.
+fn untyped_inside(definition: &str, name: &str) -> Option<String> {
+    if definition.contains(&format!("{name}.")) {
+        None
+    } else if definition.contains(&format!("{name} ON")) && definition.contains("object") {
+        Some(definition.replacen(" PERMISSIONS", " FLEXIBLE PERMISSIONS", 1))
+    } else {
+        Some(definition.to_owned())
+    }
+}
+
+const STAMP_TYPE: &str = "{ wall_ms: int, counter: int, device: string }";
+const MARK_TYPE: &str = "{ by: string, stamp: { wall_ms: int, counter: int, device: string } }";
+
+/// The object field `name` checked by one literal type instead of a field per member.
+fn typed_whole(definition: &str, name: &str, literal: &str) -> Option<String> {
+    if definition.contains(&format!("{name}.")) {
+        None
+    } else if definition.contains(&format!("{name} ON")) && definition.contains("object") {
+        Some(definition.replacen("none | object", &format!("none | {literal}"), 1))
+    } else {
+        Some(definition.to_owned())
+    }
+}
+
+/// `TYPE string ASSERT $value INSIDE ['a', 'b']` written as `TYPE "a" | "b"`: the same words
+/// allowed, checked by the type.
+fn words_as_literal_types(definition: &str) -> Option<String> {
+    let Some(start) = definition.find("TYPE string ASSERT $value INSIDE [") else { return Some(definition.to_owned()) };
+    let list_start = start + "TYPE string ASSERT $value INSIDE [".len();
+    let list_end = list_start + definition[list_start..].find(']')?;
+    let words: Vec<String> =
+        definition[list_start..list_end].split(',').map(|word| format!("\"{}\"", word.trim().trim_matches('\''))).collect();
+    Some(format!("{}TYPE {}{}", &definition[..start], words.join(" | "), &definition[list_end + 1..]))
 }

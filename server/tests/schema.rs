@@ -59,3 +59,24 @@ async fn sign_offs_made_before_migration_13_are_kept() {
     let all: Vec<serde_json::Value> = answer.take(0).unwrap();
     assert_eq!(all.len(), 1, "the old key is gone: {all:?}");
 }
+
+/// The change log refuses a row whose words are not the protocol's, and one without its
+/// receipt time gets it from the schema (migrations 16 and 17).
+#[tokio::test]
+async fn the_change_log_refuses_unknown_words_and_dates_its_rows() {
+    let db = surrealdb::engine::any::connect("mem://").await.unwrap();
+    db.use_ns("test").use_db("test").await.unwrap();
+    chidao_server::db::migrate(&db).await.unwrap();
+    let row = |field: &str, outcome: &str| {
+        format!(
+            "CREATE change SET item = 'i', device = 'd', seq = 1, at_ms = 1, field = '{field}', value = true, author = 'official', outcome = '{outcome}';"
+        )
+    };
+    db.query(row("done", "applied")).await.unwrap().check().expect("the protocol's words are taken");
+    for (field, outcome) in [("colour", "applied"), ("done", "accepted"), ("Done", "applied")] {
+        assert!(db.query(row(field, outcome)).await.unwrap().check().is_err(), "{field}/{outcome} is refused");
+    }
+    let mut answer = db.query("SELECT VALUE received_at != NONE FROM change;").await.unwrap();
+    let dated: Vec<bool> = answer.take(0).unwrap();
+    assert_eq!(dated, [true]);
+}

@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0014_kept_tallies.surql"),
     include_str!("../../migrations/0015_stale_tallies.surql"),
     include_str!("../../migrations/0016_log_without_device_index.surql"),
+    include_str!("../../migrations/0017_log_words_as_types.surql"),
 ];
 
 /// The schema version this build writes.
