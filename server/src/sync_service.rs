@@ -2,10 +2,10 @@
 //! Routes call these after the request has been parsed; the rules themselves are the
 //! shared `chidao_core::sync` functions (the push decision, the merge).
 
-use crate::auth::{read_scope, Action, ReadScope, User};
+use crate::auth::{read_scope, Access, Action, ReadScope, User};
 use crate::db::{Batch, DbError, ItemWrite, LogEntry, Recorded, Store, StoredItem};
 use crate::retry::until_written;
-use chidao_core::domain::{access, UnitCode};
+use chidao_core::domain::UnitCode;
 use chidao_core::sync::{decide_group, Change, ChangeResult, GroupedPush, PullResponse, PushReads, MAX_PULL_LIMIT};
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,7 +14,7 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 /// Changes one group of pushes may hold: enough to spread one transaction's fixed cost
-/// (the commit, the counter, the recount of the touched assignments) over many devices,
+/// (the commit, the counter, the touched assignments and tallies) over many devices,
 /// few enough that the group's transaction stays small and the first push in it is not
 /// kept waiting long for the rest.
 pub const MAX_CHANGES_PER_GROUP: usize = 2_000;
@@ -75,10 +75,6 @@ struct Pending {
 }
 
 impl PushQueue {
-    pub fn groups_written(&self) -> u64 {
-        self.totals.groups.load(Ordering::Relaxed)
-    }
-
     pub fn totals(&self) -> PushTotals {
         let read = |total: &AtomicU64| total.load(Ordering::Relaxed);
         let totals = &self.totals;
@@ -215,18 +211,18 @@ async fn push_group_once(store: &Store, pushes: &[(User, Vec<Change>)]) -> Resul
         open_periods_for_missing(store, pushes, &read).await?;
         read = store.items(&item_ids).await?;
     }
-    let tree = if pushes.iter().any(|(user, _)| access::needs_unit_tree(&user.roles)) { store.units().await? } else { Vec::new() };
     let units: BTreeSet<&UnitCode> = read.iter().map(|stored| &stored.item.unit).collect();
-    let writable: Vec<HashSet<UnitCode>> = pushes
-        .iter()
-        .map(|(user, _)| {
-            units
-                .iter()
-                .filter(|unit| access::permits(&user.roles, &user.unit, &tree, Action::ChangeItemOf(unit)))
-                .map(|unit| (*unit).clone())
-                .collect()
-        })
-        .collect();
+    let mut writable: Vec<HashSet<UnitCode>> = Vec::with_capacity(pushes.len());
+    for (user, _) in pushes {
+        let mut access = Access::new(store, user);
+        let mut theirs = HashSet::new();
+        for unit in &units {
+            if access.permits(Action::ChangeItemOf(unit)).await? {
+                theirs.insert((*unit).clone());
+            }
+        }
+        writable.push(theirs);
+    }
     let as_read: HashMap<Uuid, (u64, bool)> = read.iter().map(|stored| (stored.item.id, (stored.version, stored.item.done))).collect();
     let reads = PushReads {
         devices: store.devices(&device_ids).await?,

@@ -60,6 +60,35 @@ async fn sign_in(port: u16) -> String {
     line.split_once(':').unwrap().1.trim().split(';').next().unwrap().to_owned()
 }
 
+/// How many of the changes sent came back with each status.
+type Statuses = std::collections::BTreeMap<String, usize>;
+
+/// Sends `batch` as one push, which must be answered 200, and counts its answers.
+async fn push_counting(port: u16, cookie: &str, batch: &[Value], statuses: &mut Statuses) {
+    let (status, _, answer) = http(port, "POST", "/api/v1/sync/push", Some(cookie), Some(&json!({"changes": batch}))).await.unwrap();
+    assert_eq!(status, 200, "{answer}");
+    for result in answer["results"].as_array().unwrap() {
+        *statuses.entry(result["status"].as_str().unwrap().to_owned()).or_default() += 1;
+    }
+}
+
+/// Opens the stopped server's data and checks every change is in the log exactly once.
+async fn assert_each_logged_once(data: &std::path::Path, changes: &[Value]) {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let args = chidao_server::config::DbArgs {
+        url: format!("surrealkv://{}", data.display()),
+        user: None,
+        pass: None,
+        namespace: "chidao".into(),
+        database: "main".into(),
+    };
+    let store = chidao_server::db::open(&args).await.unwrap();
+    for change in changes {
+        let id = uuid::Uuid::parse_str(change["id"].as_str().unwrap()).unwrap();
+        assert_eq!(store.change_log_count(id).await.unwrap(), 1, "change {id}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_push_cut_by_sigkill_is_completed_by_retrying_without_duplicates() {
     let dir = tempfile::tempdir().unwrap();
@@ -106,13 +135,9 @@ async fn a_push_cut_by_sigkill_is_completed_by_retrying_without_duplicates() {
     // were all lost would: the first batch too.
     let mut server = start(&data, port).await;
     let cookie = sign_in(port).await;
-    let mut statuses = std::collections::BTreeMap::<String, usize>::new();
+    let mut statuses = Statuses::new();
     for batch in changes.chunks(300) {
-        let (status, _, answer) = http(port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&json!({"changes": batch}))).await.unwrap();
-        assert_eq!(status, 200, "{answer}");
-        for result in answer["results"].as_array().unwrap() {
-            *statuses.entry(result["status"].as_str().unwrap().to_owned()).or_default() += 1;
-        }
+        push_counting(port, &cookie, batch, &mut statuses).await;
     }
     let count = |status: &str| statuses.get(status).copied().unwrap_or(0);
     assert_eq!(count("applied") + count("superseded") + count("duplicate"), 1000, "{statuses:?}");
@@ -120,20 +145,7 @@ async fn a_push_cut_by_sigkill_is_completed_by_retrying_without_duplicates() {
     server.child.kill().unwrap();
     server.child.wait().unwrap();
 
-    // Every change is in the log exactly once.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let args = chidao_server::config::DbArgs {
-        url: format!("surrealkv://{}", data.display()),
-        user: None,
-        pass: None,
-        namespace: "chidao".into(),
-        database: "main".into(),
-    };
-    let store = chidao_server::db::open(&args).await.unwrap();
-    for change in &changes {
-        let id = uuid::Uuid::parse_str(change["id"].as_str().unwrap()).unwrap();
-        assert_eq!(store.change_log_count(id).await.unwrap(), 1, "change {id}");
-    }
+    assert_each_logged_once(&data, &changes).await;
 }
 
 /// Several devices push at once, so that their pushes are written as one group, and the
@@ -198,16 +210,9 @@ async fn a_group_of_pushes_cut_by_sigkill_is_completed_by_retrying_without_dupli
 
     let mut server = start(&data, port).await;
     let cookie = sign_in(port).await;
-    let mut statuses = std::collections::BTreeMap::<String, usize>::new();
-    for device in &pushes {
-        for batch in device {
-            let (status, _, answer) =
-                http(port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&json!({"changes": batch}))).await.unwrap();
-            assert_eq!(status, 200, "{answer}");
-            for result in answer["results"].as_array().unwrap() {
-                *statuses.entry(result["status"].as_str().unwrap().to_owned()).or_default() += 1;
-            }
-        }
+    let mut statuses = Statuses::new();
+    for batch in pushes.iter().flatten() {
+        push_counting(port, &cookie, batch, &mut statuses).await;
     }
     let count = |status: &str| statuses.get(status).copied().unwrap_or(0);
     assert_eq!(count("applied") + count("superseded") + count("duplicate"), 3_600, "{statuses:?}");
@@ -217,17 +222,6 @@ async fn a_group_of_pushes_cut_by_sigkill_is_completed_by_retrying_without_dupli
     server.child.kill().unwrap();
     server.child.wait().unwrap();
 
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let args = chidao_server::config::DbArgs {
-        url: format!("surrealkv://{}", data.display()),
-        user: None,
-        pass: None,
-        namespace: "chidao".into(),
-        database: "main".into(),
-    };
-    let store = chidao_server::db::open(&args).await.unwrap();
-    for change in pushes.iter().flatten().flatten() {
-        let id = uuid::Uuid::parse_str(change["id"].as_str().unwrap()).unwrap();
-        assert_eq!(store.change_log_count(id).await.unwrap(), 1, "change {id}");
-    }
+    let every: Vec<Value> = pushes.into_iter().flatten().flatten().collect();
+    assert_each_logged_once(&data, &every).await;
 }

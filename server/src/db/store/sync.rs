@@ -2,7 +2,7 @@
 
 use super::{to_json, Recorded, Store, ITEM_FIELDS};
 use crate::db::DbError;
-use chidao_core::domain::{ChecklistItem, UnitCode};
+use chidao_core::domain::{ChecklistItem, Period, UnitCode};
 use chidao_core::sync::{Change, DeviceMove, DeviceState, Edit, LogRecord, LoggedAnswer, LoggedEdit, LoggedOutcome, Stamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -83,17 +83,17 @@ struct AssignmentMove<'a> {
 /// assignment's ticks, but its write still gives the assignment a newer number.
 fn assignment_moves(items: &[ItemWrite]) -> Vec<AssignmentMove<'_>> {
     let mut moves: Vec<AssignmentMove> = Vec::new();
+    let mut found: HashMap<(Uuid, &UnitCode, Option<Period>), usize> = HashMap::new();
     for (index, write) in items.iter().enumerate() {
         let item = &write.item;
-        let period = item.period.map(|period| period.to_string());
         let delta = if item.removed { 0 } else { i64::from(item.done) - i64::from(write.read_done) };
-        match moves.iter_mut().find(|moved| moved.task == item.task && moved.unit == &item.unit && moved.period == period) {
-            Some(moved) => {
-                moved.delta += delta;
-                moved.last_position = index + 1;
-            }
-            None => moves.push(AssignmentMove { task: item.task, unit: &item.unit, period, delta, last_position: index + 1 }),
-        }
+        let at = *found.entry((item.task, &item.unit, item.period)).or_insert_with(|| {
+            let period = item.period.map(|period| period.to_string());
+            moves.push(AssignmentMove { task: item.task, unit: &item.unit, period, delta: 0, last_position: 0 });
+            moves.len() - 1
+        });
+        moves[at].delta += delta;
+        moves[at].last_position = index + 1;
     }
     moves
 }
@@ -205,9 +205,9 @@ impl Store {
                     IF array::len($moved) = 0 {{ THROW 'stale device' }};
                 }};
             }};
-            -- One bulk insert for the log; a change id already logged fails the whole push.
+            -- One bulk insert for the log; a change id already logged fails the whole write.
             INSERT INTO change $log RETURN NONE;
-            -- One trip to the shared counter per push: the items take its numbers in order.
+            -- One trip to the shared counter per write: the items take its numbers in order.
             -- Each reference to a bound array copies it: counted once, not per item.
             LET $written_count = array::len($items);
             LET $before = (UPDATE ONLY counter:items SET value += $written_count RETURN AFTER).value - $written_count;
