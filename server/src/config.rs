@@ -48,6 +48,36 @@ pub enum Command {
     /// Read a directive summary (UTF-8 text) and print the draft as JSON; units are
     /// matched against the database's unit tree. Nothing is written.
     ImportDirective(ImportDirectiveArgs),
+    /// Bring the database's schema up to this build's version, then exit. Run it once
+    /// before starting app servers started with `--migrations check`.
+    Migrate(MigrateArgs),
+    /// Write the whole database (every table and record, photos included) to a SurrealQL
+    /// file, for backups.
+    Export(ExportArgs),
+    /// Load a file written by `chidao export` into an empty database.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The file to write; it must not exist yet.
+    pub file: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// A file written by `chidao export`.
+    pub file: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -133,6 +163,19 @@ pub struct ServeArgs {
     /// (one indexed query per open dashboard per beat).
     #[arg(long, env = "CHIDAO_LIVE_BEAT_MS", default_value_t = 500, value_parser = clap::value_parser!(u64).range(50..=60_000))]
     pub live_beat_ms: u64,
+    /// At start, `apply` brings an older schema up to date (each migration once, even when
+    /// several app servers start together); `check` refuses to start until `chidao migrate`
+    /// has run. Both refuse a schema newer than this build.
+    #[arg(long, env = "CHIDAO_MIGRATIONS", value_enum, default_value_t = crate::db::Migrations::Apply)]
+    pub migrations: crate::db::Migrations,
+    /// On SIGTERM, how long (ms) `/healthz` answers 503 while requests are still served,
+    /// so a load balancer moves away before the server stops taking connections.
+    #[arg(long, env = "CHIDAO_DRAIN_MS", default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
+    pub drain_ms: u64,
+    /// Serve Prometheus metrics at `/metrics` on this address (e.g. 127.0.0.1:9464); off
+    /// when unset. A separate listener, so the public address never exposes them.
+    #[arg(long, env = "CHIDAO_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Version of the offline app shell; by default a hash of the built site's files, so
     /// each deploy is picked up by the browsers. Set it only to force a new shell.
     #[arg(long, env = "CHIDAO_SHELL_VERSION")]

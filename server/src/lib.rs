@@ -15,6 +15,7 @@ pub mod export;
 pub mod extract;
 pub mod limits;
 pub mod live;
+pub mod operations;
 pub mod periods;
 pub mod reports;
 mod retry;
@@ -49,6 +50,20 @@ pub fn app_with_limits(
     shell: Option<shell::Shell>,
     limits: limits::SignInLimits,
 ) -> axum::Router {
+    app_observed(store, leptos, cookies, reports, shell, limits, operations::Operations::new())
+}
+
+/// [`app_with_limits`] reporting to `operations`, which the caller keeps: to drain on
+/// shutdown and to serve the metrics.
+pub fn app_observed(
+    store: db::Store,
+    leptos: LeptosOptions,
+    cookies: CookiePolicy,
+    reports: ReportPolicy,
+    shell: Option<shell::Shell>,
+    limits: limits::SignInLimits,
+    operations: std::sync::Arc<operations::Operations>,
+) -> axum::Router {
     let throttle = std::sync::Arc::new(limits::SignInThrottle::new(limits));
-    routes::router(AppState { store, leptos, cookies, reports, shell: shell.map(std::sync::Arc::new), throttle })
+    routes::router(AppState { store, leptos, cookies, reports, shell: shell.map(std::sync::Arc::new), throttle, operations })
 }

@@ -1,11 +1,10 @@
 //! Sign-in throttling: failed attempts are counted per username and per client address
 //! in a sliding window; past the limit, sign-in answers 429 until the oldest failure ages
-//! out. Counts live in this process: several app servers each count their own share,
-//! which multiplies the limit by the number of servers but keeps guessing slow.
+//! out. The failures are kept in the database, so that app servers sharing it hold a
+//! guesser back together, whichever of them the guesses reach.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use crate::db::{DbError, Store};
+use std::time::Duration;
 
 #[derive(Debug, Clone, Copy)]
 pub struct SignInLimits {
@@ -25,7 +24,6 @@ impl Default for SignInLimits {
 #[derive(Debug, Default)]
 pub struct SignInThrottle {
     limits: SignInLimits,
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
 /// Keys are prefixed so a username can never collide with an address.
@@ -37,51 +35,56 @@ fn address_key(address: &str) -> String {
     format!("addr:{address}")
 }
 
+/// How long the next attempt must wait, given the times (ms, oldest first) of the failures
+/// inside the window that ends at `now_ms`: none below `limit`, else until the oldest ages out.
+fn wait_after(failures_ms: &[i64], limit: usize, window: Duration, now_ms: i64) -> Option<Duration> {
+    let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+    let inside: Vec<i64> = failures_ms.iter().copied().filter(|at| now_ms.saturating_sub(*at) < window_ms).collect();
+    if inside.len() < limit {
+        return None;
+    }
+    let oldest = inside.iter().min().copied()?;
+    let left_ms = window_ms.saturating_sub(now_ms.saturating_sub(oldest)).max(0);
+    Some(Duration::from_millis(u64::try_from(left_ms).unwrap_or(0)))
+}
+
 impl SignInThrottle {
     pub fn new(limits: SignInLimits) -> Self {
-        Self { limits, failures: Mutex::default() }
+        Self { limits }
+    }
+
+    fn window_start(&self, now_ms: i64) -> i64 {
+        now_ms.saturating_sub(i64::try_from(self.limits.window.as_millis()).unwrap_or(i64::MAX))
     }
 
     /// `Some(wait)` when another attempt for this username or from this address must wait.
-    pub fn wait_before_attempt(&self, username: &str, address: Option<&str>, now: Instant) -> Option<Duration> {
-        let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut waits = vec![self.wait(&mut failures, &username_key(username), self.limits.per_username, now)];
+    pub async fn wait_before_attempt(
+        &self,
+        store: &Store,
+        username: &str,
+        address: Option<&str>,
+        now_ms: i64,
+    ) -> Result<Option<Duration>, DbError> {
+        let since = self.window_start(now_ms);
+        let by_name = store.sign_in_failures(&username_key(username), since).await?;
+        let mut waits = vec![wait_after(&by_name, self.limits.per_username, self.limits.window, now_ms)];
         if let Some(address) = address {
-            waits.push(self.wait(&mut failures, &address_key(address), self.limits.per_address, now));
+            let by_address = store.sign_in_failures(&address_key(address), since).await?;
+            waits.push(wait_after(&by_address, self.limits.per_address, self.limits.window, now_ms));
         }
-        waits.into_iter().flatten().max()
+        Ok(waits.into_iter().flatten().max())
     }
 
-    fn wait(&self, failures: &mut HashMap<String, VecDeque<Instant>>, key: &str, limit: usize, now: Instant) -> Option<Duration> {
-        let times = failures.get_mut(key)?;
-        while times.front().is_some_and(|first| now.duration_since(*first) >= self.limits.window) {
-            times.pop_front();
-        }
-        if times.is_empty() {
-            failures.remove(key);
-            return None;
-        }
-        (times.len() >= limit).then(|| self.limits.window.saturating_sub(now.duration_since(times[0])))
-    }
-
-    pub fn record_failure(&self, username: &str, address: Option<&str>, now: Instant) {
-        let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Bounded memory under a flood of made-up usernames: forget the stalest keys.
-        if failures.len() > 100_000 {
-            let window = self.limits.window;
-            failures.retain(|_, times| times.back().is_some_and(|last| now.duration_since(*last) < window));
-        }
-        failures.entry(username_key(username)).or_default().push_back(now);
-        if let Some(address) = address {
-            failures.entry(address_key(address)).or_default().push_back(now);
-        }
+    pub async fn record_failure(&self, store: &Store, username: &str, address: Option<&str>, now_ms: i64) -> Result<(), DbError> {
+        let mut keys = vec![username_key(username)];
+        keys.extend(address.map(address_key));
+        store.record_sign_in_failure(&keys, now_ms, self.window_start(now_ms)).await
     }
 
     /// A successful sign-in clears the username's count (not the address's: one good
     /// account must not unlock guessing at others from the same place).
-    pub fn record_success(&self, username: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        failures.remove(&username_key(username));
+    pub async fn record_success(&self, store: &Store, username: &str) -> Result<(), DbError> {
+        store.clear_sign_in_failures(&username_key(username)).await
     }
 }
 
@@ -89,44 +92,28 @@ impl SignInThrottle {
 mod tests {
     use super::*;
 
-    fn throttle() -> SignInThrottle {
-        SignInThrottle::new(SignInLimits { per_username: 3, per_address: 5, window: Duration::from_secs(60) })
+    const MINUTE: Duration = Duration::from_secs(60);
+
+    #[test]
+    fn below_the_limit_nothing_waits() {
+        assert_eq!(wait_after(&[0, 1_000], 3, MINUTE, 2_000), None);
+        assert_eq!(wait_after(&[], 1, MINUTE, 0), None);
     }
 
     #[test]
-    fn a_username_is_held_after_its_limit_until_the_oldest_failure_ages_out() {
-        let throttle = throttle();
-        let start = Instant::now();
-        for second in 0..3 {
-            assert_eq!(throttle.wait_before_attempt("official", Some("10.0.0.1"), start + Duration::from_secs(second)), None);
-            throttle.record_failure("official", Some("10.0.0.1"), start + Duration::from_secs(second));
-        }
-        let wait = throttle.wait_before_attempt("Official", None, start + Duration::from_secs(10)).unwrap();
-        assert_eq!(wait, Duration::from_secs(50));
-        assert_eq!(throttle.wait_before_attempt("official", None, start + Duration::from_secs(60)), None);
-        assert_eq!(throttle.wait_before_attempt("head", Some("10.0.0.2"), start), None, "others are not held");
+    fn at_the_limit_the_wait_lasts_until_the_oldest_failure_ages_out() {
+        assert_eq!(wait_after(&[0, 1_000, 2_000], 3, MINUTE, 10_000), Some(Duration::from_secs(50)));
+        assert_eq!(wait_after(&[0, 1_000, 2_000], 3, MINUTE, 60_000), None, "the oldest has left the window");
     }
 
     #[test]
-    fn an_address_trying_many_usernames_is_held() {
-        let throttle = throttle();
-        let now = Instant::now();
-        for name in ["a", "b", "c", "d", "e"] {
-            throttle.record_failure(name, Some("10.0.0.9"), now);
-        }
-        assert!(throttle.wait_before_attempt("f", Some("10.0.0.9"), now).is_some());
-        assert!(throttle.wait_before_attempt("f", Some("10.0.0.8"), now).is_none());
+    fn failures_older_than_the_window_do_not_count() {
+        assert_eq!(wait_after(&[-120_000, -90_000, 5_000], 2, MINUTE, 6_000), None);
     }
 
     #[test]
-    fn success_clears_the_username_but_not_the_address() {
-        let throttle = throttle();
-        let now = Instant::now();
-        for _ in 0..5 {
-            throttle.record_failure("official", Some("10.0.0.1"), now);
-        }
-        throttle.record_success("official");
-        assert!(throttle.wait_before_attempt("official", None, now).is_none());
-        assert!(throttle.wait_before_attempt("official", Some("10.0.0.1"), now).is_some());
+    fn keys_keep_usernames_and_addresses_apart_and_ignore_case() {
+        assert_eq!(username_key("Official"), username_key("official"));
+        assert_ne!(username_key("10.0.0.1"), address_key("10.0.0.1"));
     }
 }

@@ -1,5 +1,8 @@
 #![recursion_limit = "256"]
-use chidao_server::config::{Cli, Command, CreateUserArgs, DbArgs, ImportDirectiveArgs, ImportUnitsArgs, ServeArgs};
+use chidao_server::config::{
+    Cli, Command, CreateUserArgs, DbArgs, ExportArgs, ImportArgs, ImportDirectiveArgs, ImportUnitsArgs, MigrateArgs, ServeArgs,
+};
+use chidao_server::operations::Operations;
 use chidao_server::routes::{CookiePolicy, ReportPolicy};
 use chidao_server::shell::Shell;
 use chidao_server::{db, demo};
@@ -7,6 +10,7 @@ use clap::Parser;
 use leptos::config::get_configuration;
 use rand::distributions::{Alphanumeric, DistString};
 use std::process::ExitCode;
+use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
 /// The stack of each runtime thread. SurrealDB runs a query by recursion, deeper for
@@ -37,6 +41,9 @@ async fn run() -> ExitCode {
         Some(Command::CreateUser(args)) => create_user(args).await,
         Some(Command::ImportUnits(args)) => import_units(args).await,
         Some(Command::ImportDirective(args)) => import_directive(args).await,
+        Some(Command::Migrate(args)) => migrate(args).await,
+        Some(Command::Export(args)) => export(args).await,
+        Some(Command::Import(args)) => import(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,15 +79,52 @@ enum StartError {
     Input(String),
 }
 
-/// Opens the store, creating the folder of an on-disk database first.
-async fn open_store(args: &DbArgs) -> Result<db::Store, StartError> {
+/// Creates the folder an on-disk database lives in.
+fn make_data_folder(args: &DbArgs) -> Result<(), StartError> {
     if let Some(dir) = args.url.strip_prefix("surrealkv://") {
         if let Some(parent) = std::path::Path::new(dir).parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| StartError::DataFolder { path: parent.display().to_string(), source })?;
         }
     }
+    Ok(())
+}
+
+/// Opens the store, creating the folder of an on-disk database first.
+async fn open_store(args: &DbArgs) -> Result<db::Store, StartError> {
+    open_store_with(args, db::Migrations::Apply).await
+}
+
+async fn open_store_with(args: &DbArgs, migrations: db::Migrations) -> Result<db::Store, StartError> {
+    make_data_folder(args)?;
     tracing::info!(db = %args.url, "opening database");
-    Ok(db::open(args).await?)
+    Ok(db::open_with(args, migrations).await?)
+}
+
+async fn migrate(args: MigrateArgs) -> Result<(), StartError> {
+    open_store(&args.db).await?;
+    println!("The schema is at version {}.", db::SCHEMA_VERSION);
+    Ok(())
+}
+
+async fn export(args: ExportArgs) -> Result<(), StartError> {
+    let path = args.file.display().to_string();
+    if args.file.exists() {
+        return Err(StartError::Input(format!("{path} exists already; name a new file")));
+    }
+    open_store_with(&args.db, db::Migrations::Check).await?.export(&args.file).await?;
+    println!("Exported to {path}.");
+    Ok(())
+}
+
+async fn import(args: ImportArgs) -> Result<(), StartError> {
+    let path = args.file.display().to_string();
+    if !args.file.is_file() {
+        return Err(StartError::Input(format!("{path} is not a file")));
+    }
+    make_data_folder(&args.db)?;
+    db::import(&args.db, &args.file).await?;
+    println!("Imported {path}; the schema is at version {}.", db::SCHEMA_VERSION);
+    Ok(())
 }
 
 async fn create_user(args: CreateUserArgs) -> Result<(), StartError> {
@@ -162,7 +206,7 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
     }
     let addr = args.addr.unwrap_or(leptos.site_addr);
     leptos.site_addr = addr;
-    let store = open_store(&args.db).await?;
+    let store = open_store_with(&args.db, args.migrations).await?;
     if args.demo {
         let (password, generated) = match &args.demo_password {
             Some(secret) => (secret.expose().to_owned(), false),
@@ -196,18 +240,59 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
     tokio::spawn(chidao_server::periods::keep_open(store.clone()));
     let reports = ReportPolicy { due_soon_days: args.due_soon_days, live_beat: std::time::Duration::from_millis(args.live_beat_ms) };
     tokio::spawn(chidao_server::live::keep_tallies(store.clone(), reports.live_beat));
-    let router = chidao_server::app(store, leptos, cookies, reports, shell);
+    let operations = Operations::new();
+    let limits = chidao_server::limits::SignInLimits::default();
+    let router = chidao_server::app_observed(store.clone(), leptos, cookies, reports, shell, limits, operations.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
+    if let Some(metrics_addr) = args.metrics_addr {
+        serve_metrics(metrics_addr, store, operations.clone()).await?;
+    }
     tracing::info!("listening on http://{addr}");
+    let drain = std::time::Duration::from_millis(args.drain_ms);
     // The peer address feeds the per-address sign-in limit.
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown())
+        .with_graceful_shutdown(drain_then_stop(operations, drain))
         .await
-        .map_err(StartError::Serve)
+        .map_err(StartError::Serve)?;
+    tracing::info!("every request answered; stopped");
+    Ok(())
 }
 
-/// Stops on Ctrl-C or SIGTERM, letting requests in flight finish.
-async fn shutdown() {
+/// Prometheus metrics on their own listener, so that only who can reach that address
+/// (the operator's network) reads them.
+async fn serve_metrics(addr: std::net::SocketAddr, store: db::Store, operations: Arc<Operations>) -> Result<(), StartError> {
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
+    let metrics = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let queue = store.push_queue();
+            let text = operations.render(queue.totals(), queue.waiting());
+            async move { ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], text) }
+        }),
+    );
+    tracing::info!("metrics at http://{addr}/metrics");
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, metrics).await {
+            tracing::error!(%error, "the metrics listener stopped");
+        }
+    });
+    Ok(())
+}
+
+/// On Ctrl-C or SIGTERM: say 503 on `/healthz` and `/readyz` for `drain` while still
+/// answering everything, so a load balancer moves away; then stop taking connections.
+/// The server then waits for every request in flight, pushes in the writer's group
+/// included, to be answered.
+async fn drain_then_stop(operations: Arc<Operations>, drain: std::time::Duration) {
+    stop_signal().await;
+    operations.start_draining();
+    tracing::info!(drain_ms = drain.as_millis() as u64, "draining: health checks say 503");
+    tokio::time::sleep(drain).await;
+    tracing::info!("no longer taking connections; finishing the requests in flight");
+}
+
+/// Ctrl-C or SIGTERM.
+async fn stop_signal() {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -226,5 +311,4 @@ async fn shutdown() {
         _ = interrupt => {},
         _ = terminate => {},
     }
-    tracing::info!("shutting down");
 }

@@ -89,6 +89,11 @@ impl PushQueue {
         }
     }
 
+    /// Pushes waiting for the writer to take them.
+    pub fn waiting(&self) -> usize {
+        self.state().waiting.len()
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, QueueState> {
         // The state is a queue and a flag, each change to it one statement: a panic cannot
         // leave it half-changed, so a poisoned lock is still sound.

@@ -69,7 +69,7 @@ fn expected(endpoint: &str, persona: &Persona, relation: Option<Relation>) -> Op
         || (relation == Some(Relation::Own) && (persona.has(Role::Official) || persona.has(Role::Head)))
         || (relation == Some(Relation::Child) && persona.has(Role::Head));
     Some(match endpoint {
-        "GET /healthz" | "GET /api/v1/openapi.json" | "POST /api/v1/session" | "DELETE /api/v1/session" => true,
+        "GET /healthz" | "GET /readyz" | "GET /api/v1/openapi.json" | "POST /api/v1/session" | "DELETE /api/v1/session" => true,
         "GET /api/v1/session" | "DELETE /api/v1/session/all" | "POST /api/v1/session/password" => signed_in,
         "POST /api/v1/sync/push" | "PUT /api/v1/photos/{id}" => signed_in && works_here,
         "GET /api/v1/sync/pull" | "GET /api/v1/photos/{id}" | "GET /api/v1/reports/assignments/{task}/{unit}" => signed_in && reads_here,

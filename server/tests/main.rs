@@ -6,7 +6,9 @@ mod common;
 
 mod access;
 mod api;
+mod backup;
 mod cli;
+mod cluster;
 mod crash;
 mod dashboard;
 mod demo_office;

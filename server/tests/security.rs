@@ -115,6 +115,23 @@ async fn repeated_failures_hold_a_username_and_an_address_with_retry_after() {
 }
 
 #[tokio::test]
+async fn failures_counted_by_one_app_server_hold_the_guesser_on_another() {
+    let limits = SignInLimits { per_username: 3, per_address: 50, window: Duration::from_secs(600) };
+    let cookies = CookiePolicy { secure: false, max_age_days: 30, idle_days: 14 };
+    let first = app_built("mem://", None, limits, cookies.clone()).await;
+    let leptos = leptos::config::LeptosOptions::builder().output_name("chidao").build();
+    // A second app server: its own router and throttle, the same database.
+    let second = chidao_server::app_with_limits(first.store.clone(), leptos, cookies, Default::default(), None, limits);
+    let second = TestApp { router: second, store: first.store.clone() };
+    for (server, address) in [(&first, "10.1.1.1"), (&second, "10.1.1.2"), (&first, "10.1.1.3")] {
+        assert_eq!(server.send(sign_in_request("official", "wrong-password", Some(address))).await.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(second.send(sign_in_request("official", PASSWORD, Some("10.1.1.4"))).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(first.send(sign_in_request("official", PASSWORD, Some("10.1.1.4"))).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(second.send(sign_in_request("head", PASSWORD, Some("10.1.1.4"))).await.status, StatusCode::OK, "others are not held");
+}
+
+#[tokio::test]
 async fn an_unknown_user_and_a_wrong_password_look_and_take_alike() {
     let app = app().await;
     // Warm the decoy hash so the first call does not count its creation.

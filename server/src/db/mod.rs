@@ -6,7 +6,7 @@ mod schema;
 mod store;
 
 pub use people::{AccountChange, AccountRow, SessionRow};
-pub use schema::{migrate, migrate_to, SCHEMA_VERSION};
+pub use schema::{check_version, current_version, migrate, migrate_to, Migrations, SCHEMA_VERSION};
 pub use store::{
     due_key, AssignmentScope, Batch, ChangedAssignment, ClassifiedAssignment, Counted, DueRow, HistoryRow, ItemWrite, LogEntry,
     PeriodRecords, PhotoAttachment, PhotoRow, Recorded, StateCount, Store, StoredItem, StoredPhoto,
@@ -31,8 +31,12 @@ pub enum DbError {
     Shape { context: &'static str, detail: String },
     #[error("the record is being written by many requests at once; try again")]
     Contended,
-    #[error("schema version {found} is newer than this build understands ({known})")]
+    #[error("the database's schema is at version {found}, newer than this build understands ({known}): run a newer chidao")]
     SchemaTooNew { found: i64, known: i64 },
+    #[error("the database already has {tables} tables; a backup is loaded into an empty one only")]
+    NotEmpty { tables: usize },
+    #[error("the database's schema is at version {found}, older than this build's {known}: run `chidao migrate` first")]
+    SchemaTooOld { found: i64, known: i64 },
 }
 
 impl DbError {
@@ -51,9 +55,9 @@ impl DbError {
     }
 }
 
-/// Opens the database named by `args`, signs in when a remote server asks for it, and
-/// brings the schema up to date.
-pub async fn open(args: &DbArgs) -> Result<Store, DbError> {
+/// Connects to the database named by `args` and signs in when a remote server asks for
+/// it, leaving the schema as it is.
+async fn connect_to(args: &DbArgs) -> Result<Surreal<Any>, DbError> {
     let db: Surreal<Any> =
         connect(args.url.as_str()).await.map_err(|source| DbError::Connect { url: args.url.clone(), source: Box::new(source) })?;
     match (&args.user, &args.pass) {
@@ -69,6 +73,38 @@ pub async fn open(args: &DbArgs) -> Result<Store, DbError> {
         .use_db(args.database.as_str())
         .await
         .map_err(|source| DbError::Connect { url: args.url.clone(), source: Box::new(source) })?;
+    Ok(db)
+}
+
+/// Opens the database named by `args`, signs in when a remote server asks for it, and
+/// brings the schema up to date.
+pub async fn open(args: &DbArgs) -> Result<Store, DbError> {
+    open_with(args, Migrations::Apply).await
+}
+
+/// [`open`], with the schema either brought up to date or only checked.
+pub async fn open_with(args: &DbArgs, migrations: Migrations) -> Result<Store, DbError> {
+    let db = connect_to(args).await?;
+    match migrations {
+        Migrations::Apply => schema::migrate(&db).await?,
+        Migrations::Check => schema::check_version(schema::current_version(&db).await?)?,
+    }
+    Ok(Store::new(db))
+}
+
+/// Loads a file written by [`Store::export`] into an empty database, then brings its
+/// schema up to this build's version (a backup of an older build's data is migrated on
+/// the way in).
+pub async fn import(args: &DbArgs, file: &std::path::Path) -> Result<Store, DbError> {
+    let db = connect_to(args).await?;
+    let context = "looking for existing tables";
+    let mut info = db.query("INFO FOR DB").await.and_then(|response| response.check()).map_err(|source| DbError::query(context, source))?;
+    let info: Option<serde_json::Value> = info.take(0).map_err(|source| DbError::query(context, source))?;
+    let tables = info.as_ref().and_then(|info| info.get("tables")).and_then(|tables| tables.as_object()).map_or(0, |tables| tables.len());
+    if tables > 0 {
+        return Err(DbError::NotEmpty { tables });
+    }
+    db.import(file).await.map_err(|source| DbError::query("importing the backup", source))?;
     schema::migrate(&db).await?;
     Ok(Store::new(db))
 }

@@ -26,12 +26,13 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0015_stale_tallies.surql"),
     include_str!("../../migrations/0016_log_without_device_index.surql"),
     include_str!("../../migrations/0017_log_words_as_types.surql"),
+    include_str!("../../migrations/0018_sign_in_failures.surql"),
 ];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-async fn current_version(db: &Surreal<Any>) -> Result<i64, DbError> {
+pub async fn current_version(db: &Surreal<Any>) -> Result<i64, DbError> {
     let context = "reading the schema version";
     let mut response = db
         .query("DEFINE TABLE IF NOT EXISTS schema_meta SCHEMAFULL; DEFINE FIELD IF NOT EXISTS version ON schema_meta TYPE int; SELECT VALUE version FROM ONLY schema_meta:current;")
@@ -42,23 +43,53 @@ async fn current_version(db: &Surreal<Any>) -> Result<i64, DbError> {
     Ok(version.unwrap_or(0))
 }
 
+/// What an app server does at start with a schema older than its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Migrations {
+    /// Bring it up to date (one machine, or replicas starting together: each migration is
+    /// applied once, whoever gets there first).
+    Apply,
+    /// Refuse to start until `chidao migrate` has run (an operator's deliberate step).
+    Check,
+}
+
+/// Refuses a schema this build cannot work with: newer than it knows, or, when
+/// migrations are the operator's step, older.
+pub fn check_version(found: i64) -> Result<(), DbError> {
+    match found.cmp(&SCHEMA_VERSION) {
+        std::cmp::Ordering::Greater => Err(DbError::SchemaTooNew { found, known: SCHEMA_VERSION }),
+        std::cmp::Ordering::Less => Err(DbError::SchemaTooOld { found, known: SCHEMA_VERSION }),
+        std::cmp::Ordering::Equal => Ok(()),
+    }
+}
+
 pub async fn migrate(db: &Surreal<Any>) -> Result<(), DbError> {
     migrate_to(db, SCHEMA_VERSION).await
 }
 
 /// Applies the migrations after the recorded version up to `target` (for a test of one
-/// migration on data written before it).
+/// migration on data written before it). Each migration's transaction first checks that
+/// the version is still the one read: when several app servers start at once on one
+/// database, one applies it and the others, refused, read the version again and go on.
 pub async fn migrate_to(db: &Surreal<Any>, target: i64) -> Result<(), DbError> {
-    let found = current_version(db).await?;
-    if found > SCHEMA_VERSION {
-        return Err(DbError::SchemaTooNew { found, known: SCHEMA_VERSION });
-    }
-    let pending = (target.clamp(0, SCHEMA_VERSION) - found).max(0) as usize;
-    for (index, statements) in MIGRATIONS.iter().enumerate().skip(found as usize).take(pending) {
-        let version = index as i64 + 1;
-        let script = format!("BEGIN TRANSACTION; {statements}; UPSERT schema_meta:current SET version = $version; COMMIT TRANSACTION;");
-        let mut response =
-            db.query(script).bind(("version", version)).await.map_err(|source| DbError::query("applying a schema migration", source))?;
+    let target = target.clamp(0, SCHEMA_VERSION);
+    loop {
+        let found = current_version(db).await?;
+        if found > SCHEMA_VERSION {
+            return Err(DbError::SchemaTooNew { found, known: SCHEMA_VERSION });
+        }
+        if found >= target {
+            return Ok(());
+        }
+        let version = found + 1;
+        let statements = MIGRATIONS[found as usize];
+        let script = format!(
+            "BEGIN TRANSACTION; \
+             IF (schema_meta:current.version ?? 0) != $found {{ THROW 'the schema moved' }}; \
+             {statements}; UPSERT schema_meta:current SET version = $version; COMMIT TRANSACTION;"
+        );
+        let result = db.query(script).bind(("found", found)).bind(("version", version)).await;
+        let mut response = result.map_err(|source| DbError::query("applying a schema migration", source))?;
         // A failed transaction marks every statement "not executed"; report the one that
         // actually failed.
         let mut errors: Vec<(usize, surrealdb::Error)> = response.take_errors().into_iter().collect();
@@ -66,9 +97,12 @@ pub async fn migrate_to(db: &Surreal<Any>, target: i64) -> Result<(), DbError> {
         let cause = errors.iter().position(|(_, error)| error.query_details() != Some(&surrealdb::types::QueryError::NotExecuted));
         if let Some(index) = cause.or(if errors.is_empty() { None } else { Some(0) }) {
             let (_, source) = errors.swap_remove(index);
+            if source.is_thrown() || super::store::is_conflict(&source) {
+                tracing::info!(version, "another app server is migrating; reading the version again");
+                continue;
+            }
             return Err(DbError::query("applying a schema migration", source));
         }
         tracing::info!(version, "schema migrated");
     }
-    Ok(())
 }

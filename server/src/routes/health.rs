@@ -8,6 +8,7 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 pub enum HealthStatus {
     Ok,
+    Draining,
     Unavailable,
 }
 
@@ -19,19 +20,41 @@ pub struct Health {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_version: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<&'static str>,
+    pub reason: Option<String>,
 }
 
-/// 200 only when the database answers a query; 503 otherwise.
+fn draining() -> (StatusCode, Json<Health>) {
+    let reason = Some("shutting down: finishing the requests in flight".to_owned());
+    (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: HealthStatus::Draining, schema_version: None, reason }))
+}
+
+fn unavailable(reason: String) -> (StatusCode, Json<Health>) {
+    (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: HealthStatus::Unavailable, schema_version: None, reason: Some(reason) }))
+}
+
+/// Alive: 200 until the server starts shutting down. It asks nothing of the database, so
+/// a database outage does not get every app server restarted.
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    match state.store.ping().await {
-        Ok(()) => {
-            (StatusCode::OK, Json(Health { status: HealthStatus::Ok, schema_version: Some(crate::db::SCHEMA_VERSION), reason: None }))
-        }
-        Err(error) => {
-            tracing::error!(%error, "health check failed");
-            let reason = Some("database is not answering");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: HealthStatus::Unavailable, schema_version: None, reason }))
-        }
+    if state.operations.is_draining() {
+        return draining();
     }
+    (StatusCode::OK, Json(Health { status: HealthStatus::Ok, schema_version: None, reason: None }))
+}
+
+/// Ready: not draining, the database answers, and its schema is the one this build writes.
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    if state.operations.is_draining() {
+        return draining();
+    }
+    let found = match state.store.schema_version().await {
+        Ok(found) => found,
+        Err(error) => {
+            tracing::error!(%error, "readiness check: the database does not answer");
+            return unavailable("the database is not answering".to_owned());
+        }
+    };
+    if let Err(mismatch) = crate::db::check_version(found) {
+        return unavailable(mismatch.to_string());
+    }
+    (StatusCode::OK, Json(Health { status: HealthStatus::Ok, schema_version: Some(found), reason: None }))
 }

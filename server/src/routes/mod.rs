@@ -60,6 +60,7 @@ pub struct AppState {
     pub reports: ReportPolicy,
     pub shell: Option<std::sync::Arc<crate::shell::Shell>>,
     pub throttle: std::sync::Arc<SignInThrottle>,
+    pub operations: std::sync::Arc<crate::operations::Operations>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -123,9 +124,17 @@ fn api() -> Api {
             Method::GET,
             "/healthz",
             health::healthz,
-            Doc::new("Whether the server and its database answer")
-                .answers::<health::Health>(200, "Both answer")
-                .answers::<health::Health>(503, "The database does not answer"),
+            Doc::new("Whether this app server is up and taking requests (for a load balancer's liveness check)")
+                .answers::<health::Health>(200, "Up")
+                .answers::<health::Health>(503, "Shutting down: send requests elsewhere"),
+        )
+        .on(
+            Method::GET,
+            "/readyz",
+            health::readyz,
+            Doc::new("Whether this app server can do its work: taking requests, its database answering, the schema at its version")
+                .answers::<health::Health>(200, "Ready")
+                .answers::<health::Health>(503, "Not ready, with the reason"),
         )
         .on(Method::GET, OPENAPI_PATH, openapi::serve, Doc::new("This document").answers_openapi(200, "The OpenAPI 3.1 document"))
         .on(
@@ -428,6 +437,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), shell::shell_files))
         .layer(axum::middleware::from_fn(crate::web_security::reject_cross_origin))
         .layer(axum::middleware::from_fn(crate::web_security::headers))
+        .layer(axum::middleware::from_fn_with_state(state.operations.clone(), crate::operations::observe))
         .with_state(state)
         // Brotli or gzip as the browser asks: the wasm shell is most of a first visit on
         // a weak link. Images are left as they are.

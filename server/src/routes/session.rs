@@ -12,7 +12,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chidao_core::api::{PasswordChange, SessionInfo, SignInRequest};
 use std::net::SocketAddr;
-use std::time::Instant;
 
 pub const SESSION_COOKIE: &str = "chidao_session";
 const PASSWORD_MAX: usize = 1024;
@@ -105,8 +104,16 @@ async fn session_info(state: &AppState, user: &User) -> Result<SessionInfo, ApiE
     Ok(user.session_info(unit_name))
 }
 
+/// Hashes computed at once. Argon2 takes ~19 MiB per hash by design: a burst of sign-ins
+/// (a commune office's tablets after an outage) hashed all at once would take as many
+/// times that, and the allocator keeps it after; more at once than cores is no faster.
+const HASHES_AT_ONCE: usize = 2;
+
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHES_AT_ONCE);
+
 /// Argon2 is deliberately slow; keep it off the async workers.
 async fn password_matches(password: String, stored_hash: Option<String>) -> bool {
+    let Ok(_turn) = HASHING.acquire().await else { return false };
     tokio::task::spawn_blocking(move || verify_password(&password, stored_hash.as_deref())).await.unwrap_or(false)
 }
 
@@ -119,7 +126,7 @@ pub async fn sign_in(
     if username.is_empty() || username.chars().count() > chidao_core::domain::Username::MAX_LEN || request.password.len() > PASSWORD_MAX {
         return Err(ApiError::Unprocessable("username or password has an impossible length".into()));
     }
-    if let Some(wait) = state.throttle.wait_before_attempt(&username, address.as_deref(), Instant::now()) {
+    if let Some(wait) = state.throttle.wait_before_attempt(&state.store, &username, address.as_deref(), now_ms()).await? {
         tracing::warn!(username, "sign-in held back after repeated failures");
         return Err(ApiError::TooManyAttempts { retry_after_s: wait.as_secs().max(1) });
     }
@@ -127,11 +134,11 @@ pub async fn sign_in(
     // An unknown user costs the same hash as a known one, so timing tells nothing.
     let verified = password_matches(request.password, account.as_ref().map(|account| account.password_hash.clone())).await;
     let Some(account) = account.filter(|_| verified) else {
-        state.throttle.record_failure(&username, address.as_deref(), Instant::now());
+        state.throttle.record_failure(&state.store, &username, address.as_deref(), now_ms()).await?;
         tracing::info!(username, "sign-in refused");
         return Err(ApiError::WrongCredentials);
     };
-    state.throttle.record_success(&username);
+    state.throttle.record_success(&state.store, &username).await?;
     if account.disabled {
         return Err(ApiError::AccountDisabled);
     }

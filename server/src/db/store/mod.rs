@@ -15,7 +15,9 @@ use uuid::Uuid;
 
 #[derive(Clone)]
 pub struct Store {
-    db: Surreal<Any>,
+    /// Shared, never cloned: the SDK makes each clone of a client a new session, which a
+    /// SurrealDB server must authenticate again (a password hash per request handled).
+    db: std::sync::Arc<Surreal<Any>>,
     /// Sync writes from this process go one at a time: they all take the next number from
     /// one counter, so letting them race only buys transaction conflicts and retries.
     /// Writers in other processes sharing the database still race, and retry.
@@ -100,6 +102,7 @@ mod dues;
 mod periods;
 mod photos;
 mod progress;
+mod sign_ins;
 mod sync;
 
 pub use bulk::HistoryRow;
@@ -111,7 +114,7 @@ pub use sync::{Batch, ItemWrite, LogEntry, StoredItem};
 
 impl Store {
     pub fn new(db: Surreal<Any>) -> Self {
-        Self { db, sync_writes: Default::default(), pushes: Default::default() }
+        Self { db: std::sync::Arc::new(db), sync_writes: Default::default(), pushes: Default::default() }
     }
 
     pub fn push_queue(&self) -> &crate::sync_service::PushQueue {
@@ -243,8 +246,19 @@ impl Store {
     }
 
     /// Answers only when the database itself answers a query.
-    pub async fn ping(&self) -> Result<(), DbError> {
-        self.run("checking health", "RETURN true;", json!({})).await.map(|_| ())
+    /// Writes every table and record to `file` as SurrealQL (photos too: they are records).
+    /// The SurrealDB SDK exports from embedded engines only; a SurrealDB server is exported
+    /// with its own `surreal export` (docs/deploy.md).
+    pub async fn export(&self, file: &std::path::Path) -> Result<(), DbError> {
+        self.db.export(file).await.map_err(|source| DbError::query("exporting the database", source))
+    }
+
+    /// The schema version the database records (0 before any migration).
+    pub async fn schema_version(&self) -> Result<i64, DbError> {
+        let context = "reading the schema version";
+        let mut response = self.run(context, "RETURN schema_meta:current.version ?? 0;", json!({})).await?;
+        let version: Option<i64> = response.take(0).map_err(|source| DbError::query(context, source))?;
+        Ok(version.unwrap_or(0))
     }
 
     pub async fn is_empty(&self) -> Result<bool, DbError> {

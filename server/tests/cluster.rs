@@ -1,0 +1,403 @@
+//! Several real `chidao` app servers over one real SurrealDB server (the workspace's
+//! `surreal` binary, on SurrealKV on disk), as a national deployment runs them: migrations
+//! raced from two processes, sessions, throttling and the live view across servers, devices
+//! spread over the servers with offline spells and doubled pushes, one app server killed
+//! and the database server restarted mid-run. At the end every change is logged exactly
+//! once and every device's pulled state is the server's.
+
+use crate::common;
+
+use common::http::http;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const PASSWORD: &str = "cluster-test-password";
+const ROOT_PASSWORD: &str = "cluster-root-password";
+
+/// A child process that is killed when the test ends, however it ends.
+struct Process {
+    child: Child,
+}
+
+impl Process {
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Sends SIGTERM, as a service manager stopping it would.
+    fn terminate(&self) {
+        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill runs");
+        assert!(status.success());
+    }
+
+    fn wait_exit(&mut self, within: Duration) -> std::process::ExitStatus {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the child can be waited for") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "the process did not exit within {within:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The `surreal` binary of this workspace, built next to `chidao` by `cargo test
+/// --workspace` (or named by `CHIDAO_SURREAL_BIN`).
+fn surreal_binary() -> PathBuf {
+    let path = std::env::var_os("CHIDAO_SURREAL_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_BIN_EXE_chidao")).with_file_name("surreal"));
+    assert!(path.is_file(), "{} is missing: build it with `cargo build -p surreal` (`cargo test --workspace` does)", path.display());
+    path
+}
+
+async fn wait_for(port: u16, path: &str, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Ok((200, _, _)) = http(port, "GET", path, None, None).await {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what} did not come up on port {port}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn start_surreal(data: &Path, port: u16) -> Process {
+    let child = Command::new(surreal_binary())
+        .args(["start", "--log", "warn", "--user", "root", "--bind", &format!("127.0.0.1:{port}")])
+        .arg(format!("surrealkv://{}", data.display()))
+        .env("SURREAL_PASS", ROOT_PASSWORD)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("surreal starts");
+    let process = Process { child };
+    wait_for(port, "/health", "the SurrealDB server").await;
+    process
+}
+
+fn chidao(db_port: u16) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_chidao"));
+    command
+        .env("CHIDAO_DB", format!("ws://127.0.0.1:{db_port}"))
+        .env("CHIDAO_DB_USER", "root")
+        .env("CHIDAO_DB_PASS", ROOT_PASSWORD)
+        .env("CHIDAO_DEMO_PASSWORD", PASSWORD)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command
+}
+
+async fn start_app(db_port: u16, port: u16, extra: &[&str]) -> Process {
+    let child = chidao(db_port)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--drain-ms", "0"])
+        .args(extra)
+        .spawn()
+        .expect("chidao starts");
+    let process = Process { child };
+    wait_for(port, "/readyz", "an app server").await;
+    process
+}
+
+/// A tablet: its own numbering, the changes not yet answered, and what it has pulled.
+struct Tablet {
+    device: common::Device,
+    cookie: Option<String>,
+    pending: Vec<Value>,
+    cursor: u64,
+    pulled: BTreeMap<String, Value>,
+    sent: Vec<Value>,
+}
+
+impl Tablet {
+    fn new() -> Self {
+        Self { device: common::Device::new(), cookie: None, pending: Vec::new(), cursor: 0, pulled: BTreeMap::new(), sent: Vec::new() }
+    }
+
+    async fn cookie(&mut self, port: u16) -> Option<String> {
+        if self.cookie.is_none() {
+            let body = json!({"username": "official", "password": PASSWORD});
+            if let Ok((200, head, _)) = http(port, "POST", "/api/v1/session", None, Some(&body)).await {
+                self.cookie = head
+                    .lines()
+                    .find(|line| line.to_ascii_lowercase().starts_with("set-cookie:"))
+                    .and_then(|line| line.split_once(':'))
+                    .and_then(|(_, value)| value.trim().split(';').next())
+                    .map(str::to_owned);
+            }
+        }
+        self.cookie.clone()
+    }
+
+    /// Sends everything unanswered through `port`; `twice` sends the same push again at
+    /// once, as a tablet retrying on a flaky link does. False when the server did not answer.
+    async fn push(&mut self, port: u16, twice: bool) -> bool {
+        if self.pending.is_empty() {
+            return true;
+        }
+        let Some(cookie) = self.cookie(port).await else { return false };
+        let body = json!({"changes": self.pending});
+        let again = twice.then(|| {
+            let (cookie, body) = (cookie.clone(), body.clone());
+            tokio::spawn(async move { http(port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&body)).await })
+        });
+        let answer = http(port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&body)).await;
+        if let Some(again) = again {
+            let _ = again.await;
+        }
+        match answer {
+            Ok((200, _, answer)) => {
+                let results = answer["results"].as_array().expect("a push answers each change");
+                assert_eq!(results.len(), self.pending.len(), "{answer}");
+                for result in results {
+                    let status = result["status"].as_str().unwrap_or_default();
+                    assert!(["applied", "superseded", "duplicate"].contains(&status), "{result}");
+                }
+                self.pending.clear();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Pulls everything after its cursor through `port`. False when the server did not answer.
+    async fn pull(&mut self, port: u16) -> bool {
+        let Some(cookie) = self.cookie(port).await else { return false };
+        loop {
+            match http(port, "GET", &format!("/api/v1/sync/pull?since={}", self.cursor), Some(&cookie), None).await {
+                Ok((200, _, page)) => {
+                    for item in page["items"].as_array().expect("items") {
+                        self.pulled.insert(item["id"].as_str().unwrap().to_owned(), item.clone());
+                    }
+                    self.cursor = page["cursor"].as_u64().expect("a cursor");
+                    if page["more"] != json!(true) {
+                        return true;
+                    }
+                }
+                _ => return false,
+            }
+        }
+    }
+}
+
+/// Reads a server-sent event stream until an event of `kind` arrives or `within` passes.
+async fn first_event(port: u16, path: &str, cookie: &str, kind: &str, within: Duration) -> Option<String> {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let deadline = tokio::time::Instant::now() + within;
+    let mut seen = String::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        let read = tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await.ok()?.ok()?;
+        if read == 0 {
+            return None;
+        }
+        seen.push_str(&String::from_utf8_lossy(&buffer[..read]));
+        if let Some(at) = seen.find(&format!("event: {kind}")) {
+            return Some(seen[at..].to_owned());
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_servers_share_one_surrealdb_server_through_a_kill_and_a_database_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("surreal");
+    let db_port = free_port();
+    let mut database = start_surreal(&data, db_port).await;
+
+    // Two operators run the migrations at once: both succeed, each migration applied once.
+    let racing: Vec<Child> = (0..2).map(|_| chidao(db_port).arg("migrate").spawn().expect("chidao migrate starts")).collect();
+    for mut migration in racing {
+        assert!(migration.wait().unwrap().success(), "a racing `chidao migrate` failed");
+    }
+
+    // The first app server loads the demo data; the others only check the schema.
+    let ports: Vec<u16> = (0..3).map(|_| free_port()).collect();
+    let mut servers: Vec<Option<Process>> = Vec::new();
+    servers.push(Some(start_app(db_port, ports[0], &["--demo", "--demo-scope", "seed"]).await));
+    for port in &ports[1..] {
+        servers.push(Some(start_app(db_port, *port, &["--migrations", "check"]).await));
+    }
+    let (_, _, ready) = http(ports[2], "GET", "/readyz", None, None).await.unwrap();
+    assert_eq!(ready["schema_version"], json!(chidao_server::db::SCHEMA_VERSION), "{ready}");
+
+    // Signed in through one server, pushed through the second, pulled through the third.
+    let mut first = Tablet::new();
+    assert!(first.pull(ports[0]).await);
+    let items: Vec<String> = first.pulled.keys().cloned().collect();
+    assert!(!items.is_empty(), "the demo gives the official a checklist");
+    let supervisor = common::http::signed_in_cookie(ports[0], "supervisor", PASSWORD).await;
+    let watching = tokio::spawn({
+        let (supervisor, port) = (supervisor.clone(), ports[0]);
+        async move { first_event(port, chidao_core::api::LIVE_PATH, &supervisor, "changed", Duration::from_secs(2)).await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let change = first.device.change(&items[0], "done", json!(true), 1_700_000_000_000);
+    first.pending.push(change.clone());
+    first.sent.push(change.clone());
+    assert!(first.push(ports[1], false).await);
+    assert!(watching.await.unwrap().is_some(), "a dashboard on one server sees a push made through another within 2 s");
+    assert!(first.pull(ports[2]).await);
+    assert_eq!(first.pulled[&items[0]]["done"], json!(true));
+    let cookie = first.cookie.clone().unwrap();
+    let (status, _, again) = http(ports[2], "POST", "/api/v1/sync/push", Some(&cookie), Some(&json!({"changes": [change]}))).await.unwrap();
+    assert_eq!((status, again["results"][0]["status"].as_str()), (200, Some("duplicate")), "{again}");
+
+    // Failed sign-ins counted on one server hold the guesser on another.
+    for port in [ports[0], ports[1], ports[2], ports[0], ports[1]] {
+        let wrong = json!({"username": "head", "password": "not-the-password"});
+        assert_eq!(http(port, "POST", "/api/v1/session", None, Some(&wrong)).await.unwrap().0, 401);
+    }
+    let right = json!({"username": "head", "password": PASSWORD});
+    assert_eq!(http(ports[2], "POST", "/api/v1/session", None, Some(&right)).await.unwrap().0, 429);
+
+    // Devices spread over the servers, with offline spells and doubled pushes; one app
+    // server killed, then the database server restarted, while they work.
+    let mut rng = StdRng::seed_from_u64(0x5eed_0017);
+    let mut tablets: Vec<Tablet> = (0..8).map(|_| Tablet::new()).collect();
+    let mut wall_ms = 1_700_000_100_000;
+    const ROUNDS: usize = 30;
+    for round in 0..ROUNDS {
+        if round == 10 {
+            servers[1].take().expect("running").kill();
+        }
+        if round == 18 {
+            database.kill();
+            database = start_surreal(&data, db_port).await;
+        }
+        for tablet in tablets.iter_mut() {
+            for _ in 0..rng.gen_range(1..=4) {
+                wall_ms += rng.gen_range(1..1_000);
+                let item = &items[rng.gen_range(0..items.len())];
+                let change = if rng.gen_bool(0.7) {
+                    tablet.device.change(item, "done", json!(rng.gen_bool(0.5)), wall_ms)
+                } else {
+                    tablet.device.change(item, "note", json!(format!("ghi chú {wall_ms}")), wall_ms)
+                };
+                tablet.sent.push(change.clone());
+                tablet.pending.push(change);
+            }
+            if rng.gen_bool(0.25) {
+                continue; // offline this round: the changes wait on the tablet
+            }
+            let port = ports[rng.gen_range(0..ports.len())];
+            if !tablet.push(port, rng.gen_bool(0.2)).await {
+                // That server is gone or its database is: the tablet keeps its changes and
+                // tries the next server it knows.
+                let other = ports[(ports.iter().position(|p| *p == port).unwrap() + 1) % ports.len()];
+                let _ = tablet.push(other, false).await;
+            }
+            if rng.gen_bool(0.3) {
+                let _ = tablet.pull(ports[rng.gen_range(0..ports.len())]).await;
+            }
+        }
+    }
+
+    // Back online for good: each tablet sends what it still holds and pulls, through the
+    // servers still running, retrying while the app servers reconnect to the database.
+    let alive = [ports[0], ports[2]];
+    let deadline = Instant::now() + Duration::from_secs(90);
+    for (index, tablet) in tablets.iter_mut().enumerate() {
+        let port = alive[index % alive.len()];
+        while !(tablet.push(port, false).await && tablet.pull(port).await) {
+            assert!(Instant::now() < deadline, "the servers did not come back after the database restart");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    let args = chidao_server::config::DbArgs {
+        url: format!("ws://127.0.0.1:{db_port}"),
+        user: Some("root".into()),
+        pass: Some(ROOT_PASSWORD.parse().unwrap()),
+        namespace: "chidao".into(),
+        database: "main".into(),
+    };
+    let store = chidao_server::db::open_with(&args, chidao_server::db::Migrations::Check).await.expect("the database opens");
+    let every: Vec<&Value> = tablets.iter().chain([&first]).flat_map(|tablet| tablet.sent.iter()).collect();
+    for change in &every {
+        let id = uuid::Uuid::parse_str(change["id"].as_str().unwrap()).unwrap();
+        assert_eq!(store.change_log_count(id).await.unwrap(), 1, "change {id} is logged exactly once");
+    }
+    let server_items: HashMap<String, Value> = store
+        .all_items()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|item| {
+            let item = serde_json::to_value(&item.item).unwrap();
+            (item["id"].as_str().unwrap().to_owned(), item)
+        })
+        .filter(|(id, _)| items.contains(id))
+        .collect();
+    for tablet in &tablets {
+        let pulled: HashMap<String, Value> = tablet.pulled.clone().into_iter().collect();
+        assert_eq!(pulled, server_items, "a device's pulled state is the server's");
+    }
+    eprintln!("{} changes from {} devices, each logged once", every.len(), tablets.len() + 1);
+}
+
+/// SIGTERM while pushes are being written: the server says 503 on `/healthz` while it
+/// drains, answers every push in flight, and exits cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_drains_answers_the_pushes_in_flight_and_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_chidao"))
+        .args(["serve", "--demo", "--demo-scope", "seed", "--addr", &format!("127.0.0.1:{port}"), "--drain-ms", "1500"])
+        .arg("--db")
+        .arg(format!("surrealkv://{}", dir.path().join("db").display()))
+        .env("CHIDAO_DEMO_PASSWORD", PASSWORD)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chidao starts");
+    let mut server = Process { child };
+    wait_for(port, "/readyz", "the app server").await;
+    let cookie = common::http::signed_in_cookie(port, "official", PASSWORD).await;
+    let (_, _, pull) = http(port, "GET", "/api/v1/sync/pull", Some(&cookie), None).await.unwrap();
+    let items: Vec<String> = pull["items"].as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap().to_owned()).collect();
+
+    let pushes: Vec<_> = (0..6)
+        .map(|_| {
+            let mut device = common::Device::new();
+            let changes: Vec<Value> =
+                (0..200).map(|n| device.change(&items[n % items.len()], "done", json!(n % 2 == 0), 1_700_000_000_000 + n as i64)).collect();
+            let cookie = cookie.clone();
+            tokio::spawn(async move { http(port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&json!({"changes": changes}))).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    server.terminate();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (status, _, health) = http(port, "GET", "/healthz", None, None).await.expect("still answering while draining");
+    assert_eq!((status, health["status"].as_str()), (503, Some("draining")), "{health}");
+    for push in pushes {
+        let (status, _, answer) = push.await.unwrap().expect("every push in flight is answered");
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(answer["results"].as_array().unwrap().len(), 200);
+    }
+    assert!(server.wait_exit(Duration::from_secs(30)).success(), "the server exits cleanly after draining");
+}
