@@ -21,9 +21,11 @@ echo "== unit, property and server tests"
 cargo test --workspace --locked 2>&1 | tee "$logs/cargo.txt"
 
 echo "== building the app for the browser tests"
-# A debug build shares most compiled dependencies with the tests above, which keeps CI
-# well inside its time; scripts/wasm-size.sh measures the release build.
-build_site
+# Only the browser side: the server binary is the one `cargo test --workspace` built above.
+# Built by cargo-leptos for the server package alone, its dependencies would take other
+# features than in the workspace build (the `surreal` member's) and SurrealDB would
+# compile a second time. scripts/wasm-size.sh measures the release build.
+build_site --frontend-only
 
 echo "== end-to-end tests in Chromium"
 (cd end2end && CHIDAO_BIN="$CARGO_TARGET_DIR/debug/chidao" ../node_modules/.bin/playwright test) 2>&1 | tee "$logs/e2e.txt"
