@@ -112,14 +112,21 @@ impl Store {
         Ok(true)
     }
 
+    /// Tablets sharing an account sign in at once through different app servers after an
+    /// outage; their writes to the account row race, and the loser tries again. The time
+    /// kept is the latest, whichever write lands last.
     pub async fn record_sign_in(&self, username: &str, now_ms: i64) -> Result<(), DbError> {
-        self.run(
-            "recording a sign-in",
-            "UPDATE account SET last_sign_in_ms = $now WHERE username = $username;",
-            json!({"username": username, "now": now_ms}),
-        )
+        let context = "recording a sign-in";
+        crate::retry::until_written(context, || async {
+            self.run(
+                context,
+                "UPDATE account SET last_sign_in_ms = math::max([last_sign_in_ms ?? 0, $now]) WHERE username = $username;",
+                json!({"username": username, "now": now_ms}),
+            )
+            .await
+            .map(|_| Some(()))
+        })
         .await
-        .map(|_| ())
     }
 
     pub async fn create_session(&self, token_hash: &str, username: &str, now_ms: i64, expires_at_ms: i64) -> Result<(), DbError> {
