@@ -63,7 +63,9 @@ knee() {
   app "$port" "surrealkv://$work/knee" --demo --demo-scope seed
   local seconds="${LOAD_KNEE_SECONDS:-30}"
   for devices in ${LOAD_KNEE_STEPS:-250 500 1000 1500 2000 3000 4000}; do
-    local line; line=$(load --ports "$port" --devices "$devices" --watch "app=${pids[-1]}" | tee /dev/stderr | tail -1)
+    load --ports "$port" --devices "$devices" --watch "app=${pids[-1]}" >"$work/step.txt"
+    cat "$work/step.txt"
+    local line; line=$(tail -1 "$work/step.txt")
     python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print("knee-point devices=%d push_p99_ms=%.0f pull_p99_ms=%.0f changes_per_s=%.0f errors=%d" % (r["devices"], r["push_ms"]["p99"], r["pull_ms"]["p99"], r["changes_per_s"], r["errors"]))' "$line"
     if python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["push_ms"]["p99"] > 1000 else 1)' "$line"; then break; fi
   done
