@@ -73,13 +73,32 @@ pub async fn migrate(db: &Surreal<Any>) -> Result<(), DbError> {
 /// database, one applies it and the others, refused, read the version again and go on.
 pub async fn migrate_to(db: &Surreal<Any>, target: i64) -> Result<(), DbError> {
     let target = target.clamp(0, SCHEMA_VERSION);
+    // Another process migrating at the same moment can make any step fail (a conflict on
+    // the catalog, a table it just defined): read the version again, a few times.
+    let mut races_left = 8;
     loop {
+        match migrate_step(db, target).await {
+            Ok(true) => return Ok(()),
+            Ok(false) => {}
+            Err(error) if races_left > 0 && !matches!(error, DbError::SchemaTooNew { .. }) => {
+                races_left -= 1;
+                tracing::info!(%error, "a migration step failed, perhaps racing another app server; reading the version again");
+                tokio::time::sleep(std::time::Duration::from_millis(50 + rand::random::<u64>() % 200)).await;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// Applies the next migration towards `target`; true when there is nothing left to apply.
+async fn migrate_step(db: &Surreal<Any>, target: i64) -> Result<bool, DbError> {
+    {
         let found = current_version(db).await?;
         if found > SCHEMA_VERSION {
             return Err(DbError::SchemaTooNew { found, known: SCHEMA_VERSION });
         }
         if found >= target {
-            return Ok(());
+            return Ok(true);
         }
         let version = found + 1;
         let statements = MIGRATIONS[found as usize];
@@ -99,10 +118,11 @@ pub async fn migrate_to(db: &Surreal<Any>, target: i64) -> Result<(), DbError> {
             let (_, source) = errors.swap_remove(index);
             if source.is_thrown() || super::store::is_conflict(&source) {
                 tracing::info!(version, "another app server is migrating; reading the version again");
-                continue;
+                return Ok(false);
             }
             return Err(DbError::query("applying a schema migration", source));
         }
         tracing::info!(version, "schema migrated");
+        Ok(false)
     }
 }
