@@ -7,12 +7,12 @@
 
 use crate::common;
 
-use common::http::http;
+use common::http::{http, session_cookie};
+use common::process::{free_port, wait_for, Process};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -20,45 +20,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const PASSWORD: &str = "cluster-test-password";
 const ROOT_PASSWORD: &str = "cluster-root-password";
-
-/// A child process that is killed when the test ends, however it ends.
-struct Process {
-    child: Child,
-}
-
-impl Process {
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    /// Sends SIGTERM, as a service manager stopping it would.
-    fn terminate(&self) {
-        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill runs");
-        assert!(status.success());
-    }
-
-    fn wait_exit(&mut self, within: Duration) -> std::process::ExitStatus {
-        let deadline = Instant::now() + within;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("the child can be waited for") {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "the process did not exit within {within:?}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 /// The `surreal` binary of this workspace, built next to `chidao` by `cargo test
 /// --workspace` (or named by `CHIDAO_SURREAL_BIN`).
@@ -68,17 +29,6 @@ fn surreal_binary() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_BIN_EXE_chidao")).with_file_name("surreal"));
     assert!(path.is_file(), "{} is missing: build it with `cargo build -p surreal` (`cargo test --workspace` does)", path.display());
     path
-}
-
-async fn wait_for(port: u16, path: &str, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        if let Ok((200, _, _)) = http(port, "GET", path, None, None).await {
-            return;
-        }
-        assert!(Instant::now() < deadline, "{what} did not come up on port {port}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 async fn start_surreal(data: &Path, port: u16) -> Process {
@@ -138,12 +88,7 @@ impl Tablet {
         if self.cookie.is_none() {
             let body = json!({"username": "official", "password": PASSWORD});
             if let Ok((200, head, _)) = http(port, "POST", "/api/v1/session", None, Some(&body)).await {
-                self.cookie = head
-                    .lines()
-                    .find(|line| line.to_ascii_lowercase().starts_with("set-cookie:"))
-                    .and_then(|line| line.split_once(':'))
-                    .and_then(|(_, value)| value.trim().split(';').next())
-                    .map(str::to_owned);
+                self.cookie = session_cookie(&head);
             }
         }
         self.cookie.clone()
@@ -198,6 +143,16 @@ impl Tablet {
             }
         }
     }
+}
+
+/// The metrics listener's text.
+async fn metrics_text(port: u16) -> String {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("the metrics listener is up");
+    stream.write_all(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").await.unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).await.unwrap();
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    text
 }
 
 /// Reads a server-sent event stream until an event of `kind` arrives or `within` passes.
@@ -359,13 +314,15 @@ async fn app_servers_share_one_surrealdb_server_through_a_kill_and_a_database_re
 }
 
 /// SIGTERM while pushes are being written: the server says 503 on `/healthz` while it
-/// drains, answers every push in flight, and exits cleanly.
+/// drains, answers every push in flight, and exits cleanly. Its metrics are served on their
+/// own listener only.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_drains_answers_the_pushes_in_flight_and_exits() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
+    let (port, metrics_port) = (free_port(), free_port());
     let child = Command::new(env!("CARGO_BIN_EXE_chidao"))
         .args(["serve", "--demo", "--demo-scope", "seed", "--addr", &format!("127.0.0.1:{port}"), "--drain-ms", "1500"])
+        .args(["--metrics-addr", &format!("127.0.0.1:{metrics_port}")])
         .arg("--db")
         .arg(format!("surrealkv://{}", dir.path().join("db").display()))
         .env("CHIDAO_DEMO_PASSWORD", PASSWORD)
@@ -379,6 +336,9 @@ async fn sigterm_drains_answers_the_pushes_in_flight_and_exits() {
     let cookie = common::http::signed_in_cookie(port, "official", PASSWORD).await;
     let (_, _, pull) = http(port, "GET", "/api/v1/sync/pull", Some(&cookie), None).await.unwrap();
     let items: Vec<String> = pull["items"].as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap().to_owned()).collect();
+    let metrics = metrics_text(metrics_port).await;
+    assert!(metrics.contains("chidao_pull_seconds_count 1\n") && metrics.contains("chidao_draining 0\n"), "{metrics}");
+    assert_eq!(http(port, "GET", "/metrics", None, None).await.unwrap().0, 404, "the public address has no metrics");
 
     let pushes: Vec<_> = (0..6)
         .map(|_| {
@@ -394,6 +354,7 @@ async fn sigterm_drains_answers_the_pushes_in_flight_and_exits() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (status, _, health) = http(port, "GET", "/healthz", None, None).await.expect("still answering while draining");
     assert_eq!((status, health["status"].as_str()), (503, Some("draining")), "{health}");
+    assert!(metrics_text(metrics_port).await.contains("chidao_draining 1\n"));
     for push in pushes {
         let (status, _, answer) = push.await.unwrap().expect("every push in flight is answered");
         assert_eq!(status, 200, "{answer}");

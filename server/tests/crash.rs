@@ -5,32 +5,16 @@
 
 use crate::common;
 
-use common::http::http;
+use common::http::{http, signed_in_cookie};
+use common::process::{free_port, wait_for, Process};
 
 use serde_json::{json, Value};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "crash-test-password";
 
-struct Server {
-    child: Child,
-}
-
-/// A failing assertion must not leave a server running.
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-async fn start(data: &std::path::Path, port: u16) -> Server {
+async fn start(data: &std::path::Path, port: u16) -> Process {
     let child = Command::new(env!("CARGO_BIN_EXE_chidao"))
         .args(["serve", "--demo", "--demo-scope", "seed", "--addr", &format!("127.0.0.1:{port}")])
         .arg("--db")
@@ -41,23 +25,13 @@ async fn start(data: &std::path::Path, port: u16) -> Server {
         .stderr(Stdio::null())
         .spawn()
         .expect("chidao starts");
-    let server = Server { child };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok((200, _, _)) = http(port, "GET", "/healthz", None, None).await {
-            return server;
-        }
-        assert!(Instant::now() < deadline, "server did not come up");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let server = Process { child };
+    wait_for(port, "/healthz", "the app server").await;
+    server
 }
 
 async fn sign_in(port: u16) -> String {
-    let (status, head, _) =
-        http(port, "POST", "/api/v1/session", None, Some(&json!({"username": "official", "password": PASSWORD}))).await.unwrap();
-    assert_eq!(status, 200);
-    let line = head.lines().find(|line| line.to_ascii_lowercase().starts_with("set-cookie:")).unwrap();
-    line.split_once(':').unwrap().1.trim().split(';').next().unwrap().to_owned()
+    signed_in_cookie(port, "official", PASSWORD).await
 }
 
 /// How many of the changes sent came back with each status.
@@ -122,8 +96,7 @@ async fn a_push_cut_by_sigkill_is_completed_by_retrying_without_duplicates() {
         tokio::spawn(async move { http(port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&batch)).await })
     };
     tokio::time::sleep(Duration::from_millis(150)).await;
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    server.kill();
     let cut = in_flight.await.unwrap();
     if cut.as_ref().is_ok_and(|(status, _, _)| *status == 200) {
         // The machine was fast enough to finish first; the retry below still must not
@@ -142,8 +115,7 @@ async fn a_push_cut_by_sigkill_is_completed_by_retrying_without_duplicates() {
     let count = |status: &str| statuses.get(status).copied().unwrap_or(0);
     assert_eq!(count("applied") + count("superseded") + count("duplicate"), 1000, "{statuses:?}");
     assert!(count("duplicate") >= 100, "the acknowledged first batch is recognised: {statuses:?}");
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    server.kill();
 
     assert_each_logged_once(&data, &changes).await;
 }
@@ -202,8 +174,7 @@ async fn a_group_of_pushes_cut_by_sigkill_is_completed_by_retrying_without_dupli
         assert!(Instant::now() < deadline, "no push was answered");
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    server.kill();
     for device in sending {
         device.await.unwrap();
     }
@@ -219,8 +190,7 @@ async fn a_group_of_pushes_cut_by_sigkill_is_completed_by_retrying_without_dupli
     assert!(count("duplicate") >= 100, "the answered pushes are recognised: {statuses:?}");
     assert!(count("applied") + count("superseded") > 0, "the kill cut some pushes: {statuses:?}");
     eprintln!("before the kill: {} pushes answered; retried: {statuses:?}", answered.load(std::sync::atomic::Ordering::SeqCst));
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    server.kill();
 
     let every: Vec<Value> = pushes.into_iter().flatten().flatten().collect();
     assert_each_logged_once(&data, &every).await;

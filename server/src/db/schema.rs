@@ -92,37 +92,35 @@ pub async fn migrate_to(db: &Surreal<Any>, target: i64) -> Result<(), DbError> {
 
 /// Applies the next migration towards `target`; true when there is nothing left to apply.
 async fn migrate_step(db: &Surreal<Any>, target: i64) -> Result<bool, DbError> {
-    {
-        let found = current_version(db).await?;
-        if found > SCHEMA_VERSION {
-            return Err(DbError::SchemaTooNew { found, known: SCHEMA_VERSION });
-        }
-        if found >= target {
-            return Ok(true);
-        }
-        let version = found + 1;
-        let statements = MIGRATIONS[found as usize];
-        let script = format!(
-            "BEGIN TRANSACTION; \
-             IF (schema_meta:current.version ?? 0) != $found {{ THROW 'the schema moved' }}; \
-             {statements}; UPSERT schema_meta:current SET version = $version; COMMIT TRANSACTION;"
-        );
-        let result = db.query(script).bind(("found", found)).bind(("version", version)).await;
-        let mut response = result.map_err(|source| DbError::query("applying a schema migration", source))?;
-        // A failed transaction marks every statement "not executed"; report the one that
-        // actually failed.
-        let mut errors: Vec<(usize, surrealdb::Error)> = response.take_errors().into_iter().collect();
-        errors.sort_by_key(|(statement, _)| *statement);
-        let cause = errors.iter().position(|(_, error)| error.query_details() != Some(&surrealdb::types::QueryError::NotExecuted));
-        if let Some(index) = cause.or(if errors.is_empty() { None } else { Some(0) }) {
-            let (_, source) = errors.swap_remove(index);
-            if source.is_thrown() || super::store::is_conflict(&source) {
-                tracing::info!(version, "another app server is migrating; reading the version again");
-                return Ok(false);
-            }
-            return Err(DbError::query("applying a schema migration", source));
-        }
-        tracing::info!(version, "schema migrated");
-        Ok(false)
+    let found = current_version(db).await?;
+    if found > SCHEMA_VERSION {
+        return Err(DbError::SchemaTooNew { found, known: SCHEMA_VERSION });
     }
+    if found >= target {
+        return Ok(true);
+    }
+    let version = found + 1;
+    let statements = MIGRATIONS[found as usize];
+    let script = format!(
+        "BEGIN TRANSACTION; \
+         IF (schema_meta:current.version ?? 0) != $found {{ THROW 'the schema moved' }}; \
+         {statements}; UPSERT schema_meta:current SET version = $version; COMMIT TRANSACTION;"
+    );
+    let result = db.query(script).bind(("found", found)).bind(("version", version)).await;
+    let mut response = result.map_err(|source| DbError::query("applying a schema migration", source))?;
+    // A failed transaction marks every statement "not executed"; report the one that
+    // actually failed.
+    let mut errors: Vec<(usize, surrealdb::Error)> = response.take_errors().into_iter().collect();
+    errors.sort_by_key(|(statement, _)| *statement);
+    let cause = errors.iter().position(|(_, error)| error.query_details() != Some(&surrealdb::types::QueryError::NotExecuted));
+    if let Some(index) = cause.or(if errors.is_empty() { None } else { Some(0) }) {
+        let (_, source) = errors.swap_remove(index);
+        if source.is_thrown() || super::store::is_conflict(&source) {
+            tracing::info!(version, "another app server is migrating; reading the version again");
+            return Ok(false);
+        }
+        return Err(DbError::query("applying a schema migration", source));
+    }
+    tracing::info!(version, "schema migrated");
+    Ok(false)
 }

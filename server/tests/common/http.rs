@@ -50,12 +50,16 @@ pub async fn signed_in_cookie(port: u16, username: &str, password: &str) -> Stri
             .await
             .expect("the server answers");
     assert_eq!(status, 200, "{head}");
+    session_cookie(&head).expect("a session cookie")
+}
+
+/// The session cookie (`name=value`) an answer's head sets, if any.
+pub fn session_cookie(head: &str) -> Option<String> {
     head.lines()
         .find(|line| line.to_ascii_lowercase().starts_with("set-cookie:"))
         .and_then(|line| line.split_once(':'))
         .and_then(|(_, value)| value.trim().split(';').next())
-        .expect("a session cookie")
-        .to_owned()
+        .map(str::to_owned)
 }
 
 /// Serves the whole app over `store` on a free loopback port, for benchmarks that drive a

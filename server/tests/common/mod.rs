@@ -5,6 +5,7 @@
 
 pub mod contract;
 pub mod http;
+pub mod process;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
