@@ -2,7 +2,7 @@
 //! call here, so a unit imported from a file and one typed into the form pass the same
 //! checks.
 
-use crate::auth::{hash_password, temporary_password, PasswordError, User};
+use crate::auth::{hash_password_in_turn, temporary_password, PasswordError, User};
 use crate::db::{AccountChange, AccountRow, DbError, Store};
 use chidao_core::api::{AccountSummary, AccountUpdate, NewAccount, TemporaryPassword};
 use chidao_core::domain::unit_import::{self, RowError, UnitRow};
@@ -53,13 +53,6 @@ fn display_name(raw: &str) -> Result<String, AdminError> {
         .map_err(|error| AdminError::Invalid(error.to_string()))
 }
 
-async fn hashed(password: String) -> Result<String, AdminError> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|error| AdminError::Invalid(format!("hashing stopped: {error}")))?
-        .map_err(AdminError::from)
-}
-
 /// Creates an account with `password`, or with a temporary one its owner must replace at
 /// the first sign-in when `password` is `None`.
 pub async fn create_account(store: &Store, new: &NewAccount, password: Option<String>) -> Result<TemporaryPassword, AdminError> {
@@ -68,7 +61,7 @@ pub async fn create_account(store: &Store, new: &NewAccount, password: Option<St
     known_unit(store, &new.unit).await?;
     let must_change = password.is_none();
     let password = password.unwrap_or_else(temporary_password);
-    let mut row = AccountRow::new(username.as_str(), &name, &new.roles, &new.unit, hashed(password.clone()).await?);
+    let mut row = AccountRow::new(username.as_str(), &name, &new.roles, &new.unit, hash_password_in_turn(password.clone()).await?);
     row.must_change_password = must_change;
     if !store.create_account(&row).await? {
         return Err(AdminError::Taken(username.to_string()));
@@ -107,7 +100,7 @@ pub async fn update_account(store: &Store, actor: &User, username: &str, update:
 /// A fresh temporary password; every session of the account ends.
 pub async fn reset_password(store: &Store, username: &str) -> Result<TemporaryPassword, AdminError> {
     let password = temporary_password();
-    if !store.set_password(username, &hashed(password.clone()).await?, true, None).await? {
+    if !store.set_password(username, &hash_password_in_turn(password.clone()).await?, true, None).await? {
         return Err(AdminError::NoAccount(username.to_owned()));
     }
     tracing::info!(username, "password reset");

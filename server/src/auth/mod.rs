@@ -4,7 +4,9 @@ mod access;
 mod password;
 
 pub use access::{authorize, read_scope, Access, Action, ReadScope};
-pub use password::{hash_password, temporary_password, verify_password, PasswordError, MIN_PASSWORD_CHARS};
+pub use password::{
+    hash_password, hash_password_in_turn, temporary_password, verify_password, verify_password_in_turn, PasswordError, MIN_PASSWORD_CHARS,
+};
 
 use chidao_core::api::SessionInfo;
 use chidao_core::domain::{Roles, UnitCode};

@@ -2,7 +2,7 @@
 //! into a signed-in [`User`].
 
 use super::AppState;
-use crate::auth::{hash_password, new_session_token, session_key, verify_password, PasswordError, User};
+use crate::auth::{hash_password_in_turn, new_session_token, session_key, verify_password_in_turn, PasswordError, User};
 use crate::error::ApiError;
 use crate::extract::Json;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
@@ -104,19 +104,6 @@ async fn session_info(state: &AppState, user: &User) -> Result<SessionInfo, ApiE
     Ok(user.session_info(unit_name))
 }
 
-/// Hashes computed at once. Argon2 takes ~19 MiB per hash by design: a burst of sign-ins
-/// (a commune office's tablets after an outage) hashed all at once would take as many
-/// times that, and the allocator keeps it after; more at once than cores is no faster.
-const HASHES_AT_ONCE: usize = 2;
-
-static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHES_AT_ONCE);
-
-/// Argon2 is deliberately slow; keep it off the async workers.
-async fn password_matches(password: String, stored_hash: Option<String>) -> bool {
-    let Ok(_turn) = HASHING.acquire().await else { return false };
-    tokio::task::spawn_blocking(move || verify_password(&password, stored_hash.as_deref())).await.unwrap_or(false)
-}
-
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
@@ -132,7 +119,7 @@ pub async fn sign_in(
     }
     let account = state.store.account(&username).await?;
     // An unknown user costs the same hash as a known one, so timing tells nothing.
-    let verified = password_matches(request.password, account.as_ref().map(|account| account.password_hash.clone())).await;
+    let verified = verify_password_in_turn(request.password, account.as_ref().map(|account| account.password_hash.clone())).await;
     let Some(account) = account.filter(|_| verified) else {
         state.throttle.record_failure(&state.store, &username, address.as_deref(), now_ms()).await?;
         tracing::info!(username, "sign-in refused");
@@ -184,17 +171,14 @@ pub async fn change_password(
     }
     let username = signed_in.user.username.clone();
     let account = state.store.account(&username).await?.ok_or(ApiError::Unauthorized)?;
-    if !password_matches(change.current_password, Some(account.password_hash)).await {
+    if !verify_password_in_turn(change.current_password, Some(account.password_hash)).await {
         return Err(ApiError::Forbidden("the current password is wrong".into()));
     }
     let new_password = change.new_password;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&new_password))
-        .await
-        .map_err(|_| ApiError::Unprocessable("the password could not be hashed".into()))?
-        .map_err(|error| match error {
-            PasswordError::TooShort(_) => ApiError::Unprocessable(error.to_string()),
-            PasswordError::Hashing(_) => ApiError::Unprocessable("the password could not be hashed".into()),
-        })?;
+    let hash = hash_password_in_turn(new_password).await.map_err(|error| match error {
+        PasswordError::TooShort(_) => ApiError::Unprocessable(error.to_string()),
+        PasswordError::Hashing(_) => ApiError::Unprocessable("the password could not be hashed".into()),
+    })?;
     state.store.set_password(&username, &hash, false, Some(&signed_in.session_key)).await?;
     tracing::info!(username, "password changed");
     let user = User { must_change_password: false, ..signed_in.user };
