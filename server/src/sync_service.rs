@@ -290,16 +290,9 @@ pub async fn pull(store: &Store, user: &User, since: u64, limit: usize) -> Resul
         ReadScope::Everything => None,
         ReadScope::Units(units) => Some(units.into_iter().collect()),
     };
-    // One extra row tells whether another page follows.
-    let mut stored = store.items_after(since, units.as_deref(), limit + 1).await?;
-    let more = stored.len() > limit;
-    stored.truncate(limit);
-    let cursor = stored.last().map_or(since, |last| last.seq);
-    let items: Vec<_> = stored.into_iter().map(|stored| stored.item).collect();
-    let task_ids: Vec<_> = items.iter().map(|item| item.task).collect::<BTreeSet<_>>().into_iter().collect();
-    let tasks = if task_ids.is_empty() { Vec::new() } else { store.tasks(Some(&task_ids)).await? };
-    let directive_ids: Vec<_> = tasks.iter().map(|task| task.directive).collect::<BTreeSet<_>>().into_iter().collect();
-    let directives = if directive_ids.is_empty() { Vec::new() } else { store.directives(Some(&directive_ids)).await? };
-    let units = if items.is_empty() { Vec::new() } else { store.units().await? };
+    let page = store.pull_page(since, units.as_deref(), limit).await?;
+    let cursor = page.items.last().map_or(since, |last| last.seq);
+    let items = page.items.into_iter().map(|stored| stored.item).collect();
+    let (more, tasks, directives, units) = (page.more, page.tasks, page.directives, page.units);
     Ok(PullResponse { cursor, more, items, tasks, directives, units })
 }

@@ -139,13 +139,23 @@ impl Store {
         .map(|_| ())
     }
 
-    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, DbError> {
-        self.select_first(
-            "reading a session",
-            "SELECT username, created_at_ms, expires_at_ms, last_seen_ms FROM type::record('session', $key);",
-            json!({"key": token_hash}),
-        )
-        .await
+    /// A session with its account (`None` when the account is gone), in one query: every
+    /// signed-in request asks this first, and over a SurrealDB server each query is a round
+    /// trip and about a millisecond of the database's time.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<(SessionRow, Option<AccountRow>)>, DbError> {
+        #[derive(Deserialize)]
+        struct Joined {
+            #[serde(flatten)]
+            session: SessionRow,
+            account: Option<AccountRow>,
+        }
+        let query = format!(
+            "SELECT username, created_at_ms, expires_at_ms, last_seen_ms,
+                (SELECT {ACCOUNT_FIELDS} FROM account WHERE username = $parent.username LIMIT 1)[0] AS account
+             FROM type::record('session', $key);"
+        );
+        let joined: Option<Joined> = self.select_first("reading a session", &query, json!({"key": token_hash})).await?;
+        Ok(joined.map(|joined| (joined.session, joined.account)))
     }
 
     pub async fn touch_session(&self, token_hash: &str, now_ms: i64) -> Result<(), DbError> {

@@ -56,14 +56,14 @@ impl FromRequestParts<AppState> for SignedIn {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = session_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
         let key = session_key(&token);
-        let session = state.store.session(&key).await?.ok_or(ApiError::Unauthorized)?;
+        let (session, account) = state.store.session(&key).await?.ok_or(ApiError::Unauthorized)?;
         let now = now_ms();
         let idle_limit_ms = i64::from(state.cookies.idle_days) * 24 * 3600 * 1000;
         if session.expires_at_ms <= now || now - session.last_seen_ms >= idle_limit_ms {
             state.store.delete_session(&key).await?;
             return Err(ApiError::Unauthorized);
         }
-        let account = state.store.account(&session.username).await?.ok_or(ApiError::Unauthorized)?;
+        let account = account.ok_or(ApiError::Unauthorized)?;
         if account.disabled {
             return Err(ApiError::Unauthorized);
         }

@@ -1,8 +1,8 @@
 //! The sync side of the store: devices, the change log, items and what a push writes.
 
-use super::{to_json, Recorded, Store, ITEM_FIELDS};
+use super::{to_json, Recorded, Store, DIRECTIVE_FIELDS, ITEM_FIELDS, TASK_FIELDS};
 use crate::db::DbError;
-use chidao_core::domain::{ChecklistItem, Period, UnitCode};
+use chidao_core::domain::{ChecklistItem, Directive, Period, Task, Unit, UnitCode};
 use chidao_core::sync::{Change, DeviceMove, DeviceState, Edit, LogRecord, LoggedAnswer, LoggedEdit, LoggedOutcome, Stamp};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -16,6 +16,16 @@ pub struct StoredItem {
     pub item: ChecklistItem,
     pub seq: u64,
     pub version: u64,
+}
+
+/// What [`Store::pull_page`] reads.
+#[derive(Debug, Deserialize)]
+pub struct PullPage {
+    pub items: Vec<StoredItem>,
+    pub more: bool,
+    pub tasks: Vec<Task>,
+    pub directives: Vec<Directive>,
+    pub units: Vec<Unit>,
 }
 
 /// One change-log row as written.
@@ -238,10 +248,30 @@ impl Store {
     }
 
     /// Items after `since` in write order, limited to `units` when given.
-    pub async fn items_after(&self, since: u64, units: Option<&[UnitCode]>, limit: usize) -> Result<Vec<StoredItem>, DbError> {
+    /// One page of a pull in one query: up to `limit` items written after `since` (in
+    /// `units` when given), whether more follow, and the tasks and directives they belong
+    /// to with the unit tree (for names and heads' scopes) when there are any. Tasks and
+    /// directives are fetched by key, not by scanning their tables.
+    pub async fn pull_page(&self, since: u64, units: Option<&[UnitCode]>, limit: usize) -> Result<PullPage, DbError> {
+        let context = "reading a pull page";
         let filter = if units.is_some() { "AND unit IN $units" } else { "" };
-        let query = format!("SELECT {ITEM_FIELDS} FROM item WHERE seq > $since {filter} ORDER BY seq LIMIT $limit;");
-        self.select("reading changed items", &query, json!({"since": since, "units": units, "limit": limit})).await
+        // One row past the page says whether another follows.
+        let query = format!(
+            "LET $found = SELECT {ITEM_FIELDS} FROM item WHERE seq > $since {filter} ORDER BY seq LIMIT $limit + 1;
+             LET $items = array::slice($found, 0, $limit);
+             LET $tasks = SELECT {TASK_FIELDS} FROM array::map(array::distinct($items.task), |$id| type::record('task', $id))
+                 WHERE directive != NONE;
+             LET $directives = SELECT {DIRECTIVE_FIELDS}
+                 FROM array::map(array::distinct($tasks.directive), |$id| type::record('directive', $id))
+                 WHERE title != NONE ORDER BY issued_on DESC;
+             LET $units = IF array::len($items) > 0 {{ SELECT code, name, kind, parent FROM unit ORDER BY code }} ELSE {{ [] }};
+             RETURN {{ items: $items, more: array::len($found) > $limit, tasks: $tasks, directives: $directives, units: $units }};"
+        );
+        let mut response = self.run(context, &query, json!({"since": since, "units": units, "limit": limit})).await?;
+        let last = response.num_statements().saturating_sub(1);
+        let page: Option<Value> = response.take(last).map_err(|source| DbError::query(context, source))?;
+        let page = page.ok_or(DbError::Shape { context, detail: "the query returned no page".into() })?;
+        serde_json::from_value(page).map_err(|error| DbError::Shape { context, detail: error.to_string() })
     }
 
     pub async fn all_items(&self) -> Result<Vec<StoredItem>, DbError> {
