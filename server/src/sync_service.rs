@@ -293,6 +293,5 @@ pub async fn pull(store: &Store, user: &User, since: u64, limit: usize) -> Resul
     let page = store.pull_page(since, units.as_deref(), limit).await?;
     let cursor = page.items.last().map_or(since, |last| last.seq);
     let items = page.items.into_iter().map(|stored| stored.item).collect();
-    let (more, tasks, directives, units) = (page.more, page.tasks, page.directives, page.units);
-    Ok(PullResponse { cursor, more, items, tasks, directives, units })
+    Ok(PullResponse { cursor, more: page.more, items, tasks: page.tasks, directives: page.directives, units: page.units })
 }
