@@ -41,8 +41,7 @@ fn with_memory<T>(params: &Params, work: impl FnOnce(&mut [Block]) -> T) -> T {
 }
 
 fn argon2_output(argon2: &Argon2, password: &str, salt: &[u8], length: usize) -> Result<Output, argon2::Error> {
-    let params = argon2.params().clone();
-    with_memory(&params, |blocks| {
+    with_memory(argon2.params(), |blocks| {
         let mut bytes = vec![0u8; length];
         argon2.hash_password_into_with_memory(password.as_bytes(), salt, &mut bytes, blocks)?;
         Output::new(&bytes).map_err(|_| argon2::Error::OutputTooLong)
@@ -106,18 +105,21 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
     matches_hash(password, hash) && known
 }
 
-/// `verify_password` for a request: in turn with the others, off the async workers.
-pub async fn verify_password_in_turn(password: String, stored: Option<String>) -> bool {
-    let Ok(_turn) = HASHING.acquire().await else { return false };
-    tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref())).await.unwrap_or(false)
+/// Runs a hash for a request: in turn with the others, off the async workers. `None` when
+/// the hashing thread stopped.
+async fn in_turn<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let _turn = HASHING.acquire().await.ok()?;
+    tokio::task::spawn_blocking(work).await.ok()
 }
 
-/// `hash_password` for a request: in turn with the others, off the async workers.
+/// [`verify_password`] for a request, in turn with the others.
+pub async fn verify_password_in_turn(password: String, stored: Option<String>) -> bool {
+    in_turn(move || verify_password(&password, stored.as_deref())).await.unwrap_or(false)
+}
+
+/// [`hash_password`] for a request, in turn with the others.
 pub async fn hash_password_in_turn(password: String) -> Result<String, PasswordError> {
-    let _turn = HASHING.acquire().await.map_err(|error| PasswordError::Hashing(error.to_string()))?;
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|error| PasswordError::Hashing(format!("hashing stopped: {error}")))?
+    in_turn(move || hash_password(&password)).await.unwrap_or_else(|| Err(PasswordError::Hashing("hashing stopped".into())))
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@ const ITEM_FIELDS: &str = "record::id(id) AS id, task, unit, label, position, do
      conflict, parallel_update, photos, removed, period, seq, version";
 const TASK_FIELDS: &str = "record::id(id) AS id, directive, section, text, lead, coordinating, deadline, target, recurrence";
 const DIRECTIVE_FIELDS: &str = "record::id(id) AS id, title, issuer, issued_on, documents, sections";
+const UNIT_FIELDS: &str = "code, name, kind, parent";
 
 /// SurrealQL that marks each kept tally the bound `$groups` ({task, unit, period}) fall in
 /// stale, once (migration 15), for [`Store::retally_stale`] to write again.
@@ -341,12 +342,11 @@ impl Store {
     }
 
     pub async fn units(&self) -> Result<Vec<Unit>, DbError> {
-        self.select("reading units", "SELECT code, name, kind, parent FROM unit ORDER BY code;", json!({})).await
+        self.select("reading units", &format!("SELECT {UNIT_FIELDS} FROM unit ORDER BY code;"), json!({})).await
     }
 
     pub async fn unit(&self, code: &UnitCode) -> Result<Option<Unit>, DbError> {
-        self.select_first("reading a unit", "SELECT code, name, kind, parent FROM type::record('unit', $code);", json!({"code": code}))
-            .await
+        self.select_first("reading a unit", &format!("SELECT {UNIT_FIELDS} FROM type::record('unit', $code);"), json!({"code": code})).await
     }
 }
 

@@ -1,6 +1,6 @@
 //! The sync side of the store: devices, the change log, items and what a push writes.
 
-use super::{to_json, Recorded, Store, DIRECTIVE_FIELDS, ITEM_FIELDS, TASK_FIELDS};
+use super::{to_json, Recorded, Store, DIRECTIVE_FIELDS, ITEM_FIELDS, TASK_FIELDS, UNIT_FIELDS};
 use crate::db::DbError;
 use chidao_core::domain::{ChecklistItem, Directive, Period, Task, Unit, UnitCode};
 use chidao_core::sync::{Change, DeviceMove, DeviceState, Edit, LogRecord, LoggedAnswer, LoggedEdit, LoggedOutcome, Stamp};
@@ -264,7 +264,7 @@ impl Store {
              LET $directives = SELECT {DIRECTIVE_FIELDS}
                  FROM array::map(array::distinct($tasks.directive), |$id| type::record('directive', $id))
                  WHERE title != NONE ORDER BY issued_on DESC;
-             LET $units = IF array::len($items) > 0 {{ SELECT code, name, kind, parent FROM unit ORDER BY code }} ELSE {{ [] }};
+             LET $units = IF array::len($items) > 0 {{ SELECT {UNIT_FIELDS} FROM unit ORDER BY code }} ELSE {{ [] }};
              RETURN {{ items: $items, more: array::len($found) > $limit, tasks: $tasks, directives: $directives, units: $units }};"
         );
         let mut response = self.run(context, &query, json!({"since": since, "units": units, "limit": limit})).await?;
