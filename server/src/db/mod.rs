@@ -69,10 +69,13 @@ async fn connect_to(args: &DbArgs) -> Result<Surreal<Any>, DbError> {
         (None, None) => {}
         _ => return Err(DbError::HalfCredentials),
     }
-    db.use_ns(args.namespace.as_str())
-        .use_db(args.database.as_str())
-        .await
-        .map_err(|source| DbError::Connect { url: args.url.clone(), source: Box::new(source) })?;
+    // On a new server the first use creates the namespace and the database: replicas
+    // starting at once can conflict there, and the one that lost tries again.
+    let context = "choosing the namespace and database";
+    crate::retry::until_written(context, || async {
+        db.use_ns(args.namespace.as_str()).use_db(args.database.as_str()).await.map(Some).map_err(|source| DbError::query(context, source))
+    })
+    .await?;
     Ok(db)
 }
 
