@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 impl Store {
     pub async fn tasks(&self, ids: Option<&[Uuid]>) -> Result<Vec<Task>, DbError> {
-        self.select_by_ids("reading tasks", "task", TASK_FIELDS, ids, "").await
+        self.select_by_ids("reading tasks", "task", TASK_FIELDS, ids, "directive", "").await
     }
 
     /// A directive with all its tasks and all their items, removed ones too.
@@ -90,6 +90,6 @@ impl Store {
     }
 
     pub async fn directives(&self, ids: Option<&[Uuid]>) -> Result<Vec<Directive>, DbError> {
-        self.select_by_ids("reading directives", "directive", DIRECTIVE_FIELDS, ids, "ORDER BY issued_on DESC").await
+        self.select_by_ids("reading directives", "directive", DIRECTIVE_FIELDS, ids, "title", "ORDER BY issued_on DESC").await
     }
 }

@@ -214,10 +214,17 @@ impl Store {
         table: &'static str,
         fields: &'static str,
         ids: Option<&[Uuid]>,
+        present: &'static str,
         order: &'static str,
     ) -> Result<Vec<T>, DbError> {
-        let filter = if ids.is_some() { "WHERE record::id(id) IN $ids" } else { "" };
-        let query = format!("SELECT {fields} FROM {table} {filter} {order};");
+        // Read by key, not by scanning the table for the ids; a key with no record reads as
+        // a row without its `present` field, which every stored record has.
+        let query = match ids {
+            Some(_) => {
+                format!("SELECT {fields} FROM array::map($ids, |$id| type::record('{table}', $id)) WHERE {present} != NONE {order};")
+            }
+            None => format!("SELECT {fields} FROM {table} {order};"),
+        };
         self.select(context, &query, json!({"ids": ids})).await
     }
 
