@@ -41,6 +41,13 @@ const TASK_FIELDS: &str = "record::id(id) AS id, directive, section, text, lead,
 const DIRECTIVE_FIELDS: &str = "record::id(id) AS id, title, issuer, issued_on, documents, sections";
 const UNIT_FIELDS: &str = "code, name, kind, parent";
 
+/// The records of `table` whose keys are the array `keys` (a SurrealQL expression), read by
+/// key rather than by scanning the table: the `FROM … WHERE` part of a `SELECT`. A key with
+/// no record reads as a row without `present`, a field every stored record has.
+fn by_keys(table: &str, keys: &str, present: &str) -> String {
+    format!("array::map({keys}, |$id| type::record('{table}', $id)) WHERE {present} != NONE")
+}
+
 /// SurrealQL that marks each kept tally the bound `$groups` ({task, unit, period}) fall in
 /// stale, once (migration 15), for [`Store::retally_stale`] to write again.
 macro_rules! mark_tallies_stale {
@@ -217,12 +224,8 @@ impl Store {
         present: &'static str,
         order: &'static str,
     ) -> Result<Vec<T>, DbError> {
-        // Read by key, not by scanning the table for the ids; a key with no record reads as
-        // a row without its `present` field, which every stored record has.
         let query = match ids {
-            Some(_) => {
-                format!("SELECT {fields} FROM array::map($ids, |$id| type::record('{table}', $id)) WHERE {present} != NONE {order};")
-            }
+            Some(_) => format!("SELECT {fields} FROM {} {order};", by_keys(table, "$ids", present)),
             None => format!("SELECT {fields} FROM {table} {order};"),
         };
         self.select(context, &query, json!({"ids": ids})).await

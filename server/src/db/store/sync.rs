@@ -1,6 +1,6 @@
 //! The sync side of the store: devices, the change log, items and what a push writes.
 
-use super::{to_json, Recorded, Store, DIRECTIVE_FIELDS, ITEM_FIELDS, TASK_FIELDS, UNIT_FIELDS};
+use super::{by_keys, to_json, Recorded, Store, DIRECTIVE_FIELDS, ITEM_FIELDS, TASK_FIELDS, UNIT_FIELDS};
 use crate::db::DbError;
 use chidao_core::domain::{ChecklistItem, Directive, Period, Task, Unit, UnitCode};
 use chidao_core::sync::{Change, DeviceMove, DeviceState, Edit, LogRecord, LoggedAnswer, LoggedEdit, LoggedOutcome, Stamp};
@@ -259,13 +259,12 @@ impl Store {
         let query = format!(
             "LET $found = SELECT {ITEM_FIELDS} FROM item WHERE seq > $since {filter} ORDER BY seq LIMIT $limit + 1;
              LET $items = array::slice($found, 0, $limit);
-             LET $tasks = SELECT {TASK_FIELDS} FROM array::map(array::distinct($items.task), |$id| type::record('task', $id))
-                 WHERE directive != NONE;
-             LET $directives = SELECT {DIRECTIVE_FIELDS}
-                 FROM array::map(array::distinct($tasks.directive), |$id| type::record('directive', $id))
-                 WHERE title != NONE ORDER BY issued_on DESC;
+             LET $tasks = SELECT {TASK_FIELDS} FROM {tasks};
+             LET $directives = SELECT {DIRECTIVE_FIELDS} FROM {directives} ORDER BY issued_on DESC;
              LET $units = IF array::len($items) > 0 {{ SELECT {UNIT_FIELDS} FROM unit ORDER BY code }} ELSE {{ [] }};
-             RETURN {{ items: $items, more: array::len($found) > $limit, tasks: $tasks, directives: $directives, units: $units }};"
+             RETURN {{ items: $items, more: array::len($found) > $limit, tasks: $tasks, directives: $directives, units: $units }};",
+            tasks = by_keys("task", "array::distinct($items.task)", "directive"),
+            directives = by_keys("directive", "array::distinct($tasks.directive)", "title"),
         );
         let mut response = self.run(context, &query, json!({"since": since, "units": units, "limit": limit})).await?;
         let last = response.num_statements().saturating_sub(1);
