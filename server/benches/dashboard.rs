@@ -56,11 +56,9 @@ async fn main() {
         .init();
     let dir = tempfile::tempdir().unwrap();
     let args = DbArgs {
-        url: format!("surrealkv://{}", dir.path().join("province").display()),
-        user: None,
-        pass: None,
         namespace: "bench".into(),
         database: "bench".into(),
+        ..DbArgs::at(format!("surrealkv://{}", dir.path().join("province").display()))
     };
     let store = chidao_server::db::open(&args).await.unwrap();
     // CHIDAO_BENCH_COMMUNES and CHIDAO_BENCH_DIRECTIVES shrink the province for a quicker

@@ -34,7 +34,7 @@ const BURST_CHANGES: usize = 10;
 const PASSWORD: &str = "benchmark-password";
 
 fn db_args(path: &std::path::Path) -> DbArgs {
-    DbArgs { url: format!("surrealkv://{}", path.display()), user: None, pass: None, namespace: "bench".into(), database: "bench".into() }
+    DbArgs { namespace: "bench".into(), database: "bench".into(), ..DbArgs::at(format!("surrealkv://{}", path.display())) }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {

@@ -16,7 +16,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let db = surrealdb::engine::any::connect(format!("surrealkv://{}", dir.path().join("db").display())).await.unwrap();
     db.use_ns("bench").use_db("bench").await.unwrap();
-    migrate(&db).await.unwrap();
+    migrate(&db.clone().into()).await.unwrap();
     let unit = UnitCode::parse("XA-BINH-CHAU").unwrap();
     let directive =
         Directive::new(new_id(), "Benchmark", "UBND tỉnh", chrono::NaiveDate::from_ymd_opt(2022, 8, 5).unwrap(), vec![], &["S"]).unwrap();

@@ -1,5 +1,6 @@
 //! Settings from flags and environment, with defaults that run the app on one machine.
 
+use crate::db::EmbeddedLimits;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 
@@ -127,6 +128,37 @@ pub struct DbArgs {
     pub namespace: String,
     #[arg(long = "db-database", env = "CHIDAO_DB_DATABASE", default_value = "main")]
     pub database: String,
+    /// Embedded SurrealKV only: MiB of changes buffered in memory before they are flushed
+    /// to disk. The largest push group must fit (a test writes it with the default), so no
+    /// less is taken; photos and long notes are stored beside it, not in it.
+    #[arg(long = "db-memtable-mib", env = "CHIDAO_DB_MEMTABLE_MIB", default_value_t = EmbeddedLimits::DEFAULT.memtable_mib,
+          value_parser = clap::value_parser!(u32).range(16..=4096))]
+    pub memtable_mib: u32,
+    /// Embedded SurrealKV only: MiB of on-disk blocks kept in memory for reads.
+    #[arg(long = "db-block-cache-mib", env = "CHIDAO_DB_BLOCK_CACHE_MIB", default_value_t = EmbeddedLimits::DEFAULT.block_cache_mib,
+          value_parser = clap::value_parser!(u32).range(4..=65536))]
+    pub block_cache_mib: u32,
+}
+
+impl DbArgs {
+    /// The database at `url` with every other setting at its default (namespace `chidao`,
+    /// database `main`, no credentials).
+    pub fn at(url: impl Into<String>) -> Self {
+        let limits = EmbeddedLimits::DEFAULT;
+        DbArgs {
+            url: url.into(),
+            user: None,
+            pass: None,
+            namespace: "chidao".into(),
+            database: "main".into(),
+            memtable_mib: limits.memtable_mib,
+            block_cache_mib: limits.block_cache_mib,
+        }
+    }
+
+    pub fn embedded_limits(&self) -> EmbeddedLimits {
+        EmbeddedLimits { memtable_mib: self.memtable_mib, block_cache_mib: self.block_cache_mib }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -198,5 +230,18 @@ mod tests {
         assert!(cli.command.is_none());
         assert_eq!(cli.serve.session_days, 30);
         assert!(Cli::try_parse_from(["chidao", "--session-days", "0"]).is_err());
+    }
+
+    #[test]
+    fn the_embedded_memory_bounds_default_and_are_checked() {
+        let cli = Cli::try_parse_from(["chidao"]).unwrap();
+        assert_eq!(cli.serve.db.embedded_limits(), EmbeddedLimits::DEFAULT);
+        assert_eq!(DbArgs::at("mem://").embedded_limits(), EmbeddedLimits::DEFAULT);
+        let set = Cli::try_parse_from(["chidao", "--db-memtable-mib", "64", "--db-block-cache-mib", "256"]).unwrap();
+        assert_eq!(set.serve.db.embedded_limits(), EmbeddedLimits { memtable_mib: 64, block_cache_mib: 256 });
+        for refused in [["--db-memtable-mib", "8"], ["--db-memtable-mib", "lots"], ["--db-block-cache-mib", "0"]] {
+            let error = Cli::try_parse_from(["chidao", refused[0], refused[1]]).expect_err("refused");
+            assert!(error.to_string().contains(refused[0]), "{error}");
+        }
     }
 }

@@ -283,11 +283,9 @@ async fn app_servers_share_one_surrealdb_server_through_a_kill_and_a_database_re
     }
 
     let args = chidao_server::config::DbArgs {
-        url: format!("ws://127.0.0.1:{db_port}"),
         user: Some("root".into()),
         pass: Some(ROOT_PASSWORD.parse().unwrap()),
-        namespace: "chidao".into(),
-        database: "main".into(),
+        ..chidao_server::config::DbArgs::at(format!("ws://127.0.0.1:{db_port}"))
     };
     let store = chidao_server::db::open_with(&args, chidao_server::db::Migrations::Check).await.expect("the database opens");
     let every: Vec<&Value> = tablets.iter().chain([&first]).flat_map(|tablet| tablet.sent.iter()).collect();

@@ -49,13 +49,7 @@ async fn push_counting(port: u16, cookie: &str, batch: &[Value], statuses: &mut 
 /// Opens the stopped server's data and checks every change is in the log exactly once.
 async fn assert_each_logged_once(data: &std::path::Path, changes: &[Value]) {
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let args = chidao_server::config::DbArgs {
-        url: format!("surrealkv://{}", data.display()),
-        user: None,
-        pass: None,
-        namespace: "chidao".into(),
-        database: "main".into(),
-    };
+    let args = chidao_server::config::DbArgs::at(format!("surrealkv://{}", data.display()));
     let store = chidao_server::db::open(&args).await.unwrap();
     for change in changes {
         let id = uuid::Uuid::parse_str(change["id"].as_str().unwrap()).unwrap();

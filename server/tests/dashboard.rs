@@ -223,7 +223,7 @@ async fn a_first_view_cut_to_a_few_rows_is_the_head_of_the_whole_view_and_says_h
 async fn seeded_app_with_its_database() -> (surrealdb::Surreal<surrealdb::engine::any::Any>, TestApp) {
     let db = surrealdb::engine::any::connect("mem://").await.unwrap();
     db.use_ns("test").use_db("test").await.unwrap();
-    chidao_server::db::migrate_to(&db, chidao_server::db::SCHEMA_VERSION).await.unwrap();
+    chidao_server::db::migrate_to(&db.clone().into(), chidao_server::db::SCHEMA_VERSION).await.unwrap();
     let store = chidao_server::db::Store::new(db.clone());
     chidao_server::demo::seed_if_empty(&store, crate::common::PASSWORD, chidao_server::demo::DemoScope::Seed).await.unwrap();
     (db, crate::common::app_over(store))

@@ -253,3 +253,66 @@ async fn concurrent_pushes_from_many_devices_each_land_once() {
     }
     assert!(store.push_queue().totals().groups < 240, "some pushes shared a group");
 }
+
+/// The embedded datastore's write buffer is bounded (`--db-memtable-mib`), and one
+/// transaction must fit in it: the largest group the queue forms, every change a note just
+/// short of the size SurrealKV moves out of the buffer, to as many different items, is
+/// written whole with the default bound.
+#[tokio::test]
+async fn the_largest_group_fits_the_default_write_buffer() {
+    use chidao_server::sync_service::MAX_CHANGES_PER_GROUP;
+    let mut demo = DemoSet::build().unwrap();
+    let unit = UnitCode::parse("XA-BINH-CHAU").unwrap();
+    let task = demo.items.iter().find(|item| item.unit == unit).unwrap().task;
+    let extra: Vec<ChecklistItem> = (0..MAX_CHANGES_PER_GROUP as u32)
+        .map(|n| {
+            ChecklistItem::new(Uuid::from_u128(0xb0_0000 + u128::from(n)), task, unit.clone(), &format!("Mục {n}"), 1_000 + n).unwrap()
+        })
+        .collect();
+    demo.items.extend(extra.iter().cloned());
+    let dir = tempfile::tempdir().unwrap();
+    let args = crate::common::db_args(&format!("surrealkv://{}", dir.path().join("db").display()));
+    assert_eq!(args.embedded_limits(), chidao_server::db::EmbeddedLimits::DEFAULT);
+    let store = chidao_server::db::open(&args).await.expect("database opens");
+    let hash = chidao_server::auth::hash_password("group-commit-password").unwrap();
+    let accounts: Vec<AccountRow> = demo
+        .accounts
+        .iter()
+        .map(|(username, display_name, roles, unit)| AccountRow::new(username, display_name, roles, unit, hash.clone()))
+        .collect();
+    store.seed(&demo.units, std::slice::from_ref(&demo.directive), &demo.tasks, &demo.items, &accounts).await.expect("seed is written");
+    let official = users(&demo).into_iter().find(|user| user.username == "official").unwrap();
+
+    // Under 4 KiB with the rest of its row: SurrealKV keeps such a value in the buffer.
+    let note = Note::parse(&"ghi chú dài ".repeat(250)).unwrap();
+    let base_ms = chrono::Utc::now().timestamp_millis() - 3_600_000;
+    let per_push = chidao_core::sync::MAX_CHANGES_PER_PUSH / 5;
+    let pushes: Vec<Vec<Change>> = extra
+        .chunks(per_push)
+        .enumerate()
+        .map(|(push, items)| {
+            let device = Uuid::from_u128(0xbd00 + push as u128);
+            items
+                .iter()
+                .enumerate()
+                .map(|(n, item)| Change {
+                    id: Uuid::from_u128(0xbc_0000 + (push * per_push + n) as u128),
+                    item: item.id,
+                    seq: n as u64 + 1,
+                    stamp: Stamp { wall_ms: base_ms + n as i64, counter: 0, device },
+                    base: Base::default(),
+                    edit: Edit::Note { value: note.clone() },
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(pushes.iter().map(Vec::len).sum::<usize>(), MAX_CHANGES_PER_GROUP);
+    let answers =
+        futures_util::future::join_all(pushes.iter().map(|changes| chidao_server::sync_service::push(&store, &official, changes))).await;
+    assert_eq!(store.push_queue().totals().groups, 1, "the pushes were written as one group");
+    for answer in answers {
+        assert!(answer.expect("the group is written").iter().all(|result| result.status == chidao_core::sync::ChangeStatus::Applied));
+    }
+    let noted = store.all_items().await.unwrap().into_iter().filter(|stored| stored.item.note == note).count();
+    assert_eq!(noted, MAX_CHANGES_PER_GROUP);
+}

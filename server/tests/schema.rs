@@ -26,7 +26,7 @@ async fn the_migrations_build_the_schema_of_the_snapshot() {
 async fn devices_that_pushed_before_migration_9_keep_their_last_stamp() {
     let db = surrealdb::engine::any::connect("mem://").await.unwrap();
     db.use_ns("test").use_db("test").await.unwrap();
-    chidao_server::db::migrate_to(&db, 8).await.unwrap();
+    chidao_server::db::migrate_to(&db.clone().into(), 8).await.unwrap();
     let setup = "
         CREATE device:`d1` SET owner = 'official', last_seq = 2;
         CREATE change:`c1` SET item = 'i', device = 'd1', seq = 1, at_ms = 1, field = 'done', value = true, author = 'official',
@@ -36,7 +36,7 @@ async fn devices_that_pushed_before_migration_9_keep_their_last_stamp() {
         CREATE device:`d2` SET owner = 'official', last_seq = 0;
     ";
     db.query(setup).await.unwrap().check().unwrap();
-    chidao_server::db::migrate_to(&db, 9).await.unwrap();
+    chidao_server::db::migrate_to(&db.clone().into(), 9).await.unwrap();
     let mut answer = db.query("SELECT VALUE last_stamp FROM device ORDER BY id;").await.unwrap();
     let stamps: Vec<serde_json::Value> = answer.take(0).unwrap();
     assert_eq!(stamps[0], serde_json::json!({"wall_ms": 20, "counter": 3, "device": "d1"}));
@@ -49,9 +49,9 @@ async fn devices_that_pushed_before_migration_9_keep_their_last_stamp() {
 async fn sign_offs_made_before_migration_13_are_kept() {
     let db = surrealdb::engine::any::connect("mem://").await.unwrap();
     db.use_ns("test").use_db("test").await.unwrap();
-    chidao_server::db::migrate_to(&db, 12).await.unwrap();
+    chidao_server::db::migrate_to(&db.clone().into(), 12).await.unwrap();
     db.query("CREATE task_report:['t1', 'XA-A'] SET task = 't1', unit = 'XA-A', by = 'head', at_ms = 42;").await.unwrap().check().unwrap();
-    chidao_server::db::migrate_to(&db, 13).await.unwrap();
+    chidao_server::db::migrate_to(&db.clone().into(), 13).await.unwrap();
     let mut answer = db.query("SELECT task, unit, period, by, at_ms FROM task_report:['t1', 'XA-A', ''];").await.unwrap();
     let kept: Vec<serde_json::Value> = answer.take(0).unwrap();
     assert_eq!(kept, [serde_json::json!({"task": "t1", "unit": "XA-A", "period": null, "by": "head", "at_ms": 42})]);
@@ -66,7 +66,7 @@ async fn sign_offs_made_before_migration_13_are_kept() {
 async fn the_change_log_refuses_unknown_words_and_dates_its_rows() {
     let db = surrealdb::engine::any::connect("mem://").await.unwrap();
     db.use_ns("test").use_db("test").await.unwrap();
-    chidao_server::db::migrate(&db).await.unwrap();
+    chidao_server::db::migrate(&db.clone().into()).await.unwrap();
     let row = |field: &str, outcome: &str| {
         format!(
             "CREATE change SET item = 'i', device = 'd', seq = 1, at_ms = 1, field = '{field}', value = true, author = 'official', outcome = '{outcome}';"

@@ -1,10 +1,12 @@
 //! The database: one connection string picks the engine, the schema is applied at start,
 //! and [`Store`] is the one interface the rest of the server uses.
 
+mod connection;
 mod people;
 mod schema;
 mod store;
 
+pub use connection::{Connection, EmbeddedLimits};
 pub use people::{AccountChange, AccountRow, SessionRow};
 pub use schema::{check_version, current_version, migrate, migrate_to, Migrations, SCHEMA_VERSION};
 pub use store::{
@@ -13,9 +15,6 @@ pub use store::{
 };
 
 use crate::config::DbArgs;
-use surrealdb::engine::any::{connect, Any};
-use surrealdb::opt::auth::Root;
-use surrealdb::Surreal;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -57,12 +56,11 @@ impl DbError {
 
 /// Connects to the database named by `args` and signs in when a remote server asks for
 /// it, leaving the schema as it is.
-async fn connect_to(args: &DbArgs) -> Result<Surreal<Any>, DbError> {
-    let db: Surreal<Any> =
-        connect(args.url.as_str()).await.map_err(|source| DbError::Connect { url: args.url.clone(), source: Box::new(source) })?;
+async fn connect_to(args: &DbArgs) -> Result<Connection, DbError> {
+    let db = Connection::open(&args.url, args.embedded_limits()).await?;
     match (&args.user, &args.pass) {
         (Some(user), Some(pass)) => {
-            db.signin(Root { username: user.clone(), password: pass.expose().to_owned() })
+            db.sign_in_as_root(user.clone(), pass.expose().to_owned())
                 .await
                 .map_err(|source| DbError::SignIn { user: user.clone(), source: Box::new(source) })?;
         }
@@ -73,7 +71,7 @@ async fn connect_to(args: &DbArgs) -> Result<Surreal<Any>, DbError> {
     // starting at once can conflict there, and the one that lost tries again.
     let context = "choosing the namespace and database";
     crate::retry::until_written(context, || async {
-        db.use_ns(args.namespace.as_str()).use_db(args.database.as_str()).await.map(Some).map_err(|source| DbError::query(context, source))
+        db.use_namespace_and_database(&args.namespace, &args.database).await.map(Some).map_err(|source| DbError::query(context, source))
     })
     .await?;
     Ok(db)
@@ -101,7 +99,11 @@ pub async fn open_with(args: &DbArgs, migrations: Migrations) -> Result<Store, D
 pub async fn import(args: &DbArgs, file: &std::path::Path) -> Result<Store, DbError> {
     let db = connect_to(args).await?;
     let context = "looking for existing tables";
-    let mut info = db.query("INFO FOR DB").await.and_then(|response| response.check()).map_err(|source| DbError::query(context, source))?;
+    let mut info = db
+        .query("INFO FOR DB", serde_json::json!({}))
+        .await
+        .and_then(|response| response.check())
+        .map_err(|source| DbError::query(context, source))?;
     let info: Option<serde_json::Value> = info.take(0).map_err(|source| DbError::query(context, source))?;
     let tables = info.as_ref().and_then(|info| info.get("tables")).and_then(|tables| tables.as_object()).map_or(0, |tables| tables.len());
     if tables > 0 {

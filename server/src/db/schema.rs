@@ -4,9 +4,8 @@
 //! Migrations are append-only: a released one is never edited, and a test holds the schema
 //! they build to `server/migrations/schema.snapshot.json`.
 
+use super::Connection;
 use super::DbError;
-use surrealdb::engine::any::Any;
-use surrealdb::Surreal;
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_units_accounts_items_log.surql"),
@@ -32,10 +31,10 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-pub async fn current_version(db: &Surreal<Any>) -> Result<i64, DbError> {
+pub async fn current_version(db: &Connection) -> Result<i64, DbError> {
     let context = "reading the schema version";
     let mut response = db
-        .query("DEFINE TABLE IF NOT EXISTS schema_meta SCHEMAFULL; DEFINE FIELD IF NOT EXISTS version ON schema_meta TYPE int; SELECT VALUE version FROM ONLY schema_meta:current;")
+        .query("DEFINE TABLE IF NOT EXISTS schema_meta SCHEMAFULL; DEFINE FIELD IF NOT EXISTS version ON schema_meta TYPE int; SELECT VALUE version FROM ONLY schema_meta:current;", serde_json::json!({}))
         .await
         .and_then(|response| response.check())
         .map_err(|source| DbError::query(context, source))?;
@@ -63,7 +62,7 @@ pub fn check_version(found: i64) -> Result<(), DbError> {
     }
 }
 
-pub async fn migrate(db: &Surreal<Any>) -> Result<(), DbError> {
+pub async fn migrate(db: &Connection) -> Result<(), DbError> {
     migrate_to(db, SCHEMA_VERSION).await
 }
 
@@ -71,7 +70,7 @@ pub async fn migrate(db: &Surreal<Any>) -> Result<(), DbError> {
 /// migration on data written before it). Each migration's transaction first checks that
 /// the version is still the one read: when several app servers start at once on one
 /// database, one applies it and the others, refused, read the version again and go on.
-pub async fn migrate_to(db: &Surreal<Any>, target: i64) -> Result<(), DbError> {
+pub async fn migrate_to(db: &Connection, target: i64) -> Result<(), DbError> {
     let target = target.clamp(0, SCHEMA_VERSION);
     // Another process migrating at the same moment can make any step fail (a conflict on
     // the catalog, a table it just defined): read the version again, a few times.
@@ -91,7 +90,7 @@ pub async fn migrate_to(db: &Surreal<Any>, target: i64) -> Result<(), DbError> {
 }
 
 /// Applies the next migration towards `target`; true when there is nothing left to apply.
-async fn migrate_step(db: &Surreal<Any>, target: i64) -> Result<bool, DbError> {
+async fn migrate_step(db: &Connection, target: i64) -> Result<bool, DbError> {
     let found = current_version(db).await?;
     if found > SCHEMA_VERSION {
         return Err(DbError::SchemaTooNew { found, known: SCHEMA_VERSION });
@@ -106,7 +105,7 @@ async fn migrate_step(db: &Surreal<Any>, target: i64) -> Result<bool, DbError> {
          IF (schema_meta:current.version ?? 0) != $found {{ THROW 'the schema moved' }}; \
          {statements}; UPSERT schema_meta:current SET version = $version; COMMIT TRANSACTION;"
     );
-    let result = db.query(script).bind(("found", found)).bind(("version", version)).await;
+    let result = db.query(script, serde_json::json!({"found": found, "version": version})).await;
     let mut response = result.map_err(|source| DbError::query("applying a schema migration", source))?;
     // A failed transaction marks every statement "not executed"; report the one that
     // actually failed.

@@ -25,7 +25,7 @@ pub struct TestApp {
 }
 
 pub fn db_args(url: &str) -> DbArgs {
-    DbArgs { url: url.into(), user: None, pass: None, namespace: "test".into(), database: "test".into() }
+    DbArgs { namespace: "test".into(), database: "test".into(), ..DbArgs::at(url) }
 }
 
 pub async fn app_with(url: &str) -> TestApp {

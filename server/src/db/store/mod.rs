@@ -4,20 +4,20 @@
 //! text) and results are read back through serde into the shared domain types. JSON `null`
 //! is dropped before binding, because SurrealDB's `option<T>` fields take NONE, not NULL.
 
+use super::Connection;
 use super::DbError;
 use chidao_core::domain::{ChecklistItem, Directive, Task, Unit, UnitCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use surrealdb::engine::any::Any;
-use surrealdb::{IndexedResults, Surreal};
+use surrealdb::IndexedResults;
 use uuid::Uuid;
 
 #[derive(Clone)]
 pub struct Store {
     /// Shared, never cloned: the SDK makes each clone of a client a new session, which a
     /// SurrealDB server must authenticate again (a password hash per request handled).
-    db: std::sync::Arc<Surreal<Any>>,
+    db: std::sync::Arc<Connection>,
     /// Sync writes from this process go one at a time: they all take the next number from
     /// one counter, so letting them race only buys transaction conflicts and retries.
     /// Writers in other processes sharing the database still race, and retry.
@@ -121,8 +121,8 @@ pub use progress::{due_key, AssignmentScope, ChangedAssignment, ClassifiedAssign
 pub use sync::{Batch, ItemWrite, LogEntry, StoredItem};
 
 impl Store {
-    pub fn new(db: Surreal<Any>) -> Self {
-        Self { db: std::sync::Arc::new(db), sync_writes: Default::default(), pushes: Default::default() }
+    pub fn new(db: impl Into<Connection>) -> Self {
+        Self { db: std::sync::Arc::new(db.into()), sync_writes: Default::default(), pushes: Default::default() }
     }
 
     pub fn push_queue(&self) -> &crate::sync_service::PushQueue {
@@ -130,12 +130,7 @@ impl Store {
     }
 
     pub(super) async fn run(&self, context: &'static str, query: &str, vars: Value) -> Result<IndexedResults, DbError> {
-        self.db
-            .query(query)
-            .bind(bindable(vars))
-            .await
-            .and_then(|response| response.check())
-            .map_err(|source| DbError::query(context, source))
+        self.db.query(query, bindable(vars)).await.and_then(|response| response.check()).map_err(|source| DbError::query(context, source))
     }
 
     /// Runs a query whose first statement's rows are the answer.
@@ -157,7 +152,7 @@ impl Store {
     /// whether it was written or must be worked out again.
     async fn write_transaction(&self, context: &'static str, query: &str, vars: Value) -> Result<Recorded, DbError> {
         let guard = self.sync_writes.lock().await;
-        let result = self.db.query(query).bind(bindable(vars)).await;
+        let result = self.db.query(query, bindable(vars)).await;
         let errors: Vec<surrealdb::Error> = match result {
             Ok(mut response) => response.take_errors().into_values().collect(),
             Err(error) => vec![error],
@@ -187,7 +182,7 @@ impl Store {
         loop {
             let taken = crate::retry::until_written(context, || async {
                 let guard = self.sync_writes.lock().await;
-                let result = self.db.query(RETALLY_STALE).bind(json!({"batch": STALE_BATCH})).await;
+                let result = self.db.query(RETALLY_STALE, json!({"batch": STALE_BATCH})).await;
                 drop(guard);
                 let mut response = match result {
                     Ok(response) => response,
