@@ -29,7 +29,7 @@ pub struct EmbeddedLimits {
 }
 
 impl EmbeddedLimits {
-    pub const DEFAULT: EmbeddedLimits = EmbeddedLimits { memtable_mib: 16, block_cache_mib: 48 };
+    pub const DEFAULT: EmbeddedLimits = EmbeddedLimits { memtable_mib: 16, block_cache_mib: 16 };
 
     fn config_map(self) -> surrealdb_cnf::ConfigMap {
         const MIB: u64 = 1024 * 1024;
