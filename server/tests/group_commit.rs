@@ -24,7 +24,11 @@ impl Dice {
 }
 
 async fn seeded(demo: &DemoSet) -> Store {
-    let store = chidao_server::db::open(&crate::common::db_args("mem://")).await.expect("database opens");
+    seeded_at(demo, "mem://").await
+}
+
+async fn seeded_at(demo: &DemoSet, url: &str) -> Store {
+    let store = chidao_server::db::open(&crate::common::db_args(url)).await.expect("database opens");
     let hash = chidao_server::auth::hash_password("group-commit-password").unwrap();
     let accounts: Vec<AccountRow> = demo
         .accounts
@@ -271,16 +275,9 @@ async fn the_largest_group_fits_the_default_write_buffer() {
         .collect();
     demo.items.extend(extra.iter().cloned());
     let dir = tempfile::tempdir().unwrap();
-    let args = crate::common::db_args(&format!("surrealkv://{}", dir.path().join("db").display()));
-    assert_eq!(args.embedded_limits(), chidao_server::db::EmbeddedLimits::DEFAULT);
-    let store = chidao_server::db::open(&args).await.expect("database opens");
-    let hash = chidao_server::auth::hash_password("group-commit-password").unwrap();
-    let accounts: Vec<AccountRow> = demo
-        .accounts
-        .iter()
-        .map(|(username, display_name, roles, unit)| AccountRow::new(username, display_name, roles, unit, hash.clone()))
-        .collect();
-    store.seed(&demo.units, std::slice::from_ref(&demo.directive), &demo.tasks, &demo.items, &accounts).await.expect("seed is written");
+    let url = format!("surrealkv://{}", dir.path().join("db").display());
+    assert_eq!(crate::common::db_args(&url).embedded_limits(), chidao_server::db::EmbeddedLimits::DEFAULT);
+    let store = seeded_at(&demo, &url).await;
     let official = users(&demo).into_iter().find(|user| user.username == "official").unwrap();
 
     // Under 4 KiB with the rest of its row: SurrealKV keeps such a value in the buffer.
