@@ -4,7 +4,7 @@
 //! between the push benchmark and raw SurrealKV (README, "Benchmark").
 
 use chidao_core::domain::{new_id, ChecklistItem, Directive, Party, Task, UnitCode};
-use chidao_server::db::{migrate, Store};
+use chidao_server::db::{migrate, Connection, EmbeddedLimits, Store};
 use serde_json::{json, Value};
 use std::time::Instant;
 
@@ -14,9 +14,10 @@ const PER_TXN: usize = 100;
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let db = surrealdb::engine::any::connect(format!("surrealkv://{}", dir.path().join("db").display())).await.unwrap();
-    db.use_ns("bench").use_db("bench").await.unwrap();
-    migrate(&db.clone().into()).await.unwrap();
+    // Opened as the app opens it, with the same bounds on SurrealKV's memory.
+    let db = Connection::open(&format!("surrealkv://{}", dir.path().join("db").display()), EmbeddedLimits::DEFAULT).await.unwrap();
+    db.use_namespace_and_database("bench", "bench").await.unwrap();
+    migrate(&db).await.unwrap();
     let unit = UnitCode::parse("XA-BINH-CHAU").unwrap();
     let directive =
         Directive::new(new_id(), "Benchmark", "UBND tỉnh", chrono::NaiveDate::from_ymd_opt(2022, 8, 5).unwrap(), vec![], &["S"]).unwrap();
@@ -45,7 +46,7 @@ async fn main() {
         device: 'd', seq: 1, at_ms: 1, stamp: $mark.stamp, clamped: false, field: 'done', value: true, author: 'official', \
         outcome: 'applied', conflict: false, received_at: time::now() }) RETURN NONE;";
     // Schemaless twins of the two tables, holding the same rows.
-    db.query("DEFINE TABLE loose_item SCHEMALESS; DEFINE TABLE loose_change SCHEMALESS; INSERT INTO loose_item (SELECT record::id(id) AS id, task, unit, label, position, done, note, seq, version FROM item);")
+    db.query("DEFINE TABLE loose_item SCHEMALESS; DEFINE TABLE loose_change SCHEMALESS; INSERT INTO loose_item (SELECT record::id(id) AS id, task, unit, label, position, done, note, seq, version FROM item);", json!({}))
         .await
         .and_then(|response| response.check())
         .unwrap();
@@ -97,7 +98,7 @@ async fn main() {
         if *table == "item" {
             setup.push_str(&format!("INSERT INTO {twin} (SELECT * FROM item) RETURN NONE;"));
         }
-        db.query(setup).await.and_then(|response| response.check()).unwrap();
+        db.query(setup, json!({})).await.and_then(|response| response.check()).unwrap();
         let statements = if *table == "item" {
             item_update.replace("TABLE", &format!("'{twin}'"))
         } else {
@@ -121,19 +122,13 @@ async fn main() {
 }
 
 /// Milliseconds per transaction of `PER_TXN` records, over `ROUNDS` transactions.
-async fn timed(
-    db: &surrealdb::Surreal<surrealdb::engine::any::Any>,
-    statements: &str,
-    items: &[ChecklistItem],
-    next: &mut usize,
-    mark: &Value,
-) -> f64 {
+async fn timed(db: &Connection, statements: &str, items: &[ChecklistItem], next: &mut usize, mark: &Value) -> f64 {
     let query = format!("BEGIN TRANSACTION; {statements} COMMIT TRANSACTION;");
     let started = Instant::now();
     for _ in 0..ROUNDS {
         let chunk: Vec<Value> = items[*next..*next + PER_TXN].iter().map(|item| json!({"id": item.id})).collect();
         *next = (*next + PER_TXN) % items.len();
-        db.query(&query).bind(json!({"items": chunk, "mark": mark})).await.and_then(|response| response.check()).unwrap();
+        db.query(query.as_str(), json!({"items": chunk, "mark": mark})).await.and_then(|response| response.check()).unwrap();
     }
     started.elapsed().as_secs_f64() * 1000.0 / ROUNDS as f64
 }

@@ -124,15 +124,15 @@ pub struct DbArgs {
     pub user: Option<String>,
     #[arg(long = "db-pass", env = "CHIDAO_DB_PASS", hide_env_values = true)]
     pub pass: Option<Secret>,
-    #[arg(long = "db-namespace", env = "CHIDAO_DB_NAMESPACE", default_value = "chidao")]
+    #[arg(long = "db-namespace", env = "CHIDAO_DB_NAMESPACE", default_value = DbArgs::DEFAULT_NAMESPACE)]
     pub namespace: String,
-    #[arg(long = "db-database", env = "CHIDAO_DB_DATABASE", default_value = "main")]
+    #[arg(long = "db-database", env = "CHIDAO_DB_DATABASE", default_value = DbArgs::DEFAULT_DATABASE)]
     pub database: String,
     /// Embedded SurrealKV only: MiB of changes buffered in memory before they are flushed
-    /// to disk. The largest push group must fit (a test writes it with the default), so no
-    /// less is taken; photos and long notes are stored beside it, not in it.
+    /// to disk. The largest write must fit, or it is refused whole; below 16 not even the
+    /// largest push group does (a test writes it), so no less is taken.
     #[arg(long = "db-memtable-mib", env = "CHIDAO_DB_MEMTABLE_MIB", default_value_t = EmbeddedLimits::DEFAULT.memtable_mib,
-          value_parser = clap::value_parser!(u32).range(16..=4096))]
+          value_parser = clap::value_parser!(u32).range(DbArgs::LEAST_MEMTABLE_MIB as i64..=4096))]
     pub memtable_mib: u32,
     /// Embedded SurrealKV only: MiB of on-disk blocks kept in memory for reads.
     #[arg(long = "db-block-cache-mib", env = "CHIDAO_DB_BLOCK_CACHE_MIB", default_value_t = EmbeddedLimits::DEFAULT.block_cache_mib,
@@ -141,16 +141,19 @@ pub struct DbArgs {
 }
 
 impl DbArgs {
-    /// The database at `url` with every other setting at its default (namespace `chidao`,
-    /// database `main`, no credentials).
+    pub const DEFAULT_NAMESPACE: &str = "chidao";
+    pub const DEFAULT_DATABASE: &str = "main";
+    pub const LEAST_MEMTABLE_MIB: u32 = 16;
+
+    /// The database at `url` with every other setting at its default, and no credentials.
     pub fn at(url: impl Into<String>) -> Self {
         let limits = EmbeddedLimits::DEFAULT;
         DbArgs {
             url: url.into(),
             user: None,
             pass: None,
-            namespace: "chidao".into(),
-            database: "main".into(),
+            namespace: Self::DEFAULT_NAMESPACE.into(),
+            database: Self::DEFAULT_DATABASE.into(),
             memtable_mib: limits.memtable_mib,
             block_cache_mib: limits.block_cache_mib,
         }

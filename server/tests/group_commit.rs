@@ -24,11 +24,12 @@ impl Dice {
 }
 
 async fn seeded(demo: &DemoSet) -> Store {
-    seeded_at(demo, "mem://").await
+    seeded_at(demo, "mem://", chidao_server::db::EmbeddedLimits::DEFAULT.memtable_mib).await
 }
 
-async fn seeded_at(demo: &DemoSet, url: &str) -> Store {
-    let store = chidao_server::db::open(&crate::common::db_args(url)).await.expect("database opens");
+async fn seeded_at(demo: &DemoSet, url: &str, memtable_mib: u32) -> Store {
+    let args = chidao_server::config::DbArgs { memtable_mib, ..crate::common::db_args(url) };
+    let store = chidao_server::db::open(&args).await.expect("database opens");
     let hash = chidao_server::auth::hash_password("group-commit-password").unwrap();
     let accounts: Vec<AccountRow> = demo
         .accounts
@@ -261,7 +262,7 @@ async fn concurrent_pushes_from_many_devices_each_land_once() {
 /// The embedded datastore's write buffer is bounded (`--db-memtable-mib`), and one
 /// transaction must fit in it: the largest group the queue forms, every change a note just
 /// short of the size SurrealKV moves out of the buffer, to as many different items, is
-/// written whole with the default bound.
+/// written whole with the least bound the flag takes.
 #[tokio::test]
 async fn the_largest_group_fits_the_default_write_buffer() {
     use chidao_server::sync_service::MAX_CHANGES_PER_GROUP;
@@ -276,8 +277,7 @@ async fn the_largest_group_fits_the_default_write_buffer() {
     demo.items.extend(extra.iter().cloned());
     let dir = tempfile::tempdir().unwrap();
     let url = format!("surrealkv://{}", dir.path().join("db").display());
-    assert_eq!(crate::common::db_args(&url).embedded_limits(), chidao_server::db::EmbeddedLimits::DEFAULT);
-    let store = seeded_at(&demo, &url).await;
+    let store = seeded_at(&demo, &url, chidao_server::config::DbArgs::LEAST_MEMTABLE_MIB).await;
     let official = users(&demo).into_iter().find(|user| user.username == "official").unwrap();
 
     // Under 4 KiB with the rest of its row: SurrealKV keeps such a value in the buffer.

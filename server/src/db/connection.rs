@@ -21,27 +21,23 @@ use surrealdb::{IndexedResults, Surreal};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EmbeddedLimits {
     /// The write buffer: changes sit here until it is full and flushed to disk. One
-    /// transaction's keys and small values must fit (values over 4 KiB, photos among
-    /// them, go to the value log, not here).
+    /// transaction's keys and small values must fit, or the engine refuses it whole:
+    /// a full push group needs less than 16 MiB, a directive published to a whole
+    /// province's units far more (10,000 items in one write did not fit in 16 MiB and did
+    /// in 32). Values over 4 KiB, photos among them, go to the value log, not here.
     pub memtable_mib: u32,
     /// Blocks of the on-disk tables kept in memory for reads.
     pub block_cache_mib: u32,
 }
 
 impl EmbeddedLimits {
-    pub const DEFAULT: EmbeddedLimits = EmbeddedLimits { memtable_mib: 16, block_cache_mib: 16 };
+    pub const DEFAULT: EmbeddedLimits = EmbeddedLimits { memtable_mib: 64, block_cache_mib: 16 };
 
     fn config_map(self) -> surrealdb_cnf::ConfigMap {
         const MIB: u64 = 1024 * 1024;
         surrealdb_cnf::ConfigMap::empty()
             .with_key_value("surrealkv_max_memtable_size", (u64::from(self.memtable_mib) * MIB).to_string())
             .with_key_value("surrealkv_block_cache_capacity", (u64::from(self.block_cache_mib) * MIB).to_string())
-    }
-}
-
-impl Default for EmbeddedLimits {
-    fn default() -> Self {
-        Self::DEFAULT
     }
 }
 
