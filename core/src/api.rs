@@ -168,6 +168,7 @@ crate::domain::worded::worded_enum! {
         InvalidRows = "invalid_rows",
         InvalidDirective = "invalid_directive",
         Busy = "busy",
+        StillWriting = "still_writing",
         Internal = "internal",
     }
 }

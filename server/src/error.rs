@@ -43,6 +43,9 @@ pub enum ApiError {
     InvalidRows(Vec<chidao_core::domain::unit_import::RowError>),
     #[error("{} problems in the directive; nothing was published", .0.len())]
     InvalidDirective(Vec<chidao_core::domain::authoring::InputProblem>),
+    /// Saved, but not yet written whole; the server finishes it by itself.
+    #[error("{0}")]
+    StillWriting(String),
     #[error("the server could not finish this request")]
     Internal(#[from] crate::db::DbError),
     /// A file the server makes (a report) could not be written; the cause is logged.
@@ -68,6 +71,7 @@ impl ApiError {
             ApiError::AccountDisabled => (StatusCode::FORBIDDEN, ErrorCode::AccountDisabled),
             ApiError::InvalidRows(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRows),
             ApiError::InvalidDirective(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidDirective),
+            ApiError::StillWriting(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::StillWriting),
             ApiError::Internal(crate::db::DbError::Contended) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Busy),
             ApiError::Internal(_) | ApiError::FileFailed(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }

@@ -238,6 +238,7 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
     }
     chidao_server::periods::keep_dues(&store, chrono::Utc::now()).await?;
     tokio::spawn(chidao_server::periods::keep_open(store.clone()));
+    tokio::spawn(chidao_server::directives::keep_finishing(store.clone()));
     let reports = ReportPolicy { due_soon_days: args.due_soon_days, live_beat: std::time::Duration::from_millis(args.live_beat_ms) };
     tokio::spawn(chidao_server::live::keep_tallies(store.clone(), reports.live_beat));
     let operations = Operations::new();

@@ -5,7 +5,7 @@
 //! since the directive was issued (at most `KEPT_PERIODS` back) so that a period nobody
 //! touched still counts, as overdue once its deadline passes.
 
-use crate::db::{DbError, DueRow, PeriodRecords, Recorded, Store};
+use crate::db::{DbError, DueRow, PeriodRecords, Recorded, Store, ITEMS_PER_WRITE};
 use crate::retry::until_written;
 use chidao_core::domain::{ChecklistItem, Deadline, Period, Task, UnitCode};
 use chidao_core::sync::MAX_FUTURE_SKEW_MS;
@@ -16,10 +16,6 @@ use uuid::Uuid;
 
 /// How often a running server opens the periods that have begun.
 pub const OPEN_EVERY: Duration = Duration::from_secs(10 * 60);
-
-/// Copies written per transaction, so a late-published directive with many periods does
-/// not make one huge write.
-const COPIES_PER_WRITE: usize = 2000;
 
 /// The last day periods are open for at `now`: today in Vietnam, or tomorrow while a
 /// device's clock may be ahead by the skew the sync allows, so a tablet a few minutes
@@ -101,7 +97,7 @@ pub async fn open(
     until_written("opening periods", || async {
         let records = store.period_records(&task_ids, units, &periods).await?;
         let copies = missing_copies(&started, &records, now, reach);
-        for chunk in copies.chunks(COPIES_PER_WRITE) {
+        for chunk in copies.chunks(ITEMS_PER_WRITE) {
             let opened: std::collections::BTreeSet<(Uuid, Option<Period>)> = chunk.iter().map(|copy| (copy.task, copy.period)).collect();
             let dues: Vec<DueRow> = opened
                 .into_iter()
@@ -151,7 +147,7 @@ pub async fn keep_dues(store: &Store, now: DateTime<Utc>) -> Result<(), DbError>
     if !rows.is_empty() {
         tracing::info!(rows = rows.len(), "due instants written again");
     }
-    for chunk in rows.chunks(COPIES_PER_WRITE) {
+    for chunk in rows.chunks(ITEMS_PER_WRITE) {
         store.keep_dues(chunk).await?;
     }
     if !rows.is_empty() {

@@ -15,6 +15,7 @@ mod demo_office;
 mod directive_import;
 mod group_commit;
 mod periods;
+mod publications;
 mod random_sync;
 mod schema;
 mod security;

@@ -6,6 +6,7 @@
 use super::{ChecklistItem, Deadline, Directive, DocumentNumber, Party, Recurrence, Task, Unit, UnitCode};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,6 +214,18 @@ pub fn plan(input: &DirectiveInput, units: &[Unit], new_id: impl FnMut() -> Uuid
     build(input, units, None, new_id)
 }
 
+/// `input` as `build` made it into `tasks`: each task carrying the id it was given, so that
+/// the same input written again (after an interrupted write) names the same tasks rather
+/// than new ones. `tasks` are those built from `input`, one per task in the same order.
+pub fn with_task_ids(input: &DirectiveInput, tasks: &[Task]) -> DirectiveInput {
+    let mut built = tasks.iter();
+    let mut named = input.clone();
+    for task in named.sections.iter_mut().flat_map(|section| section.tasks.iter_mut()) {
+        task.id = built.next().map(|built| built.id);
+    }
+    named
+}
+
 /// A published directive as stored: the records an edit starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Published {
@@ -310,32 +323,41 @@ pub fn revise(
         }
     }
     let planned = build(input, units, Some(published.directive.id), new_id)?;
+    // Looked up by key, not searched: a province-wide directive has tens of thousands of items.
+    let mut live_by_line: HashMap<(Uuid, &UnitCode, &str), Uuid> = HashMap::new();
+    for old in published.items.iter().filter(is_edited) {
+        live_by_line.entry((old.task, &old.unit, old.label.as_str())).or_insert(old.id);
+    }
+    let mut last_position: HashMap<(Uuid, &UnitCode), u32> = HashMap::new();
+    for old in &published.items {
+        let last = last_position.entry((old.task, &old.unit)).or_insert(0);
+        *last = (*last).max(old.position);
+    }
     let mut new_items = Vec::new();
-    let mut kept = Vec::new();
+    let mut kept = HashSet::new();
     for item in planned.items {
-        let existing =
-            published.items.iter().filter(is_edited).find(|old| old.task == item.task && old.unit == item.unit && old.label == item.label);
-        match existing {
-            Some(old) => kept.push(old.id),
+        match live_by_line.get(&(item.task, &item.unit, item.label.as_str())) {
+            Some(old) => {
+                kept.insert(*old);
+            }
             None => {
                 // New items go after the unit's existing ones, so positions stay unique.
-                let after = published
-                    .items
-                    .iter()
-                    .filter(|old| old.task == item.task && old.unit == item.unit)
-                    .map(|old| old.position)
-                    .max()
-                    .unwrap_or(0);
+                let after = last_position.get(&(item.task, &item.unit)).copied().unwrap_or(0);
                 new_items.push(ChecklistItem { position: after + item.position, ..item });
             }
         }
     }
-    let dropped: Vec<Uuid> = published.items.iter().filter(is_edited).map(|item| item.id).filter(|id| !kept.contains(id)).collect();
+    let dropped: Vec<&ChecklistItem> = published.items.iter().filter(is_edited).filter(|item| !kept.contains(&item.id)).collect();
+    let mut dropped_by_checklist: HashMap<(Uuid, &UnitCode), Vec<Uuid>> = HashMap::new();
+    for template in &dropped {
+        dropped_by_checklist.entry((template.task, &template.unit)).or_default().push(template.id);
+    }
     let copies_dropped = published.items.iter().filter(|item| !item.removed).filter_map(|copy| {
         let period = copy.period.filter(|period| period.last_day() >= today)?;
-        dropped.iter().any(|template| ChecklistItem::id_in(*template, period) == copy.id).then_some(copy.id)
+        let templates = dropped_by_checklist.get(&(copy.task, &copy.unit))?;
+        templates.iter().any(|template| ChecklistItem::id_in(*template, period) == copy.id).then_some(copy.id)
     });
-    let removed_items = dropped.iter().copied().chain(copies_dropped).collect();
+    let removed_items = dropped.iter().map(|item| item.id).chain(copies_dropped).collect();
     Ok(Revision { directive: planned.directive, tasks: planned.tasks, new_items, removed_items })
 }
 
@@ -642,6 +664,29 @@ mod tests {
         assert!(revise(&published, &input(vec![foreign]), &tree(), date(2022, 8, 1), Uuid::now_v7).is_err());
         let emptied = revise(&published, &input(vec![]), &tree(), date(2022, 8, 1), Uuid::now_v7).unwrap();
         assert_eq!(emptied.removed_items.len(), 4, "a task taken out removes its items");
+    }
+
+    #[test]
+    fn an_interrupted_publication_written_again_adds_only_what_is_missing() {
+        let second = TaskInput { assigned: vec![code("XA-A2")], checklist: vec!["Tuyên truyền".into()], ..task() };
+        let form = input(vec![task(), second]);
+        let publication = plan(&form, &tree(), Uuid::now_v7).unwrap();
+        let named = with_task_ids(&form, &publication.tasks);
+        let ids: Vec<Option<Uuid>> = named.sections[0].tasks.iter().map(|task| task.id).collect();
+        assert_eq!(ids, publication.tasks.iter().map(|task| Some(task.id)).collect::<Vec<_>>());
+        let line = |item: &ChecklistItem| (item.task, item.unit.clone(), item.label.to_string());
+        for written in 0..=publication.items.len() {
+            let (done, missing) = publication.items.split_at(written);
+            let published = Published { directive: publication.directive.clone(), tasks: publication.tasks.clone(), items: done.to_vec() };
+            let rest = revise(&published, &named, &tree(), date(2022, 8, 5), Uuid::now_v7).unwrap();
+            assert_eq!(rest.tasks, publication.tasks, "after {written} items: the same tasks");
+            assert!(rest.removed_items.is_empty(), "after {written} items: nothing removed");
+            let mut added: Vec<_> = rest.new_items.iter().map(line).collect();
+            let mut expected: Vec<_> = missing.iter().map(line).collect();
+            added.sort();
+            expected.sort();
+            assert_eq!(added, expected, "after {written} items: the rest, each once");
+        }
     }
 
     #[test]

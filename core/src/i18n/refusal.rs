@@ -24,6 +24,9 @@ impl Words for ErrorCode {
             InvalidRows => "Một số dòng có lỗi; chưa có gì được nhập.",
             InvalidDirective => "Văn bản còn lỗi; chưa có gì được ban hành.",
             Busy => "Máy chủ đang bận, hãy thử lại sau ít giây.",
+            StillWriting => {
+                "Văn bản đã được lưu; danh mục việc của các đơn vị đang được ghi tiếp và sẽ tự hoàn tất. Không cần ban hành lại."
+            }
             Internal => "Máy chủ gặp lỗi khi xử lý yêu cầu.",
         }
     }
@@ -47,6 +50,7 @@ impl Words for ErrorCode {
             InvalidRows => "Some rows have errors; nothing was imported.",
             InvalidDirective => "The directive has problems; nothing was published.",
             Busy => "The server is busy; try again in a few seconds.",
+            StillWriting => "The directive is saved; its units' checklists are still being written and will be completed by the server. Do not publish it again.",
             Internal => "The server could not finish this request.",
         }
     }

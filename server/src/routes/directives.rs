@@ -45,6 +45,7 @@ fn refused(error: PublishError) -> ApiError {
     match error {
         PublishError::Invalid(problems) => ApiError::InvalidDirective(problems),
         PublishError::Unknown(_) => ApiError::NotFound(error.to_string()),
+        PublishError::Unfinished { .. } => ApiError::StillWriting(error.to_string()),
         PublishError::Db(source) => ApiError::Internal(source),
     }
 }

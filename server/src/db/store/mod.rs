@@ -110,6 +110,7 @@ mod dues;
 mod periods;
 mod photos;
 mod progress;
+mod publications;
 mod sign_ins;
 mod sync;
 
@@ -118,6 +119,7 @@ pub use dues::DueRow;
 pub use periods::PeriodRecords;
 pub use photos::{PhotoAttachment, PhotoRow, StoredPhoto};
 pub use progress::{due_key, AssignmentScope, ChangedAssignment, ClassifiedAssignment, Counted, StateCount};
+pub use publications::{ChecklistKey, Unfinished, ITEMS_PER_WRITE, LEASE_SECONDS};
 pub use sync::{Batch, ItemWrite, LogEntry, StoredItem};
 
 impl Store {
