@@ -83,7 +83,12 @@ async fn main() {
     let account =
         AccountRow::new("official", "Official", &chidao_core::domain::Roles::one(chidao_core::domain::Role::Official), &unit, hash);
     let seeded = Instant::now();
-    store.seed(&demo.units, &[directive], &tasks, &items, &[account]).await.unwrap();
+    // The items in bounded steps, as the app writes them: one transaction of all of them
+    // would not fit the embedded engine's write buffer.
+    store.seed(&demo.units, &[directive], &tasks, &[], &[account]).await.unwrap();
+    store.insert_items(&items).await.unwrap();
+    let checklists: Vec<_> = tasks.iter().map(|task| (task.id, unit.clone(), None)).collect();
+    store.recount(&checklists).await.unwrap();
     eprintln!("seeded {} items in {:.1}s", items.len(), seeded.elapsed().as_secs_f64());
 
     let port = http::serve_on_loopback(store.clone()).await;

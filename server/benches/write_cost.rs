@@ -36,7 +36,10 @@ async fn main() {
     )
     .unwrap();
     let store = Store::new(db.clone());
-    store.seed(&[unit_row], &[directive], &tasks, &items, &[]).await.unwrap();
+    // The items in bounded steps, as the app writes them: one transaction of all of them
+    // would not fit the embedded engine's write buffer.
+    store.seed(&[unit_row], &[directive], &tasks, &[], &[]).await.unwrap();
+    store.insert_items(&items).await.unwrap();
     let schema = store.schema_description().await.unwrap();
 
     let mark = json!({"by": "official", "stamp": {"wall_ms": 1_700_000_000_000i64, "counter": 0, "device": new_id()}});

@@ -130,7 +130,7 @@ pub struct DbArgs {
     pub database: String,
     /// Embedded SurrealKV only: MiB of changes buffered in memory before they are flushed
     /// to disk. The largest write must fit, or it is refused whole; below 16 not even the
-    /// largest push group does (a test writes it), so no less is taken.
+    /// largest push group or step of a directive does (tests write them), so no less is taken.
     #[arg(long = "db-memtable-mib", env = "CHIDAO_DB_MEMTABLE_MIB", default_value_t = EmbeddedLimits::DEFAULT.memtable_mib,
           value_parser = clap::value_parser!(u32).range(DbArgs::LEAST_MEMTABLE_MIB as i64..=4096))]
     pub memtable_mib: u32,

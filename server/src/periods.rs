@@ -17,6 +17,10 @@ use uuid::Uuid;
 /// How often a running server opens the periods that have begun.
 pub const OPEN_EVERY: Duration = Duration::from_secs(10 * 60);
 
+/// Due rows kept per transaction: each moves the assignment of every unit its task
+/// reaches (a whole province's, ~200), so this many stay far inside the write buffer.
+const DUES_PER_WRITE: usize = 10;
+
 /// The last day periods are open for at `now`: today in Vietnam, or tomorrow while a
 /// device's clock may be ahead by the skew the sync allows, so a tablet a few minutes
 /// ahead at midnight finds its new period's items on the server.
@@ -147,7 +151,7 @@ pub async fn keep_dues(store: &Store, now: DateTime<Utc>) -> Result<(), DbError>
     if !rows.is_empty() {
         tracing::info!(rows = rows.len(), "due instants written again");
     }
-    for chunk in rows.chunks(ITEMS_PER_WRITE) {
+    for chunk in rows.chunks(DUES_PER_WRITE) {
         store.keep_dues(chunk).await?;
     }
     if !rows.is_empty() {

@@ -43,6 +43,11 @@ impl UnitKind {
         }
     }
 
+    /// How many levels sit above a unit of this kind: the province 0, a commune 2.
+    pub fn depth(self) -> usize {
+        self.allowed_parent().map_or(0, |parent| parent.depth() + 1)
+    }
+
     /// Which kind of unit may stand directly above this one. Departments and districts
     /// answer to the province; communes to a district.
     fn allowed_parent(self) -> Option<UnitKind> {
@@ -186,6 +191,13 @@ mod tests {
     fn unit_code_deserialisation_validates() {
         assert!(serde_json::from_str::<UnitCode>("\"XA-1\"").is_ok());
         assert!(serde_json::from_str::<UnitCode>("\"x a\"").is_err());
+    }
+
+    #[test]
+    fn a_kind_is_as_deep_as_the_kinds_above_it() {
+        let depths: Vec<usize> =
+            [UnitKind::Province, UnitKind::Department, UnitKind::District, UnitKind::Commune].map(UnitKind::depth).into();
+        assert_eq!(depths, [0, 1, 1, 2]);
     }
 
     #[test]

@@ -21,17 +21,17 @@ use surrealdb::{IndexedResults, Surreal};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EmbeddedLimits {
     /// The write buffer: changes sit here until it is full and flushed to disk. One
-    /// transaction's keys and small values must fit, or the engine refuses it whole:
-    /// a full push group needs less than 16 MiB, a directive published to a whole
-    /// province's units far more (10,000 items in one write did not fit in 16 MiB and did
-    /// in 32). Values over 4 KiB, photos among them, go to the value log, not here.
+    /// transaction's keys and small values must fit, or the engine refuses it whole, so
+    /// every write that grows with the data goes in bounded steps (a full push group, 2,000
+    /// items of a directive: each under 16 MiB, tests write them). Values over 4 KiB,
+    /// photos among them, go to the value log, not here.
     pub memtable_mib: u32,
     /// Blocks of the on-disk tables kept in memory for reads.
     pub block_cache_mib: u32,
 }
 
 impl EmbeddedLimits {
-    pub const DEFAULT: EmbeddedLimits = EmbeddedLimits { memtable_mib: 64, block_cache_mib: 16 };
+    pub const DEFAULT: EmbeddedLimits = EmbeddedLimits { memtable_mib: 16, block_cache_mib: 16 };
 
     fn config_map(self) -> surrealdb_cnf::ConfigMap {
         const MIB: u64 = 1024 * 1024;

@@ -57,6 +57,11 @@ pub struct SessionRow {
     pub last_seen_ms: i64,
 }
 
+/// Units written per transaction: with the longest names and codes, a step of this many
+/// fits the embedded engine's least write buffer many times over (a test imports the
+/// largest file allowed), while a whole such file in one transaction does not.
+const UNITS_PER_WRITE: usize = 2_000;
+
 const ACCOUNT_FIELDS: &str = "username, display_name, roles, unit, password_hash, disabled, must_change_password, last_sign_in_ms";
 
 impl Store {
@@ -222,11 +227,19 @@ impl Store {
     }
 
     /// Writes new and changed units, all in one transaction.
+    /// Writes `units` in steps of a bounded size, each unit in a step after its parent's,
+    /// so that a write cut short leaves no unit without its parent; the same file imported
+    /// again writes the rest.
     pub async fn write_units(&self, units: &[Unit]) -> Result<(), DbError> {
         let context = "writing units";
+        let mut parents_first: Vec<&Unit> = units.iter().collect();
+        parents_first.sort_by_key(|unit| unit.kind.depth());
         let query = "BEGIN TRANSACTION; \
                      FOR $unit IN $units { UPSERT type::record('unit', $unit.code) CONTENT $unit; }; \
                      COMMIT TRANSACTION;";
-        self.run(context, query, json!({"units": to_json(&units, context)?})).await.map(|_| ())
+        for step in parents_first.chunks(UNITS_PER_WRITE) {
+            self.run(context, query, json!({"units": to_json(&step, context)?})).await?;
+        }
+        Ok(())
     }
 }

@@ -8,9 +8,8 @@ use chidao_core::domain::{ChecklistItem, Period, UnitCode};
 use serde_json::json;
 use uuid::Uuid;
 
-/// Rows per statement: large enough to amortise a round trip, small enough to keep each
-/// transaction's memory modest.
-const CHUNK: usize = 5_000;
+/// Rows per statement: each statement is a transaction, which must fit the write buffer.
+const CHUNK: usize = super::ITEMS_PER_WRITE;
 
 /// One change-log row of generated history: an item's tick at `at_ms` by `author`.
 #[derive(Debug, Clone)]

@@ -276,7 +276,9 @@ impl Store {
         Ok(codes.is_empty())
     }
 
-    /// Writes a whole data set in one transaction: all of it or none of it.
+    /// Writes a small data set (the demo's) in one transaction: all of it or none of it.
+    /// The whole must fit the embedded engine's write buffer; many items go in steps
+    /// through [`Store::insert_items`] instead.
     pub async fn seed(
         &self,
         units: &[Unit],

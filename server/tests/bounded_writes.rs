@@ -1,6 +1,7 @@
-//! A directive's checklists written in steps of bounded size: a directive reaching a whole
-//! province fits the embedded engine's least write buffer, and one whose writer stopped
-//! half-way is finished by another writer once the lease runs out, each line once.
+//! Writes that grow with the data fit the embedded engine's least write buffer (one
+//! transaction larger than it is refused whole): a directive reaching a whole province is
+//! written in steps, and one whose writer stopped half-way is finished by another writer
+//! once the lease runs out, each line once; the largest unit file imports.
 
 use chidao_core::domain::authoring::{self, DirectiveInput, SectionInput, TaskInput};
 use chidao_core::domain::{Party, Unit, UnitCode, UnitKind};
@@ -73,6 +74,15 @@ async fn numbers_are_unique(store: &Store) {
     let numbers: BTreeSet<u64> = items.iter().map(|stored| stored.seq).collect();
     assert_eq!(numbers.len(), items.len(), "every item has a number of its own, so devices pull each");
     assert!(!numbers.contains(&0), "no item is left unnumbered");
+}
+
+/// A store on SurrealKV on disk with the least write buffer the server takes.
+async fn least_buffer_store(dir: &tempfile::TempDir) -> Store {
+    let url = format!("surrealkv://{}", dir.path().join("db").display());
+    let least = chidao_server::config::DbArgs::LEAST_MEMTABLE_MIB;
+    chidao_server::db::open(&chidao_server::config::DbArgs { memtable_mib: least, ..crate::common::db_args(&url) })
+        .await
+        .expect("database opens")
 }
 
 #[tokio::test]
@@ -162,4 +172,22 @@ async fn a_directive_left_part_written_is_finished_by_another_writer_once_its_le
     let (_, rest) = publication.items.split_at(25);
     assert_eq!(store.write_checklist_step(directive, stopped, &rest[..1], &[], &touched).await.unwrap(), Recorded::Stale);
     assert_eq!(chidao_server::directives::finish_abandoned(&store).await.unwrap(), 0, "nothing is left to take");
+}
+
+#[tokio::test]
+async fn the_largest_unit_file_imports_into_the_least_write_buffer() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = least_buffer_store(&dir).await;
+    let most = chidao_core::domain::unit_import::MAX_ROWS - 1;
+    let name = |n: usize| {
+        let head = format!("UBND xã {n} ");
+        head.clone() + &"Ư".repeat(Unit::NAME_MAX - head.chars().count())
+    };
+    let mut csv = String::from("code,name,kind,parent_code\nTINH,UBND tỉnh,province,\nHUYEN,UBND huyện,district,TINH\n");
+    for n in 0..most - 2 {
+        csv.push_str(&format!("XA-{n:05}-{},{},commune,HUYEN\n", "X".repeat(UnitCode::MAX_LEN - 9), name(n)));
+    }
+    let written = chidao_server::admin::import_units_csv(&store, &csv).await.expect("the largest file allowed is imported");
+    assert_eq!(written, most);
+    assert_eq!(store.units().await.unwrap().len(), most);
 }
