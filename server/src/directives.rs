@@ -47,24 +47,25 @@ pub async fn publish(store: &Store, input: &DirectiveInput, by: &str) -> Result<
     let writer = Writer::new();
     let issued = std::collections::BTreeMap::from([(directive, publication.directive.issued_on)]);
     let dues = crate::periods::due_rows(&publication.tasks, &issued, chrono::Utc::now());
-    match store.begin_checklists(&publication.directive, &publication.tasks, &dues, &writer.target_of(&target)?, &writer.name).await? {
+    match store.begin_checklists(&publication.directive, &publication.tasks, &dues, &recorded_form(&target)?, &writer.name).await? {
         Recorded::Written => {}
-        // A new directive's id is fresh: only a lost race with nothing can land here.
+        // No other writer can hold a directive whose id was made just now: only a conflict
+        // inside the engine lands here, answered as one.
         Recorded::Stale => return Err(DbError::Contended.into()),
     }
-    let outcome = write_checklists(store, directive, &writer, Some(Changes { new: publication.items.clone(), removed: Vec::new() })).await;
+    let (task_ids, items) = (publication.tasks.iter().map(|task| task.id).collect::<Vec<Uuid>>(), publication.items.len());
+    let outcome = write_checklists(store, directive, &writer, Some(Changes { new: publication.items, removed: Vec::new() })).await;
     finished(outcome, directive)?;
-    tracing::info!(%directive, tasks = publication.tasks.len(), items = publication.items.len(), by, "directive published");
-    let task_ids: Vec<Uuid> = publication.tasks.iter().map(|task| task.id).collect();
+    tracing::info!(%directive, tasks = task_ids.len(), items, by, "directive published");
     crate::periods::open(store, Some(&task_ids), None, chrono::Utc::now(), crate::periods::Reach::SinceIssue).await?;
-    Ok(DirectivePublished { directive, tasks: publication.tasks.len(), items: publication.items.len() })
+    Ok(DirectivePublished { directive, tasks: task_ids.len(), items })
 }
 
 /// The published directive as an editable form: while its checklists are still being
 /// written, the form they are being written towards.
 pub async fn editable(store: &Store, id: Uuid) -> Result<Option<DirectiveInput>, DbError> {
     if let Some(unfinished) = store.unfinished_checklists(id).await? {
-        return Ok(Some(target_of(&unfinished)?));
+        return Ok(Some(form_of(&unfinished)?));
     }
     Ok(store
         .directive_records(id)
@@ -76,27 +77,26 @@ pub async fn editable(store: &Store, id: Uuid) -> Result<Option<DirectiveInput>,
 /// ticked and written on them. Retried when another write to the directive got in first.
 pub async fn revise(store: &Store, id: Uuid, input: &DirectiveInput, by: &str) -> Result<DirectiveRevised, PublishError> {
     let writer = Writer::new();
-    let (revised, changes) = until_written("revising a directive", || revise_once(store, id, input, &writer)).await?;
+    let (revised, changes, task_ids) = until_written("revising a directive", || revise_once(store, id, input, &writer)).await?;
     let outcome = write_checklists(store, id, &writer, Some(changes)).await;
     finished(outcome, id)?;
     tracing::info!(directive = %id, added = revised.added_items, removed = revised.removed_items, by, "directive revised");
     // Lines and units added to recurring work are owed from now on, not in the periods
     // already behind us.
-    let task_ids: Vec<Uuid> =
-        store.directive_records(id).await?.map(|(_, tasks, _)| tasks.iter().map(|task| task.id).collect()).unwrap_or_default();
     crate::periods::open(store, Some(&task_ids), None, chrono::Utc::now(), crate::periods::Reach::Latest).await?;
     Ok(revised)
 }
 
 /// One attempt at starting an edit: the directive and its tasks written as edited, and
-/// the edit recorded as what its checklists are now written towards. `None` when another
-/// writer holds the directive or a write got in first.
+/// the edit recorded as what its checklists are now written towards; answers what is left
+/// to write and the edited directive's tasks. `None` when another writer holds the
+/// directive or a write got in first.
 async fn revise_once(
     store: &Store,
     id: Uuid,
     input: &DirectiveInput,
     writer: &Writer,
-) -> Result<Option<(DirectiveRevised, Changes)>, PublishError> {
+) -> Result<Option<(DirectiveRevised, Changes, Vec<Uuid>)>, PublishError> {
     let (directive, tasks, items) = store.directive_records(id).await?.ok_or(PublishError::Unknown(id))?;
     let published = authoring::Published { directive, tasks, items };
     let units = store.units().await?;
@@ -106,11 +106,12 @@ async fn revise_once(
     let target = authoring::with_task_ids(input, &revision.tasks);
     let issued = std::collections::BTreeMap::from([(revision.directive.id, revision.directive.issued_on)]);
     let dues = crate::periods::due_rows(&revision.tasks, &issued, now);
-    match store.begin_checklists(&revision.directive, &revision.tasks, &dues, &writer.target_of(&target)?, &writer.name).await? {
+    match store.begin_checklists(&revision.directive, &revision.tasks, &dues, &recorded_form(&target)?, &writer.name).await? {
         Recorded::Written => {
             let revised =
                 DirectiveRevised { directive: id, added_items: revision.new_items.len(), removed_items: revision.removed_items.len() };
-            Ok(Some((revised, Changes::of(revision, &published.items))))
+            let task_ids = revision.tasks.iter().map(|task| task.id).collect();
+            Ok(Some((revised, Changes::of(revision, &published.items), task_ids)))
         }
         Recorded::Stale => Ok(None),
     }
@@ -125,13 +126,14 @@ impl Writer {
     fn new() -> Self {
         Self { name: chidao_core::domain::new_id().to_string() }
     }
-
-    fn target_of(&self, input: &DirectiveInput) -> Result<String, DbError> {
-        serde_json::to_string(input).map_err(|error| DbError::Shape { context: "recording a directive's form", detail: error.to_string() })
-    }
 }
 
-fn target_of(unfinished: &Unfinished) -> Result<DirectiveInput, DbError> {
+/// The form a directive's checklists are written towards, as its `publication` record keeps it.
+fn recorded_form(input: &DirectiveInput) -> Result<String, DbError> {
+    serde_json::to_string(input).map_err(|error| DbError::Shape { context: "recording a directive's form", detail: error.to_string() })
+}
+
+fn form_of(unfinished: &Unfinished) -> Result<DirectiveInput, DbError> {
     serde_json::from_str(&unfinished.target)
         .map_err(|error| DbError::Shape { context: "reading a directive's unfinished writing", detail: error.to_string() })
 }
@@ -215,7 +217,7 @@ async fn remaining(store: &Store, directive: Uuid, writer: &Writer) -> Result<Op
     if unfinished.holder != writer.name {
         return Ok(None);
     }
-    let target = target_of(&unfinished)?;
+    let target = form_of(&unfinished)?;
     let Some((directive_record, tasks, items)) = store.directive_records(directive).await? else {
         return Err(DbError::Shape { context: "finishing a directive's writing", detail: format!("directive {directive} is missing") });
     };

@@ -2,7 +2,7 @@
 //! history inserted many at a time with their write numbers given, then the assignments
 //! recounted by the same function every write uses. Nothing here serves requests.
 
-use super::{to_json, Store};
+use super::Store;
 use crate::db::DbError;
 use chidao_core::domain::{ChecklistItem, Period, UnitCode};
 use serde_json::json;
@@ -27,17 +27,7 @@ impl Store {
     pub async fn insert_items(&self, items: &[ChecklistItem]) -> Result<(), DbError> {
         let context = "inserting generated items";
         for chunk in items.chunks(CHUNK) {
-            let rows = chunk
-                .iter()
-                .enumerate()
-                .map(|(n, item)| {
-                    let mut content = to_json(item, context)?;
-                    if let Some(map) = content.as_object_mut() {
-                        map.remove("id");
-                    }
-                    Ok(json!({"key": item.id, "n": n + 1, "content": content}))
-                })
-                .collect::<Result<Vec<_>, DbError>>()?;
+            let rows = super::numbered_rows(chunk, context)?;
             let query = "BEGIN TRANSACTION;
                 LET $first = (UPDATE ONLY counter:items SET value += array::len($rows) RETURN AFTER).value - array::len($rows);
                 INSERT INTO item array::map($rows, |$r| object::extend($r.content, { id: type::record('item', $r.key), seq: $first + $r.n, version: 1 })) RETURN NONE;

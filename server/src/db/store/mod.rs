@@ -359,6 +359,22 @@ impl Store {
     }
 }
 
+/// `items` as rows to create in one write: each its key, its place in the write (from 1,
+/// for its number after the counter) and its content without the id.
+fn numbered_rows(items: &[ChecklistItem], context: &'static str) -> Result<Vec<Value>, DbError> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(n, item)| {
+            let mut content = to_json(item, context)?;
+            if let Some(map) = content.as_object_mut() {
+                map.remove("id");
+            }
+            Ok(json!({"key": item.id, "n": n + 1, "content": content}))
+        })
+        .collect()
+}
+
 pub(super) fn is_conflict(error: &surrealdb::Error) -> bool {
     error.query_details() == Some(&surrealdb::types::QueryError::TransactionConflict)
         || error.message().to_ascii_lowercase().contains("conflict")

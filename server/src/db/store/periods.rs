@@ -38,17 +38,7 @@ impl Store {
     /// `dues` are the opened periods' instants.
     pub async fn open_copies(&self, copies: &[ChecklistItem], dues: &[super::DueRow]) -> Result<Recorded, DbError> {
         let context = "opening periods";
-        let rows = copies
-            .iter()
-            .enumerate()
-            .map(|(n, copy)| {
-                let mut content = to_json(copy, context)?;
-                if let Some(map) = content.as_object_mut() {
-                    map.remove("id");
-                }
-                Ok(json!({"key": copy.id, "n": n + 1, "content": content}))
-            })
-            .collect::<Result<Vec<_>, DbError>>()?;
+        let rows = super::numbered_rows(copies, context)?;
         let query = format!(
             r#"
             BEGIN TRANSACTION;

@@ -5,7 +5,7 @@
 //! stops half-way (a crash, a lost database) leaves the record behind, and once its lease
 //! has run out any app server takes it and writes the rest.
 
-use super::{to_json, Recorded, Store, TASK_FIELDS};
+use super::{to_json, Recorded, Store};
 use crate::db::DbError;
 use chidao_core::domain::{ChecklistItem, Directive, Period, Task, UnitCode};
 use serde::Deserialize;
@@ -108,17 +108,7 @@ impl Store {
         touched: &[ChecklistKey],
     ) -> Result<Recorded, DbError> {
         let context = "writing a step of a directive's checklists";
-        let item_rows = new_items
-            .iter()
-            .enumerate()
-            .map(|(n, item)| {
-                let mut content = to_json(item, context)?;
-                if let Some(map) = content.as_object_mut() {
-                    map.remove("id");
-                }
-                Ok(json!({"key": item.id, "n": n + 1, "content": content}))
-            })
-            .collect::<Result<Vec<_>, DbError>>()?;
+        let item_rows = super::numbered_rows(new_items, context)?;
         let removed_rows: Vec<Value> = removed.iter().enumerate().map(|(n, id)| json!({"id": id, "n": new_items.len() + n + 1})).collect();
         let query = format!(
             r#"
@@ -154,19 +144,12 @@ impl Store {
     /// then its publication record cleared. Stale when `holder` no longer holds the lease.
     pub async fn finish_checklists(&self, directive: Uuid, holder: &str) -> Result<Recorded, DbError> {
         let context = "recounting a directive's checklists";
-        let tasks: Vec<Task> = self
-            .select(
-                "reading a directive's tasks",
-                &format!("SELECT {TASK_FIELDS} FROM task WHERE directive = $id;"),
-                json!({"id": directive}),
-            )
-            .await?;
-        let task_ids: Vec<Uuid> = tasks.iter().map(|task| task.id).collect();
         let groups: Vec<ChecklistKey> = self
             .select(
                 context,
-                "SELECT task, unit, period FROM item WHERE task IN $tasks GROUP BY task, unit, period;",
-                json!({"tasks": task_ids}),
+                "SELECT task, unit, period FROM item WHERE task IN (SELECT VALUE record::id(id) FROM task WHERE directive = $directive)
+                 GROUP BY task, unit, period;",
+                json!({"directive": directive}),
             )
             .await?;
         let recount = format!(
