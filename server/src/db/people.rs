@@ -226,10 +226,9 @@ impl Store {
         .map(|_| ())
     }
 
-    /// Writes new and changed units, all in one transaction.
-    /// Writes `units` in steps of a bounded size, each unit in a step after its parent's,
-    /// so that a write cut short leaves no unit without its parent; the same file imported
-    /// again writes the rest.
+    /// Writes new and changed `units` in steps of a bounded size, each unit in a step after
+    /// its parent's, so that a write cut short leaves no unit without its parent; the same
+    /// file imported again writes the rest.
     pub async fn write_units(&self, units: &[Unit]) -> Result<(), DbError> {
         let context = "writing units";
         let mut parents_first: Vec<&Unit> = units.iter().collect();
