@@ -184,13 +184,14 @@ async fn main() {
     let after_burst = store.push_queue().totals();
 
     // Raw: the same records into SurrealKV, 100 per transaction, no HTTP, no rules.
-    let raw_db = surrealdb::engine::any::connect(format!("surrealkv://{}", dir.path().join("raw").display())).await.unwrap();
-    raw_db.use_ns("bench").use_db("bench").await.unwrap();
+    let raw_db = raw_database(&dir, "raw").await;
     let raw_started = Instant::now();
     for batch in all_changes.chunks(100) {
         raw_db
-            .query("BEGIN TRANSACTION; FOR $c IN $changes { CREATE type::record('change', $c.id) CONTENT $c; UPSERT type::record('item', $c.item) SET seq = $c.seq; }; COMMIT TRANSACTION;")
-            .bind(json!({"changes": batch}))
+            .query(
+                "BEGIN TRANSACTION; FOR $c IN $changes { CREATE type::record('change', $c.id) CONTENT $c; UPSERT type::record('item', $c.item) SET seq = $c.seq; }; COMMIT TRANSACTION;",
+                json!({"changes": batch}),
+            )
             .await
             .and_then(|response| response.check())
             .unwrap();
@@ -198,21 +199,22 @@ async fn main() {
     let raw_seconds = raw_started.elapsed().as_secs_f64();
 
     // Raw as arrays: the same two rows per change, one INSERT per table per batch.
-    let array_db = surrealdb::engine::any::connect(format!("surrealkv://{}", dir.path().join("raw-array").display())).await.unwrap();
-    array_db.use_ns("bench").use_db("bench").await.unwrap();
+    let array_db = raw_database(&dir, "raw-array").await;
     let array_started = Instant::now();
     for batch in all_changes.chunks(100) {
         let item_rows: Vec<Value> = batch.iter().map(|change| json!({"id": change["item"], "seq": change["seq"]})).collect();
         array_db
-            .query("BEGIN TRANSACTION; INSERT INTO change $changes RETURN NONE; INSERT INTO item $items ON DUPLICATE KEY UPDATE seq = $input.seq RETURN NONE; COMMIT TRANSACTION;")
-            .bind(json!({"changes": batch, "items": item_rows}))
+            .query(
+                "BEGIN TRANSACTION; INSERT INTO change $changes RETURN NONE; INSERT INTO item $items ON DUPLICATE KEY UPDATE seq = $input.seq RETURN NONE; COMMIT TRANSACTION;",
+                json!({"changes": batch, "items": item_rows}),
+            )
             .await
             .and_then(|response| response.check())
             .unwrap();
     }
     let array_seconds = array_started.elapsed().as_secs_f64();
     let array_rows: u64 = array_db
-        .query("RETURN count(SELECT id FROM change) + count(SELECT id FROM item);")
+        .query("RETURN count(SELECT id FROM change) + count(SELECT id FROM item);", json!({}))
         .await
         .and_then(|mut response| response.take::<Option<u64>>(0))
         .unwrap()
@@ -239,4 +241,13 @@ async fn main() {
         "{}",
         json!({"burst_p99_ms": percentile(&burst_latencies, 0.99), "burst_errors": burst_errors, "push_changes_per_s": push_rate, "push_p50_ms": percentile(&latencies, 0.5), "push_p99_ms": percentile(&latencies, 0.99), "pull_seconds": pull_seconds, "raw_records_per_s": raw_rate, "raw_array_changes_per_s": array_rate})
     );
+}
+
+/// A bare SurrealKV database for the raw baselines, opened with the engine settings the app
+/// uses, so that both sides write into the same size of write buffer.
+async fn raw_database(dir: &tempfile::TempDir, folder: &str) -> chidao_server::db::Connection {
+    let url = format!("surrealkv://{}", dir.path().join(folder).display());
+    let db = chidao_server::db::Connection::open(&url, chidao_server::db::EmbeddedLimits::DEFAULT).await.unwrap();
+    db.use_namespace_and_database("bench", "bench").await.unwrap();
+    db
 }

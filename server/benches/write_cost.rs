@@ -4,7 +4,7 @@
 //! between the push benchmark and raw SurrealKV (README, "Benchmark").
 
 use chidao_core::domain::{new_id, ChecklistItem, Directive, Party, Task, UnitCode};
-use chidao_server::db::{migrate, Connection, EmbeddedLimits, Store};
+use chidao_server::db::{migrate, Connection, EmbeddedLimits, Store, ITEMS_PER_WRITE};
 use serde_json::{json, Value};
 use std::time::Instant;
 
@@ -49,10 +49,11 @@ async fn main() {
         device: 'd', seq: 1, at_ms: 1, stamp: $mark.stamp, clamped: false, field: 'done', value: true, author: 'official', \
         outcome: 'applied', conflict: false, received_at: time::now() }) RETURN NONE;";
     // Schemaless twins of the two tables, holding the same rows.
-    db.query("DEFINE TABLE loose_item SCHEMALESS; DEFINE TABLE loose_change SCHEMALESS; INSERT INTO loose_item (SELECT record::id(id) AS id, task, unit, label, position, done, note, seq, version FROM item);", json!({}))
+    db.query("DEFINE TABLE loose_item SCHEMALESS; DEFINE TABLE loose_change SCHEMALESS;", json!({}))
         .await
         .and_then(|response| response.check())
         .unwrap();
+    copy_items(&db, "loose_item", "record::id(id) AS id, task, unit, label, position, done, note, seq, version", items.len()).await;
     let cases = [
         ("item updates, SCHEMAFULL item", item_update.replace("TABLE", "'item'")),
         ("item updates, schemaless", item_update.replace("TABLE", "'loose_item'")),
@@ -97,11 +98,11 @@ async fn main() {
                     // An array field defines its elements' field itself.
                     .replacen("DEFINE FIELD ", "DEFINE FIELD OVERWRITE ", 1)
             });
-        let mut setup: String = definitions.map(|definition| definition + ";\n").collect();
-        if *table == "item" {
-            setup.push_str(&format!("INSERT INTO {twin} (SELECT * FROM item) RETURN NONE;"));
-        }
+        let setup: String = definitions.map(|definition| definition + ";\n").collect();
         db.query(setup, json!({})).await.and_then(|response| response.check()).unwrap();
+        if *table == "item" {
+            copy_items(&db, &twin, "*", items.len()).await;
+        }
         let statements = if *table == "item" {
             item_update.replace("TABLE", &format!("'{twin}'"))
         } else {
@@ -121,7 +122,61 @@ async fn main() {
         println!("{name:<40} {:>6.1} ms per {PER_TXN} records (median of 5)", times[2]);
         results.insert(name, json!(times[2]));
     }
+    // The log as one row per push group (the changes inside it, typed), with a bare key row
+    // per change for the duplicate check, with and without the index by item that an
+    // item's history reads; against the log as it is, one checked row per change. Measured
+    // in alternation, medians of 5.
+    db.query(GROUPED_LOG_SCHEMA, json!({})).await.and_then(|response| response.check()).unwrap();
+    let grouped = |keys: &str| GROUPED_LOG_INSERT.replace("KEYS", keys);
+    let forms = [
+        ("log, one checked row per change (as now)", log_insert.replace("INTO TABLE", "INTO change").replace("TABLE", "'change'")),
+        ("log, a row per group + key rows by item", grouped("change_key")),
+        ("log, a row per group + bare key rows", grouped("change_key_bare")),
+    ];
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); forms.len()];
+    for _ in 0..5 {
+        for (index, (_, statements)) in forms.iter().enumerate() {
+            samples[index].push(timed(&db, statements, &items, &mut next, &mark).await);
+        }
+    }
+    for ((name, _), mut times) in forms.iter().zip(samples) {
+        times.sort_by(f64::total_cmp);
+        println!("{name:<40} {:>6.1} ms per {PER_TXN} changes (median of 5)", times[2]);
+        results.insert((*name).to_owned(), json!(times[2]));
+    }
     println!("{}", Value::Object(results));
+}
+
+/// A log of one row per push group: its changes typed as the change table types them.
+const GROUPED_LOG_SCHEMA: &str = r#"
+    DEFINE TABLE change_group SCHEMAFULL;
+    DEFINE FIELD received_at ON change_group TYPE datetime DEFAULT time::now();
+    DEFINE FIELD changes ON change_group TYPE array<{ item: string, device: string, seq: int, at_ms: int,
+        stamp: { wall_ms: int, counter: int, device: string }, clamped: bool, field: "done" | "note" | "photo",
+        value: bool | string, author: string, outcome: "applied" | "superseded" | "rejected" | "reviewed", conflict: bool }>;
+    DEFINE TABLE change_key SCHEMAFULL;
+    DEFINE FIELD group ON change_key TYPE string;
+    DEFINE FIELD item ON change_key TYPE string;
+    DEFINE INDEX change_key_item ON change_key FIELDS item;
+    DEFINE TABLE change_key_bare SCHEMAFULL;
+    DEFINE FIELD group ON change_key_bare TYPE string;
+    DEFINE FIELD item ON change_key_bare TYPE string;
+"#;
+
+const GROUPED_LOG_INSERT: &str = "LET $group = <string>rand::uuid::v7();
+    CREATE type::record('change_group', $group) SET changes = array::map($items, |$w| { item: <string>$w.id, device: 'd', seq: 1,
+        at_ms: 1, stamp: $mark.stamp, clamped: false, field: 'done', value: true, author: 'official', outcome: 'applied',
+        conflict: false }) RETURN NONE;
+    INSERT INTO KEYS array::map($items, |$w| { id: type::record('KEYS', rand::uuid::v7()), group: $group, item: <string>$w.id }) RETURN NONE;";
+
+/// Copies the items into `table`, `fields` of each, a step at a time as the app writes
+/// (all of them in one transaction would not fit the embedded write buffer).
+async fn copy_items(db: &Connection, table: &str, fields: &str, count: usize) {
+    for start in (0..count).step_by(ITEMS_PER_WRITE) {
+        let copy =
+            format!("INSERT INTO {table} (SELECT {fields} FROM item ORDER BY seq LIMIT {ITEMS_PER_WRITE} START {start}) RETURN NONE;");
+        db.query(&copy, json!({})).await.and_then(|response| response.check()).unwrap();
+    }
 }
 
 /// Milliseconds per transaction of `PER_TXN` records, over `ROUNDS` transactions.
