@@ -50,9 +50,15 @@ two_servers() {
   wait_for "$db_port" /health
   export CHIDAO_DB="ws://127.0.0.1:$db_port" CHIDAO_DB_USER=root CHIDAO_DB_PASS=load-root
   "$bin/chidao" migrate
-  app "$a" "$CHIDAO_DB" --demo --demo-scope seed; local a_pid=${pids[-1]}
-  app "$b" "$CHIDAO_DB" --migrations check; local b_pid=${pids[-1]}
+  local metrics_a metrics_b; metrics_a=$(free_port); metrics_b=$(free_port)
+  app "$a" "$CHIDAO_DB" --demo --demo-scope seed --metrics-addr "127.0.0.1:$metrics_a"; local a_pid=${pids[-1]}
+  app "$b" "$CHIDAO_DB" --migrations check --metrics-addr "127.0.0.1:$metrics_b"; local b_pid=${pids[-1]}
   load --ports "$a,$b" --devices 1000 --watch "app-a=$a_pid,app-b=$b_pid,surreal=$surreal_pid"
+  # How often each server's group write lost the race for the item counter to the other's.
+  for metrics in "$metrics_a" "$metrics_b"; do
+    curl -sf "http://127.0.0.1:$metrics/metrics" | grep -E '^chidao_push_groups(_written_again)?_total ' | tr '\n' ' '
+    echo
+  done
   unset CHIDAO_DB CHIDAO_DB_USER CHIDAO_DB_PASS
   stop_all
 }

@@ -90,6 +90,11 @@ impl Operations {
             ("chidao_push_groups_total", "Transactions the push writer committed (each a group of pushes)", totals.groups),
             ("chidao_pushes_total", "Pushes written", totals.pushes),
             ("chidao_changes_total", "Changes in the pushes written", totals.changes),
+            (
+                "chidao_push_groups_written_again_total",
+                "Group writes that found something moved since it was read (another server's write) and were done again",
+                totals.written_again,
+            ),
         ];
         for (name, help, value) in counters {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}");
@@ -168,7 +173,8 @@ mod tests {
             operations.answered(status);
         }
         operations.start_draining();
-        let out = operations.render(PushTotals::default(), 7);
+        let out = operations.render(PushTotals { written_again: 3, ..PushTotals::default() }, 7);
+        assert!(out.contains("chidao_push_groups_written_again_total 3\n"), "{out}");
         assert!(out.contains("chidao_http_answers_total{class=\"2xx\"} 3\n"), "{out}");
         assert!(out.contains("chidao_http_answers_total{class=\"4xx\"} 2\n"), "{out}");
         assert!(out.contains("chidao_http_answers_total{class=\"5xx\"} 2\n"), "{out}");

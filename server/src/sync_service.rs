@@ -38,6 +38,7 @@ struct Totals {
     reading_us: AtomicU64,
     deciding_us: AtomicU64,
     writing_us: AtomicU64,
+    written_again: AtomicU64,
 }
 
 /// A reading of [`PushQueue`]'s totals.
@@ -54,6 +55,10 @@ pub struct PushTotals {
     pub deciding_us: u64,
     /// The one transaction, from sending it to its commit.
     pub writing_us: u64,
+    /// Attempts at a group whose write found something moved since it was read (most
+    /// often another app server's write took the item counter first) and nothing written:
+    /// the group is read, decided and written again.
+    pub written_again: u64,
 }
 
 fn add_elapsed(total: &AtomicU64, since: Instant) {
@@ -86,6 +91,7 @@ impl PushQueue {
             reading_us: read(&totals.reading_us),
             deciding_us: read(&totals.deciding_us),
             writing_us: read(&totals.writing_us),
+            written_again: read(&totals.written_again),
         }
     }
 
@@ -260,7 +266,10 @@ async fn push_group_once(store: &Store, pushes: &[(User, Vec<Change>)]) -> Resul
     add_elapsed(&totals.writing_us, writing);
     Ok(match recorded? {
         Recorded::Written => Some(group.pushes.into_iter().map(|decision| decision.results).collect()),
-        Recorded::Stale => None,
+        Recorded::Stale => {
+            totals.written_again.fetch_add(1, Ordering::Relaxed);
+            None
+        }
     })
 }
 
