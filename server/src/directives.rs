@@ -297,3 +297,48 @@ impl crate::retry::MaybeRace for PublishError {
         matches!(self, PublishError::Db(error) if error.is_transient())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chidao_core::domain::UnitCode;
+    use std::collections::BTreeSet;
+
+    fn items_of(unit: &str, count: usize) -> Vec<ChecklistItem> {
+        let task = Uuid::from_u128(1);
+        (0..count)
+            .map(|n| ChecklistItem::new(Uuid::new_v4(), task, UnitCode::parse(unit).unwrap(), &format!("Mục {n}"), n as u32 + 1).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn steps_stay_within_the_bound_and_keep_a_units_checklists_together_where_they_fit() {
+        let parts = [("XA-A", 1_500), ("XA-B", 700), ("XA-C", ITEMS_PER_WRITE + 500), ("XA-D", 10)];
+        let new: Vec<ChecklistItem> = parts.iter().flat_map(|(unit, count)| items_of(unit, *count)).collect();
+        let removed: Vec<(Uuid, ChecklistKey)> = items_of("XA-E", 300).iter().map(|item| (item.id, ChecklistKey::of(item))).collect();
+        let all_ids: BTreeSet<Uuid> = new.iter().map(|item| item.id).chain(removed.iter().map(|(id, _)| *id)).collect();
+
+        let steps = steps(Changes { new, removed });
+        assert!(steps.iter().all(|step| !step.is_empty() && step.len() <= ITEMS_PER_WRITE));
+        let written: Vec<Uuid> =
+            steps.iter().flat_map(|step| step.new.iter().map(|item| item.id).chain(step.removed.iter().map(|(id, _)| *id))).collect();
+        assert_eq!(written.len(), all_ids.len(), "each item once");
+        assert_eq!(written.into_iter().collect::<BTreeSet<_>>(), all_ids);
+        for (unit, count) in parts {
+            let holding = steps.iter().filter(|step| step.new.iter().any(|item| item.unit.as_str() == unit)).count();
+            let whole_fits = count <= ITEMS_PER_WRITE;
+            assert_eq!(holding == 1, whole_fits, "{unit}: {count} items in {holding} steps");
+        }
+        assert!(steps.len() <= 5, "no more steps than the bound needs: {}", steps.len());
+    }
+
+    #[test]
+    fn a_writing_cut_short_is_told_as_unfinished_not_as_failed() {
+        let id = Uuid::from_u128(7);
+        assert!(finished(Ok(Ending::Done), id).is_ok());
+        assert!(
+            matches!(finished(Ok(Ending::TakenOver), id), Err(PublishError::Unfinished { directive, source: None }) if directive == id)
+        );
+        assert!(matches!(finished(Err(DbError::Contended), id), Err(PublishError::Unfinished { source: Some(_), .. })));
+    }
+}

@@ -115,4 +115,9 @@ mod tests {
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(response.headers()[axum::http::header::RETRY_AFTER], BUSY_RETRY_AFTER_S.to_string().as_str());
     }
+
+    #[test]
+    fn a_directive_still_being_written_is_a_503_of_its_own_kind() {
+        assert_eq!(ApiError::StillWriting("saved".into()).status_and_code(), (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::StillWriting));
+    }
 }
