@@ -288,13 +288,7 @@ impl Store {
         accounts: &[super::AccountRow],
     ) -> Result<(), DbError> {
         let context = "writing seed data";
-        let keyed = |id: &Uuid, value: Value| {
-            let mut content = value;
-            if let Value::Object(map) = &mut content {
-                map.remove("id");
-            }
-            json!({"key": id, "content": content})
-        };
+        let keyed = |id: &Uuid, value: Value| json!({"key": id, "content": without_id(value)});
         let directive_rows = directives.iter().map(|d| Ok(keyed(&d.id, to_json(d, context)?))).collect::<Result<Vec<_>, DbError>>()?;
         let task_rows = tasks.iter().map(|t| Ok(keyed(&t.id, to_json(t, context)?))).collect::<Result<Vec<_>, DbError>>()?;
         let item_rows = items
@@ -359,19 +353,24 @@ impl Store {
     }
 }
 
+/// A record's content as the database takes it: its id is the record's key, not a field.
+fn without_id(value: Value) -> Value {
+    match value {
+        Value::Object(mut map) => {
+            map.remove("id");
+            Value::Object(map)
+        }
+        other => other,
+    }
+}
+
 /// `items` as rows to create in one write: each its key, its place in the write (from 1,
 /// for its number after the counter) and its content without the id.
 fn numbered_rows(items: &[ChecklistItem], context: &'static str) -> Result<Vec<Value>, DbError> {
     items
         .iter()
         .enumerate()
-        .map(|(n, item)| {
-            let mut content = to_json(item, context)?;
-            if let Some(map) = content.as_object_mut() {
-                map.remove("id");
-            }
-            Ok(json!({"key": item.id, "n": n + 1, "content": content}))
-        })
+        .map(|(n, item)| Ok(json!({"key": item.id, "n": n + 1, "content": without_id(to_json(item, context)?)})))
         .collect()
 }
 

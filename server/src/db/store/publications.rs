@@ -60,16 +60,9 @@ impl Store {
         holder: &str,
     ) -> Result<Recorded, DbError> {
         let context = "writing a directive and its tasks";
-        let without_id = |value: Value| match value {
-            Value::Object(mut map) => {
-                map.remove("id");
-                Value::Object(map)
-            }
-            other => other,
-        };
         let task_rows = tasks
             .iter()
-            .map(|task| Ok(json!({"key": task.id, "content": without_id(to_json(task, context)?)})))
+            .map(|task| Ok(json!({"key": task.id, "content": super::without_id(to_json(task, context)?)})))
             .collect::<Result<Vec<_>, DbError>>()?;
         let query = format!(
             r#"
@@ -86,7 +79,7 @@ impl Store {
             write_dues = super::dues::WRITE_DUES,
         );
         let vars = json!({
-            "directive": {"key": directive.id, "content": without_id(to_json(directive, context)?)},
+            "directive": {"key": directive.id, "content": super::without_id(to_json(directive, context)?)},
             "tasks": task_rows,
             "dues": to_json(&dues, context)?,
             "target": target,
