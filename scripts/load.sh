@@ -54,9 +54,12 @@ two_servers() {
   app "$a" "$CHIDAO_DB" --demo --demo-scope seed --metrics-addr "127.0.0.1:$metrics_a"; local a_pid=${pids[-1]}
   app "$b" "$CHIDAO_DB" --migrations check --metrics-addr "127.0.0.1:$metrics_b"; local b_pid=${pids[-1]}
   load --ports "$a,$b" --devices 1000 --watch "app-a=$a_pid,app-b=$b_pid,surreal=$surreal_pid"
-  # How often each server's group write lost the race for the item counter to the other's.
+  # Which server wrote the pushes, how many the other handed to it, and how often a group
+  # write was done again after losing a race (for the item counter or a tally).
   for metrics in "$metrics_a" "$metrics_b"; do
-    curl -sf "http://127.0.0.1:$metrics/metrics" | grep -E '^chidao_push_groups(_written_again)?_total ' | tr '\n' ' '
+    curl -sf "http://127.0.0.1:$metrics/metrics" \
+      | grep -E '^chidao_(push_writer|push_groups_total|push_groups_written_again_total|pushes_handed_on_total|pushes_written_here_instead_total) ' \
+      | tr '\n' ' '
     echo
   done
   unset CHIDAO_DB CHIDAO_DB_USER CHIDAO_DB_PASS

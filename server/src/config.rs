@@ -27,6 +27,35 @@ impl std::str::FromStr for Secret {
     }
 }
 
+/// Where other app servers reach this one: `http://HOST:PORT`, nothing after. Plain HTTP:
+/// the app servers talk on the cluster's own network, and the build carries no TLS stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdvertiseUrl(String);
+
+impl AdvertiseUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for AdvertiseUrl {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let expected = "expected http://HOST:PORT, e.g. http://10.0.0.5:3000";
+        let uri: axum::http::Uri = text.parse().map_err(|_| format!("not a URL; {expected}"))?;
+        if uri.scheme_str() != Some("http") {
+            return Err(format!("only plain http is spoken between app servers; {expected}"));
+        }
+        let Some(authority) = uri.authority().filter(|authority| authority.port_u16().is_some()) else {
+            return Err(format!("a host and a port are needed; {expected}"));
+        };
+        if !matches!(uri.path(), "" | "/") || uri.query().is_some() || authority.as_str().contains('@') {
+            return Err(format!("nothing may follow the port; {expected}"));
+        }
+        Ok(AdvertiseUrl(format!("http://{authority}")))
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "chidao", version, about = "Chidao: directives turned into checklists, online and offline")]
 pub struct Cli {
@@ -211,15 +240,51 @@ pub struct ServeArgs {
     /// when unset. A separate listener, so the public address never exposes them.
     #[arg(long, env = "CHIDAO_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
+    /// With a shared database (`--db ws://…`), the app servers elect one to write every
+    /// push, and the others hand it theirs: this is where they reach this one, as
+    /// `http://HOST:PORT`. By default `http://` and the listening address; listening on
+    /// every interface (0.0.0.0) with this unset, the server hands its pushes on but is
+    /// never chosen to write them.
+    #[arg(long, env = "CHIDAO_ADVERTISE_URL")]
+    pub advertise_url: Option<AdvertiseUrl>,
     /// Version of the offline app shell; by default a hash of the built site's files, so
     /// each deploy is picked up by the browsers. Set it only to force a new shell.
     #[arg(long, env = "CHIDAO_SHELL_VERSION")]
     pub shell_version: Option<String>,
 }
 
+impl ServeArgs {
+    /// Where other app servers hand this one their pushes, when it writes them; see
+    /// [`ServeArgs::advertise_url`].
+    pub fn push_writer_address(&self, listening: SocketAddr) -> Option<String> {
+        match &self.advertise_url {
+            Some(url) => Some(url.as_str().to_owned()),
+            None if listening.ip().is_unspecified() => None,
+            None => Some(format!("http://{listening}")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_push_writer_address_is_the_advertised_url_or_the_one_listening_address() {
+        let serve = |args: &[&str]| Cli::try_parse_from([&["chidao"], args].concat()).map(|cli| cli.serve);
+        let listening: SocketAddr = "127.0.0.1:3001".parse().unwrap();
+        let everywhere: SocketAddr = "0.0.0.0:3001".parse().unwrap();
+        assert_eq!(serve(&[]).unwrap().push_writer_address(listening).as_deref(), Some("http://127.0.0.1:3001"));
+        assert_eq!(serve(&[]).unwrap().push_writer_address(everywhere), None);
+        let advertised = serve(&["--advertise-url", "http://app-2.internal:3000/"]).unwrap();
+        assert_eq!(advertised.push_writer_address(everywhere).as_deref(), Some("http://app-2.internal:3000"));
+        for refused in
+            ["app-2:3000", "https://app-2:3000", "http://app-2", "http://app-2:3000/api", "http://u:p@app-2:3000", "http://app-2:3000/?a=1"]
+        {
+            let error = serve(&["--advertise-url", refused]).expect_err(refused);
+            assert!(error.to_string().contains("http://HOST:PORT"), "{refused}: {error}");
+        }
+    }
 
     #[test]
     fn secrets_do_not_print() {

@@ -17,6 +17,7 @@ pub mod limits;
 pub mod live;
 pub mod operations;
 pub mod periods;
+pub mod push_writer;
 pub mod reports;
 mod retry;
 pub mod review;

@@ -242,6 +242,9 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
     let reports = ReportPolicy { due_soon_days: args.due_soon_days, live_beat: std::time::Duration::from_millis(args.live_beat_ms) };
     tokio::spawn(chidao_server::live::keep_tallies(store.clone(), reports.live_beat));
     let operations = Operations::new();
+    if store.is_shared() {
+        tokio::spawn(chidao_server::push_writer::keep(store.clone(), args.push_writer_address(addr), operations.clone()));
+    }
     let limits = chidao_server::limits::SignInLimits::default();
     let router = chidao_server::app_observed(store.clone(), leptos, cookies, reports, shell, limits, operations.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
@@ -267,7 +270,7 @@ async fn serve_metrics(addr: std::net::SocketAddr, store: db::Store, operations:
         "/metrics",
         axum::routing::get(move || {
             let queue = store.push_queue();
-            let text = operations.render(queue.totals(), queue.waiting());
+            let text = operations.render(queue.totals(), queue.waiting(), store.push_writer().totals());
             async move { ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], text) }
         }),
     );

@@ -2,6 +2,7 @@
 //! draining, how long pushes and pulls take, how many answers failed, rendered as
 //! Prometheus text for the metrics listener (`--metrics-addr`).
 
+use crate::push_writer::WriterTotals;
 use crate::sync_service::PushTotals;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -76,9 +77,9 @@ impl Operations {
         self.answered[class].fetch_add(1, Ordering::Relaxed);
     }
 
-    /// The Prometheus text exposition of everything counted, with the push queue's totals
-    /// and how many pushes wait for the writer now.
-    pub fn render(&self, totals: PushTotals, waiting: usize) -> String {
+    /// The Prometheus text exposition of everything counted, with the push queue's totals,
+    /// how many pushes wait for the writer now, and what was handed to another server.
+    pub fn render(&self, totals: PushTotals, waiting: usize, writer: WriterTotals) -> String {
         let mut out = String::new();
         self.push.render(&mut out, "chidao_push_seconds", "Time to answer a push, from request to response");
         self.pull.render(&mut out, "chidao_pull_seconds", "Time to answer a pull");
@@ -94,6 +95,12 @@ impl Operations {
                 "chidao_push_groups_written_again_total",
                 "Group writes that found something moved since it was read (another server's write) and were done again",
                 totals.written_again,
+            ),
+            ("chidao_pushes_handed_on_total", "Pushes handed to the app server that writes them, and answered by it", writer.handed_on),
+            (
+                "chidao_pushes_written_here_instead_total",
+                "Pushes meant for the writing app server but written here, because it could not take them",
+                writer.written_here_instead,
             ),
         ];
         for (name, help, value) in counters {
@@ -114,6 +121,8 @@ impl Operations {
         }
         let _ = writeln!(out, "# HELP chidao_pushes_waiting Pushes waiting for the writer now\n# TYPE chidao_pushes_waiting gauge");
         let _ = writeln!(out, "chidao_pushes_waiting {waiting}");
+        let _ = writeln!(out, "# HELP chidao_push_writer Whether this server writes the pushes of every app server sharing its database\n# TYPE chidao_push_writer gauge");
+        let _ = writeln!(out, "chidao_push_writer {}", u8::from(writer.holding));
         let _ = writeln!(out, "# HELP chidao_draining Whether this server is shutting down\n# TYPE chidao_draining gauge");
         let _ = writeln!(out, "chidao_draining {}", u8::from(self.is_draining()));
         out
@@ -173,8 +182,11 @@ mod tests {
             operations.answered(status);
         }
         operations.start_draining();
-        let out = operations.render(PushTotals { written_again: 3, ..PushTotals::default() }, 7);
+        let writer = WriterTotals { handed_on: 5, written_here_instead: 2, holding: true };
+        let out = operations.render(PushTotals { written_again: 3, ..PushTotals::default() }, 7, writer);
         assert!(out.contains("chidao_push_groups_written_again_total 3\n"), "{out}");
+        assert!(out.contains("chidao_pushes_handed_on_total 5\n") && out.contains("chidao_pushes_written_here_instead_total 2\n"), "{out}");
+        assert!(out.contains("chidao_push_writer 1\n"), "{out}");
         assert!(out.contains("chidao_http_answers_total{class=\"2xx\"} 3\n"), "{out}");
         assert!(out.contains("chidao_http_answers_total{class=\"4xx\"} 2\n"), "{out}");
         assert!(out.contains("chidao_http_answers_total{class=\"5xx\"} 2\n"), "{out}");

@@ -155,6 +155,22 @@ async fn metrics_text(port: u16) -> String {
     text
 }
 
+/// The value of the metric `name` (without labels) in a metrics text.
+fn metric(text: &str, name: &str) -> u64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no metric {name} in {text}"))
+}
+
+/// Waits until the app server whose metrics listen on `metrics_port` writes the pushes.
+async fn until_push_writer(metrics_port: u16, within: Duration) {
+    let deadline = Instant::now() + within;
+    while metric(&metrics_text(metrics_port).await, "chidao_push_writer") != 1 {
+        assert!(Instant::now() < deadline, "no app server took the push writer's lease within {within:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Reads a server-sent event stream until an event of `kind` arrives or `within` passes.
 async fn first_event(port: u16, path: &str, cookie: &str, kind: &str, within: Duration) -> Option<String> {
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.ok()?;
@@ -190,10 +206,14 @@ async fn app_servers_share_one_surrealdb_server_through_a_kill_and_a_database_re
 
     // The first app server loads the demo data; the others only check the schema.
     let ports: Vec<u16> = (0..3).map(|_| free_port()).collect();
+    let metrics_ports: Vec<u16> = (0..3).map(|_| free_port()).collect();
+    let metrics_flag = |index: usize| format!("127.0.0.1:{}", metrics_ports[index]);
     let mut servers: Vec<Option<Process>> = Vec::new();
-    servers.push(Some(start_app(db_port, ports[0], &["--demo", "--demo-scope", "seed"]).await));
-    for port in &ports[1..] {
-        servers.push(Some(start_app(db_port, *port, &["--migrations", "check"]).await));
+    servers.push(Some(start_app(db_port, ports[0], &["--demo", "--demo-scope", "seed", "--metrics-addr", &metrics_flag(0)]).await));
+    // The first server up writes every push; the kill below takes it.
+    until_push_writer(metrics_ports[0], Duration::from_secs(5)).await;
+    for (index, port) in ports.iter().enumerate().skip(1) {
+        servers.push(Some(start_app(db_port, *port, &["--migrations", "check", "--metrics-addr", &metrics_flag(index)]).await));
     }
     let (_, _, ready) = http(ports[2], "GET", "/readyz", None, None).await.unwrap();
     assert_eq!(ready["schema_version"], json!(chidao_server::db::SCHEMA_VERSION), "{ready}");
@@ -228,15 +248,15 @@ async fn app_servers_share_one_surrealdb_server_through_a_kill_and_a_database_re
     let right = json!({"username": "head", "password": PASSWORD});
     assert_eq!(http(ports[2], "POST", "/api/v1/session", None, Some(&right)).await.unwrap().0, 429);
 
-    // Devices spread over the servers, with offline spells and doubled pushes; one app
-    // server killed, then the database server restarted, while they work.
+    // Devices spread over the servers, with offline spells and doubled pushes; the app
+    // server writing the pushes killed, then the database server restarted, while they work.
     let mut rng = StdRng::seed_from_u64(0x5eed_0017);
     let mut tablets: Vec<Tablet> = (0..8).map(|_| Tablet::new()).collect();
     let mut wall_ms = 1_700_000_100_000;
     const ROUNDS: usize = 30;
     for round in 0..ROUNDS {
         if round == 10 {
-            servers[1].take().expect("running").kill();
+            servers[0].take().expect("running").kill();
         }
         if round == 18 {
             database.kill();
@@ -272,7 +292,7 @@ async fn app_servers_share_one_surrealdb_server_through_a_kill_and_a_database_re
 
     // Back online for good: each tablet sends what it still holds and pulls, through the
     // servers still running, retrying while the app servers reconnect to the database.
-    let alive = [ports[0], ports[2]];
+    let alive = [ports[1], ports[2]];
     let deadline = Instant::now() + Duration::from_secs(90);
     for (index, tablet) in tablets.iter_mut().enumerate() {
         let port = alive[index % alive.len()];
@@ -288,6 +308,12 @@ async fn app_servers_share_one_surrealdb_server_through_a_kill_and_a_database_re
         ..chidao_server::config::DbArgs::at(format!("ws://127.0.0.1:{db_port}"))
     };
     let store = chidao_server::db::open_with(&args, chidao_server::db::Migrations::Check).await.expect("the database opens");
+    // One of the servers still running took over writing the pushes.
+    let mut writing = Vec::new();
+    for port in &metrics_ports[1..] {
+        writing.push(metric(&metrics_text(*port).await, "chidao_push_writer"));
+    }
+    assert_eq!(writing.iter().sum::<u64>(), 1, "{writing:?}");
     let every: Vec<&Value> = tablets.iter().chain([&first]).flat_map(|tablet| tablet.sent.iter()).collect();
     for change in &every {
         let id = uuid::Uuid::parse_str(change["id"].as_str().unwrap()).unwrap();
@@ -309,6 +335,73 @@ async fn app_servers_share_one_surrealdb_server_through_a_kill_and_a_database_re
         assert_eq!(pulled, server_items, "a device's pulled state is the server's");
     }
     eprintln!("{} changes from {} devices, each logged once", every.len(), tablets.len() + 1);
+}
+
+/// Pushes sent to any app server are written by the one holding the push writer's lease,
+/// and answered through the one they were sent to exactly as the writer answers them,
+/// refusals included. When the writer dies, the others write their pushes themselves at
+/// once, and one of them takes the lease when it runs out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_app_server_writes_every_push_and_another_takes_over_when_it_dies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_port = free_port();
+    let _database = start_surreal(&dir.path().join("surreal"), db_port).await;
+    let (writer_port, writer_metrics, other_port, other_metrics) = (free_port(), free_port(), free_port(), free_port());
+    let metrics_flag = |port: u16| format!("127.0.0.1:{port}");
+    let mut writer =
+        start_app(db_port, writer_port, &["--demo", "--demo-scope", "seed", "--metrics-addr", &metrics_flag(writer_metrics)]).await;
+    until_push_writer(writer_metrics, Duration::from_secs(5)).await;
+    let _other = start_app(db_port, other_port, &["--migrations", "check", "--metrics-addr", &metrics_flag(other_metrics)]).await;
+    // The other server reads the lease at start and every second after.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+
+    let mut tablet = Tablet::new();
+    assert!(tablet.pull(other_port).await);
+    let items: Vec<String> = tablet.pulled.keys().cloned().collect();
+    let cookie = tablet.cookie.clone().unwrap();
+    let changes: Vec<Value> = (0..3).map(|n| tablet.device.change(&items[n], "done", json!(true), 1_700_000_000_000 + n as i64)).collect();
+    let body = json!({"changes": changes});
+    let (status, _, answer) = http(other_port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&body)).await.unwrap();
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer["results"].as_array().unwrap().iter().all(|result| result["status"] == "applied"), "{answer}");
+    let (status, _, again) = http(other_port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&body)).await.unwrap();
+    assert_eq!(status, 200, "{again}");
+    assert!(again["results"].as_array().unwrap().iter().all(|result| result["status"] == "duplicate"), "{again}");
+    let (written, handing) = (metrics_text(writer_metrics).await, metrics_text(other_metrics).await);
+    assert_eq!((metric(&written, "chidao_pushes_total"), metric(&handing, "chidao_pushes_total")), (2, 0), "{written}\n{handing}");
+    assert_eq!(metric(&handing, "chidao_pushes_handed_on_total"), 2, "{handing}");
+
+    // Refusals come back as the writer gives them: a change numbered 0, a push with no session.
+    let mut bad = changes[0].clone();
+    bad["seq"] = json!(0);
+    let bad = json!({"changes": [bad]});
+    let through = http(other_port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&bad)).await.unwrap();
+    let direct = http(writer_port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&bad)).await.unwrap();
+    assert_eq!((through.0, &through.2), (422, &direct.2), "{}", through.2);
+    assert_eq!(http(other_port, "POST", "/api/v1/sync/push", None, Some(&body)).await.unwrap().0, 401);
+    // The server a push reaches times it, names it in its logs and secures its answer, as for its own.
+    assert!(through.1.to_ascii_lowercase().contains("x-request-id:"), "{}", through.1);
+    assert!(through.1.to_ascii_lowercase().contains("content-security-policy:"), "{}", through.1);
+
+    // The writer dies: the next push is written where it arrives, without waiting for the lease.
+    writer.kill();
+    let change = tablet.device.change(&items[0], "done", json!(false), 1_700_000_100_000);
+    let started = Instant::now();
+    let (status, _, answer) =
+        http(other_port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&json!({"changes": [change]}))).await.unwrap();
+    assert_eq!((status, answer["results"][0]["status"].as_str()), (200, Some("applied")), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+    let handing = metrics_text(other_metrics).await;
+    assert_eq!(metric(&handing, "chidao_pushes_written_here_instead_total"), 1, "{handing}");
+    until_push_writer(other_metrics, Duration::from_secs(chidao_server::db::PUSH_WRITER_LEASE_SECONDS + 3)).await;
+    let change = tablet.device.change(&items[1], "done", json!(false), 1_700_000_100_001);
+    let (status, _, answer) =
+        http(other_port, "POST", "/api/v1/sync/push", Some(&cookie), Some(&json!({"changes": [change]}))).await.unwrap();
+    assert_eq!((status, answer["results"][0]["status"].as_str()), (200, Some("applied")), "{answer}");
+    let handing = metrics_text(other_metrics).await;
+    assert_eq!((metric(&handing, "chidao_pushes_total"), metric(&handing, "chidao_pushes_written_here_instead_total")), (2, 1));
+    assert!(tablet.pull(other_port).await);
+    assert_eq!((tablet.pulled[&items[0]]["done"].clone(), tablet.pulled[&items[1]]["done"].clone()), (json!(false), json!(false)));
 }
 
 /// SIGTERM while pushes are being written: the server says 503 on `/healthz` while it

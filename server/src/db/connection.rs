@@ -91,6 +91,10 @@ impl Connection {
         Surreal::<Db>::unstable_from_datastore(Arc::clone(&datastore), None).await.map(Connection::Embedded).map_err(connect_error)
     }
 
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Connection::Connected(_))
+    }
+
     pub async fn query(&self, text: impl Into<String>, vars: Value) -> surrealdb::Result<IndexedResults> {
         let text = text.into();
         match self {

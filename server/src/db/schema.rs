@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0017_log_words_as_types.surql"),
     include_str!("../../migrations/0018_sign_in_failures.surql"),
     include_str!("../../migrations/0019_publications.surql"),
+    include_str!("../../migrations/0020_push_writer.surql"),
 ];
 
 /// The schema version this build writes.

@@ -435,6 +435,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(leptos_axum::render_app_to_stream_with_context(provide_script_nonce, move || app::shell(leptos.clone()))))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), shell::shell_files))
+        .layer(axum::middleware::from_fn_with_state(state.store.clone(), crate::push_writer::hand_on))
         .layer(axum::middleware::from_fn(crate::web_security::reject_cross_origin))
         .layer(axum::middleware::from_fn(crate::web_security::headers))
         .layer(axum::middleware::from_fn_with_state(state.operations.clone(), crate::operations::observe))

@@ -25,6 +25,8 @@ pub struct Store {
     /// Every push in this process joins this one queue, so that pushes arriving together
     /// are written together.
     pushes: std::sync::Arc<crate::sync_service::PushQueue>,
+    /// Where this process's pushes are written when other app servers share the database.
+    push_writer: std::sync::Arc<crate::push_writer::PushWriter>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +113,7 @@ mod periods;
 mod photos;
 mod progress;
 mod publications;
+mod push_writer;
 mod sign_ins;
 mod sync;
 
@@ -120,15 +123,31 @@ pub use periods::PeriodRecords;
 pub use photos::{PhotoAttachment, PhotoRow, StoredPhoto};
 pub use progress::{due_key, AssignmentScope, ChangedAssignment, ClassifiedAssignment, Counted, StateCount};
 pub use publications::{ChecklistKey, Unfinished, ITEMS_PER_WRITE, LEASE_SECONDS};
+pub use push_writer::{WriterLease, PUSH_WRITER_LEASE_SECONDS};
 pub use sync::{Batch, ItemWrite, LogEntry, StoredItem};
 
 impl Store {
     pub fn new(db: impl Into<Connection>) -> Self {
-        Self { db: std::sync::Arc::new(db.into()), sync_writes: Default::default(), pushes: Default::default() }
+        Self {
+            db: std::sync::Arc::new(db.into()),
+            sync_writes: Default::default(),
+            pushes: Default::default(),
+            push_writer: Default::default(),
+        }
     }
 
     pub fn push_queue(&self) -> &crate::sync_service::PushQueue {
         &self.pushes
+    }
+
+    pub fn push_writer(&self) -> &crate::push_writer::PushWriter {
+        &self.push_writer
+    }
+
+    /// Whether other processes may share this database (a SurrealDB server), rather than
+    /// this process owning it (an embedded engine).
+    pub fn is_shared(&self) -> bool {
+        self.db.is_shared()
     }
 
     pub(super) async fn run(&self, context: &'static str, query: &str, vars: Value) -> Result<IndexedResults, DbError> {
@@ -153,13 +172,18 @@ impl Store {
     /// Runs one sync write (a transaction guarded by version checks and `THROW`s) and says
     /// whether it was written or must be worked out again.
     async fn write_transaction(&self, context: &'static str, query: &str, vars: Value) -> Result<Recorded, DbError> {
-        let guard = self.sync_writes.lock().await;
+        let _guard = self.sync_writes.lock().await;
+        self.transaction_outcome(context, query, vars).await
+    }
+
+    /// [`Store::write_transaction`] for a transaction that does not touch the item counter,
+    /// so need not wait behind this process's sync writes.
+    async fn transaction_outcome(&self, context: &'static str, query: &str, vars: Value) -> Result<Recorded, DbError> {
         let result = self.db.query(query, bindable(vars)).await;
         let errors: Vec<surrealdb::Error> = match result {
             Ok(mut response) => response.take_errors().into_values().collect(),
             Err(error) => vec![error],
         };
-        drop(guard);
         // A failed transaction marks every statement "not executed"; the cause may sit on
         // any statement or only on the commit, so look at all of them.
         if errors.is_empty() {
