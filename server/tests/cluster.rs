@@ -213,7 +213,10 @@ async fn app_servers_share_one_surrealdb_server_through_a_kill_and_a_database_re
     // The first server up writes every push; the kill below takes it.
     until_push_writer(metrics_ports[0], Duration::from_secs(5)).await;
     for (index, port) in ports.iter().enumerate().skip(1) {
-        servers.push(Some(start_app(db_port, *port, &["--migrations", "check", "--metrics-addr", &metrics_flag(index)]).await));
+        // Reached by a name rather than the listening address, as an operator would set it.
+        let advertised = format!("http://localhost:{port}");
+        let flags = ["--migrations", "check", "--metrics-addr", &metrics_flag(index), "--advertise-url", &advertised];
+        servers.push(Some(start_app(db_port, *port, &flags).await));
     }
     let (_, _, ready) = http(ports[2], "GET", "/readyz", None, None).await.unwrap();
     assert_eq!(ready["schema_version"], json!(chidao_server::db::SCHEMA_VERSION), "{ready}");
