@@ -207,7 +207,8 @@ enum HandOnError {
     TimedOut,
 }
 
-/// Headers that belong to one connection, or that the hop re-makes, are not passed on.
+/// Headers that belong to one connection, or that the hop re-makes (the body is read
+/// whole before it is passed on, so nothing waits for a `100 Continue`), are not passed on.
 /// `Host` is passed on, so that the writer's same-origin check sees what the browser sent;
 /// `Accept-Encoding` is not, so that the answer comes back plain and is compressed here.
 fn passes_on(name: &HeaderName) -> bool {
@@ -221,6 +222,7 @@ fn passes_on(name: &HeaderName) -> bool {
         header::PROXY_AUTHENTICATE,
         header::CONTENT_LENGTH,
         header::ACCEPT_ENCODING,
+        header::EXPECT,
         HeaderName::from_static("keep-alive"),
     ]
     .contains(name)
