@@ -39,7 +39,7 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
 /// The largest answer taken back from the writer: one result per change of the largest push.
 const ANSWER_LIMIT: usize = 8 * 1024 * 1024;
 
-fn lease() -> Duration {
+fn lease_length() -> Duration {
     Duration::from_secs(PUSH_WRITER_LEASE_SECONDS)
 }
 
@@ -80,7 +80,7 @@ struct View {
 fn route(view: &View, handed_on: bool, now: Instant) -> PushRoute {
     let (Some(me), Some(seen)) = (&view.me, &view.sighting) else { return PushRoute::Here };
     let lease = &seen.lease;
-    let fresh = now.saturating_duration_since(seen.read_at) < self::lease();
+    let fresh = now.saturating_duration_since(seen.read_at) < lease_length();
     let unreachable = view.unreachable.as_ref().is_some_and(|gone| gone.holder == lease.holder && now < gone.until);
     if handed_on || !lease.live || !fresh || lease.holder == *me || unreachable {
         PushRoute::Here
@@ -92,7 +92,9 @@ fn route(view: &View, handed_on: bool, now: Instant) -> PushRoute {
 /// Whether `view` says this server is the writer now.
 fn holding(view: &View, now: Instant) -> bool {
     match (&view.me, &view.sighting) {
-        (Some(me), Some(seen)) => seen.lease.live && seen.lease.holder == *me && now.saturating_duration_since(seen.read_at) < lease(),
+        (Some(me), Some(seen)) => {
+            seen.lease.live && seen.lease.holder == *me && now.saturating_duration_since(seen.read_at) < lease_length()
+        }
         _ => false,
     }
 }
@@ -160,7 +162,7 @@ impl PushWriter {
         let mut view = self.view();
         let holder = view.sighting.as_ref().filter(|seen| seen.lease.address == address).map(|seen| seen.lease.holder.clone());
         if let Some(holder) = holder {
-            view.unreachable = Some(Unreachable { holder, until: Instant::now() + lease() });
+            view.unreachable = Some(Unreachable { holder, until: Instant::now() + lease_length() });
         }
     }
 
@@ -250,7 +252,7 @@ pub async fn keep(store: Store, address: Option<String>, operations: Arc<Operati
             }
             Err(error) => {
                 if !failing {
-                    tracing::warn!(%error, "reading the push writer's lease failed; pushes are written here until it is read again");
+                    tracing::warn!(%error, "reading the push writer's lease failed; once the last reading is a lease old, pushes are written here");
                     failing = true;
                 }
             }
@@ -313,8 +315,8 @@ mod tests {
         let now = Instant::now();
         let to_b = PushRoute::HandTo("http://b:3000".into());
         assert_eq!(route(&view(Some("a"), seen("b", true, now)), false, now), to_b);
-        assert_eq!(route(&view(Some("a"), seen("b", true, now)), false, now + lease() - Duration::from_millis(1)), to_b);
-        assert_eq!(route(&view(Some("a"), seen("b", true, now)), false, now + lease()), PushRoute::Here, "read too long ago");
+        assert_eq!(route(&view(Some("a"), seen("b", true, now)), false, now + lease_length() - Duration::from_millis(1)), to_b);
+        assert_eq!(route(&view(Some("a"), seen("b", true, now)), false, now + lease_length()), PushRoute::Here, "read too long ago");
         assert_eq!(route(&view(Some("a"), seen("b", false, now)), false, now), PushRoute::Here, "the lease ran out");
         assert_eq!(route(&view(Some("a"), None), false, now), PushRoute::Here, "nobody has taken it");
         assert_eq!(route(&view(Some("b"), seen("b", true, now)), false, now), PushRoute::Here, "this server writes");
@@ -331,10 +333,10 @@ mod tests {
     fn a_writer_found_unreachable_is_skipped_until_a_lease_has_passed_or_another_holds_it() {
         let now = Instant::now();
         let mut unreachable = view(Some("a"), seen("b", true, now));
-        unreachable.unreachable = Some(Unreachable { holder: "b".into(), until: now + lease() });
+        unreachable.unreachable = Some(Unreachable { holder: "b".into(), until: now + lease_length() });
         assert_eq!(route(&unreachable, false, now), PushRoute::Here);
-        unreachable.sighting = seen("b", true, now + lease());
-        assert_eq!(route(&unreachable, false, now + lease()), PushRoute::HandTo("http://b:3000".into()), "it renewed: alive");
+        unreachable.sighting = seen("b", true, now + lease_length());
+        assert_eq!(route(&unreachable, false, now + lease_length()), PushRoute::HandTo("http://b:3000".into()), "it renewed: alive");
         unreachable.sighting = seen("c", true, now);
         assert_eq!(route(&unreachable, false, now), PushRoute::HandTo("http://c:3000".into()), "another took over");
     }
@@ -353,7 +355,7 @@ mod tests {
     fn only_a_live_fresh_lease_of_its_own_makes_a_server_the_writer() {
         let now = Instant::now();
         assert!(holding(&view(Some("a"), seen("a", true, now)), now));
-        assert!(!holding(&view(Some("a"), seen("a", true, now)), now + lease()));
+        assert!(!holding(&view(Some("a"), seen("a", true, now)), now + lease_length()));
         assert!(!holding(&view(Some("a"), seen("a", false, now)), now));
         assert!(!holding(&view(Some("a"), seen("b", true, now)), now));
         let writer = PushWriter::default();
