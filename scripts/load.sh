@@ -5,6 +5,7 @@
 # builds, loopback only, every run bounded in devices and seconds.
 #   bash scripts/load.sh            # all three
 #   LOAD_SECONDS=20 bash scripts/load.sh knee
+#   LOAD_DEVICES=2000 bash scripts/load.sh two   # other than 1,000 tablets in `one` and `two`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -12,6 +13,7 @@ export CARGO_TARGET_DIR="${LOAD_TARGET_DIR:-$HOME/.cache/chidao/target-release}"
 cargo build --release --locked --workspace --bins
 bin="$CARGO_TARGET_DIR/release"
 seconds="${LOAD_SECONDS:-60}"
+devices="${LOAD_DEVICES:-1000}"
 export CHIDAO_DEMO_PASSWORD=load-test-password RUST_LOG=warn
 work=$(mktemp -d)
 pids=()
@@ -35,15 +37,15 @@ app() { # port db [serve flags...]
 load() { "$bin/chidao-load" --accounts official,official2,official3 --seconds "$seconds" "$@"; }
 
 one_server() {
-  echo "== 1,000 tablets, one app server, embedded SurrealKV"
+  echo "== $devices tablets, one app server, embedded SurrealKV"
   local port; port=$(free_port)
   app "$port" "surrealkv://$work/one" --demo --demo-scope seed
-  load --ports "$port" --devices 1000 --watch "app=${pids[-1]}"
+  load --ports "$port" --devices "$devices" --watch "app=${pids[-1]}"
   stop_all
 }
 
 two_servers() {
-  echo "== 1,000 tablets, two app servers over one SurrealDB server (SurrealKV)"
+  echo "== $devices tablets, two app servers over one SurrealDB server (SurrealKV)"
   local db_port a b; db_port=$(free_port); a=$(free_port); b=$(free_port)
   SURREAL_PASS=load-root "$bin/surreal" start --log warn --user root --bind "127.0.0.1:$db_port" "surrealkv://$work/shared" >"$work/surreal.log" 2>&1 &
   pids+=($!); local surreal_pid=$!
@@ -53,7 +55,7 @@ two_servers() {
   local metrics_a metrics_b; metrics_a=$(free_port); metrics_b=$(free_port)
   app "$a" "$CHIDAO_DB" --demo --demo-scope seed --metrics-addr "127.0.0.1:$metrics_a"; local a_pid=${pids[-1]}
   app "$b" "$CHIDAO_DB" --migrations check --metrics-addr "127.0.0.1:$metrics_b"; local b_pid=${pids[-1]}
-  load --ports "$a,$b" --devices 1000 --watch "app-a=$a_pid,app-b=$b_pid,surreal=$surreal_pid"
+  load --ports "$a,$b" --devices "$devices" --watch "app-a=$a_pid,app-b=$b_pid,surreal=$surreal_pid"
   # Which server wrote the pushes, how many the other handed to it, and how often a group
   # write was done again after losing a race (for the item counter or a tally).
   for metrics in "$metrics_a" "$metrics_b"; do
@@ -70,7 +72,7 @@ knee() {
   echo "== the knee: tablets on one app server (embedded) until push p99 passes 1 s"
   local port; port=$(free_port)
   app "$port" "surrealkv://$work/knee" --demo --demo-scope seed
-  local seconds="${LOAD_KNEE_SECONDS:-30}"
+  local seconds="${LOAD_KNEE_SECONDS:-30}" devices
   for devices in ${LOAD_KNEE_STEPS:-250 500 1000 1500 2000 3000 4000}; do
     load --ports "$port" --devices "$devices" --watch "app=${pids[-1]}" >"$work/step.txt"
     cat "$work/step.txt"
