@@ -385,6 +385,33 @@ async fn one_app_server_writes_every_push_and_another_takes_over_when_it_dies() 
     // The server a push reaches times it, names it in its logs and secures its answer, as for its own.
     assert!(through.1.to_ascii_lowercase().contains("x-request-id:"), "{}", through.1);
     assert!(through.1.to_ascii_lowercase().contains("content-security-policy:"), "{}", through.1);
+    // A browser's push names its page's origin: the writer sees the host the browser asked
+    // for, not its own address, so its same-origin check passes; another site's push is
+    // refused where it lands and never handed on.
+    let mut page = common::Device::new();
+    let mut from_page = |origin: &str| {
+        let body = json!({"changes": [page.change(&items[2], "note", json!(format!("từ {origin}")), 1_700_000_000_100)]});
+        format!(
+            "POST /api/v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1:{other_port}\r\nOrigin: {origin}\r\nCookie: {cookie}\r\n\
+             Connection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.to_string().len()
+        )
+    };
+    let status_of = |request: String| async move {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", other_port)).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        answer.split_whitespace().nth(1).unwrap().to_owned()
+    };
+    assert_eq!(status_of(from_page(&format!("http://127.0.0.1:{other_port}"))).await, "200");
+    assert_eq!(status_of(from_page("https://elsewhere.example")).await, "403");
+    let handing = metrics_text(other_metrics).await;
+    assert_eq!(
+        metric(&handing, "chidao_pushes_handed_on_total"),
+        5,
+        "the 422, the 401 and the page's push handed on too; not the other site's"
+    );
 
     // The writer dies: the next push is written where it arrives, without waiting for the lease.
     writer.kill();
