@@ -2,7 +2,7 @@
 //! tasks and each assigned unit's checklist, and editing it. The checklists go in steps of
 //! bounded size, however many units a directive reaches; see `db::store::publications`.
 
-use crate::db::{ChecklistKey, DbError, Recorded, Store, Unfinished, ITEMS_PER_WRITE, LEASE_SECONDS};
+use crate::db::{ChecklistKey, DbError, FinalRecount, Recorded, Store, Unfinished, ITEMS_PER_WRITE, LEASE_SECONDS};
 use crate::retry::until_written;
 use chidao_core::api::{DirectivePublished, DirectiveRevised};
 use chidao_core::domain::authoring::{self, DirectiveInput, InputProblem};
@@ -47,7 +47,8 @@ pub async fn publish(store: &Store, input: &DirectiveInput, by: &str) -> Result<
     let writer = Writer::new();
     let issued = std::collections::BTreeMap::from([(directive, publication.directive.issued_on)]);
     let dues = crate::periods::due_rows(&publication.tasks, &issued, chrono::Utc::now());
-    match store.begin_checklists(&publication.directive, &publication.tasks, &dues, &recorded_form(&target)?, &writer.name).await? {
+    let form = recorded_form(&target)?;
+    match store.begin_checklists(&publication.directive, &publication.tasks, &dues, &form, &writer.name, FinalRecount::None).await? {
         Recorded::Written => {}
         // No other writer can hold a directive whose id was made just now: only a conflict
         // inside the engine lands here, answered as one.
@@ -106,7 +107,8 @@ async fn revise_once(
     let target = authoring::with_task_ids(input, &revision.tasks);
     let issued = std::collections::BTreeMap::from([(revision.directive.id, revision.directive.issued_on)]);
     let dues = crate::periods::due_rows(&revision.tasks, &issued, now);
-    match store.begin_checklists(&revision.directive, &revision.tasks, &dues, &recorded_form(&target)?, &writer.name).await? {
+    let form = recorded_form(&target)?;
+    match store.begin_checklists(&revision.directive, &revision.tasks, &dues, &form, &writer.name, FinalRecount::Every).await? {
         Recorded::Written => {
             let revised =
                 DirectiveRevised { directive: id, added_items: revision.new_items.len(), removed_items: revision.removed_items.len() };

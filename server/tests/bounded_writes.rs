@@ -1,11 +1,12 @@
 //! Writes that grow with the data fit the embedded engine's least write buffer (one
 //! transaction larger than it is refused whole): a directive reaching a whole province is
 //! written in steps, and one whose writer stopped half-way is finished by another writer
-//! once the lease runs out, each line once; the largest unit file imports.
+//! once the lease runs out, each line once, every checklist counted; the largest unit file
+//! imports.
 
 use chidao_core::domain::authoring::{self, DirectiveInput, SectionInput, TaskInput};
-use chidao_core::domain::{Party, Unit, UnitCode, UnitKind};
-use chidao_server::db::{Recorded, Store, ITEMS_PER_WRITE};
+use chidao_core::domain::{Party, TaskState, Unit, UnitCode, UnitKind, UnitRole};
+use chidao_server::db::{AssignmentScope, FinalRecount, Recorded, Store, ITEMS_PER_WRITE};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -69,6 +70,23 @@ async fn lines_of(store: &Store, directive: Uuid) -> (BTreeSet<(Uuid, String, St
     (live.into_iter().collect(), count)
 }
 
+/// Every checklist of `directive` has its counts as a recount from its items gives them,
+/// and every live item is counted in one: none was left uncounted by the writing.
+async fn checklists_are_counted(store: &Store, directive: Uuid) {
+    let scope = AssignmentScope { directive: Some(directive), ..AssignmentScope::default() };
+    let at = chidao_core::domain::Thresholds::at(chrono::Utc::now(), chidao_core::domain::DUE_SOON_DAYS);
+    let sorted = |mut assignments: Vec<chidao_server::db::ClassifiedAssignment>| {
+        assignments.sort_by_key(|assignment| (assignment.task, assignment.unit.to_string(), format!("{:?}", assignment.period)));
+        assignments
+    };
+    let stored = sorted(store.list_assignments(&scope, at).await.unwrap());
+    let live_items = lines_of(store, directive).await.1;
+    assert_eq!(stored.iter().map(|assignment| assignment.total as usize).sum::<usize>(), live_items, "every live item counted once");
+    let groups: Vec<_> = stored.iter().map(|assignment| (assignment.task, assignment.unit.clone(), assignment.period)).collect();
+    store.recount(&groups).await.unwrap();
+    assert_eq!(sorted(store.list_assignments(&scope, at).await.unwrap()), stored, "counts as a recount gives them");
+}
+
 async fn numbers_are_unique(store: &Store) {
     let items = store.all_items().await.unwrap();
     let numbers: BTreeSet<u64> = items.iter().map(|stored| stored.seq).collect();
@@ -106,6 +124,7 @@ async fn a_directive_for_a_whole_province_is_written_in_steps_that_fit_the_least
     assert_eq!(lines.len(), 7_200);
     numbers_are_unique(&store).await;
     assert!(store.unfinished_checklists(published.directive).await.unwrap().is_none(), "the writing is over");
+    checklists_are_counted(&store, published.directive).await;
     let form = chidao_server::directives::editable(&store, published.directive).await.unwrap().unwrap();
     assert_eq!(form.sections[0].tasks[1].assigned.len(), 150);
     assert_eq!(form.sections[0].tasks[1].checklist, input.sections[0].tasks[1].checklist);
@@ -123,6 +142,7 @@ async fn a_directive_for_a_whole_province_is_written_in_steps_that_fit_the_least
     assert_eq!(count, 24 + 3_600);
     assert!(lines.iter().filter(|(_, _, label)| label.starts_with('Ư')).count() == 3_600);
     numbers_are_unique(&store).await;
+    checklists_are_counted(&store, published.directive).await;
 }
 
 /// The seeded demo over an in-memory database, and the database's own handle beside it.
@@ -146,7 +166,8 @@ async fn a_directive_left_part_written_is_finished_by_another_writer_once_its_le
     let directive = publication.directive.id;
     let target = serde_json::to_string(&authoring::with_task_ids(&input, &publication.tasks)).unwrap();
     let stopped = "a writer that stopped";
-    let begun = store.begin_checklists(&publication.directive, &publication.tasks, &[], &target, stopped).await.unwrap();
+    let begun =
+        store.begin_checklists(&publication.directive, &publication.tasks, &[], &target, stopped, FinalRecount::None).await.unwrap();
     assert_eq!(begun, Recorded::Written);
     let (first, _) = publication.items.split_at(25);
     let touched: Vec<_> = first.iter().map(chidao_server::db::ChecklistKey::of).collect::<BTreeSet<_>>().into_iter().collect();
@@ -168,6 +189,28 @@ async fn a_directive_left_part_written_is_finished_by_another_writer_once_its_le
     assert_eq!(lines, planned);
     numbers_are_unique(&store).await;
     assert!(store.unfinished_checklists(directive).await.unwrap().is_none());
+    checklists_are_counted(&store, directive).await;
+
+    // An edit that adds and removes no line but names a commune to lead one task and gives
+    // another a deadline now past reaches checklists that no step of it writes: its last
+    // step recounts every checklist of the directive.
+    let mut edit = chidao_server::directives::editable(&store, directive).await.unwrap().unwrap();
+    let leading = edit.sections[0].tasks[0].assigned[0].clone();
+    edit.sections[0].tasks[0].lead = Party::Unit(leading.clone());
+    let past = chrono::NaiveDate::from_ymd_opt(2026, 11, 3).unwrap();
+    edit.sections[0].tasks[1].deadline =
+        Some(chidao_core::domain::Deadline { date: past, kind: chidao_core::domain::DeadlineKind::Before });
+    let revised = chidao_server::directives::revise(&store, directive, &edit, "supervisor").await.unwrap();
+    assert_eq!((revised.added_items, revised.removed_items), (0, 0));
+    checklists_are_counted(&store, directive).await;
+    let scope = AssignmentScope { directive: Some(directive), ..AssignmentScope::default() };
+    let at = chidao_core::domain::Thresholds::at(chrono::Utc::now(), chidao_core::domain::DUE_SOON_DAYS);
+    let assignments = store.list_assignments(&scope, at).await.unwrap();
+    let (first, second) = (publication.tasks[0].id, publication.tasks[1].id);
+    let of = |task: Uuid| assignments.iter().filter(move |assignment| assignment.task == task);
+    assert!(of(first).all(|assignment| (assignment.role == UnitRole::Lead) == (assignment.unit == leading)));
+    assert!(of(first).any(|assignment| assignment.role == UnitRole::Lead));
+    assert!(of(second).all(|assignment| assignment.state == TaskState::Overdue), "{:?}", of(second).collect::<Vec<_>>());
     // The writer that stopped, back, may no longer write.
     let (_, rest) = publication.items.split_at(25);
     assert_eq!(store.write_checklist_step(directive, stopped, &rest[..1], &[], &touched).await.unwrap(), Recorded::Stale);

@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0018_sign_in_failures.surql"),
     include_str!("../../migrations/0019_publications.surql"),
     include_str!("../../migrations/0020_push_writer.surql"),
+    include_str!("../../migrations/0021_publication_recount.surql"),
 ];
 
 /// The schema version this build writes.

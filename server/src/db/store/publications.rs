@@ -38,6 +38,17 @@ impl ChecklistKey {
     }
 }
 
+/// What the last step of a directive's writing recounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinalRecount {
+    /// Nothing more: every checklist is new, and the step that wrote it recounted it (a
+    /// directive published).
+    None,
+    /// Every checklist of the directive: an edit may move a deadline, a role or a
+    /// recurrence, which reach checklists that none of its steps touched.
+    Every,
+}
+
 /// A directive whose checklists are still being written.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Unfinished {
@@ -58,6 +69,7 @@ impl Store {
         dues: &[super::DueRow],
         target: &str,
         holder: &str,
+        recount: FinalRecount,
     ) -> Result<Recorded, DbError> {
         let context = "writing a directive and its tasks";
         let task_rows = tasks
@@ -70,7 +82,8 @@ impl Store {
             LET $current = (SELECT holder, lease_until FROM type::record('publication', $directive.key))[0];
             IF $current != NONE AND $current.holder != $holder AND $current.lease_until > time::now() {{ THROW 'held by another writer' }};
             UPSERT type::record('publication', $directive.key)
-                CONTENT {{ target: $target, holder: $holder, lease_until: time::now() + {LEASE_SECONDS}s }} RETURN NONE;
+                CONTENT {{ target: $target, holder: $holder, lease_until: time::now() + {LEASE_SECONDS}s, recount_all: $recount_all }}
+                RETURN NONE;
             UPSERT type::record('directive', $directive.key) CONTENT $directive.content RETURN NONE;
             FOR $t IN $tasks {{ UPSERT type::record('task', $t.key) CONTENT $t.content RETURN NONE; }};
             {write_dues}
@@ -84,6 +97,7 @@ impl Store {
             "dues": to_json(&dues, context)?,
             "target": target,
             "holder": holder,
+            "recount_all": recount == FinalRecount::Every,
         });
         self.write_transaction(context, &query, vars).await
     }
@@ -132,19 +146,31 @@ impl Store {
         self.write_transaction(context, &query, vars).await
     }
 
-    /// Ends the writing of `directive`'s checklists: every checklist of its tasks
-    /// recounted (an edit may have moved a deadline), a bounded number per transaction,
-    /// then its publication record cleared. Stale when `holder` no longer holds the lease.
+    /// Ends the writing of `directive`'s checklists: when the writing asks for it
+    /// ([`FinalRecount`]), every checklist of its tasks recounted, a bounded number per
+    /// transaction; then its publication record cleared. Stale when `holder` no longer
+    /// holds the lease.
     pub async fn finish_checklists(&self, directive: Uuid, holder: &str) -> Result<Recorded, DbError> {
         let context = "recounting a directive's checklists";
-        let groups: Vec<ChecklistKey> = self
-            .select(
+        let recount_all: Option<bool> = self
+            .select_first(
+                context,
+                "SELECT VALUE recount_all FROM type::record('publication', $directive) WHERE holder = $holder;",
+                json!({"directive": directive, "holder": holder}),
+            )
+            .await?;
+        // Not found, the lease was lost: the transactions below find that out and write nothing.
+        let groups: Vec<ChecklistKey> = if recount_all == Some(false) {
+            Vec::new()
+        } else {
+            self.select(
                 context,
                 "SELECT task, unit, period FROM item WHERE task IN (SELECT VALUE record::id(id) FROM task WHERE directive = $directive)
                  GROUP BY task, unit, period;",
                 json!({"directive": directive}),
             )
-            .await?;
+            .await?
+        };
         let recount = format!(
             "BEGIN TRANSACTION;
              LET $held = (UPDATE type::record('publication', $directive) SET lease_until = time::now() + {LEASE_SECONDS}s
