@@ -48,7 +48,7 @@ pub async fn publish(store: &Store, input: &DirectiveInput, by: &str) -> Result<
     let issued = std::collections::BTreeMap::from([(directive, publication.directive.issued_on)]);
     let dues = crate::periods::due_rows(&publication.tasks, &issued, chrono::Utc::now());
     let form = recorded_form(&target)?;
-    match store.begin_checklists(&publication.directive, &publication.tasks, &dues, &form, &writer.name, FinalRecount::None).await? {
+    match store.begin_checklists(&publication.directive, &publication.tasks, &dues, &form, &writer.name, FinalRecount::Nothing).await? {
         Recorded::Written => {}
         // No other writer can hold a directive whose id was made just now: only a conflict
         // inside the engine lands here, answered as one.

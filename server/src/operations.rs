@@ -93,7 +93,7 @@ impl Operations {
             ("chidao_changes_total", "Changes in the pushes written", totals.changes),
             (
                 "chidao_push_groups_written_again_total",
-                "Group writes that found something moved since it was read (another server's write) and were done again",
+                "Group writes that found something moved since they were read (another write got in first) and were done again",
                 totals.written_again,
             ),
             ("chidao_pushes_handed_on_total", "Pushes handed to the app server that writes them, and answered by it", writer.handed_on),

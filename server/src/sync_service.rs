@@ -55,9 +55,10 @@ pub struct PushTotals {
     pub deciding_us: u64,
     /// The one transaction, from sending it to its commit.
     pub writing_us: u64,
-    /// Attempts at a group whose write found something moved since it was read (most
-    /// often another app server's write took the item counter first) and nothing written:
-    /// the group is read, decided and written again.
+    /// Attempts at a group whose write found something moved since it was read (another
+    /// write got in first: a tally's, a period's, or another app server's push while the
+    /// push writer changes hands) and nothing written: the group is read, decided and
+    /// written again.
     pub written_again: u64,
 }
 

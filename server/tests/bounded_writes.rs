@@ -167,7 +167,7 @@ async fn a_directive_left_part_written_is_finished_by_another_writer_once_its_le
     let target = serde_json::to_string(&authoring::with_task_ids(&input, &publication.tasks)).unwrap();
     let stopped = "a writer that stopped";
     let begun =
-        store.begin_checklists(&publication.directive, &publication.tasks, &[], &target, stopped, FinalRecount::None).await.unwrap();
+        store.begin_checklists(&publication.directive, &publication.tasks, &[], &target, stopped, FinalRecount::Nothing).await.unwrap();
     assert_eq!(begun, Recorded::Written);
     let (first, _) = publication.items.split_at(25);
     let touched: Vec<_> = first.iter().map(chidao_server::db::ChecklistKey::of).collect::<BTreeSet<_>>().into_iter().collect();

@@ -43,7 +43,7 @@ impl ChecklistKey {
 pub enum FinalRecount {
     /// Nothing more: every checklist is new, and the step that wrote it recounted it (a
     /// directive published).
-    None,
+    Nothing,
     /// Every checklist of the directive: an edit may move a deadline, a role or a
     /// recurrence, which reach checklists that none of its steps touched.
     Every,
