@@ -6,6 +6,9 @@ export LEPTOS_OUTPUT_NAME=chidao
 export LEPTOS_SITE_ROOT=target/site
 export LEPTOS_SITE_PKG_DIR=pkg
 
+# The storage engine with our fix, which the workspace's `[patch.crates-io]` points to.
+bash "$(dirname "${BASH_SOURCE[0]}")/engine.sh"
+
 # The one way the site is built: `--split` puts the supervisors' and admins' pages in wasm
 # chunks of their own (see app/src/pages/on_demand.rs); without it the page cannot load.
 build_site() { cargo leptos build --split "$@"; }

@@ -295,8 +295,11 @@ pub async fn task_reports() -> Result<Vec<TaskReport>, ClientError> {
 }
 
 /// A head signs off `unit`'s report on `task`.
-pub async fn sign_off(task: Uuid, unit: &UnitCode, period: Option<Period>) -> Result<TaskReport, ClientError> {
-    decode(send("PUT", &api::task_report_path(task, unit, period), None).await?)
+/// `unfinished`: the head was told items are still open and signs off all the same.
+pub async fn sign_off(task: Uuid, unit: &UnitCode, period: Option<Period>, unfinished: bool) -> Result<TaskReport, ClientError> {
+    let path = api::task_report_path(task, unit, period);
+    let path = if unfinished { format!("{path}{}unfinished=true", if path.contains('?') { '&' } else { '?' }) } else { path };
+    decode(send("PUT", &path, None).await?)
 }
 
 pub async fn withdraw_sign_off(task: Uuid, unit: &UnitCode, period: Option<Period>) -> Result<(), ClientError> {

@@ -46,6 +46,19 @@ pub struct LocalPhoto {
     pub state: PhotoState,
 }
 
+/// What the last exchange with the server showed. The browser's own online flag says
+/// only whether there is a network at all (a commune's Wi-Fi without internet, or a page
+/// reloaded offline, reads "online"), so it never makes the server count as reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    /// Nothing asked yet since the page started.
+    Checking,
+    /// The server answered the last request (whatever it answered).
+    Reached,
+    /// The last request got no answer, or the browser has no network.
+    Unreachable,
+}
+
 #[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Clone, Copy)]
 pub struct Workspace {
@@ -55,7 +68,7 @@ pub struct Workspace {
     pub rejected: RwSignal<Vec<(Change, String)>>,
     /// Photos taken on this device, uploaded or not.
     pub photos: RwSignal<Vec<LocalPhoto>>,
-    pub online: RwSignal<bool>,
+    pub connection: RwSignal<Connection>,
     pub syncing: RwSignal<bool>,
     pub last_sync_ms: RwSignal<Option<i64>>,
     pub problem: RwSignal<Option<Problem>>,
@@ -82,7 +95,7 @@ impl Workspace {
             outbox: RwSignal::new(Vec::new()),
             rejected: RwSignal::new(Vec::new()),
             photos: RwSignal::new(Vec::new()),
-            online: RwSignal::new(true),
+            connection: RwSignal::new(Connection::Checking),
             syncing: RwSignal::new(false),
             last_sync_ms: RwSignal::new(None),
             problem: RwSignal::new(None),
@@ -237,9 +250,7 @@ mod browser {
                     return false;
                 }
             }
-            if self.online.get_untracked() {
-                self.sync_now();
-            }
+            self.sync_now();
             true
         }
 
@@ -294,14 +305,10 @@ mod browser {
                     Err(error) => this.problem.set(Some(Problem::Detail(Key::PhotoNotKept, error.to_string()))),
                 }
             });
-            self.online.set(browser_online());
-
             let this = *self;
-            let online = window_event_listener(leptos::ev::online, move |_| {
-                this.online.set(true);
-                this.sync_now();
-            });
-            let offline = window_event_listener(leptos::ev::offline, move |_| this.online.set(false));
+            // A network again: ask the server, which then says whether it is reached.
+            let online = window_event_listener(leptos::ev::online, move |_| this.sync_now());
+            let offline = window_event_listener(leptos::ev::offline, move |_| this.connection.set(Connection::Unreachable));
             // Another tab of this browser ticked or synced: show what storage now holds.
             let other_tab = window_event_listener(leptos::ev::storage, move |event| {
                 if event.key().is_none_or(|key| this.store().owns(&key)) {
@@ -340,6 +347,9 @@ mod browser {
         }
 
         pub fn sync_now(&self) {
+            if !browser_online() {
+                self.connection.set(Connection::Unreachable);
+            }
             if !browser_online() || self.session_expired.get_untracked() {
                 // The `online` event or a new sign-in starts syncing again.
                 self.cancel_planned_sync();
@@ -361,6 +371,7 @@ mod browser {
                     // Another tab owns the outbox right now; its storage writes reach us.
                     None => this.plan_next_sync(),
                     Some(Ok(())) => {
+                        this.connection.set(Connection::Reached);
                         let at = now_ms();
                         let _ = this.store().set_last_sync_ms(at);
                         this.last_sync_ms.set(Some(at));
@@ -375,12 +386,14 @@ mod browser {
                         offline::check_for_new_shell();
                     }
                     Some(Err(ClientError::Unauthorized)) => {
+                        this.connection.set(Connection::Reached);
                         this.session_expired.set(true);
                         this.cancel_planned_sync();
                         this.next_sync_ms.set(None);
                     }
                     Some(Err(error)) => {
-                        this.online.set(browser_online());
+                        let reached = !matches!(error, ClientError::Network(_));
+                        this.connection.set(if reached { Connection::Reached } else { Connection::Unreachable });
                         this.sync_failed(error);
                     }
                 }
@@ -407,9 +420,7 @@ mod browser {
                 match PhotoStore::new(&this.username()).keep(item, &bytes).await {
                     Ok(photo) => {
                         this.photos.update(|kept| kept.push(photo));
-                        if this.online.get_untracked() {
-                            this.sync_now();
-                        }
+                        this.sync_now();
                     }
                     Err(error) => this.problem.set(Some(Problem::Detail(Key::PhotoNotKept, error.to_string()))),
                 }
@@ -435,6 +446,8 @@ mod browser {
                         }
                         PhotoState::Uploaded
                     }
+                    // The unit's photos of the day are counted: the rest wait for tomorrow.
+                    Err(error @ ClientError::Refused { status: 429, .. }) => return Err(error),
                     // The refusal's code is kept, so the page says it in the reader's
                     // language; the server's English detail only when there is no code.
                     Err(ClientError::Refused { status: 400..=499, code, message }) => {

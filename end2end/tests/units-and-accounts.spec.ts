@@ -108,7 +108,15 @@ test('a district head signs off a commune report; the commune and the supervisor
   await expect(head.getByTestId('checklist-item')).toHaveCount(14);
   const chau = head.getByTestId('sign-off').first();
   await chau.getByTestId('sign-off-report').click();
+  // Bình Châu's checklist is not finished: the head is shown what is open, and decides.
+  const confirm = chau.getByTestId('sign-off-confirm');
+  await expect(confirm).toBeVisible();
+  const open = await confirm.locator('li').count();
+  expect(open).toBeGreaterThan(0);
+  await expect(chau.getByTestId('report-signed-off')).toHaveCount(0);
+  await confirm.getByTestId('sign-off-anyway').click();
   await expect(chau.getByTestId('report-signed-off')).toContainText('Đã báo cáo · head');
+  await expect(chau.getByTestId('report-signed-off')).toContainText(`${open} mục chưa xong khi xác nhận`);
   await expect(head.getByTestId('sign-off').nth(1).getByTestId('report-signed-off')).toHaveCount(0);
 
   const commune = await browser.newContext();

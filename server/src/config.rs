@@ -227,6 +227,15 @@ pub struct ServeArgs {
     /// (one indexed query per open dashboard per beat).
     #[arg(long, env = "CHIDAO_LIVE_BEAT_MS", default_value_t = 500, value_parser = clap::value_parser!(u64).range(50..=60_000))]
     pub live_beat_ms: u64,
+    /// Live streams (open dashboards) one sign-in may keep open at once.
+    #[arg(long, env = "CHIDAO_LIVE_STREAMS_PER_SESSION", default_value_t = crate::live::StreamLimits::default().per_session,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub live_streams_per_session: u32,
+    /// Live streams this app server keeps open at once; each costs a query per beat. More
+    /// are refused with 429 and `Retry-After`.
+    #[arg(long, env = "CHIDAO_LIVE_STREAMS_MAX", default_value_t = crate::live::StreamLimits::default().per_server,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub live_streams_max: u32,
     /// At start, `apply` brings an older schema up to date (each migration once, even when
     /// several app servers start together); `check` refuses to start until `chidao migrate`
     /// has run. Both refuse a schema newer than this build.
@@ -247,6 +256,17 @@ pub struct ServeArgs {
     /// never chosen to write them.
     #[arg(long, env = "CHIDAO_ADVERTISE_URL")]
     pub advertise_url: Option<AdvertiseUrl>,
+    /// The file holding the highest item number this server saw the database hold, to
+    /// catch a database that lost acknowledged writes. By default `PATH.acknowledged` beside
+    /// an embedded `surrealkv://PATH`; none for `mem://`, and none for a SurrealDB server
+    /// unless set (then give each app server its own file on its own disk).
+    #[arg(long, env = "CHIDAO_ACKNOWLEDGED_FILE")]
+    pub acknowledged_file: Option<std::path::PathBuf>,
+    /// Start even though the database holds less than the acknowledged file says (after
+    /// loading an older backup, say). The item counter then moves past every number handed
+    /// out, so no tablet misses a later write. Without it such a start is refused.
+    #[arg(long, env = "CHIDAO_ACCEPT_STORE_BEHIND")]
+    pub accept_store_behind: bool,
     /// Version of the offline app shell; by default a hash of the built site's files, so
     /// each deploy is picked up by the browsers. Set it only to force a new shell.
     #[arg(long, env = "CHIDAO_SHELL_VERSION")]
@@ -254,6 +274,11 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// Where the acknowledged mark is kept, if anywhere: see [`ServeArgs::acknowledged_file`].
+    pub fn acknowledged_path(&self) -> Option<std::path::PathBuf> {
+        self.acknowledged_file.clone().or_else(|| crate::acknowledged::AcknowledgedMark::default_path(&self.db.url))
+    }
+
     /// Where other app servers hand this one their pushes, when it writes them; see
     /// [`ServeArgs::advertise_url`].
     pub fn push_writer_address(&self, listening: SocketAddr) -> Option<String> {

@@ -233,11 +233,7 @@ pub async fn assignment(
     if live.is_empty() {
         return Err(not_assigned());
     }
-    let done_at_ms = live
-        .iter()
-        .all(|item| item.done)
-        .then(|| live.iter().filter_map(|item| item.done_mark.as_ref().map(|mark| mark.stamp.wall_ms)).max())
-        .flatten();
+    let done_at_ms = chidao_core::domain::checklist_done_at_ms(live.iter().copied());
     let deadline = task.deadline_in(period);
     let judged = standing(deadline, done_at_ms.map(millis), now, due_soon_days);
     let ids: Vec<Uuid> = items.iter().map(|item| item.id).collect();

@@ -83,9 +83,9 @@ pub async fn revise(store: &Store, id: Uuid, input: &DirectiveInput, by: &str) -
     finished(outcome, id)?;
     tracing::info!(directive = %id, added = revised.added_items, removed = revised.removed_items, by, "directive revised");
     // Lines and units added to recurring work are owed from now on, not in the periods
-    // already behind us.
-    crate::periods::open(store, Some(&task_ids), None, chrono::Utc::now(), crate::periods::Reach::Latest).await?;
-    Ok(revised)
+    // already behind us; their copies are the items people see (the templates are not).
+    let opened = crate::periods::open(store, Some(&task_ids), None, chrono::Utc::now(), crate::periods::Reach::Latest).await?;
+    Ok(DirectiveRevised { added_items: revised.added_items + opened, ..revised })
 }
 
 /// One attempt at starting an edit: the directive and its tasks written as edited, and
@@ -110,8 +110,11 @@ async fn revise_once(
     let form = recorded_form(&target)?;
     match store.begin_checklists(&revision.directive, &revision.tasks, &dues, &form, &writer.name, FinalRecount::Every).await? {
         Recorded::Written => {
-            let revised =
-                DirectiveRevised { directive: id, added_items: revision.new_items.len(), removed_items: revision.removed_items.len() };
+            let recurring: std::collections::HashSet<Uuid> =
+                revision.tasks.iter().filter(|task| task.recurrence.is_some()).map(|task| task.id).collect();
+            // A recurring task's new lines are templates: what is seen is their copies, counted once opened.
+            let added_items = revision.new_items.iter().filter(|item| !recurring.contains(&item.task)).count();
+            let revised = DirectiveRevised { directive: id, added_items, removed_items: revision.removed_items.len() };
             let task_ids = revision.tasks.iter().map(|task| task.id).collect();
             Ok(Some((revised, Changes::of(revision, &published.items), task_ids)))
         }

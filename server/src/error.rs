@@ -37,8 +37,20 @@ pub enum ApiError {
     TooManyAttempts { retry_after_s: u64 },
     #[error("change your password before going on")]
     PasswordChangeRequired,
-    #[error("this account is disabled; ask an administrator")]
-    AccountDisabled,
+    #[error("too many live views are open {}; close some and try again", match .0 {
+        crate::live::StreamRefused::SessionFull => "for this sign-in",
+        crate::live::StreamRefused::ServerFull => "on this server",
+    })]
+    TooManyStreams(crate::live::StreamRefused),
+    #[error("{0}")]
+    WeakPassword(String),
+    /// Photos past a bound: an item's (for good, 422) or a unit's of the day (429 until
+    /// the next day in Vietnam).
+    #[error("{message}")]
+    PhotoLimit { message: String, retry_after_s: Option<u64> },
+    /// A head's sign-off of a checklist with open items, not acknowledged as such.
+    #[error("{0}")]
+    Unfinished(String),
     #[error("{} rows have errors; nothing was imported", .0.len())]
     InvalidRows(Vec<chidao_core::domain::unit_import::RowError>),
     #[error("{} problems in the directive; nothing was published", .0.len())]
@@ -67,8 +79,12 @@ impl ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
             ApiError::CrossOrigin => (StatusCode::FORBIDDEN, ErrorCode::CrossOrigin),
             ApiError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts),
+            ApiError::TooManyStreams(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyStreams),
             ApiError::PasswordChangeRequired => (StatusCode::FORBIDDEN, ErrorCode::PasswordChangeRequired),
-            ApiError::AccountDisabled => (StatusCode::FORBIDDEN, ErrorCode::AccountDisabled),
+            ApiError::WeakPassword(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::WeakPassword),
+            ApiError::Unfinished(_) => (StatusCode::CONFLICT, ErrorCode::Unfinished),
+            ApiError::PhotoLimit { retry_after_s: None, .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::PhotoLimit),
+            ApiError::PhotoLimit { retry_after_s: Some(_), .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::PhotoLimit),
             ApiError::InvalidRows(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRows),
             ApiError::InvalidDirective(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidDirective),
             ApiError::StillWriting(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::StillWriting),
@@ -88,8 +104,10 @@ impl IntoResponse for ApiError {
         }
         let message = self.to_string();
         let retry_after = match &self {
-            ApiError::TooManyAttempts { retry_after_s } => Some(retry_after_s.to_string()),
-            ApiError::Internal(crate::db::DbError::Contended) => Some(BUSY_RETRY_AFTER_S.to_string()),
+            ApiError::TooManyAttempts { retry_after_s } | ApiError::PhotoLimit { retry_after_s: Some(retry_after_s), .. } => {
+                Some(retry_after_s.to_string())
+            }
+            ApiError::Internal(crate::db::DbError::Contended) | ApiError::TooManyStreams(_) => Some(BUSY_RETRY_AFTER_S.to_string()),
             _ => None,
         };
         let (rows, problems) = match self {

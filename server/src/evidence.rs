@@ -6,7 +6,7 @@ use crate::auth::{authorize, read_scope, Action, User};
 use crate::db::{DbError, PhotoAttachment, PhotoRow, Recorded, Store};
 use crate::retry::{until_written, MaybeRace};
 use base64::Engine;
-use chidao_core::domain::{ChecklistItem, PhotoId, PhotoRef, PHOTO_MAX_BYTES};
+use chidao_core::domain::{ChecklistItem, PhotoId, PhotoRef, PHOTOS_PER_ITEM, PHOTOS_PER_UNIT_DAY, PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS};
 use uuid::Uuid;
 
 /// Photos larger than this on a side are not phone or tablet photos downscaled by our app.
@@ -22,8 +22,12 @@ pub enum EvidenceError {
     NotAnImage,
     #[error("the file is a {found} image but was sent as {declared}")]
     TypeMismatch { found: &'static str, declared: String },
-    #[error("the image is {width}×{height} pixels; at most {MAX_SIDE_PIXELS} on a side")]
+    #[error("the image is {width}×{height} pixels; at most {MAX_SIDE_PIXELS} on a side and {PHOTO_MAX_PIXELS} in all")]
     TooManyPixels { width: usize, height: usize },
+    #[error("this item has {PHOTOS_PER_ITEM} photos already, the most one item takes")]
+    ItemFull,
+    #[error("this unit has added {PHOTOS_PER_UNIT_DAY} photos today, the most a unit adds in a day; try again tomorrow")]
+    UnitDayFull { retry_after_s: u64 },
     #[error("the photo's bytes do not match its id")]
     WrongId,
     #[error("no checklist item has id {0}")]
@@ -58,7 +62,8 @@ pub fn check_photo(id: &PhotoId, declared_type: &str, bytes: &[u8]) -> Result<Ph
     if size.width == 0 || size.height == 0 {
         return Err(EvidenceError::NotAnImage);
     }
-    if size.width > MAX_SIDE_PIXELS || size.height > MAX_SIDE_PIXELS {
+    let pixels = (size.width as u64).saturating_mul(size.height as u64);
+    if size.width > MAX_SIDE_PIXELS || size.height > MAX_SIDE_PIXELS || pixels > PHOTO_MAX_PIXELS {
         return Err(EvidenceError::TooManyPixels { width: size.width, height: size.height });
     }
     if PhotoId::of(bytes) != *id {
@@ -94,10 +99,22 @@ async fn attach_once(store: &Store, user: &User, item: Uuid, photo: &PhotoRow) -
     if stored.item.photos.iter().any(|existing| existing.id == photo.id) {
         return Ok(Some((Attached::AlreadyThere, stored.item)));
     }
+    if stored.item.photos.len() >= PHOTOS_PER_ITEM {
+        return Err(EvidenceError::ItemFull);
+    }
+    let now = chrono::Utc::now();
+    let today = chidao_core::domain::Deadline::today_in_vietnam(now);
+    // Read before the write: uploads of one unit racing at the bound may pass it by a few.
+    if store.photos_added_on(&stored.item.unit, today).await? >= PHOTOS_PER_UNIT_DAY {
+        let tomorrow = chidao_core::domain::vietnam_day_start(today.succ_opt().unwrap_or(today));
+        let retry_after_s = u64::try_from((tomorrow - now).num_seconds()).unwrap_or(0).max(1);
+        return Err(EvidenceError::UnitDayFull { retry_after_s });
+    }
     let reference = PhotoRef { id: photo.id.clone(), by: user.username.clone(), at_ms: chrono::Utc::now().timestamp_millis() };
     let attachment = PhotoAttachment {
         photo,
         item,
+        day: today,
         unit: &stored.item.unit,
         version: stored.version,
         reference: &reference,

@@ -64,6 +64,18 @@ fn period(locale: Locale, heading: &Heading) -> String {
     }
 }
 
+/// Text a person wrote, made safe for a spreadsheet cell: one that begins with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return is a formula to Excel and LibreOffice, so it gets a
+/// leading apostrophe, which they show as text and do not display (OWASP's rule for CSV
+/// injection). Numbers and dates the server writes itself never need it.
+fn spreadsheet_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// RFC 4180 CSV in UTF-8 with a byte-order mark, so Excel shows Vietnamese as written;
 /// dates as `YYYY-MM-DD` and times in Vietnam as `YYYY-MM-DD HH:MM`, for other systems.
 pub fn csv(locale: Locale, rows: &[ReportRow]) -> Result<Vec<u8>, csv::Error> {
@@ -74,9 +86,9 @@ pub fn csv(locale: Locale, rows: &[ReportRow]) -> Result<Vec<u8>, csv::Error> {
         for row in rows {
             let done_at = row.done_at.map(|at| vietnam_local(at).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
             writer.write_record([
-                row.directive.clone(),
-                task_words(locale, row),
-                row.unit.clone(),
+                spreadsheet_text(&row.directive).into_owned(),
+                spreadsheet_text(&task_words(locale, row)).into_owned(),
+                spreadsheet_text(&row.unit).into_owned(),
                 word(locale, row.role).to_owned(),
                 row.last_day.map(|day| day.to_string()).unwrap_or_default(),
                 state_words(locale, row),
@@ -172,4 +184,64 @@ pub fn xlsx(locale: Locale, heading: &Heading, rows: &[ReportRow]) -> Result<Vec
         sheet.autofilter(6, 0, line.saturating_sub(1).max(6), last_column)?;
     }
     workbook.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chidao_core::domain::{TaskState, UnitRole};
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_as_a_formula_is_kept_as_text() {
+        for formula in ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_text(formula), format!("'{formula}"));
+        }
+        for text in ["Sở Giao thông vận tải", "21/KH-UBND", "", "a=b"] {
+            assert_eq!(spreadsheet_text(text), text);
+        }
+    }
+
+    fn row_written_as(text: &str) -> ReportRow {
+        ReportRow {
+            directive: text.to_owned(),
+            task: text.to_owned(),
+            period: None,
+            unit: text.to_owned(),
+            role: UnitRole::Lead,
+            last_day: NaiveDate::from_ymd_opt(2026, 12, 9),
+            state: TaskState::InProgress,
+            due_soon: false,
+            done_at: None,
+            days_late: 0,
+            done: 1,
+            total: 3,
+        }
+    }
+
+    #[test]
+    fn a_csv_cell_never_starts_a_formula() {
+        let formula = "=cmd|' /C calc'!A0";
+        let bytes = csv(Locale::Vi, &[row_written_as(formula)]).unwrap();
+        let mut reader = csv::ReaderBuilder::new().from_reader(&bytes[3..]);
+        let record = reader.records().next().expect("one row").expect("a CSV row");
+        for cell in [&record[0], &record[2]] {
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell}");
+            assert_eq!(cell, format!("'{formula}"));
+        }
+        assert!(record[1].contains(formula) && !record[1].starts_with('='), "{}", &record[1]);
+    }
+
+    /// The workbook writes every person's text as a string cell, never as a formula.
+    #[test]
+    fn an_xlsx_cell_that_looks_like_a_formula_is_a_string() {
+        use calamine::{Data, Reader, Xlsx};
+        let formula = "=HYPERLINK(\"http://example.com\",\"x\")";
+        let heading = Heading { issuer: "UBND tỉnh".into(), made_at: Utc::now(), due_from: None, due_to: None };
+        let bytes = xlsx(Locale::Vi, &heading, &[row_written_as(formula)]).unwrap();
+        let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let name = workbook.sheet_names()[0].clone();
+        assert!(workbook.worksheet_formula(&name).unwrap().used_cells().next().is_none(), "no formula anywhere");
+        let cells = workbook.worksheet_range(&name).unwrap();
+        assert_eq!(cells.get_value((7, 2)), Some(&Data::String(formula.to_owned())));
+    }
 }

@@ -2,6 +2,7 @@
 //! Chidao's server: configuration, database, accounts and access, the sync service and
 //! the HTTP routes that serve the Leptos app and the JSON API.
 
+pub mod acknowledged;
 pub mod admin;
 pub mod auth;
 pub mod config;
@@ -24,6 +25,7 @@ pub mod review;
 pub mod routes;
 pub mod scale;
 pub mod shell;
+pub mod store_guard;
 pub mod sync_service;
 pub mod web_security;
 
@@ -74,5 +76,6 @@ pub fn app_observed(
     operations: std::sync::Arc<operations::Operations>,
 ) -> axum::Router {
     let throttle = std::sync::Arc::new(limits::SignInThrottle::new(limits));
-    routes::router(AppState { store, leptos, cookies, reports, shell: shell.map(std::sync::Arc::new), throttle, operations })
+    let live_streams = live::OpenStreams::new(reports.live_streams);
+    routes::router(AppState { store, leptos, cookies, reports, shell: shell.map(std::sync::Arc::new), throttle, operations, live_streams })
 }

@@ -1,7 +1,9 @@
-//! Sign-in throttling: failed attempts are counted per username and per client address
-//! in a sliding window; past the limit, sign-in answers 429 until the oldest failure ages
-//! out. The failures are kept in the database, so that app servers sharing it hold a
-//! guesser back together, whichever of them the guesses reach.
+//! Sign-in throttling: attempts that did not succeed are counted per username and per
+//! client address in a sliding window; past the limit, sign-in (and the password change,
+//! which checks a password too) answers 429 until the oldest ages out. Each attempt is
+//! counted before its password is checked and taken back if it was right. The counts are
+//! kept in the database, so that app servers sharing it hold a guesser back together,
+//! whichever of them the guesses reach.
 
 use crate::db::{DbError, Store};
 use std::time::Duration;
@@ -48,6 +50,15 @@ fn wait_after(failures_ms: &[i64], limit: usize, window: Duration, now_ms: i64) 
     Some(Duration::from_millis(u64::try_from(left_ms).unwrap_or(0)))
 }
 
+/// What a reservation found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// The attempt counts from now on; settle it once the password is checked.
+    Reserved { at_ms: i64 },
+    /// Too many attempts: wait this long.
+    HeldBack(Duration),
+}
+
 impl SignInThrottle {
     pub fn new(limits: SignInLimits) -> Self {
         Self { limits }
@@ -57,34 +68,49 @@ impl SignInThrottle {
         now_ms.saturating_sub(i64::try_from(self.limits.window.as_millis()).unwrap_or(i64::MAX))
     }
 
-    /// `Some(wait)` when another attempt for this username or from this address must wait.
-    pub async fn wait_before_attempt(
-        &self,
-        store: &Store,
-        username: &str,
-        address: Option<&str>,
-        now_ms: i64,
-    ) -> Result<Option<Duration>, DbError> {
+    /// Counts an attempt for this username and from this address before the password is
+    /// checked, unless either is at its limit. Attempts sent together are counted one
+    /// after another (each reservation rewrites its keys only if they still hold what it
+    /// read), so N guesses at once count N. Used by sign-in and by the password change,
+    /// which checks a password just the same.
+    pub async fn reserve(&self, store: &Store, username: &str, address: Option<&str>, now_ms: i64) -> Result<Attempt, DbError> {
+        let mut keys = vec![(username_key(username), self.limits.per_username)];
+        keys.extend(address.map(|address| (address_key(address), self.limits.per_address)));
+        let names: Vec<String> = keys.iter().map(|(key, _)| key.clone()).collect();
         let since = self.window_start(now_ms);
-        let by_name = store.sign_in_failures(&username_key(username), since).await?;
-        let mut waits = vec![wait_after(&by_name, self.limits.per_username, self.limits.window, now_ms)];
+        crate::retry::until_written("reserving a sign-in attempt", || async {
+            let mut kept = store.sign_in_attempts(&names).await?;
+            let mut waits = Vec::new();
+            let mut writes = Vec::new();
+            for (key, limit) in &keys {
+                let read = kept.remove(key);
+                let times = read.as_deref().unwrap_or_default();
+                waits.extend(wait_after(times, *limit, self.limits.window, now_ms));
+                let mut written: Vec<i64> = times.iter().copied().filter(|at| *at > since).collect();
+                written.push(now_ms);
+                writes.push(crate::db::AttemptsWrite { key: key.clone(), read, times: written });
+            }
+            if let Some(wait) = waits.into_iter().max() {
+                return Ok(Some(Attempt::HeldBack(wait)));
+            }
+            Ok(match store.write_sign_in_attempts(&writes, now_ms, since).await? {
+                crate::db::Recorded::Written => Some(Attempt::Reserved { at_ms: now_ms }),
+                crate::db::Recorded::Stale => None,
+            })
+        })
+        .await
+    }
+
+    /// A reserved attempt whose password was right: the username's count starts again,
+    /// and the address's loses this attempt (one good account must not unlock guessing at
+    /// others from the same place, and an office's many good sign-ins must not lock it
+    /// out). A wrong password leaves the attempt counted.
+    pub async fn succeeded(&self, store: &Store, username: &str, address: Option<&str>, at_ms: i64) -> Result<(), DbError> {
+        store.clear_sign_in_attempts(&username_key(username)).await?;
         if let Some(address) = address {
-            let by_address = store.sign_in_failures(&address_key(address), since).await?;
-            waits.push(wait_after(&by_address, self.limits.per_address, self.limits.window, now_ms));
+            store.refund_sign_in_attempt(&address_key(address), at_ms).await?;
         }
-        Ok(waits.into_iter().flatten().max())
-    }
-
-    pub async fn record_failure(&self, store: &Store, username: &str, address: Option<&str>, now_ms: i64) -> Result<(), DbError> {
-        let mut keys = vec![username_key(username)];
-        keys.extend(address.map(address_key));
-        store.record_sign_in_failure(&keys, now_ms, self.window_start(now_ms)).await
-    }
-
-    /// A successful sign-in clears the username's count (not the address's: one good
-    /// account must not unlock guessing at others from the same place).
-    pub async fn record_success(&self, store: &Store, username: &str) -> Result<(), DbError> {
-        store.clear_sign_in_failures(&username_key(username)).await
+        Ok(())
     }
 }
 

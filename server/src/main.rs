@@ -77,6 +77,8 @@ enum StartError {
     Admin(#[from] chidao_server::admin::AdminError),
     #[error("{0}")]
     Input(String),
+    #[error(transparent)]
+    Guard(#[from] chidao_server::store_guard::GuardError),
 }
 
 /// Creates the folder an on-disk database lives in.
@@ -207,6 +209,12 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
     let addr = args.addr.unwrap_or(leptos.site_addr);
     leptos.site_addr = addr;
     let store = open_store_with(&args.db, args.migrations).await?;
+    let mark = match args.acknowledged_path() {
+        Some(path) => chidao_server::acknowledged::AcknowledgedMark::at(&path).map_err(chidao_server::store_guard::GuardError::from)?,
+        None => chidao_server::acknowledged::AcknowledgedMark::in_memory(),
+    };
+    let store = store.with_acknowledged(mark);
+    chidao_server::store_guard::check_at_start(&store, args.accept_store_behind).await?;
     if args.demo {
         let (password, generated) = match &args.demo_password {
             Some(secret) => (secret.expose().to_owned(), false),
@@ -238,8 +246,13 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
     }
     chidao_server::periods::keep_dues(&store, chrono::Utc::now()).await?;
     tokio::spawn(chidao_server::periods::keep_open(store.clone()));
+    tokio::spawn(chidao_server::store_guard::keep_watching(store.clone()));
     tokio::spawn(chidao_server::directives::keep_finishing(store.clone()));
-    let reports = ReportPolicy { due_soon_days: args.due_soon_days, live_beat: std::time::Duration::from_millis(args.live_beat_ms) };
+    let reports = ReportPolicy {
+        due_soon_days: args.due_soon_days,
+        live_beat: std::time::Duration::from_millis(args.live_beat_ms),
+        live_streams: chidao_server::live::StreamLimits { per_session: args.live_streams_per_session, per_server: args.live_streams_max },
+    };
     tokio::spawn(chidao_server::live::keep_tallies(store.clone(), reports.live_beat));
     let operations = Operations::new();
     if store.is_shared() {
@@ -270,7 +283,7 @@ async fn serve_metrics(addr: std::net::SocketAddr, store: db::Store, operations:
         "/metrics",
         axum::routing::get(move || {
             let queue = store.push_queue();
-            let text = operations.render(queue.totals(), queue.waiting(), store.push_writer().totals());
+            let text = operations.render(queue.totals(), queue.waiting(), store.push_writer().totals(), store.acknowledged().findings());
             async move { ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], text) }
         }),
     );

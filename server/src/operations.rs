@@ -2,6 +2,7 @@
 //! draining, how long pushes and pulls take, how many answers failed, rendered as
 //! Prometheus text for the metrics listener (`--metrics-addr`).
 
+use crate::acknowledged::Witness;
 use crate::push_writer::WriterTotals;
 use crate::sync_service::PushTotals;
 use axum::extract::{Request, State};
@@ -79,7 +80,13 @@ impl Operations {
 
     /// The Prometheus text exposition of everything counted, with the push queue's totals,
     /// how many pushes wait for the writer now, and what was handed to another server.
-    pub fn render(&self, totals: PushTotals, waiting: usize, writer: WriterTotals) -> String {
+    pub fn render(
+        &self,
+        totals: PushTotals,
+        waiting: usize,
+        writer: WriterTotals,
+        store_found_behind: [(Witness, u64); Witness::ALL.len()],
+    ) -> String {
         let mut out = String::new();
         self.push.render(&mut out, "chidao_push_seconds", "Time to answer a push, from request to response");
         self.pull.render(&mut out, "chidao_pull_seconds", "Time to answer a pull");
@@ -123,6 +130,14 @@ impl Operations {
         let _ = writeln!(out, "chidao_pushes_waiting {waiting}");
         let _ = writeln!(out, "# HELP chidao_push_writer Whether this server writes the pushes of every app server sharing its database\n# TYPE chidao_push_writer gauge");
         let _ = writeln!(out, "chidao_push_writer {}", u8::from(writer.holding));
+        let _ = writeln!(
+            out,
+            "# HELP chidao_store_found_behind_total Times the database was found holding less than this server saw it \
+             hold (acknowledged changes lost), by what showed it\n# TYPE chidao_store_found_behind_total counter"
+        );
+        for (witness, count) in store_found_behind {
+            let _ = writeln!(out, "chidao_store_found_behind_total{{witness=\"{}\"}} {count}", witness.label());
+        }
         let _ = writeln!(out, "# HELP chidao_draining Whether this server is shutting down\n# TYPE chidao_draining gauge");
         let _ = writeln!(out, "chidao_draining {}", u8::from(self.is_draining()));
         out
@@ -183,7 +198,9 @@ mod tests {
         }
         operations.start_draining();
         let writer = WriterTotals { handed_on: 5, written_here_instead: 2, holding: true };
-        let out = operations.render(PushTotals { written_again: 3, ..PushTotals::default() }, 7, writer);
+        let behind = [(Witness::File, 0), (Witness::Memory, 0), (Witness::PullCursor, 4)];
+        let out = operations.render(PushTotals { written_again: 3, ..PushTotals::default() }, 7, writer, behind);
+        assert!(out.contains("chidao_store_found_behind_total{witness=\"pull_cursor\"} 4\n"), "{out}");
         assert!(out.contains("chidao_push_groups_written_again_total 3\n"), "{out}");
         assert!(out.contains("chidao_pushes_handed_on_total 5\n") && out.contains("chidao_pushes_written_here_instead_total 2\n"), "{out}");
         assert!(out.contains("chidao_push_writer 1\n"), "{out}");

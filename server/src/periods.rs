@@ -55,18 +55,40 @@ pub fn periods_so_far(task: &Task, issued_on: NaiveDate, now: DateTime<Utc>) -> 
 }
 
 /// The copies to write: each template's copy for each open period that does not exist.
+/// A period that is over and whose checklist was opened keeps the lines it had: a line
+/// added to the task since is owed from the current period on, not in months already
+/// judged. (A period over but never opened, as after a server stopped across its end, is
+/// opened whole.)
 fn missing_copies(
     started: &BTreeMap<Uuid, (&Task, NaiveDate)>,
     records: &PeriodRecords,
     now: DateTime<Utc>,
     reach: Reach,
 ) -> Vec<ChecklistItem> {
+    let today = Deadline::today_in_vietnam(now);
+    let owed: Vec<(&ChecklistItem, Vec<Period>)> = records
+        .templates
+        .iter()
+        .filter_map(|template| {
+            let (task, issued_on) = started.get(&template.task)?;
+            Some((template, to_open(task, *issued_on, now, reach)))
+        })
+        .collect();
+    let opened_checklists: std::collections::HashSet<(Uuid, &UnitCode, Period)> = owed
+        .iter()
+        .flat_map(|(template, periods)| {
+            periods
+                .iter()
+                .filter(|period| records.opened.contains(&ChecklistItem::id_in(template.id, **period)))
+                .map(|period| (template.task, &template.unit, *period))
+        })
+        .collect();
     let mut copies = Vec::new();
-    for template in &records.templates {
-        let Some((task, issued_on)) = started.get(&template.task) else { continue };
-        for period in to_open(task, *issued_on, now, reach) {
-            if !records.opened.contains(&ChecklistItem::id_in(template.id, period)) {
-                copies.push(template.in_period(period));
+    for (template, periods) in &owed {
+        for period in periods {
+            let over_and_opened = period.last_day() < today && opened_checklists.contains(&(template.task, &template.unit, *period));
+            if !over_and_opened && !records.opened.contains(&ChecklistItem::id_in(template.id, *period)) {
+                copies.push(template.in_period(*period));
             }
         }
     }

@@ -74,19 +74,31 @@ pub enum SignOffError {
     Forbidden,
     #[error("unit {unit} was not assigned this task")]
     NotAssigned { unit: UnitCode },
+    #[error("{open} of the checklist's items are not done; sign off anyway only after saying so (unfinished=true)")]
+    Unfinished { open: u32 },
     #[error(transparent)]
     Db(#[from] DbError),
 }
 
-/// Signs off (or, with `done` false, takes back) `unit`'s report on `task`, in `period`
-/// for recurring work.
+/// What a head asks for: a sign-off (knowing, or not, that items are still open), or
+/// taking one back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOffRequest {
+    /// Refused while items are open.
+    Finished,
+    /// Given even though items are open; the sign-off says how many.
+    EvenIfUnfinished,
+    TakeBack,
+}
+
+/// Signs off (or takes back) `unit`'s report on `task`, in `period` for recurring work.
 pub async fn sign_off(
     store: &Store,
     user: &User,
     task: Uuid,
     unit: &UnitCode,
     period: Option<Period>,
-    done: bool,
+    request: SignOffRequest,
 ) -> Result<Option<TaskReport>, SignOffError> {
     if !authorize(store, user, Action::SignOffReport(unit)).await? {
         return Err(SignOffError::Forbidden);
@@ -95,12 +107,18 @@ pub async fn sign_off(
         return Err(SignOffError::NotAssigned { unit: unit.clone() });
     }
     let period_name = period.map(|period| period.to_string()).unwrap_or_default();
-    if !done {
+    if request == SignOffRequest::TakeBack {
         store.delete_task_report(task, unit, period).await?;
         tracing::info!(%task, %unit, period = period_name, by = %user.username, "task report sign-off taken back");
         return Ok(None);
     }
-    let report = TaskReport { task, unit: unit.clone(), period, by: user.username.clone(), at_ms: chrono::Utc::now().timestamp_millis() };
+    let open_items = store.assignment_items(task, unit, period).await?.iter().filter(|item| !item.removed && !item.done).count();
+    let open_items = u32::try_from(open_items).unwrap_or(u32::MAX);
+    if open_items > 0 && request == SignOffRequest::Finished {
+        return Err(SignOffError::Unfinished { open: open_items });
+    }
+    let at_ms = chrono::Utc::now().timestamp_millis();
+    let report = TaskReport { task, unit: unit.clone(), period, by: user.username.clone(), at_ms, open_items };
     store.put_task_report(&report).await?;
     tracing::info!(%task, %unit, period = period_name, by = %user.username, "task report signed off");
     Ok(Some(report))

@@ -145,6 +145,7 @@ pub async fn generate(store: &Store, spec: &ProvinceSpec, now: DateTime<Utc>) ->
                     let at = at.min(now.timestamp_millis());
                     let author = format!("canbo-{}", unit.code.as_str().to_lowercase());
                     item.done = true;
+                    item.done_since_ms = Some(at);
                     item.done_mark = Some(Mark { stamp: Stamp { wall_ms: at, counter: 0, device }, by: author.clone() });
                     let seq = seq_of_device.entry(device).or_default();
                     *seq += 1;

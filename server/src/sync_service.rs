@@ -190,6 +190,11 @@ async fn write_group(store: &Store, group: Vec<Pending>) {
         group.into_iter().map(|pending| ((pending.user, pending.changes), pending.answer)).unzip();
     match until_written("recording pushes", || push_group_once(store, &pushes)).await {
         Ok(results) => {
+            // What is answered `applied` is in the mark first, so a database that loses it
+            // is caught at the next start or beat.
+            if let Err(error) = crate::store_guard::saw_written(store).await {
+                tracing::error!(%error, "keeping the mark of what was acknowledged");
+            }
             for (answer, results) in answers.into_iter().zip(results) {
                 // A push whose client hung up is written all the same; nobody waits for its answer.
                 let _ = answer.send(Ok(results));
@@ -301,6 +306,7 @@ pub async fn pull(store: &Store, user: &User, since: u64, limit: usize) -> Resul
         ReadScope::Units(units) => Some(units.into_iter().collect()),
     };
     let page = store.pull_page(since, units.as_deref(), limit).await?;
+    crate::store_guard::pulled_past(store, since, page.counter);
     let cursor = page.items.last().map_or(since, |last| last.seq);
     let items = page.items.into_iter().map(|stored| stored.item).collect();
     Ok(PullResponse { cursor, more: page.more, items, tasks: page.tasks, directives: page.directives, units: page.units })

@@ -2,7 +2,7 @@
 //! with a per-response script nonce, and a same-origin check.
 
 use crate::error::ApiError;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware::Next;
@@ -31,12 +31,32 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
+/// Whether the app is served over HTTPS (`--secure-cookies`): then browsers are told to
+/// come back over HTTPS only (HSTS).
+#[derive(Debug, Clone, Copy)]
+pub struct Transport {
+    pub https: bool,
+}
+
+/// A year, as HSTS is usually given.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
 /// Adds the security headers to every response, and hands the page renderer its nonce.
-pub async fn headers(mut request: Request, next: Next) -> Response {
+/// API answers are never kept by the browser's HTTP cache unless they say how themselves
+/// (photos do): after a sign-out the next person on the tablet must not be shown the
+/// previous person's pull from it.
+pub async fn headers(State(transport): State<Transport>, mut request: Request, next: Next) -> Response {
     let nonce = new_nonce();
     request.extensions_mut().insert(ScriptNonce(nonce.clone()));
+    let is_api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if is_api && !headers.contains_key(axum::http::header::CACHE_CONTROL) {
+        headers.insert(axum::http::header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if transport.https {
+        headers.insert(axum::http::header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
     let mut set = |name: HeaderName, value: &str| {
         if let Ok(value) = HeaderValue::from_str(value) {
             headers.insert(name, value);

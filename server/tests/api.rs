@@ -708,9 +708,22 @@ async fn a_head_signs_off_a_communes_report_and_the_supervisor_and_commune_see_i
     let bad_unit = app.call(Method::PUT, &format!("/api/v1/reports/tasks/{task}/xa"), Some(&head), None).await;
     assert_eq!(bad_unit.status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // Nothing is ticked yet: the head is told so rather than signing off unfinished work.
+    let unfinished = app.call(Method::PUT, &path, Some(&head), None).await;
+    assert_eq!((unfinished.status, unfinished.json["error"].as_str()), (StatusCode::CONFLICT, Some("unfinished")), "{}", unfinished.json);
+    let mut tablet = Device::new();
+    let ticks: Vec<Value> = pull["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["task"] == task.as_str())
+        .map(|item| tablet.change(item["id"].as_str().unwrap(), "done", json!(true), 1_780_000_000_000))
+        .collect();
+    assert_eq!(app.push(&official, json!(ticks)).await.status, StatusCode::OK);
+
     let signed = app.call(Method::PUT, &path, Some(&head), None).await;
     assert_eq!(signed.status, StatusCode::OK, "{}", signed.json);
-    assert_eq!(signed.json["by"], "head");
+    assert_eq!((&signed.json["by"], &signed.json["open_items"]), (&json!("head"), &json!(0)));
     let seen = app.call(Method::GET, "/api/v1/reports/tasks", Some(&official), None).await;
     assert_eq!(seen.json.as_array().unwrap().len(), 1);
     let other_commune = app.sign_in("official3").await;

@@ -78,12 +78,7 @@ pub(crate) async fn counted_the_slow_way(app: &TestApp, now_ms: i64) -> Vec<(Uui
         .into_iter()
         .map(|((task_id, unit, period), items)| {
             let task = tasks.iter().find(|task| task.id == task_id).unwrap();
-            let done_at = items
-                .iter()
-                .all(|item| item.done)
-                .then(|| items.iter().filter_map(|item| item.done_mark.as_ref().map(|mark| mark.stamp.wall_ms)).max())
-                .flatten()
-                .map(|ms| Utc.timestamp_millis_opt(ms).unwrap());
+            let done_at = chidao_core::domain::checklist_done_at_ms(&items).map(|ms| Utc.timestamp_millis_opt(ms).unwrap());
             let judged = standing(task.deadline_in(period), done_at, now, chidao_core::domain::DUE_SOON_DAYS);
             (task_id, unit.clone(), task.directive, judged.state, judged.due_soon, UnitRole::of(task, &unit))
         })
@@ -523,4 +518,77 @@ async fn drill_down(app: &TestApp, supervisor: &str, view: &Dashboard) {
     assert_eq!(app.call(Method::GET, &path("XA-TINH-KHE"), Some(head), None).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.call(Method::GET, &path("VP-UBND"), Some(supervisor), None).await.status, StatusCode::NOT_FOUND, "not given the task");
     assert_eq!(app.call(Method::GET, &path("bad%20code"), Some(supervisor), None).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Done means the moment the checklist became complete: one official ticks all three items
+/// the day before the last day, a colleague whose tablet never saw that ticks the third
+/// again two days later (a conflict), and the supervisor keeps the first official's tick.
+/// Neither the late re-tick nor the review re-dates the work: it stays done on time, done
+/// the day before, on the dashboard, in the drill-down and in the CSV.
+#[tokio::test]
+async fn neither_a_late_re_tick_nor_a_review_re_dates_work_done_on_time() {
+    let app = app().await;
+    let supervisor = app.sign_in("supervisor").await;
+    let last_day = day(-10);
+    let input = json!({
+        "title": "Chỉ đạo thử đánh giá đúng hạn", "issuer": "UBND tỉnh Quảng Ngãi", "issued_on": day(-30),
+        "sections": [{"heading": "Mục một", "tasks": [{
+            "text": "Việc ba bước", "lead": {"unit": "XA-BINH-CHAU"}, "coordinating": [],
+            "deadline": {"date": last_day, "kind": "no_later_than"},
+            "assigned": ["XA-BINH-CHAU"], "checklist": ["Bước một", "Bước hai", "Bước ba"],
+        }]}]
+    });
+    let published = app.call(Method::POST, "/api/v1/directives", Some(&supervisor), Some(input.to_string())).await;
+    assert_eq!(published.status, StatusCode::CREATED, "{}", published.json);
+    let first = app.sign_in("official").await;
+    let second = app.sign_in("official2").await;
+    let pulled = app.pull(&first, 0).await;
+    let task = pulled["tasks"].as_array().unwrap().iter().find(|t| t["text"] == "Việc ba bước").unwrap()["id"].as_str().unwrap().to_owned();
+    let ids: Vec<String> = pulled["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["task"] == task.as_str())
+        .map(|item| item["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    let noon = |date: &str| {
+        let day: chrono::NaiveDate = date.parse().unwrap();
+        chidao_core::domain::vietnam_day_start(day).timestamp_millis() + 12 * 3_600_000
+    };
+    let day_before = noon(&day(-11));
+    let two_days_later = noon(&day(-8));
+
+    let mut on_time = Device::new();
+    let ticks: Vec<Value> = ids.iter().map(|id| on_time.change(id, "done", json!(true), day_before)).collect();
+    assert_eq!(app.push(&first, json!(ticks)).await.status, StatusCode::OK);
+    let mut unaware = Device::new();
+    let again = unaware.change(&ids[2], "done", json!(true), two_days_later);
+    assert_eq!(app.push(&second, json!([again])).await.json["results"][0]["status"], "applied");
+
+    let drill = format!("{}/{task}/XA-BINH-CHAU", chidao_core::api::ASSIGNMENTS_PATH);
+    let judged = |answer: &Value| (answer["state"].as_str().map(str::to_owned), answer["done_at_ms"].as_i64());
+    let before_review = app.call(Method::GET, &drill, Some(&supervisor), None).await.json;
+    assert_eq!(judged(&before_review), (Some("done_on_time".to_owned()), Some(day_before)), "a re-tick does not make it late");
+    assert!(before_review["items"].as_array().unwrap().iter().any(|item| item["conflict"] == true), "the re-tick is a conflict");
+
+    let queue = app.call(Method::GET, "/api/v1/review", Some(&supervisor), None).await.json;
+    let case = queue["cases"].as_array().unwrap().iter().find(|case| case["item"]["id"] == ids[2].as_str()).expect("the conflict");
+    let kept_change = case["contests"][0]["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|edit| edit["stamp"]["wall_ms"] == day_before)
+        .expect("the first official's tick is offered")["change"]
+        .clone();
+    let reviewed =
+        app.call(Method::POST, "/api/v1/review", Some(&supervisor), Some(json!({"item": ids[2], "keep": [kept_change]}).to_string())).await;
+    assert_eq!(reviewed.status, StatusCode::OK, "{}", reviewed.json);
+
+    let after_review = app.call(Method::GET, &drill, Some(&supervisor), None).await.json;
+    assert_eq!(judged(&after_review), (Some("done_on_time".to_owned()), Some(day_before)), "the review keeps the tick's time");
+    let board = dashboard(&app, &supervisor, "").await;
+    let row = board.tasks.iter().find(|row| row.text == "Việc ba bước").unwrap();
+    assert_eq!((row.counts.done_on_time, row.counts.done_late), (1, 0));
+    assert_eq!(board.totals, totals(counted_the_slow_way(&app, board.as_of_ms).await.iter()));
 }

@@ -70,11 +70,7 @@ async fn weeks_agree_with_a_count_of_every_item(app: &crate::common::TestApp, su
             if vietnam_day_start(began).timestamp_millis() > end_ms {
                 continue;
             }
-            let done_at = items
-                .iter()
-                .all(|item| item.done)
-                .then(|| items.iter().filter_map(|item| item.done_mark.as_ref().map(|mark| mark.stamp.wall_ms)).max())
-                .flatten();
+            let done_at = chidao_core::domain::checklist_done_at_ms(items.iter());
             let due_end = task.deadline_in(*period).and_then(|deadline| deadline.due_end()).map(|end| end.timestamp_millis());
             expected.add(Thresholds { now_ms: end_ms, soon_end_ms: end_ms }.classify_then(due_end, done_at), false, 1);
         }

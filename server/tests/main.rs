@@ -14,6 +14,7 @@ mod crash;
 mod dashboard;
 mod demo_office;
 mod directive_import;
+mod durability;
 mod group_commit;
 mod periods;
 mod random_sync;

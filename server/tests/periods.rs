@@ -173,9 +173,13 @@ async fn a_head_signs_off_each_month_of_a_recurring_report_on_its_own() {
 
     let head = app.sign_in("head").await;
     let path = |period: Option<Period>| chidao_core::api::task_report_path(task, &unit, period);
-    let signed = app.call(Method::PUT, &path(Some(earlier)), Some(&head), None).await;
+    // Nothing of that month is ticked: the head is told, and signs off only on saying so.
+    let unasked = app.call(Method::PUT, &path(Some(earlier)), Some(&head), None).await;
+    assert_eq!((unasked.status, unasked.json["error"].as_str()), (StatusCode::CONFLICT, Some("unfinished")), "{}", unasked.json);
+    let signed = app.call(Method::PUT, &format!("{}&unfinished=true", path(Some(earlier))), Some(&head), None).await;
     assert_eq!(signed.status, StatusCode::OK, "{}", signed.json);
     assert_eq!(signed.json["period"], json!(earlier.to_string()));
+    assert_eq!(signed.json["open_items"], json!(2), "the sign-off says what was open");
     let reports = app.call(Method::GET, chidao_core::api::TASK_REPORTS_PATH, Some(&head), None).await.json;
     let periods_signed: Vec<&Value> =
         reports.as_array().unwrap().iter().filter(|r| r["task"] == json!(task)).map(|r| &r["period"]).collect();
@@ -188,10 +192,60 @@ async fn a_head_signs_off_each_month_of_a_recurring_report_on_its_own() {
 
     // A period the task does not have, or the template, is not an assignment to sign off.
     let never = Period::parse("2001-01").unwrap();
-    assert_eq!(app.call(Method::PUT, &path(Some(never)), Some(&head), None).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.call(Method::PUT, &path(None), Some(&head), None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.call(Method::PUT, &format!("{}&unfinished=true", path(Some(never))), Some(&head), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.call(Method::PUT, &format!("{}?unfinished=true", path(None)), Some(&head), None).await.status, StatusCode::NOT_FOUND);
     let taken_back = app.call(Method::DELETE, &path(Some(earlier)), Some(&head), None).await;
     assert_eq!(taken_back.status, StatusCode::NO_CONTENT);
     let reports = app.call(Method::GET, chidao_core::api::TASK_REPORTS_PATH, Some(&head), None).await.json;
     assert!(reports.as_array().unwrap().iter().all(|r| r["task"] != json!(task)));
+}
+
+/// A line added to a monthly report is owed from the current month on: months already over
+/// keep the checklist they were judged on (a month done on time stays so), a second run of
+/// the server's period opening does not add it either, and the edit's answer counts the
+/// items people see.
+#[tokio::test]
+async fn a_line_added_to_recurring_work_is_not_owed_in_months_already_over() {
+    let (app, supervisor, pulled) = published_report().await;
+    let official = app.sign_in("official").await;
+    let periods = open_periods();
+    let today = Deadline::today_in_vietnam(Utc::now());
+    let ended: Vec<Period> = periods.iter().copied().filter(|period| period.last_day() < today).collect();
+    let current: Vec<Period> = periods.iter().copied().filter(|period| period.last_day() >= today).collect();
+    assert!(!ended.is_empty() && !current.is_empty(), "{periods:?}");
+    let last_ended = *ended.last().unwrap();
+    let ids = |pulled: &Value, period| {
+        items_of(pulled, Some(period)).iter().map(|item| item["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    let mut device = Device::new();
+    let on_time = chidao_core::domain::vietnam_day_start(last_ended.first_day()).timestamp_millis() + 3_600_000;
+    push_ticks(&app, &official, &mut device, &ids(&pulled, last_ended), on_time).await;
+
+    let directive =
+        pulled["tasks"].as_array().unwrap().iter().find(|task| task["text"] == REPORT).unwrap()["directive"].as_str().unwrap().to_owned();
+    let form = app.call(Method::GET, &format!("/api/v1/directives/{directive}"), Some(&supervisor), None).await;
+    let mut edited = form.json.clone();
+    edited["sections"][0]["tasks"][0]["checklist"] = json!(["Tổng hợp số liệu", "Gửi báo cáo", "Lưu hồ sơ"]);
+    let revised = app.call(Method::PUT, &format!("/api/v1/directives/{directive}"), Some(&supervisor), Some(edited.to_string())).await;
+    assert_eq!(revised.status, StatusCode::OK, "{}", revised.json);
+    let communes = 2;
+    assert_eq!(revised.json["added_items"].as_u64(), Some((current.len() * communes) as u64), "{}", revised.json);
+    // The server's own opening of periods, as its timer runs it.
+    chidao_server::periods::open(&app.store, None, None, Utc::now(), chidao_server::periods::Reach::Latest).await.unwrap();
+
+    let after = app.pull(&official, 0).await;
+    for period in &ended {
+        assert_eq!(items_of(&after, Some(*period)).len(), 2, "{period} is over: its checklist stays as judged");
+    }
+    for period in &current {
+        assert_eq!(items_of(&after, Some(*period)).len(), 3, "{period}: the new line is owed");
+    }
+    let task = after["tasks"].as_array().unwrap().iter().find(|task| task["text"] == REPORT).unwrap()["id"].as_str().unwrap().to_owned();
+    let path = format!("{}/{task}/XA-BINH-CHAU?period={last_ended}", chidao_core::api::ASSIGNMENTS_PATH);
+    let report = app.call(Method::GET, &path, Some(&supervisor), None).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.json);
+    assert_eq!(report.json["state"], "done_on_time", "the month done on time stays so: {}", report.json);
 }

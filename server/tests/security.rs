@@ -227,9 +227,12 @@ async fn a_disabled_account_is_signed_out_and_cannot_sign_in_until_enabled() {
         app.call(Method::PATCH, "/api/v1/admin/accounts/official", Some(&admin), Some(json!({"disabled": true}).to_string())).await;
     assert_eq!(disable.status, StatusCode::NO_CONTENT, "{}", disable.json);
     assert_eq!(app.call(Method::GET, "/api/v1/sync/pull", Some(&official), None).await.status, StatusCode::UNAUTHORIZED);
+    // The right password of a disabled account is answered as a wrong one: the answer
+    // says nothing about which accounts exist or are disabled.
     let refused = sign_in_with(&app, "official", PASSWORD).await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert_eq!(refused.json["error"], "account_disabled");
+    let wrong = sign_in_with(&app, "official", "not-the-password-at-all").await;
+    assert_eq!((refused.status, &refused.json), (wrong.status, &wrong.json));
+    assert_eq!(refused.json["error"], "wrong_credentials");
     app.call(Method::PATCH, "/api/v1/admin/accounts/official", Some(&admin), Some(json!({"disabled": false}).to_string())).await;
     assert_eq!(sign_in_with(&app, "official", PASSWORD).await.status, StatusCode::OK);
 
@@ -410,4 +413,277 @@ async fn text_that_looks_like_surrealql_or_html_is_stored_and_returned_literally
     // A hostile username is refused, not run.
     let sneaky = json!({"username": "x' OR 1=1 --", "password": PASSWORD}).to_string();
     assert_eq!(app.call(Method::POST, "/api/v1/session", None, Some(sneaky)).await.status, StatusCode::UNAUTHORIZED);
+}
+
+/// Guesses sent all at once are each counted before their password is checked: of 60 at
+/// once, no more than the limit get to be checked, whatever the order they finish in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guesses_sent_together_are_all_counted() {
+    let app = std::sync::Arc::new(app().await);
+    let guesses: Vec<_> = (0..60)
+        .map(|n| {
+            let app = app.clone();
+            tokio::spawn(async move { app.send(sign_in_request("official", &format!("wrong-guess-{n}"), Some("10.9.9.9"))).await.status })
+        })
+        .collect();
+    let mut statuses = std::collections::BTreeMap::new();
+    for guess in guesses {
+        *statuses.entry(guess.await.unwrap().as_u16()).or_insert(0) += 1;
+    }
+    let checked = statuses.get(&401).copied().unwrap_or(0);
+    assert!(checked <= SignInLimits::default().per_username, "{statuses:?}");
+    assert_eq!(checked + statuses.get(&429).copied().unwrap_or(0), 60, "only 401 and 429: {statuses:?}");
+    let right = app.send(sign_in_request("official", PASSWORD, Some("10.8.8.8"))).await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "the account is held after the burst");
+}
+
+/// The password change checks a password too, so it is counted with the sign-ins.
+#[tokio::test]
+async fn wrong_current_passwords_are_held_back_like_sign_ins() {
+    let app = app().await;
+    let official = app.sign_in("official").await;
+    let mut statuses = Vec::new();
+    for n in 0..8 {
+        let wrong = json!({"current_password": format!("not-the-password-{n}"), "new_password": "một mật khẩu mới dài"}).to_string();
+        statuses.push(app.call(Method::POST, "/api/v1/session/password", Some(&official), Some(wrong)).await.status.as_u16());
+    }
+    let limit = SignInLimits::default().per_username;
+    assert!(statuses[..limit].iter().all(|status| *status == 403), "{statuses:?}");
+    assert!(statuses[limit..].iter().all(|status| *status == 429), "{statuses:?}");
+    let signed_in = sign_in_with(&app, "official", PASSWORD).await;
+    assert_eq!(signed_in.status, StatusCode::TOO_MANY_REQUESTS, "the guesses count for sign-in too");
+}
+
+#[tokio::test]
+async fn a_new_password_has_twelve_characters_and_is_not_a_common_one() {
+    let app = app().await;
+    let official = app.sign_in("official").await;
+    for weak in ["ngắn quá", "123456789012", "qwerty123456", "aaaaaaaaaaaaaaaa"] {
+        let change = json!({"current_password": PASSWORD, "new_password": weak}).to_string();
+        let refused = app.call(Method::POST, "/api/v1/session/password", Some(&official), Some(change)).await;
+        assert_eq!((refused.status, refused.json["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("weak_password")), "{weak}");
+    }
+    let change = json!({"current_password": PASSWORD, "new_password": "ruộng lúa Bình Châu"}).to_string();
+    assert_eq!(app.call(Method::POST, "/api/v1/session/password", Some(&official), Some(change)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn api_answers_are_never_kept_by_the_browser_cache_and_photos_are_asked_for_again() {
+    let app = app().await;
+    let official = app.sign_in("official").await;
+    let pull = app.call(Method::GET, "/api/v1/sync/pull", Some(&official), None).await;
+    assert_eq!(pull.headers[header::CACHE_CONTROL], "no-store");
+    let me = app.call(Method::GET, "/api/v1/session", Some(&official), None).await;
+    assert_eq!(me.headers[header::CACHE_CONTROL], "no-store");
+    assert!(me.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "no HSTS over plain HTTP");
+
+    let item = pull.json["items"][0]["id"].as_str().unwrap().to_owned();
+    let photo: &[u8] = include_bytes!("../../public/icons/icon-192.png");
+    let id = chidao_core::domain::PhotoId::of(photo).to_string();
+    assert_eq!(app.upload_photo(&official, &item, &id, "image/png", photo.to_vec()).await.status, StatusCode::CREATED);
+    let fetched = app.call(Method::GET, &format!("/api/v1/photos/{id}"), Some(&official), None).await;
+    assert_eq!(fetched.headers[header::CACHE_CONTROL], "private, no-cache");
+    let tag = fetched.headers[header::ETAG].to_str().unwrap().to_owned();
+    let again = |cookie: Option<String>| {
+        let mut request = Request::builder().uri(format!("/api/v1/photos/{id}")).header(header::IF_NONE_MATCH, tag.clone());
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    assert_eq!(app.send(again(Some(official.clone()))).await.status, StatusCode::NOT_MODIFIED);
+    // After sign-out the browser's copy is not confirmed to anyone without a session, nor
+    // to an official of another commune.
+    assert_eq!(app.send(again(None)).await.status, StatusCode::UNAUTHORIZED);
+    let other = app.sign_in("official3").await;
+    assert_eq!(app.send(again(Some(other))).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn over_https_browsers_are_told_to_keep_to_https() {
+    let cookies = CookiePolicy { secure: true, max_age_days: 30, idle_days: 14 };
+    let app = app_built("mem://", None, SignInLimits::default(), cookies).await;
+    let health = app.call(Method::GET, "/healthz", None, None).await;
+    assert_eq!(health.headers[header::STRICT_TRANSPORT_SECURITY], "max-age=31536000; includeSubDomains");
+}
+
+/// Opens the live stream over a real connection and returns it once the head arrived.
+async fn open_live(port: u16, cookie: &str) -> (u16, tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let request = format!("GET /api/v1/reports/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nCookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8; 1];
+        if stream.read(&mut byte).await.unwrap() == 0 {
+            break;
+        }
+        head.push(byte[0]);
+    }
+    let status = String::from_utf8_lossy(&head).split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, stream)
+}
+
+/// Reads until the server closes the stream; false if it is still open after `within`.
+async fn closes_within(stream: &mut tokio::net::TcpStream, within: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let deadline = Instant::now() + within;
+    let mut buffer = [0u8; 4096];
+    while Instant::now() < deadline {
+        match tokio::time::timeout(deadline - Instant::now(), stream.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => {}
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_stream_ends_with_its_session_and_streams_are_bounded() {
+    let store = chidao_server::db::open(&common::db_args("mem://")).await.unwrap();
+    chidao_server::demo::seed_if_empty(&store, PASSWORD, chidao_server::demo::DemoScope::Seed).await.unwrap();
+    let port = common::http::serve_on_loopback(store).await;
+    let sign_in = |username: &'static str| common::http::signed_in_cookie(port, username, PASSWORD);
+    let official = sign_in("official").await;
+    let (_, _, pull) = common::http::http(port, "GET", "/api/v1/sync/pull", Some(&official), None).await.unwrap();
+    let items: Vec<String> = pull["items"].as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap().to_owned()).collect();
+    let mut device = Device::new();
+    let mut tick = move |n: usize| json!({"changes": [device.change(&items[n % items.len()], "done", json!(n.is_multiple_of(2)), 1_780_000_000_000 + n as i64)]});
+
+    // Signed out: the next write ends the stream instead of reaching it.
+    let supervisor = sign_in("supervisor").await;
+    let (status, mut stream) = open_live(port, &supervisor).await;
+    assert_eq!(status, 200);
+    let (signed_out, _, _) = common::http::http(port, "DELETE", "/api/v1/session", Some(&supervisor), None).await.unwrap();
+    assert_eq!(signed_out, 204);
+    common::http::http(port, "POST", "/api/v1/sync/push", Some(&official), Some(&tick(1))).await.unwrap();
+    assert!(closes_within(&mut stream, Duration::from_secs(5)).await, "the stream outlived its sign-out");
+
+    // Disabled: the same.
+    let admin = sign_in("admin").await;
+    let head = sign_in("head").await;
+    let (status, mut stream) = open_live(port, &head).await;
+    assert_eq!(status, 200);
+    let disable = json!({"disabled": true});
+    assert_eq!(common::http::http(port, "PATCH", "/api/v1/admin/accounts/head", Some(&admin), Some(&disable)).await.unwrap().0, 204);
+    common::http::http(port, "POST", "/api/v1/sync/push", Some(&official), Some(&tick(2))).await.unwrap();
+    assert!(closes_within(&mut stream, Duration::from_secs(5)).await, "the stream outlived its account");
+
+    // One sign-in keeps a few open, no more; closing one makes room.
+    let supervisor = sign_in("supervisor").await;
+    let per_session = chidao_server::live::StreamLimits::default().per_session;
+    let mut open = Vec::new();
+    for _ in 0..per_session {
+        let (status, stream) = open_live(port, &supervisor).await;
+        assert_eq!(status, 200);
+        open.push(stream);
+    }
+    let (refused, _) = open_live(port, &supervisor).await;
+    assert_eq!(refused, 429);
+    drop(open.pop());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let (status, stream) = open_live(port, &supervisor).await;
+        if status == 200 {
+            open.push(stream);
+            break;
+        }
+        assert!(Instant::now() < deadline, "a closed stream's place was never given back");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A sign-in on a browser that still holds another session's cookie (a sign-out that never
+/// reached the server) ends that session: nobody is left able to act as the one before.
+#[tokio::test]
+async fn signing_in_ends_the_session_of_the_cookie_it_replaces() {
+    let app = app().await;
+    let previous = app.sign_in("official").await;
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/session")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, previous.clone())
+        .body(Body::from(json!({"username": "official2", "password": PASSWORD}).to_string()))
+        .unwrap();
+    let next = app.send(request).await;
+    assert_eq!(next.status, StatusCode::OK);
+    assert_eq!(app.call(Method::GET, "/api/v1/session", Some(&previous), None).await.status, StatusCode::UNAUTHORIZED);
+    let now = cookie_from(&next);
+    assert_eq!(app.call(Method::GET, "/api/v1/session", Some(&now), None).await.json["username"], "official2");
+}
+
+/// Photos are bounded per item and per unit and day, and by the pixels they decode to.
+#[tokio::test]
+async fn photos_are_bounded_per_item_per_unit_and_day_and_in_pixels() {
+    let app = app().await;
+    // Enough items for a day's photos: the seed's 7 and a directive's 10 more.
+    let supervisor = app.sign_in("supervisor").await;
+    let lines: Vec<String> = (1..=10).map(|n| format!("Bước {n}")).collect();
+    let directive = json!({
+        "title": "Chỉ đạo nhiều bước", "issuer": "UBND tỉnh Quảng Ngãi", "issued_on": "2026-12-01",
+        "sections": [{"heading": "Mục một", "tasks": [{"text": "Việc mười bước", "lead": {"unit": "XA-BINH-CHAU"}, "coordinating": [],
+            "deadline": null, "assigned": ["XA-BINH-CHAU"], "checklist": lines}]}]
+    });
+    assert_eq!(
+        app.call(Method::POST, "/api/v1/directives", Some(&supervisor), Some(directive.to_string())).await.status,
+        StatusCode::CREATED
+    );
+    let official = app.sign_in("official").await;
+    let items: Vec<String> =
+        app.pull(&official, 0).await["items"].as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap().to_owned()).collect();
+    let icon: &[u8] = include_bytes!("../../public/icons/icon-192.png");
+    let photo = |n: usize| {
+        let mut bytes = icon.to_vec();
+        bytes.extend(n.to_le_bytes());
+        bytes
+    };
+    let upload = |item: String, bytes: Vec<u8>| {
+        let id = chidao_core::domain::PhotoId::of(&bytes).to_string();
+        let official = official.clone();
+        let app = &app;
+        async move { app.upload_photo(&official, &item, &id, "image/png", bytes).await }
+    };
+    for n in 0..chidao_core::domain::PHOTOS_PER_ITEM {
+        assert_eq!(upload(items[0].clone(), photo(n)).await.status, StatusCode::CREATED);
+    }
+    let full = upload(items[0].clone(), photo(1_000)).await;
+    assert_eq!((full.status, full.json["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("photo_limit")), "{}", full.json);
+    assert_eq!(upload(items[0].clone(), photo(0)).await.status, StatusCode::OK, "the same photo again is no new photo");
+
+    let per_day = chidao_core::domain::PHOTOS_PER_UNIT_DAY as usize;
+    let mut sent = chidao_core::domain::PHOTOS_PER_ITEM;
+    'items: for item in items.iter().skip(1) {
+        for _ in 0..chidao_core::domain::PHOTOS_PER_ITEM {
+            if sent == per_day {
+                break 'items;
+            }
+            assert_eq!(upload(item.clone(), photo(sent)).await.status, StatusCode::CREATED);
+            sent += 1;
+        }
+    }
+    assert_eq!(sent, per_day, "the official's items hold a day's photos");
+    let tomorrow = upload(items[items.len() - 1].clone(), photo(5_000)).await;
+    assert_eq!(
+        (tomorrow.status, tomorrow.json["error"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("photo_limit")),
+        "{}",
+        tomorrow.json
+    );
+    let wait: u64 = tomorrow.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=86_400).contains(&wait), "until the next day in Vietnam: {wait}");
+
+    // A PNG whose header claims 8192×8192 (67 megapixels) in a few hundred bytes.
+    let mut bomb = icon[..16].to_vec();
+    bomb.extend(8192u32.to_be_bytes());
+    bomb.extend(8192u32.to_be_bytes());
+    bomb.extend(&icon[24..]);
+    let id = chidao_core::domain::PhotoId::of(&bomb).to_string();
+    let official3 = app.sign_in("official3").await;
+    let other: String = app.pull(&official3, 0).await["items"][0]["id"].as_str().unwrap().to_owned();
+    let refused = app.upload_photo(&official3, &other, &id, "image/png", bomb).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.json);
+    assert!(refused.json["message"].as_str().unwrap().contains("pixels"), "{}", refused.json);
 }

@@ -24,6 +24,9 @@ use std::collections::BTreeSet;
 use uuid::Uuid;
 
 const SESSION_KEY: &str = "chidao.session";
+/// Set when a sign-out could not reach the server: the session cookie (which the page cannot
+/// touch) is still good there until the sign-out is sent.
+const PENDING_SIGN_OUT_KEY: &str = "chidao.pending_sign_out";
 /// In the tab's sessionStorage: the tab's device id per person, which a reload keeps.
 const TAB_DEVICE_KEY: &str = "chidao.tab-device";
 
@@ -85,6 +88,20 @@ pub fn cache_session(session: &SessionInfo) -> Result<(), StoreError> {
 /// Forgets who was signed in. Their outbox and snapshot stay under their own keys.
 pub fn forget_session() {
     LocalStorage::delete(SESSION_KEY);
+}
+
+/// Notes that a sign-out still has to reach the server: until it has, nobody is shown as
+/// signed in on this browser, whatever the server says of its cookie.
+pub fn remember_pending_sign_out() {
+    let _ = LocalStorage::raw().set_item(PENDING_SIGN_OUT_KEY, "1");
+}
+
+pub fn sign_out_pending() -> bool {
+    LocalStorage::raw().get_item(PENDING_SIGN_OUT_KEY).ok().flatten().is_some()
+}
+
+pub fn clear_pending_sign_out() {
+    LocalStorage::delete(PENDING_SIGN_OUT_KEY);
 }
 
 /// One person's data on this device; keys carry the username so a shared tablet keeps each

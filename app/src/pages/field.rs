@@ -2,7 +2,7 @@
 
 use super::sign_in::SessionExpired;
 use super::status::{vietnam_date, vietnam_time, StatusBar};
-use super::{tr, DeadlineTerm};
+use super::{tr, DeadlineTerm, StatePill};
 use crate::api::photo_url;
 use crate::domain::access::Action;
 use crate::domain::{Deadline, Party, Period, Task, TaskReport, UnitCode};
@@ -20,9 +20,9 @@ pub fn FieldPage() -> impl IntoView {
     provide_context(sign_offs);
     #[cfg(feature = "browser")]
     Effect::new(move |_| {
-        // Sign-offs are an online matter: heads give them at the office. When the network
-        // is back the list is read again.
-        if workspace.online.get() {
+        // Sign-offs are an online matter: heads give them at the office. When the server
+        // is reached again the list is read again.
+        if workspace.connection.get() == crate::workspace::Connection::Reached {
             sign_offs.load();
         }
     });
@@ -159,12 +159,29 @@ fn TaskCard(
                     });
                     let task_id = task.id;
                     let shown_period = period.map(|(period, _)| period);
+                    let deadline = period.map(|(_, deadline)| deadline).or(task.deadline);
+                    let checklist = ids.clone();
+                    let listed = ids.clone();
+                    let open_items = Signal::derive(move || {
+                        listed
+                            .iter()
+                            .filter_map(|id| workspace.item(*id))
+                            .filter(|item| !item.done)
+                            .map(|item| item.label.to_string())
+                            .collect::<Vec<_>>()
+                    });
+                    let standing = Signal::derive(move || {
+                        let items: Vec<_> = checklist.iter().filter_map(|id| workspace.item(*id)).collect();
+                        let done_at = crate::domain::checklist_done_at_ms(&items).and_then(chrono::DateTime::from_timestamp_millis);
+                        crate::domain::standing(deadline, done_at, chrono::Utc::now(), crate::domain::DUE_SOON_DAYS)
+                    });
                     view! {
                         {heading}
+                        <p class="checklist-state"><StatePill standing/></p>
                         <ul class="checklist">
                             {ids.into_iter().map(|id| view! { <ItemRow workspace id editable/> }).collect_view()}
                         </ul>
-                        <SignOff task=task_id unit=unit.clone() period=shown_period may_sign/>
+                        <SignOff task=task_id unit=unit.clone() period=shown_period may_sign open_items/>
                     }
                 })
                 .collect_view()}
@@ -203,7 +220,7 @@ impl SignOffs {
 /// Whether a unit's report on a task (for recurring work, on the period shown) is signed
 /// off; heads give or take back the sign-off with a button from its own chunk.
 #[component]
-fn SignOff(task: Uuid, unit: UnitCode, period: Option<Period>, may_sign: bool) -> impl IntoView {
+fn SignOff(task: Uuid, unit: UnitCode, period: Option<Period>, may_sign: bool, open_items: Signal<Vec<String>>) -> impl IntoView {
     let sign_offs = expect_context::<SignOffs>();
     let unit_for_report = unit.clone();
     let report = Memo::new(move |_| {
@@ -215,12 +232,15 @@ fn SignOff(task: Uuid, unit: UnitCode, period: Option<Period>, may_sign: bool) -
     view! {
         <div class="sign-off" data-testid="sign-off">
             {move || report.get().map(|report| view! {
-                <span class="pill online" data-testid="report-signed-off">{tr(Key::ReportSignedOff)} " · " {report.by} " · " {vietnam_time(report.at_ms)}</span>
+                <span class="pill online" data-testid="report-signed-off">
+                    {tr(Key::ReportSignedOff)} " · " {report.by} " · " {vietnam_time(report.at_ms)}
+                    {(report.open_items > 0).then(|| view! { " · " {report.open_items} " " {tr(Key::SignedOffWithOpenItems)} })}
+                </span>
             })}
             {may_sign.then(|| view! {
                 <super::chunk::OnDemand load=super::sign_off::sign_off_button quiet=true
                     show=move |build: super::sign_off::SignOffButtonBuilder| build(super::sign_off::SignOffTarget {
-                        sign_offs, task, unit: unit.clone(), period, signed,
+                        sign_offs, task, unit: unit.clone(), period, signed, open_items,
                     })/>
             })}
         </div>

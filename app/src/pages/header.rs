@@ -19,10 +19,12 @@ pub(super) fn Header(session: SessionInfo) -> impl IntoView {
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             // The outbox and snapshot stay under this person's keys: signing out on a
-            // shared tablet never throws away unsynced work.
-            let _ = crate::client::sign_out().await;
+            // shared tablet never throws away unsynced work. The page is signed out at
+            // once; the server's session ends now, or as soon as the server is reached.
             crate::offline::forget_session();
+            crate::offline::remember_pending_sign_out();
             who.set(Who::SignedOut);
+            super::switcher::send_pending_sign_out().await;
         });
         let _ = who;
     };

@@ -18,7 +18,7 @@ mod status;
 mod switcher;
 mod who;
 
-use crate::domain::{Deadline, DeadlineKind};
+use crate::domain::Deadline;
 use crate::i18n::{t, Key, Locale, Words, LOCALE_COOKIE};
 use leptos::prelude::*;
 #[cfg(feature = "browser")]
@@ -172,16 +172,40 @@ fn LanguageSwitch() -> impl IntoView {
     }
 }
 
-/// A task's deadline as a `<dt>`/`<dd>` pair, flagged when overdue in Vietnam's calendar.
+/// A task's deadline as a `<dt>`/`<dd>` pair, as the office's pages and exports show it:
+/// the last day on time ("trước ngày 09/12" is last day 08/12), or the day work starts.
 #[component]
 fn DeadlineTerm(deadline: Deadline) -> impl IntoView {
-    let key = if deadline.kind == DeadlineKind::From { Key::StartsFrom } else { Key::Deadline };
-    let overdue = deadline.is_overdue(chrono::Utc::now());
+    let (key, day) = match deadline.last_day_on_time() {
+        Some(last) => (Key::Deadline, last),
+        None => (Key::StartsFrom, deadline.date),
+    };
     view! {
         <dt>{tr(key)}</dt>
-        <dd>
-            {status::vietnam_date(deadline.date)}
-            {overdue.then(|| view! { " " <span class="pill overdue" data-testid="overdue">{tr(Key::Overdue)}</span> })}
-        </dd>
+        <dd data-testid="last-day">{status::vietnam_date(day)}</dd>
     }
+}
+
+/// Where a unit's checklist stands, by the rule the office's dashboard counts with:
+/// done on time, done late, in progress (and due soon), or overdue.
+#[component]
+fn StatePill(#[prop(into)] standing: Signal<crate::domain::Standing>) -> impl IntoView {
+    use crate::domain::TaskState;
+    let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
+    let class = move || match standing.get().state {
+        TaskState::DoneOnTime | TaskState::DoneLate => "pill done",
+        TaskState::Overdue => "pill overdue",
+        TaskState::InProgress if standing.get().due_soon => "pill soon",
+        TaskState::InProgress => "pill",
+    };
+    let words = move || {
+        let now = standing.get();
+        let state = crate::i18n::t(locale.get(), now.state);
+        if now.due_soon {
+            format!("{state} · {}", crate::i18n::t(locale.get(), crate::i18n::DeskKey::DueSoon))
+        } else {
+            state.to_owned()
+        }
+    };
+    view! { <span class=class data-testid="state" data-state=move || standing.get().state.as_str()>{words}</span> }
 }

@@ -18,6 +18,7 @@ pub fn password_page() -> Result<PasswordBuilder, ChunkUnavailable> {
 #[component]
 fn PasswordPage(forced: bool) -> impl IntoView {
     let who = expect_context::<RwSignal<Who>>();
+    let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -40,11 +41,11 @@ fn PasswordPage(forced: bool) -> impl IntoView {
                     outcome.set(Some(Ok(())));
                     who.set(Who::SignedIn(session));
                 }
-                Err(error) => outcome.set(Some(Err(error.to_string()))),
+                Err(error) => outcome.set(Some(Err(super::failure_words(locale.get_untracked(), &error)))),
             }
             busy.set(false);
         });
-        let _ = who;
+        let _ = (who, locale);
     };
     view! {
         <section class="password" data-testid="password-page">
@@ -58,14 +59,16 @@ fn PasswordPage(forced: bool) -> impl IntoView {
                 </label>
                 <label>
                     {tr(Key::NewPassword)}
-                    <input name="new-password" type="password" autocomplete="new-password" required minlength="8"
+                    <input name="new-password" type="password" autocomplete="new-password" required minlength="12"
+                        aria-describedby="new-password-rule"
                         prop:value=move || new.get() on:input=move |ev| new.set(event_target_value(&ev))/>
                 </label>
+                <p class="hint" id="new-password-rule">{tr(Key::PasswordRule)}</p>
                 <button type="submit" class="primary" disabled=move || busy.get()>{tr(Key::ChangePassword)}</button>
             </form>
             {move || outcome.get().map(|outcome| match outcome {
                 Ok(()) => view! { <p class="notice" role="status">{tr(Key::PasswordChanged)}</p> }.into_any(),
-                Err(reason) => view! { <p class="error" role="alert">{tr(Key::AdminFailed)} " " {reason}</p> }.into_any(),
+                Err(reason) => view! { <p class="error" role="alert">{reason}</p> }.into_any(),
             })}
         </section>
     }

@@ -7,6 +7,7 @@ use super::status::{browser_online, vietnam_date, vietnam_time, NetworkPill};
 use super::{tr, DeadlineTerm};
 use crate::api::{photo_url, DirectiveProgress, ProgressReport, TaskProgress, UnitProgress};
 use crate::i18n::{DeskKey, Key};
+use crate::workspace::Connection;
 use leptos::prelude::*;
 
 /// A report as shown, and when it arrived.
@@ -32,6 +33,12 @@ pub fn ProgressPage() -> impl IntoView {
     });
     let locale = expect_context::<RwSignal<crate::i18n::Locale>>();
     let failure = move || loaded.get().and_then(Result::err).map(|error| super::failure_words(locale.get(), &error));
+    // While a refresh is on its way the last answer still says how the server was.
+    let connection = Memo::new(move |before: Option<&Connection>| match loaded.get() {
+        None => before.copied().unwrap_or(Connection::Checking),
+        Some(Err(crate::client::ClientError::Network(_))) => Connection::Unreachable,
+        Some(_) => Connection::Reached,
+    });
     let reload = move || refreshes.update(|count| *count = count.wrapping_add(1));
     // Supervisors watch live: when the network returns, and on the sync beat.
     Effect::new(move |was_online: Option<bool>| {
@@ -56,7 +63,7 @@ pub fn ProgressPage() -> impl IntoView {
                 <button class="secondary" on:click=move |_| reload() data-testid="refresh">{tr(DeskKey::Refresh)}</button>
             </div>
             <section class="status" aria-live="polite" data-testid="report-status">
-                <NetworkPill online/>
+                <NetworkPill connection/>
                 <span class="last-sync">
                     {tr(Key::LastSync)} ": "
                     <span data-testid="report-time">
@@ -134,7 +141,10 @@ fn UnitRow(unit: UnitProgress) -> impl IntoView {
                     <summary>
                         {unit.name.to_string()}
                         {report.map(|report| view! {
-                            " " <span class="pill online" data-testid="report-signed-off">{tr(Key::ReportSignedOff)} " · " {report.by} " · " {vietnam_time(report.at_ms)}</span>
+                            " " <span class="pill online" data-testid="report-signed-off">
+                                {tr(Key::ReportSignedOff)} " · " {report.by} " · " {vietnam_time(report.at_ms)}
+                                {(report.open_items > 0).then(|| view! { " · " {report.open_items} " " {tr(Key::SignedOffWithOpenItems)} })}
+                            </span>
                         })}
                     </summary>
                     <ul class="checklist readonly">

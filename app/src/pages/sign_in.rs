@@ -27,12 +27,13 @@ pub fn SignInPage() -> impl IntoView {
             let request = SignInRequest { username: username.get_untracked().trim().to_owned(), password: password.get_untracked() };
             match sign_in(&request).await {
                 Ok(session) => {
+                    // Signing in ended the session of the cookie it replaced, on the server.
+                    crate::offline::clear_pending_sign_out();
                     let _ = crate::offline::cache_session(&session);
                     who.set(Who::SignedIn(session));
                 }
                 Err(ClientError::Unauthorized) => error.set(Some(Key::WrongCredentials)),
                 Err(ClientError::Refused { status: 429, .. }) => error.set(Some(Key::TooManyAttempts)),
-                Err(ClientError::Refused { status: 403, .. }) => error.set(Some(Key::AccountDisabled)),
                 Err(ClientError::Refused { status: 400..=499, .. }) => error.set(Some(Key::WrongCredentials)),
                 Err(_) => error.set(Some(Key::SignInFailed)),
             }

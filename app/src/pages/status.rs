@@ -4,7 +4,7 @@ use super::shell::{ShellUpdateBanner, StorageInfo};
 use super::tr;
 use crate::domain::HO_CHI_MINH_OFFSET_SECONDS;
 use crate::i18n::{t, Key, Locale};
-use crate::workspace::{PhotoState, Problem, Workspace};
+use crate::workspace::{Connection, PhotoState, Problem, Workspace};
 use leptos::prelude::*;
 
 /// A date as people in Vietnam write it, e.g. `15/08/2022`. Written out by hand: chrono's
@@ -24,12 +24,16 @@ pub(crate) fn vietnam_time(at_ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The connection as the last exchange with the server showed it.
 #[component]
-pub fn NetworkPill(#[prop(into)] online: Signal<bool>) -> impl IntoView {
+pub fn NetworkPill(#[prop(into)] connection: Signal<Connection>) -> impl IntoView {
+    let look = move || match connection.get() {
+        Connection::Reached => ("pill online", Key::Online),
+        Connection::Unreachable => ("pill offline", Key::Offline),
+        Connection::Checking => ("pill", Key::Connecting),
+    };
     view! {
-        <span class=move || if online.get() { "pill online" } else { "pill offline" } data-testid="network">
-            {move || if online.get() { tr(Key::Online)() } else { tr(Key::Offline)() }}
-        </span>
+        <span class=move || look().0 data-testid="network">{move || tr(look().1)()}</span>
     }
 }
 
@@ -66,7 +70,7 @@ pub fn StatusBar(workspace: Workspace) -> impl IntoView {
     };
     view! {
         <section class="status" aria-live="polite" data-testid="sync-status">
-            <NetworkPill online=workspace.online/>
+            <NetworkPill connection=workspace.connection/>
             <span class="pending" title=pending_edits>
                 {tr(Key::Pending)} ": " <strong data-testid="pending-count">{pending}</strong>
             </span>
@@ -83,7 +87,7 @@ pub fn StatusBar(workspace: Workspace) -> impl IntoView {
                 </span>
             </span>
             <button class="secondary" on:click=move |_| workspace.sync_now()
-                disabled=move || workspace.syncing.get() || !workspace.online.get() data-testid="sync-now">
+                disabled=move || workspace.syncing.get() data-testid="sync-now">
                 {move || if workspace.syncing.get() { tr(Key::Syncing)() } else { tr(Key::SyncNow)() }}
             </button>
             <StorageInfo changed=Signal::derive(move || workspace.outbox.with(Vec::len) + workspace.last_sync_ms.get().map_or(0, |at| at as usize))/>

@@ -10,6 +10,14 @@ use sha2::{Digest, Sha256};
 pub const PHOTO_MAX_BYTES: usize = 2 * 1024 * 1024;
 /// Longest side, in pixels, of a photo as stored.
 pub const PHOTO_LONGEST_SIDE: u32 = 1600;
+/// Photos one checklist item may carry: evidence of one line of work, not an album.
+pub const PHOTOS_PER_ITEM: usize = 10;
+/// Photos one unit may add in a Vietnamese calendar day (at most this many times
+/// [`PHOTO_MAX_BYTES`] of storage a unit a day).
+pub const PHOTOS_PER_UNIT_DAY: u32 = 100;
+/// The most pixels a photo may decode to (40 megapixels, more than phone cameras take): a
+/// small file can claim an enormous image.
+pub const PHOTO_MAX_PIXELS: u64 = 40_000_000;
 /// Formats taken, as their MIME types.
 pub const PHOTO_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
 

@@ -44,6 +44,16 @@ pub struct ChecklistItem {
     pub note: Note,
     #[serde(default)]
     pub done_mark: Option<Mark>,
+    /// When the item became done, on the clock of the tick that did it: a later tick of
+    /// an item already ticked (from a tablet that had not seen the first) leaves it, and an
+    /// earlier tick heard late moves it back. `None` while not done. What the checklist's
+    /// "done at" is made of (see [`checklist_done_at_ms`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_since_ms: Option<i64>,
+    /// The newest untick heard, on its device's clock: a tick older than it, heard late,
+    /// cannot be when the item became done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_undone_ms: Option<i64>,
     #[serde(default)]
     pub note_mark: Option<Mark>,
     /// Two people changed the same field without seeing each other's edit; a supervisor
@@ -80,6 +90,8 @@ impl ChecklistItem {
             done: false,
             note: Note::default(),
             done_mark: None,
+            done_since_ms: None,
+            last_undone_ms: None,
             note_mark: None,
             conflict: false,
             parallel_update: false,
@@ -93,6 +105,26 @@ impl ChecklistItem {
     pub fn last_change(&self) -> Option<&Mark> {
         [self.done_mark.as_ref(), self.note_mark.as_ref()].into_iter().flatten().max_by_key(|mark| mark.stamp)
     }
+
+    /// When a done item became done: [`ChecklistItem::done_since_ms`], or for an item
+    /// written before it was kept, its tick's time.
+    pub fn became_done_ms(&self) -> Option<i64> {
+        self.done.then(|| self.done_since_ms.or(self.done_mark.as_ref().map(|mark| mark.stamp.wall_ms))).flatten()
+    }
+}
+
+/// When a checklist became complete: the moment its last open item became done, on the
+/// device's clock; `None` while any item is open (or it has none). Items taken off the
+/// checklist do not count. The one rule for the tablet, the drill-down and the store's
+/// recount (`fn::recount`, migration 23, which a server test holds to this).
+pub fn checklist_done_at_ms<'a>(items: impl IntoIterator<Item = &'a ChecklistItem>) -> Option<i64> {
+    let mut latest: Option<i64> = None;
+    let mut any = false;
+    for item in items.into_iter().filter(|item| !item.removed) {
+        any = true;
+        latest = latest.max(Some(item.became_done_ms()?));
+    }
+    latest.filter(|_| any)
 }
 
 #[cfg(test)]
@@ -116,6 +148,23 @@ mod tests {
     fn a_note_over_the_limit_fails_to_deserialise() {
         let json = serde_json::to_string(&"x".repeat(NOTE_MAX_CHARS + 1)).unwrap();
         assert!(serde_json::from_str::<Note>(&json).is_err());
+    }
+
+    #[test]
+    fn a_checklist_is_done_when_its_last_open_item_became_done() {
+        let unit = UnitCode::parse("XA-1").unwrap();
+        let item = |since: Option<i64>, removed: bool| {
+            let mut item = ChecklistItem::new(Uuid::nil(), Uuid::nil(), unit.clone(), "Mục", 1).unwrap();
+            item.done = since.is_some();
+            item.done_since_ms = since;
+            item.removed = removed;
+            item
+        };
+        assert_eq!(checklist_done_at_ms(&[item(Some(5), false), item(Some(9), false)]), Some(9));
+        assert_eq!(checklist_done_at_ms(&[item(Some(5), false), item(None, false)]), None);
+        assert_eq!(checklist_done_at_ms(&[item(Some(5), false), item(None, true)]), Some(5), "a removed item does not count");
+        assert_eq!(checklist_done_at_ms(&[]), None);
+        assert_eq!(checklist_done_at_ms(&[item(None, true)]), None);
     }
 
     #[test]

@@ -34,8 +34,10 @@ pub(crate) mod testing {
 
 pub use deadline::{Deadline, DeadlineKind, HO_CHI_MINH_OFFSET_SECONDS};
 pub use directive::{Directive, DocumentNumber, Party, Recurrence, Section, Task};
-pub use evidence::{fit_within, PhotoId, PhotoRef, PHOTO_LONGEST_SIDE, PHOTO_MAX_BYTES, PHOTO_TYPES};
-pub use item::{ChecklistItem, Note, NOTE_MAX_CHARS};
+pub use evidence::{
+    fit_within, PhotoId, PhotoRef, PHOTOS_PER_ITEM, PHOTOS_PER_UNIT_DAY, PHOTO_LONGEST_SIDE, PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS, PHOTO_TYPES,
+};
+pub use item::{checklist_done_at_ms, ChecklistItem, Note, NOTE_MAX_CHARS};
 pub use period::{Cycle, Period, KEPT_PERIODS};
 pub use report::TaskReport;
 pub use role::{Role, Roles, Username};

@@ -16,4 +16,8 @@ pub struct TaskReport {
     /// Username of the head who signed it off.
     pub by: String,
     pub at_ms: i64,
+    /// Items of the checklist still open when it was signed off (the head was asked, and
+    /// went on).
+    #[serde(default)]
+    pub open_items: u32,
 }

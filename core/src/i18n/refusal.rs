@@ -19,8 +19,13 @@ impl Words for ErrorCode {
             Conflict => "Trùng với dữ liệu đã có (ví dụ: tên đăng nhập đã được dùng).",
             CrossOrigin => "Yêu cầu phải được gửi từ trang của hệ thống.",
             TooManyAttempts => "Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút.",
+            TooManyStreams => "Đang mở quá nhiều trang theo dõi trực tiếp. Hãy đóng bớt rồi thử lại.",
             PasswordChangeRequired => "Hãy đổi mật khẩu trước khi tiếp tục.",
-            AccountDisabled => "Tài khoản đã bị khóa. Hãy liên hệ quản trị viên.",
+            Unfinished => "Danh mục còn mục chưa xong; hãy xác nhận là vẫn muốn ký xác nhận.",
+            PhotoLimit => {
+                "Đã đủ số ảnh cho phép: mỗi mục tối đa 10 ảnh, mỗi đơn vị tối đa 100 ảnh một ngày (ảnh còn lại sẽ gửi vào ngày mai)."
+            }
+            WeakPassword => "Mật khẩu mới cần ít nhất 12 ký tự, không phải mật khẩu phổ biến và không lặp một vài ký tự.",
             InvalidRows => "Một số dòng có lỗi; chưa có gì được nhập.",
             InvalidDirective => "Văn bản còn lỗi; chưa có gì được ban hành.",
             Busy => "Máy chủ đang bận, hãy thử lại sau ít giây.",
@@ -45,8 +50,11 @@ impl Words for ErrorCode {
             Conflict => "This clashes with what exists (for example, the username is taken).",
             CrossOrigin => "The request must come from a page of this site.",
             TooManyAttempts => "Too many failed sign-ins. Try again in a few minutes.",
+            TooManyStreams => "Too many live views are open. Close some and try again.",
             PasswordChangeRequired => "Change your password before going on.",
-            AccountDisabled => "This account is disabled. Contact an administrator.",
+            Unfinished => "The checklist has items not done; confirm that you sign off all the same.",
+            PhotoLimit => "Enough photos: at most 10 per item and 100 per unit a day (the rest are sent tomorrow).",
+            WeakPassword => "The new password needs at least 12 characters, must not be a widely used one, and must not repeat a few characters.",
             InvalidRows => "Some rows have errors; nothing was imported.",
             InvalidDirective => "The directive has problems; nothing was published.",
             Busy => "The server is busy; try again in a few seconds.",

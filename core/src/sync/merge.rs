@@ -84,11 +84,23 @@ pub fn apply(item: &mut ChecklistItem, change: &Change, author: &str) -> LoggedO
         item.parallel_update = true;
     }
     if mark.as_ref().is_some_and(|existing| existing.stamp > change.stamp) {
+        if let Edit::Done { value } = change.edit {
+            heard_late(item, value, change.stamp);
+        }
         return LoggedOutcome::Superseded;
     }
     let new_mark = Some(Mark { stamp: change.stamp, by: author.to_owned() });
     match &change.edit {
         Edit::Done { value } => {
+            let at = change.stamp.wall_ms;
+            item.done_since_ms = match (*value, item.became_done_ms()) {
+                (false, _) => None,
+                (true, None) => Some(at),
+                (true, Some(since)) => Some(since.min(at)),
+            };
+            if !value {
+                item.last_undone_ms = item.last_undone_ms.max(Some(at));
+            }
             item.done = *value;
             item.done_mark = new_mark;
         }
@@ -98,6 +110,25 @@ pub fn apply(item: &mut ChecklistItem, change: &Change, author: &str) -> LoggedO
         }
     }
     LoggedOutcome::Applied
+}
+
+/// A done edit older than the value standing, heard now. The value does not move, but
+/// when the item became done may: a tick made offline before the moment kept, and after
+/// every untick heard, means it was done from then; an untick after that moment means the
+/// current run of ticks began later, by the standing tick at the latest. (Exact unless a
+/// tick between such an untick and the standing one was heard before the untick.)
+fn heard_late(item: &mut ChecklistItem, value: bool, stamp: super::Stamp) {
+    let at = stamp.wall_ms;
+    if !value {
+        item.last_undone_ms = item.last_undone_ms.max(Some(at));
+    }
+    let (Some(since), Some(standing)) = (item.became_done_ms(), item.done_mark.as_ref().map(|mark| mark.stamp.wall_ms)) else { return };
+    item.done_since_ms = Some(match value {
+        true if item.last_undone_ms.is_none_or(|undone| at > undone) => since.min(at),
+        true => since,
+        false if at >= since => standing,
+        false => since,
+    });
 }
 
 /// The guarantee the merge rule gives every edit, checked over a log of `(change id, item,
@@ -206,6 +237,40 @@ mod tests {
     }
 
     #[test]
+    fn a_later_tick_of_an_item_already_ticked_does_not_move_when_it_became_done() {
+        let mut server = item();
+        apply(&mut server, &change(10, stamp(1_000, 1), Base::default(), Edit::Done { value: true }), "an");
+        apply(&mut server, &change(11, stamp(5_000, 2), Base::default(), Edit::Done { value: true }), "binh");
+        assert_eq!((server.done_since_ms, server.done_mark.as_ref().map(|mark| mark.stamp.wall_ms)), (Some(1_000), Some(5_000)));
+    }
+
+    #[test]
+    fn an_earlier_tick_heard_late_moves_when_it_became_done_back() {
+        let mut server = item();
+        apply(&mut server, &change(11, stamp(5_000, 2), Base::default(), Edit::Done { value: true }), "binh");
+        assert_eq!(server.done_since_ms, Some(5_000));
+        let outcome = apply(&mut server, &change(10, stamp(1_000, 1), Base::default(), Edit::Done { value: true }), "an");
+        assert_eq!((outcome, server.done_since_ms), (LoggedOutcome::Superseded, Some(1_000)));
+    }
+
+    #[test]
+    fn after_an_untick_the_item_became_done_again_with_the_next_tick() {
+        for order in [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] {
+            let edits = [(1_000, true), (2_000, false), (3_000, true)];
+            let mut server = item();
+            for index in order {
+                let (at, value) = edits[index];
+                apply(&mut server, &change(10 + index as u128, stamp(at, index as u128), Base::default(), Edit::Done { value }), "an");
+            }
+            assert_eq!((server.done, server.done_since_ms), (true, Some(3_000)), "delivered in the order {order:?}");
+        }
+        let mut unticked = item();
+        apply(&mut unticked, &change(10, stamp(1_000, 1), Base::default(), Edit::Done { value: true }), "an");
+        apply(&mut unticked, &change(11, stamp(2_000, 1), Base::default(), Edit::Done { value: false }), "an");
+        assert_eq!(unticked.done_since_ms, None);
+    }
+
+    #[test]
     fn applying_a_change_twice_is_the_same_as_once() {
         let tick = change(10, stamp(1_000, 1), Base::default(), Edit::Done { value: true });
         let mut once = item();
@@ -271,8 +336,23 @@ mod tests {
             for c in shuffled.iter().chain(shuffled.iter()) { apply(&mut b, c, "u"); }
             prop_assert_eq!(a.done, b.done);
             prop_assert_eq!(a.note, b.note);
-            prop_assert_eq!(a.done_mark, b.done_mark);
+            prop_assert_eq!(&a.done_mark, &b.done_mark);
             prop_assert_eq!(a.note_mark, b.note_mark);
+
+            // When the item became done: exact when heard in order; in any order never
+            // earlier than that (late work is never made to look on time) nor later than
+            // the standing tick.
+            let dones: Vec<(Stamp, bool)> =
+                in_order.iter().filter_map(|c| match c.edit { Edit::Done { value } => Some((c.stamp, value)), _ => None }).collect();
+            let newest_untick = dones.iter().filter(|(_, value)| !value).map(|(stamp, _)| *stamp).max();
+            let exact = a.done.then(|| {
+                dones.iter().filter(|(stamp, value)| *value && newest_untick.is_none_or(|untick| *stamp > untick)).map(|(stamp, _)| stamp.wall_ms).min()
+            }).flatten();
+            prop_assert_eq!(a.done_since_ms, exact);
+            if let (Some(since), Some(exact)) = (b.done_since_ms, exact) {
+                prop_assert!(exact <= since && since <= b.done_mark.as_ref().unwrap().stamp.wall_ms, "{} not in {}..", since, exact);
+            }
+            prop_assert_eq!(b.done_since_ms.is_some(), b.done);
         }
     }
 }

@@ -144,6 +144,10 @@ pub fn resolve(
         let change =
             Change { id: crate::domain::new_id(), item: item.id, seq: 0, stamp, base: Base::of(&reviewed), edit: kept.edit.clone() };
         apply(&mut reviewed, &change, reviewer);
+        if kept.edit == (Edit::Done { value: true }) {
+            // The work was done when the kept tick was made, not when it was reviewed.
+            reviewed.done_since_ms = Some(item.became_done_ms().map_or(kept.stamp.wall_ms, |since| since.min(kept.stamp.wall_ms)));
+        }
         edits.push((change, kept.change));
     }
     reviewed.conflict = false;

@@ -71,6 +71,14 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// Whether a stored session still stands at `now_ms`: not past its end, used within the
+/// idle limit, and its account there and not disabled. One rule for every request and for
+/// the live stream, which asks again while it stays open.
+pub fn session_stands(session: &crate::db::SessionRow, account: Option<&crate::db::AccountRow>, idle_days: u32, now_ms: i64) -> bool {
+    let idle_limit_ms = i64::from(idle_days) * 24 * 3600 * 1000;
+    session.expires_at_ms > now_ms && now_ms - session.last_seen_ms < idle_limit_ms && account.is_some_and(|account| !account.disabled)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -187,7 +187,7 @@ impl Store {
     /// Sign-offs in `units` (all when `None`).
     pub async fn task_reports(&self, units: Option<&[UnitCode]>) -> Result<Vec<TaskReport>, DbError> {
         let filter = if units.is_some() { "WHERE unit IN $units" } else { "" };
-        let query = format!("SELECT task, unit, period, by, at_ms FROM task_report {filter} ORDER BY task, unit, period;");
+        let query = format!("SELECT task, unit, period, by, at_ms, open_items FROM task_report {filter} ORDER BY task, unit, period;");
         self.select("reading task reports", &query, json!({"units": units})).await
     }
 

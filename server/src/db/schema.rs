@@ -29,6 +29,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0019_publications.surql"),
     include_str!("../../migrations/0020_push_writer.surql"),
     include_str!("../../migrations/0021_publication_recount.surql"),
+    include_str!("../../migrations/0022_sign_in_attempts.surql"),
+    include_str!("../../migrations/0023_done_since.surql"),
+    include_str!("../../migrations/0024_photo_days.surql"),
 ];
 
 /// The schema version this build writes.

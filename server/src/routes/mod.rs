@@ -44,11 +44,17 @@ pub struct ReportPolicy {
     pub due_soon_days: u32,
     /// How often an open dashboard's live stream looks for new writes.
     pub live_beat: std::time::Duration,
+    /// How many live streams may be open.
+    pub live_streams: crate::live::StreamLimits,
 }
 
 impl Default for ReportPolicy {
     fn default() -> Self {
-        Self { due_soon_days: chidao_core::domain::DUE_SOON_DAYS, live_beat: std::time::Duration::from_millis(500) }
+        Self {
+            due_soon_days: chidao_core::domain::DUE_SOON_DAYS,
+            live_beat: std::time::Duration::from_millis(500),
+            live_streams: crate::live::StreamLimits::default(),
+        }
     }
 }
 
@@ -61,6 +67,7 @@ pub struct AppState {
     pub shell: Option<std::sync::Arc<crate::shell::Shell>>,
     pub throttle: std::sync::Arc<SignInThrottle>,
     pub operations: std::sync::Arc<crate::operations::Operations>,
+    pub live_streams: std::sync::Arc<crate::live::OpenStreams>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -144,7 +151,7 @@ fn api() -> Api {
             Doc::new("Sign in; sets the session cookie (HttpOnly, SameSite=Strict)")
                 .takes::<SignInRequest>()
                 .answers::<SessionInfo>(200, "Signed in")
-                .refuses(&[401, 403, 422, 429]),
+                .refuses(&[401, 422, 429]),
         )
         .on(
             Method::GET,
@@ -247,8 +254,8 @@ fn api() -> Api {
             reports::live,
             Doc::new("Server-sent events: a `changed` event (LiveChanges, its id the cursor) whenever assignments the reader follows are written")
                 .query::<reports::LiveParams>()
-                .answers_events::<LiveChanges>(200, "An event stream that stays open")
-                .refuses(&[400, 401, 403]),
+                .answers_events::<LiveChanges>(200, "An event stream that stays open until the session ends")
+                .refuses(&[400, 401, 403, 429]),
         )
         .on(
             Method::GET,
@@ -262,10 +269,10 @@ fn api() -> Api {
             Method::PUT,
             &task_report,
             reports::sign_off,
-            Doc::new("Heads: sign off a unit's report on a task (own unit or below); ?period= for one period of recurring work")
-                .query::<reports::AssignmentParams>()
+            Doc::new("Heads: sign off a unit's report on a task (own unit or below); ?period= for one period of recurring work; with items still open only with ?unfinished=true, and the sign-off says how many")
+                .query::<reports::SignOffParams>()
                 .answers::<TaskReport>(200, "Signed off")
-                .refuses(&[401, 403, 404, 422]),
+                .refuses(&[401, 403, 404, 409, 422]),
         )
         .on(
             Method::DELETE,
@@ -338,8 +345,9 @@ fn api() -> Api {
             Method::GET,
             &photo,
             photos::download,
-            Doc::new("A photo, for those who may see an item it is attached to")
+            Doc::new("A photo, for those who may see an item it is attached to; kept by the browser but asked for again each time (ETag)")
                 .answers_bytes(200, "The image", &PHOTO_TYPES)
+                .answers_empty(304, "The browser's copy (If-None-Match) may be shown: this person may see the photo")
                 .refuses(&[401, 404]),
         )
         .on(
@@ -351,7 +359,7 @@ fn api() -> Api {
                 .takes_bytes(&PHOTO_TYPES)
                 .answers::<ChecklistItem>(201, "Stored and attached")
                 .answers::<ChecklistItem>(200, "Already attached; nothing changed")
-                .refuses(&[401, 403, 404, 413, 415, 422]),
+                .refuses(&[401, 403, 404, 413, 415, 422, 429]),
         )
         .on(
             Method::GET,
@@ -437,7 +445,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), shell::shell_files))
         .layer(axum::middleware::from_fn_with_state(state.store.clone(), crate::push_writer::hand_on))
         .layer(axum::middleware::from_fn(crate::web_security::reject_cross_origin))
-        .layer(axum::middleware::from_fn(crate::web_security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            crate::web_security::Transport { https: state.cookies.secure },
+            crate::web_security::headers,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.operations.clone(), crate::operations::observe))
         .with_state(state)
         // Brotli or gzip as the browser asks: the wasm shell is most of a first visit on

@@ -21,6 +21,10 @@ pub struct UploadParams {
 fn refused(error: EvidenceError) -> ApiError {
     match error {
         EvidenceError::TooLarge => ApiError::PayloadTooLarge { limit: PHOTO_MAX_BYTES },
+        EvidenceError::ItemFull => ApiError::PhotoLimit { message: error.to_string(), retry_after_s: None },
+        EvidenceError::UnitDayFull { retry_after_s } => {
+            ApiError::PhotoLimit { message: error.to_string(), retry_after_s: Some(retry_after_s) }
+        }
         EvidenceError::UnsupportedType => ApiError::UnsupportedMediaType(error.to_string()),
         EvidenceError::UnknownItem(_) | EvidenceError::UnknownPhoto(_) => ApiError::NotFound(error.to_string()),
         EvidenceError::Forbidden => ApiError::Forbidden(error.to_string()),
@@ -53,16 +57,26 @@ pub async fn upload(
     Ok((status, axum::Json(item)))
 }
 
-/// Photos never change under their id, so browsers may keep them for good.
-pub async fn download(State(state): State<AppState>, user: User, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+/// A photo never changes under its id, so a browser may keep it, but must ask each time
+/// whether it may still show it (`no-cache`): the answer is 304 only after this person's
+/// access was checked, so after a sign-out another person on the same browser gets a
+/// photo only if they may see it. The tablet sends just its id again, not the picture.
+pub async fn download(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<axum::response::Response, ApiError> {
     let id = photo_id(&id)?;
     let (content_type, bytes) = evidence::fetch(&state.store, &user, &id).await.map_err(refused)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "private, max-age=31536000, immutable".to_owned()),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        ],
-        bytes,
-    ))
+    let tag = format!("\"{id}\"");
+    let caching = [(header::CACHE_CONTROL, "private, no-cache".to_owned()), (header::ETAG, tag.clone())];
+    let known = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.split(',').any(|candidate| candidate.trim().trim_start_matches("W/") == tag));
+    if known {
+        return Ok((StatusCode::NOT_MODIFIED, caching).into_response());
+    }
+    Ok((caching, [(header::CONTENT_TYPE, content_type), (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned())], bytes).into_response())
 }

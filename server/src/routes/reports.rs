@@ -3,7 +3,7 @@ use crate::auth::{Action, User};
 use crate::dashboard::DashboardError;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
-use crate::reports::SignOffError;
+use crate::reports::{SignOffError, SignOffRequest};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -61,10 +61,15 @@ pub struct LiveParams {
 /// A stream of the writes to the assignments the reader follows, for open dashboards.
 pub async fn live(
     State(state): State<AppState>,
-    user: User,
+    signed_in: super::SignedIn,
     headers: axum::http::HeaderMap,
     Query(params): Query<LiveParams>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let super::SignedIn { user, session_key } = signed_in;
+    if user.must_change_password {
+        return Err(ApiError::PasswordChangeRequired);
+    }
+    let slot = state.live_streams.open(&session_key).map_err(ApiError::TooManyStreams)?;
     let units = match crate::auth::read_scope(&state.store, &user).await? {
         ReadScope::Everything => None,
         ReadScope::Units(units) if units.is_empty() => return Err(DashboardError::NoUnits.into()),
@@ -84,7 +89,8 @@ pub async fn live(
         Some(cursor) => cursor,
         None => state.store.assignment_cursor().await?,
     };
-    let stream = crate::live::follow(state.store.clone(), units, cursor, state.reports.live_beat);
+    let session = crate::live::StreamSession { key: session_key, idle_days: state.cookies.idle_days, slot };
+    let stream = crate::live::follow(state.store.clone(), units, cursor, state.reports.live_beat, session);
     Ok(axum::response::sse::Sse::new(stream).keep_alive(axum::response::sse::KeepAlive::default()))
 }
 
@@ -169,6 +175,7 @@ fn sign_off_refused(error: SignOffError) -> ApiError {
     match error {
         SignOffError::Forbidden => ApiError::Forbidden(error.to_string()),
         SignOffError::NotAssigned { .. } => ApiError::NotFound(error.to_string()),
+        SignOffError::Unfinished { .. } => ApiError::Unfinished(error.to_string()),
         SignOffError::Db(source) => ApiError::Internal(source),
     }
 }
@@ -177,14 +184,27 @@ fn unit_code(raw: &str) -> Result<UnitCode, ApiError> {
     UnitCode::parse(raw).map_err(|error| ApiError::Unprocessable(error.to_string()))
 }
 
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SignOffParams {
+    /// For a recurring task, the period: 2026-11 (a month), 2026-Q4, 2026-W48 or 2026.
+    #[param(value_type = Option<String>)]
+    period: Option<chidao_core::domain::Period>,
+    /// The head knows items are still open and signs off all the same; without it such a
+    /// sign-off is refused with 409 `unfinished`.
+    #[serde(default)]
+    unfinished: bool,
+}
+
 pub async fn sign_off(
     State(state): State<AppState>,
     user: User,
     Path((task, unit)): Path<(Uuid, String)>,
-    Query(params): Query<AssignmentParams>,
+    Query(params): Query<SignOffParams>,
 ) -> Result<axum::Json<TaskReport>, ApiError> {
     let unit = unit_code(&unit)?;
-    match crate::reports::sign_off(&state.store, &user, task, &unit, params.period, true).await.map_err(sign_off_refused)? {
+    let request = if params.unfinished { SignOffRequest::EvenIfUnfinished } else { SignOffRequest::Finished };
+    match crate::reports::sign_off(&state.store, &user, task, &unit, params.period, request).await.map_err(sign_off_refused)? {
         Some(report) => Ok(axum::Json(report)),
         None => Err(ApiError::Conflict("the sign-off was not recorded".into())),
     }
@@ -197,6 +217,6 @@ pub async fn take_back(
     Query(params): Query<AssignmentParams>,
 ) -> Result<Response, ApiError> {
     let unit = unit_code(&unit)?;
-    crate::reports::sign_off(&state.store, &user, task, &unit, params.period, false).await.map_err(sign_off_refused)?;
+    crate::reports::sign_off(&state.store, &user, task, &unit, params.period, SignOffRequest::TakeBack).await.map_err(sign_off_refused)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

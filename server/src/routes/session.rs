@@ -5,6 +5,7 @@ use super::AppState;
 use crate::auth::{hash_password_in_turn, new_session_token, session_key, verify_password_in_turn, PasswordError, User};
 use crate::error::ApiError;
 use crate::extract::Json;
+use crate::limits::Attempt;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
@@ -58,15 +59,11 @@ impl FromRequestParts<AppState> for SignedIn {
         let key = session_key(&token);
         let (session, account) = state.store.session(&key).await?.ok_or(ApiError::Unauthorized)?;
         let now = now_ms();
-        let idle_limit_ms = i64::from(state.cookies.idle_days) * 24 * 3600 * 1000;
-        if session.expires_at_ms <= now || now - session.last_seen_ms >= idle_limit_ms {
+        if !crate::auth::session_stands(&session, account.as_ref(), state.cookies.idle_days, now) {
             state.store.delete_session(&key).await?;
             return Err(ApiError::Unauthorized);
         }
         let account = account.ok_or(ApiError::Unauthorized)?;
-        if account.disabled {
-            return Err(ApiError::Unauthorized);
-        }
         if now - session.last_seen_ms >= TOUCH_EVERY_MS {
             state.store.touch_session(&key, now).await?;
         }
@@ -104,30 +101,43 @@ async fn session_info(state: &AppState, user: &User) -> Result<SessionInfo, ApiE
     Ok(user.session_info(unit_name))
 }
 
+/// Counts an attempt at a password for `username` from `address` before it is checked;
+/// 429 when too many were made.
+async fn reserve_attempt(state: &AppState, username: &str, address: Option<&str>) -> Result<i64, ApiError> {
+    match state.throttle.reserve(&state.store, username, address, now_ms()).await? {
+        Attempt::Reserved { at_ms } => Ok(at_ms),
+        Attempt::HeldBack(wait) => {
+            tracing::warn!(username, "a password check held back after repeated failures");
+            Err(ApiError::TooManyAttempts { retry_after_s: wait.as_secs().max(1) })
+        }
+    }
+}
+
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
     Json(request): Json<SignInRequest>,
 ) -> Result<Response, ApiError> {
     let username = request.username.trim().to_owned();
     if username.is_empty() || username.chars().count() > chidao_core::domain::Username::MAX_LEN || request.password.len() > PASSWORD_MAX {
         return Err(ApiError::Unprocessable("username or password has an impossible length".into()));
     }
-    if let Some(wait) = state.throttle.wait_before_attempt(&state.store, &username, address.as_deref(), now_ms()).await? {
-        tracing::warn!(username, "sign-in held back after repeated failures");
-        return Err(ApiError::TooManyAttempts { retry_after_s: wait.as_secs().max(1) });
-    }
+    let attempt_at = reserve_attempt(&state, &username, address.as_deref()).await?;
     let account = state.store.account(&username).await?;
-    // An unknown user costs the same hash as a known one, so timing tells nothing.
+    // An unknown user costs the same hash as a known one, so timing tells nothing; a
+    // disabled account's right password is answered as a wrong one, so the answer tells
+    // nothing either.
     let verified = verify_password_in_turn(request.password, account.as_ref().map(|account| account.password_hash.clone())).await;
-    let Some(account) = account.filter(|_| verified) else {
-        state.throttle.record_failure(&state.store, &username, address.as_deref(), now_ms()).await?;
+    let Some(account) = account.filter(|account| verified && !account.disabled) else {
         tracing::info!(username, "sign-in refused");
         return Err(ApiError::WrongCredentials);
     };
-    state.throttle.record_success(&state.store, &username).await?;
-    if account.disabled {
-        return Err(ApiError::AccountDisabled);
+    state.throttle.succeeded(&state.store, &username, address.as_deref(), attempt_at).await?;
+    // The cookie this sign-in replaces ends with it: on a shared tablet, a sign-out that
+    // never reached the server must not leave the previous person's session alive.
+    if let Some(replaced) = session_token(&headers) {
+        state.store.delete_session(&session_key(&replaced)).await?;
     }
     let user = User::from_row(account)?;
     let token = new_session_token();
@@ -160,6 +170,7 @@ pub async fn sign_out_everywhere(State(state): State<AppState>, signed_in: Signe
 /// Replaces the password; every other session of the account ends.
 pub async fn change_password(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     signed_in: SignedIn,
     Json(change): Json<PasswordChange>,
 ) -> Result<axum::Json<SessionInfo>, ApiError> {
@@ -170,13 +181,17 @@ pub async fn change_password(
         return Err(ApiError::Unprocessable("the new password must differ from the current one".into()));
     }
     let username = signed_in.user.username.clone();
+    // The current password is checked like a sign-in's, and counted with them: a stolen
+    // session must not become a way to guess it.
+    let attempt_at = reserve_attempt(&state, &username, address.as_deref()).await?;
     let account = state.store.account(&username).await?.ok_or(ApiError::Unauthorized)?;
     if !verify_password_in_turn(change.current_password, Some(account.password_hash)).await {
         return Err(ApiError::Forbidden("the current password is wrong".into()));
     }
+    state.throttle.succeeded(&state.store, &username, address.as_deref(), attempt_at).await?;
     let new_password = change.new_password;
     let hash = hash_password_in_turn(new_password).await.map_err(|error| match error {
-        PasswordError::TooShort(_) => ApiError::Unprocessable(error.to_string()),
+        PasswordError::TooShort(_) | PasswordError::TooCommon => ApiError::WeakPassword(error.to_string()),
         PasswordError::Hashing(_) => ApiError::Unprocessable("the password could not be hashed".into()),
     })?;
     state.store.set_password(&username, &hash, false, Some(&signed_in.session_key)).await?;

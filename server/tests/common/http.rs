@@ -30,6 +30,36 @@ pub async fn http(
     Ok((status, head.to_owned(), serde_json::from_str(&json_body).unwrap_or(Value::Null)))
 }
 
+/// An exchange with a body of any type (a photo), and the answer's body as bytes.
+// The benchmarks include this file and send no photos.
+#[allow(dead_code)]
+pub async fn http_bytes(
+    port: u16,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    content_type: &str,
+    body: &[u8],
+) -> std::io::Result<(u16, Vec<u8>)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
+    let cookie = cookie.map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{cookie}Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(body).await?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await?;
+    let end = raw.windows(4).position(|window| window == b"\r\n\r\n").ok_or_else(|| std::io::Error::other("no header end"))?;
+    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| std::io::Error::other("no status"))?;
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        return Err(std::io::Error::other("a chunked answer; this helper reads whole bodies only"));
+    }
+    Ok((status, raw[end + 4..].to_vec()))
+}
+
 fn dechunk(mut rest: &str) -> String {
     let mut out = String::new();
     while let Some((size, tail)) = rest.split_once("\r\n") {

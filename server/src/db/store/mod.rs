@@ -27,6 +27,9 @@ pub struct Store {
     pushes: std::sync::Arc<crate::sync_service::PushQueue>,
     /// Where this process's pushes are written when other app servers share the database.
     push_writer: std::sync::Arc<crate::push_writer::PushWriter>,
+    /// The highest item counter this process saw committed, to catch a database that
+    /// went back (see `crate::acknowledged`).
+    acknowledged: std::sync::Arc<crate::acknowledged::AcknowledgedMark>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +40,8 @@ pub enum Recorded {
     Stale,
 }
 
-const ITEM_FIELDS: &str = "record::id(id) AS id, task, unit, label, position, done, note, done_mark, note_mark, \
+const ITEM_FIELDS: &str =
+    "record::id(id) AS id, task, unit, label, position, done, note, done_mark, done_since_ms, last_undone_ms, note_mark, \
      conflict, parallel_update, photos, removed, period, seq, version";
 const TASK_FIELDS: &str = "record::id(id) AS id, directive, section, text, lead, coordinating, deadline, target, recurrence";
 const DIRECTIVE_FIELDS: &str = "record::id(id) AS id, title, issuer, issued_on, documents, sections";
@@ -124,6 +128,7 @@ pub use photos::{PhotoAttachment, PhotoRow, StoredPhoto};
 pub use progress::{due_key, AssignmentScope, ChangedAssignment, ClassifiedAssignment, Counted, StateCount};
 pub use publications::{ChecklistKey, FinalRecount, Unfinished, ITEMS_PER_WRITE, LEASE_SECONDS};
 pub use push_writer::{WriterLease, PUSH_WRITER_LEASE_SECONDS};
+pub use sign_ins::AttemptsWrite;
 pub use sync::{Batch, ItemWrite, LogEntry, StoredItem};
 
 impl Store {
@@ -133,7 +138,28 @@ impl Store {
             sync_writes: Default::default(),
             pushes: Default::default(),
             push_writer: Default::default(),
+            acknowledged: std::sync::Arc::new(crate::acknowledged::AcknowledgedMark::in_memory()),
         }
+    }
+
+    /// This store, comparing the database with `mark` (by default a mark in memory only).
+    pub fn with_acknowledged(mut self, mark: crate::acknowledged::AcknowledgedMark) -> Self {
+        self.acknowledged = std::sync::Arc::new(mark);
+        self
+    }
+
+    pub fn acknowledged(&self) -> &crate::acknowledged::AcknowledgedMark {
+        &self.acknowledged
+    }
+
+    /// Moves the item counter up to `at_least`, never down: after a loss, the numbers
+    /// devices already hold stay unused, so every later write is past their cursors.
+    pub async fn raise_item_counter(&self, at_least: u64) -> Result<(), DbError> {
+        let context = "raising the item counter";
+        let _guard = self.sync_writes.lock().await;
+        self.run(context, "UPSERT counter:items SET value = math::max([value ?? 0, $at_least]) RETURN NONE;", json!({"at_least": at_least}))
+            .await
+            .map(drop)
     }
 
     pub fn push_queue(&self) -> &crate::sync_service::PushQueue {

@@ -24,6 +24,8 @@ pub struct PhotoRow {
 pub struct PhotoAttachment<'a> {
     pub photo: &'a PhotoRow,
     pub item: Uuid,
+    /// The Vietnamese calendar day it is added on, for the unit's count of the day.
+    pub day: chrono::NaiveDate,
     pub unit: &'a UnitCode,
     /// The item's version as read.
     pub version: u64,
@@ -41,6 +43,18 @@ pub struct StoredPhoto {
 }
 
 impl Store {
+    /// How many photos `unit` added on `day` (a Vietnamese calendar day).
+    pub async fn photos_added_on(&self, unit: &UnitCode, day: chrono::NaiveDate) -> Result<u32, DbError> {
+        let found: Vec<u32> = self
+            .select(
+                "counting a unit's photos of the day",
+                "SELECT VALUE added FROM type::record('photo_day', [$unit, $day]) WHERE added != NONE;",
+                json!({"unit": unit, "day": day.to_string()}),
+            )
+            .await?;
+        Ok(found.into_iter().next().unwrap_or(0))
+    }
+
     /// Stores a photo (once, by its content id) and adds it to an item, in one
     /// transaction with its change-log entry and the item's next number; only if the item
     /// is still at `attach.version`.
@@ -62,6 +76,7 @@ impl Store {
             LET $written = (UPDATE type::record('item', $item) SET photos += $reference, seq = $seq, version = version + 1
                 WHERE version = $version RETURN VALUE id);
             IF array::len($written) = 0 {{ THROW 'stale item' }};
+            UPSERT type::record('photo_day', [$unit, $day]) SET added = (added ?? 0) + 1 RETURN NONE;
             LET $group = (SELECT task, unit, period FROM ONLY type::record('item', $item));
             LET $groups = [$group];
             {recount}
@@ -74,7 +89,7 @@ impl Store {
                 "id": attach.photo.id, "content_type": attach.photo.content_type, "width": attach.photo.width,
                 "height": attach.photo.height, "size": attach.photo.size, "data": attach.photo.data,
             },
-            "unit": attach.unit, "item": attach.item, "version": attach.version, "reference": to_json(attach.reference, context)?,
+            "unit": attach.unit, "item": attach.item, "version": attach.version, "day": attach.day.to_string(), "reference": to_json(attach.reference, context)?,
             "log_id": attach.log_id, "author": attach.author, "device": chidao_core::sync::REVIEW_DEVICE,
             "applied": LoggedOutcome::Applied,
         });

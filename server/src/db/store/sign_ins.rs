@@ -1,42 +1,80 @@
-//! Failed sign-ins, counted in the database so that every app server sees them all.
+//! Sign-in attempts, counted in the database so that every app server sees them all, and
+//! reserved before a password is checked so that guesses sent together all count.
 
-use super::Store;
+use super::{Recorded, Store};
 use crate::db::DbError;
 use serde::Deserialize;
 use serde_json::json;
+use std::collections::HashMap;
+
+/// One key's attempts to write: the key, its times as read (`None`: no record), and
+/// the times to write over them.
+#[derive(Debug, Clone)]
+pub struct AttemptsWrite {
+    pub key: String,
+    pub read: Option<Vec<i64>>,
+    pub times: Vec<i64>,
+}
 
 #[derive(Debug, Deserialize)]
-struct FailureTime {
-    at_ms: i64,
+struct AttemptsRow {
+    key: String,
+    times: Vec<i64>,
 }
 
 impl Store {
-    /// When the failures counted against `key` happened, since `since_ms`, oldest first.
-    pub async fn sign_in_failures(&self, key: &str, since_ms: i64) -> Result<Vec<i64>, DbError> {
-        let rows: Vec<FailureTime> = self
+    /// The attempt times kept for each of `keys` (absent keys have none).
+    pub async fn sign_in_attempts(&self, keys: &[String]) -> Result<HashMap<String, Vec<i64>>, DbError> {
+        let rows: Vec<AttemptsRow> = self
             .select(
-                "reading failed sign-ins",
-                "SELECT at_ms FROM sign_in_failure WHERE key = $key AND at_ms > $since ORDER BY at_ms",
-                json!({"key": key, "since": since_ms}),
+                "reading sign-in attempts",
+                "SELECT record::id(id) AS key, times FROM array::map($keys, |$key| type::record('sign_in_attempts', $key)) \
+                 WHERE newest != NONE;",
+                json!({"keys": keys}),
             )
             .await?;
-        Ok(rows.into_iter().map(|row| row.at_ms).collect())
+        Ok(rows.into_iter().map(|row| (row.key, row.times)).collect())
     }
 
-    /// Counts one failure against each key, and forgets failures older than `expired_ms`
-    /// (no window reaches back that far).
-    pub async fn record_sign_in_failure(&self, keys: &[String], at_ms: i64, expired_ms: i64) -> Result<(), DbError> {
-        let rows: Vec<_> = keys.iter().map(|key| json!({"key": key, "at_ms": at_ms})).collect();
+    /// Writes each key's new attempt times, if every key still holds the times read
+    /// (`read`: `None` for a key that had no record); sweeps records past every window.
+    /// `Stale` when another attempt got in first: read again and decide again.
+    pub async fn write_sign_in_attempts(&self, writes: &[AttemptsWrite], newest: i64, expired_ms: i64) -> Result<Recorded, DbError> {
+        let writes: Vec<_> = writes.iter().map(|write| json!({"key": write.key, "read": write.read, "times": write.times})).collect();
+        self.transaction_outcome(
+            "reserving a sign-in attempt",
+            "BEGIN TRANSACTION;
+             FOR $w IN $writes {
+                 IF $w.read = NONE {
+                     CREATE type::record('sign_in_attempts', $w.key) SET times = $w.times, newest = $newest RETURN NONE;
+                 } ELSE {
+                     LET $moved = (UPDATE type::record('sign_in_attempts', $w.key) SET times = $w.times, newest = $newest
+                         WHERE times = $w.read RETURN VALUE id);
+                     IF array::len($moved) = 0 { THROW 'stale attempts' };
+                 };
+             };
+             DELETE sign_in_attempts WHERE newest <= $expired RETURN NONE;
+             COMMIT TRANSACTION;",
+            json!({"writes": writes, "newest": newest, "expired": expired_ms}),
+        )
+        .await
+    }
+
+    /// Forgets every attempt kept against `key`.
+    pub async fn clear_sign_in_attempts(&self, key: &str) -> Result<(), DbError> {
+        self.run("clearing sign-in attempts", "DELETE type::record('sign_in_attempts', $key) RETURN NONE;", json!({"key": key}))
+            .await
+            .map(drop)
+    }
+
+    /// Takes back the attempt made at `at_ms` from `key`'s count.
+    pub async fn refund_sign_in_attempt(&self, key: &str, at_ms: i64) -> Result<(), DbError> {
         self.run(
-            "counting a failed sign-in",
-            "INSERT INTO sign_in_failure $rows RETURN NONE; DELETE sign_in_failure WHERE at_ms <= $expired RETURN NONE;",
-            json!({"rows": rows, "expired": expired_ms}),
+            "taking back a sign-in attempt",
+            "UPDATE type::record('sign_in_attempts', $key) SET times -= $at RETURN NONE;",
+            json!({"key": key, "at": at_ms}),
         )
         .await
         .map(drop)
-    }
-
-    pub async fn clear_sign_in_failures(&self, key: &str) -> Result<(), DbError> {
-        self.run("clearing failed sign-ins", "DELETE sign_in_failure WHERE key = $key RETURN NONE", json!({"key": key})).await.map(drop)
     }
 }

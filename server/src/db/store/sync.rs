@@ -26,6 +26,8 @@ pub struct PullPage {
     pub tasks: Vec<Task>,
     pub directives: Vec<Directive>,
     pub units: Vec<Unit>,
+    /// The item counter when the page was read: no cursor handed out can be past it.
+    pub counter: u64,
 }
 
 /// One change-log row as written.
@@ -224,6 +226,7 @@ impl Store {
             FOR $w IN $items {{
                 LET $written = (UPDATE type::record('item', $w.item.id)
                     SET done = $w.item.done, note = $w.item.note, done_mark = $w.item.done_mark, note_mark = $w.item.note_mark,
+                        done_since_ms = $w.item.done_since_ms, last_undone_ms = $w.item.last_undone_ms,
                         conflict = $w.item.conflict, parallel_update = $w.item.parallel_update,
                         seq = $before + $w.position, version = version + 1
                     WHERE version = $w.version RETURN VALUE id);
@@ -262,7 +265,8 @@ impl Store {
              LET $tasks = SELECT {TASK_FIELDS} FROM {tasks};
              LET $directives = SELECT {DIRECTIVE_FIELDS} FROM {directives} ORDER BY issued_on DESC;
              LET $units = IF array::len($items) > 0 {{ SELECT {UNIT_FIELDS} FROM unit ORDER BY code }} ELSE {{ [] }};
-             RETURN {{ items: $items, more: array::len($found) > $limit, tasks: $tasks, directives: $directives, units: $units }};",
+             RETURN {{ items: $items, more: array::len($found) > $limit, tasks: $tasks, directives: $directives, units: $units,
+                 counter: (SELECT VALUE value FROM counter:items)[0] ?? 0 }};",
             tasks = by_keys("task", "array::distinct($items.task)", "directive"),
             directives = by_keys("directive", "array::distinct($tasks.directive)", "title"),
         );

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The crash test at length: CHIDAO_CRASH_ROUNDS rounds (default 40) of writes past the
+# 16 MiB write buffer, the holder of the data SIGKILLed at the end of each (once mid-push),
+# every push ever answered sent again after each restart. Both holders: the app server
+# with its embedded SurrealKV, and the SurrealDB server under an app server. Prints each
+# round and the totals; README's "Crash soak" has the figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+rounds="${CHIDAO_CRASH_ROUNDS:-40}"
+cargo build --locked -p surreal
+started=$(date +%s)
+CHIDAO_CRASH_ROUNDS="$rounds" cargo test --locked -p server --test server acknowledged_changes_survive_sigkill \
+  -- --nocapture --test-threads=1 2>&1 | tee /tmp/chidao-crash-soak.log | grep -E '^(round|test )'
+elapsed=$(( $(date +%s) - started ))
+kills=$(grep -c '^round' /tmp/chidao-crash-soak.log || true)
+last=$(grep '^round' /tmp/chidao-crash-soak.log | tail -n 1)
+echo "crash soak: ${kills} kills over two holders in ${elapsed} s; last round: ${last}"
+grep -q 'test result: ok. 2 passed' /tmp/chidao-crash-soak.log
