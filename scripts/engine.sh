@@ -6,7 +6,9 @@
 # this, and it does nothing when the copy is already made from the same patch.
 #
 # `--published` puts the crate there as published, without the patch, to watch the engine's
-# own test fail (docs/engine-surrealkv.md); the next run without it patches it again.
+# own test fail (docs/engine-surrealkv.md); the next run without it patches it again. Build
+# that with a CARGO_TARGET_DIR of its own: cargo names a path dependency's build by its path
+# inside the workspace, so every clone's engine shares one build in a shared target folder.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -22,7 +24,8 @@ if [[ "${1:-}" == "--published" ]]; then
   published=true
   patch_hash=published
 fi
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$patch_hash" ]]; then
+previous=$(cat "$stamp" 2>/dev/null || true)
+if [[ "$previous" == "$patch_hash" ]]; then
   exit 0
 fi
 
@@ -50,6 +53,19 @@ if ! $published; then
   (cd "$work/surrealkv-$version" && git apply -p1 "$patch_file")
 fi
 echo "$patch_hash" > "$work/surrealkv-$version/.chidao-patch"
+
+# Cargo rebuilds a path dependency when its files are newer than its last build. A fresh
+# clone's copy of an unchanged engine is dated when the patch was committed, so a build
+# folder that outlives clones is not made to rebuild SurrealDB for nothing; a copy that
+# replaces another (a new patch, or the published crate) is dated now, so it is rebuilt.
+when=$(date +%s)
+if [[ -z "$previous" ]] && ! $published; then
+  committed=$(git -C "$root" log -1 --format=%ct -- engine/surrealkv.patch 2>/dev/null || true)
+  if [[ -n "$committed" ]] && git -C "$root" diff --quiet HEAD -- engine/surrealkv.patch 2>/dev/null; then
+    when=$committed
+  fi
+fi
+find "$work/surrealkv-$version" -exec touch -h -d "@$when" {} +
 
 rm -rf "$target"
 mv "$work/surrealkv-$version" "$target"

@@ -321,6 +321,9 @@ pub fn assignment_path(task: uuid::Uuid, unit: &UnitCode, period: Option<crate::
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
+    /// The change's id, as its device sent it (a photo's: the server's), to check the log
+    /// change by change.
+    pub change: uuid::Uuid,
     pub item: uuid::Uuid,
     /// The tick as set, when the change was a tick.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -588,7 +591,10 @@ pub struct WeekStates {
     #[serde(with = "crate::domain::iso_date")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub ends_on: chrono::NaiveDate,
-    /// The work that had begun by then, in the state it was in then.
+    /// The work that had begun by then, in the state it was in then, counted at the week's
+    /// end: 00:00 on the Monday after `ends_on` in Vietnam (17:00 UTC on the Sunday), or now
+    /// for this week. `due_soon` is always 0 here: "due soon" looks ahead from a moment, and
+    /// the chart records how work stood, not what was about to fall due.
     pub counts: StateCounts,
 }
 

@@ -153,6 +153,7 @@ pub struct ReportRow {
     /// For a recurring task, the period this row is about.
     pub period: Option<Period>,
     pub unit: String,
+    pub unit_code: UnitCode,
     pub role: chidao_core::domain::UnitRole,
     pub last_day: Option<chrono::NaiveDate>,
     pub state: chidao_core::domain::TaskState,
@@ -198,6 +199,7 @@ pub async fn report_rows(
                 task: task.text.to_string(),
                 period: row.period,
                 unit: name_of(&row.unit),
+                unit_code: row.unit.clone(),
                 role: row.role,
                 last_day: deadline.and_then(|deadline| deadline.last_day_on_time()),
                 state: judged.state,

@@ -18,10 +18,12 @@ pub struct Heading {
     pub due_to: Option<NaiveDate>,
 }
 
-const COLUMNS: [ReportKey; 10] = [
+const COLUMNS: [ReportKey; 12] = [
     ReportKey::Directive,
     ReportKey::Task,
     ReportKey::Unit,
+    ReportKey::UnitCode,
+    ReportKey::Period,
     ReportKey::Role,
     ReportKey::LastDay,
     ReportKey::State,
@@ -89,6 +91,8 @@ pub fn csv(locale: Locale, rows: &[ReportRow]) -> Result<Vec<u8>, csv::Error> {
                 spreadsheet_text(&row.directive).into_owned(),
                 spreadsheet_text(&task_words(locale, row)).into_owned(),
                 spreadsheet_text(&row.unit).into_owned(),
+                row.unit_code.to_string(),
+                row.period.map(|period| period.to_string()).unwrap_or_default(),
                 word(locale, row.role).to_owned(),
                 row.last_day.map(|day| day.to_string()).unwrap_or_default(),
                 state_words(locale, row),
@@ -159,7 +163,7 @@ pub fn xlsx(locale: Locale, heading: &Heading, rows: &[ReportRow]) -> Result<Vec
         for (column, key) in COLUMNS.iter().enumerate() {
             sheet.write_with_format(6, column as u16, word(locale, *key), &header)?;
         }
-        for (width, column) in [28.0, 60.0, 32.0, 14.0, 12.0, 26.0, 17.0, 10.0, 10.0, 10.0].into_iter().zip(0u16..) {
+        for (width, column) in [28.0, 60.0, 32.0, 16.0, 10.0, 14.0, 12.0, 26.0, 17.0, 10.0, 10.0, 10.0].into_iter().zip(0u16..) {
             sheet.set_column_width(column, width)?;
         }
         let mut line = 7u32;
@@ -167,17 +171,21 @@ pub fn xlsx(locale: Locale, heading: &Heading, rows: &[ReportRow]) -> Result<Vec
             sheet.write_with_format(line, 0, &row.directive, &wrap)?;
             sheet.write_with_format(line, 1, task_words(locale, row), &wrap)?;
             sheet.write(line, 2, &row.unit)?;
-            sheet.write(line, 3, word(locale, row.role))?;
+            sheet.write(line, 3, row.unit_code.as_str())?;
+            if let Some(period) = row.period {
+                sheet.write(line, 4, period.to_string())?;
+            }
+            sheet.write(line, 5, word(locale, row.role))?;
             if let Some(day) = row.last_day {
-                sheet.write_with_format(line, 4, &excel_date(day)?, &date)?;
+                sheet.write_with_format(line, 6, &excel_date(day)?, &date)?;
             }
-            sheet.write(line, 5, state_words(locale, row))?;
+            sheet.write(line, 7, state_words(locale, row))?;
             if let Some(at) = row.done_at {
-                sheet.write_with_format(line, 6, &excel_time(at)?, &time)?;
+                sheet.write_with_format(line, 8, &excel_time(at)?, &time)?;
             }
-            sheet.write(line, 7, row.done)?;
-            sheet.write(line, 8, row.total)?;
-            sheet.write(line, 9, row.days_late as f64)?;
+            sheet.write(line, 9, row.done)?;
+            sheet.write(line, 10, row.total)?;
+            sheet.write(line, 11, row.days_late as f64)?;
             line += 1;
         }
         sheet.set_freeze_panes(7, 0)?;
@@ -207,6 +215,7 @@ mod tests {
             task: text.to_owned(),
             period: None,
             unit: text.to_owned(),
+            unit_code: chidao_core::domain::UnitCode::parse("XA-BINH-CHAU").unwrap(),
             role: UnitRole::Lead,
             last_day: NaiveDate::from_ymd_opt(2026, 12, 9),
             state: TaskState::InProgress,

@@ -998,6 +998,10 @@ mod sync_defects {
         photo_base["base"] = json!({"done": null, "photo": null});
         assert_eq!(app.push(&cookie, json!([photo_base])).await.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(app.pull(&cookie, first["cursor"].as_u64().unwrap()).await["items"].as_array().unwrap().is_empty());
+        // `base` may be left out, be `null`, or have `null` members: nothing seen, each way.
+        let mut null_base = fine.clone();
+        null_base["base"] = Value::Null;
+        assert_eq!(app.push(&cookie, json!([null_base])).await.json["results"][0]["status"], "applied");
     }
 
     #[tokio::test]

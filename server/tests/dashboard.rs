@@ -399,17 +399,18 @@ async fn the_view_downloads_as_csv_and_excel_in_the_readers_language() {
     let mut reader = csv::ReaderBuilder::new().from_reader(&csv.bytes[3..]);
     let headers = reader.headers().unwrap().clone();
     assert_eq!(&headers[0], "Văn bản chỉ đạo");
-    assert_eq!(&headers[5], "Tình trạng");
+    assert_eq!((&headers[3], &headers[4], &headers[7]), ("Mã đơn vị", "Kỳ báo cáo", "Tình trạng"));
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 12, "four tasks for three units");
     let row = |task: &str, unit: &str| rows.iter().find(|row| &row[1] == task && row[2].contains(unit)).unwrap().clone();
-    assert_eq!(&row("Việc đã quá hạn", "Bình Châu")[5], "Hoàn thành đúng hạn");
-    assert_eq!(&row("Việc đã quá hạn", "Tịnh Khê")[5], "Quá hạn");
-    assert_eq!(&row("Việc đã quá hạn", "Tịnh Khê")[9], "20");
-    assert_eq!(&row("Việc sắp đến hạn", "Bình Thạnh")[5], "Đang thực hiện trong hạn (Sắp đến hạn)");
-    assert_eq!(&row("Việc đã quá hạn", "Tịnh Khê")[4], day(-20));
-    assert_eq!(&row("Việc đã quá hạn", "Bình Châu")[3], "Chủ trì");
-    assert_eq!(&row(ROUTINE, "Bình Thạnh")[5], "Đang thực hiện trong hạn");
+    assert_eq!(&row("Việc đã quá hạn", "Bình Châu")[7], "Hoàn thành đúng hạn");
+    assert_eq!(&row("Việc đã quá hạn", "Tịnh Khê")[7], "Quá hạn");
+    assert_eq!(&row("Việc đã quá hạn", "Tịnh Khê")[11], "20");
+    assert_eq!(&row("Việc sắp đến hạn", "Bình Thạnh")[7], "Đang thực hiện trong hạn (Sắp đến hạn)");
+    assert_eq!(&row("Việc đã quá hạn", "Tịnh Khê")[6], day(-20));
+    assert_eq!(&row("Việc đã quá hạn", "Bình Châu")[5], "Chủ trì");
+    assert_eq!(&row(ROUTINE, "Bình Thạnh")[7], "Đang thực hiện trong hạn");
+    assert_eq!((&row("Việc đã quá hạn", "Tịnh Khê")[3], &row("Việc đã quá hạn", "Tịnh Khê")[4]), ("XA-TINH-KHE", ""), "a code, and no period for work done once");
     let raw = String::from_utf8(csv.bytes.clone()).unwrap();
     assert!(raw.contains("\"Việc thường xuyên, \"\"không thời hạn\"\"\""), "RFC 4180 quoting");
     assert!(raw.contains("\r\n") && !raw.contains(';'), "CRLF lines, commas between fields");
@@ -424,12 +425,12 @@ async fn the_view_downloads_as_csv_and_excel_in_the_readers_language() {
     let text = |row: u32, column: u32| sheet.get_value((row, column)).map(|cell| cell.to_string()).unwrap_or_default();
     assert_eq!(text(0, 0), "UBND TỈNH QUẢNG NGÃI");
     assert_eq!(text(1, 0), "REPORT ON THE CARRYING OUT OF TASKS");
-    assert_eq!(text(6, 5), "State");
+    assert_eq!((text(6, 3), text(6, 7)), ("Unit code".to_owned(), "State".to_owned()));
     assert!(sheet.get_value((4, 1)).is_some_and(|cell| cell.is_datetime()), "the day it was made is a real date");
     let late = (7..7 + 12).find(|&line| text(line, 1) == "Việc đã quá hạn" && text(line, 2).contains("Tịnh Khê")).unwrap();
-    assert_eq!(text(late, 5), "Overdue");
-    assert!(sheet.get_value((late, 4)).is_some_and(|cell| cell.is_datetime()), "deadlines are real dates");
-    assert_eq!(sheet.get_value((late, 9)).and_then(|cell| cell.get_float()), Some(20.0));
+    assert_eq!((text(late, 3), text(late, 7)), ("XA-TINH-KHE".to_owned(), "Overdue".to_owned()));
+    assert!(sheet.get_value((late, 6)).is_some_and(|cell| cell.is_datetime()), "deadlines are real dates");
+    assert_eq!(sheet.get_value((late, 11)).and_then(|cell| cell.get_float()), Some(20.0));
 
     // The files follow the reader's units and filters like the dashboard.
     let head = app.sign_in("head").await;

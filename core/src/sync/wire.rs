@@ -51,10 +51,15 @@ struct ChangeOnWire {
     item: Uuid,
     seq: u64,
     stamp: Stamp,
-    #[serde(default)]
+    /// Omitted, `null` or with members `null`: the device had seen no edit of that field.
+    #[serde(default, deserialize_with = "base_or_null")]
     base: Base,
     field: EditedField,
     value: EditedValue,
+}
+
+fn base_or_null<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Base, D::Error> {
+    Ok(Option::<Base>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 #[derive(Deserialize)]
@@ -161,7 +166,10 @@ pub struct PushResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
+    /// Send it as `since` on the next pull: the write number of the last item in this
+    /// answer (or the `since` asked for, when there are none).
     pub cursor: u64,
+    /// More items wait: pull again at once with `cursor`.
     pub more: bool,
     pub items: Vec<ChecklistItem>,
     pub tasks: Vec<Task>,

@@ -190,14 +190,14 @@ fn api() -> Api {
             sync::pull,
             Doc::new("Items the person may see written after the cursor, oldest first")
                 .query::<sync::PullParams>()
-                .answers::<PullResponse>(200, "Items, the next cursor and whether there is more")
+                .answers::<PullResponse>(200, "Items, `cursor` (the `since` of the next pull) and `more`")
                 .refuses(&[400, 401]),
         )
         .on(
             Method::GET,
             PROGRESS_PATH,
             reports::progress,
-            Doc::new("Supervisors and heads: every task's checklist completion per unit")
+            Doc::new("Supervisors: every task's checklist completion per unit (heads follow their units on the dashboard)")
                 .answers::<ProgressReport>(200, "The report")
                 .refuses(&permitted),
         )

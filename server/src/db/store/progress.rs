@@ -505,6 +505,7 @@ impl Store {
     pub async fn item_history(&self, items: &[Uuid]) -> Result<Vec<chidao_core::api::HistoryEntry>, DbError> {
         #[derive(Deserialize)]
         struct Row {
+            change: Uuid,
             item: Uuid,
             field: String,
             value: serde_json::Value,
@@ -517,7 +518,7 @@ impl Store {
         let rows: Vec<Row> = self
             .select(
                 "reading items' history",
-                "SELECT item, field, value, author, device, at_ms, time::unix(received_at) AS synced_s, outcome FROM change \
+                "SELECT record::id(id) AS change, item, field, value, author, device, at_ms, time::unix(received_at) AS synced_s, outcome FROM change \
                  WHERE item IN $items AND outcome != $rejected ORDER BY at_ms DESC;",
                 json!({"items": items, "rejected": chidao_core::sync::LoggedOutcome::Rejected}),
             )
@@ -527,6 +528,7 @@ impl Store {
             .map(|row| {
                 let text = || row.value.as_str().map(str::to_owned);
                 chidao_core::api::HistoryEntry {
+                    change: row.change,
                     item: row.item,
                     done: (row.field == "done").then(|| row.value.as_bool()).flatten(),
                     note: (row.field == "note").then(text).flatten(),
