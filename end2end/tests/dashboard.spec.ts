@@ -148,6 +148,11 @@ async function liveAcrossTheDeadline(browser: Browser, base: string) {
   await signIn(tablet, 'official3', base);
   await expect(tablet.getByTestId('checklist-item').filter({ hasText: 'Báo cáo' }).first()).toBeVisible();
   await expect(tablet.getByTestId('pending-count')).toHaveText('0');
+  // The tablet says what the office says: the same last day, the same state.
+  const card = tablet.locator('.task').filter({ hasText: 'Báo cáo rà soát cầu yếu' });
+  const [year, month, dayOfMonth] = vietnamDay(-1).split('-');
+  await expect(card.getByTestId('last-day')).toHaveText(`${dayOfMonth}/${month}/${year}`);
+  await expect(card.getByTestId('state')).toHaveAttribute('data-state', 'overdue');
   await tablet.clock.install({ time: new Date(`${vietnamDay(-1)}T09:00:00+07:00`) });
   await commune.setOffline(true);
   await expect(tablet.getByTestId('network')).toHaveText('Ngoại tuyến');
@@ -155,6 +160,8 @@ async function liveAcrossTheDeadline(browser: Browser, base: string) {
     await tablet.getByTestId('checklist-item').filter({ hasText: label }).locator('input[type="checkbox"]').check();
   }
   await expect(tablet.getByTestId('pending-count')).toHaveText('2');
+  // Finished on the last day: done on time, whatever the tablet's calendar says now.
+  await expect(card.getByTestId('state')).toHaveText('Hoàn thành đúng hạn');
 
   // The office's dashboard is open, live; the task is overdue for Bình Thạnh.
   await desk.getByRole('button', { name: 'Bảng theo dõi', exact: true }).click();
@@ -178,5 +185,6 @@ async function liveAcrossTheDeadline(browser: Browser, base: string) {
   await expect(desk.locator('[data-testid="totals"] [data-state="done_on_time"] [data-testid="total-count"]')).toHaveText(String(before + 1), { timeout: 2_000 });
   expect(Date.now() - synced).toBeLessThan(2_000);
   await expect(overdue).toHaveCount(0);
+  await expect(card.getByTestId('state')).toHaveAttribute('data-state', 'done_on_time');
   for (const context of [office, commune]) await context.close();
 }
