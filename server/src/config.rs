@@ -228,12 +228,12 @@ pub struct ServeArgs {
     #[arg(long, env = "CHIDAO_LIVE_BEAT_MS", default_value_t = 500, value_parser = clap::value_parser!(u64).range(50..=60_000))]
     pub live_beat_ms: u64,
     /// Live streams (open dashboards) one sign-in may keep open at once.
-    #[arg(long, env = "CHIDAO_LIVE_STREAMS_PER_SESSION", default_value_t = crate::live::StreamLimits::default().per_session,
+    #[arg(long, env = "CHIDAO_LIVE_STREAMS_PER_SESSION", default_value_t = crate::limits::StreamLimits::default().per_session,
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub live_streams_per_session: u32,
     /// Live streams this app server keeps open at once; each costs a query per beat. More
     /// are refused with 429 and `Retry-After`.
-    #[arg(long, env = "CHIDAO_LIVE_STREAMS_MAX", default_value_t = crate::live::StreamLimits::default().per_server,
+    #[arg(long, env = "CHIDAO_LIVE_STREAMS_MAX", default_value_t = crate::limits::StreamLimits::default().per_server,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub live_streams_max: u32,
     /// At start, `apply` brings an older schema up to date (each migration once, even when

@@ -23,6 +23,21 @@ impl Default for SignInLimits {
     }
 }
 
+/// How many live streams may be open at once.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamLimits {
+    /// From one session: a supervisor's few tabs.
+    pub per_session: u32,
+    /// On this app server: each costs a query per beat.
+    pub per_server: u32,
+}
+
+impl Default for StreamLimits {
+    fn default() -> Self {
+        Self { per_session: 4, per_server: 200 }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct SignInThrottle {
     limits: SignInLimits,

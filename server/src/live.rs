@@ -5,6 +5,7 @@
 //! query per beat.
 
 use crate::db::{DbError, Store};
+use crate::limits::StreamLimits;
 use axum::response::sse::Event;
 use chidao_core::api::{AssignmentKey, LiveChanges};
 use chidao_core::domain::UnitCode;
@@ -20,21 +21,6 @@ pub const LIVE_BATCH: usize = 1000;
 /// An open stream with no event asks this often whether its session still stands (one
 /// with events asks before each).
 const SESSION_CHECK_EVERY: Duration = Duration::from_secs(10);
-
-/// How many live streams may be open at once.
-#[derive(Debug, Clone, Copy)]
-pub struct StreamLimits {
-    /// From one session: a supervisor's few tabs.
-    pub per_session: u32,
-    /// On this app server: each costs a query per beat.
-    pub per_server: u32,
-}
-
-impl Default for StreamLimits {
-    fn default() -> Self {
-        Self { per_session: 4, per_server: 200 }
-    }
-}
 
 /// Why a stream was not opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -251,7 +251,7 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
     let reports = ReportPolicy {
         due_soon_days: args.due_soon_days,
         live_beat: std::time::Duration::from_millis(args.live_beat_ms),
-        live_streams: chidao_server::live::StreamLimits { per_session: args.live_streams_per_session, per_server: args.live_streams_max },
+        live_streams: chidao_server::limits::StreamLimits { per_session: args.live_streams_per_session, per_server: args.live_streams_max },
     };
     tokio::spawn(chidao_server::live::keep_tallies(store.clone(), reports.live_beat));
     let operations = Operations::new();

@@ -410,7 +410,11 @@ async fn the_view_downloads_as_csv_and_excel_in_the_readers_language() {
     assert_eq!(&row("Việc đã quá hạn", "Tịnh Khê")[6], day(-20));
     assert_eq!(&row("Việc đã quá hạn", "Bình Châu")[5], "Chủ trì");
     assert_eq!(&row(ROUTINE, "Bình Thạnh")[7], "Đang thực hiện trong hạn");
-    assert_eq!((&row("Việc đã quá hạn", "Tịnh Khê")[3], &row("Việc đã quá hạn", "Tịnh Khê")[4]), ("XA-TINH-KHE", ""), "a code, and no period for work done once");
+    assert_eq!(
+        (&row("Việc đã quá hạn", "Tịnh Khê")[3], &row("Việc đã quá hạn", "Tịnh Khê")[4]),
+        ("XA-TINH-KHE", ""),
+        "a code, and no period for work done once"
+    );
     let raw = String::from_utf8(csv.bytes.clone()).unwrap();
     assert!(raw.contains("\"Việc thường xuyên, \"\"không thời hạn\"\"\""), "RFC 4180 quoting");
     assert!(raw.contains("\r\n") && !raw.contains(';'), "CRLF lines, commas between fields");

@@ -573,7 +573,7 @@ async fn a_live_stream_ends_with_its_session_and_streams_are_bounded() {
 
     // One sign-in keeps a few open, no more; closing one makes room.
     let supervisor = sign_in("supervisor").await;
-    let per_session = chidao_server::live::StreamLimits::default().per_session;
+    let per_session = chidao_server::limits::StreamLimits::default().per_session;
     let mut open = Vec::new();
     for _ in 0..per_session {
         let (status, stream) = open_live(port, &supervisor).await;

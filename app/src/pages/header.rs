@@ -24,7 +24,7 @@ pub(super) fn Header(session: SessionInfo) -> impl IntoView {
             crate::offline::forget_session();
             crate::offline::remember_pending_sign_out();
             who.set(Who::SignedOut);
-            super::switcher::send_pending_sign_out().await;
+            super::who::send_pending_sign_out().await;
         });
         let _ = who;
     };

@@ -29,8 +29,8 @@ pub fn Home() -> impl IntoView {
         if crate::offline::sign_out_pending() {
             crate::offline::forget_session();
             who.set(Who::SignedOut);
-            leptos::task::spawn_local(send_pending_sign_out());
-            let retry = window_event_listener(leptos::ev::online, move |_| leptos::task::spawn_local(send_pending_sign_out()));
+            leptos::task::spawn_local(super::who::send_pending_sign_out());
+            let retry = window_event_listener(leptos::ev::online, move |_| leptos::task::spawn_local(super::who::send_pending_sign_out()));
             on_cleanup(move || retry.remove());
             return;
         }
@@ -78,19 +78,6 @@ pub fn Home() -> impl IntoView {
             }
             Who::SignedIn(session) => view! { <Header session=session.clone()/> <Workplace session/> }.into_any(),
         }}
-    }
-}
-
-/// Sends a sign-out that has not reached the server yet; forgets it once the server ended
-/// the session (or had no session for the cookie).
-#[cfg(feature = "browser")]
-pub(crate) async fn send_pending_sign_out() {
-    if !crate::offline::sign_out_pending() {
-        return;
-    }
-    match crate::client::sign_out().await {
-        Ok(()) | Err(crate::client::ClientError::Unauthorized) => crate::offline::clear_pending_sign_out(),
-        Err(_) => {}
     }
 }
 

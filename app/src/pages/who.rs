@@ -18,3 +18,16 @@ pub(crate) enum Who {
 /// themselves (an admin cannot disable their own account).
 #[derive(Debug, Clone)]
 pub(crate) struct SignedInAs(pub String);
+
+/// Sends a sign-out that has not reached the server yet; forgets it once the server ended
+/// the session (or had no session for the cookie).
+#[cfg(feature = "browser")]
+pub(crate) async fn send_pending_sign_out() {
+    if !crate::offline::sign_out_pending() {
+        return;
+    }
+    match crate::client::sign_out().await {
+        Ok(()) | Err(crate::client::ClientError::Unauthorized) => crate::offline::clear_pending_sign_out(),
+        Err(_) => {}
+    }
+}

@@ -45,7 +45,7 @@ pub struct ReportPolicy {
     /// How often an open dashboard's live stream looks for new writes.
     pub live_beat: std::time::Duration,
     /// How many live streams may be open.
-    pub live_streams: crate::live::StreamLimits,
+    pub live_streams: crate::limits::StreamLimits,
 }
 
 impl Default for ReportPolicy {
@@ -53,7 +53,7 @@ impl Default for ReportPolicy {
         Self {
             due_soon_days: chidao_core::domain::DUE_SOON_DAYS,
             live_beat: std::time::Duration::from_millis(500),
-            live_streams: crate::live::StreamLimits::default(),
+            live_streams: crate::limits::StreamLimits::default(),
         }
     }
 }
