@@ -71,7 +71,9 @@ pub async fn create_account(store: &Store, new: &NewAccount, password: Option<St
 }
 
 /// Applies an admin's change. An admin cannot disable their own account or drop their own
-/// admin role: a province must never be left with nobody able to administer it.
+/// admin role: a province must never be left with nobody able to administer it. Nor can an
+/// admin give their own account other roles: who follows and signs off work is decided by
+/// another admin, so no one grants themselves the office's powers unseen.
 pub async fn update_account(store: &Store, actor: &User, username: &str, update: &AccountUpdate) -> Result<(), AdminError> {
     if actor.username == username {
         if update.disabled == Some(true) {
@@ -79,6 +81,9 @@ pub async fn update_account(store: &Store, actor: &User, username: &str, update:
         }
         if update.roles.as_ref().is_some_and(|roles| !roles.has(Role::Admin)) {
             return Err(AdminError::Invalid("you cannot remove your own admin role".into()));
+        }
+        if update.roles.as_ref().is_some_and(|roles| *roles != actor.roles) {
+            return Err(AdminError::Invalid("another admin changes your roles; you cannot give yourself others".into()));
         }
     }
     if let Some(unit) = &update.unit {

@@ -241,6 +241,13 @@ async fn a_disabled_account_is_signed_out_and_cannot_sign_in_until_enabled() {
     let demote =
         app.call(Method::PATCH, "/api/v1/admin/accounts/admin", Some(&admin), Some(json!({"roles": ["supervisor"]}).to_string())).await;
     assert_eq!(demote.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Nor may an admin grant themselves the office's roles; another admin may.
+    let promote = json!({"roles": ["admin", "supervisor"]}).to_string();
+    let own = app.call(Method::PATCH, "/api/v1/admin/accounts/admin", Some(&admin), Some(promote.clone())).await;
+    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", own.json);
+    assert!(own.json["message"].as_str().unwrap().contains("another admin"), "{}", own.json);
+    let same = app.call(Method::PATCH, "/api/v1/admin/accounts/admin", Some(&admin), Some(json!({"roles": ["admin"]}).to_string())).await;
+    assert_eq!(same.status, StatusCode::NO_CONTENT, "keeping one's own roles is no change: {}", same.json);
 }
 
 #[tokio::test]
