@@ -1,6 +1,7 @@
 #![recursion_limit = "256"]
-//! Chidao's pages: the Leptos app that runs in the browser (and whose page shell the
-//! server renders), on top of the pure core (`chidao_core`).
+//! Chidao's pages: the Leptos app that runs in the browser, on top of the pure core
+//! (`chidao_core`). The server sends the page it starts in (server/src/routes/page.rs) and
+//! links none of this.
 
 // The pure core, under the names the pages have always used.
 pub use chidao_core::{api, domain, i18n, import, sync};
@@ -15,7 +16,7 @@ mod timing;
 mod pages;
 mod workspace;
 
-pub use pages::{shell, App};
+pub use pages::App;
 
 /// The browser's entry point. Leptos's loader script calls it by this name; the app is
 /// rendered here rather than hydrated, in place of the server's loading line.
@@ -23,7 +24,7 @@ pub use pages::{shell, App};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    if let Some(placeholder) = leptos::prelude::document().get_element_by_id(pages::BOOT_PLACEHOLDER) {
+    if let Some(placeholder) = leptos::prelude::document().get_element_by_id(chidao_core::api::PAGE_LOADING_ID) {
         placeholder.remove();
     }
     leptos::mount::mount_to_body(App);

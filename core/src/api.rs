@@ -4,6 +4,9 @@ use crate::domain::unit_import::{RowError, UnitRow};
 use crate::domain::{ChecklistItem, Directive, Roles, Task, TaskReport, TaskState, Unit, UnitCode, UnitRole};
 use serde::{Deserialize, Serialize};
 
+/// The id of the loading line in the page the server sends, which the app removes when it
+/// starts.
+pub const PAGE_LOADING_ID: &str = "boot";
 pub const SESSION_PATH: &str = "/api/v1/session";
 pub const PUSH_PATH: &str = "/api/v1/sync/push";
 pub const PULL_PATH: &str = "/api/v1/sync/pull";

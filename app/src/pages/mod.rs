@@ -24,20 +24,9 @@ use leptos::prelude::*;
 #[cfg(feature = "browser")]
 use wasm_bindgen::JsCast;
 
-/// The language of this page load: from our cookie, read on the server from the request
-/// and in the browser from the `lang` the server wrote, so both render the same words.
+/// The language of this page load: the `lang` the server wrote from the reader's cookie.
 fn initial_locale() -> Locale {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<http::request::Parts>()
-            .and_then(|parts| parts.headers.get(http::header::COOKIE)?.to_str().ok().map(str::to_owned))
-            .and_then(|header| Locale::from_cookie_header(&header))
-            .unwrap_or_default()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        document().document_element().and_then(|root| root.get_attribute("lang")).map(|code| Locale::from_code(&code)).unwrap_or_default()
-    }
+    document().document_element().and_then(|root| root.get_attribute("lang")).map(|code| Locale::from_code(&code)).unwrap_or_default()
 }
 
 /// A reactive translation: re-reads the chosen language whenever it changes.
@@ -88,39 +77,6 @@ pub(crate) fn read_chosen_file(ev: leptos::ev::Event, into: RwSignal<String>) {
     }
     let _ = (ev, into);
 }
-
-/// The page the server sends: head, scripts and a loading line. The browser renders
-/// everything inside `<body>` itself (Leptos `csr`, see docs/offline.md): nothing a
-/// person sees depends on the server's render, and leaving out hydration keeps the
-/// offline shell small.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let locale = initial_locale();
-    view! {
-        <!DOCTYPE html>
-        <html lang=locale.code()>
-            <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                // As markup, not a text child: a text child gets a hydration marker, which a
-                // title would show.
-                <title inner_html=t(locale, Key::AppName)></title>
-                <link rel="stylesheet" id="leptos" href="/pkg/chidao.css"/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <link rel="manifest" href="/manifest.webmanifest"/>
-                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
-                <meta name="theme-color" content="#b3261e"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
-            </head>
-            <body>
-                <p class="loading" id=BOOT_PLACEHOLDER>{t(locale, Key::Loading)}</p>
-            </body>
-        </html>
-    }
-}
-
-/// The id of the server's loading line, which the app replaces when it starts.
-pub const BOOT_PLACEHOLDER: &str = "boot";
 
 #[component]
 pub fn App() -> impl IntoView {

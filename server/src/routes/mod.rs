@@ -4,6 +4,7 @@ mod admin;
 mod directives;
 mod health;
 mod openapi;
+mod page;
 mod photos;
 mod reports;
 mod review;
@@ -440,8 +441,8 @@ pub fn router(state: AppState) -> Router {
         .route("/sw.js", get(shell::worker))
         .merge(api_router())
         // The one page; the app renders in the browser and switches views there.
-        .route("/", get(leptos_axum::render_app_to_stream_with_context(provide_script_nonce, move || app::shell(leptos.clone()))))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .route("/", get(leptos_axum::render_app_to_stream_with_context(provide_script_nonce, move || page::shell(leptos.clone()))))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(page::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), shell::shell_files))
         .layer(axum::middleware::from_fn_with_state(state.store.clone(), crate::push_writer::hand_on))
         .layer(axum::middleware::from_fn(crate::web_security::reject_cross_origin))
