@@ -60,7 +60,7 @@ async fn main() {
         database: "bench".into(),
         ..DbArgs::at(format!("surrealkv://{}", dir.path().join("province").display()))
     };
-    let store = chidao_server::db::open(&args).await.unwrap();
+    let store = chidao_server::db::open(&args.settings()).await.unwrap();
     // CHIDAO_BENCH_COMMUNES and CHIDAO_BENCH_DIRECTIVES shrink the province for a quicker
     // run; the defaults are a province of real size.
     let number = |name: &str, default: usize| std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default);
@@ -83,7 +83,7 @@ async fn main() {
     store.create_account(&AccountRow::new("supervisor", "Văn phòng", &Roles::one(Role::Supervisor), &office, hash.clone())).await.unwrap();
     store.create_account(&AccountRow::new("official", "Cán bộ xã", &Roles::one(Role::Official), &commune, hash)).await.unwrap();
 
-    let port = http::serve_on_loopback(store.clone()).await;
+    let port = http::serve_on_loopback(&chidao_server::Services::new(store.clone())).await;
     let supervisor = cookie_for(port, "supervisor").await;
 
     let (whole_ms, whole_bytes) = timed(port, &supervisor, "/api/v1/reports/dashboard").await;

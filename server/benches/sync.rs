@@ -63,7 +63,7 @@ fn describe_server_side(after: PushTotals, before: PushTotals, seconds: f64) {
 async fn main() {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new("warn")).with_writer(std::io::stderr).init();
     let dir = tempfile::tempdir().unwrap();
-    let store = chidao_server::db::open(&db_args(&dir.path().join("app"))).await.unwrap();
+    let store = chidao_server::db::open(&db_args(&dir.path().join("app")).settings()).await.unwrap();
 
     // One commune with 1,000 tasks of 10 items each.
     let demo = DemoSet::build().unwrap();
@@ -91,7 +91,8 @@ async fn main() {
     store.recount(&checklists).await.unwrap();
     eprintln!("seeded {} items in {:.1}s", items.len(), seeded.elapsed().as_secs_f64());
 
-    let port = http::serve_on_loopback(store.clone()).await;
+    let services = chidao_server::Services::new(store.clone());
+    let port = http::serve_on_loopback(&services).await;
 
     let cookie = http::signed_in_cookie(port, "official", PASSWORD).await;
 
@@ -151,7 +152,7 @@ async fn main() {
     let push_seconds = pushed.elapsed().as_secs_f64();
     latencies.sort();
     let total = DEVICES * CHANGES_PER_DEVICE;
-    let server_side = store.push_queue().totals();
+    let server_side = services.sync.queue().totals();
     let before_burst = server_side;
 
     // A burst: 1,000 devices send 10 changes each, all at once.
@@ -181,7 +182,7 @@ async fn main() {
     }
     let burst_seconds = burst_started.elapsed().as_secs_f64();
     burst_latencies.sort();
-    let after_burst = store.push_queue().totals();
+    let after_burst = services.sync.queue().totals();
 
     // Raw: the same records into SurrealKV, 100 per transaction, no HTTP, no rules.
     let raw_db = raw_database(&dir, "raw").await;

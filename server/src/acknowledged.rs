@@ -140,6 +140,16 @@ impl AcknowledgedMark {
     pub fn findings(&self) -> [(Witness, u64); Witness::ALL.len()] {
         Witness::ALL.map(|witness| (witness, self.found_behind[witness as usize].load(Ordering::Relaxed)))
     }
+
+    /// The findings, for the metrics listener.
+    pub fn metric(&self) -> crate::metrics::Metric {
+        crate::metrics::Metric {
+            name: "chidao_store_found_behind_total",
+            help: "Times the database was found holding less than this server saw it hold (acknowledged changes lost), by what showed it",
+            kind: crate::metrics::Kind::Counter,
+            values: self.findings().iter().map(|(witness, count)| (Some(("witness", witness.label())), *count as f64)).collect(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,27 +4,21 @@ use crate::db::EmbeddedLimits;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 
-/// A password or similar that must never reach a log line.
-#[derive(Clone)]
-pub struct Secret(String);
+pub use crate::secret::Secret;
 
-impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl std::str::FromStr for Secret {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Secret(s.to_owned()))
-    }
+/// How much of the demo to load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DemoScope {
+    /// The seed directive and its units and accounts: a quiet office (for tests that need
+    /// to know every record).
+    Seed,
+    /// The seed, then the office at work: more directives, weeks of ticks, notes, a
+    /// conflict (what a newcomer should see).
+    Office,
+    /// Instead of the seed, a generated province of real size (180 units, 400 tasks of
+    /// seven items each, a year of ticks), with a supervisor and a commune official: for
+    /// measuring the office's pages. Writing it takes minutes.
+    Province,
 }
 
 /// Where other app servers reach this one: `http://HOST:PORT`, nothing after. Plain HTTP:
@@ -191,6 +185,18 @@ impl DbArgs {
     pub fn embedded_limits(&self) -> EmbeddedLimits {
         EmbeddedLimits { memtable_mib: self.memtable_mib, block_cache_mib: self.block_cache_mib }
     }
+
+    /// What the database layer opens.
+    pub fn settings(&self) -> crate::db::Settings {
+        crate::db::Settings {
+            url: self.url.clone(),
+            user: self.user.clone(),
+            pass: self.pass.clone(),
+            namespace: self.namespace.clone(),
+            database: self.database.clone(),
+            limits: self.embedded_limits(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -205,8 +211,8 @@ pub struct ServeArgs {
     pub demo: bool,
     /// With --demo, how much to load: `office` (the seed, then more directives and weeks
     /// of field work in every state) or `seed` (the seed directive alone, a quiet office).
-    #[arg(long, env = "CHIDAO_DEMO_SCOPE", value_enum, default_value_t = crate::demo::DemoScope::Office)]
-    pub demo_scope: crate::demo::DemoScope,
+    #[arg(long, env = "CHIDAO_DEMO_SCOPE", value_enum, default_value_t = DemoScope::Office)]
+    pub demo_scope: DemoScope,
     /// Password for all demo accounts; generated and printed once when unset.
     #[arg(long, env = "CHIDAO_DEMO_PASSWORD", hide_env_values = true)]
     pub demo_password: Option<Secret>,

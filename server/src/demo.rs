@@ -2,6 +2,7 @@
 //! built from our own data file through the domain's validating constructors.
 
 use crate::auth::hash_password;
+pub use crate::config::DemoScope;
 use crate::db::{AccountRow, DbError, Store};
 use chidao_core::domain::{
     new_id, ChecklistItem, Deadline, Directive, DocumentNumber, DomainError, Party, Role, Roles, Task, Unit, UnitCode, UnitKind,
@@ -179,21 +180,6 @@ impl DemoSet {
 
         Ok(Self { units, directive, tasks, items, accounts })
     }
-}
-
-/// How much of the demo to load.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DemoScope {
-    /// The seed directive and its units and accounts: a quiet office (for tests that need
-    /// to know every record).
-    Seed,
-    /// The seed, then the office at work: more directives, weeks of ticks, notes, a
-    /// conflict (what a newcomer should see).
-    Office,
-    /// Instead of the seed, a generated province of real size (180 units, 400 tasks of
-    /// seven items each, a year of ticks), with a supervisor and a commune official: for
-    /// measuring the office's pages. Writing it takes minutes.
-    Province,
 }
 
 /// Fills an empty database with the demo; does nothing to one that has data. Returns the

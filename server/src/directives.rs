@@ -2,8 +2,8 @@
 //! tasks and each assigned unit's checklist, and editing it. The checklists go in steps of
 //! bounded size, however many units a directive reaches; see `db::store::publications`.
 
+use crate::db::retry::until_written;
 use crate::db::{ChecklistKey, DbError, FinalRecount, Recorded, Store, Unfinished, ITEMS_PER_WRITE, LEASE_SECONDS};
-use crate::retry::until_written;
 use chidao_core::api::{DirectivePublished, DirectiveRevised};
 use chidao_core::domain::authoring::{self, DirectiveInput, InputProblem};
 use chidao_core::domain::ChecklistItem;
@@ -297,7 +297,7 @@ pub async fn keep_finishing(store: Store) {
     }
 }
 
-impl crate::retry::MaybeRace for PublishError {
+impl crate::db::retry::MaybeRace for PublishError {
     fn is_race(&self) -> bool {
         matches!(self, PublishError::Db(error) if error.is_transient())
     }

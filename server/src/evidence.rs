@@ -3,8 +3,8 @@
 //! handing it out to those who may see the item.
 
 use crate::auth::{authorize, read_scope, Action, User};
+use crate::db::retry::{until_written, MaybeRace};
 use crate::db::{DbError, PhotoAttachment, PhotoRow, Recorded, Store};
-use crate::retry::{until_written, MaybeRace};
 use base64::Engine;
 use chidao_core::domain::{ChecklistItem, PhotoId, PhotoRef, PHOTOS_PER_ITEM, PHOTOS_PER_UNIT_DAY, PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS};
 use uuid::Uuid;

@@ -93,7 +93,7 @@ impl SignInThrottle {
         keys.extend(address.map(|address| (address_key(address), self.limits.per_address)));
         let names: Vec<String> = keys.iter().map(|(key, _)| key.clone()).collect();
         let since = self.window_start(now_ms);
-        crate::retry::until_written("reserving a sign-in attempt", || async {
+        crate::db::retry::until_written("reserving a sign-in attempt", || async {
             let mut kept = store.sign_in_attempts(&names).await?;
             let mut waits = Vec::new();
             let mut writes = Vec::new();

@@ -99,7 +99,7 @@ async fn open_store(args: &DbArgs) -> Result<db::Store, StartError> {
 async fn open_store_with(args: &DbArgs, migrations: db::Migrations) -> Result<db::Store, StartError> {
     make_data_folder(args)?;
     tracing::info!(db = %args.url, "opening database");
-    Ok(db::open_with(args, migrations).await?)
+    Ok(db::open_with(&args.settings(), migrations).await?)
 }
 
 async fn migrate(args: MigrateArgs) -> Result<(), StartError> {
@@ -124,7 +124,7 @@ async fn import(args: ImportArgs) -> Result<(), StartError> {
         return Err(StartError::Input(format!("{path} is not a file")));
     }
     make_data_folder(&args.db)?;
-    db::import(&args.db, &args.file).await?;
+    db::import(&args.db.settings(), &args.file).await?;
     println!("Imported {path}; the schema is at version {}.", db::SCHEMA_VERSION);
     Ok(())
 }
@@ -213,8 +213,8 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
         Some(path) => chidao_server::acknowledged::AcknowledgedMark::at(&path).map_err(chidao_server::store_guard::GuardError::from)?,
         None => chidao_server::acknowledged::AcknowledgedMark::in_memory(),
     };
-    let store = store.with_acknowledged(mark);
-    chidao_server::store_guard::check_at_start(&store, args.accept_store_behind).await?;
+    chidao_server::store_guard::check_at_start(&store, &mark, args.accept_store_behind).await?;
+    let services = chidao_server::Services::over(chidao_server::sync_service::SyncService::with_acknowledged(store.clone(), mark));
     if args.demo {
         let (password, generated) = match &args.demo_password {
             Some(secret) => (secret.expose().to_owned(), false),
@@ -246,7 +246,7 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
     }
     chidao_server::periods::keep_dues(&store, chrono::Utc::now()).await?;
     tokio::spawn(chidao_server::periods::keep_open(store.clone()));
-    tokio::spawn(chidao_server::store_guard::keep_watching(store.clone()));
+    tokio::spawn(chidao_server::store_guard::keep_watching(store.clone(), services.sync.acknowledged_shared()));
     tokio::spawn(chidao_server::directives::keep_finishing(store.clone()));
     let reports = ReportPolicy {
         due_soon_days: args.due_soon_days,
@@ -254,15 +254,19 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
         live_streams: chidao_server::limits::StreamLimits { per_session: args.live_streams_per_session, per_server: args.live_streams_max },
     };
     tokio::spawn(chidao_server::live::keep_tallies(store.clone(), reports.live_beat));
-    let operations = Operations::new();
+    let operations = services.operations.clone();
     if store.is_shared() {
-        tokio::spawn(chidao_server::push_writer::keep(store.clone(), args.push_writer_address(addr), operations.clone()));
+        let draining = operations.clone();
+        let writer = services.push_writer.clone();
+        tokio::spawn(chidao_server::push_writer::keep(store.clone(), writer, args.push_writer_address(addr), move || {
+            draining.is_draining()
+        }));
     }
     let limits = chidao_server::limits::SignInLimits::default();
-    let router = chidao_server::app_observed(store.clone(), leptos, cookies, reports, shell, limits, operations.clone());
+    let router = chidao_server::app(&services, chidao_server::AppSettings { leptos, cookies, reports, shell, limits });
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
     if let Some(metrics_addr) = args.metrics_addr {
-        serve_metrics(metrics_addr, store, operations.clone()).await?;
+        serve_metrics(metrics_addr, services).await?;
     }
     tracing::info!("listening on http://{addr}");
     let drain = std::time::Duration::from_millis(args.drain_ms);
@@ -277,13 +281,12 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
 
 /// Prometheus metrics on their own listener, so that only who can reach that address
 /// (the operator's network) reads them.
-async fn serve_metrics(addr: std::net::SocketAddr, store: db::Store, operations: Arc<Operations>) -> Result<(), StartError> {
+async fn serve_metrics(addr: std::net::SocketAddr, services: chidao_server::Services) -> Result<(), StartError> {
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
     let metrics = axum::Router::new().route(
         "/metrics",
         axum::routing::get(move || {
-            let queue = store.push_queue();
-            let text = operations.render(queue.totals(), queue.waiting(), store.push_writer().totals(), store.acknowledged().findings());
+            let text = services.metrics();
             async move { ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], text) }
         }),
     );

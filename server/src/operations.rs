@@ -2,9 +2,7 @@
 //! draining, how long pushes and pulls take, how many answers failed, rendered as
 //! Prometheus text for the metrics listener (`--metrics-addr`).
 
-use crate::acknowledged::Witness;
-use crate::push_writer::WriterTotals;
-use crate::sync_service::PushTotals;
+use crate::metrics::Metric;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -78,15 +76,9 @@ impl Operations {
         self.answered[class].fetch_add(1, Ordering::Relaxed);
     }
 
-    /// The Prometheus text exposition of everything counted, with the push queue's totals,
-    /// how many pushes wait for the writer now, and what was handed to another server.
-    pub fn render(
-        &self,
-        totals: PushTotals,
-        waiting: usize,
-        writer: WriterTotals,
-        store_found_behind: [(Witness, u64); Witness::ALL.len()],
-    ) -> String {
+    /// The Prometheus text exposition of everything this server counted, its own answers
+    /// and what its services report.
+    pub fn render(&self, services: &[Metric]) -> String {
         let mut out = String::new();
         self.push.render(&mut out, "chidao_push_seconds", "Time to answer a push, from request to response");
         self.pull.render(&mut out, "chidao_pull_seconds", "Time to answer a pull");
@@ -94,49 +86,8 @@ impl Operations {
         for (class, count) in ["2xx", "4xx", "5xx"].iter().zip(&self.answered) {
             let _ = writeln!(out, "chidao_http_answers_total{{class=\"{class}\"}} {}", count.load(Ordering::Relaxed));
         }
-        let counters = [
-            ("chidao_push_groups_total", "Transactions the push writer committed (each a group of pushes)", totals.groups),
-            ("chidao_pushes_total", "Pushes written", totals.pushes),
-            ("chidao_changes_total", "Changes in the pushes written", totals.changes),
-            (
-                "chidao_push_groups_written_again_total",
-                "Group writes that found something moved since they were read (another write got in first) and were done again",
-                totals.written_again,
-            ),
-            ("chidao_pushes_handed_on_total", "Pushes handed to the app server that writes them, and answered by it", writer.handed_on),
-            (
-                "chidao_pushes_written_here_instead_total",
-                "Pushes meant for the writing app server but written here, because it could not take them",
-                writer.written_here_instead,
-            ),
-        ];
-        for (name, help, value) in counters {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}");
-        }
-        let steps = [
-            ("waiting", totals.waiting_us),
-            ("reading", totals.reading_us),
-            ("deciding", totals.deciding_us),
-            ("writing", totals.writing_us),
-        ];
-        let _ = writeln!(
-            out,
-            "# HELP chidao_push_step_seconds_total Time spent per step of the push writer\n# TYPE chidao_push_step_seconds_total counter"
-        );
-        for (step, micros) in steps {
-            let _ = writeln!(out, "chidao_push_step_seconds_total{{step=\"{step}\"}} {}", micros as f64 / 1e6);
-        }
-        let _ = writeln!(out, "# HELP chidao_pushes_waiting Pushes waiting for the writer now\n# TYPE chidao_pushes_waiting gauge");
-        let _ = writeln!(out, "chidao_pushes_waiting {waiting}");
-        let _ = writeln!(out, "# HELP chidao_push_writer Whether this server writes the pushes of every app server sharing its database\n# TYPE chidao_push_writer gauge");
-        let _ = writeln!(out, "chidao_push_writer {}", u8::from(writer.holding));
-        let _ = writeln!(
-            out,
-            "# HELP chidao_store_found_behind_total Times the database was found holding less than this server saw it \
-             hold (acknowledged changes lost), by what showed it\n# TYPE chidao_store_found_behind_total counter"
-        );
-        for (witness, count) in store_found_behind {
-            let _ = writeln!(out, "chidao_store_found_behind_total{{witness=\"{}\"}} {count}", witness.label());
+        for metric in services {
+            metric.render(&mut out);
         }
         let _ = writeln!(out, "# HELP chidao_draining Whether this server is shutting down\n# TYPE chidao_draining gauge");
         let _ = writeln!(out, "chidao_draining {}", u8::from(self.is_draining()));
@@ -197,16 +148,12 @@ mod tests {
             operations.answered(status);
         }
         operations.start_draining();
-        let writer = WriterTotals { handed_on: 5, written_here_instead: 2, holding: true };
-        let behind = [(Witness::File, 0), (Witness::Memory, 0), (Witness::PullCursor, 4)];
-        let out = operations.render(PushTotals { written_again: 3, ..PushTotals::default() }, 7, writer, behind);
-        assert!(out.contains("chidao_store_found_behind_total{witness=\"pull_cursor\"} 4\n"), "{out}");
-        assert!(out.contains("chidao_push_groups_written_again_total 3\n"), "{out}");
-        assert!(out.contains("chidao_pushes_handed_on_total 5\n") && out.contains("chidao_pushes_written_here_instead_total 2\n"), "{out}");
-        assert!(out.contains("chidao_push_writer 1\n"), "{out}");
+        let reported = [Metric::one("chidao_things_total", "Things", crate::metrics::Kind::Counter, 4.0)];
+        let out = operations.render(&reported);
+        assert!(out.contains("chidao_things_total 4\n"), "{out}");
         assert!(out.contains("chidao_http_answers_total{class=\"2xx\"} 3\n"), "{out}");
         assert!(out.contains("chidao_http_answers_total{class=\"4xx\"} 2\n"), "{out}");
         assert!(out.contains("chidao_http_answers_total{class=\"5xx\"} 2\n"), "{out}");
-        assert!(out.contains("chidao_pushes_waiting 7\n") && out.contains("chidao_draining 1\n"), "{out}");
+        assert!(out.contains("chidao_draining 1\n"), "{out}");
     }
 }

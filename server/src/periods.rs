@@ -5,8 +5,8 @@
 //! since the directive was issued (at most `KEPT_PERIODS` back) so that a period nobody
 //! touched still counts, as overdue once its deadline passes.
 
+use crate::db::retry::until_written;
 use crate::db::{DbError, DueRow, PeriodRecords, Recorded, Store, ITEMS_PER_WRITE};
-use crate::retry::until_written;
 use chidao_core::domain::{ChecklistItem, Deadline, Period, Task, UnitCode};
 use chidao_core::sync::MAX_FUTURE_SKEW_MS;
 use chrono::{DateTime, NaiveDate, Utc};

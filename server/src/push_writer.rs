@@ -12,7 +12,6 @@
 
 use crate::db::{Store, WriterLease, PUSH_WRITER_LEASE_SECONDS};
 use crate::extract::BODY_LIMIT;
-use crate::operations::Operations;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
@@ -117,6 +116,33 @@ pub struct WriterTotals {
     pub written_here_instead: u64,
     /// This server is the writer now.
     pub holding: bool,
+}
+
+impl WriterTotals {
+    /// What the push writer reports to the metrics listener.
+    pub fn metrics(&self) -> Vec<crate::metrics::Metric> {
+        use crate::metrics::{Kind, Metric};
+        vec![
+            Metric::one(
+                "chidao_pushes_handed_on_total",
+                "Pushes handed to the app server that writes them, and answered by it",
+                Kind::Counter,
+                self.handed_on as f64,
+            ),
+            Metric::one(
+                "chidao_pushes_written_here_instead_total",
+                "Pushes meant for the writing app server but written here, because it could not take them",
+                Kind::Counter,
+                self.written_here_instead as f64,
+            ),
+            Metric::one(
+                "chidao_push_writer",
+                "Whether this server writes the pushes of every app server sharing its database",
+                Kind::Gauge,
+                f64::from(u8::from(self.holding)),
+            ),
+        ]
+    }
 }
 
 impl PushWriter {
@@ -233,15 +259,14 @@ fn passes_on(name: &HeaderName) -> bool {
 /// Reads the lease every second, taking or renewing it when this server has an address
 /// the others can reach, until the server drains; then gives it up so that another takes
 /// it at once. Runs only when the database is shared.
-pub async fn keep(store: Store, address: Option<String>, operations: Arc<Operations>) {
+pub async fn keep(store: Store, writer: Arc<PushWriter>, address: Option<String>, draining: impl Fn() -> bool) {
     let me = chidao_core::domain::new_id().to_string();
-    let writer = store.push_writer();
     match &address {
         Some(address) => tracing::info!(%address, "pushes may be handed to this server at this address"),
         None => tracing::warn!("no address for other app servers to hand pushes to (listening on every interface): set --advertise-url"),
     }
     let mut failing = false;
-    while !operations.is_draining() {
+    while !draining() {
         match store.claim_push_writer(&me, address.as_deref()).await {
             Ok(lease) => {
                 if failing {
@@ -266,11 +291,10 @@ pub async fn keep(store: Store, address: Option<String>, operations: Arc<Operati
 }
 
 /// Hands a push to the writer when another server is it; anything else goes on here.
-pub async fn hand_on(State(store): State<Store>, request: Request, next: Next) -> Response {
+pub async fn hand_on(State(writer): State<Arc<PushWriter>>, request: Request, next: Next) -> Response {
     if request.method() != Method::POST || request.uri().path() != chidao_core::api::PUSH_PATH {
         return next.run(request).await;
     }
-    let writer = store.push_writer();
     let PushRoute::HandTo(address) = writer.route(request.headers().contains_key(HANDED_ON)) else {
         return next.run(request).await;
     };

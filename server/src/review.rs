@@ -4,8 +4,8 @@
 //! rules are `chidao_core::sync::{contests, resolve}`.
 
 use crate::auth::{authorize, Access, Action, User};
+use crate::db::retry::{until_written, MaybeRace};
 use crate::db::{Batch, DbError, ItemWrite, LogEntry, Recorded, Store};
-use crate::retry::{until_written, MaybeRace};
 use chidao_core::api::{ConflictCase, ReviewQueue};
 use chidao_core::domain::ChecklistItem;
 use chidao_core::sync::{contests, resolve, LoggedEdit, LoggedOutcome, ReviewError};

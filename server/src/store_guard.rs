@@ -2,7 +2,7 @@
 //! served silently: at start-up, after each write of pushes, on each pull, and every second
 //! (see [`crate::acknowledged`] for why the item counter is the witness).
 
-use crate::acknowledged::{Behind, MarkError, Witness};
+use crate::acknowledged::{AcknowledgedMark, Behind, MarkError, Witness};
 use crate::db::{DbError, Store};
 use std::time::Duration;
 
@@ -27,8 +27,7 @@ pub enum GuardError {
 
 /// At start-up, before anything is served: a database behind the mark is refused unless
 /// `accept_behind`, which raises the counter past the mark and says so in the log.
-pub async fn check_at_start(store: &Store, accept_behind: bool) -> Result<(), GuardError> {
-    let mark = store.acknowledged();
+pub async fn check_at_start(store: &Store, mark: &AcknowledgedMark, accept_behind: bool) -> Result<(), GuardError> {
     let holds = store.assignment_cursor().await?;
     match mark.compare(holds) {
         Ok(()) => {}
@@ -54,17 +53,17 @@ pub async fn check_at_start(store: &Store, accept_behind: bool) -> Result<(), Gu
 
 /// After a write this server answers for: the counter as it is now is seen committed, in
 /// the mark (and its file) before anyone is answered.
-pub async fn saw_written(store: &Store) -> Result<(), GuardError> {
+pub async fn saw_written(store: &Store, mark: &AcknowledgedMark) -> Result<(), GuardError> {
     let counter = store.assignment_cursor().await?;
-    note(store, counter, Witness::Memory).await
+    note(store, mark, counter, Witness::Memory).await
 }
 
 /// A device pulling after `since`, while the database's counter is at `counter`. A cursor
 /// past the counter was handed out by a database that has since gone back; a device can
 /// also send any number, so this only says so (log and metric) and changes nothing.
-pub fn pulled_past(store: &Store, since: u64, counter: u64) {
+pub fn pulled_past(mark: &AcknowledgedMark, since: u64, counter: u64) {
     if since > counter {
-        store.acknowledged().found_behind(Witness::PullCursor);
+        mark.found_behind(Witness::PullCursor);
         tracing::error!(
             cursor = since,
             counter,
@@ -75,8 +74,7 @@ pub fn pulled_past(store: &Store, since: u64, counter: u64) {
 
 /// Compares `counter`, just read, with the mark: behind is an error in the log, a metric,
 /// and the counter raised past every number handed out; otherwise the mark rises to it.
-async fn note(store: &Store, counter: u64, witness: Witness) -> Result<(), GuardError> {
-    let mark = store.acknowledged();
+async fn note(store: &Store, mark: &AcknowledgedMark, counter: u64, witness: Witness) -> Result<(), GuardError> {
     match mark.compare(counter) {
         Ok(()) => Ok(mark.saw(counter)?),
         Err(Behind { holds, acknowledged }) => {
@@ -96,13 +94,13 @@ async fn note(store: &Store, counter: u64, witness: Witness) -> Result<(), Guard
 /// Every [`WATCH_EVERY`] while serving: catches writes this server did not make itself
 /// (another app server's, a publication's) into the mark, and a database that went back
 /// (a restarted database server that lost writes).
-pub async fn keep_watching(store: Store) {
+pub async fn keep_watching(store: Store, mark: std::sync::Arc<AcknowledgedMark>) {
     let mut beat = tokio::time::interval(WATCH_EVERY);
     beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         beat.tick().await;
         let checked = match store.assignment_cursor().await {
-            Ok(counter) => note(&store, counter, Witness::Memory).await,
+            Ok(counter) => note(&store, &mark, counter, Witness::Memory).await,
             Err(error) => Err(error.into()),
         };
         if let Err(error) = checked {

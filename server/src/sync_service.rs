@@ -2,9 +2,11 @@
 //! Routes call these after the request has been parsed; the rules themselves are the
 //! shared `chidao_core::sync` functions (the push decision, the merge).
 
+use crate::acknowledged::AcknowledgedMark;
 use crate::auth::{read_scope, Access, Action, ReadScope, User};
+use crate::db::retry::until_written;
 use crate::db::{Batch, DbError, ItemWrite, LogEntry, Recorded, Store, StoredItem};
-use crate::retry::until_written;
+use crate::metrics::{Kind, Metric};
 use chidao_core::domain::UnitCode;
 use chidao_core::sync::{decide_group, Change, ChangeResult, GroupedPush, PullResponse, PushReads, MAX_PULL_LIMIT};
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
@@ -60,6 +62,36 @@ pub struct PushTotals {
     /// push writer changes hands) and nothing written: the group is read, decided and
     /// written again.
     pub written_again: u64,
+}
+
+impl PushTotals {
+    /// What the push queue reports to the metrics listener, with the pushes `waiting` now.
+    pub fn metrics(&self, waiting: usize) -> Vec<Metric> {
+        let counter = |name, help, value: u64| Metric::one(name, help, Kind::Counter, value as f64);
+        let seconds = |micros: u64| micros as f64 / 1e6;
+        vec![
+            counter("chidao_push_groups_total", "Transactions the push writer committed (each a group of pushes)", self.groups),
+            counter("chidao_pushes_total", "Pushes written", self.pushes),
+            counter("chidao_changes_total", "Changes in the pushes written", self.changes),
+            counter(
+                "chidao_push_groups_written_again_total",
+                "Group writes that found something moved since they were read (another write got in first) and were done again",
+                self.written_again,
+            ),
+            Metric {
+                name: "chidao_push_step_seconds_total",
+                help: "Time spent per step of the push writer",
+                kind: Kind::Counter,
+                values: vec![
+                    (Some(("step", "waiting")), seconds(self.waiting_us)),
+                    (Some(("step", "reading")), seconds(self.reading_us)),
+                    (Some(("step", "deciding")), seconds(self.deciding_us)),
+                    (Some(("step", "writing")), seconds(self.writing_us)),
+                ],
+            },
+            Metric::one("chidao_pushes_waiting", "Pushes waiting for the writer now", Kind::Gauge, waiting as f64),
+        ]
+    }
 }
 
 fn add_elapsed(total: &AtomicU64, since: Instant) {
@@ -156,18 +188,78 @@ impl Drop for WriterStop<'_> {
 /// the counter) is read and decided again whole; a group the database refuses is written
 /// again push by push, so one failing push never fails another. A push that cannot settle is
 /// answered 503, and the device sends it again later.
-pub async fn push(store: &Store, user: &User, changes: &[Change]) -> Result<Vec<ChangeResult>, DbError> {
-    let (answer, answered) = oneshot::channel();
-    let queue = store.push_queue();
-    if queue.enqueue(Pending { queued_at: Instant::now(), user: user.clone(), changes: changes.to_vec(), answer }) {
-        // The writer is its own task, so a client hanging up cannot cut a group short.
-        tokio::spawn(write_groups(store.clone()));
-    }
-    answered.await.unwrap_or(Err(DbError::Contended))
+/// The sync service of one app server: its database, the queue its pushes join (so that
+/// pushes arriving together are written together), and the mark of what it acknowledged.
+/// Cloned, it is the same service.
+#[derive(Clone)]
+pub struct SyncService {
+    store: Store,
+    pushes: std::sync::Arc<PushQueue>,
+    acknowledged: std::sync::Arc<AcknowledgedMark>,
 }
 
-async fn write_groups(store: Store) {
-    let queue = store.push_queue();
+impl SyncService {
+    /// The service over `store`, keeping its acknowledged mark in memory only.
+    pub fn new(store: Store) -> Self {
+        Self::with_acknowledged(store, AcknowledgedMark::in_memory())
+    }
+
+    pub fn with_acknowledged(store: Store, mark: AcknowledgedMark) -> Self {
+        Self { store, pushes: Default::default(), acknowledged: std::sync::Arc::new(mark) }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn queue(&self) -> &PushQueue {
+        &self.pushes
+    }
+
+    pub fn acknowledged(&self) -> &AcknowledgedMark {
+        &self.acknowledged
+    }
+
+    /// The mark, to share with the watch that compares it with the database every second.
+    pub fn acknowledged_shared(&self) -> std::sync::Arc<AcknowledgedMark> {
+        std::sync::Arc::clone(&self.acknowledged)
+    }
+
+    /// What the service reports to the metrics listener.
+    pub fn metrics(&self) -> Vec<Metric> {
+        let mut metrics = self.pushes.totals().metrics(self.pushes.waiting());
+        metrics.push(self.acknowledged.metric());
+        metrics
+    }
+
+    pub async fn push(&self, user: &User, changes: &[Change]) -> Result<Vec<ChangeResult>, DbError> {
+        let (answer, answered) = oneshot::channel();
+        if self.pushes.enqueue(Pending { queued_at: Instant::now(), user: user.clone(), changes: changes.to_vec(), answer }) {
+            // The writer is its own task, so a client hanging up cannot cut a group short.
+            tokio::spawn(write_groups(self.clone()));
+        }
+        answered.await.unwrap_or(Err(DbError::Contended))
+    }
+
+    /// Items the user may see that changed after `since`, at most `limit` of them, with the
+    /// tasks, directives and units they need to be shown.
+    pub async fn pull(&self, user: &User, since: u64, limit: usize) -> Result<PullResponse, DbError> {
+        let store = &self.store;
+        let limit = limit.clamp(1, MAX_PULL_LIMIT);
+        let units: Option<Vec<UnitCode>> = match read_scope(store, user).await? {
+            ReadScope::Everything => None,
+            ReadScope::Units(units) => Some(units.into_iter().collect()),
+        };
+        let page = store.pull_page(since, units.as_deref(), limit).await?;
+        crate::store_guard::pulled_past(&self.acknowledged, since, page.counter);
+        let cursor = page.items.last().map_or(since, |last| last.seq);
+        let items = page.items.into_iter().map(|stored| stored.item).collect();
+        Ok(PullResponse { cursor, more: page.more, items, tasks: page.tasks, directives: page.directives, units: page.units })
+    }
+}
+
+async fn write_groups(service: SyncService) {
+    let (store, queue) = (&service.store, &*service.pushes);
     let _stop = WriterStop(queue);
     loop {
         let group = queue.next_group();
@@ -181,18 +273,18 @@ async fn write_groups(store: Store) {
             totals.changes.fetch_add(pending.changes.len() as u64, Ordering::Relaxed);
             add_elapsed(&totals.waiting_us, pending.queued_at);
         }
-        write_group(&store, group).await;
+        write_group(store, queue, &service.acknowledged, group).await;
     }
 }
 
-async fn write_group(store: &Store, group: Vec<Pending>) {
+async fn write_group(store: &Store, queue: &PushQueue, acknowledged: &AcknowledgedMark, group: Vec<Pending>) {
     let (pushes, answers): (Vec<(User, Vec<Change>)>, Vec<_>) =
         group.into_iter().map(|pending| ((pending.user, pending.changes), pending.answer)).unzip();
-    match until_written("recording pushes", || push_group_once(store, &pushes)).await {
+    match until_written("recording pushes", || push_group_once(store, queue, &pushes)).await {
         Ok(results) => {
             // What is answered `applied` is in the mark first, so a database that loses it
             // is caught at the next start or beat.
-            if let Err(error) = crate::store_guard::saw_written(store).await {
+            if let Err(error) = crate::store_guard::saw_written(store, acknowledged).await {
                 tracing::error!(%error, "keeping the mark of what was acknowledged");
             }
             for (answer, results) in answers.into_iter().zip(results) {
@@ -203,7 +295,7 @@ async fn write_group(store: &Store, group: Vec<Pending>) {
         Err(error) if pushes.len() > 1 => {
             tracing::warn!(%error, pushes = pushes.len(), "a group of pushes was refused; writing them one at a time");
             for (push, answer) in pushes.iter().zip(answers) {
-                let alone = until_written("recording a push", || push_group_once(store, std::slice::from_ref(push))).await;
+                let alone = until_written("recording a push", || push_group_once(store, queue, std::slice::from_ref(push))).await;
                 let _ = answer.send(alone.map(|mut results| results.remove(0)));
             }
         }
@@ -216,8 +308,12 @@ async fn write_group(store: &Store, group: Vec<Pending>) {
 }
 
 /// One attempt at a group; `None` when something moved under it and it must be worked out again.
-async fn push_group_once(store: &Store, pushes: &[(User, Vec<Change>)]) -> Result<Option<Vec<Vec<ChangeResult>>>, DbError> {
-    let totals = &store.push_queue().totals;
+async fn push_group_once(
+    store: &Store,
+    queue: &PushQueue,
+    pushes: &[(User, Vec<Change>)],
+) -> Result<Option<Vec<Vec<ChangeResult>>>, DbError> {
+    let totals = &queue.totals;
     let reading = Instant::now();
     let all_changes = || pushes.iter().flat_map(|(_, changes)| changes);
     let item_ids: Vec<Uuid> = all_changes().map(|change| change.item).collect::<BTreeSet<_>>().into_iter().collect();
@@ -295,19 +391,4 @@ async fn open_periods_for_missing(store: &Store, pushes: &[(User, Vec<Change>)],
         crate::periods::open(store, None, units.as_deref(), chrono::Utc::now(), crate::periods::Reach::Latest).await?;
     }
     Ok(())
-}
-
-/// Items the user may see that changed after `since`, at most `limit` of them, with the
-/// tasks, directives and units they need to be shown.
-pub async fn pull(store: &Store, user: &User, since: u64, limit: usize) -> Result<PullResponse, DbError> {
-    let limit = limit.clamp(1, MAX_PULL_LIMIT);
-    let units: Option<Vec<UnitCode>> = match read_scope(store, user).await? {
-        ReadScope::Everything => None,
-        ReadScope::Units(units) => Some(units.into_iter().collect()),
-    };
-    let page = store.pull_page(since, units.as_deref(), limit).await?;
-    crate::store_guard::pulled_past(store, since, page.counter);
-    let cursor = page.items.last().map_or(since, |last| last.seq);
-    let items = page.items.into_iter().map(|stored| stored.item).collect();
-    Ok(PullResponse { cursor, more: page.more, items, tasks: page.tasks, directives: page.directives, units: page.units })
 }

@@ -40,7 +40,7 @@ async fn an_exported_database_imported_into_an_empty_one_carries_on_where_it_sto
     before.store.export(&file).await.expect("the database exports");
 
     // Restored into an empty database.
-    let restored = chidao_server::db::import(&common::db_args("mem://"), &file).await.expect("the backup imports");
+    let restored = chidao_server::db::import(&common::db_args("mem://").settings(), &file).await.expect("the backup imports");
     let after = common::app_over(restored);
 
     assert_eq!(after.pull(&official, 0).await["items"], before.pull(&official, 0).await["items"], "the same items, same session");
@@ -63,7 +63,7 @@ async fn an_exported_database_imported_into_an_empty_one_carries_on_where_it_sto
 
     // Nothing is lost or added: the restored database exports to the same file.
     let again = dir.path().join("again.surql");
-    let restored_again = chidao_server::db::import(&common::db_args("mem://"), &file).await.unwrap();
+    let restored_again = chidao_server::db::import(&common::db_args("mem://").settings(), &file).await.unwrap();
     restored_again.export(&again).await.unwrap();
     assert_eq!(std::fs::read_to_string(&again).unwrap(), std::fs::read_to_string(&file).unwrap());
 }
@@ -96,7 +96,7 @@ async fn the_command_line_exports_and_imports_only_into_an_empty_database() {
     assert!(!twice.status.success());
     assert!(String::from_utf8_lossy(&twice.stderr).contains("into an empty one only"), "{}", String::from_utf8_lossy(&twice.stderr));
 
-    let open = |url: String| async move { chidao_server::db::open(&common::db_args(&url)).await.unwrap() };
+    let open = |url: String| async move { chidao_server::db::open(&common::db_args(&url).settings()).await.unwrap() };
     let (source, target) = (open(source).await.units().await.unwrap(), open(target).await.units().await.unwrap());
     assert!(!source.is_empty());
     assert_eq!(serde_json::to_value(&source).unwrap(), serde_json::to_value(&target).unwrap());

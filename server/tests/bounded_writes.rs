@@ -98,7 +98,7 @@ async fn numbers_are_unique(store: &Store) {
 async fn least_buffer_store(dir: &tempfile::TempDir) -> Store {
     let url = format!("surrealkv://{}", dir.path().join("db").display());
     let least = chidao_server::config::DbArgs::LEAST_MEMTABLE_MIB;
-    chidao_server::db::open(&chidao_server::config::DbArgs { memtable_mib: least, ..crate::common::db_args(&url) })
+    chidao_server::db::open(&chidao_server::config::DbArgs { memtable_mib: least, ..crate::common::db_args(&url) }.settings())
         .await
         .expect("database opens")
 }
@@ -109,7 +109,7 @@ async fn a_directive_for_a_whole_province_is_written_in_steps_that_fit_the_least
     let url = format!("surrealkv://{}", dir.path().join("db").display());
     let args =
         chidao_server::config::DbArgs { memtable_mib: chidao_server::config::DbArgs::LEAST_MEMTABLE_MIB, ..crate::common::db_args(&url) };
-    let store = chidao_server::db::open(&args).await.expect("database opens");
+    let store = chidao_server::db::open(&args.settings()).await.expect("database opens");
     let units = province(150);
     store.seed(&units, &[], &[], &[], &[]).await.unwrap();
     // 150 communes × 2 tasks × 24 lines: 7,200 items of ~1.5 KB each, several times what

@@ -45,7 +45,7 @@ async fn an_empty_database_gets_its_unit_tree_and_first_admin_from_the_command_l
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     assert!(!String::from_utf8_lossy(&created.stdout).contains("mật khẩu"), "the password is never printed");
 
-    let store = chidao_server::db::open(&common::db_args(&db)).await.unwrap();
+    let store = chidao_server::db::open(&common::db_args(&db).settings()).await.unwrap();
     let account = store.account("quantri").await.unwrap().expect("the admin exists");
     assert_eq!(account.roles, ["admin"]);
     assert!(!account.must_change_password, "the first admin chose their own password");

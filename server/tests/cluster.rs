@@ -294,7 +294,7 @@ async fn app_servers_share_one_surrealdb_server_through_a_kill_and_a_database_re
         pass: Some(ROOT_PASSWORD.parse().unwrap()),
         ..chidao_server::config::DbArgs::at(format!("ws://127.0.0.1:{db_port}"))
     };
-    let store = chidao_server::db::open_with(&args, chidao_server::db::Migrations::Check).await.expect("the database opens");
+    let store = chidao_server::db::open_with(&args.settings(), chidao_server::db::Migrations::Check).await.expect("the database opens");
     // One of the servers still running took over writing the pushes.
     let mut writing = Vec::new();
     for port in &metrics_ports[1..] {

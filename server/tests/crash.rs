@@ -50,7 +50,7 @@ async fn push_counting(port: u16, cookie: &str, batch: &[Value], statuses: &mut 
 async fn assert_each_logged_once(data: &std::path::Path, changes: &[Value]) {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let args = chidao_server::config::DbArgs::at(format!("surrealkv://{}", data.display()));
-    let store = chidao_server::db::open(&args).await.unwrap();
+    let store = chidao_server::db::open(&args.settings()).await.unwrap();
     for change in changes {
         let id = uuid::Uuid::parse_str(change["id"].as_str().unwrap()).unwrap();
         assert_eq!(store.change_log_count(id).await.unwrap(), 1, "change {id}");

@@ -449,7 +449,7 @@ async fn the_view_downloads_as_csv_and_excel_in_the_readers_language() {
 async fn a_generated_province_counts_the_same_on_the_dashboard_and_item_by_item() {
     // The benchmark's generator writes in bulk and recounts at the end: a small province
     // must count exactly as its items do.
-    let store = chidao_server::db::open(&crate::common::db_args("mem://")).await.unwrap();
+    let store = chidao_server::db::open(&crate::common::db_args("mem://").settings()).await.unwrap();
     let app = crate::common::app_over(store);
     let spec = chidao_server::scale::ProvinceSpec {
         departments: 2,

@@ -7,7 +7,7 @@ use chidao_server::demo::{seed_if_empty, DemoScope};
 
 #[tokio::test]
 async fn the_demo_office_shows_every_state_recurring_periods_notes_and_a_conflict() {
-    let store = chidao_server::db::open(&db_args("mem://")).await.unwrap();
+    let store = chidao_server::db::open(&db_args("mem://").settings()).await.unwrap();
     let created = seed_if_empty(&store, PASSWORD, DemoScope::Office).await.expect("the office demo stages");
     for username in ["supervisor", "head", "official", "tinhkhe", "sogtvt", "catinh"] {
         assert!(created.iter().any(|created| created == username), "{username} is printed for sign-in");

@@ -10,6 +10,7 @@ use chidao_core::sync::{Base, Change, ChangeResult, Edit, Stamp};
 use chidao_server::auth::User;
 use chidao_server::db::{AccountRow, Store};
 use chidao_server::demo::DemoSet;
+use chidao_server::sync_service::SyncService;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -29,7 +30,7 @@ async fn seeded(demo: &DemoSet) -> Store {
 
 async fn seeded_at(demo: &DemoSet, url: &str, memtable_mib: u32) -> Store {
     let args = chidao_server::config::DbArgs { memtable_mib, ..crate::common::db_args(url) };
-    let store = chidao_server::db::open(&args).await.expect("database opens");
+    let store = chidao_server::db::open(&args.settings()).await.expect("database opens");
     let hash = chidao_server::auth::hash_password("group-commit-password").unwrap();
     let accounts: Vec<AccountRow> = demo
         .accounts
@@ -145,23 +146,24 @@ async fn pushes_written_together_are_answered_and_written_as_if_one_by_one() {
     for seed in [1, 2, 3] {
         let pushes = plan(&demo, &users, seed);
         let alone = seeded(&demo).await;
+        let alone_sync = SyncService::new(alone.clone());
         let mut alone_answers: Vec<Vec<ChangeResult>> = Vec::new();
         for (user, changes) in &pushes {
-            alone_answers.push(chidao_server::sync_service::push(&alone, &users[*user], changes).await.unwrap());
+            alone_answers.push(alone_sync.push(&users[*user], changes).await.unwrap());
         }
-        assert_eq!(alone.push_queue().totals().groups, pushes.len() as u64);
+        assert_eq!(alone_sync.queue().totals().groups, pushes.len() as u64);
 
         // On this single-threaded runtime every push joins the queue before the writer
         // first runs, in the order given, so they are written as one group.
         let together = seeded(&demo).await;
-        let together_answers: Vec<Vec<ChangeResult>> = futures_util::future::join_all(
-            pushes.iter().map(|(user, changes)| chidao_server::sync_service::push(&together, &users[*user], changes)),
-        )
-        .await
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
-        assert_eq!(together.push_queue().totals().groups, 1, "seed {seed}: the pushes were written as one group");
+        let together_sync = SyncService::new(together.clone());
+        let together_answers: Vec<Vec<ChangeResult>> =
+            futures_util::future::join_all(pushes.iter().map(|(user, changes)| together_sync.push(&users[*user], changes)))
+                .await
+                .into_iter()
+                .map(Result::unwrap)
+                .collect();
+        assert_eq!(together_sync.queue().totals().groups, 1, "seed {seed}: the pushes were written as one group");
 
         assert_eq!(together_answers, alone_answers, "seed {seed}");
         let statuses: std::collections::BTreeSet<String> =
@@ -197,6 +199,7 @@ async fn assert_assignments_as_counted(store: &Store, demo: &DemoSet) {
 async fn concurrent_pushes_from_many_devices_each_land_once() {
     let demo = DemoSet::build().unwrap();
     let store = seeded(&demo).await;
+    let sync = SyncService::new(store.clone());
     let official = users(&demo).into_iter().find(|user| user.username == "official").unwrap();
     let own: Vec<Uuid> =
         demo.items.iter().filter(|item| item.unit == UnitCode::parse("XA-BINH-CHAU").unwrap()).map(|item| item.id).collect();
@@ -225,15 +228,12 @@ async fn concurrent_pushes_from_many_devices_each_land_once() {
         })
         .collect();
     let sent = futures_util::future::join_all(device_pushes.iter().map(|pushes| {
-        let store = store.clone();
+        let sync = sync.clone();
         let official = official.clone();
         async move {
             let mut statuses = Vec::new();
             for changes in pushes {
-                let (first, second) = tokio::join!(
-                    chidao_server::sync_service::push(&store, &official, changes),
-                    chidao_server::sync_service::push(&store, &official, changes)
-                );
+                let (first, second) = tokio::join!(sync.push(&official, changes), sync.push(&official, changes));
                 for (a, b) in first.unwrap().into_iter().zip(second.unwrap()) {
                     statuses.push((a.status, b.status));
                 }
@@ -256,7 +256,7 @@ async fn concurrent_pushes_from_many_devices_each_land_once() {
             assert_eq!(store.change_log_count(change.id).await.unwrap(), 1);
         }
     }
-    assert!(store.push_queue().totals().groups < 240, "some pushes shared a group");
+    assert!(sync.queue().totals().groups < 240, "some pushes shared a group");
 }
 
 /// The embedded datastore's write buffer is bounded (`--db-memtable-mib`), and one
@@ -278,6 +278,7 @@ async fn the_largest_group_fits_the_default_write_buffer() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("surrealkv://{}", dir.path().join("db").display());
     let store = seeded_at(&demo, &url, chidao_server::config::DbArgs::LEAST_MEMTABLE_MIB).await;
+    let sync = SyncService::new(store.clone());
     let official = users(&demo).into_iter().find(|user| user.username == "official").unwrap();
 
     // Under 4 KiB with the rest of its row: SurrealKV keeps such a value in the buffer.
@@ -304,9 +305,8 @@ async fn the_largest_group_fits_the_default_write_buffer() {
         })
         .collect();
     assert_eq!(pushes.iter().map(Vec::len).sum::<usize>(), MAX_CHANGES_PER_GROUP);
-    let answers =
-        futures_util::future::join_all(pushes.iter().map(|changes| chidao_server::sync_service::push(&store, &official, changes))).await;
-    assert_eq!(store.push_queue().totals().groups, 1, "the pushes were written as one group");
+    let answers = futures_util::future::join_all(pushes.iter().map(|changes| sync.push(&official, changes))).await;
+    assert_eq!(sync.queue().totals().groups, 1, "the pushes were written as one group");
     for answer in answers {
         assert!(answer.expect("the group is written").iter().all(|result| result.status == chidao_core::sync::ChangeStatus::Applied));
     }

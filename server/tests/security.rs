@@ -119,9 +119,9 @@ async fn failures_counted_by_one_app_server_hold_the_guesser_on_another() {
     let limits = SignInLimits { per_username: 3, per_address: 50, window: Duration::from_secs(600) };
     let cookies = CookiePolicy { secure: false, max_age_days: 30, idle_days: 14 };
     let first = app_built("mem://", None, limits, cookies.clone()).await;
-    let leptos = leptos::config::LeptosOptions::builder().output_name("chidao").build();
     // A second app server: its own router and throttle, the same database.
-    let second = chidao_server::app_with_limits(first.store.clone(), leptos, cookies, Default::default(), None, limits);
+    let settings = chidao_server::AppSettings { cookies, limits, ..Default::default() };
+    let second = chidao_server::app(&chidao_server::Services::new(first.store.clone()), settings);
     let second = TestApp { router: second, store: first.store.clone() };
     for (server, address) in [(&first, "10.1.1.1"), (&second, "10.1.1.2"), (&first, "10.1.1.3")] {
         assert_eq!(server.send(sign_in_request("official", "wrong-password", Some(address))).await.status, StatusCode::UNAUTHORIZED);
@@ -549,9 +549,9 @@ async fn closes_within(stream: &mut tokio::net::TcpStream, within: Duration) -> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_live_stream_ends_with_its_session_and_streams_are_bounded() {
-    let store = chidao_server::db::open(&common::db_args("mem://")).await.unwrap();
+    let store = chidao_server::db::open(&common::db_args("mem://").settings()).await.unwrap();
     chidao_server::demo::seed_if_empty(&store, PASSWORD, chidao_server::demo::DemoScope::Seed).await.unwrap();
-    let port = common::http::serve_on_loopback(store).await;
+    let port = common::http::serve_on_loopback(&chidao_server::Services::new(store)).await;
     let sign_in = |username: &'static str| common::http::signed_in_cookie(port, username, PASSWORD);
     let official = sign_in("official").await;
     let (_, _, pull) = common::http::http(port, "GET", "/api/v1/sync/pull", Some(&official), None).await.unwrap();

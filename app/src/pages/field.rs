@@ -1,11 +1,12 @@
 //! The field page: a commune official's tasks and checklists, usable offline on a tablet.
 
 use super::sign_in::SessionExpired;
+use super::sign_offs::SignOffs;
 use super::status::{vietnam_date, vietnam_time, StatusBar};
 use super::{tr, DeadlineTerm, StatePill};
 use crate::api::photo_url;
 use crate::domain::access::Action;
-use crate::domain::{Deadline, Party, Period, Task, TaskReport, UnitCode};
+use crate::domain::{Deadline, Party, Period, Task, UnitCode};
 use crate::i18n::{period_name, Key};
 use crate::sync::{PeriodTally, TaskView};
 use crate::workspace::{PhotoState, Workspace};
@@ -197,23 +198,6 @@ fn TaskCard(
                 </details>
             })}
         </div>
-    }
-}
-
-/// The heads' sign-offs of unit reports, as last read from the server.
-#[derive(Clone, Copy)]
-pub(super) struct SignOffs {
-    pub(super) reports: RwSignal<Vec<TaskReport>>,
-}
-
-#[cfg(feature = "browser")]
-impl SignOffs {
-    fn load(self) {
-        leptos::task::spawn_local(async move {
-            if let Ok(reports) = crate::client::task_reports().await {
-                self.reports.set(reports);
-            }
-        });
     }
 }
 

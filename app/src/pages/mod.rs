@@ -14,6 +14,7 @@ mod review;
 mod shell;
 mod sign_in;
 mod sign_off;
+mod sign_offs;
 mod status;
 mod switcher;
 mod who;

@@ -3,7 +3,7 @@
 //! need not carry it.
 
 use super::chunk::ChunkUnavailable;
-use super::field::SignOffs;
+use super::sign_offs::SignOffs;
 use super::tr;
 use crate::domain::{Period, UnitCode};
 use crate::i18n::DeskKey;

@@ -1,5 +1,5 @@
+use super::Mark;
 use super::{BoundedText, DomainError, UnitCode};
-use crate::sync::Mark;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

@@ -90,6 +90,48 @@ impl<const MAX: usize> std::fmt::Display for BoundedText<MAX> {
     }
 }
 
+/// Vowel pairs whose tone mark old and new spelling put on different letters at the end
+/// of a syllable: "uỷ"/"ủy", "hoà"/"hòa". Folded to one spelling so both match.
+const TONE_PLACEMENT: [([char; 2], [char; 2]); 15] = [
+    (['o', 'à'], ['ò', 'a']),
+    (['o', 'á'], ['ó', 'a']),
+    (['o', 'ả'], ['ỏ', 'a']),
+    (['o', 'ã'], ['õ', 'a']),
+    (['o', 'ạ'], ['ọ', 'a']),
+    (['o', 'è'], ['ò', 'e']),
+    (['o', 'é'], ['ó', 'e']),
+    (['o', 'ẻ'], ['ỏ', 'e']),
+    (['o', 'ẽ'], ['õ', 'e']),
+    (['o', 'ẹ'], ['ọ', 'e']),
+    (['u', 'ỳ'], ['ù', 'y']),
+    (['u', 'ý'], ['ú', 'y']),
+    (['u', 'ỷ'], ['ủ', 'y']),
+    (['u', 'ỹ'], ['ũ', 'y']),
+    (['u', 'ỵ'], ['ụ', 'y']),
+];
+
+/// Lower case with one tone placement, character for character: `fold(s)[i]` stands for
+/// `s.chars()[i]`.
+pub fn fold(text: &str) -> Vec<char> {
+    let mut chars: Vec<char> = text.chars().map(|c| c.to_lowercase().next().unwrap_or(c)).collect();
+    for index in 0..chars.len().saturating_sub(1) {
+        let ends_syllable = chars.get(index + 2).is_none_or(|next| !next.is_alphabetic());
+        // In "quý", "qu" is the consonant and the tone is where it belongs.
+        let after_q = index > 0 && chars[index - 1] == 'q';
+        if !ends_syllable || after_q {
+            continue;
+        }
+        if let Some((_, new)) = TONE_PLACEMENT.iter().find(|(old, _)| chars[index..index + 2] == *old) {
+            chars[index..index + 2].copy_from_slice(new);
+        }
+    }
+    chars
+}
+
+pub fn fold_str(text: &str) -> String {
+    fold(text).into_iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +140,15 @@ mod tests {
     fn trims_and_keeps_vietnamese_text() {
         let text = BoundedText::<10>::parse("name", "  Sở Y tế ").unwrap();
         assert_eq!(text.as_str(), "Sở Y tế");
+    }
+
+    #[test]
+    fn both_tone_spellings_fold_alike_and_keep_their_length() {
+        assert_eq!(fold_str("Uỷ ban"), fold_str("Ủy ban"));
+        assert_eq!(fold_str("hoà bình"), fold_str("hòa bình"));
+        assert_eq!(fold_str("hoàn thành"), "hoàn thành", "a tone inside a syllable stays");
+        assert_eq!(fold("Thủy Lợi").len(), "Thủy Lợi".chars().count());
+        assert_eq!(fold_str("quý I"), "quý i");
     }
 
     #[test]

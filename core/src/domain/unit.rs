@@ -125,11 +125,11 @@ impl Unit {
     /// and either tone placement, its code, or its initials after the kind ("Sở TTTT",
     /// "tttt" for "Sở Thông tin và Truyền thông").
     pub fn answers_to(&self, query: &str) -> bool {
-        let query = crate::import::text::fold_str(query.trim());
+        let query = super::text::fold_str(query.trim());
         if query.is_empty() {
             return true;
         }
-        let name = crate::import::text::fold_str(self.name.as_str());
+        let name = super::text::fold_str(self.name.as_str());
         let mut words = name.split_whitespace().filter(|word| *word != "và");
         let kind_word = words.next().unwrap_or_default();
         let abbreviated: String =

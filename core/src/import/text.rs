@@ -1,7 +1,8 @@
 //! Text as the extractor reads it: one Unicode form, one line ending, paragraphs and
-//! sentences, and a folded copy for matching in which every character stands where the
-//! original's does.
+//! sentences, and a folded copy for matching (the domain's folding, `crate::domain::text`)
+//! in which every character stands where the original's does.
 
+pub use crate::domain::text::{fold, fold_str};
 use unicode_normalization::UnicodeNormalization;
 
 /// NFC (pasted text mixes precomposed and combining accents), LF line ends, no BOM, no
@@ -9,48 +10,6 @@ use unicode_normalization::UnicodeNormalization;
 pub fn normalise(raw: &str) -> String {
     let text = raw.strip_prefix('\u{feff}').unwrap_or(raw).replace("\r\n", "\n").replace('\r', "\n");
     text.nfc().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').map(|c| if c == '\t' || c == '\u{a0}' { ' ' } else { c }).collect()
-}
-
-/// Vowel pairs whose tone mark old and new spelling put on different letters at the end
-/// of a syllable: "uỷ"/"ủy", "hoà"/"hòa". Folded to one spelling so both match.
-const TONE_PLACEMENT: [([char; 2], [char; 2]); 15] = [
-    (['o', 'à'], ['ò', 'a']),
-    (['o', 'á'], ['ó', 'a']),
-    (['o', 'ả'], ['ỏ', 'a']),
-    (['o', 'ã'], ['õ', 'a']),
-    (['o', 'ạ'], ['ọ', 'a']),
-    (['o', 'è'], ['ò', 'e']),
-    (['o', 'é'], ['ó', 'e']),
-    (['o', 'ẻ'], ['ỏ', 'e']),
-    (['o', 'ẽ'], ['õ', 'e']),
-    (['o', 'ẹ'], ['ọ', 'e']),
-    (['u', 'ỳ'], ['ù', 'y']),
-    (['u', 'ý'], ['ú', 'y']),
-    (['u', 'ỷ'], ['ủ', 'y']),
-    (['u', 'ỹ'], ['ũ', 'y']),
-    (['u', 'ỵ'], ['ụ', 'y']),
-];
-
-/// Lower case with one tone placement, character for character: `fold(s)[i]` stands for
-/// `s.chars()[i]`.
-pub fn fold(text: &str) -> Vec<char> {
-    let mut chars: Vec<char> = text.chars().map(|c| c.to_lowercase().next().unwrap_or(c)).collect();
-    for index in 0..chars.len().saturating_sub(1) {
-        let ends_syllable = chars.get(index + 2).is_none_or(|next| !next.is_alphabetic());
-        // In "quý", "qu" is the consonant and the tone is where it belongs.
-        let after_q = index > 0 && chars[index - 1] == 'q';
-        if !ends_syllable || after_q {
-            continue;
-        }
-        if let Some((_, new)) = TONE_PLACEMENT.iter().find(|(old, _)| chars[index..index + 2] == *old) {
-            chars[index..index + 2].copy_from_slice(new);
-        }
-    }
-    chars
-}
-
-pub fn fold_str(text: &str) -> String {
-    fold(text).into_iter().collect()
 }
 
 /// Non-empty lines, trimmed: the summaries put one paragraph or heading on each line.
@@ -134,15 +93,6 @@ mod tests {
         let decomposed: String = "Sở Y tế\r\nchủ trì".nfd().collect();
         assert_eq!(normalise(&decomposed), "Sở Y tế\nchủ trì");
         assert_eq!(normalise("\u{feff}a\tb\u{0}c"), "a bc");
-    }
-
-    #[test]
-    fn both_tone_spellings_fold_alike_and_keep_their_length() {
-        assert_eq!(fold_str("Uỷ ban"), fold_str("Ủy ban"));
-        assert_eq!(fold_str("hoà bình"), fold_str("hòa bình"));
-        assert_eq!(fold_str("hoàn thành"), "hoàn thành", "a tone inside a syllable stays");
-        assert_eq!(fold("Thủy Lợi").len(), "Thủy Lợi".chars().count());
-        assert_eq!(fold_str("quý I"), "quý i");
     }
 
     #[test]

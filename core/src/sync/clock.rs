@@ -2,34 +2,12 @@
 //! it cannot, and the device id to break ties, so every edit gets a stamp that orders the
 //! same way on every replica even when a tablet's clock is wrong.
 
-use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
+pub use crate::domain::Stamp;
 use uuid::Uuid;
 
 /// How far into the future (by the server's clock) a stamp may claim to be. Beyond this the
 /// server clamps it, so a tablet set to next year cannot win every later edit.
 pub const MAX_FUTURE_SKEW_MS: i64 = 5 * 60 * 1000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Stamp {
-    pub wall_ms: i64,
-    pub counter: u32,
-    pub device: Uuid,
-}
-
-impl Ord for Stamp {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (self.wall_ms, self.counter, self.device).cmp(&(other.wall_ms, other.counter, other.device))
-    }
-}
-
-impl PartialOrd for Stamp {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
 
 impl Stamp {
     /// The stamp for a new local edit: later than everything this device has made or seen.

@@ -5,16 +5,9 @@
 
 use super::{Change, Edit, Stamp};
 use crate::domain::ChecklistItem;
+pub use crate::domain::Mark;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-/// Who last set a field, and the stamp of that edit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Mark {
-    pub stamp: Stamp,
-    pub by: String,
-}
 
 /// The stamps a device saw on an item's fields when it made an edit. An edit whose base
 /// differs from the server's marks was made without knowing the other edit: concurrent.

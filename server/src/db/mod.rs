@@ -3,6 +3,7 @@
 
 mod connection;
 mod people;
+pub(crate) mod retry;
 mod schema;
 mod store;
 
@@ -15,7 +16,21 @@ pub use store::{
     Unfinished, WriterLease, ITEMS_PER_WRITE, LEASE_SECONDS, PUSH_WRITER_LEASE_SECONDS,
 };
 
-use crate::config::DbArgs;
+use crate::secret::Secret;
+
+/// Which database to open and how: what the command line's `--db…` flags say.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `surrealkv://PATH`, `mem://` or `ws://HOST:PORT`.
+    pub url: String,
+    /// Root user and password for a remote server; embedded engines need none.
+    pub user: Option<String>,
+    pub pass: Option<Secret>,
+    pub namespace: String,
+    pub database: String,
+    /// How much memory an embedded engine may hold.
+    pub limits: EmbeddedLimits,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -57,8 +72,8 @@ impl DbError {
 
 /// Connects to the database named by `args` and signs in when a remote server asks for
 /// it, leaving the schema as it is.
-async fn connect_to(args: &DbArgs) -> Result<Connection, DbError> {
-    let db = Connection::open(&args.url, args.embedded_limits()).await?;
+async fn connect_to(args: &Settings) -> Result<Connection, DbError> {
+    let db = Connection::open(&args.url, args.limits).await?;
     match (&args.user, &args.pass) {
         (Some(user), Some(pass)) => {
             db.sign_in_as_root(user.clone(), pass.expose().to_owned())
@@ -71,7 +86,7 @@ async fn connect_to(args: &DbArgs) -> Result<Connection, DbError> {
     // On a new server the first use creates the namespace and the database: replicas
     // starting at once can conflict there, and the one that lost tries again.
     let context = "choosing the namespace and database";
-    crate::retry::until_written(context, || async {
+    crate::db::retry::until_written(context, || async {
         db.use_namespace_and_database(&args.namespace, &args.database).await.map(Some).map_err(|source| DbError::query(context, source))
     })
     .await?;
@@ -80,12 +95,12 @@ async fn connect_to(args: &DbArgs) -> Result<Connection, DbError> {
 
 /// Opens the database named by `args`, signs in when a remote server asks for it, and
 /// brings the schema up to date.
-pub async fn open(args: &DbArgs) -> Result<Store, DbError> {
+pub async fn open(args: &Settings) -> Result<Store, DbError> {
     open_with(args, Migrations::Apply).await
 }
 
 /// [`open`], with the schema either brought up to date or only checked.
-pub async fn open_with(args: &DbArgs, migrations: Migrations) -> Result<Store, DbError> {
+pub async fn open_with(args: &Settings, migrations: Migrations) -> Result<Store, DbError> {
     let db = connect_to(args).await?;
     match migrations {
         Migrations::Apply => schema::migrate(&db).await?,
@@ -97,7 +112,7 @@ pub async fn open_with(args: &DbArgs, migrations: Migrations) -> Result<Store, D
 /// Loads a file written by [`Store::export`] into an empty database, then brings its
 /// schema up to this build's version (a backup of an older build's data is migrated on
 /// the way in).
-pub async fn import(args: &DbArgs, file: &std::path::Path) -> Result<Store, DbError> {
+pub async fn import(args: &Settings, file: &std::path::Path) -> Result<Store, DbError> {
     let db = connect_to(args).await?;
     let context = "looking for existing tables";
     let mut info = db

@@ -122,7 +122,7 @@ impl Store {
     /// kept is the latest, whichever write lands last.
     pub async fn record_sign_in(&self, username: &str, now_ms: i64) -> Result<(), DbError> {
         let context = "recording a sign-in";
-        crate::retry::until_written(context, || async {
+        crate::db::retry::until_written(context, || async {
             self.run(
                 context,
                 "UPDATE account SET last_sign_in_ms = math::max([last_sign_in_ms ?? 0, $now]) WHERE username = $username;",

@@ -98,7 +98,7 @@ impl Office<'_> {
             let stamp = Stamp { wall_ms: session.at.timestamp_millis(), counter: counter as u32, device: tablet.device };
             changes.push(Change { id: Uuid::now_v7(), item, seq: tablet.seq, stamp, base: Base::default(), edit });
         }
-        let results = crate::sync_service::push(store, &tablet.user, &changes).await?;
+        let results = crate::sync_service::SyncService::new(store.clone()).push(&tablet.user, &changes).await?;
         if let Some(refused) = results.iter().find(|result| result.reason.is_some()) {
             return Err(DemoError::Staging(format!("a demo change was refused: {refused:?}")));
         }

@@ -62,6 +62,8 @@ impl Default for ReportPolicy {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub sync: crate::sync_service::SyncService,
+    pub push_writer: std::sync::Arc<crate::push_writer::PushWriter>,
     pub leptos: LeptosOptions,
     pub cookies: CookiePolicy,
     pub reports: ReportPolicy,
@@ -444,7 +446,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(leptos_axum::render_app_to_stream_with_context(provide_script_nonce, move || page::shell(leptos.clone()))))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(page::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), shell::shell_files))
-        .layer(axum::middleware::from_fn_with_state(state.store.clone(), crate::push_writer::hand_on))
+        .layer(axum::middleware::from_fn_with_state(state.push_writer.clone(), crate::push_writer::hand_on))
         .layer(axum::middleware::from_fn(crate::web_security::reject_cross_origin))
         .layer(axum::middleware::from_fn_with_state(
             crate::web_security::Transport { https: state.cookies.secure },

@@ -2,7 +2,6 @@ use super::AppState;
 use crate::auth::User;
 use crate::error::ApiError;
 use crate::extract::{Json, Query};
-use crate::sync_service;
 use axum::extract::State;
 use chidao_core::sync::{PullResponse, PushRequest, PushResponse, MAX_CHANGES_PER_PUSH, MAX_PULL_LIMIT, REVIEW_DEVICE};
 use serde::Deserialize;
@@ -26,7 +25,7 @@ pub async fn push(
     if let Some(bad) = request.changes.iter().find(|change| change.device() == REVIEW_DEVICE) {
         return Err(ApiError::Unprocessable(format!("change {}: the device id {REVIEW_DEVICE} is reserved for conflict reviews", bad.id)));
     }
-    let results = sync_service::push(&state.store, &user, &request.changes).await?;
+    let results = state.sync.push(&user, &request.changes).await?;
     Ok(axum::Json(PushResponse { results }))
 }
 
@@ -49,5 +48,5 @@ pub async fn pull(
     if limit == 0 || limit > MAX_PULL_LIMIT {
         return Err(ApiError::BadRequest(format!("limit must be between 1 and {MAX_PULL_LIMIT}")));
     }
-    Ok(axum::Json(sync_service::pull(&state.store, &user, params.since, limit).await?))
+    Ok(axum::Json(state.sync.pull(&user, params.since, limit).await?))
 }

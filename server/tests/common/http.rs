@@ -92,17 +92,12 @@ pub fn session_cookie(head: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Serves the whole app over `store` on a free loopback port, for benchmarks that drive a
-/// real server; returns the port.
+/// Serves the whole app with `services` on a free loopback port, for benchmarks and tests
+/// that drive a real server; returns the port.
 #[allow(dead_code)]
-pub async fn serve_on_loopback(store: chidao_server::db::Store) -> u16 {
-    let router = chidao_server::app(
-        store,
-        leptos::prelude::LeptosOptions::builder().output_name("chidao").build(),
-        chidao_server::routes::CookiePolicy { secure: false, max_age_days: 1, idle_days: 1 },
-        Default::default(),
-        None,
-    );
+pub async fn serve_on_loopback(services: &chidao_server::Services) -> u16 {
+    let cookies = chidao_server::routes::CookiePolicy { secure: false, max_age_days: 1, idle_days: 1 };
+    let router = chidao_server::app(services, chidao_server::AppSettings { cookies, ..Default::default() });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
     let port = listener.local_addr().expect("a bound port").port();
     tokio::spawn(async move { axum::serve(listener, router).await.expect("the server runs") });

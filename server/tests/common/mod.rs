@@ -13,7 +13,6 @@ use axum::Router;
 use chidao_server::config::DbArgs;
 use chidao_server::routes::CookiePolicy;
 use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -44,10 +43,10 @@ pub async fn app_built(
     limits: chidao_server::limits::SignInLimits,
     cookies: CookiePolicy,
 ) -> TestApp {
-    let store = chidao_server::db::open(&db_args(url)).await.expect("database opens");
+    let store = chidao_server::db::open(&db_args(url).settings()).await.expect("database opens");
     chidao_server::demo::seed_if_empty(&store, PASSWORD, chidao_server::demo::DemoScope::Seed).await.expect("demo data loads");
-    let leptos = LeptosOptions::builder().output_name("chidao").build();
-    let router = chidao_server::app_with_limits(store.clone(), leptos, cookies, Default::default(), shell, limits);
+    let settings = chidao_server::AppSettings { cookies, shell, limits, ..Default::default() };
+    let router = chidao_server::app(&chidao_server::Services::new(store.clone()), settings);
     TestApp { router, store }
 }
 
@@ -57,9 +56,7 @@ pub async fn app() -> TestApp {
 
 /// An app over `store` as it is: no demo data.
 pub fn app_over(store: chidao_server::db::Store) -> TestApp {
-    let leptos = LeptosOptions::builder().output_name("chidao").build();
-    let cookies = CookiePolicy { secure: false, max_age_days: 30, idle_days: 14 };
-    let router = chidao_server::app_with_limits(store.clone(), leptos, cookies, Default::default(), None, Default::default());
+    let router = chidao_server::app(&chidao_server::Services::new(store.clone()), Default::default());
     TestApp { router, store }
 }
 

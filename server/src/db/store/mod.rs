@@ -22,14 +22,6 @@ pub struct Store {
     /// one counter, so letting them race only buys transaction conflicts and retries.
     /// Writers in other processes sharing the database still race, and retry.
     sync_writes: std::sync::Arc<tokio::sync::Mutex<()>>,
-    /// Every push in this process joins this one queue, so that pushes arriving together
-    /// are written together.
-    pushes: std::sync::Arc<crate::sync_service::PushQueue>,
-    /// Where this process's pushes are written when other app servers share the database.
-    push_writer: std::sync::Arc<crate::push_writer::PushWriter>,
-    /// The highest item counter this process saw committed, to catch a database that
-    /// went back (see `crate::acknowledged`).
-    acknowledged: std::sync::Arc<crate::acknowledged::AcknowledgedMark>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,23 +125,7 @@ pub use sync::{Batch, ItemWrite, LogEntry, StoredItem};
 
 impl Store {
     pub fn new(db: impl Into<Connection>) -> Self {
-        Self {
-            db: std::sync::Arc::new(db.into()),
-            sync_writes: Default::default(),
-            pushes: Default::default(),
-            push_writer: Default::default(),
-            acknowledged: std::sync::Arc::new(crate::acknowledged::AcknowledgedMark::in_memory()),
-        }
-    }
-
-    /// This store, comparing the database with `mark` (by default a mark in memory only).
-    pub fn with_acknowledged(mut self, mark: crate::acknowledged::AcknowledgedMark) -> Self {
-        self.acknowledged = std::sync::Arc::new(mark);
-        self
-    }
-
-    pub fn acknowledged(&self) -> &crate::acknowledged::AcknowledgedMark {
-        &self.acknowledged
+        Self { db: std::sync::Arc::new(db.into()), sync_writes: Default::default() }
     }
 
     /// Moves the item counter up to `at_least`, never down: after a loss, the numbers
@@ -160,14 +136,6 @@ impl Store {
         self.run(context, "UPSERT counter:items SET value = math::max([value ?? 0, $at_least]) RETURN NONE;", json!({"at_least": at_least}))
             .await
             .map(drop)
-    }
-
-    pub fn push_queue(&self) -> &crate::sync_service::PushQueue {
-        &self.pushes
-    }
-
-    pub fn push_writer(&self) -> &crate::push_writer::PushWriter {
-        &self.push_writer
     }
 
     /// Whether other processes may share this database (a SurrealDB server), rather than
@@ -232,7 +200,7 @@ impl Store {
     pub async fn retally_stale(&self) -> Result<(), DbError> {
         let context = "writing the stale tallies again";
         loop {
-            let taken = crate::retry::until_written(context, || async {
+            let taken = crate::db::retry::until_written(context, || async {
                 let guard = self.sync_writes.lock().await;
                 let result = self.db.query(RETALLY_STALE, json!({"batch": STALE_BATCH})).await;
                 drop(guard);

@@ -3,7 +3,7 @@
 //! Nothing was written then, so each such write is read, decided and written again, after
 //! a growing, jittered pause, through [`until_written`].
 
-use crate::db::DbError;
+use super::DbError;
 use std::future::Future;
 
 /// Tries before a write is given up as contended (503 with `Retry-After`).
