@@ -11,6 +11,8 @@ pub mod client;
 #[cfg(feature = "browser")]
 pub mod offline;
 #[cfg(feature = "browser")]
+mod session;
+#[cfg(feature = "browser")]
 mod timing;
 
 mod pages;

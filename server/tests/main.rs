@@ -16,6 +16,7 @@ mod demo_office;
 mod directive_import;
 mod durability;
 mod group_commit;
+mod layers;
 mod periods;
 mod random_sync;
 mod schema;

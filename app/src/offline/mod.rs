@@ -1,5 +1,4 @@
-//! Browser storage for one signed-in person on one device: the cached session, the last
-//! server snapshot, the outbox of changes not yet acknowledged, and changes the server
+//! Browser storage for one signed-in person on one device: the last server snapshot, the outbox of changes not yet acknowledged, and changes the server
 //! refused. Every tick is one write of the outbox key (changes, numbering and clock
 //! together), done before anything else, so a reload or a crash right after a tick loses
 //! nothing.
@@ -16,17 +15,12 @@ pub use shell::{
     StorageReport,
 };
 
-use crate::api::SessionInfo;
 use crate::sync::{Change, DeviceStore, Outbox, Snapshot};
 use gloo_storage::{errors::StorageError as GlooError, LocalStorage, SessionStorage, Storage};
 use serde::{de::DeserializeOwned, Serialize};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
-const SESSION_KEY: &str = "chidao.session";
-/// Set when a sign-out could not reach the server: the session cookie (which the page cannot
-/// touch) is still good there until the sign-out is sent.
-const PENDING_SIGN_OUT_KEY: &str = "chidao.pending_sign_out";
 /// In the tab's sessionStorage: the tab's device id per person, which a reload keeps.
 const TAB_DEVICE_KEY: &str = "chidao.tab-device";
 
@@ -54,7 +48,7 @@ pub enum StoreError {
 
 pub use crate::sync::RejectedChange;
 
-fn write<T: Serialize>(key: &str, value: &T) -> Result<(), StoreError> {
+pub(crate) fn write<T: Serialize>(key: &str, value: &T) -> Result<(), StoreError> {
     LocalStorage::set(key, value).map_err(|error| match error {
         // The browser reports a full quota as a DOMException named QuotaExceededError.
         GlooError::JsError(js) if js.name.contains("Quota") => StoreError::Full,
@@ -75,33 +69,6 @@ fn read<T: DeserializeOwned + Default>(key: &str) -> Result<T, StoreError> {
         }
         Err(other) => Err(StoreError::Unavailable(other.to_string())),
     }
-}
-
-pub fn cached_session() -> Option<SessionInfo> {
-    LocalStorage::get(SESSION_KEY).ok()
-}
-
-pub fn cache_session(session: &SessionInfo) -> Result<(), StoreError> {
-    write(SESSION_KEY, session)
-}
-
-/// Forgets who was signed in. Their outbox and snapshot stay under their own keys.
-pub fn forget_session() {
-    LocalStorage::delete(SESSION_KEY);
-}
-
-/// Notes that a sign-out still has to reach the server: until it has, nobody is shown as
-/// signed in on this browser, whatever the server says of its cookie.
-pub fn remember_pending_sign_out() {
-    let _ = LocalStorage::raw().set_item(PENDING_SIGN_OUT_KEY, "1");
-}
-
-pub fn sign_out_pending() -> bool {
-    LocalStorage::raw().get_item(PENDING_SIGN_OUT_KEY).ok().flatten().is_some()
-}
-
-pub fn clear_pending_sign_out() {
-    LocalStorage::delete(PENDING_SIGN_OUT_KEY);
 }
 
 /// One person's data on this device; keys carry the username so a shared tablet keeps each

@@ -21,8 +21,8 @@ pub(super) fn Header(session: SessionInfo) -> impl IntoView {
             // The outbox and snapshot stay under this person's keys: signing out on a
             // shared tablet never throws away unsynced work. The page is signed out at
             // once; the server's session ends now, or as soon as the server is reached.
-            crate::offline::forget_session();
-            crate::offline::remember_pending_sign_out();
+            crate::session::forget_session();
+            crate::session::remember_pending_sign_out();
             who.set(Who::SignedOut);
             super::who::send_pending_sign_out().await;
         });
@@ -33,7 +33,7 @@ pub(super) fn Header(session: SessionInfo) -> impl IntoView {
         #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             if crate::client::sign_out_everywhere().await.is_ok() {
-                crate::offline::forget_session();
+                crate::session::forget_session();
                 who.set(Who::SignedOut);
             }
         });
@@ -42,7 +42,7 @@ pub(super) fn Header(session: SessionInfo) -> impl IntoView {
     let sign_out = move |_| {
         #[cfg(feature = "browser")]
         {
-            let unsynced = crate::offline::UserStore::new(&username).waiting().map(|waiting| waiting.len()).unwrap_or(0);
+            let unsynced = crate::session::unsent_changes(&username);
             if unsynced > 0 {
                 confirming.set(Some(unsynced));
                 return;

@@ -35,7 +35,7 @@ fn PasswordPage(forced: bool) -> impl IntoView {
             let change = PasswordChange { current_password: current.get_untracked(), new_password: new.get_untracked() };
             match crate::client::change_password(&change).await {
                 Ok(session) => {
-                    let _ = crate::offline::cache_session(&session);
+                    let _ = crate::session::cache_session(&session);
                     current.set(String::new());
                     new.set(String::new());
                     outcome.set(Some(Ok(())));

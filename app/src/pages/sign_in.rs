@@ -28,8 +28,8 @@ pub fn SignInPage() -> impl IntoView {
             match sign_in(&request).await {
                 Ok(session) => {
                     // Signing in ended the session of the cookie it replaced, on the server.
-                    crate::offline::clear_pending_sign_out();
-                    let _ = crate::offline::cache_session(&session);
+                    crate::session::clear_pending_sign_out();
+                    let _ = crate::session::cache_session(&session);
                     who.set(Who::SignedIn(session));
                 }
                 Err(ClientError::Unauthorized) => error.set(Some(Key::WrongCredentials)),
@@ -77,7 +77,7 @@ pub fn SessionExpired() -> impl IntoView {
     let who = expect_context::<RwSignal<Who>>();
     let again = move |_| {
         #[cfg(feature = "browser")]
-        crate::offline::forget_session();
+        crate::session::forget_session();
         who.set(Who::SignedOut);
     };
     view! {

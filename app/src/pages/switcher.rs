@@ -26,8 +26,8 @@ pub fn Home() -> impl IntoView {
     Effect::new(move |_| {
         // A sign-out not yet heard by the server: nobody is signed in here, and the
         // server is told first, now and whenever the network comes back.
-        if crate::offline::sign_out_pending() {
-            crate::offline::forget_session();
+        if crate::session::sign_out_pending() {
+            crate::session::forget_session();
             who.set(Who::SignedOut);
             leptos::task::spawn_local(super::who::send_pending_sign_out());
             let retry = window_event_listener(leptos::ev::online, move |_| leptos::task::spawn_local(super::who::send_pending_sign_out()));
@@ -36,7 +36,7 @@ pub fn Home() -> impl IntoView {
         }
         // A cached session opens the page at once, offline included; the server is asked
         // afterwards and has the last word when it answers.
-        let shown = match crate::offline::cached_session() {
+        let shown = match crate::session::cached_session() {
             Some(session) => Who::SignedIn(session),
             None => Who::SignedOut,
         };
@@ -51,13 +51,13 @@ pub fn Home() -> impl IntoView {
             }
             match verdict {
                 Ok(session) => {
-                    let _ = crate::offline::cache_session(&session);
+                    let _ = crate::session::cache_session(&session);
                     if who.get_untracked() != Who::SignedIn(session.clone()) {
                         who.set(Who::SignedIn(session));
                     }
                 }
                 Err(ClientError::Unauthorized) => {
-                    crate::offline::forget_session();
+                    crate::session::forget_session();
                     // Setting it again would rebuild the sign-in form under the person's
                     // fingers and lose what they were typing.
                     if who.get_untracked() != Who::SignedOut {

@@ -23,11 +23,11 @@ pub(crate) struct SignedInAs(pub String);
 /// the session (or had no session for the cookie).
 #[cfg(feature = "browser")]
 pub(crate) async fn send_pending_sign_out() {
-    if !crate::offline::sign_out_pending() {
+    if !crate::session::sign_out_pending() {
         return;
     }
     match crate::client::sign_out().await {
-        Ok(()) | Err(crate::client::ClientError::Unauthorized) => crate::offline::clear_pending_sign_out(),
+        Ok(()) | Err(crate::client::ClientError::Unauthorized) => crate::session::clear_pending_sign_out(),
         Err(_) => {}
     }
 }
