@@ -44,6 +44,7 @@ struct Answer {
 }
 
 /// A request body: its content type and bytes.
+// Used by the browser build only; the native build (for unit tests) leaves it unread.
 #[cfg_attr(not(feature = "browser"), allow(dead_code))]
 struct Body<'a> {
     content_type: &'a str,

@@ -10,8 +10,8 @@ use crate::sync::{Change, DirectiveView, Edit, Snapshot};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-// The timing constants, some variants and fields below are used by browser code only.
-
+// The timing constants, some variants and fields below are used by browser code only; the
+// native build (for unit tests) leaves them unread.
 #[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
@@ -26,6 +26,7 @@ pub enum Problem {
 }
 
 /// Where a photo kept on this device stands with the server.
+// Used by the browser build only; the native build (for unit tests) leaves it unread.
 #[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhotoState {
@@ -59,6 +60,7 @@ pub enum Connection {
     Unreachable,
 }
 
+// Used by the browser build only; the native build (for unit tests) leaves it unread.
 #[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Clone, Copy)]
 pub struct Workspace {

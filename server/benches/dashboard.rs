@@ -9,6 +9,10 @@
 //!
 //! `cargo bench -p server --bench dashboard`; the last line is JSON.
 
+// Tests and benchmarks stop at the first failure, and an unwrap says where: the lint
+// that keeps unwraps out of the app and the server does not apply here.
+#![allow(clippy::unwrap_used)]
+
 #[path = "../tests/common/http.rs"]
 mod http;
 

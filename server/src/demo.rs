@@ -36,6 +36,7 @@ pub enum DemoError {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
+    // The data file says what it is for the people who read it; the code has no use for it.
     #[allow(dead_code)]
     about: String,
     units: Vec<FileUnit>,

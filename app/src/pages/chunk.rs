@@ -31,6 +31,7 @@ impl From<SplitLoaderError> for ChunkUnavailable {
 /// `*_CHUNK` names above), so they open offline too, even those never opened
 /// online. Waits until the worker runs the page: on a first visit it takes over only
 /// once installed, and chunks fetched before that bypass its cache.
+// Used by the browser build only; the native build (for unit tests) leaves it unread.
 #[cfg_attr(not(feature = "browser"), allow(dead_code))]
 pub fn keep_offline(pages: Vec<&'static str>) {
     #[cfg(feature = "browser")]

@@ -86,6 +86,7 @@ fn capped_rows<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
 
 /// Whether the dashboard hears of changes as they happen. (Only the browser build opens
 /// the stream; the server renders no dashboard.)
+// Used by the browser build only; the native build (for unit tests) leaves it unread.
 #[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LiveState {
@@ -96,6 +97,7 @@ enum LiveState {
     Lost,
 }
 
+// Used by the browser build only; the native build (for unit tests) leaves it unread.
 #[cfg_attr(not(feature = "browser"), allow(dead_code))]
 const POLL_WHILE_LOST_MS: u64 = 10_000;
 

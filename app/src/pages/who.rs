@@ -5,6 +5,7 @@ use crate::api::SessionInfo;
 
 /// Where the home page stands after hydration.
 // Some variants are only built by browser code.
+// Used by the browser build only; the native build (for unit tests) leaves it unread.
 #[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Who {

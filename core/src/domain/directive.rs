@@ -188,6 +188,7 @@ impl Task {
     pub const TEXT_MAX: usize = 4000;
     pub const TARGET_MAX: usize = 300;
 
+    // Each argument is one field a task is checked on; a builder would let one be forgotten.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: Uuid,
