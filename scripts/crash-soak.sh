@@ -3,7 +3,7 @@
 # 16 MiB write buffer, the holder of the data SIGKILLed at the end of each (once mid-push),
 # every push ever answered sent again after each restart. Both holders: the app server
 # with its embedded SurrealKV, and the SurrealDB server under an app server. Prints each
-# round and the totals; README's "Crash soak" has the figures.
+# round and the totals; docs/measurements.md, "Crash soak", has the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh

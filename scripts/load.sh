@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The load runs README reports (issue 17): 1,000 simulated tablets against one app server
+# The load runs docs/measurements.md reports (issue 17): 1,000 simulated tablets against one app server
 # on embedded SurrealKV, then against two app servers sharing a SurrealDB server, then
 # more and more tablets on one server until push p99 passes 1 s (the knee). Release
 # builds, loopback only, every run bounded in devices and seconds.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the release app and measures its offline shell in Chromium: size as served
-# (brotli), offline reload to interactive, tap to browser storage. Numbers go in README.
+# (brotli), offline reload to interactive, tap to browser storage. Numbers go in docs/measurements.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --with-browser

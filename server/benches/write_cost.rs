@@ -1,7 +1,7 @@
 //! Where a push's write time goes: 100-record transactions into SurrealKV against our
 //! SCHEMAFULL tables (every field typed and asserted, as the schema requires) and against
 //! schemaless tables with the same records. Printed, not asserted; it explains the gap
-//! between the push benchmark and raw SurrealKV (README, "Benchmark").
+//! between the push benchmark and raw SurrealKV (docs/measurements.md, "Sync benchmark").
 
 // Tests and benchmarks stop at the first failure, and an unwrap says where: the lint
 // that keeps unwraps out of the app and the server does not apply here.

@@ -31,7 +31,7 @@ pub mod sync_service;
 pub mod web_security;
 
 /// The engine allocates and frees many small values per statement; on glibc's allocator
-/// that was a quarter of the database's CPU and pushes queued behind it (README, load).
+/// that was a quarter of the database's CPU and pushes queued behind it (docs/measurements.md, "Load").
 /// Set here rather than in `main` so that the server tests and the in-process benchmarks
 /// run on the allocator the binary ships with.
 #[cfg(all(target_os = "linux", not(target_env = "msvc")))]

@@ -191,7 +191,7 @@ impl Draft {
             .collect()
     }
 
-    /// The stable exchange form `chidao import-directive` prints (see README).
+    /// The stable exchange form `chidao import-directive` prints (see docs/directives.md).
     pub fn exchange(&self) -> ExchangeDraft {
         ExchangeDraft {
             title: self.title.clone(),
