@@ -361,7 +361,7 @@ pub async fn reset_password(username: &str) -> Result<TemporaryPassword, ClientE
     post_json(&api::account_password_path(username), &()).await
 }
 
-/// The engine's network in the browser: the two sync calls over `fetch`.
+/// The engine's network in the browser: the sync calls over `fetch`.
 pub struct FetchTransport;
 
 impl crate::sync::Transport for FetchTransport {
@@ -373,5 +373,17 @@ impl crate::sync::Transport for FetchTransport {
 
     async fn pull(&self, since: u64) -> Result<PullResponse, ClientError> {
         pull(since).await
+    }
+
+    async fn put_photo(&self, id: &PhotoId, item: Uuid, bytes: Vec<u8>) -> Result<crate::sync::PhotoAnswer, ClientError> {
+        match put_photo(id, item, &bytes).await {
+            Ok(item) => Ok(crate::sync::PhotoAnswer::Attached(Box::new(item))),
+            // The refusal's code is kept, so the page says it in the reader's language;
+            // the server's English detail only when there is no code.
+            Err(ClientError::Refused { status, code, message }) if crate::sync::photo_refused_for_good(status) => {
+                Ok(crate::sync::PhotoAnswer::Refused(code.map_or(message, |code| code.as_str().to_owned())))
+            }
+            Err(error) => Err(error),
+        }
     }
 }

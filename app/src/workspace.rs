@@ -1,12 +1,12 @@
 //! One signed-in person's local work as reactive state: the last server snapshot, the
-//! outbox, and the sync status the status bar shows. In the browser it is backed by
-//! [`crate::offline`] and driven by [`crate::client`]; on the server it only renders
-//! its empty starting state, which the browser then fills after hydration.
+//! outbox, the photos kept, and the sync status the status bar shows. It runs the shared
+//! sync engine over [`crate::offline`] (browser storage) and [`crate::client`] (`fetch`),
+//! and only shows what a round did; every rule of the round is the engine's.
 
 use crate::api::SessionInfo;
 use crate::domain::{ChecklistItem, Note};
 use crate::i18n::Key;
-use crate::sync::{Change, DirectiveView, Edit, Snapshot};
+use crate::sync::{Change, DirectiveView, Edit, PhotoState, Snapshot};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -23,17 +23,6 @@ pub enum Problem {
     Detail(Key, String),
     /// A failed call to the server, said in the reader's language after a lead-in.
     Failed(Key, crate::client::ClientError),
-}
-
-/// Where a photo kept on this device stands with the server.
-// Used by the browser build only; the native build (for unit tests) leaves it unread.
-#[cfg_attr(not(feature = "browser"), allow(dead_code))]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PhotoState {
-    Waiting,
-    Uploaded,
-    /// Why the server refused it: an [`crate::api::ErrorCode`]'s word, or its message.
-    Refused(String),
 }
 
 /// A photo kept on this device (in IndexedDB), with an object URL that shows it offline.
@@ -182,10 +171,10 @@ impl Workspace {
 #[cfg(feature = "browser")]
 mod browser {
     use super::*;
-    use crate::client::{self, ClientError, FetchTransport};
+    use crate::client::{ClientError, FetchTransport};
     use crate::domain::PhotoId;
     use crate::offline::{self, PhotoError, PhotoStore, RejectedChange, StoreError, UserStore};
-    use crate::sync::{record_edit, SyncEngine, SyncObserver, PUSH_BATCH};
+    use crate::sync::{record_edit, DeviceStore, KeptPhoto, SyncEngine, SyncObserver, PUSH_BATCH};
     use leptos::task::spawn_local;
 
     fn now_ms() -> i64 {
@@ -194,6 +183,13 @@ mod browser {
 
     fn browser_online() -> bool {
         web_sys::window().map(|window| window.navigator().on_line()).unwrap_or(true)
+    }
+
+    impl LocalPhoto {
+        fn shown(kept: KeptPhoto, bytes: &[u8]) -> Self {
+            let url = offline::object_url(bytes).unwrap_or_default();
+            Self { key: kept.key, id: kept.id, item: kept.item, url, state: kept.state }
+        }
     }
 
     /// The screen follows a sync round as it goes.
@@ -206,6 +202,15 @@ mod browser {
 
         fn pulled(&self, snapshot: &Snapshot) {
             self.snapshot.set(snapshot.clone());
+        }
+
+        fn photo_answered(&self, snapshot: &Snapshot, photo: &KeptPhoto) {
+            self.snapshot.set(snapshot.clone());
+            self.photos.update(|shown| {
+                if let Some(shown) = shown.iter_mut().find(|shown| shown.key == photo.key) {
+                    shown.state = photo.state.clone();
+                }
+            });
         }
 
         fn store_failed(&self, error: StoreError) {
@@ -303,7 +308,7 @@ mod browser {
             });
             spawn_local(async move {
                 match PhotoStore::new(&this.username()).all().await {
-                    Ok(kept) => this.photos.set(kept),
+                    Ok(kept) => this.photos.set(kept.into_iter().map(|(kept, bytes)| LocalPhoto::shown(kept, &bytes)).collect()),
                     Err(error) => this.problem.set(Some(Problem::Detail(Key::PhotoNotKept, error.to_string()))),
                 }
             });
@@ -419,9 +424,9 @@ mod browser {
                 if this.photos.with_untracked(|kept| kept.iter().any(|photo| photo.item == item && photo.id == id)) {
                     return;
                 }
-                match PhotoStore::new(&this.username()).keep(item, &bytes).await {
-                    Ok(photo) => {
-                        this.photos.update(|kept| kept.push(photo));
+                match this.store().keep_photo(item, &id, &bytes).await {
+                    Ok(kept) => {
+                        this.photos.update(|shown| shown.push(LocalPhoto::shown(kept, &bytes)));
                         this.sync_now();
                     }
                     Err(error) => this.problem.set(Some(Problem::Detail(Key::PhotoNotKept, error.to_string()))),
@@ -429,46 +434,7 @@ mod browser {
             });
         }
 
-        /// Sends the photos waiting on this device. A photo the server refuses is marked
-        /// with its reason and not sent again; a network failure stops the round, to be
-        /// retried. Sending a photo again is harmless: the server knows it by its hash.
-        async fn upload_photos(&self) -> Result<(), ClientError> {
-            let store = PhotoStore::new(&self.username());
-            let waiting: Vec<_> =
-                self.photos.with_untracked(|kept| kept.iter().filter(|photo| photo.state == PhotoState::Waiting).cloned().collect());
-            for photo in waiting {
-                let Ok(bytes) = store.bytes(&photo.key).await else { continue };
-                let state = match client::put_photo(&photo.id, photo.item, &bytes).await {
-                    Ok(item) => {
-                        self.snapshot.update(|snapshot| {
-                            snapshot.items.insert(item.id, item);
-                        });
-                        if let Err(error) = self.snapshot.with_untracked(|snapshot| self.store().save_snapshot(snapshot)) {
-                            self.report_store_error(error);
-                        }
-                        PhotoState::Uploaded
-                    }
-                    // The unit's photos of the day are counted: the rest wait for tomorrow.
-                    Err(error @ ClientError::Refused { status: 429, .. }) => return Err(error),
-                    // The refusal's code is kept, so the page says it in the reader's
-                    // language; the server's English detail only when there is no code.
-                    Err(ClientError::Refused { status: 400..=499, code, message }) => {
-                        PhotoState::Refused(code.map_or(message, |code| code.as_str().to_owned()))
-                    }
-                    Err(error) => return Err(error),
-                };
-                let _ = store.mark(&photo.key, &state).await;
-                self.photos.update(|kept| {
-                    if let Some(kept) = kept.iter_mut().find(|kept| kept.key == photo.key) {
-                        kept.state = state;
-                    }
-                });
-            }
-            Ok(())
-        }
-
-        /// One round of the shared engine over this browser's storage and `fetch`, then
-        /// the photos waiting to be sent.
+        /// One round of the shared engine over this browser's storage and `fetch`.
         async fn sync_round(&self) -> Result<(), ClientError> {
             let (store, author) = (self.store(), self.username());
             let engine = SyncEngine {
@@ -481,8 +447,7 @@ mod browser {
             let mut snapshot = self.snapshot.get_untracked();
             let round = engine.sync_round(&mut snapshot, self).await;
             self.snapshot.set(snapshot);
-            round?;
-            self.upload_photos().await
+            round
         }
     }
 }

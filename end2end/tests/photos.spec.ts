@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { openProgress, signIn } from './helpers';
+import { openProgress, shellInstalled, signIn } from './helpers';
 
 /** A 3000×2000 PNG drawn by the browser itself: larger than a stored photo may be. */
 async function largePicture(page: Page): Promise<Buffer> {
@@ -23,6 +23,8 @@ test('a photo taken offline is kept, shown at once, sent once, and the superviso
   const page = await field.newPage();
   await signIn(page, 'official3');
   await expect(page.getByTestId('pending-count')).toHaveText('0');
+  // The reload below is offline: the shell must be in place first.
+  await shellInstalled(page);
   const item = page.getByTestId('checklist-item').nth(3);
   const picture = await largePicture(page);
 

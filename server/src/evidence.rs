@@ -6,7 +6,10 @@ use crate::auth::{authorize, read_scope, Action, User};
 use crate::db::retry::{until_written, MaybeRace};
 use crate::db::{DbError, PhotoAttachment, PhotoRow, Recorded, Store};
 use base64::Engine;
-use chidao_core::domain::{ChecklistItem, PhotoId, PhotoRef, PHOTOS_PER_ITEM, PHOTOS_PER_UNIT_DAY, PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS};
+use chidao_core::domain::{
+    attach_decision, ChecklistItem, PhotoAttach, PhotoAttachRefusal, PhotoId, PhotoRef, PHOTOS_PER_ITEM, PHOTOS_PER_UNIT_DAY,
+    PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS,
+};
 use uuid::Uuid;
 
 /// Photos larger than this on a side are not phone or tablet photos downscaled by our app.
@@ -79,36 +82,34 @@ pub fn check_photo(id: &PhotoId, declared_type: &str, bytes: &[u8]) -> Result<Ph
     })
 }
 
-/// Whether the photo was added now or was already on the item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Attached {
-    Added,
-    AlreadyThere,
-}
-
-pub async fn attach(store: &Store, user: &User, item: Uuid, photo: &PhotoRow) -> Result<(Attached, ChecklistItem), EvidenceError> {
+pub async fn attach(store: &Store, user: &User, item: Uuid, photo: &PhotoRow) -> Result<(PhotoAttach, ChecklistItem), EvidenceError> {
     until_written("attaching a photo", || attach_once(store, user, item, photo)).await
 }
 
 /// One attempt; `None` when a push wrote the item meanwhile.
-async fn attach_once(store: &Store, user: &User, item: Uuid, photo: &PhotoRow) -> Result<Option<(Attached, ChecklistItem)>, EvidenceError> {
+async fn attach_once(
+    store: &Store,
+    user: &User,
+    item: Uuid,
+    photo: &PhotoRow,
+) -> Result<Option<(PhotoAttach, ChecklistItem)>, EvidenceError> {
     let stored = store.item(item).await?.ok_or(EvidenceError::UnknownItem(item))?;
     if !authorize(store, user, Action::ChangeItemOf(&stored.item.unit)).await? {
         return Err(EvidenceError::Forbidden);
     }
-    if stored.item.photos.iter().any(|existing| existing.id == photo.id) {
-        return Ok(Some((Attached::AlreadyThere, stored.item)));
-    }
-    if stored.item.photos.len() >= PHOTOS_PER_ITEM {
-        return Err(EvidenceError::ItemFull);
-    }
     let now = chrono::Utc::now();
     let today = chidao_core::domain::Deadline::today_in_vietnam(now);
     // Read before the write: uploads of one unit racing at the bound may pass it by a few.
-    if store.photos_added_on(&stored.item.unit, today).await? >= PHOTOS_PER_UNIT_DAY {
-        let tomorrow = chidao_core::domain::vietnam_day_start(today.succ_opt().unwrap_or(today));
-        let retry_after_s = u64::try_from((tomorrow - now).num_seconds()).unwrap_or(0).max(1);
-        return Err(EvidenceError::UnitDayFull { retry_after_s });
+    let added_today = store.photos_added_on(&stored.item.unit, today).await?;
+    match attach_decision(&stored.item, &photo.id, added_today) {
+        Ok(PhotoAttach::AlreadyThere) => return Ok(Some((PhotoAttach::AlreadyThere, stored.item))),
+        Ok(PhotoAttach::Add) => {}
+        Err(PhotoAttachRefusal::ItemFull) => return Err(EvidenceError::ItemFull),
+        Err(PhotoAttachRefusal::UnitDayFull) => {
+            let tomorrow = chidao_core::domain::vietnam_day_start(today.succ_opt().unwrap_or(today));
+            let retry_after_s = u64::try_from((tomorrow - now).num_seconds()).unwrap_or(0).max(1);
+            return Err(EvidenceError::UnitDayFull { retry_after_s });
+        }
     }
     let reference = PhotoRef { id: photo.id.clone(), by: user.username.clone(), at_ms: chrono::Utc::now().timestamp_millis() };
     let attachment = PhotoAttachment {
@@ -126,7 +127,7 @@ async fn attach_once(store: &Store, user: &User, item: Uuid, photo: &PhotoRow) -
             tracing::info!(%item, photo = %photo.id, bytes = photo.size, "photo attached");
             let mut item = stored.item;
             item.photos.push(reference);
-            Ok(Some((Attached::Added, item)))
+            Ok(Some((PhotoAttach::Add, item)))
         }
         Recorded::Stale => Ok(None),
     }

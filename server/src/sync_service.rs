@@ -8,7 +8,7 @@ use crate::db::retry::until_written;
 use crate::db::{Batch, DbError, ItemWrite, LogEntry, Recorded, Store, StoredItem};
 use crate::metrics::{Kind, Metric};
 use chidao_core::domain::UnitCode;
-use chidao_core::sync::{decide_group, Change, ChangeResult, GroupedPush, PullResponse, PushReads, MAX_PULL_LIMIT};
+use chidao_core::sync::{decide_group, Change, ChangeResult, PullResponse, Push, PushReads, MAX_PULL_LIMIT};
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -341,12 +341,11 @@ async fn push_group_once(
         devices: store.devices(&device_ids).await?,
         logged: store.logged_answers(&change_ids).await?,
         items: read.into_iter().map(|stored| (stored.item.id, stored.item)).collect(),
-        writable: HashSet::new(),
     };
     add_elapsed(&totals.reading_us, reading);
     let deciding = Instant::now();
-    let grouped: Vec<GroupedPush> =
-        pushes.iter().zip(&writable).map(|((user, changes), writable)| GroupedPush { author: &user.username, writable, changes }).collect();
+    let grouped: Vec<Push> =
+        pushes.iter().zip(&writable).map(|((user, changes), writable)| Push { author: &user.username, writable, changes }).collect();
     let group = decide_group(chrono::Utc::now().timestamp_millis(), reads, &grouped);
     let log = pushes
         .iter()

@@ -45,7 +45,6 @@ impl Persona {
 }
 
 const UNRELATED: &str = "XA-TINH-KHE";
-const PHOTO: &[u8] = include_bytes!("../../public/icons/icon-192.png");
 
 /// Endpoints whose answer depends on which unit's work they touch.
 fn unit_scoped(endpoint: &str) -> bool {
@@ -113,10 +112,7 @@ struct World {
 }
 
 fn photo_for(tag: &str) -> Vec<u8> {
-    // Bytes after the PNG's end change its hash, not its being a PNG.
-    let mut bytes = PHOTO.to_vec();
-    bytes.extend_from_slice(tag.as_bytes());
-    bytes
+    common::tagged_png(tag.as_bytes())
 }
 
 async fn world() -> World {

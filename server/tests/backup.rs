@@ -9,8 +9,6 @@ use common::{app, Device};
 use serde_json::json;
 use std::process::Command;
 
-const PHOTO: &[u8] = include_bytes!("../../public/icons/icon-192.png");
-
 fn item_ids(pull: &serde_json::Value) -> Vec<String> {
     pull["items"].as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap().to_owned()).collect()
 }
@@ -33,8 +31,8 @@ async fn an_exported_database_imported_into_an_empty_one_carries_on_where_it_sto
         })
         .collect();
     assert_eq!(before.push(&official, json!(sent)).await.status, StatusCode::OK);
-    let photo = PhotoId::of(PHOTO).to_string();
-    let uploaded = before.upload_photo(&official, &items[0], &photo, "image/png", PHOTO.to_vec()).await;
+    let photo = PhotoId::of(common::PNG).to_string();
+    let uploaded = before.upload_photo(&official, &items[0], &photo, "image/png", common::PNG.to_vec()).await;
     assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.json);
     let file = dir.path().join("backup.surql");
     before.store.export(&file).await.expect("the database exports");
@@ -52,7 +50,7 @@ async fn an_exported_database_imported_into_an_empty_one_carries_on_where_it_sto
     let account = after.store.account("official").await.unwrap().expect("the account is back");
     assert!(chidao_server::auth::verify_password(common::PASSWORD, Some(&account.password_hash)), "its password too");
     let got = after.call(Method::GET, &format!("/api/v1/photos/{photo}"), Some(&official), None).await;
-    assert_eq!((got.status, got.bytes.as_slice()), (StatusCode::OK, PHOTO), "the photo is back, byte for byte");
+    assert_eq!((got.status, got.bytes.as_slice()), (StatusCode::OK, common::PNG), "the photo is back, byte for byte");
 
     // The device's next change is taken in order; a resent old one is known.
     let next = device.change(&items[1], "done", json!(true), 1_700_000_100_000);

@@ -25,7 +25,6 @@ const CHANGES_PER_PUSH: usize = 250;
 /// buffer fills every three rounds or so, and every round's kill finds data in it.
 const PUSHES_PER_ROUND: usize = 4;
 const PHOTO_BYTES: usize = 1_500_000;
-const ICON: &[u8] = include_bytes!("../../public/icons/icon-192.png");
 
 fn rounds() -> usize {
     std::env::var("CHIDAO_CRASH_ROUNDS").ok().and_then(|text| text.parse().ok()).unwrap_or(6)
@@ -134,8 +133,8 @@ fn note(n: usize) -> String {
 
 /// A PNG the server accepts (the icon) with `n`'s bytes after it, to a photo's size.
 fn photo(n: usize) -> Vec<u8> {
-    let mut bytes = ICON.to_vec();
-    bytes.extend((0..PHOTO_BYTES - ICON.len()).map(|i| (i.wrapping_mul(31).wrapping_add(n * 7919) % 251) as u8));
+    let mut bytes = common::PNG.to_vec();
+    bytes.extend((0..PHOTO_BYTES - common::PNG.len()).map(|i| (i.wrapping_mul(31).wrapping_add(n * 7919) % 251) as u8));
     bytes
 }
 

@@ -3,19 +3,21 @@
 //! sync engine (`chidao_core::sync::SyncEngine`) over memory, talking to the router through
 //! a transport that drops pushes, loses answers, holds copies back to deliver them later
 //! (after the tablet renumbered them), sends a push twice at once, and first sends it with
-//! a member the protocol does not know (which must be refused whole). One tablet's clock is
+//! a member the protocol does not know (which must be refused whole). Tablets take photos,
+//! which the same rounds send, losing sends and answers. One tablet's clock is
 //! always far ahead, so pulled-back stamps meet. At the end of each schedule every change
 //! made is in the server's log exactly once, every outbox is empty, every tablet's copy
 //! equals the server's, and every logged edit is either its field's value or was beaten
-//! by a later one, each tablet's in its own order.
+//! by a later one, each tablet's in its own order; and every photo taken is on its item at
+//! the server exactly once.
 
 use crate::common;
 
 use axum::http::StatusCode;
-use chidao_core::domain::{ChecklistItem, Note};
+use chidao_core::domain::{ChecklistItem, Note, PhotoId};
 use chidao_core::sync::{
-    record_edit, replay, unaccounted_edit, Change, Edit, LoggedEdit, LoggedOutcome, MemoryStore, PullResponse, PushResponse, Snapshot,
-    Stamp, SyncEngine, Transport, Unobserved, PUSH_BATCH,
+    photo_refused_for_good, record_edit, replay, unaccounted_edit, Change, DeviceStore, Edit, LoggedEdit, LoggedOutcome, MemoryStore,
+    PhotoAnswer, PhotoState, PullResponse, PushResponse, Snapshot, Stamp, SyncEngine, Transport, Unobserved, PUSH_BATCH,
 };
 use common::TestApp;
 use serde_json::{json, Value};
@@ -55,6 +57,8 @@ struct Link<'a> {
     app: &'a TestApp,
     cookie: &'a str,
     fate: Cell<Fate>,
+    /// What happens to the first photo sent in the round (dropped, answer lost).
+    photo_fate: Cell<Fate>,
     late: &'a RefCell<Vec<Vec<Change>>>,
     seed: u64,
 }
@@ -96,6 +100,22 @@ impl Transport for Link<'_> {
     async fn pull(&self, since: u64) -> Result<PullResponse, &'static str> {
         Ok(serde_json::from_value(self.app.pull(self.cookie, since).await).expect("a pull answer"))
     }
+
+    async fn put_photo(&self, id: &PhotoId, item: Uuid, bytes: Vec<u8>) -> Result<PhotoAnswer, &'static str> {
+        let fate = self.photo_fate.take();
+        if fate.dropped {
+            return Err("dropped");
+        }
+        let answer = self.app.upload_photo(self.cookie, &item.to_string(), id.as_str(), "image/png", bytes).await;
+        if fate.answer_lost {
+            return Err("answer lost");
+        }
+        match answer.status.as_u16() {
+            200 | 201 => Ok(PhotoAnswer::Attached(Box::new(serde_json::from_value(answer.json).expect("an item")))),
+            status if photo_refused_for_good(status) => Ok(PhotoAnswer::Refused(answer.json["code"].to_string())),
+            _ => Err("refused for now"),
+        }
+    }
 }
 
 async fn push(app: &TestApp, cookie: &str, changes: &[Change]) -> PushResponse {
@@ -120,11 +140,24 @@ async fn log_counts(app: &TestApp, batch: &[Change]) -> Vec<usize> {
 }
 
 /// One round of the real engine on `tablet`; a failed round is the network's doing.
-async fn sync(app: &TestApp, cookie: &str, tablet: &Tablet, late: &RefCell<Vec<Vec<Change>>>, fate: Fate, batch: usize, seed: u64) {
-    let link = Link { app, cookie, fate: Cell::new(fate), late, seed };
+async fn sync(app: &TestApp, cookie: &str, tablet: &Tablet, late: &RefCell<Vec<Vec<Change>>>, fates: [Fate; 2], batch: usize, seed: u64) {
+    let [fate, photo_fate] = fates;
+    let link = Link { app, cookie, fate: Cell::new(fate), photo_fate: Cell::new(photo_fate), late, seed };
     let engine = SyncEngine { store: &tablet.store, transport: &link, device: Some(tablet.id), author: "official", batch };
     let mut snapshot = tablet.store.work().snapshot.clone();
     let _ = engine.sync_round(&mut snapshot, &Unobserved).await;
+}
+
+/// As the tablet does it: kept before anything is sent. Three pictures per item at most,
+/// so the schedules stay inside the limits of photos per item and per unit and day, and
+/// tablets often send a photo another already sent.
+async fn take_photo(tablet: &Tablet, item: Uuid, picture: u8) {
+    let bytes = common::tagged_png(&[picture % 3]);
+    tablet.store.keep_photo(item, &PhotoId::of(&bytes), &bytes).await.unwrap();
+}
+
+fn photos_waiting(tablet: &Tablet) -> bool {
+    tablet.store.work().photos.iter().any(|(photo, _)| photo.state == PhotoState::Waiting)
 }
 
 fn edit(tablet: &mut Tablet, item: Uuid, edit: Edit, now_ms: i64) {
@@ -164,7 +197,7 @@ async fn run_schedules(app: &TestApp, schedules: u64) {
             // The first tablet is always beyond the server's tolerance for future stamps.
             let skew_ms = if n == 0 { 360_000 + dice.roll(3_240_000) as i64 } else { dice.roll(7_200_000) as i64 - 3_600_000 };
             let tablet = Tablet { id: Uuid::now_v7(), store: MemoryStore::new(Snapshot::default()), skew_ms, made: Vec::new() };
-            sync(app, &cookie, &tablet, &late, Fate::default(), PUSH_BATCH, seed).await;
+            sync(app, &cookie, &tablet, &late, [Fate::default(); 2], PUSH_BATCH, seed).await;
             tablets.push(tablet);
         }
         let items: Vec<Uuid> = tablets[0].store.work().snapshot.items.keys().copied().collect();
@@ -173,7 +206,7 @@ async fn run_schedules(app: &TestApp, schedules: u64) {
         let now = chrono::Utc::now().timestamp_millis();
         for step in 0..(5 + dice.roll(25)) {
             let t = dice.roll(3) as usize;
-            match dice.roll(6) {
+            match dice.roll(7) {
                 0..=2 => {
                     let item = if dice.roll(3) > 0 { busy[dice.roll(2) as usize] } else { items[dice.roll(items.len() as u64) as usize] };
                     let change = if dice.roll(2) == 0 {
@@ -191,8 +224,10 @@ async fn run_schedules(app: &TestApp, schedules: u64) {
                         doubled: dice.roll(4) == 0,
                         unknown_member: dice.roll(6) == 0,
                     };
-                    sync(app, &cookie, &tablets[t], &late, fate, 1 + dice.roll(4) as usize, seed).await;
+                    let photo_fate = Fate { dropped: dice.roll(5) == 0, answer_lost: dice.roll(3) == 0, ..Fate::default() };
+                    sync(app, &cookie, &tablets[t], &late, [fate, photo_fate], 1 + dice.roll(4) as usize, seed).await;
                 }
+                5 => take_photo(&tablets[t], items[dice.roll(items.len() as u64) as usize], dice.roll(3) as u8).await,
                 _ => {
                     let held = late.borrow().len();
                     if held > 0 {
@@ -206,16 +241,17 @@ async fn run_schedules(app: &TestApp, schedules: u64) {
         // Everyone reconnects and syncs to the end.
         for tablet in &tablets {
             for _ in 0..10 {
-                if tablet.store.waiting().is_empty() {
+                if tablet.store.waiting().is_empty() && !photos_waiting(tablet) {
                     break;
                 }
-                sync(app, &cookie, tablet, &late, Fate::default(), PUSH_BATCH, seed).await;
+                sync(app, &cookie, tablet, &late, [Fate::default(); 2], PUSH_BATCH, seed).await;
             }
             assert!(tablet.store.waiting().is_empty(), "seed {seed}: outbox did not drain");
+            assert!(!photos_waiting(tablet), "seed {seed}: photos did not drain");
             assert!(tablet.store.work().rejected.is_empty(), "seed {seed}: nothing here should be refused");
         }
         for tablet in &tablets {
-            sync(app, &cookie, tablet, &late, Fate::default(), PUSH_BATCH, seed).await;
+            sync(app, &cookie, tablet, &late, [Fate::default(); 2], PUSH_BATCH, seed).await;
         }
         let server = serde_json::from_value::<Vec<ChecklistItem>>(app.pull(&cookie, 0).await["items"].clone()).unwrap();
         let server: BTreeMap<Uuid, ChecklistItem> = server.into_iter().map(|item| (item.id, item)).collect();
@@ -223,6 +259,16 @@ async fn run_schedules(app: &TestApp, schedules: u64) {
             assert_eq!(tablet.store.work().snapshot.items, server, "seed {seed}: a tablet's copy differs from the server's");
         }
         check_every_edit_stands_or_was_beaten(app, seed, &tablets, &server).await;
+        for item in server.values() {
+            let ids: std::collections::BTreeSet<&PhotoId> = item.photos.iter().map(|photo| &photo.id).collect();
+            assert_eq!(ids.len(), item.photos.len(), "seed {seed}: a photo is twice on item {}", item.id);
+        }
+        for tablet in &tablets {
+            for (photo, _) in tablet.store.work().photos.iter() {
+                assert_eq!(photo.state, PhotoState::Uploaded, "seed {seed}: photo {} was refused", photo.key);
+                assert!(server[&photo.item].photos.iter().any(|held| held.id == photo.id), "seed {seed}: photo {} was lost", photo.key);
+            }
+        }
         for tablet in &mut tablets {
             all_made.append(&mut tablet.made);
         }

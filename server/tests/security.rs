@@ -485,7 +485,7 @@ async fn api_answers_are_never_kept_by_the_browser_cache_and_photos_are_asked_fo
     assert!(me.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "no HSTS over plain HTTP");
 
     let item = pull.json["items"][0]["id"].as_str().unwrap().to_owned();
-    let photo: &[u8] = include_bytes!("../../public/icons/icon-192.png");
+    let photo = common::PNG;
     let id = chidao_core::domain::PhotoId::of(photo).to_string();
     assert_eq!(app.upload_photo(&official, &item, &id, "image/png", photo.to_vec()).await.status, StatusCode::CREATED);
     let fetched = app.call(Method::GET, &format!("/api/v1/photos/{id}"), Some(&official), None).await;
@@ -641,7 +641,7 @@ async fn photos_are_bounded_per_item_per_unit_and_day_and_in_pixels() {
     let official = app.sign_in("official").await;
     let items: Vec<String> =
         app.pull(&official, 0).await["items"].as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap().to_owned()).collect();
-    let icon: &[u8] = include_bytes!("../../public/icons/icon-192.png");
+    let icon = common::PNG;
     let photo = |n: usize| {
         let mut bytes = icon.to_vec();
         bytes.extend(n.to_le_bytes());

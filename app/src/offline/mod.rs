@@ -9,13 +9,14 @@ mod photos;
 mod shell;
 
 pub use lock::{exclusively, hold_for_page_life};
-pub use photos::{downscale, PhotoError, PhotoStore};
+pub use photos::{downscale, object_url, PhotoError, PhotoStore};
 pub use shell::{
     activate_new_shell, check_for_new_shell, controlled as shell_controlled, keep_pages, register as register_shell, storage_report,
     StorageReport,
 };
 
-use crate::sync::{Change, DeviceStore, Outbox, Snapshot};
+use crate::domain::PhotoId;
+use crate::sync::{Change, DeviceStore, KeptPhoto, Outbox, PhotoState, Snapshot};
 use gloo_storage::{errors::StorageError as GlooError, LocalStorage, SessionStorage, Storage};
 use serde::{de::DeserializeOwned, Serialize};
 use std::collections::BTreeSet;
@@ -44,6 +45,13 @@ pub enum StoreError {
     /// deleted, so a developer can still recover it.
     #[error("stored data under {key} could not be read; kept as {kept_as}")]
     Corrupt { key: String, kept_as: String },
+}
+
+/// IndexedDB failing under the engine is storage failing like any other.
+impl From<PhotoError> for StoreError {
+    fn from(error: PhotoError) -> Self {
+        StoreError::Unavailable(error.to_string())
+    }
 }
 
 pub use crate::sync::RejectedChange;
@@ -76,11 +84,12 @@ fn read<T: DeserializeOwned + Default>(key: &str) -> Result<T, StoreError> {
 #[derive(Debug, Clone)]
 pub struct UserStore {
     prefix: String,
+    photos: PhotoStore,
 }
 
 impl UserStore {
     pub fn new(username: &str) -> Self {
-        Self { prefix: format!("chidao.user.{username}") }
+        Self { prefix: format!("chidao.user.{username}"), photos: PhotoStore::new(username) }
     }
 
     /// Whether a storage key belongs to this person (for `storage` events from other tabs).
@@ -235,5 +244,21 @@ impl DeviceStore for UserStore {
 
     fn keep_rejected(&self, rejected: &[RejectedChange]) -> Result<(), StoreError> {
         UserStore::keep_rejected(self, rejected)
+    }
+
+    async fn keep_photo(&self, item: Uuid, id: &PhotoId, bytes: &[u8]) -> Result<KeptPhoto, StoreError> {
+        Ok(self.photos.keep(item, id, bytes).await?)
+    }
+
+    async fn waiting_photos(&self) -> Result<Vec<KeptPhoto>, StoreError> {
+        Ok(self.photos.waiting().await?)
+    }
+
+    async fn photo_bytes(&self, key: &str) -> Result<Vec<u8>, StoreError> {
+        Ok(self.photos.bytes(key).await?)
+    }
+
+    async fn mark_photo(&self, key: &str, state: &PhotoState) -> Result<(), StoreError> {
+        Ok(self.photos.mark(key, state).await?)
     }
 }

@@ -2,7 +2,7 @@
 //! IndexedDB (local storage holds only a few megabytes) until the server has it.
 
 use crate::domain::{fit_within, PhotoId, PHOTO_LONGEST_SIDE, PHOTO_MAX_BYTES};
-use crate::workspace::{LocalPhoto, PhotoState};
+use crate::sync::{KeptPhoto, PhotoState};
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use uuid::Uuid;
 use wasm_bindgen::prelude::*;
@@ -11,7 +11,12 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbRequest, IdbTransactionMode};
 
 const DATABASE: &str = "chidao-photos";
+/// Version 2 added the index of photos by person and state.
+const DATABASE_VERSION: u32 = 2;
 const STORE: &str = "photos";
+/// Over `[username, state]`: a sync round reads the photos waiting, not every photo kept.
+const BY_STATE: &str = "by-person-and-state";
+const WAITING: &str = "waiting";
 /// JPEG quality for stored photos: enough to read a sign or a document in the picture.
 const JPEG_QUALITY: f64 = 0.85;
 
@@ -91,13 +96,18 @@ async fn database() -> Result<IdbDatabase, PhotoError> {
     let factory = web_sys::window()
         .and_then(|window| window.indexed_db().ok().flatten())
         .ok_or_else(|| PhotoError::Storage("IndexedDB is not available".into()))?;
-    let opening = factory.open_with_u32(DATABASE, 1).map_err(storage_error)?;
+    let opening = factory.open_with_u32(DATABASE, DATABASE_VERSION).map_err(storage_error)?;
     let upgrade = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
         let Some(request) = event.target().and_then(|target| target.dyn_into::<IdbRequest>().ok()) else { return };
-        if let Ok(database) = request.result().and_then(|result| result.dyn_into::<IdbDatabase>()) {
-            if !database.object_store_names().contains(STORE) {
-                let _ = database.create_object_store(STORE);
-            }
+        let Ok(database) = request.result().and_then(|result| result.dyn_into::<IdbDatabase>()) else { return };
+        let store = if database.object_store_names().contains(STORE) {
+            request.transaction().and_then(|upgrading| upgrading.object_store(STORE).ok())
+        } else {
+            database.create_object_store(STORE).ok()
+        };
+        // Photos kept before the index existed are indexed as it is made.
+        if let Some(store) = store.filter(|store| !store.index_names().contains(BY_STATE)) {
+            let _ = store.create_index_with_str_sequence(BY_STATE, &Array::of2(&"username".into(), &"state".into()));
         }
     });
     opening.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
@@ -132,7 +142,27 @@ fn key_of(username: &str, item: Uuid, id: &PhotoId) -> String {
     format!("{username}/{item}/{id}")
 }
 
+/// A stored record as a kept photo and its bytes; `None` for a record of someone else or
+/// one that does not read back (skipped, never deleted).
+fn parse_record(record: &JsValue, username: &str) -> Option<(KeptPhoto, Uint8Array)> {
+    if text(record, "username").as_deref() != Some(username) {
+        return None;
+    }
+    let id = PhotoId::parse(&text(record, "id")?).ok()?;
+    let item = Uuid::parse_str(&text(record, "item")?).ok()?;
+    let bytes = Reflect::get(record, &JsValue::from_str("bytes")).ok()?.dyn_into::<Uint8Array>().ok()?;
+    let state = match text(record, "state").as_deref() {
+        Some("uploaded") => PhotoState::Uploaded,
+        Some("refused") => PhotoState::Refused(text(record, "reason").unwrap_or_default()),
+        _ => PhotoState::Waiting,
+    };
+    // The key is derived from the record, not read in a second request that a photo kept
+    // in between would put out of step with the first.
+    Some((KeptPhoto { key: key_of(username, item, &id), id, item, state }, bytes))
+}
+
 /// One person's photos on this device.
+#[derive(Debug, Clone)]
 pub struct PhotoStore {
     username: String,
 }
@@ -143,46 +173,39 @@ impl PhotoStore {
     }
 
     /// Keeps the photo, waiting to upload. Keeping the same photo for the same item twice
-    /// is one photo.
-    pub async fn keep(&self, item: Uuid, bytes: &[u8]) -> Result<LocalPhoto, PhotoError> {
-        let id = PhotoId::of(bytes);
-        let key = key_of(&self.username, item, &id);
+    /// is one photo, whatever the first became.
+    pub async fn keep(&self, item: Uuid, id: &PhotoId, bytes: &[u8]) -> Result<KeptPhoto, PhotoError> {
+        let key = key_of(&self.username, item, id);
+        let existing = request(IdbTransactionMode::Readonly, |store| store.get(&JsValue::from_str(&key))).await?;
+        if let Some((kept, _)) = parse_record(&existing, &self.username) {
+            return Ok(kept);
+        }
         let record = Object::new();
         set(&record, "username", &JsValue::from_str(&self.username));
         set(&record, "item", &JsValue::from_str(&item.to_string()));
         set(&record, "id", &JsValue::from_str(id.as_str()));
         set(&record, "bytes", &Uint8Array::from(bytes));
-        set(&record, "state", &JsValue::from_str("waiting"));
+        set(&record, "state", &JsValue::from_str(WAITING));
         request(IdbTransactionMode::Readwrite, |store| store.put_with_key(&record, &JsValue::from_str(&key))).await?;
-        let url = object_url(bytes).unwrap_or_default();
-        Ok(LocalPhoto { key, id, item, url, state: PhotoState::Waiting })
+        Ok(KeptPhoto { key, id: id.clone(), item, state: PhotoState::Waiting })
     }
 
-    /// Every photo this person keeps here. Records that do not read back are skipped, not
-    /// deleted.
-    pub async fn all(&self) -> Result<Vec<LocalPhoto>, PhotoError> {
+    /// Every photo this person keeps here, with its bytes.
+    pub async fn all(&self) -> Result<Vec<(KeptPhoto, Vec<u8>)>, PhotoError> {
         let records = request(IdbTransactionMode::Readonly, |store| store.get_all()).await?;
-        let mut photos = Vec::new();
-        // The key is derived from the record, not read in a second request that a photo
-        // kept in between would put out of step with the first.
-        for record in Array::from(&records).iter() {
-            if text(&record, "username").as_deref() != Some(self.username.as_str()) {
-                continue;
-            }
-            let parsed = (|| {
-                let id = PhotoId::parse(&text(&record, "id")?).ok()?;
-                let item = Uuid::parse_str(&text(&record, "item")?).ok()?;
-                let bytes = Reflect::get(&record, &JsValue::from_str("bytes")).ok()?.dyn_into::<Uint8Array>().ok()?.to_vec();
-                let state = match text(&record, "state").as_deref() {
-                    Some("uploaded") => PhotoState::Uploaded,
-                    Some("refused") => PhotoState::Refused(text(&record, "reason").unwrap_or_default()),
-                    _ => PhotoState::Waiting,
-                };
-                Some(LocalPhoto { key: key_of(&self.username, item, &id), id, item, url: object_url(&bytes)?, state })
-            })();
-            photos.extend(parsed);
-        }
-        Ok(photos)
+        Ok(Array::from(&records)
+            .iter()
+            .filter_map(|record| parse_record(&record, &self.username))
+            .map(|(kept, bytes)| (kept, bytes.to_vec()))
+            .collect())
+    }
+
+    /// The photos of this person still waiting to be sent, without their bytes.
+    pub async fn waiting(&self) -> Result<Vec<KeptPhoto>, PhotoError> {
+        let waiting = web_sys::IdbKeyRange::only(&Array::of2(&JsValue::from_str(&self.username), &JsValue::from_str(WAITING)))
+            .map_err(storage_error)?;
+        let records = request(IdbTransactionMode::Readonly, |store| store.index(BY_STATE)?.get_all_with_key(&waiting)).await?;
+        Ok(Array::from(&records).iter().filter_map(|record| parse_record(&record, &self.username)).map(|(kept, _)| kept).collect())
     }
 
     pub async fn bytes(&self, key: &str) -> Result<Vec<u8>, PhotoError> {
@@ -202,7 +225,7 @@ impl PhotoStore {
         }
         let record: Object = record.unchecked_into();
         let (name, reason) = match state {
-            PhotoState::Waiting => ("waiting", None),
+            PhotoState::Waiting => (WAITING, None),
             PhotoState::Uploaded => ("uploaded", None),
             PhotoState::Refused(reason) => ("refused", Some(reason.as_str())),
         };

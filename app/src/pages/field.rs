@@ -8,8 +8,8 @@ use crate::api::photo_url;
 use crate::domain::access::Action;
 use crate::domain::{Deadline, Party, Period, Task, UnitCode};
 use crate::i18n::{period_name, Key};
-use crate::sync::{PeriodTally, TaskView};
-use crate::workspace::{PhotoState, Workspace};
+use crate::sync::{PeriodTally, PhotoState, TaskView};
+use crate::workspace::Workspace;
 use leptos::prelude::*;
 use uuid::Uuid;
 

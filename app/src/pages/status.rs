@@ -4,7 +4,8 @@ use super::shell::{ShellUpdateBanner, StorageInfo};
 use super::tr;
 use crate::domain::HO_CHI_MINH_OFFSET_SECONDS;
 use crate::i18n::{t, Key, Locale};
-use crate::workspace::{Connection, PhotoState, Problem, Workspace};
+use crate::sync::PhotoState;
+use crate::workspace::{Connection, Problem, Workspace};
 use leptos::prelude::*;
 
 /// A date as people in Vietnam write it, e.g. `15/08/2022`. Written out by hand: chrono's

@@ -52,6 +52,38 @@ pub struct PhotoRef {
     pub at_ms: i64,
 }
 
+/// What adding a photo to an item comes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoAttach {
+    Add,
+    /// Sent again (a retry, a second tap, another tablet): nothing changes.
+    AlreadyThere,
+}
+
+/// Why a photo is not added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoAttachRefusal {
+    /// The item carries [`PHOTOS_PER_ITEM`] photos already.
+    ItemFull,
+    /// The item's unit added [`PHOTOS_PER_UNIT_DAY`] photos today.
+    UnitDayFull,
+}
+
+/// The one rule for attaching photo `id` to `item`, whose unit added `added_today` photos
+/// today (a Vietnamese calendar day). A photo already on the item is never refused: a
+/// retry after a lost answer must get the same item back, whatever the limits say now.
+pub fn attach_decision(item: &super::ChecklistItem, id: &PhotoId, added_today: u32) -> Result<PhotoAttach, PhotoAttachRefusal> {
+    if item.photos.iter().any(|existing| existing.id == *id) {
+        Ok(PhotoAttach::AlreadyThere)
+    } else if item.photos.len() >= PHOTOS_PER_ITEM {
+        Err(PhotoAttachRefusal::ItemFull)
+    } else if added_today >= PHOTOS_PER_UNIT_DAY {
+        Err(PhotoAttachRefusal::UnitDayFull)
+    } else {
+        Ok(PhotoAttach::Add)
+    }
+}
+
 /// The size to draw a `width`×`height` photo at so that its longest side is at most
 /// `longest`, keeping its proportions; photos already small enough keep their size.
 pub fn fit_within(width: u32, height: u32, longest: u32) -> (u32, u32) {
@@ -66,6 +98,29 @@ pub fn fit_within(width: u32, height: u32, longest: u32) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn item_with(photos: usize) -> super::super::ChecklistItem {
+        let mut item = super::super::ChecklistItem::new(
+            uuid::Uuid::from_u128(1),
+            uuid::Uuid::nil(),
+            super::super::UnitCode::parse("XA-1").unwrap(),
+            "Mục",
+            1,
+        )
+        .unwrap();
+        item.photos = (0..photos).map(|n| PhotoRef { id: PhotoId::of(&[n as u8]), by: "an".into(), at_ms: 1 }).collect();
+        item
+    }
+
+    #[test]
+    fn a_photo_already_on_the_item_is_never_refused() {
+        let full = item_with(PHOTOS_PER_ITEM);
+        assert_eq!(attach_decision(&full, &PhotoId::of(&[0]), PHOTOS_PER_UNIT_DAY), Ok(PhotoAttach::AlreadyThere));
+        assert_eq!(attach_decision(&full, &PhotoId::of(b"new"), 0), Err(PhotoAttachRefusal::ItemFull));
+        let roomy = item_with(PHOTOS_PER_ITEM - 1);
+        assert_eq!(attach_decision(&roomy, &PhotoId::of(b"new"), PHOTOS_PER_UNIT_DAY - 1), Ok(PhotoAttach::Add));
+        assert_eq!(attach_decision(&roomy, &PhotoId::of(b"new"), PHOTOS_PER_UNIT_DAY), Err(PhotoAttachRefusal::UnitDayFull));
+    }
 
     #[test]
     fn a_photo_is_named_by_its_content() {

@@ -36,7 +36,8 @@ pub(crate) mod testing {
 pub use deadline::{Deadline, DeadlineKind, HO_CHI_MINH_OFFSET_SECONDS};
 pub use directive::{Directive, DocumentNumber, Party, Recurrence, Section, Task};
 pub use evidence::{
-    fit_within, PhotoId, PhotoRef, PHOTOS_PER_ITEM, PHOTOS_PER_UNIT_DAY, PHOTO_LONGEST_SIDE, PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS, PHOTO_TYPES,
+    attach_decision, fit_within, PhotoAttach, PhotoAttachRefusal, PhotoId, PhotoRef, PHOTOS_PER_ITEM, PHOTOS_PER_UNIT_DAY,
+    PHOTO_LONGEST_SIDE, PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS, PHOTO_TYPES,
 };
 pub use item::{checklist_done_at_ms, ChecklistItem, Note, NOTE_MAX_CHARS};
 pub use period::{Cycle, Period, KEPT_PERIODS};

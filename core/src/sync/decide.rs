@@ -26,8 +26,15 @@ pub struct PushReads {
     pub logged: HashMap<Uuid, LoggedAnswer>,
     /// The push's items that exist (removed ones too: a late tick on them is kept).
     pub items: HashMap<Uuid, ChecklistItem>,
-    /// The units, among those of the items, whose items the author may change.
-    pub writable: HashSet<UnitCode>,
+}
+
+/// One push as the decision takes it: who sent it, what they may change, its changes.
+#[derive(Debug, Clone, Copy)]
+pub struct Push<'a> {
+    pub author: &'a str,
+    /// The units, among those of the push's items, whose items the author may change.
+    pub writable: &'a HashSet<UnitCode>,
+    pub changes: &'a [Change],
 }
 
 /// What the log says of a change it already holds: enough to answer it again as before.
@@ -97,7 +104,7 @@ fn gap(change: &Change, expected: u64, reason: String) -> ChangeResult {
     ChangeResult { expected_seq: Some(expected), reason: Some(reason), ..ChangeResult::bare(change.id, ChangeStatus::Gap) }
 }
 
-/// Works out every change of a push by `author`, in order, at the server's `now_ms`.
+/// Works out every change of `push`, in order, at the server's `now_ms`.
 ///
 /// - A change id the log holds is answered as before, whatever number it comes with, and
 ///   uses no number: `duplicate` with the stamp kept (so the device shows what the server
@@ -108,7 +115,8 @@ fn gap(change: &Change, expected: u64, reason: String) -> ChangeResult {
 ///   device that lost its numbering renumbers instead of having its changes dropped.
 /// - The stamp kept is [`Stamp::kept`]: pulled back when too far ahead, and always after
 ///   the same device's previous kept stamp.
-pub fn decide(author: &str, now_ms: i64, reads: &PushReads, changes: &[Change]) -> PushDecision {
+pub fn decide(now_ms: i64, reads: &PushReads, push: Push<'_>) -> PushDecision {
+    let Push { author, writable, changes } = push;
     // Per device: the number as read, and its state as the push moves it on.
     let mut devices: BTreeMap<Uuid, (Option<u64>, DeviceState)> = BTreeMap::new();
     let mut items: BTreeMap<Uuid, ChecklistItem> = BTreeMap::new();
@@ -163,7 +171,7 @@ pub fn decide(author: &str, now_ms: i64, reads: &PushReads, changes: &[Change]) 
         };
         let (outcome, refusal, clash) = match working {
             None => (LoggedOutcome::Rejected, Some(Refusal::ItemGone), false),
-            Some(item) if !reads.writable.contains(&item.unit) => (LoggedOutcome::Rejected, Some(Refusal::OtherUnit), false),
+            Some(item) if !writable.contains(&item.unit) => (LoggedOutcome::Rejected, Some(Refusal::OtherUnit), false),
             Some(item) => {
                 let as_kept = Change { stamp: kept, ..change.clone() };
                 let clash = clashes(item, &as_kept, author);
@@ -212,7 +220,17 @@ mod tests {
     }
 
     fn reads() -> PushReads {
-        PushReads { items: [(Uuid::from_u128(1), item(1))].into(), writable: [unit()].into(), ..PushReads::default() }
+        PushReads { items: [(Uuid::from_u128(1), item(1))].into(), ..PushReads::default() }
+    }
+
+    /// The units "an" may change: the item's.
+    fn writable() -> HashSet<UnitCode> {
+        [unit()].into()
+    }
+
+    /// `changes` decided as pushed by "an" at `NOW`.
+    fn decide_for_an(reads: &PushReads, changes: &[Change]) -> PushDecision {
+        decide(NOW, reads, Push { author: "an", writable: &writable(), changes })
     }
 
     fn change(id: u128, seq: u64, wall_ms: i64, counter: u32, edit: Edit) -> Change {
@@ -242,15 +260,13 @@ mod tests {
             change(11, 3, NOW + 1, 0, Edit::Done { value: false }),
             change(12, 4, NOW + 2, 0, Edit::Done { value: true }),
         ];
-        let decision = decide("an", NOW, &reads, &pushed);
+        let decision = decide_for_an(&reads, &pushed);
         assert_eq!(statuses(&decision), [ChangeStatus::Duplicate, ChangeStatus::Gap, ChangeStatus::Gap]);
         assert_eq!(decision.results[1].expected_seq, Some(2));
         assert_eq!(decision.results[0].kept_stamp, Some(kept), "the device is told the stamp the log holds");
         assert!(decision.log.is_empty() && decision.devices.is_empty());
         // Renumbered once more, the rest goes through.
-        let again = decide(
-            "an",
-            NOW,
+        let again = decide_for_an(
             &reads,
             &[change(11, 2, NOW + 1, 0, Edit::Done { value: false }), change(12, 3, NOW + 2, 0, Edit::Done { value: true })],
         );
@@ -262,7 +278,7 @@ mod tests {
         let mut reads = reads();
         let reason = Some(Refusal::OtherUnit.reason().to_owned());
         reads.logged.insert(Uuid::from_u128(10), LoggedAnswer { outcome: LoggedOutcome::Rejected, kept: None, reason: reason.clone() });
-        let decision = decide("an", NOW, &reads, &[change(10, 1, NOW, 0, Edit::Done { value: true })]);
+        let decision = decide_for_an(&reads, &[change(10, 1, NOW, 0, Edit::Done { value: true })]);
         assert_eq!(statuses(&decision), [ChangeStatus::Rejected]);
         assert_eq!(decision.results[0].reason, reason);
         assert!(decision.log.is_empty());
@@ -272,7 +288,7 @@ mod tests {
     fn a_tablet_far_ahead_still_has_its_last_edit_stand() {
         let pushed =
             [change(10, 1, NOW + HOUR, 0, Edit::Done { value: true }), change(11, 2, NOW + HOUR + 5, 0, Edit::Done { value: false })];
-        let decision = decide("an", NOW, &reads(), &pushed);
+        let decision = decide_for_an(&reads(), &pushed);
         assert_eq!(statuses(&decision), [ChangeStatus::Applied, ChangeStatus::Applied]);
         assert!(!decision.items[0].done, "the untick came after the tick");
         let kept: Vec<Stamp> = decision.log.iter().map(|record| record.kept).collect();
@@ -286,19 +302,19 @@ mod tests {
     fn pulling_stamps_back_keeps_the_devices_own_order() {
         let earlier = change(10, 1, NOW + HOUR, 3, Edit::Note { value: Note::parse("earlier").unwrap() });
         let later = change(11, 2, NOW + HOUR + 10, 0, Edit::Note { value: Note::parse("later").unwrap() });
-        let decision = decide("an", NOW, &reads(), &[earlier, later]);
+        let decision = decide_for_an(&reads(), &[earlier, later]);
         assert_eq!(statuses(&decision), [ChangeStatus::Applied, ChangeStatus::Applied]);
         assert_eq!(decision.items[0].note.as_str(), "later");
     }
 
     #[test]
     fn the_previous_kept_stamp_is_remembered_across_pushes() {
-        let first = decide("an", NOW, &reads(), &[change(10, 1, NOW + HOUR, 0, Edit::Done { value: true })]);
+        let first = decide_for_an(&reads(), &[change(10, 1, NOW + HOUR, 0, Edit::Done { value: true })]);
         let moved = &first.devices[0];
         let mut reads = reads();
         reads.items.insert(Uuid::from_u128(1), first.items[0].clone());
         reads.devices.insert(DEVICE, DeviceState { owner: moved.owner.clone(), last_seq: moved.last_seq, last_stamp: moved.last_stamp });
-        let second = decide("an", NOW, &reads, &[change(11, 2, NOW + HOUR + 1, 0, Edit::Done { value: false })]);
+        let second = decide_for_an(&reads, &[change(11, 2, NOW + HOUR + 1, 0, Edit::Done { value: false })]);
         assert_eq!(statuses(&second), [ChangeStatus::Applied]);
         assert!(!second.items[0].done);
     }
@@ -307,7 +323,7 @@ mod tests {
     fn a_number_used_by_another_change_is_a_gap_not_a_duplicate() {
         let mut reads = reads();
         reads.devices.insert(DEVICE, DeviceState { owner: "an".into(), last_seq: 4, last_stamp: None });
-        let decision = decide("an", NOW, &reads, &[change(10, 2, NOW, 0, Edit::Done { value: true })]);
+        let decision = decide_for_an(&reads, &[change(10, 2, NOW, 0, Edit::Done { value: true })]);
         assert_eq!(statuses(&decision), [ChangeStatus::Gap]);
         assert_eq!(decision.results[0].expected_seq, Some(5));
     }
@@ -316,18 +332,17 @@ mod tests {
     fn another_accounts_device_is_refused_without_using_its_numbers() {
         let mut reads = reads();
         reads.devices.insert(DEVICE, DeviceState { owner: "binh".into(), last_seq: 0, last_stamp: None });
-        let decision = decide("an", NOW, &reads, &[change(10, 1, NOW, 0, Edit::Done { value: true })]);
+        let decision = decide_for_an(&reads, &[change(10, 1, NOW, 0, Edit::Done { value: true })]);
         assert_eq!(statuses(&decision), [ChangeStatus::Rejected]);
         assert!(decision.log.is_empty() && decision.devices.is_empty() && decision.items.is_empty());
     }
 
     #[test]
     fn refusals_use_up_their_number_and_are_logged() {
-        let mut reads = reads();
-        reads.writable.clear();
         let mut gone = change(11, 2, NOW, 0, Edit::Done { value: true });
         gone.item = Uuid::from_u128(99);
-        let decision = decide("an", NOW, &reads, &[change(10, 1, NOW, 0, Edit::Done { value: true }), gone]);
+        let changes = [change(10, 1, NOW, 0, Edit::Done { value: true }), gone];
+        let decision = decide(NOW, &reads(), Push { author: "an", writable: &HashSet::new(), changes: &changes });
         assert_eq!(statuses(&decision), [ChangeStatus::Rejected, ChangeStatus::Rejected]);
         assert_eq!(
             decision.log.iter().map(|record| record.reason).collect::<Vec<_>>(),
@@ -339,7 +354,7 @@ mod tests {
 
     #[test]
     fn a_new_device_becomes_the_authors() {
-        let decision = decide("an", NOW, &reads(), &[change(10, 1, NOW, 0, Edit::Done { value: true })]);
+        let decision = decide_for_an(&reads(), &[change(10, 1, NOW, 0, Edit::Done { value: true })]);
         assert_eq!(
             decision.devices,
             [DeviceMove { device: DEVICE, owner: "an".into(), read_seq: None, last_seq: 1, last_stamp: Some(decision.log[0].kept) }]

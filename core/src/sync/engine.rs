@@ -1,11 +1,12 @@
 //! The device's side of the sync, once: recording an edit into the outbox, and a sync
 //! round (push every waiting change in batches → settle each answer → renumber after a
 //! gap → pull until the server has no more → fold into the snapshot → move the clock past
-//! what was shown). It knows nothing of browsers or HTTP: storage and the network are the
-//! two small traits below. Tablets run it over local storage and `fetch`; the sync model
+//! what was shown → send the photos waiting). It knows nothing of browsers or HTTP:
+//! storage and the network are the two small traits below. Tablets run it over local storage and `fetch`; the sync model
 //! and the HTTP random schedules run this same code over memory and the real router.
 
-use super::{waiting, Change, ChangeResult, Edit, Outbox, PullResponse, PushResponse, Snapshot};
+use super::{waiting, Change, ChangeResult, Edit, KeptPhoto, Outbox, PhotoAnswer, PhotoState, PullResponse, PushResponse, Snapshot};
+use crate::domain::PhotoId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -46,14 +47,26 @@ pub trait DeviceStore {
     fn save_snapshot(&self, snapshot: &Snapshot) -> Result<(), Self::Error>;
     /// Adds refused changes to those kept for the person to see.
     fn keep_rejected(&self, rejected: &[RejectedChange]) -> Result<(), Self::Error>;
+    /// Keeps a photo of `item`, waiting to be sent. The same photo kept twice for one item
+    /// is one photo (its key comes from the item and the content id).
+    fn keep_photo(&self, item: Uuid, id: &PhotoId, bytes: &[u8]) -> impl Future<Output = Result<KeptPhoto, Self::Error>>;
+    /// The photos kept here that the server has not had yet.
+    fn waiting_photos(&self) -> impl Future<Output = Result<Vec<KeptPhoto>, Self::Error>>;
+    fn photo_bytes(&self, key: &str) -> impl Future<Output = Result<Vec<u8>, Self::Error>>;
+    /// Records what the server said of a photo.
+    fn mark_photo(&self, key: &str, state: &PhotoState) -> impl Future<Output = Result<(), Self::Error>>;
 }
 
-/// The two calls a device makes to the server.
+/// The calls a device makes to the server.
 pub trait Transport {
     type Error;
 
     fn push(&self, changes: Vec<Change>) -> impl Future<Output = Result<PushResponse, Self::Error>>;
     fn pull(&self, since: u64) -> impl Future<Output = Result<PullResponse, Self::Error>>;
+    /// Sends one photo of `item`. A refusal that sending again would not change is an
+    /// answer ([`PhotoAnswer::Refused`]); one that may pass later is an error, which ends
+    /// the round like a failed push.
+    fn put_photo(&self, id: &PhotoId, item: Uuid, bytes: Vec<u8>) -> impl Future<Output = Result<PhotoAnswer, Self::Error>>;
 }
 
 /// What a round tells the screen as it goes; every method may do nothing.
@@ -62,6 +75,8 @@ pub trait SyncObserver<StoreError> {
     fn settled(&self, _snapshot: &Snapshot, _acknowledged: &[Change], _refused: &[RejectedChange]) {}
     /// A page of a pull was taken in.
     fn pulled(&self, _snapshot: &Snapshot) {}
+    /// The server answered a photo; `photo` carries its new state, `snapshot` its item.
+    fn photo_answered(&self, _snapshot: &Snapshot, _photo: &KeptPhoto) {}
     /// Storage failed; what was not stored stays where it was (waiting, or on the server).
     fn store_failed(&self, _error: StoreError) {}
 }
@@ -115,12 +130,52 @@ pub fn record_edit<S: DeviceStore>(
 
 impl<S: DeviceStore, T: Transport> SyncEngine<'_, S, T> {
     /// One round: push everything waiting, tidy the outboxes, pull until the server has no
-    /// more. A network failure ends the round (the rest waits for the next one); a storage
-    /// failure is reported and stops that step, and nothing acknowledged is lost by it.
+    /// more, send the photos waiting. A network failure ends the round (the rest waits for
+    /// the next one); a storage failure is reported and stops that step, and nothing
+    /// acknowledged is lost by it. Photos go last: a tick is small and says the work is
+    /// done, a photo is large and only shows it.
     pub async fn sync_round(&self, snapshot: &mut Snapshot, observer: &impl SyncObserver<S::Error>) -> Result<(), T::Error> {
         self.push_waiting(snapshot, observer).await?;
         self.tidy_outboxes().await;
-        self.pull_all(snapshot, observer).await
+        self.pull_all(snapshot, observer).await?;
+        self.send_photos(snapshot, observer).await
+    }
+
+    /// Each waiting photo once, in the order kept. A photo whose bytes cannot be read is
+    /// left waiting; one the server has is marked sent even when it was there already.
+    async fn send_photos(&self, snapshot: &mut Snapshot, observer: &impl SyncObserver<S::Error>) -> Result<(), T::Error> {
+        let waiting = match self.store.waiting_photos().await {
+            Ok(waiting) => waiting,
+            Err(error) => {
+                observer.store_failed(error);
+                return Ok(());
+            }
+        };
+        for mut photo in waiting {
+            let bytes = match self.store.photo_bytes(&photo.key).await {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    observer.store_failed(error);
+                    continue;
+                }
+            };
+            photo.state = match self.transport.put_photo(&photo.id, photo.item, bytes).await? {
+                PhotoAnswer::Attached(item) => {
+                    snapshot.items.insert(item.id, *item);
+                    if let Err(error) = self.store.save_snapshot(snapshot) {
+                        observer.store_failed(error);
+                    }
+                    PhotoState::Uploaded
+                }
+                PhotoAnswer::Refused(reason) => PhotoState::Refused(reason),
+            };
+            // Not marked means sent again next round, which the server answers the same.
+            if let Err(error) = self.store.mark_photo(&photo.key, &photo.state).await {
+                observer.store_failed(error);
+            }
+            observer.photo_answered(snapshot, &photo);
+        }
+        Ok(())
     }
 
     /// Every change waiting in any of this person's outboxes, in batches.
@@ -279,17 +334,27 @@ mod tests {
 
     type Answer<'a> = Box<dyn Fn(&[Change]) -> Result<PushResponse, &'static str> + 'a>;
     type Page<'a> = Box<dyn Fn(u64) -> Result<PullResponse, &'static str> + 'a>;
+    type PhotoReply<'a> = Box<dyn Fn(&PhotoId, Uuid) -> Result<PhotoAnswer, &'static str> + 'a>;
 
     /// A server played by a closure; every push it is sent is kept.
     struct Scripted<'a> {
         answer: Answer<'a>,
         pull: Page<'a>,
+        photo: PhotoReply<'a>,
         sent: RefCell<Vec<Vec<Change>>>,
+        /// Every call in order: "push", "pull" or "photo".
+        calls: RefCell<Vec<&'static str>>,
     }
 
     impl<'a> Scripted<'a> {
         fn new(answer: impl Fn(&[Change]) -> Result<PushResponse, &'static str> + 'a) -> Self {
-            Self { answer: Box::new(answer), pull: Box::new(|since| Ok(empty_page(since))), sent: RefCell::default() }
+            Self {
+                answer: Box::new(answer),
+                pull: Box::new(|since| Ok(empty_page(since))),
+                photo: Box::new(|_, _| Err("no photo was expected")),
+                sent: RefCell::default(),
+                calls: RefCell::default(),
+            }
         }
     }
 
@@ -297,12 +362,20 @@ mod tests {
         type Error = &'static str;
 
         async fn push(&self, changes: Vec<Change>) -> Result<PushResponse, &'static str> {
+            self.calls.borrow_mut().push("push");
             self.sent.borrow_mut().push(changes.clone());
             (self.answer)(&changes)
         }
 
         async fn pull(&self, since: u64) -> Result<PullResponse, &'static str> {
+            self.calls.borrow_mut().push("pull");
             (self.pull)(since)
+        }
+
+        async fn put_photo(&self, id: &PhotoId, item: Uuid, bytes: Vec<u8>) -> Result<PhotoAnswer, &'static str> {
+            assert_eq!(&PhotoId::of(&bytes), id, "the bytes kept are the bytes sent");
+            self.calls.borrow_mut().push("photo");
+            (self.photo)(id, item)
         }
     }
 
@@ -430,5 +503,62 @@ mod tests {
         assert_eq!(store.work().snapshot.cursor, 5);
         let next = tick(&store, 1, 11);
         assert!(next.stamp.wall_ms == 9_999_999 && next.stamp.counter == 3, "{:?}", next.stamp);
+    }
+
+    fn keep(store: &MemoryStore, n: u128, picture: &[u8]) -> KeptPhoto {
+        resolve_now(store.keep_photo(Uuid::from_u128(n), &PhotoId::of(picture), picture)).unwrap()
+    }
+
+    fn with_photo(mut item: ChecklistItem, id: &PhotoId) -> ChecklistItem {
+        item.photos.push(crate::domain::PhotoRef { id: id.clone(), by: AUTHOR.into(), at_ms: 5 });
+        item
+    }
+
+    #[test]
+    fn a_photo_goes_after_the_ticks_and_its_item_is_shown_with_it() {
+        let store = store_with_items();
+        tick(&store, 1, 10);
+        let kept = keep(&store, 1, b"first picture");
+        let mut transport = Scripted::new(|changes| Ok(answered(changes, ChangeStatus::Applied)));
+        transport.photo = Box::new(|id, n| Ok(PhotoAnswer::Attached(Box::new(with_photo(item(n.as_u128()), id)))));
+        round(&store, &transport).unwrap();
+        assert_eq!(*transport.calls.borrow(), ["push", "pull", "photo"]);
+        assert_eq!(store.work().photos[0].0.state, PhotoState::Uploaded);
+        assert_eq!(store.work().snapshot.items[&kept.item].photos[0].id, kept.id);
+        round(&store, &transport).unwrap();
+        assert_eq!(transport.calls.borrow().iter().filter(|call| **call == "photo").count(), 1, "a photo sent is not sent again");
+    }
+
+    #[test]
+    fn a_photo_the_server_refuses_for_good_is_marked_and_kept() {
+        let store = store_with_items();
+        keep(&store, 1, b"an eleventh picture");
+        let mut transport = Scripted::new(|changes| Ok(answered(changes, ChangeStatus::Applied)));
+        transport.photo = Box::new(|_, _| Ok(PhotoAnswer::Refused("photo_limit".into())));
+        round(&store, &transport).unwrap();
+        round(&store, &transport).unwrap();
+        assert_eq!(store.work().photos[0].0.state, PhotoState::Refused("photo_limit".into()));
+        assert_eq!(transport.calls.borrow().iter().filter(|call| **call == "photo").count(), 1);
+    }
+
+    #[test]
+    fn a_photo_that_may_pass_later_ends_the_round_and_waits() {
+        let store = store_with_items();
+        keep(&store, 1, b"one");
+        keep(&store, 2, b"two");
+        let mut transport = Scripted::new(|changes| Ok(answered(changes, ChangeStatus::Applied)));
+        transport.photo = Box::new(|_, _| Err("the unit's photos of the day are counted"));
+        assert!(round(&store, &transport).is_err());
+        assert_eq!(transport.calls.borrow().iter().filter(|call| **call == "photo").count(), 1, "the second waits too");
+        assert!(store.work().photos.iter().all(|(photo, _)| photo.state == PhotoState::Waiting));
+    }
+
+    #[test]
+    fn the_same_picture_kept_twice_for_an_item_is_one_photo() {
+        let store = store_with_items();
+        keep(&store, 1, b"same");
+        keep(&store, 1, b"same");
+        keep(&store, 2, b"same");
+        assert_eq!(resolve_now(store.waiting_photos()).unwrap().len(), 2);
     }
 }

@@ -4,20 +4,10 @@
 //! the group then writes once: each device moved from its first read number to its last,
 //! each item in its final state, and every log row.
 
-use super::{decide, DeviceMove, DeviceState, LoggedAnswer, PushDecision, PushReads};
-use crate::domain::{ChecklistItem, UnitCode};
-use crate::sync::Change;
-use std::collections::{BTreeMap, HashSet};
+use super::{decide, DeviceMove, DeviceState, LoggedAnswer, Push, PushDecision, PushReads};
+use crate::domain::ChecklistItem;
+use std::collections::BTreeMap;
 use uuid::Uuid;
-
-/// One push waiting in a group: who sent it and what they may change.
-#[derive(Debug, Clone, Copy)]
-pub struct GroupedPush<'a> {
-    pub author: &'a str,
-    /// The units, among those of the group's items, whose items this author may change.
-    pub writable: &'a HashSet<UnitCode>,
-    pub changes: &'a [Change],
-}
 
 /// What a group of pushes answers and writes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,14 +38,13 @@ impl PushReads {
 }
 
 /// Decides `pushes` in order at the server's `now_ms`, over `reads` of every device,
-/// logged change and item of the group (its `writable` is ignored: each push brings its own).
-pub fn decide_group(now_ms: i64, mut reads: PushReads, pushes: &[GroupedPush<'_>]) -> GroupDecision {
+/// logged change and item of the group.
+pub fn decide_group(now_ms: i64, mut reads: PushReads, pushes: &[Push<'_>]) -> GroupDecision {
     let mut devices: BTreeMap<Uuid, DeviceMove> = BTreeMap::new();
     let mut items: BTreeMap<Uuid, ChecklistItem> = BTreeMap::new();
     let mut group = GroupDecision::default();
     for push in pushes {
-        reads.writable.clone_from(push.writable);
-        let decision = decide(push.author, now_ms, &reads, push.changes);
+        let decision = decide(now_ms, &reads, *push);
         reads.absorb(&decision);
         for moved in &decision.devices {
             devices
@@ -79,10 +68,10 @@ pub fn decide_group(now_ms: i64, mut reads: PushReads, pushes: &[GroupedPush<'_>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Note;
-    use crate::sync::{Base, ChangeResult, Edit, LoggedOutcome, Stamp};
+    use crate::domain::{Note, UnitCode};
+    use crate::sync::{Base, Change, ChangeResult, Edit, LoggedOutcome, Stamp};
     use proptest::prelude::*;
-    use std::collections::HashMap;
+    use std::collections::{HashMap, HashSet};
 
     const NOW: i64 = 1_700_000_000_000;
     const AUTHORS: [&str; 2] = ["an", "binh"];
@@ -104,8 +93,8 @@ mod tests {
     }
 
     impl Database {
-        fn reads(&self, writable: &HashSet<UnitCode>) -> PushReads {
-            PushReads { devices: self.devices.clone(), logged: self.logged.clone(), items: self.items.clone(), writable: writable.clone() }
+        fn reads(&self) -> PushReads {
+            PushReads { devices: self.devices.clone(), logged: self.logged.clone(), items: self.items.clone() }
         }
 
         /// What the store does with one write: a device moves only from the number it was
@@ -185,19 +174,20 @@ mod tests {
             let mut alone = starting_database();
             let mut alone_results: Vec<Vec<ChangeResult>> = Vec::new();
             for push in &plan {
-                let decision = decide(AUTHORS[push.author], NOW, &alone.reads(&writable_of(push.author)), &push.changes);
+                let writable = writable_of(push.author);
+                let decision = decide(NOW, &alone.reads(), Push { author: AUTHORS[push.author], writable: &writable, changes: &push.changes });
                 alone.write(&decision.devices, &decision.log, &decision.items);
                 alone_results.push(decision.results);
             }
 
             let mut together = starting_database();
             let writable: Vec<HashSet<UnitCode>> = plan.iter().map(|push| writable_of(push.author)).collect();
-            let grouped: Vec<GroupedPush> = plan
+            let grouped: Vec<Push> = plan
                 .iter()
                 .zip(&writable)
-                .map(|(push, writable)| GroupedPush { author: AUTHORS[push.author], writable, changes: &push.changes })
+                .map(|(push, writable)| Push { author: AUTHORS[push.author], writable, changes: &push.changes })
                 .collect();
-            let group = decide_group(NOW, together.reads(&HashSet::new()), &grouped);
+            let group = decide_group(NOW, together.reads(), &grouped);
             let log: Vec<_> = group.pushes.iter().flat_map(|decision| decision.log.clone()).collect();
             together.write(&group.devices, &log, &group.items);
 
@@ -218,8 +208,8 @@ mod tests {
             edit: Edit::Done { value: true },
         };
         let writable = writable_of(0);
-        let pushes = [GroupedPush { author: "an", writable: &writable, changes: std::slice::from_ref(&change) }; 2];
-        let group = decide_group(NOW, starting_database().reads(&HashSet::new()), &pushes);
+        let pushes = [Push { author: "an", writable: &writable, changes: std::slice::from_ref(&change) }; 2];
+        let group = decide_group(NOW, starting_database().reads(), &pushes);
         assert_eq!(group.pushes[0].log.len() + group.pushes[1].log.len(), 1);
         assert_eq!(group.pushes[1].results[0].status, crate::sync::ChangeStatus::Duplicate);
         assert_eq!(group.devices.len(), 1);

@@ -1,7 +1,8 @@
 //! A device's storage held in memory: the [`DeviceStore`] the sync model and the server's
 //! random schedules run the real engine over.
 
-use super::{waiting, Change, DeviceStore, Outbox, RejectedChange, Snapshot};
+use super::{waiting, Change, DeviceStore, KeptPhoto, Outbox, PhotoState, RejectedChange, Snapshot};
+use crate::domain::PhotoId;
 use std::cell::{Ref, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
@@ -14,6 +15,8 @@ pub struct StoredWork {
     pub settled: BTreeSet<Uuid>,
     pub snapshot: Snapshot,
     pub rejected: Vec<RejectedChange>,
+    /// Photos in the order kept, with their bytes.
+    pub photos: Vec<(KeptPhoto, Vec<u8>)>,
 }
 
 #[derive(Debug, Default)]
@@ -73,6 +76,33 @@ impl DeviceStore for MemoryStore {
 
     fn keep_rejected(&self, rejected: &[RejectedChange]) -> Result<(), Infallible> {
         self.work.borrow_mut().rejected.extend_from_slice(rejected);
+        Ok(())
+    }
+
+    async fn keep_photo(&self, item: Uuid, id: &PhotoId, bytes: &[u8]) -> Result<KeptPhoto, Infallible> {
+        let key = format!("{item}/{id}");
+        let mut work = self.work.borrow_mut();
+        if let Some((kept, _)) = work.photos.iter().find(|(kept, _)| kept.key == key) {
+            return Ok(kept.clone());
+        }
+        let kept = KeptPhoto { key, id: id.clone(), item, state: PhotoState::Waiting };
+        work.photos.push((kept.clone(), bytes.to_vec()));
+        Ok(kept)
+    }
+
+    async fn waiting_photos(&self) -> Result<Vec<KeptPhoto>, Infallible> {
+        let work = self.work.borrow();
+        Ok(work.photos.iter().filter(|(kept, _)| kept.state == PhotoState::Waiting).map(|(kept, _)| kept.clone()).collect())
+    }
+
+    async fn photo_bytes(&self, key: &str) -> Result<Vec<u8>, Infallible> {
+        Ok(self.work.borrow().photos.iter().find(|(kept, _)| kept.key == key).map(|(_, bytes)| bytes.clone()).unwrap_or_default())
+    }
+
+    async fn mark_photo(&self, key: &str, state: &PhotoState) -> Result<(), Infallible> {
+        if let Some((kept, _)) = self.work.borrow_mut().photos.iter_mut().find(|(kept, _)| kept.key == key) {
+            kept.state = state.clone();
+        }
         Ok(())
     }
 }

@@ -5,13 +5,16 @@
 //! push at a time as one transaction. Devices go offline, their pushes are dropped,
 //! answered into the void (a server restart between applying and acknowledging), or
 //! copied and delivered again later in any order (so a change can arrive after its device
-//! renumbered it), clocks run skewed, and pulls come in small pages.
+//! renumbered it), clocks run skewed, and pulls come in small pages. Photos are taken
+//! too, and sent by the same round to a server that attaches them by the real rule
+//! ([`attach_decision`]); their sends are lost and their answers too.
 
 use super::{
-    apply, decide, record_edit, replay, unaccounted_edit, Change, ChangeResult, DeviceState, Edit, LoggedAnswer, LoggedOutcome,
-    MemoryStore, PullResponse, PushReads, PushResponse, RejectedChange, Snapshot, Stamp, SyncEngine, SyncObserver, Transport,
+    apply, decide, record_edit, replay, resolve_now, unaccounted_edit, Change, ChangeResult, DeviceState, DeviceStore, Edit, KeptPhoto,
+    LoggedAnswer, LoggedOutcome, MemoryStore, PhotoAnswer, PhotoState, PullResponse, Push, PushReads, PushResponse, RejectedChange,
+    Snapshot, Stamp, SyncEngine, SyncObserver, Transport,
 };
-use crate::domain::{ChecklistItem, Note, UnitCode};
+use crate::domain::{attach_decision, ChecklistItem, Deadline, Note, PhotoAttach, PhotoAttachRefusal, PhotoId, PhotoRef, UnitCode};
 use proptest::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -43,6 +46,8 @@ struct Server {
     /// The append-only log: each change as kept (the kept stamp in place of the claimed
     /// one) and its author.
     log: Vec<(Change, &'static str)>,
+    /// Photos added per Vietnamese day (the model has one unit).
+    photo_days: BTreeMap<chrono::NaiveDate, u32>,
     now_ms: i64,
 }
 
@@ -69,9 +74,9 @@ impl Server {
                 })
                 .collect(),
             items: changes.iter().filter_map(|change| Some((change.item, self.items.get(&change.item)?.clone()))).collect(),
-            writable: self.items.values().map(|item| item.unit.clone()).collect(),
         };
-        let decision = decide(author, self.now_ms, &reads, changes);
+        let writable = self.items.values().map(|item| item.unit.clone()).collect();
+        let decision = decide(self.now_ms, &reads, Push { author, writable: &writable, changes });
         for moved in decision.devices {
             self.devices.insert(moved.device, DeviceState { owner: moved.owner, last_seq: moved.last_seq, last_stamp: moved.last_stamp });
         }
@@ -84,6 +89,27 @@ impl Server {
             self.items.insert(item.id, item);
         }
         decision.results
+    }
+
+    /// One photo, attached by the server's own rule and written whole.
+    fn put_photo(&mut self, id: &PhotoId, item: Uuid, author: &'static str) -> Result<PhotoAnswer, &'static str> {
+        let now = chrono::DateTime::from_timestamp_millis(self.now_ms).ok_or("a clock out of range")?;
+        let day = Deadline::today_in_vietnam(now);
+        let added_today = self.photo_days.get(&day).copied().unwrap_or(0);
+        let stored = self.items.get_mut(&item).ok_or("no such item")?;
+        match attach_decision(stored, id, added_today) {
+            Ok(PhotoAttach::AlreadyThere) => Ok(PhotoAnswer::Attached(Box::new(stored.clone()))),
+            Ok(PhotoAttach::Add) => {
+                stored.photos.push(PhotoRef { id: id.clone(), by: author.into(), at_ms: self.now_ms });
+                let answer = stored.clone();
+                self.counter += 1;
+                self.written.insert(item, self.counter);
+                *self.photo_days.entry(day).or_default() += 1;
+                Ok(PhotoAnswer::Attached(Box::new(answer)))
+            }
+            Err(PhotoAttachRefusal::ItemFull) => Ok(PhotoAnswer::Refused("photo_limit".into())),
+            Err(PhotoAttachRefusal::UnitDayFull) => Err("too many photos today"),
+        }
     }
 
     /// Items written after `since`, oldest write first, a page at a time.
@@ -122,11 +148,19 @@ struct Device {
     store: MemoryStore,
     made: Vec<Uuid>,
     acknowledged: RefCell<Vec<Uuid>>,
+    /// Photos the server answered as attached, as this device heard it.
+    photos_attached: RefCell<Vec<KeptPhoto>>,
 }
 
 impl SyncObserver<Infallible> for Device {
     fn settled(&self, _snapshot: &Snapshot, acknowledged: &[Change], _refused: &[RejectedChange]) {
         self.acknowledged.borrow_mut().extend(acknowledged.iter().map(|change| change.id));
+    }
+
+    fn photo_answered(&self, _snapshot: &Snapshot, photo: &KeptPhoto) {
+        if photo.state == PhotoState::Uploaded {
+            self.photos_attached.borrow_mut().push(photo.clone());
+        }
     }
 }
 
@@ -145,6 +179,19 @@ impl Device {
             Err(never) => match never {},
         }
     }
+
+    /// As the tablet does it: kept before anything is sent.
+    fn take_photo(&self, item: Uuid, picture: u8) {
+        let bytes = [b'p', picture];
+        match resolve_now(self.store.keep_photo(item, &PhotoId::of(&bytes), &bytes)) {
+            Ok(_) => {}
+            Err(never) => match never {},
+        }
+    }
+
+    fn photos_waiting(&self) -> bool {
+        self.store.work().photos.iter().any(|(photo, _)| photo.state == PhotoState::Waiting)
+    }
 }
 
 /// The network between one device and the server during one round.
@@ -154,6 +201,8 @@ struct Link<'w> {
     device: usize,
     author: &'static str,
     fate: Cell<Fate>,
+    /// What the network does to the first photo sent this round.
+    photo_fate: Cell<Fate>,
 }
 
 impl Transport for Link<'_> {
@@ -177,6 +226,19 @@ impl Transport for Link<'_> {
     async fn pull(&self, since: u64) -> Result<PullResponse, &'static str> {
         Ok(self.server.borrow().pull(since))
     }
+
+    async fn put_photo(&self, id: &PhotoId, item: Uuid, bytes: Vec<u8>) -> Result<PhotoAnswer, &'static str> {
+        assert_eq!(&PhotoId::of(&bytes), id, "the bytes kept are the bytes sent");
+        let fate = self.photo_fate.take();
+        if fate.dropped {
+            return Err("dropped");
+        }
+        let answer = self.server.borrow_mut().put_photo(id, item, self.author)?;
+        if fate.answer_lost {
+            return Err("answer lost");
+        }
+        Ok(answer)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -188,6 +250,12 @@ enum Step {
         value: bool,
         text: u8,
     },
+    TakePhoto {
+        device: usize,
+        item: u128,
+        /// Few pictures, so two tablets send the same one and a tap repeats.
+        picture: u8,
+    },
     GoOffline(usize),
     GoOnline(usize),
     Sync {
@@ -196,6 +264,8 @@ enum Step {
         dropped: bool,
         answer_lost: bool,
         copied: bool,
+        photo_dropped: bool,
+        photo_answer_lost: bool,
     },
     /// A held-back copy of a push arrives; its answer goes nowhere.
     DeliverLate(usize),
@@ -208,10 +278,23 @@ fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         4 => (0..DEVICES, 1..=ITEMS, any::<bool>(), any::<bool>(), 0u8..4)
             .prop_map(|(device, item, done, value, text)| Step::Edit { device, item, done, value, text }),
+        2 => (0..DEVICES, 1..=ITEMS, 0u8..4).prop_map(|(device, item, picture)| Step::TakePhoto { device, item, picture }),
         1 => (0..DEVICES).prop_map(Step::GoOffline),
         1 => (0..DEVICES).prop_map(Step::GoOnline),
-        4 => (0..DEVICES, 1usize..4, prop::bool::weighted(0.2), prop::bool::weighted(0.3), prop::bool::weighted(0.3))
-            .prop_map(|(device, batch, dropped, answer_lost, copied)| Step::Sync { device, batch, dropped, answer_lost, copied }),
+        4 => (
+            (0..DEVICES, 1usize..4),
+            (prop::bool::weighted(0.2), prop::bool::weighted(0.3), prop::bool::weighted(0.3)),
+            (prop::bool::weighted(0.2), prop::bool::weighted(0.3)),
+        )
+            .prop_map(|((device, batch), (dropped, answer_lost, copied), (photo_dropped, photo_answer_lost))| Step::Sync {
+                device,
+                batch,
+                dropped,
+                answer_lost,
+                copied,
+                photo_dropped,
+                photo_answer_lost,
+            }),
         2 => (0usize..8).prop_map(Step::DeliverLate),
         1 => (1i64..120_000).prop_map(Step::Wait),
         1 => Just(Step::Restart),
@@ -238,18 +321,26 @@ impl World {
                 store: MemoryStore::new(start.clone()),
                 made: Vec::new(),
                 acknowledged: RefCell::default(),
+                photos_attached: RefCell::default(),
             })
             .collect();
         Self { server: RefCell::new(server), devices, late: RefCell::default(), next_id: 1 }
     }
 
     /// One sync round of the real engine on `device`; a failed round is the network's doing.
-    fn sync(&self, device: usize, batch: usize, fate: Fate) {
+    fn sync(&self, device: usize, batch: usize, fate: Fate, photo_fate: Fate) {
         let holder = &self.devices[device];
-        let link = Link { server: &self.server, late: &self.late, device, author: holder.author, fate: Cell::new(fate) };
+        let link = Link {
+            server: &self.server,
+            late: &self.late,
+            device,
+            author: holder.author,
+            fate: Cell::new(fate),
+            photo_fate: Cell::new(photo_fate),
+        };
         let engine = SyncEngine { store: &holder.store, transport: &link, device: Some(holder.id), author: holder.author, batch };
         let mut snapshot = holder.store.work().snapshot.clone();
-        let _ = super::resolve_now(engine.sync_round(&mut snapshot, holder));
+        let _ = resolve_now(engine.sync_round(&mut snapshot, holder));
     }
 
     fn run(&mut self, step: Step) {
@@ -266,10 +357,12 @@ impl World {
                 let now = self.server.borrow().now_ms;
                 self.devices[device].edit(now, Uuid::from_u128(item), edit, id);
             }
+            Step::TakePhoto { device, item, picture } => self.devices[device].take_photo(Uuid::from_u128(item), picture),
             Step::GoOffline(device) => self.devices[device].online = false,
             Step::GoOnline(device) => self.devices[device].online = true,
-            Step::Sync { device, batch, dropped, answer_lost, copied } if self.devices[device].online => {
-                self.sync(device, batch, Fate { dropped, answer_lost, copied })
+            Step::Sync { device, batch, dropped, answer_lost, copied, photo_dropped, photo_answer_lost } if self.devices[device].online => {
+                let photo_fate = Fate { dropped: photo_dropped, answer_lost: photo_answer_lost, copied: false };
+                self.sync(device, batch, Fate { dropped, answer_lost, copied }, photo_fate)
             }
             Step::DeliverLate(index) if late > 0 => {
                 let (device, changes) = self.late.borrow_mut().remove(index % late);
@@ -289,13 +382,13 @@ impl World {
         }
         for _ in 0..20 {
             for device in 0..DEVICES {
-                if !self.devices[device].store.waiting().is_empty() {
-                    self.sync(device, 3, Fate::default());
+                if !self.devices[device].store.waiting().is_empty() || self.devices[device].photos_waiting() {
+                    self.sync(device, 3, Fate::default(), Fate::default());
                 }
             }
         }
         for device in 0..DEVICES {
-            self.sync(device, 3, Fate::default());
+            self.sync(device, 3, Fate::default(), Fate::default());
         }
     }
 
@@ -312,6 +405,18 @@ impl World {
                     Edit::Note { .. } => shown.note_mark,
                 };
                 prop_assert!(mark.is_some_and(|mark| mark.stamp >= kept.stamp), "device {} lost sight of {id}", device.author);
+            }
+        }
+        Ok(())
+    }
+
+    /// A photo a device was told is attached is on its item at the server, once.
+    fn check_attached_photos_on_the_server(&self) -> Result<(), TestCaseError> {
+        let server = self.server.borrow();
+        for device in &self.devices {
+            for photo in device.photos_attached.borrow().iter() {
+                let on_item = server.items[&photo.item].photos.iter().filter(|held| held.id == photo.id).count();
+                prop_assert_eq!(on_item, 1, "device {} was told photo {} is on its item", device.author, photo.key);
             }
         }
         Ok(())
@@ -354,9 +459,11 @@ proptest! {
         for step in steps {
             world.run(step);
             world.check_acknowledged_visible()?;
+            world.check_attached_photos_on_the_server()?;
         }
         world.settle_everything();
         world.check_acknowledged_visible()?;
+        world.check_attached_photos_on_the_server()?;
         world.check_every_edit_stands_or_was_beaten()?;
 
         let server = world.server.borrow();
@@ -367,13 +474,23 @@ proptest! {
         let made: BTreeSet<Uuid> = world.devices.iter().flat_map(|device| device.made.iter().copied()).collect();
         prop_assert_eq!(&made, &unique, "a change was lost");
 
-        // Every device ends equal to the server, its outbox drained and nothing refused.
+        // Every device ends equal to the server, its outbox drained, its photos sent and
+        // nothing refused.
         for device in &world.devices {
             let work = device.store.work();
             prop_assert!(device.store.waiting().is_empty());
             prop_assert!(work.rejected.is_empty());
+            prop_assert!(work.photos.iter().all(|(photo, _)| photo.state == PhotoState::Uploaded), "a photo was not sent");
             prop_assert_eq!(&work.snapshot.items, &server.items);
         }
+
+        // Every photo taken is on its item exactly once, and nothing else is.
+        let taken: BTreeSet<(Uuid, PhotoId)> =
+            world.devices.iter().flat_map(|device| device.store.work().photos.iter().map(|(photo, _)| (photo.item, photo.id.clone())).collect::<Vec<_>>()).collect();
+        let attached: Vec<(Uuid, PhotoId)> =
+            server.items.values().flat_map(|item| item.photos.iter().map(|photo| (item.id, photo.id.clone()))).collect();
+        prop_assert_eq!(attached.len(), taken.len(), "a photo was attached twice");
+        prop_assert_eq!(attached.into_iter().collect::<BTreeSet<_>>(), taken, "a photo was lost or invented");
 
         // The values do not depend on the order things arrived in: replaying the log in
         // stamp order onto fresh items gives the same fields.

@@ -1,13 +1,13 @@
 use super::AppState;
 use crate::auth::User;
 use crate::error::ApiError;
-use crate::evidence::{self, Attached, EvidenceError};
+use crate::evidence::{self, EvidenceError};
 use crate::extract::{body_bytes, Path, Query};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use chidao_core::domain::{ChecklistItem, PhotoId, PHOTO_MAX_BYTES};
+use chidao_core::domain::{ChecklistItem, PhotoAttach, PhotoId, PHOTO_MAX_BYTES};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -53,7 +53,7 @@ pub async fn upload(
     let bytes = body_bytes(body, PHOTO_MAX_BYTES).await?;
     let photo = evidence::check_photo(&id, &declared, &bytes).map_err(refused)?;
     let (attached, item) = evidence::attach(&state.store, &user, params.item, &photo).await.map_err(refused)?;
-    let status = if attached == Attached::Added { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if attached == PhotoAttach::Add { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, axum::Json(item)))
 }
 

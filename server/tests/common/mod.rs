@@ -3,6 +3,16 @@
 
 #![allow(dead_code)]
 
+/// A PNG the server takes as a photo: the app's own icon.
+pub const PNG: &[u8] = include_bytes!("../../../public/icons/icon-192.png");
+
+/// The icon with `tag` after its end: still a PNG, but a photo of its own (its hash differs).
+pub fn tagged_png(tag: &[u8]) -> Vec<u8> {
+    let mut bytes = PNG.to_vec();
+    bytes.extend_from_slice(tag);
+    bytes
+}
+
 pub mod contract;
 pub mod http;
 pub mod process;
