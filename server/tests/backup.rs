@@ -9,16 +9,11 @@ use common::{app, Device};
 use serde_json::json;
 use std::process::Command;
 
-fn item_ids(pull: &serde_json::Value) -> Vec<String> {
-    pull["items"].as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap().to_owned()).collect()
-}
-
 #[tokio::test]
 async fn an_exported_database_imported_into_an_empty_one_carries_on_where_it_stopped() {
     let dir = tempfile::tempdir().unwrap();
     let before = app().await;
-    let official = before.sign_in("official").await;
-    let items = item_ids(&before.pull(&official, 0).await);
+    let (official, items) = before.signed_in_with_items("official").await;
     let mut device = Device::new();
     let sent: Vec<_> = (0..12)
         .map(|n| {

@@ -1,9 +1,37 @@
 //! Every string the UI shows, in Vietnamese (the default) and English.
 //!
-//! Keys are enums (the shell's [`Key`], the desk pages' [`DeskKey`]) and each language is
-//! one exhaustive `match`, so a key without a translation does not compile. We chose this over a macro-based crate: it adds nothing to
-//! the wasm beyond the strings themselves, needs no build script, and the locale comes
-//! from a cookie the server reads, so server and browser render the same words.
+//! Each set of words is declared once with [`words!`]: a key and its two translations on
+//! one line, expanded into the key enum and two exhaustive `match`es, so a key without
+//! either language does not compile. We chose this over an i18n crate: it adds nothing to
+//! the wasm beyond the strings themselves, needs no build script or resource files, and
+//! the locale comes from a cookie the server reads, so server and browser render the
+//! same words.
+
+/// Declares words in both languages, side by side.
+///
+/// `words! { pub enum Key { Done => ("Hoàn thành", "Done"), … } }` declares the key enum;
+/// `words! { impl Role { Official => ("Cán bộ", "Official"), … } }` gives words to an
+/// enum declared elsewhere (the domain's), which must list every variant.
+macro_rules! words {
+    ($(#[$meta:meta])* pub enum $name:ident { $($key:ident => ($vi:literal, $en:literal $(,)?)),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($key),* }
+
+        words! { impl $name { $($key => ($vi, $en)),* } }
+    };
+    (impl $name:path { $($key:ident => ($vi:literal, $en:literal $(,)?)),* $(,)? }) => {
+        impl $crate::i18n::Words for $name {
+            fn vietnamese(self) -> &'static str {
+                match self { $(Self::$key => $vi),* }
+            }
+
+            fn english(self) -> &'static str {
+                match self { $(Self::$key => $en),* }
+            }
+        }
+    };
+}
 
 use serde::{Deserialize, Serialize};
 
@@ -56,79 +84,125 @@ impl Locale {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    Done,
-    AppName,
-    Tagline,
-    SwitchLanguage,
-    SignInTitle,
-    Username,
-    Password,
-    SignIn,
-    SigningIn,
-    SignOut,
-    WrongCredentials,
-    SignInFailed,
-    Loading,
-    PageUnavailable,
-    TryAgain,
-    Online,
-    Offline,
-    Connecting,
-    Pending,
-    LastSync,
-    Never,
-    SyncNow,
-    Syncing,
-    SyncFailed,
-    SessionExpired,
-    StorageFull,
-    StorageCorrupt,
-    Rejected,
-    FieldTitle,
-    NoTasks,
-    Deadline,
-    Lead,
-    Coordinating,
-    ViewOnly,
-    Target,
-    StartsFrom,
-    Period,
-    EarlierPeriods,
-    ServerUnreachable,
-    Note,
-    StorageUnavailable,
-    UpdateWaiting,
-    UpdateNow,
-    StorageUsed,
-    StoragePersistent,
-    StorageBestEffort,
-    RetryAt,
-    UnsyncedSignOut,
-    StaySignedIn,
-    AddPhoto,
-    NotAnImage,
-    PhotoNotKept,
-    PhotoWaiting,
-    PhotoRefused,
-    Evidence,
-    ViewCompose,
-    ViewDashboard,
-    ReportSignedOff,
-    SignedOffWithOpenItems,
-    ViewField,
-    ViewProgress,
-    ViewAdmin,
-    AdminFailed,
-    ChangePassword,
-    MustChangePassword,
-    CurrentPassword,
-    NewPassword,
-    PasswordRule,
-    PasswordChanged,
-    SignOutEverywhere,
-    TooManyAttempts,
+words! {
+    pub enum Key {
+        Done => ("Hoàn thành", "Done"),
+        AppName => ("Chỉ đạo", "Chidao"),
+        Tagline => (
+            "Theo dõi thực hiện chỉ đạo của UBND tỉnh",
+            "Following up the Provincial People's Committee's directives",
+        ),
+        SwitchLanguage => ("English", "Tiếng Việt"),
+        SignInTitle => ("Đăng nhập", "Sign in"),
+        Username => ("Tên đăng nhập", "Username"),
+        Password => ("Mật khẩu", "Password"),
+        SignIn => ("Đăng nhập", "Sign in"),
+        SigningIn => ("Đang đăng nhập…", "Signing in…"),
+        SignOut => ("Đăng xuất", "Sign out"),
+        WrongCredentials => ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password."),
+        SignInFailed => (
+            "Không đăng nhập được. Vui lòng kiểm tra kết nối mạng.",
+            "Could not sign in. Please check the network.",
+        ),
+        Loading => ("Đang tải…", "Loading…"),
+        PageUnavailable => (
+            "Chưa tải được trang này (cần có mạng lần đầu mở).",
+            "This page could not be fetched (the first opening needs a network).",
+        ),
+        TryAgain => ("Thử lại", "Try again"),
+        Online => ("Trực tuyến", "Online"),
+        Offline => ("Ngoại tuyến", "Offline"),
+        Connecting => ("Đang kết nối…", "Connecting…"),
+        Pending => ("Mục chờ đồng bộ", "Items waiting to sync"),
+        LastSync => ("Đồng bộ lần cuối", "Last sync"),
+        Never => ("chưa có", "never"),
+        SyncNow => ("Đồng bộ ngay", "Sync now"),
+        Syncing => ("Đang đồng bộ…", "Syncing…"),
+        SyncFailed => ("Đồng bộ không thành công", "Sync failed"),
+        SessionExpired => (
+            "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại; các thay đổi chưa đồng bộ vẫn được giữ.",
+            "Your session has expired. Sign in again; unsynced changes are kept.",
+        ),
+        StorageFull => (
+            "Bộ nhớ của trình duyệt đã đầy: thay đổi này chưa được lưu. Hãy đồng bộ rồi thử lại.",
+            "The browser's storage is full: this change was not saved. Sync, then try again.",
+        ),
+        StorageCorrupt => (
+            "Dữ liệu lưu trên máy không đọc được; đã giữ lại bản sao và tải lại từ máy chủ.",
+            "Data stored on this device could not be read; a copy was kept and data reloaded from the server.",
+        ),
+        Rejected => ("Thay đổi bị máy chủ từ chối", "Changes the server refused"),
+        FieldTitle => ("Nhiệm vụ của đơn vị", "Your unit's tasks"),
+        NoTasks => ("Đơn vị chưa có nhiệm vụ nào.", "Your unit has no tasks yet."),
+        Deadline => ("Hạn cuối", "Last day"),
+        Lead => ("Chủ trì", "Lead"),
+        Coordinating => ("Phối hợp", "Coordinating"),
+        ViewOnly => ("chỉ xem", "view only"),
+        Target => ("Mục tiêu", "Target"),
+        StartsFrom => ("Từ ngày", "From"),
+        Period => ("Kỳ", "Period"),
+        EarlierPeriods => ("Các kỳ trước", "Earlier periods"),
+        ServerUnreachable => ("Không kết nối được máy chủ.", "The server could not be reached."),
+        Note => ("Ghi chú", "Note"),
+        StorageUnavailable => (
+            "Không ghi được vào bộ nhớ của trình duyệt",
+            "Could not write to the browser's storage",
+        ),
+        UpdateWaiting => (
+            "Đã có phiên bản mới. Ứng dụng sẽ cập nhật khi các thay đổi đã được đồng bộ; các thay đổi chưa đồng bộ vẫn được giữ trên máy này.",
+            "A new version is ready. The app updates once your changes are synced; unsynced changes stay on this device.",
+        ),
+        UpdateNow => ("Cập nhật ngay", "Update now"),
+        StorageUsed => ("Bộ nhớ", "Storage"),
+        StoragePersistent => ("được giữ lâu dài", "kept persistently"),
+        StorageBestEffort => (
+            "trình duyệt có thể xoá khi thiếu chỗ",
+            "the browser may clear it when short of space",
+        ),
+        RetryAt => ("Thử lại lúc", "Next try at"),
+        UnsyncedSignOut => (
+            "thay đổi chưa được đồng bộ. Chúng vẫn được giữ trên máy này và sẽ được gửi khi bạn đăng nhập lại. Vẫn đăng xuất?",
+            "changes are not synced yet. They stay on this device and are sent when you sign in again. Sign out anyway?",
+        ),
+        StaySignedIn => ("Ở lại", "Stay"),
+        AddPhoto => ("Thêm ảnh", "Add photo"),
+        NotAnImage => ("Tệp đã chọn không phải là ảnh.", "The chosen file is not an image."),
+        PhotoNotKept => (
+            "Không lưu được ảnh trên máy này",
+            "The photo could not be kept on this device",
+        ),
+        PhotoWaiting => ("Ảnh chờ gửi", "Photos waiting to upload"),
+        PhotoRefused => ("Ảnh bị từ chối", "Photo refused"),
+        Evidence => ("Ảnh minh chứng", "Photo evidence"),
+        ViewCompose => ("Soạn chỉ đạo", "Write"),
+        ViewDashboard => ("Bảng theo dõi", "Dashboard"),
+        ReportSignedOff => ("Đã báo cáo", "Report done"),
+        SignedOffWithOpenItems => ("mục chưa xong khi xác nhận", "items open when signed off"),
+        ViewField => ("Công việc", "Work"),
+        ViewProgress => ("Tiến độ chi tiết", "Progress detail"),
+        ViewAdmin => ("Quản trị", "Administration"),
+        AdminFailed => ("Không thực hiện được:", "Could not do that:"),
+        ChangePassword => ("Đổi mật khẩu", "Change password"),
+        MustChangePassword => (
+            "Mật khẩu của bạn là mật khẩu tạm thời. Hãy đặt mật khẩu mới để tiếp tục.",
+            "Your password is a temporary one. Set a new password to go on.",
+        ),
+        CurrentPassword => ("Mật khẩu hiện tại", "Current password"),
+        NewPassword => ("Mật khẩu mới", "New password"),
+        PasswordRule => (
+            "Ít nhất 12 ký tự; nên là một câu ngắn dễ nhớ. Không dùng mật khẩu phổ biến như 123456789012.",
+            "At least 12 characters; a short sentence is easy to remember. Not a widely used one such as 123456789012.",
+        ),
+        PasswordChanged => (
+            "Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.",
+            "Password changed. Your other sessions have ended.",
+        ),
+        SignOutEverywhere => ("Đăng xuất mọi thiết bị", "Sign out everywhere"),
+        TooManyAttempts => (
+            "Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút.",
+            "Too many failed sign-ins. Try again in a few minutes.",
+        ),
+    }
 }
 
 /// A set of UI words, each in both languages. The words of the supervisors' and admins'
@@ -172,162 +246,6 @@ pub fn note_refused(locale: Locale, error: &crate::domain::DomainError) -> Strin
         (Locale::En, TooLong { max, .. }) => format!("The note is longer than {} characters.", count(locale, *max)),
         (Locale::Vi, _) => "Ghi chú có ký tự điều khiển không lưu được.".to_owned(),
         (Locale::En, _) => "The note has control characters that cannot be kept.".to_owned(),
-    }
-}
-
-impl Words for Key {
-    fn vietnamese(self) -> &'static str {
-        use Key::*;
-        match self {
-            Done => "Hoàn thành",
-            AppName => "Chỉ đạo",
-            Tagline => "Theo dõi thực hiện chỉ đạo của UBND tỉnh",
-            SwitchLanguage => "English",
-            SignInTitle => "Đăng nhập",
-            Username => "Tên đăng nhập",
-            Password => "Mật khẩu",
-            SignIn => "Đăng nhập",
-            SigningIn => "Đang đăng nhập…",
-            SignOut => "Đăng xuất",
-            WrongCredentials => "Sai tên đăng nhập hoặc mật khẩu.",
-            SignInFailed => "Không đăng nhập được. Vui lòng kiểm tra kết nối mạng.",
-            Loading => "Đang tải…",
-            PageUnavailable => "Chưa tải được trang này (cần có mạng lần đầu mở).",
-            TryAgain => "Thử lại",
-            Online => "Trực tuyến",
-            Offline => "Ngoại tuyến",
-            Connecting => "Đang kết nối…",
-            Pending => "Mục chờ đồng bộ",
-            LastSync => "Đồng bộ lần cuối",
-            Never => "chưa có",
-            SyncNow => "Đồng bộ ngay",
-            Syncing => "Đang đồng bộ…",
-            SyncFailed => "Đồng bộ không thành công",
-            SessionExpired => "Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại; các thay đổi chưa đồng bộ vẫn được giữ.",
-            StorageFull => "Bộ nhớ của trình duyệt đã đầy: thay đổi này chưa được lưu. Hãy đồng bộ rồi thử lại.",
-            StorageCorrupt => "Dữ liệu lưu trên máy không đọc được; đã giữ lại bản sao và tải lại từ máy chủ.",
-            Rejected => "Thay đổi bị máy chủ từ chối",
-            FieldTitle => "Nhiệm vụ của đơn vị",
-            NoTasks => "Đơn vị chưa có nhiệm vụ nào.",
-            Deadline => "Hạn cuối",
-            Lead => "Chủ trì",
-            Coordinating => "Phối hợp",
-            ViewOnly => "chỉ xem",
-            Target => "Mục tiêu",
-            StartsFrom => "Từ ngày",
-            Period => "Kỳ",
-            EarlierPeriods => "Các kỳ trước",
-            ServerUnreachable => "Không kết nối được máy chủ.",
-            Note => "Ghi chú",
-            StorageUnavailable => "Không ghi được vào bộ nhớ của trình duyệt",
-            UpdateWaiting => "Đã có phiên bản mới. Ứng dụng sẽ cập nhật khi các thay đổi đã được đồng bộ; các thay đổi chưa đồng bộ vẫn được giữ trên máy này.",
-            UpdateNow => "Cập nhật ngay",
-            StorageUsed => "Bộ nhớ",
-            StoragePersistent => "được giữ lâu dài",
-            StorageBestEffort => "trình duyệt có thể xoá khi thiếu chỗ",
-            RetryAt => "Thử lại lúc",
-            UnsyncedSignOut => "thay đổi chưa được đồng bộ. Chúng vẫn được giữ trên máy này và sẽ được gửi khi bạn đăng nhập lại. Vẫn đăng xuất?",
-            StaySignedIn => "Ở lại",
-            AddPhoto => "Thêm ảnh",
-            NotAnImage => "Tệp đã chọn không phải là ảnh.",
-            PhotoNotKept => "Không lưu được ảnh trên máy này",
-            PhotoWaiting => "Ảnh chờ gửi",
-            PhotoRefused => "Ảnh bị từ chối",
-            Evidence => "Ảnh minh chứng",
-            ViewCompose => "Soạn chỉ đạo",
-            ViewDashboard => "Bảng theo dõi",
-            ReportSignedOff => "Đã báo cáo",
-            SignedOffWithOpenItems => "mục chưa xong khi xác nhận",
-            ViewField => "Công việc",
-            ViewProgress => "Tiến độ chi tiết",
-            ViewAdmin => "Quản trị",
-            AdminFailed => "Không thực hiện được:",
-            ChangePassword => "Đổi mật khẩu",
-            MustChangePassword => "Mật khẩu của bạn là mật khẩu tạm thời. Hãy đặt mật khẩu mới để tiếp tục.",
-            CurrentPassword => "Mật khẩu hiện tại",
-            NewPassword => "Mật khẩu mới",
-            PasswordRule => "Ít nhất 12 ký tự; nên là một câu ngắn dễ nhớ. Không dùng mật khẩu phổ biến như 123456789012.",
-            PasswordChanged => "Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.",
-            SignOutEverywhere => "Đăng xuất mọi thiết bị",
-            TooManyAttempts => "Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút.",
-        }
-    }
-
-    fn english(self) -> &'static str {
-        use Key::*;
-        match self {
-            Done => "Done",
-            AppName => "Chidao",
-            Tagline => "Following up the Provincial People's Committee's directives",
-            SwitchLanguage => "Tiếng Việt",
-            SignInTitle => "Sign in",
-            Username => "Username",
-            Password => "Password",
-            SignIn => "Sign in",
-            SigningIn => "Signing in…",
-            SignOut => "Sign out",
-            WrongCredentials => "Wrong username or password.",
-            SignInFailed => "Could not sign in. Please check the network.",
-            Loading => "Loading…",
-            PageUnavailable => "This page could not be fetched (the first opening needs a network).",
-            TryAgain => "Try again",
-            Online => "Online",
-            Offline => "Offline",
-            Connecting => "Connecting…",
-            Pending => "Items waiting to sync",
-            LastSync => "Last sync",
-            Never => "never",
-            SyncNow => "Sync now",
-            Syncing => "Syncing…",
-            SyncFailed => "Sync failed",
-            SessionExpired => "Your session has expired. Sign in again; unsynced changes are kept.",
-            StorageFull => "The browser's storage is full: this change was not saved. Sync, then try again.",
-            StorageCorrupt => "Data stored on this device could not be read; a copy was kept and data reloaded from the server.",
-            Rejected => "Changes the server refused",
-            FieldTitle => "Your unit's tasks",
-            NoTasks => "Your unit has no tasks yet.",
-            Deadline => "Last day",
-            Lead => "Lead",
-            Coordinating => "Coordinating",
-            ViewOnly => "view only",
-            Target => "Target",
-            StartsFrom => "From",
-            Period => "Period",
-            EarlierPeriods => "Earlier periods",
-            ServerUnreachable => "The server could not be reached.",
-            Note => "Note",
-            StorageUnavailable => "Could not write to the browser's storage",
-            UpdateWaiting => "A new version is ready. The app updates once your changes are synced; unsynced changes stay on this device.",
-            UpdateNow => "Update now",
-            StorageUsed => "Storage",
-            StoragePersistent => "kept persistently",
-            StorageBestEffort => "the browser may clear it when short of space",
-            RetryAt => "Next try at",
-            UnsyncedSignOut => "changes are not synced yet. They stay on this device and are sent when you sign in again. Sign out anyway?",
-            StaySignedIn => "Stay",
-            AddPhoto => "Add photo",
-            NotAnImage => "The chosen file is not an image.",
-            PhotoNotKept => "The photo could not be kept on this device",
-            PhotoWaiting => "Photos waiting to upload",
-            PhotoRefused => "Photo refused",
-            Evidence => "Photo evidence",
-            ViewCompose => "Write",
-            ViewDashboard => "Dashboard",
-            ReportSignedOff => "Report done",
-            SignedOffWithOpenItems => "items open when signed off",
-            ViewField => "Work",
-            ViewProgress => "Progress detail",
-            ViewAdmin => "Administration",
-            AdminFailed => "Could not do that:",
-            ChangePassword => "Change password",
-            MustChangePassword => "Your password is a temporary one. Set a new password to go on.",
-            CurrentPassword => "Current password",
-            NewPassword => "New password",
-            PasswordRule => "At least 12 characters; a short sentence is easy to remember. Not a widely used one such as 123456789012.",
-            PasswordChanged => "Password changed. Your other sessions have ended.",
-            SignOutEverywhere => "Sign out everywhere",
-            TooManyAttempts => "Too many failed sign-ins. Try again in a few minutes.",
-        }
     }
 }
 

@@ -1,76 +1,25 @@
 //! The words of the exported reports (Excel, CSV). Only the server writes them, so none
 //! of these strings is in the browser's code.
 
-use super::Words;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportKey {
-    Title,
-    MadeOn,
-    Deadlines,
-    AllDeadlines,
-    Directive,
-    Task,
-    Unit,
-    UnitCode,
-    Period,
-    Role,
-    LastDay,
-    State,
-    DueSoon,
-    DoneAt,
-    ItemsDone,
-    ItemsTotal,
-    DaysLate,
-    Overdue,
-}
-
-impl Words for ReportKey {
-    fn vietnamese(self) -> &'static str {
-        use ReportKey::*;
-        match self {
-            Title => "BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ",
-            MadeOn => "Ngày lập",
-            Deadlines => "Thời hạn",
-            AllDeadlines => "Mọi thời hạn",
-            Directive => "Văn bản chỉ đạo",
-            Task => "Nhiệm vụ",
-            Unit => "Đơn vị thực hiện",
-            UnitCode => "Mã đơn vị",
-            Period => "Kỳ báo cáo",
-            Role => "Vai trò",
-            LastDay => "Hạn cuối",
-            State => "Tình trạng",
-            DueSoon => "Sắp đến hạn",
-            DoneAt => "Hoàn thành lúc",
-            ItemsDone => "Số mục đã xong",
-            ItemsTotal => "Tổng số mục",
-            DaysLate => "Số ngày quá hạn",
-            Overdue => "Quá hạn",
-        }
-    }
-
-    fn english(self) -> &'static str {
-        use ReportKey::*;
-        match self {
-            Title => "REPORT ON THE CARRYING OUT OF TASKS",
-            MadeOn => "Made on",
-            Deadlines => "Deadlines",
-            AllDeadlines => "All deadlines",
-            Directive => "Directive",
-            Task => "Task",
-            Unit => "Unit",
-            UnitCode => "Unit code",
-            Period => "Period",
-            Role => "Role",
-            LastDay => "Last day",
-            State => "State",
-            DueSoon => "Due soon",
-            DoneAt => "Done at",
-            ItemsDone => "Items done",
-            ItemsTotal => "Items",
-            DaysLate => "Days overdue",
-            Overdue => "Overdue",
-        }
+words! {
+    pub enum ReportKey {
+        Title => ("BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ", "REPORT ON THE CARRYING OUT OF TASKS"),
+        MadeOn => ("Ngày lập", "Made on"),
+        Deadlines => ("Thời hạn", "Deadlines"),
+        AllDeadlines => ("Mọi thời hạn", "All deadlines"),
+        Directive => ("Văn bản chỉ đạo", "Directive"),
+        Task => ("Nhiệm vụ", "Task"),
+        Unit => ("Đơn vị thực hiện", "Unit"),
+        UnitCode => ("Mã đơn vị", "Unit code"),
+        Period => ("Kỳ báo cáo", "Period"),
+        Role => ("Vai trò", "Role"),
+        LastDay => ("Hạn cuối", "Last day"),
+        State => ("Tình trạng", "State"),
+        DueSoon => ("Sắp đến hạn", "Due soon"),
+        DoneAt => ("Hoàn thành lúc", "Done at"),
+        ItemsDone => ("Số mục đã xong", "Items done"),
+        ItemsTotal => ("Tổng số mục", "Items"),
+        DaysLate => ("Số ngày quá hạn", "Days overdue"),
+        Overdue => ("Quá hạn", "Overdue"),
     }
 }

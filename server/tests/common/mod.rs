@@ -119,6 +119,14 @@ impl TestApp {
         set_cookie.split(';').next().unwrap().to_owned()
     }
 
+    /// Signs in as `username` and pulls from the start: the cookie and the ids of the
+    /// items that account sees, in the order the server sends them.
+    pub async fn signed_in_with_items(&self, username: &str) -> (String, Vec<String>) {
+        let cookie = self.sign_in(username).await;
+        let pull = self.pull(&cookie, 0).await;
+        (cookie, item_ids(&pull))
+    }
+
     pub async fn pull(&self, cookie: &str, since: u64) -> Value {
         let answer = self.call(Method::GET, &format!("/api/v1/sync/pull?since={since}"), Some(cookie), None).await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
@@ -159,6 +167,11 @@ impl TestApp {
         let body = serde_json::json!({ "changes": changes }).to_string();
         self.call(Method::POST, "/api/v1/sync/push", Some(cookie), Some(body)).await
     }
+}
+
+/// The ids of the items in a pull's answer.
+pub fn item_ids(pull: &Value) -> Vec<String> {
+    pull["items"].as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap().to_owned()).collect()
 }
 
 /// A simulated device: numbers its changes 1, 2, 3… as a real one does.
