@@ -15,7 +15,7 @@ trap 'rm -rf "$logs"' EXIT
 echo "== formatting and lints (server build, and the browser build for wasm)"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy -p app --features browser --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p app --target wasm32-unknown-unknown --locked -- -D warnings
 
 echo "== unit, property and server tests"
 cargo test --workspace --locked 2>&1 | tee "$logs/cargo.txt"

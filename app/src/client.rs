@@ -11,7 +11,6 @@ use crate::domain::authoring::DirectiveInput;
 use crate::domain::{ChecklistItem, Period, PhotoId, TaskReport, Unit, UnitCode};
 use crate::import::Draft;
 use crate::sync::{PullResponse, PushRequest, PushResponse};
-#[cfg(feature = "browser")]
 use leptos::prelude::{StoredValue, UpdateValue};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -44,8 +43,6 @@ struct Answer {
 }
 
 /// A request body: its content type and bytes.
-// Used by the browser build only; the native build (for unit tests) leaves it unread.
-#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 struct Body<'a> {
     content_type: &'a str,
     bytes: std::borrow::Cow<'a, [u8]>,
@@ -60,13 +57,11 @@ impl<'a> Body<'a> {
 /// One request through the browser's `fetch`, same-origin cookies (fetch's default). We
 /// call it directly rather than through an HTTP crate: the crate and the stream support
 /// it brings would sit in the offline shell for these few lines.
-#[cfg(feature = "browser")]
 async fn send(method: &str, path: &str, body: Option<Body<'_>>) -> Result<Answer, ClientError> {
     answer_of(begin(method, path, body)?).await
 }
 
 /// The request sent, its answer still to come.
-#[cfg(feature = "browser")]
 fn begin(method: &str, path: &str, body: Option<Body<'_>>) -> Result<js_sys::Promise, ClientError> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
@@ -80,7 +75,6 @@ fn begin(method: &str, path: &str, body: Option<Body<'_>>) -> Result<js_sys::Pro
     Ok(window.fetch_with_str_and_init(path, &init))
 }
 
-#[cfg(feature = "browser")]
 async fn answer_of(request: js_sys::Promise) -> Result<Answer, ClientError> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
@@ -94,24 +88,16 @@ async fn answer_of(request: js_sys::Promise) -> Result<Answer, ClientError> {
 /// the server counts while the browser fetches and compiles the page's code.
 #[derive(Clone, Copy)]
 pub struct EarlyRequest {
-    #[cfg(feature = "browser")]
     sent: StoredValue<Option<(String, js_sys::Promise)>, leptos::prelude::LocalStorage>,
 }
 
 impl EarlyRequest {
     /// Sends the GET of `path` now (in the browser; the server renders no page that reads it).
     pub fn begin(path: String) -> Self {
-        #[cfg(feature = "browser")]
-        return Self { sent: StoredValue::new_local(begin("GET", &path, None).ok().map(|request| (path, request))) };
-        #[cfg(not(feature = "browser"))]
-        {
-            let _ = path;
-            Self {}
-        }
+        Self { sent: StoredValue::new_local(begin("GET", &path, None).ok().map(|request| (path, request))) }
     }
 
     /// The request of `path` if it was sent early and not taken yet.
-    #[cfg(feature = "browser")]
     fn take(self, path: &str) -> Option<js_sys::Promise> {
         let mut taken = None;
         self.sent.update_value(|sent| {
@@ -125,18 +111,12 @@ impl EarlyRequest {
 
 /// The pages also compile into the server, which renders only the page shell and never
 /// runs a page's loads; a load started there answers as a client with no network would.
-#[cfg(not(feature = "browser"))]
-async fn send(_method: &str, _path: &str, _body: Option<Body<'_>>) -> Result<Answer, ClientError> {
-    Err(ClientError::Network("the API is called from the browser".into()))
-}
-
 async fn send_json<B: serde::Serialize>(method: &str, path: &str, body: &B) -> Result<Answer, ClientError> {
     let json = serde_json::to_string(body).map_err(|error| ClientError::Network(error.to_string()))?;
     send(method, path, Some(Body::text("application/json", json))).await
 }
 
 /// A failed fetch: offline, DNS, connection reset. The browser says which in the error.
-#[cfg(feature = "browser")]
 fn network(error: wasm_bindgen::JsValue) -> ClientError {
     ClientError::Network(js_sys::Object::from(error).to_string().into())
 }
@@ -279,11 +259,9 @@ pub fn dashboard_path(filter: &DashboardFilter) -> String {
 /// The dashboard of `filter`: the answer to the early request when it asked for the same.
 pub async fn dashboard(filter: &DashboardFilter, early: Option<EarlyRequest>) -> Result<Dashboard, ClientError> {
     let path = dashboard_path(filter);
-    #[cfg(feature = "browser")]
     if let Some(request) = early.and_then(|early| early.take(&path)) {
         return decode(answer_of(request).await?);
     }
-    let _ = early;
     get_json(&path).await
 }
 

@@ -1,18 +1,20 @@
-#![recursion_limit = "256"]
 //! Chidao's pages: the Leptos app that runs in the browser, on top of the pure core
 //! (`chidao_core`). The server sends the page it starts in (server/src/routes/page.rs) and
 //! links none of this.
+//!
+//! The crate is the browser's only: on any other target it is empty, so the pages hold no
+//! code for a build that never runs them. What they compute beyond showing (dates, sizes,
+//! words, the sync engine) lives in the core and is tested there.
+#![cfg(target_arch = "wasm32")]
+#![recursion_limit = "256"]
 
 // The pure core, under the names the pages have always used.
 pub use chidao_core::{api, domain, i18n, import, sync};
 
 pub mod client;
 
-#[cfg(feature = "browser")]
 pub mod offline;
-#[cfg(feature = "browser")]
 mod session;
-#[cfg(feature = "browser")]
 mod timing;
 
 mod pages;
@@ -22,7 +24,6 @@ pub use pages::App;
 
 /// The browser's entry point. Leptos's loader script calls it by this name; the app is
 /// rendered here rather than hydrated, in place of the server's loading line.
-#[cfg(feature = "browser")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();

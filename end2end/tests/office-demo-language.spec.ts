@@ -12,13 +12,14 @@ function wordsThatMustNotShow(): string[] {
   const i18n = join(root, 'i18n');
   const english = new Set<string>();
   const vietnamese = new Set<string>();
+  // Each key is declared as `Key => ("Vietnamese", "English")` in a `words!` block.
+  const string = '"((?:[^"\\\\]|\\\\.)*)"';
+  const pair = new RegExp(`=>\\s*\\(\\s*${string},\\s*${string},?\\s*\\)`, 'g');
   for (const file of readdirSync(i18n)) {
     const source = readFileSync(join(i18n, file), 'utf8');
-    for (const [language, into] of [['english', english], ['vietnamese', vietnamese]] as const) {
-      const pattern = new RegExp(`fn ${language}\\(self\\)[^{]*\\{([\\s\\S]*?)\\n    \\}\\n`, 'g');
-      for (const block of source.matchAll(pattern)) {
-        for (const arm of block[1].matchAll(/=>\s*"([^"]+)"/g)) into.add(arm[1]);
-      }
+    for (const [, vi, en] of source.matchAll(pair)) {
+      vietnamese.add(vi);
+      english.add(en);
     }
   }
   const machine = new Set<string>();

@@ -170,7 +170,9 @@ test('no page trips the content security policy', async ({ browser }) => {
       await page.getByRole('button', { name: tab, exact: true }).click();
     }
     // Photos shown from IndexedDB are blob: URLs, and the thumbnails on the progress page.
-    await page.waitForLoadState('networkidle');
+    // The dashboard's live stream can keep the network from ever going idle, so the wait
+    // is bounded: what loads within it has been checked.
+    await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined);
     await context.close();
   };
   await visit('official', []);

@@ -59,7 +59,7 @@ fn state_words(locale: Locale, row: &ReportRow) -> String {
 }
 
 fn period(locale: Locale, heading: &Heading) -> String {
-    let day = |date: Option<NaiveDate>| date.map(|date| format!("{:02}/{:02}/{}", date.day(), date.month(), date.year()));
+    let day = |date: Option<NaiveDate>| date.map(chidao_core::i18n::vietnam_date);
     match (day(heading.due_from), day(heading.due_to)) {
         (None, None) => word(locale, ReportKey::AllDeadlines).to_owned(),
         (from, to) => format!("{}: {} – {}", word(locale, ReportKey::Deadlines), from.unwrap_or_default(), to.unwrap_or_default()),

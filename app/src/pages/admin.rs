@@ -2,12 +2,12 @@
 //! disable, reset password, last sign-in). Admin work is done online; nothing here is
 //! kept for offline use.
 
-use super::status::vietnam_time;
 use super::tr;
 use crate::api::{AccountSummary, AccountUpdate, NewAccount, TemporaryPassword, UnitChanges};
 use crate::client::ClientError;
 use crate::domain::unit_import::{RowError, UnitRow};
 use crate::domain::{Role, Roles, Unit, UnitCode, UnitKind};
+use crate::i18n::vietnam_time;
 use crate::i18n::{DeskKey, Key};
 use leptos::prelude::*;
 

@@ -31,16 +31,11 @@ impl From<SplitLoaderError> for ChunkUnavailable {
 /// `*_CHUNK` names above), so they open offline too, even those never opened
 /// online. Waits until the worker runs the page: on a first visit it takes over only
 /// once installed, and chunks fetched before that bypass its cache.
-// Used by the browser build only; the native build (for unit tests) leaves it unread.
-#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 pub fn keep_offline(pages: Vec<&'static str>) {
-    #[cfg(feature = "browser")]
     leptos::task::spawn_local(async move {
         crate::offline::shell_controlled().await;
         crate::offline::keep_pages(&pages);
     });
-    #[cfg(not(feature = "browser"))]
-    let _ = pages;
 }
 
 /// What a chunk's view is made by once the chunk is in.
@@ -75,7 +70,6 @@ fn loaded(load: Arc<dyn Fn() -> Loading + Send + Sync>, quiet: bool) -> AnyView 
         let loading = load();
         leptos::task::spawn_local(async move { state.set(Some(loading.await)) });
     };
-    #[cfg(feature = "browser")]
     fetch();
     view! {
         {move || match state.get() {

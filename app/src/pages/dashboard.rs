@@ -2,11 +2,10 @@
 //! four states of official task reports, with the work to chase. It only shows: the
 //! counts come from the server, which makes them in the database.
 
-use super::status::vietnam_time;
 use super::tr;
 use crate::api::{AssignmentKey, Attention, Dashboard, DashboardFilter, StateCounts, UnitStanding};
 use crate::domain::{Period, TaskState, Unit, UnitCode, UnitRole};
-use crate::i18n::{period_name, DeskKey};
+use crate::i18n::{period_name, vietnam_date, vietnam_time, DeskKey};
 use leptos::prelude::*;
 
 /// The states in the order reports list them.
@@ -49,7 +48,6 @@ fn print_when_whole(asked: PrintAsked, shown: Memo<Option<Dashboard>>) {
             return;
         }
         asked.0.set(false);
-        #[cfg(feature = "browser")]
         set_timeout(
             || {
                 if let Some(window) = web_sys::window() {
@@ -86,8 +84,6 @@ fn capped_rows<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
 
 /// Whether the dashboard hears of changes as they happen. (Only the browser build opens
 /// the stream; the server renders no dashboard.)
-// Used by the browser build only; the native build (for unit tests) leaves it unread.
-#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LiveState {
     Connecting,
@@ -97,41 +93,35 @@ enum LiveState {
     Lost,
 }
 
-// Used by the browser build only; the native build (for unit tests) leaves it unread.
-#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 const POLL_WHILE_LOST_MS: u64 = 10_000;
 
 /// Keeps `loaded` current: a live stream from the first dashboard's cursor refetches it on
 /// every change; while the stream is down, a timer does.
 fn stay_live(loaded: LocalResource<Result<Dashboard, crate::client::ClientError>>, cursor: Memo<Option<u64>>, state: RwSignal<LiveState>) {
-    #[cfg(feature = "browser")]
-    {
-        let opened = StoredValue::new_local(None::<crate::offline::live::Live>);
-        Effect::new(move |_| {
-            let Some(since) = cursor.get() else { return };
-            if opened.with_value(Option::is_some) {
-                return;
-            }
-            let url = format!("{}?since={since}", crate::api::LIVE_PATH);
-            let live = crate::offline::live::follow(
-                &url,
-                move |up| state.set(if up { LiveState::Open } else { LiveState::Lost }),
-                move || loaded.refetch(),
-            );
-            opened.set_value(live);
-        });
-        on_cleanup(move || opened.set_value(None));
-        Effect::new(move |_| {
-            if state.get() != LiveState::Lost {
-                return;
-            }
-            let beat = std::time::Duration::from_millis(POLL_WHILE_LOST_MS);
-            if let Ok(timer) = set_interval_with_handle(move || loaded.refetch(), beat) {
-                on_cleanup(move || timer.clear());
-            }
-        });
-    }
-    let _ = (loaded, cursor, state);
+    let opened = StoredValue::new_local(None::<crate::offline::live::Live>);
+    Effect::new(move |_| {
+        let Some(since) = cursor.get() else { return };
+        if opened.with_value(Option::is_some) {
+            return;
+        }
+        let url = format!("{}?since={since}", crate::api::LIVE_PATH);
+        let live = crate::offline::live::follow(
+            &url,
+            move |up| state.set(if up { LiveState::Open } else { LiveState::Lost }),
+            move || loaded.refetch(),
+        );
+        opened.set_value(live);
+    });
+    on_cleanup(move || opened.set_value(None));
+    Effect::new(move |_| {
+        if state.get() != LiveState::Lost {
+            return;
+        }
+        let beat = std::time::Duration::from_millis(POLL_WHILE_LOST_MS);
+        if let Ok(timer) = set_interval_with_handle(move || loaded.refetch(), beat) {
+            on_cleanup(move || timer.clear());
+        }
+    });
 }
 
 #[component]
@@ -410,7 +400,7 @@ fn AssignmentPanel(task: uuid::Uuid, unit: UnitCode, period: Option<Period>, ope
                         <p>{detail.task.text.to_string()}</p>
                         <p class="meta">
                             {detail.period.map(|period| view! { {tr(crate::i18n::Key::Period)} " " {move || period_name(locale.get(), period)} " · " })}
-                            {detail.deadline.map(|deadline| view! { {tr(crate::i18n::Key::Deadline)} " " {super::status::vietnam_date(deadline.date)} })}
+                            {detail.deadline.map(|deadline| view! { {tr(crate::i18n::Key::Deadline)} " " {vietnam_date(deadline.date)} })}
                         </p>
                         {detail.report.clone().map(|report| view! {
                             <p class="notice">{tr(crate::i18n::Key::ReportSignedOff)} " · " {report.by} " · " {vietnam_time(report.at_ms)}</p>
@@ -474,7 +464,7 @@ fn AttentionTable(rows: Vec<Attention>, full: u32) -> impl IntoView {
                         <td><button class="link" on:click=move |_| opened.set(Some(key.clone()))>{row.unit_name}</button></td>
                         <td class="task-text">{row.task_text} {period.map(|period| view! { <span class="meta">" · " {move || period_name(locale.get(), period)}</span> })}</td>
                         <td>{tr(row.role)}</td>
-                        <td>{row.last_day.map(super::status::vietnam_date)}</td>
+                        <td>{row.last_day.map(vietnam_date)}</td>
                         <td class="number">{if row.state == TaskState::Overdue { row.days_late.to_string() } else { tr(DeskKey::DueSoon)().to_owned() }}</td>
                         <td class="number">{format!("{}/{}", row.done, row.total)}</td>
                     </tr>

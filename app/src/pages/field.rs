@@ -2,12 +2,13 @@
 
 use super::sign_in::SessionExpired;
 use super::sign_offs::SignOffs;
-use super::status::{vietnam_date, vietnam_time, StatusBar};
+use super::status::StatusBar;
 use super::{tr, DeadlineTerm, StatePill};
 use crate::api::photo_url;
 use crate::domain::access::Action;
 use crate::domain::{Deadline, Party, Period, Task, UnitCode};
 use crate::i18n::{period_name, Key};
+use crate::i18n::{vietnam_date, vietnam_time};
 use crate::sync::{PeriodTally, PhotoState, TaskView};
 use crate::workspace::Workspace;
 use leptos::prelude::*;
@@ -19,7 +20,6 @@ pub fn FieldPage() -> impl IntoView {
     let workspace = expect_context::<Workspace>();
     let sign_offs = SignOffs { reports: RwSignal::new(Vec::new()) };
     provide_context(sign_offs);
-    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         // Sign-offs are an online matter: heads give them at the office. When the server
         // is reached again the list is read again.
@@ -244,7 +244,6 @@ fn ItemRow(workspace: Workspace, id: Uuid, editable: bool) -> impl IntoView {
                 <input type="checkbox" prop:checked=done disabled=!editable
                     on:change=move |ev| {
                         let stored = workspace.set_done(id, event_target_checked(&ev));
-                        #[cfg(feature = "browser")]
                         if stored {
                             crate::timing::measure_since(crate::timing::TAP_TO_STORAGE, ev.time_stamp());
                         }
@@ -299,7 +298,6 @@ fn Photos(workspace: Workspace, id: Uuid, editable: bool) -> impl IntoView {
     };
     let chosen = move |ev: leptos::ev::Event| {
         let input = event_target::<leptos::web_sys::HtmlInputElement>(&ev);
-        #[cfg(feature = "browser")]
         if let Some(file) = input.files().and_then(|files| files.get(0)) {
             workspace.attach_photo(id, file);
         }

@@ -16,7 +16,6 @@ pub(super) fn Header(session: SessionInfo) -> impl IntoView {
     let confirming = RwSignal::new(None::<usize>);
     let leave = move || {
         confirming.set(None);
-        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             // The outbox and snapshot stay under this person's keys: signing out on a
             // shared tablet never throws away unsynced work. The page is signed out at
@@ -26,11 +25,9 @@ pub(super) fn Header(session: SessionInfo) -> impl IntoView {
             who.set(Who::SignedOut);
             super::who::send_pending_sign_out().await;
         });
-        let _ = who;
     };
     let account_open = RwSignal::new(false);
     let everywhere = move |_| {
-        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             if crate::client::sign_out_everywhere().await.is_ok() {
                 crate::session::forget_session();
@@ -40,15 +37,11 @@ pub(super) fn Header(session: SessionInfo) -> impl IntoView {
     };
     let username = session.username.clone();
     let sign_out = move |_| {
-        #[cfg(feature = "browser")]
-        {
-            let unsynced = crate::session::unsent_changes(&username);
-            if unsynced > 0 {
-                confirming.set(Some(unsynced));
-                return;
-            }
+        let unsynced = crate::session::unsent_changes(&username);
+        if unsynced > 0 {
+            confirming.set(Some(unsynced));
+            return;
         }
-        let _ = &username;
         leave();
     };
     view! {

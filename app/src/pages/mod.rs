@@ -22,7 +22,6 @@ mod who;
 use crate::domain::Deadline;
 use crate::i18n::{t, Key, Locale, Words, LOCALE_COOKIE};
 use leptos::prelude::*;
-#[cfg(feature = "browser")]
 use wasm_bindgen::JsCast;
 
 /// The language of this page load: the `lang` the server wrote from the reader's cookie.
@@ -60,23 +59,19 @@ pub(crate) fn failure_words(locale: Locale, error: &crate::client::ClientError) 
 /// Reads the text file chosen in a file input into `into` (the unit CSV, a directive
 /// summary). Nothing happens when no file is chosen or it cannot be read as text.
 pub(crate) fn read_chosen_file(ev: leptos::ev::Event, into: RwSignal<String>) {
-    #[cfg(feature = "browser")]
-    {
-        use wasm_bindgen::JsCast;
-        let file = ev
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0));
-        if let Some(file) = file {
-            leptos::task::spawn_local(async move {
-                if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                    into.set(text.as_string().unwrap_or_default());
-                }
-            });
-        }
+    use wasm_bindgen::JsCast;
+    let file = ev
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0));
+    if let Some(file) = file {
+        leptos::task::spawn_local(async move {
+            if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                into.set(text.as_string().unwrap_or_default());
+            }
+        });
     }
-    let _ = (ev, into);
 }
 
 #[component]
@@ -85,27 +80,24 @@ pub fn App() -> impl IntoView {
     provide_context(locale);
     let update_waiting = RwSignal::new(false);
     provide_context(shell::ShellUpdate(update_waiting));
-    #[cfg(feature = "browser")]
-    {
-        crate::offline::register_shell(update_waiting);
-        // A page from the offline shell was rendered in the language of the day it was
-        // cached; the cookie says what the person chose since.
-        let chosen = document()
-            .dyn_into::<web_sys::HtmlDocument>()
-            .ok()
-            .and_then(|html| html.cookie().ok())
-            .and_then(|cookie| Locale::from_cookie_header(&cookie));
-        if let Some(chosen) = chosen {
-            locale.set(chosen);
-        }
-        Effect::new(move |_| {
-            let chosen = locale.get();
-            document().set_title(t(chosen, Key::AppName));
-            if let Some(root) = document().document_element() {
-                let _ = root.set_attribute("lang", chosen.code());
-            }
-        });
+    crate::offline::register_shell(update_waiting);
+    // A page from the offline shell was rendered in the language of the day it was
+    // cached; the cookie says what the person chose since.
+    let chosen = document()
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()
+        .and_then(|html| html.cookie().ok())
+        .and_then(|cookie| Locale::from_cookie_header(&cookie));
+    if let Some(chosen) = chosen {
+        locale.set(chosen);
     }
+    Effect::new(move |_| {
+        let chosen = locale.get();
+        document().set_title(t(chosen, Key::AppName));
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", chosen.code());
+        }
+    });
     view! { <switcher::Home/> }
 }
 
@@ -116,11 +108,9 @@ fn LanguageSwitch() -> impl IntoView {
     let switch = move |_| {
         let next = locale.get_untracked().other();
         locale.set(next);
-        #[cfg(feature = "browser")]
         if let Ok(html) = document().dyn_into::<web_sys::HtmlDocument>() {
             let _ = html.set_cookie(&format!("{LOCALE_COOKIE}={}; path=/; max-age=31536000; samesite=strict", next.code()));
         }
-        let _ = LOCALE_COOKIE;
     };
     view! {
         <button class="link" on:click=switch data-testid="switch-language">
@@ -139,7 +129,7 @@ fn DeadlineTerm(deadline: Deadline) -> impl IntoView {
     };
     view! {
         <dt>{tr(key)}</dt>
-        <dd data-testid="last-day">{status::vietnam_date(day)}</dd>
+        <dd data-testid="last-day">{crate::i18n::vietnam_date(day)}</dd>
     }
 }
 

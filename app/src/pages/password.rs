@@ -29,7 +29,6 @@ fn PasswordPage(forced: bool) -> impl IntoView {
             return;
         }
         busy.set(true);
-        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             use crate::api::PasswordChange;
             let change = PasswordChange { current_password: current.get_untracked(), new_password: new.get_untracked() };
@@ -45,7 +44,6 @@ fn PasswordPage(forced: bool) -> impl IntoView {
             }
             busy.set(false);
         });
-        let _ = (who, locale);
     };
     view! {
         <section class="password" data-testid="password-page">

@@ -3,9 +3,10 @@
 use super::chunk::OnDemand;
 use super::review::{review_panel, ReviewBuilder};
 use super::shell::ShellUpdateBanner;
-use super::status::{browser_online, vietnam_date, vietnam_time, NetworkPill};
+use super::status::{browser_online, NetworkPill};
 use super::{tr, DeadlineTerm};
 use crate::api::{photo_url, DirectiveProgress, ProgressReport, TaskProgress, UnitProgress};
+use crate::i18n::{vietnam_date, vietnam_time};
 use crate::i18n::{DeskKey, Key};
 use crate::workspace::Connection;
 use leptos::prelude::*;
@@ -48,7 +49,6 @@ pub fn ProgressPage() -> impl IntoView {
         }
         now_online
     });
-    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         let beat = std::time::Duration::from_millis(crate::sync::SYNC_INTERVAL_MS);
         if let Ok(timer) = set_interval_with_handle(reload, beat) {

@@ -2,9 +2,9 @@
 //! the values in contention, and a choice of which to keep.
 
 use super::chunk::ChunkUnavailable;
-use super::status::vietnam_time;
 use super::tr;
 use crate::api::{ConflictCase, ReviewQueue, ReviewRequest};
+use crate::i18n::vietnam_time;
 use crate::i18n::{DeskKey, Key};
 use crate::sync::{Edit, Field, LoggedEdit, LoggedOutcome};
 use leptos::prelude::*;

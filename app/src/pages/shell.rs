@@ -2,7 +2,7 @@
 //! storage the app holds.
 
 use super::tr;
-use crate::i18n::Key;
+use crate::i18n::{human_size, Key};
 use leptos::prelude::*;
 
 /// A new shell is installed and waiting (set by the service worker registration).
@@ -10,7 +10,6 @@ use leptos::prelude::*;
 pub struct ShellUpdate(pub RwSignal<bool>);
 
 /// Whether someone is typing: a reload now would lose the words not yet saved.
-#[cfg(feature = "browser")]
 fn typing() -> bool {
     document().active_element().is_some_and(|element| matches!(element.tag_name().as_str(), "TEXTAREA" | "INPUT"))
 }
@@ -21,14 +20,12 @@ fn typing() -> bool {
 #[component]
 pub fn ShellUpdateBanner(#[prop(into)] pending: Signal<usize>) -> impl IntoView {
     let waiting = use_context::<ShellUpdate>().map(|update| update.0).unwrap_or_else(|| RwSignal::new(false));
-    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         if waiting.get() && pending.get() == 0 && !typing() {
             crate::offline::activate_new_shell();
         }
     });
     let update_now = move |_| {
-        #[cfg(feature = "browser")]
         crate::offline::activate_new_shell();
     };
     let asks = move || waiting.get() && pending.get() != 0;
@@ -46,7 +43,6 @@ pub fn ShellUpdateBanner(#[prop(into)] pending: Signal<usize>) -> impl IntoView 
 #[component]
 pub fn StorageInfo(#[prop(into)] changed: Signal<usize>) -> impl IntoView {
     let report = RwSignal::new(None::<(Option<f64>, bool)>);
-    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         changed.track();
         leptos::task::spawn_local(async move {
@@ -55,7 +51,6 @@ pub fn StorageInfo(#[prop(into)] changed: Signal<usize>) -> impl IntoView {
             }
         });
     });
-    let _ = changed;
     view! {
         {move || report.get().map(|(used, persistent)| view! {
             <span class="storage" data-testid="storage" data-persistent=persistent.to_string()>
@@ -63,36 +58,5 @@ pub fn StorageInfo(#[prop(into)] changed: Signal<usize>) -> impl IntoView {
                 " · " {move || if persistent { tr(Key::StoragePersistent)() } else { tr(Key::StorageBestEffort)() }}
             </span>
         })}
-    }
-}
-
-/// Bytes as people read them, e.g. `12 KB`, `3.4 MB`. In whole numbers: formatting a
-/// float would bring the float printer (about 14 KB) into the offline shell.
-pub(crate) fn human_size(bytes: f64) -> String {
-    const KB: u64 = 1024;
-    let bytes = bytes.max(0.0).round() as u64;
-    let rounded_div = |value: u64, by: u64| (value + by / 2) / by;
-    if bytes < KB {
-        format!("{bytes} B")
-    } else if bytes < KB * KB {
-        format!("{} KB", rounded_div(bytes, KB))
-    } else {
-        let tenths = rounded_div(bytes * 10, KB * KB);
-        format!("{}.{} MB", tenths / 10, tenths % 10)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::human_size;
-
-    #[test]
-    fn sizes_read_naturally() {
-        assert_eq!(human_size(512.0), "512 B");
-        assert_eq!(human_size(13_000.0), "13 KB");
-        assert_eq!(human_size(3.5 * 1024.0 * 1024.0), "3.5 MB");
-        assert_eq!(human_size(1023.6), "1 KB");
-        assert_eq!(human_size(2.0 * 1024.0 * 1024.0 - 1.0), "2.0 MB");
-        assert_eq!(human_size(-3.0), "0 B");
     }
 }

@@ -20,7 +20,6 @@ pub fn SignInPage() -> impl IntoView {
         }
         busy.set(true);
         error.set(None);
-        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             use crate::api::SignInRequest;
             use crate::client::{sign_in, ClientError};
@@ -39,7 +38,6 @@ pub fn SignInPage() -> impl IntoView {
             }
             busy.set(false);
         });
-        let _ = who;
     };
 
     view! {
@@ -76,7 +74,6 @@ pub fn SignInPage() -> impl IntoView {
 pub fn SessionExpired() -> impl IntoView {
     let who = expect_context::<RwSignal<Who>>();
     let again = move |_| {
-        #[cfg(feature = "browser")]
         crate::session::forget_session();
         who.set(Who::SignedOut);
     };

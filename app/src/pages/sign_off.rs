@@ -37,34 +37,29 @@ fn SignOffButton(target: SignOffTarget) -> impl IntoView {
     // Asked before signing off work not done: the head sees what is open and decides.
     let confirming = RwSignal::new(false);
     let send = move |unfinished: bool| {
-        #[cfg(feature = "browser")]
-        {
-            let unit = unit.clone();
-            let sign = !signed.get_untracked();
-            leptos::task::spawn_local(async move {
-                use crate::client;
-                let outcome = if sign {
-                    client::sign_off(task, &unit, period, unfinished).await.map(Some)
-                } else {
-                    client::withdraw_sign_off(task, &unit, period).await.map(|()| None)
-                };
-                match outcome {
-                    Ok(report) => {
-                        failure.set(None);
-                        confirming.set(false);
-                        sign_offs.reports.update(|reports| {
-                            reports.retain(|r| !(r.task == task && r.unit == unit && r.period == period));
-                            reports.extend(report);
-                        });
-                    }
-                    // The server knew of open items this device did not: ask, as for those it knew.
-                    Err(client::ClientError::Refused { code: Some(crate::api::ErrorCode::Unfinished), .. }) => confirming.set(true),
-                    Err(error) => failure.set(Some(error)),
+        let unit = unit.clone();
+        let sign = !signed.get_untracked();
+        leptos::task::spawn_local(async move {
+            use crate::client;
+            let outcome = if sign {
+                client::sign_off(task, &unit, period, unfinished).await.map(Some)
+            } else {
+                client::withdraw_sign_off(task, &unit, period).await.map(|()| None)
+            };
+            match outcome {
+                Ok(report) => {
+                    failure.set(None);
+                    confirming.set(false);
+                    sign_offs.reports.update(|reports| {
+                        reports.retain(|r| !(r.task == task && r.unit == unit && r.period == period));
+                        reports.extend(report);
+                    });
                 }
-            });
-        }
-        #[cfg(not(feature = "browser"))]
-        let _ = (&unit, sign_offs, task, period, unfinished);
+                // The server knew of open items this device did not: ask, as for those it knew.
+                Err(client::ClientError::Refused { code: Some(crate::api::ErrorCode::Unfinished), .. }) => confirming.set(true),
+                Err(error) => failure.set(Some(error)),
+            }
+        });
     };
     let send_first = send.clone();
     let toggle = move |_| {

@@ -10,7 +10,6 @@ pub(crate) struct SignOffs {
     pub(crate) reports: RwSignal<Vec<TaskReport>>,
 }
 
-#[cfg(feature = "browser")]
 impl SignOffs {
     pub(crate) fn load(self) {
         leptos::task::spawn_local(async move {

@@ -2,28 +2,10 @@
 
 use super::shell::{ShellUpdateBanner, StorageInfo};
 use super::tr;
-use crate::domain::HO_CHI_MINH_OFFSET_SECONDS;
-use crate::i18n::{t, Key, Locale};
+use crate::i18n::{t, vietnam_time, Key, Locale};
 use crate::sync::PhotoState;
 use crate::workspace::{Connection, Problem, Workspace};
 use leptos::prelude::*;
-
-/// A date as people in Vietnam write it, e.g. `15/08/2022`. Written out by hand: chrono's
-/// format strings bring their parser into the browser bundle.
-pub(crate) fn vietnam_date(date: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
-}
-
-/// A time as people in Vietnam read it, e.g. `14:05:09 26/11/2026`.
-pub(crate) fn vietnam_time(at_ms: i64) -> String {
-    use chrono::Timelike;
-    let offset = chrono::FixedOffset::east_opt(HO_CHI_MINH_OFFSET_SECONDS).expect("UTC+7 is valid");
-    chrono::DateTime::from_timestamp_millis(at_ms)
-        .map(|at| at.with_timezone(&offset))
-        .map(|at| format!("{:02}:{:02}:{:02} {}", at.hour(), at.minute(), at.second(), vietnam_date(at.date_naive())))
-        .unwrap_or_default()
-}
 
 /// The connection as the last exchange with the server showed it.
 #[component]
@@ -41,7 +23,6 @@ pub fn NetworkPill(#[prop(into)] connection: Signal<Connection>) -> impl IntoVie
 /// The browser's word on the network, kept current by its `online` and `offline` events.
 pub fn browser_online() -> RwSignal<bool> {
     let online = RwSignal::new(true);
-    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         online.set(web_sys::window().map(|window| window.navigator().on_line()).unwrap_or(true));
         let up = window_event_listener(leptos::ev::online, move |_| online.set(true));
@@ -102,18 +83,5 @@ pub fn StatusBar(workspace: Workspace) -> impl IntoView {
             })}
         </section>
         <ShellUpdateBanner pending=Signal::derive(move || workspace.outbox.with(Vec::len))/>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_read_in_vietnam() {
-        // 2022-08-14T17:00:00Z is midnight on the 15th in Hồ Chí Minh City.
-        assert_eq!(vietnam_time(1_660_496_400_000), "00:00:00 15/08/2022");
-        assert_eq!(vietnam_time(1_660_541_109_000), "12:25:09 15/08/2022");
-        assert_eq!(vietnam_date(chrono::NaiveDate::from_ymd_opt(2022, 12, 1).unwrap()), "01/12/2022");
     }
 }

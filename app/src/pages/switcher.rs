@@ -22,7 +22,6 @@ pub fn Home() -> impl IntoView {
     let who = RwSignal::new(Who::Unknown);
     provide_context(who);
 
-    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         // A sign-out not yet heard by the server: nobody is signed in here, and the
         // server is told first, now and whenever the network comes back.

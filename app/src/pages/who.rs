@@ -4,9 +4,6 @@
 use crate::api::SessionInfo;
 
 /// Where the home page stands after hydration.
-// Some variants are only built by browser code.
-// Used by the browser build only; the native build (for unit tests) leaves it unread.
-#[cfg_attr(not(feature = "browser"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Who {
     /// Server render and first browser frame: nothing known yet.
@@ -22,7 +19,6 @@ pub(crate) struct SignedInAs(pub String);
 
 /// Sends a sign-out that has not reached the server yet; forgets it once the server ended
 /// the session (or had no session for the cookie).
-#[cfg(feature = "browser")]
 pub(crate) async fn send_pending_sign_out() {
     if !crate::session::sign_out_pending() {
         return;

@@ -38,8 +38,10 @@ use serde::{Deserialize, Serialize};
 mod desk;
 mod refusal;
 mod report;
+mod written;
 pub use desk::DeskKey;
 pub use report::ReportKey;
+pub use written::{human_size, vietnam_date, vietnam_time};
 
 /// Name of the cookie that carries the chosen language.
 pub const LOCALE_COOKIE: &str = "chidao_lang";

@@ -73,20 +73,12 @@ pub(super) fn DraftForm(
 
 /// The unit codes chosen in a multiple select.
 fn selected_units(ev: &leptos::ev::Event) -> Vec<UnitCode> {
-    #[cfg(feature = "browser")]
-    {
-        let options = event_target::<web_sys::HtmlSelectElement>(ev).selected_options();
-        (0..options.length())
-            .filter_map(|i| options.item(i))
-            .filter_map(|option| option.get_attribute("value"))
-            .filter_map(|value| UnitCode::parse(&value).ok())
-            .collect()
-    }
-    #[cfg(not(feature = "browser"))]
-    {
-        let _ = ev;
-        Vec::new()
-    }
+    let options = event_target::<web_sys::HtmlSelectElement>(ev).selected_options();
+    (0..options.length())
+        .filter_map(|i| options.item(i))
+        .filter_map(|option| option.get_attribute("value"))
+        .filter_map(|value| UnitCode::parse(&value).ok())
+        .collect()
 }
 
 /// The units as options of a select, in the tree's order and indented by depth; those the
