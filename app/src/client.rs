@@ -3,9 +3,8 @@
 use crate::api::{
     self, AccountSummary, AccountUpdate, ApiErrorBody, AssignmentDetail, Dashboard, DashboardFilter, DirectivePublished, DirectiveRevised,
     ErrorCode, NewAccount, PasswordChange, ProgressReport, ReviewQueue, ReviewRequest, SessionInfo, SignInRequest, TemporaryPassword,
-    UnitChanges, UnitsWritten, ADMIN_ACCOUNTS_PATH, ADMIN_UNITS_IMPORT_PATH, ADMIN_UNITS_PATH, ALL_SESSIONS_PATH, DASHBOARD_PATH,
-    DIRECTIVES_PATH, DIRECTIVE_IMPORT_PATH, PASSWORD_PATH, PROGRESS_PATH, PULL_PATH, PUSH_PATH, REVIEW_PATH, SESSION_PATH,
-    TASK_REPORTS_PATH, UNITS_PATH,
+    UnitChanges, UnitsWritten, ADMIN_ACCOUNTS_PATH, ADMIN_UNITS_IMPORT_PATH, ADMIN_UNITS_PATH, ALL_SESSIONS_PATH, DIRECTIVES_PATH,
+    DIRECTIVE_IMPORT_PATH, PASSWORD_PATH, PROGRESS_PATH, PULL_PATH, PUSH_PATH, REVIEW_PATH, SESSION_PATH, TASK_REPORTS_PATH, UNITS_PATH,
 };
 use crate::domain::authoring::DirectiveInput;
 use crate::domain::{ChecklistItem, Period, PhotoId, TaskReport, Unit, UnitCode};
@@ -249,16 +248,12 @@ pub async fn progress_report() -> Result<ProgressReport, ClientError> {
 }
 
 pub async fn weekly(filter: &DashboardFilter) -> Result<api::WeeklyStates, ClientError> {
-    get_json(&format!("{}{}", api::WEEKLY_PATH, filter.query())).await
-}
-
-pub fn dashboard_path(filter: &DashboardFilter) -> String {
-    format!("{DASHBOARD_PATH}{}", filter.query())
+    get_json(&api::weekly_url(filter)).await
 }
 
 /// The dashboard of `filter`: the answer to the early request when it asked for the same.
 pub async fn dashboard(filter: &DashboardFilter, early: Option<EarlyRequest>) -> Result<Dashboard, ClientError> {
-    let path = dashboard_path(filter);
+    let path = api::dashboard_url(filter);
     if let Some(request) = early.and_then(|early| early.take(&path)) {
         return decode(answer_of(request).await?);
     }

@@ -3,7 +3,7 @@
 //! filters asked for.
 
 use crate::auth::{read_scope, User};
-use crate::db::{AssignmentScope, ClassifiedAssignment, DbError, StateCount, Store};
+use crate::db::{AssignmentScope, ClassifiedAssignment, DbError, LoggedChange, StateCount, Store};
 use chidao_core::api::{
     Attention, Dashboard, DashboardFilter, DirectiveStanding, ListLengths, StateCounts, TaskStanding, UnitStanding, WeekStates,
     WeeklyStates,
@@ -239,7 +239,7 @@ pub async fn assignment(
     let deadline = task.deadline_in(period);
     let judged = standing(deadline, done_at_ms.map(millis), now, due_soon_days);
     let ids: Vec<Uuid> = items.iter().map(|item| item.id).collect();
-    let history = store.item_history(&ids).await?;
+    let history = store.item_history(&ids).await?.into_iter().map(history_entry).collect();
     let unit_record = store.unit(unit).await?.ok_or_else(not_assigned)?;
     let directive_title =
         store.directives(Some(&[task.directive])).await?.into_iter().next().map(|d| d.title.to_string()).unwrap_or_default();
@@ -367,4 +367,21 @@ pub async fn dashboard(
         attention,
         full_lengths,
     })
+}
+
+/// A logged change as the office reads it: which of tick, note or photo it set.
+fn history_entry(logged: LoggedChange) -> chidao_core::api::HistoryEntry {
+    let text = || logged.value.as_str().map(str::to_owned);
+    chidao_core::api::HistoryEntry {
+        change: logged.change,
+        item: logged.item,
+        done: (logged.field == "done").then(|| logged.value.as_bool()).flatten(),
+        note: (logged.field == "note").then(text).flatten(),
+        photo: (logged.field == "photo").then(text).flatten(),
+        author: logged.author.clone(),
+        device: logged.device,
+        made_at_ms: logged.at_ms,
+        synced_at_ms: logged.synced_s * 1000,
+        outcome: logged.outcome,
+    }
 }

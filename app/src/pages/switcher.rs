@@ -139,7 +139,7 @@ fn Workplace(session: SessionInfo) -> impl IntoView {
     if shown.get_untracked() == View::Dashboard {
         // The first dashboard is asked for now, while the page's chunk is fetched.
         let first = crate::api::DashboardFilter { rows: Some(crate::api::Dashboard::FIRST_ROWS), ..Default::default() };
-        provide_context(crate::client::EarlyRequest::begin(crate::client::dashboard_path(&first)));
+        provide_context(crate::client::EarlyRequest::begin(crate::api::dashboard_url(&first)));
     }
     let key = |view: View| match view {
         View::Field => Key::ViewField,

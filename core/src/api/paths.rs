@@ -56,6 +56,31 @@ pub const WEEKLY_PATH: &str = "/api/v1/reports/weekly";
 /// its history (an [`AssignmentDetail`]).
 pub const ASSIGNMENTS_PATH: &str = "/api/v1/reports/assignments";
 
+/// The live stream of the reader's units after a dashboard's `cursor`.
+pub fn live_url(cursor: u64) -> String {
+    format!("{LIVE_PATH}?since={cursor}")
+}
+
+/// The dashboard's view under `filter` as an Excel workbook.
+pub fn report_xlsx_url(filter: &super::DashboardFilter) -> String {
+    format!("{REPORT_XLSX_PATH}{}", filter.query())
+}
+
+/// The dashboard's view under `filter` as a CSV file.
+pub fn report_csv_url(filter: &super::DashboardFilter) -> String {
+    format!("{REPORT_CSV_PATH}{}", filter.query())
+}
+
+/// The dashboard under `filter`.
+pub fn dashboard_url(filter: &super::DashboardFilter) -> String {
+    format!("{DASHBOARD_PATH}{}", filter.query())
+}
+
+/// The weekly states under `filter`.
+pub fn weekly_url(filter: &super::DashboardFilter) -> String {
+    format!("{WEEKLY_PATH}{}", filter.query())
+}
+
 /// A recurring task's period is asked as `?period=2026-11`.
 pub fn assignment_path(task: uuid::Uuid, unit: &UnitCode, period: Option<crate::domain::Period>) -> String {
     match period {

@@ -12,8 +12,8 @@ pub use people::{AccountChange, AccountRow, SessionRow};
 pub use schema::{check_version, current_version, migrate, migrate_to, Migrations, SCHEMA_VERSION};
 pub use store::{
     due_key, AssignmentScope, AttemptsWrite, Batch, ChangedAssignment, ChecklistKey, ClassifiedAssignment, Counted, DueRow, FinalRecount,
-    HistoryRow, ItemWrite, LogEntry, PeriodRecords, PhotoAttachment, PhotoRow, Recorded, StateCount, Store, StoredItem, StoredPhoto,
-    Unfinished, WriterLease, ITEMS_PER_WRITE, LEASE_SECONDS, PUSH_WRITER_LEASE_SECONDS,
+    HistoryRow, ItemWrite, LogEntry, LoggedChange, PeriodRecords, PhotoAttachment, PhotoRow, Recorded, StateCount, Store, StoredItem,
+    StoredPhoto, Unfinished, WriterLease, ITEMS_PER_WRITE, LEASE_SECONDS, PUSH_WRITER_LEASE_SECONDS,
 };
 
 use crate::secret::Secret;

@@ -117,7 +117,7 @@ pub use bulk::HistoryRow;
 pub use dues::DueRow;
 pub use periods::PeriodRecords;
 pub use photos::{PhotoAttachment, PhotoRow, StoredPhoto};
-pub use progress::{due_key, AssignmentScope, ChangedAssignment, ClassifiedAssignment, Counted, StateCount};
+pub use progress::{due_key, AssignmentScope, ChangedAssignment, ClassifiedAssignment, Counted, LoggedChange, StateCount};
 pub use publications::{ChecklistKey, FinalRecount, Unfinished, ITEMS_PER_WRITE, LEASE_SECONDS};
 pub use push_writer::{WriterLease, PUSH_WRITER_LEASE_SECONDS};
 pub use sign_ins::AttemptsWrite;

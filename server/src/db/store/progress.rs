@@ -502,45 +502,14 @@ impl Store {
 
 impl Store {
     /// Every logged change (ticks, notes, photos; refusals left out) of `items`, newest first.
-    pub async fn item_history(&self, items: &[Uuid]) -> Result<Vec<chidao_core::api::HistoryEntry>, DbError> {
-        #[derive(Deserialize)]
-        struct Row {
-            change: Uuid,
-            item: Uuid,
-            field: String,
-            value: serde_json::Value,
-            author: String,
-            device: Uuid,
-            at_ms: i64,
-            synced_s: i64,
-            outcome: chidao_core::sync::LoggedOutcome,
-        }
-        let rows: Vec<Row> = self
-            .select(
-                "reading items' history",
-                "SELECT record::id(id) AS change, item, field, value, author, device, at_ms, time::unix(received_at) AS synced_s, outcome FROM change \
-                 WHERE item IN $items AND outcome != $rejected ORDER BY at_ms DESC;",
-                json!({"items": items, "rejected": chidao_core::sync::LoggedOutcome::Rejected}),
-            )
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| {
-                let text = || row.value.as_str().map(str::to_owned);
-                chidao_core::api::HistoryEntry {
-                    change: row.change,
-                    item: row.item,
-                    done: (row.field == "done").then(|| row.value.as_bool()).flatten(),
-                    note: (row.field == "note").then(text).flatten(),
-                    photo: (row.field == "photo").then(text).flatten(),
-                    author: row.author,
-                    device: row.device,
-                    made_at_ms: row.at_ms,
-                    synced_at_ms: row.synced_s * 1000,
-                    outcome: row.outcome,
-                }
-            })
-            .collect())
+    pub async fn item_history(&self, items: &[Uuid]) -> Result<Vec<LoggedChange>, DbError> {
+        self.select(
+            "reading items' history",
+            "SELECT record::id(id) AS change, item, field, value, author, device, at_ms, time::unix(received_at) AS synced_s, outcome FROM change \
+             WHERE item IN $items AND outcome != $rejected ORDER BY at_ms DESC;",
+            json!({"items": items, "rejected": chidao_core::sync::LoggedOutcome::Rejected}),
+        )
+        .await
     }
 
     /// The items (removed ones too: they are history) of one unit's checklist for a task,
@@ -554,4 +523,19 @@ impl Store {
             self.select("reading an assignment's items", &query, json!({"task": task, "unit": unit, "period": period})).await?;
         Ok(rows.into_iter().map(|stored| stored.item).collect())
     }
+}
+
+/// A change as the log holds it: the field it set and the value, as sent.
+#[derive(Debug, Deserialize)]
+pub struct LoggedChange {
+    pub change: Uuid,
+    pub item: Uuid,
+    pub field: String,
+    pub value: serde_json::Value,
+    pub author: String,
+    pub device: Uuid,
+    pub at_ms: i64,
+    /// When the server received it, in whole seconds.
+    pub synced_s: i64,
+    pub outcome: chidao_core::sync::LoggedOutcome,
 }
