@@ -9,7 +9,7 @@
 #![recursion_limit = "256"]
 
 // The pure core, under the names the pages have always used.
-pub use chidao_core::{api, domain, i18n, import, sync};
+pub use chidao_core::{api, domain, i18n, import, sync, worklist};
 
 pub mod client;
 

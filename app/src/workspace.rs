@@ -20,7 +20,6 @@ pub enum Problem {
     /// A fixed message from the translations.
     Message(Key),
     /// A note the rules refused, and why.
-    NoteRefused(crate::domain::DomainError),
     /// A message from the browser, shown after a translated lead-in.
     Detail(Key, String),
     /// A failed call to the server, said in the reader's language after a lead-in.
@@ -141,16 +140,32 @@ impl Workspace {
         self.record(item, Edit::Done { value })
     }
 
-    /// Returns false when the note is refused (too long) or could not be stored, so the
-    /// field can say so.
-    pub fn set_note(&self, item: Uuid, raw: &str) -> bool {
-        match Note::parse(raw) {
-            Ok(value) => self.record(item, Edit::Note { value }),
-            Err(error) => {
-                self.problem.set(Some(Problem::NoteRefused(error)));
-                false
-            }
+    /// Returns why the note is refused (too long), or `Ok(false)` when it could not be
+    /// stored; once it is a change, its draft is dropped.
+    pub fn set_note(&self, item: Uuid, raw: &str) -> Result<bool, crate::domain::DomainError> {
+        let value = Note::parse(raw)?;
+        let stored = self.record(item, Edit::Note { value });
+        if stored {
+            UserStore::new(&self.username()).drop_note_draft(item);
         }
+        Ok(stored)
+    }
+
+    /// The note typed on `item` and not yet saved as a change, if any.
+    pub fn note_draft(&self, item: Uuid) -> Option<String> {
+        UserStore::new(&self.username()).note_draft(item)
+    }
+
+    /// Keeps what is being typed on `item`; says whether browser storage took it.
+    pub fn keep_note_draft(&self, item: Uuid, text: &str) -> bool {
+        UserStore::new(&self.username()).keep_note_draft(item, text).is_ok()
+    }
+
+    /// Whether `item` has a change or a photo this device made that the server has not
+    /// acknowledged.
+    pub fn unsent(&self, item: Uuid) -> bool {
+        self.outbox.with(|outbox| outbox.iter().any(|change| change.item == item))
+            || self.photos.with(|kept| kept.iter().any(|photo| photo.item == item && photo.state == PhotoState::Waiting))
     }
 }
 

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod i18n;
 pub mod import;
 pub mod sync;
+pub mod worklist;
 
 #[cfg(feature = "openapi")]
 mod openapi;

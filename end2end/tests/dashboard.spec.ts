@@ -149,7 +149,7 @@ async function liveAcrossTheDeadline(browser: Browser, base: string) {
   await expect(tablet.getByTestId('checklist-item').filter({ hasText: 'Báo cáo' }).first()).toBeVisible();
   await expect(tablet.getByTestId('pending-count')).toHaveText('0');
   // The tablet says what the office says: the same last day, the same state.
-  const card = tablet.locator('.task').filter({ hasText: 'Báo cáo rà soát cầu yếu' });
+  const card = tablet.getByTestId('work-row').filter({ hasText: 'Báo cáo rà soát cầu yếu' });
   const [year, month, dayOfMonth] = vietnamDay(-1).split('-');
   await expect(card.getByTestId('last-day')).toHaveText(`${dayOfMonth}/${month}/${year}`);
   await expect(card.getByTestId('state')).toHaveAttribute('data-state', 'overdue');

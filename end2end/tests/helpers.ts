@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Locator, Page } from '@playwright/test';
 import { spawn, ChildProcess } from 'node:child_process';
 import { chidaoBin, demoPassword, serverEnv } from '../playwright.config';
 
@@ -17,6 +17,13 @@ export async function fillSignIn(page: Page, username: string) {
   await page.locator('input[name="username"]').fill(username);
   await page.locator('input[name="password"]').fill(demoPassword);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
+}
+
+/** Opens a row of the field page's task list to its checklist, if it is not open. */
+export async function openRow(row: Locator) {
+  if (!(await row.locator('details').first().evaluate((details: HTMLDetailsElement) => details.open))) {
+    await row.locator('summary').first().click();
+  }
 }
 
 /** Resolves once the page runs under the service worker, its shell fully cached. */

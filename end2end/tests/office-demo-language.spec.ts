@@ -2,7 +2,7 @@ import { test, expect, Browser, Page } from '@playwright/test';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OwnServer, signIn } from './helpers';
+import { OwnServer, signIn, openRow } from './helpers';
 
 // Every English string the code can show (the English side of each translation), and
 // every machine word of the worded enums, read from the source: none may appear on a
@@ -111,9 +111,14 @@ async function walk(browser: Browser, base: string) {
 
   const tablet = await (await browser.newContext()).newPage();
   await signIn(tablet, 'official', base);
-  await expect(tablet.getByTestId('checklist-item').first()).toBeVisible();
+  await expect(tablet.getByTestId('work-row').first()).toBeVisible();
+  await expectNoEnglish(tablet, "a commune official's task list", forbidden);
   // The monthly report: this month's checklist, and the months before tallied.
-  await expect(tablet.getByTestId('period').first()).toContainText('tháng');
-  await tablet.locator('details.earlier summary').first().click();
+  await tablet.locator('[data-testid="work-filter"][data-filter="All"]').click();
+  const monthly = tablet.getByTestId('work-row').filter({ has: tablet.getByTestId('period') }).first();
+  await openRow(monthly);
+  await expect(monthly.getByTestId('checklist-item').first()).toBeVisible();
+  await expect(monthly.getByTestId('period')).toContainText('tháng');
+  await monthly.locator('details.earlier summary').click();
   await expectNoEnglish(tablet, "a commune official's checklists", forbidden);
 }

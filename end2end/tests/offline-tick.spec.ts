@@ -27,6 +27,7 @@ test('a commune official ticks offline, it syncs, and the supervisor sees it', a
     await expect(items.nth(index).locator('input[type="checkbox"]')).toBeChecked();
   }
   const note = 'Đã làm 2 gờ giảm tốc ở thôn An Hải; chờ vật tư cho điểm còn lại.';
+  await items.nth(1).getByTestId('note-toggle').click();
   await items.nth(1).locator('textarea').fill(note);
   await items.nth(1).locator('textarea').blur();
 

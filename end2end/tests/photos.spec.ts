@@ -29,6 +29,7 @@ test('a photo taken offline is kept, shown at once, sent once, and the superviso
   const picture = await largePicture(page);
 
   await field.setOffline(true);
+  await item.getByTestId('photos-toggle').click();
   await item.getByTestId('add-photo').setInputFiles({ name: 'bien-bao.png', mimeType: 'image/png', buffer: picture });
   const photo = item.getByTestId('photo');
   await expect(photo).toHaveCount(1);
@@ -42,6 +43,9 @@ test('a photo taken offline is kept, shown at once, sent once, and the superviso
   expect(size).toEqual([1600, 1067]);
   // A reload offline still shows it: it lives in IndexedDB.
   await page.reload();
+  await expect(item.getByTestId('unsent')).toBeVisible();
+  await expect(item.getByTestId('photos-toggle')).toHaveText('1 ảnh');
+  await item.getByTestId('photos-toggle').click();
   await expect(item.getByTestId('photo')).toHaveAttribute('data-state', 'waiting');
 
   await field.setOffline(false);
@@ -85,6 +89,7 @@ test('a file that is not a picture, or one too large, is refused with a clear me
   const item = page.getByTestId('checklist-item').nth(4);
   await expect(page.getByTestId('pending-count')).toHaveText('0');
 
+  await item.getByTestId('photos-toggle').click();
   await item.getByTestId('add-photo').setInputFiles({ name: 'bien-ban.txt', mimeType: 'text/plain', buffer: Buffer.from('Biên bản kiểm tra') });
   await expect(page.getByTestId('sync-problem')).toHaveText('Tệp đã chọn không phải là ảnh.');
   await expect(item.getByTestId('photo')).toHaveCount(0);

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { signIn } from './helpers';
+import { signIn, openRow } from './helpers';
 
 // Runs last (file order): it adds work to Bình Thạnh, whose checklist other files count.
 const summary = `Một số nội dung chỉ đạo của UBND tỉnh về an toàn giao thông dịp khai giảng
@@ -41,9 +41,10 @@ test('a supervisor turns pasted text into a directive, corrects it beside the so
   const field = await tablet.newPage();
   await signIn(field, 'official3');
   await expect(field.getByTestId('checklist-item')).toHaveCount(10);
-  await expect(field.getByRole('heading', { name: 'Một số nội dung chỉ đạo của UBND tỉnh về an toàn giao thông dịp khai giảng' })).toBeVisible();
+  await expect(field.getByTestId('work-row').filter({ hasText: 'Một số nội dung chỉ đạo của UBND tỉnh về an toàn giao thông dịp khai giảng' }).first()).toBeVisible();
   const guide = field.getByTestId('checklist-item').filter({ hasText: 'Bố trí người hướng dẫn giờ tan học' });
   await expect(guide).toHaveCount(1);
+  await openRow(field.getByTestId('work-row').filter({ has: guide }));
   await guide.locator('input[type="checkbox"]').click();
   await expect(field.getByTestId('pending-count')).toHaveText('0', { timeout: 20_000 });
 

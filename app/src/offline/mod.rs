@@ -106,6 +106,24 @@ impl UserStore {
         format!("{}.{what}", self.prefix)
     }
 
+    fn draft_key(&self, item: Uuid) -> String {
+        self.key(&format!("draft.{item}"))
+    }
+
+    /// A note being typed on `item` that is not yet a change: kept at every keystroke so a
+    /// reload or a crash does not take it.
+    pub fn note_draft(&self, item: Uuid) -> Option<String> {
+        read(&self.draft_key(item)).ok().flatten()
+    }
+
+    pub fn keep_note_draft(&self, item: Uuid, text: &str) -> Result<(), StoreError> {
+        write(&self.draft_key(item), &text)
+    }
+
+    pub fn drop_note_draft(&self, item: Uuid) {
+        self.remove(&self.draft_key(item));
+    }
+
     pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
         read(&self.key("snapshot"))
     }

@@ -45,7 +45,6 @@ pub fn StatusBar(workspace: Workspace) -> impl IntoView {
     let problem_text = move || {
         workspace.problem.get().map(|problem| match problem {
             Problem::Message(key) => t(locale.get(), key).to_owned(),
-            Problem::NoteRefused(error) => crate::i18n::note_refused(locale.get(), &error),
             Problem::Detail(key, detail) => format!("{}: {detail}", t(locale.get(), key)),
             Problem::Failed(key, error) => format!("{}: {}", t(locale.get(), key), super::failure_words(locale.get(), &error)),
         })

@@ -156,10 +156,13 @@ words! {
         ),
         UpdateNow => ("Cập nhật ngay", "Update now"),
         StorageUsed => ("Bộ nhớ", "Storage"),
-        StoragePersistent => ("được giữ lâu dài", "kept persistently"),
+        StoragePersistent => (
+            "trình duyệt đã đồng ý giữ dữ liệu này",
+            "the browser agreed to keep this data",
+        ),
         StorageBestEffort => (
-            "trình duyệt có thể xoá khi thiếu chỗ",
-            "the browser may clear it when short of space",
+            "trình duyệt chưa hứa giữ dữ liệu: hãy đồng bộ khi có mạng và đừng xoá dữ liệu duyệt web",
+            "the browser has not promised to keep it: sync when online and do not clear browsing data",
         ),
         RetryAt => ("Thử lại lúc", "Next try at"),
         UnsyncedSignOut => (
@@ -204,6 +207,31 @@ words! {
             "Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút.",
             "Too many failed sign-ins. Try again in a few minutes.",
         ),
+        WorkSearch => ("Tìm trong nhiệm vụ", "Search the tasks"),
+        WorkFilters => ("Lọc nhiệm vụ", "Filter the tasks"),
+        NothingHere => ("Không có nhiệm vụ nào ở mục này.", "No task here."),
+        NotSent => ("Chưa gửi", "Not sent"),
+        Photos => ("ảnh", "photos"),
+        NoteDraft => ("Bản nháp, chưa lưu", "Draft, not saved yet"),
+        SaveNote => ("Lưu ghi chú", "Save note"),
+        ItemsDone => ("Mục đã xong", "Items done"),
+        UnitsOverview => ("Tình hình các đơn vị", "The units at a glance"),
+        Unit => ("Đơn vị", "Unit"),
+        Checklist => ("Danh mục việc", "Checklist"),
+        NoteSuperseded => (
+            "Hai người đã sửa ghi chú này mà không thấy bản của nhau; ghi chú đang có hiệu lực là của",
+            "Two people changed this note without seeing each other's; the one that stands is from",
+        ),
+    }
+}
+
+words! {
+    impl crate::worklist::WorkFilter {
+        Open => ("Chưa xong", "Not done"),
+        DueSoon => ("Sắp đến hạn", "Due soon"),
+        Overdue => ("Quá hạn", "Overdue"),
+        Done => ("Đã xong", "Done"),
+        All => ("Tất cả", "All"),
     }
 }
 
