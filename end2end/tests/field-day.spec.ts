@@ -1,9 +1,8 @@
 import { test, expect, Browser, Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OwnServer, shellInstalled, signIn } from './helpers';
+import { OwnServer, seriousViolations, shellInstalled, signIn } from './helpers';
 
 // A small PNG (a 1×1 pixel): enough for the browser to read as a picture.
 const PNG = Buffer.from(
@@ -17,14 +16,6 @@ const SIZES = [
   { name: 'tablet portrait', width: 768, height: 1024 },
   { name: 'phone', width: 390, height: 844 },
 ];
-
-/** Serious and critical accessibility violations on the page as it stands. */
-export async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
 
 /** A server of the test's own: the day's ticks must not leak into other tests' counts. */
 async function withOwnServer(port: number, walk: (base: string) => Promise<void>) {

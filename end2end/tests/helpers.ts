@@ -1,4 +1,5 @@
 import { expect, Locator, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { spawn, ChildProcess } from 'node:child_process';
 import { chidaoBin, demoPassword, serverEnv } from '../playwright.config';
 
@@ -69,4 +70,12 @@ export class OwnServer {
     child.kill('SIGTERM');
     await exited;
   }
+}
+
+/** Serious and critical accessibility violations on the page as it stands. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }

@@ -240,8 +240,8 @@ fn UnitsPanel(data: AdminData) -> impl IntoView {
             <div class="import">
                 <h3>{tr(DeskKey::ImportUnitsTitle)}</h3>
                 <p class="hint">{tr(DeskKey::ImportUnitsHint)}</p>
-                <input type="file" accept=".csv,text/csv" name="units-file" on:change=choose_file/>
-                <textarea name="units-csv" rows="6" prop:value=move || csv.get() on:input=move |ev| csv.set(event_target_value(&ev))></textarea>
+                <input type="file" accept=".csv,text/csv" name="units-file" aria-label=tr(DeskKey::UnitsFile) on:change=choose_file/>
+                <textarea name="units-csv" rows="6" aria-label=tr(DeskKey::UnitsText) prop:value=move || csv.get() on:input=move |ev| csv.set(event_target_value(&ev))></textarea>
                 <button class="primary" on:click=import disabled=move || data.busy() data-testid="import-units">{tr(DeskKey::ImportUnits)}</button>
             </div>
         </section>

@@ -126,6 +126,8 @@ words! {
             "The directive has problems; nothing was published:",
         ),
         SourceText => ("Văn bản gốc", "Source text"),
+        SourceFile => ("Mở tệp văn bản (.txt)", "Open a text file (.txt)"),
+        TaskText => ("Nội dung nhiệm vụ", "What the task asks"),
         ReadDirective => ("Đọc văn bản", "Read the text"),
         PublishDirective => ("Ban hành", "Publish"),
         DirectiveTitle => ("Tiêu đề", "Title"),
@@ -151,6 +153,8 @@ words! {
             "First line: code,name,kind,parent_code. kind is province, department, district or commune (tỉnh, sở, huyện, xã in Vietnamese). A file with errors imports nothing.",
         ),
         ImportUnits => ("Nhập", "Import"),
+        UnitsFile => ("Mở tệp CSV", "Open a CSV file"),
+        UnitsText => ("Nội dung CSV", "The CSV text"),
         UnitsWritten => ("đơn vị đã được thêm hoặc cập nhật.", "units added or changed."),
         RowErrors => (
             "Tệp có lỗi, chưa nhập dòng nào:",

@@ -57,7 +57,7 @@ pub(super) fn DraftForm(
             {shape.into_iter().enumerate().map(|(s, tasks)| view! {
                 <fieldset class="section-form">
                     <legend>{format!("{}.", s + 1)}</legend>
-                    <input name=format!("heading-{s}") placeholder=tr(DeskKey::SectionHeading) prop:value=move || form.with(|f| f.as_ref().map(|i| i.sections[s].heading.clone()).unwrap_or_default())
+                    <input name=format!("heading-{s}") placeholder=tr(DeskKey::SectionHeading) aria-label=tr(DeskKey::SectionHeading) prop:value=move || form.with(|f| f.as_ref().map(|i| i.sections[s].heading.clone()).unwrap_or_default())
                         on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |i| i.sections[s].heading = v)) }/>
                     {(0..tasks).map(|t| view! {
                         <TaskForm form units s t reading/>
@@ -159,7 +159,7 @@ fn TaskForm(form: RwSignal<Option<DirectiveInput>>, units: Signal<Vec<Unit>>, s:
                     {format!("{}.{} · ", s + 1, t + 1)} {tr(DeskKey::SeeSourceClause)}
                 </button>
             })}
-            <textarea name=format!("task-{s}-{t}-text") rows="3" prop:value=move || task().map(|t| t.text).unwrap_or_default()
+            <textarea name=format!("task-{s}-{t}-text") rows="3" aria-label=tr(DeskKey::TaskText) prop:value=move || task().map(|t| t.text).unwrap_or_default()
                 on:input=move |ev| { let v = event_target_value(&ev); update(Box::new(move |t| t.text = v)) }></textarea>
             <label>{tr(Key::Lead)}
                 <select name=format!("task-{s}-{t}-lead") prop:value=lead_value

@@ -297,8 +297,8 @@ pub fn ComposePage() -> impl IntoView {
                     <h2>{tr(DeskKey::SourceText)}</h2>
                     <Show when=move || source_as_read.get() && reading.source.with(|source| !source.is_empty())
                         fallback=move || view! {
-                            <input type="file" accept=".txt,text/plain" name="directive-file" on:change=choose_file/>
-                            <textarea name="directive-text" rows="24" prop:value=move || source.get() on:input=move |ev| source.set(event_target_value(&ev))></textarea>
+                            <input type="file" accept=".txt,text/plain" name="directive-file" aria-label=tr(DeskKey::SourceFile) on:change=choose_file/>
+                            <textarea name="directive-text" rows="24" aria-label=tr(DeskKey::SourceText) prop:value=move || source.get() on:input=move |ev| source.set(event_target_value(&ev))></textarea>
                             <button class="primary" on:click=start_read disabled=move || busy.get() data-testid="read-directive">{tr(DeskKey::ReadDirective)}</button>
                         }>
                         <SourceAsRead reading/>

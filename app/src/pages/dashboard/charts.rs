@@ -53,7 +53,7 @@ pub(super) fn WeeklyChart(filter: DashboardFilter) -> impl IntoView {
             view! { <text x=format!("{:.1}", x(i)) y=format!("{:.1}", HEIGHT + 16.0) text-anchor="middle">{format!("{:02}/{:02}", week.ends_on.day(), week.ends_on.month())}</text> }
         }).collect_view();
         view! {
-            <svg class="chart" role="img" viewBox=format!("0 0 {} {}", LEFT + WIDTH + 10.0, HEIGHT + BOTTOM) data-testid="weekly-chart"
+            <svg class="chart" role="img" aria-label=tr(DeskKey::StatesByWeek) viewBox=format!("0 0 {} {}", LEFT + WIDTH + 10.0, HEIGHT + BOTTOM) data-testid="weekly-chart"
                 data-weeks=weeks.len()>
                 {layers}
                 <text x=format!("{:.1}", LEFT - 6.0) y="12" text-anchor="end">{highest as u32}</text>
@@ -78,7 +78,7 @@ pub(super) fn UnitChart(units: Vec<UnitStanding>) -> impl IntoView {
     const BAR: f64 = 480.0;
     let height = ROW * units.len() as f64 + 4.0;
     view! {
-    <svg class="chart" role="img" viewBox=format!("0 0 {} {height}", LABEL + BAR + 50.0) data-testid="unit-chart">
+    <svg class="chart" role="img" aria-label=tr(DeskKey::CompletionByUnit) viewBox=format!("0 0 {} {height}", LABEL + BAR + 50.0) data-testid="unit-chart">
         {units.into_iter().enumerate().map(|(row, unit)| {
             let y = row as f64 * ROW + 2.0;
             let total = f64::from(unit.counts.total().max(1));
