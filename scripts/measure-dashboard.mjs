@@ -6,6 +6,7 @@
 // drill-down from the overdue list. Prints numbers and a JSON line; asserts nothing.
 // CHIDAO_PROVINCE_DB reuses a folder written by an earlier run.
 import { chromium } from '@playwright/test';
+import { launch, median, waitForServer } from './measure-lib.mjs';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,22 +15,7 @@ import { join } from 'node:path';
 const port = 3210;
 const base = `http://127.0.0.1:${port}`;
 const password = 'measure-password';
-const launch = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
 const desk = { viewport: { width: 1280, height: 900 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' };
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-async function waitForServer(minutes) {
-  for (let attempt = 0; attempt < minutes * 120; attempt++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error('the server did not start');
-}
 
 const folder = process.env.CHIDAO_PROVINCE_DB ?? mkdtempSync(join(tmpdir(), 'chidao-province-'));
 const started = performance.now();
@@ -56,7 +42,7 @@ const settled = new Promise((resolve) => {
   });
 });
 try {
-  await waitForServer(30);
+  await waitForServer(base, 30);
   console.log(`province written and server up in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   await settled;
   const signIn = await fetch(`${base}/api/v1/session`, {

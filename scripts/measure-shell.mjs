@@ -2,6 +2,7 @@
 // Debian's Chromium: what a first visit transfers (as served, brotli), offline reload to
 // interactive, and tap to browser storage. Prints numbers and a JSON line; asserts nothing.
 import { chromium } from '@playwright/test';
+import { launch, median, waitForServer } from './measure-lib.mjs';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
@@ -11,13 +12,8 @@ import { join } from 'node:path';
 const port = 3200;
 const base = `http://127.0.0.1:${port}`;
 const password = 'measure-password';
-const launch = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-};
 const tablet = { viewport: { width: 768, height: 1024 }, hasTouch: true, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' };
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Bytes on the wire for `path` when the client accepts brotli. */
 function servedSize(path) {
@@ -32,16 +28,6 @@ function servedSize(path) {
   });
 }
 
-async function waitForServer() {
-  for (let attempt = 0; attempt < 120; attempt++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error('the server did not start');
-}
-
 async function interactiveAfter(page, navigate) {
   await navigate();
   await page.waitForFunction(() => performance.getEntriesByName('chidao:interactive').length > 0, null, { timeout: 30_000 });
@@ -54,7 +40,7 @@ const server = spawn(process.env.CHIDAO_BIN, ['serve', '--db', 'mem://', '--demo
 });
 const profile = mkdtempSync(join(tmpdir(), 'chidao-measure-'));
 try {
-  await waitForServer();
+  await waitForServer(base);
   // The server compresses the shell at its best in the background after start-up; until
   // then it compresses per request, less well. Measure what a visit gets once it is ready.
   for (let attempt = 0; attempt < 60 && !(await servedSize('/pkg/chidao.wasm')).precompressed; attempt++) {

@@ -19,16 +19,3 @@ mod timing;
 
 mod pages;
 mod workspace;
-
-pub use pages::App;
-
-/// The browser's entry point. Leptos's loader script calls it by this name; the app is
-/// rendered here rather than hydrated, in place of the server's loading line.
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub fn hydrate() {
-    console_error_panic_hook::set_once();
-    if let Some(placeholder) = leptos::prelude::document().get_element_by_id(chidao_core::api::PAGE_LOADING_ID) {
-        placeholder.remove();
-    }
-    leptos::mount::mount_to_body(App);
-}

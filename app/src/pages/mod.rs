@@ -2,6 +2,7 @@
 //! [`crate::workspace::Workspace`] and to [`session`] helpers.
 
 mod admin;
+mod app;
 mod chunk;
 mod compose;
 mod dashboard;
@@ -23,11 +24,6 @@ use crate::domain::Deadline;
 use crate::i18n::{t, Key, Locale, Words, LOCALE_COOKIE};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// The language of this page load: the `lang` the server wrote from the reader's cookie.
-fn initial_locale() -> Locale {
-    document().document_element().and_then(|root| root.get_attribute("lang")).map(|code| Locale::from_code(&code)).unwrap_or_default()
-}
 
 /// A reactive translation: re-reads the chosen language whenever it changes.
 pub(crate) fn tr(key: impl Words) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
@@ -72,33 +68,6 @@ pub(crate) fn read_chosen_file(ev: leptos::ev::Event, into: RwSignal<String>) {
             }
         });
     }
-}
-
-#[component]
-pub fn App() -> impl IntoView {
-    let locale = RwSignal::new(initial_locale());
-    provide_context(locale);
-    let update_waiting = RwSignal::new(false);
-    provide_context(shell::ShellUpdate(update_waiting));
-    crate::offline::register_shell(update_waiting);
-    // A page from the offline shell was rendered in the language of the day it was
-    // cached; the cookie says what the person chose since.
-    let chosen = document()
-        .dyn_into::<web_sys::HtmlDocument>()
-        .ok()
-        .and_then(|html| html.cookie().ok())
-        .and_then(|cookie| Locale::from_cookie_header(&cookie));
-    if let Some(chosen) = chosen {
-        locale.set(chosen);
-    }
-    Effect::new(move |_| {
-        let chosen = locale.get();
-        document().set_title(t(chosen, Key::AppName));
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", chosen.code());
-        }
-    });
-    view! { <switcher::Home/> }
 }
 
 /// Switches the language for this page and, through the cookie, for the next load.
