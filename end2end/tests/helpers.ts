@@ -20,6 +20,12 @@ export async function fillSignIn(page: Page, username: string) {
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
 }
 
+/** Sets the field page's list to every task, done or not. */
+export async function showAllWork(page: Page) {
+  await page.locator('[data-testid="work-filter"][data-filter="All"]').click();
+  await expect(page.locator('[data-testid="work-filter"][data-filter="All"]')).toHaveAttribute('aria-pressed', 'true');
+}
+
 /** Opens a row of the field page's task list to its checklist, if it is not open. */
 export async function openRow(row: Locator) {
   if (!(await row.locator('details').first().evaluate((details: HTMLDetailsElement) => details.open))) {

@@ -1,5 +1,5 @@
 import { test, expect, Page, BrowserContext } from '@playwright/test';
-import { openProgress, signIn } from './helpers';
+import { openProgress, signIn, showAllWork } from './helpers';
 
 async function fieldPage(browser: import('@playwright/test').Browser, username: string): Promise<[BrowserContext, Page]> {
   const context = await browser.newContext();
@@ -89,6 +89,7 @@ test('a district head follows the communes below, view only', async ({ browser }
   const context = await browser.newContext();
   const page = await context.newPage();
   await signIn(page, 'head');
+  await showAllWork(page);
   const items = page.getByTestId('checklist-item');
   await expect(items).toHaveCount(14);
   await expect(page.getByTestId('row-unit')).toHaveText([/UBND xã Bình Châu/, /UBND xã Bình Thạnh/]);

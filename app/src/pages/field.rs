@@ -99,6 +99,18 @@ pub fn FieldPage() -> impl IntoView {
     let has_work = Memo::new(move |_| all.with(|all| !all.is_empty()));
     let has_rows = Memo::new(move |_| rows.with(|rows| !rows.is_empty()));
     let own_unit = StoredValue::new(workspace.session.with_value(|session| session.unit.clone()));
+    // The page opens on what is left; when nothing is, on everything, rather than on an
+    // empty list. Decided once, when the work is first there: later the person chooses.
+    let opening_decided = StoredValue::new(false);
+    Effect::new(move |_| {
+        if opening_decided.get_value() || !has_work.get() {
+            return;
+        }
+        opening_decided.set_value(true);
+        if listing.with_untracked(|listing| listing.counts[0]) == 0 {
+            filter.set(WorkFilter::All);
+        }
+    });
 
     view! {
         <main class="field">
@@ -290,8 +302,15 @@ fn AssignmentRow(
                         <details class="earlier">
                             <summary>{tr(Key::EarlierPeriods)}</summary>
                             <ul>
-                                {earlier.into_iter().map(|tally| view! {
-                                    <li>{move || period_name(locale.get(), tally.period)} ": " {tally.done} "/" {tally.total}</li>
+                                {earlier.into_iter().map(|tally| {
+                                    let done_at = tally.done_at_ms.and_then(chrono::DateTime::from_timestamp_millis);
+                                    let standing = crate::domain::standing(Some(tally.deadline), done_at, chrono::Utc::now(), DUE_SOON_DAYS);
+                                    view! {
+                                        <li data-testid="earlier-period">
+                                            {move || period_name(locale.get(), tally.period)} ": " {tally.done} "/" {tally.total} " "
+                                            <StatePill standing=Signal::derive(move || standing)/>
+                                        </li>
+                                    }
                                 }).collect_view()}
                             </ul>
                         </details>

@@ -34,6 +34,10 @@ pub struct PeriodTally {
     pub unit: UnitCode,
     pub done: usize,
     pub total: usize,
+    /// That period's last day, and when its checklist became complete: where it stands is
+    /// judged from them by the one rule (`domain::standing`).
+    pub deadline: Deadline,
+    pub done_at_ms: Option<i64>,
 }
 
 /// A directive's tasks, grouped by section in the directive's order.
@@ -147,15 +151,24 @@ impl Snapshot {
                 self.items.get(&id).cloned().unwrap_or_else(|| template.in_period(current))
             })
             .collect();
-        let mut tallies: Vec<((Period, UnitCode), (usize, usize))> = Vec::new();
+        let mut runs: Vec<((Period, UnitCode), Vec<&ChecklistItem>)> = Vec::new();
         for item in stored {
             if let Some(period) = item.period.filter(|period| *period < current) {
-                let tally = group_into(&mut tallies, (period, item.unit.clone()));
-                tally.0 += usize::from(item.done);
-                tally.1 += 1;
+                group_into(&mut runs, (period, item.unit.clone())).push(*item);
             }
         }
-        let earlier = tallies.into_iter().rev().map(|((period, unit), (done, total))| PeriodTally { period, unit, done, total }).collect();
+        let earlier = runs
+            .into_iter()
+            .rev()
+            .map(|((period, unit), items)| PeriodTally {
+                period,
+                unit,
+                done: items.iter().filter(|item| item.done).count(),
+                total: items.len(),
+                deadline: recurrence.deadline_in(period),
+                done_at_ms: crate::domain::checklist_done_at_ms(items.iter().copied()),
+            })
+            .collect();
         TaskView { task: task.clone(), items, period: Some((current, recurrence.deadline_in(current))), earlier }
     }
 }
@@ -276,6 +289,9 @@ mod tests {
         let november = Period::parse("2026-11").unwrap();
         let mut october = template.in_period(november.previous());
         october.done = true;
+        // Ticked at noon on 20 October in Vietnam.
+        let ticked_ms = 1_792_472_400_000;
+        october.done_since_ms = Some(ticked_ms);
         let mut from_server = template.in_period(november);
         from_server.note = crate::domain::Note::parse("đã gửi").unwrap();
         let mut later = page(9, from_server.clone());
@@ -284,7 +300,11 @@ mod tests {
         snapshot.absorb(later);
         let shown = &snapshot.view(&[], "official", day())[0].sections[0].1[0];
         assert_eq!(shown.items, vec![from_server]);
-        assert_eq!(shown.earlier, vec![PeriodTally { period: november.previous(), unit: template.unit.clone(), done: 1, total: 1 }]);
+        let earlier = &shown.earlier;
+        assert_eq!(earlier.len(), 1);
+        assert_eq!((earlier[0].period, &earlier[0].unit, earlier[0].done, earlier[0].total), (november.previous(), &template.unit, 1, 1));
+        assert_eq!(earlier[0].deadline.date, NaiveDate::from_ymd_opt(2026, 10, 25).unwrap(), "October's own last day");
+        assert_eq!(earlier[0].done_at_ms, Some(ticked_ms));
     }
 
     #[test]
