@@ -2,7 +2,7 @@ import { test, expect, Browser, Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OwnServer, seriousViolations, shellInstalled, signIn } from './helpers';
+import { OwnServer, openRow, seriousViolations, shellInstalled, signIn } from './helpers';
 
 // A small PNG (a 1×1 pixel): enough for the browser to read as a picture.
 const PNG = Buffer.from(
@@ -176,7 +176,7 @@ test("a head sees each commune summed as the dashboard counts it, and its checkl
     }
     // The commune's checklist: done and not done differ at a glance, the note is text.
     const binhChau = head.locator('[data-testid="work-row"][data-unit="XA-BINH-CHAU"]');
-    await binhChau.locator('summary').click();
+    await openRow(binhChau);
     const done = binhChau.locator('[data-testid="checklist-item"]').nth(0);
     const open = binhChau.locator('[data-testid="checklist-item"]').nth(2);
     await expect(done).toHaveClass(/done/);

@@ -33,6 +33,15 @@ export async function openRow(row: Locator) {
   }
 }
 
+/** Opens every row of the field page's list: closed rows draw no checklist. */
+export async function openAllRows(page: Page) {
+  // Every row the first exchange brings is there once it is done.
+  await expect(page.getByTestId('last-sync')).not.toHaveText('chưa có');
+  const rows = page.getByTestId('work-row');
+  await expect(rows.first()).toBeVisible();
+  for (let index = 0; index < (await rows.count()); index++) await openRow(rows.nth(index));
+}
+
 /** Resolves once the page runs under the service worker, its shell fully cached. */
 export async function shellInstalled(page: Page) {
   await page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined);

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { signIn, openRow } from './helpers';
+import { signIn, openRow, openAllRows } from './helpers';
 
 // Runs last (file order): it adds work to Bình Thạnh, whose checklist other files count.
 const summary = `Một số nội dung chỉ đạo của UBND tỉnh về an toàn giao thông dịp khai giảng
@@ -40,6 +40,7 @@ test('a supervisor turns pasted text into a directive, corrects it beside the so
   const tablet = await browser.newContext();
   const field = await tablet.newPage();
   await signIn(field, 'official3');
+  await openAllRows(field);
   await expect(field.getByTestId('checklist-item')).toHaveCount(10);
   await expect(field.getByTestId('work-row').filter({ hasText: 'Một số nội dung chỉ đạo của UBND tỉnh về an toàn giao thông dịp khai giảng' }).first()).toBeVisible();
   const guide = field.getByTestId('checklist-item').filter({ hasText: 'Bố trí người hướng dẫn giờ tan học' });
@@ -59,6 +60,7 @@ test('a supervisor turns pasted text into a directive, corrects it beside the so
   await field.getByTestId('sync-now').click();
   await expect(field.getByTestId('checklist-item').filter({ hasText: 'Phân công đoàn viên hướng dẫn học sinh qua đường' })).toHaveCount(1, { timeout: 20_000 });
   await expect(guide).toHaveCount(0);
+  await openAllRows(field);
   await expect(field.getByTestId('checklist-item')).toHaveCount(10);
   await Promise.all([office.close(), tablet.close()]);
 });
@@ -93,6 +95,7 @@ test('a supervisor writes a directive from nothing: sections, tasks and units ch
   const tablet = await browser.newContext();
   const field = await tablet.newPage();
   await signIn(field, 'official3');
+  await openAllRows(field);
   await expect(field.getByTestId('checklist-item')).toHaveCount(12);
   await expect(field.getByText('Kiểm tra bình chữa cháy và lối thoát nạn tại trụ sở')).toBeVisible();
   await Promise.all([office.close(), tablet.close()]);

@@ -259,9 +259,10 @@ fn AssignmentRow(
         })
     });
     let earlier: Vec<PeriodTally> = earlier.into_iter().filter(|tally| tally.unit == unit).collect();
+    let is_open = RwSignal::new(open);
     view! {
         <li class="assignment" data-testid="work-row" data-task=task_id.to_string() data-unit=unit.to_string()>
-            <details open=open>
+            <details open=open on:toggle=move |ev| is_open.set(event_target::<leptos::web_sys::Element>(&ev).has_attribute("open"))>
                 <summary>
                     <span class="row-head">
                         <StatePill standing/>
@@ -292,11 +293,15 @@ fn AssignmentRow(
                         {task.target.map(|target| view! { <dt>{tr(Key::Target)}</dt><dd>{target.to_string()}</dd> })}
                     </dl>
                     {(!editable).then(|| view! { <p class="meta"><span class="badge">{tr(Key::ViewOnly)}</span></p> })}
-                    <ul class="checklist" aria-label=tr(Key::Checklist)>
-                        <For each=move || ids.get() key=|id| *id let:id>
-                            <ItemRow workspace id editable/>
-                        </For>
-                    </ul>
+                    // Drawn while open only: a commune's thousand items are not a thousand live
+                    // rows to keep current on every tick.
+                    <Show when=move || is_open.get()>
+                        <ul class="checklist" aria-label=tr(Key::Checklist)>
+                            <For each=move || ids.get() key=|id| *id let:id>
+                                <ItemRow workspace id editable/>
+                            </For>
+                        </ul>
+                    </Show>
                     <SignOff task=task_id unit=unit.clone() period may_sign open_items/>
                     {(!earlier.is_empty()).then(|| view! {
                         <details class="earlier">
