@@ -70,7 +70,7 @@ const server = spawn(process.env.CHIDAO_BIN, ['serve', '--db', 'mem://', '--demo
 });
 const profile = mkdtempSync(join(tmpdir(), 'chidao-field-'));
 try {
-  await waitForServer(base);
+  await waitForServer(base, 5);
   const browser = await chromium.launch(launch);
   await publishBusyUnit(browser);
   await browser.close();

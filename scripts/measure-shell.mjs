@@ -40,7 +40,7 @@ const server = spawn(process.env.CHIDAO_BIN, ['serve', '--db', 'mem://', '--demo
 });
 const profile = mkdtempSync(join(tmpdir(), 'chidao-measure-'));
 try {
-  await waitForServer(base);
+  await waitForServer(base, 5);
   // The server compresses the shell at its best in the background after start-up; until
   // then it compresses per request, less well. Measure what a visit gets once it is ready.
   for (let attempt = 0; attempt < 60 && !(await servedSize('/pkg/chidao.wasm')).precompressed; attempt++) {
@@ -66,7 +66,7 @@ try {
   await page.locator('input[name="username"]').fill('official');
   await page.locator('input[name="password"]').fill(password);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByTestId('checklist-item').first().waitFor();
+  await page.getByTestId('work-row').first().waitFor();
   await page.waitForFunction(() => !!navigator.serviceWorker?.controller);
   await page.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === '0');
 
@@ -87,7 +87,9 @@ try {
   context = await chromium.launchPersistentContext(profile, { ...tablet, ...launch, baseURL: base, offline: true });
   page = context.pages()[0] ?? (await context.newPage());
   await interactiveAfter(page, () => page.goto('/'));
-  const box = page.getByTestId('checklist-item').nth(3).locator('input[type="checkbox"]');
+  const row = page.getByTestId('work-row').first();
+  if (!(await row.locator('details').first().evaluate((details) => details.open))) await row.locator('summary').first().click();
+  const box = row.getByTestId('checklist-item').nth(1).locator('input[type="checkbox"]');
   for (let tap = 0; tap < 21; tap++) await box.tap();
   const taps = await page.evaluate(() => performance.getEntriesByName('chidao:tap-to-storage').map((entry) => entry.duration));
   await context.close();
