@@ -371,17 +371,18 @@ pub async fn dashboard(
 
 /// A logged change as the office reads it: which of tick, note or photo it set.
 fn history_entry(logged: LoggedChange) -> chidao_core::api::HistoryEntry {
-    let text = || logged.value.as_str().map(str::to_owned);
+    let LoggedChange { change, item, field, value, author, device, at_ms, synced_s, outcome } = logged;
+    let text = || value.as_str().map(str::to_owned);
     chidao_core::api::HistoryEntry {
-        change: logged.change,
-        item: logged.item,
-        done: (logged.field == "done").then(|| logged.value.as_bool()).flatten(),
-        note: (logged.field == "note").then(text).flatten(),
-        photo: (logged.field == "photo").then(text).flatten(),
-        author: logged.author.clone(),
-        device: logged.device,
-        made_at_ms: logged.at_ms,
-        synced_at_ms: logged.synced_s * 1000,
-        outcome: logged.outcome,
+        change,
+        item,
+        done: (field == "done").then(|| value.as_bool()).flatten(),
+        note: (field == "note").then(text).flatten(),
+        photo: (field == "photo").then(text).flatten(),
+        author,
+        device,
+        made_at_ms: at_ms,
+        synced_at_ms: synced_s * 1000,
+        outcome,
     }
 }
