@@ -84,8 +84,12 @@ async fn main() {
     let hash = chidao_server::auth::hash_password(PASSWORD).unwrap();
     let office = UnitCode::parse("TINH").unwrap();
     let commune = generated.sample_commune.clone().unwrap();
-    store.create_account(&AccountRow::new("supervisor", "Văn phòng", &Roles::one(Role::Supervisor), &office, hash.clone())).await.unwrap();
-    store.create_account(&AccountRow::new("official", "Cán bộ xã", &Roles::one(Role::Official), &commune, hash)).await.unwrap();
+    store
+        .people
+        .create_account(&AccountRow::new("supervisor", "Văn phòng", &Roles::one(Role::Supervisor), &office, hash.clone()))
+        .await
+        .unwrap();
+    store.people.create_account(&AccountRow::new("official", "Cán bộ xã", &Roles::one(Role::Official), &commune, hash)).await.unwrap();
 
     let port = http::serve_on_loopback(&chidao_server::Services::new(store.clone())).await;
     let supervisor = cookie_for(port, "supervisor").await;

@@ -89,10 +89,10 @@ async fn main() {
     let seeded = Instant::now();
     // The items in bounded steps, as the app writes them: one transaction of all of them
     // would not fit the embedded engine's write buffer.
-    store.seed(&demo.units, &[directive], &tasks, &[], &[account]).await.unwrap();
-    store.insert_items(&items).await.unwrap();
+    store.maintenance.seed(&demo.units, &[directive], &tasks, &[], &[account]).await.unwrap();
+    store.maintenance.insert_items(&items).await.unwrap();
     let checklists: Vec<_> = tasks.iter().map(|task| (task.id, unit.clone(), None)).collect();
-    store.recount(&checklists).await.unwrap();
+    store.progress.recount(&checklists).await.unwrap();
     eprintln!("seeded {} items in {:.1}s", items.len(), seeded.elapsed().as_secs_f64());
 
     let services = chidao_server::Services::new(store.clone());

@@ -42,9 +42,9 @@ async fn main() {
     let store = Store::new(db.clone());
     // The items in bounded steps, as the app writes them: one transaction of all of them
     // would not fit the embedded engine's write buffer.
-    store.seed(&[unit_row], &[directive], &tasks, &[], &[]).await.unwrap();
-    store.insert_items(&items).await.unwrap();
-    let schema = store.schema_description().await.unwrap();
+    store.maintenance.seed(&[unit_row], &[directive], &tasks, &[], &[]).await.unwrap();
+    store.maintenance.insert_items(&items).await.unwrap();
+    let schema = store.maintenance.schema_description().await.unwrap();
 
     let mark = json!({"by": "official", "stamp": {"wall_ms": 1_700_000_000_000i64, "counter": 0, "device": new_id()}});
     let item_update = "FOR $w IN $items { UPDATE type::record(TABLE, $w.id) SET done = true, note = 'đã kiểm tra', done_mark = $mark, \

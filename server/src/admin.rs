@@ -29,8 +29,8 @@ pub enum AdminError {
 /// Checks rows against the tree and writes them all, or none; returns how many units
 /// were new or changed.
 pub async fn change_units(store: &Store, rows: &[(usize, UnitRow)]) -> Result<usize, AdminError> {
-    let planned = unit_import::plan(&store.units().await?, rows).map_err(AdminError::Rows)?;
-    store.write_units(&planned).await?;
+    let planned = unit_import::plan(&store.units.units().await?, rows).map_err(AdminError::Rows)?;
+    store.units.write_units(&planned).await?;
     tracing::info!(units = planned.len(), "unit tree changed");
     Ok(planned.len())
 }
@@ -41,7 +41,7 @@ pub async fn import_units_csv(store: &Store, text: &str) -> Result<usize, AdminE
 }
 
 async fn known_unit(store: &Store, unit: &UnitCode) -> Result<(), AdminError> {
-    match store.unit(unit).await? {
+    match store.units.unit(unit).await? {
         Some(_) => Ok(()),
         None => Err(AdminError::Invalid(format!("there is no unit {unit}"))),
     }
@@ -63,7 +63,7 @@ pub async fn create_account(store: &Store, new: &NewAccount, password: Option<St
     let password = password.unwrap_or_else(temporary_password);
     let mut row = AccountRow::new(username.as_str(), &name, &new.roles, &new.unit, hash_password_in_turn(password.clone()).await?);
     row.must_change_password = must_change;
-    if !store.create_account(&row).await? {
+    if !store.people.create_account(&row).await? {
         return Err(AdminError::Taken(username.to_string()));
     }
     tracing::info!(username = %username, roles = ?new.roles, unit = %new.unit, "account created");
@@ -95,7 +95,7 @@ pub async fn update_account(store: &Store, actor: &User, username: &str, update:
         roles: update.roles.as_ref().map(|roles: &Roles| roles.iter().map(|role| role.as_str().to_owned()).collect()),
         disabled: update.disabled,
     };
-    if !store.update_account(username, &change).await? {
+    if !store.people.update_account(username, &change).await? {
         return Err(AdminError::NoAccount(username.to_owned()));
     }
     tracing::info!(username, by = %actor.username, "account changed");
@@ -105,7 +105,7 @@ pub async fn update_account(store: &Store, actor: &User, username: &str, update:
 /// A fresh temporary password; every session of the account ends.
 pub async fn reset_password(store: &Store, username: &str) -> Result<TemporaryPassword, AdminError> {
     let password = temporary_password();
-    if !store.set_password(username, &hash_password_in_turn(password.clone()).await?, true, None).await? {
+    if !store.people.set_password(username, &hash_password_in_turn(password.clone()).await?, true, None).await? {
         return Err(AdminError::NoAccount(username.to_owned()));
     }
     tracing::info!(username, "password reset");
@@ -114,6 +114,7 @@ pub async fn reset_password(store: &Store, username: &str) -> Result<TemporaryPa
 
 pub async fn accounts(store: &Store) -> Result<Vec<AccountSummary>, AdminError> {
     store
+        .people
         .accounts()
         .await?
         .into_iter()

@@ -90,17 +90,22 @@ async fn prepare(store: &Store, user: &User, filter: &DashboardFilter) -> Result
             return Err(DashboardError::EmptyRange);
         }
     }
-    let scope = read_scope(store, user).await?;
-    let tree = store.units().await?;
+    let scope = read_scope(&store.units, user).await?;
+    let tree = store.units.units().await?;
     let units = units_in_view(&scope, filter, &tree)?;
-    let directives = store.directives(None).await?;
+    let directives = store.directives.directives(None).await?;
     if let Some(asked) = filter.directive {
         if !directives.iter().any(|directive| directive.id == asked) {
             return Err(DashboardError::NoSuchDirective(asked));
         }
     }
-    let tasks: Vec<Task> =
-        store.tasks(None).await?.into_iter().filter(|task| filter.directive.is_none_or(|asked| task.directive == asked)).collect();
+    let tasks: Vec<Task> = store
+        .directives
+        .tasks(None)
+        .await?
+        .into_iter()
+        .filter(|task| filter.directive.is_none_or(|asked| task.directive == asked))
+        .collect();
     let ranged = filter.due_from.is_some() || filter.due_to.is_some();
     let scope = AssignmentScope {
         units,
@@ -130,7 +135,7 @@ pub async fn weekly(store: &Store, user: &User, filter: &DashboardFilter, now: D
             week_end.min(now).timestamp_millis()
         })
         .collect();
-    let counted = store.count_as_of(&scope, &instants).await?;
+    let counted = store.progress.count_as_of(&scope, &instants).await?;
     let weeks = sundays
         .into_iter()
         .zip(counted)
@@ -181,7 +186,7 @@ pub async fn report_rows(
     due_soon_days: u32,
 ) -> Result<ReportRows, DashboardError> {
     let Prepared { scope, tasks, directives, tree } = prepare(store, user, filter).await?;
-    let listed = store.list_assignments(&scope, Thresholds::at(now, due_soon_days)).await?;
+    let listed = store.progress.list_assignments(&scope, Thresholds::at(now, due_soon_days)).await?;
     let task_of: BTreeMap<Uuid, &Task> = tasks.iter().map(|task| (task.id, task)).collect();
     let title_of: BTreeMap<Uuid, String> = directives.iter().map(|d| (d.id, d.title.to_string())).collect();
     let name_of =
@@ -224,13 +229,13 @@ pub async fn assignment(
     now: DateTime<Utc>,
     due_soon_days: u32,
 ) -> Result<chidao_core::api::AssignmentDetail, DashboardError> {
-    let scope = read_scope(store, user).await?;
+    let scope = read_scope(&store.units, user).await?;
     if !scope.includes(unit) {
         return Err(DashboardError::UnitNotFollowed(unit.clone()));
     }
     let not_assigned = || DashboardError::NotAssigned { task: task_id, unit: unit.clone() };
-    let task = store.tasks(Some(&[task_id])).await?.into_iter().next().ok_or_else(not_assigned)?;
-    let items = store.assignment_items(task_id, unit, period).await?;
+    let task = store.directives.tasks(Some(&[task_id])).await?.into_iter().next().ok_or_else(not_assigned)?;
+    let items = store.progress.assignment_items(task_id, unit, period).await?;
     let live: Vec<&chidao_core::domain::ChecklistItem> = items.iter().filter(|item| !item.removed).collect();
     if live.is_empty() {
         return Err(not_assigned());
@@ -239,11 +244,12 @@ pub async fn assignment(
     let deadline = task.deadline_in(period);
     let judged = standing(deadline, done_at_ms.map(millis), now, due_soon_days);
     let ids: Vec<Uuid> = items.iter().map(|item| item.id).collect();
-    let history = store.item_history(&ids).await?.into_iter().map(history_entry).collect();
-    let unit_record = store.unit(unit).await?.ok_or_else(not_assigned)?;
+    let history = store.progress.item_history(&ids).await?.into_iter().map(history_entry).collect();
+    let unit_record = store.units.unit(unit).await?.ok_or_else(not_assigned)?;
     let directive_title =
-        store.directives(Some(&[task.directive])).await?.into_iter().next().map(|d| d.title.to_string()).unwrap_or_default();
+        store.directives.directives(Some(&[task.directive])).await?.into_iter().next().map(|d| d.title.to_string()).unwrap_or_default();
     let report = store
+        .reports
         .task_reports(Some(std::slice::from_ref(unit)))
         .await?
         .into_iter()
@@ -275,7 +281,7 @@ pub async fn dashboard(
     let Prepared { scope: assignment_scope, tasks, directives, tree } = prepare(store, user, filter).await?;
     let at = Thresholds::at(now, due_soon_days);
     let attention_max = filter.rows.map_or(Dashboard::ATTENTION_MAX, |rows| (rows as usize).min(Dashboard::ATTENTION_MAX));
-    let counted = store.count_assignments(&assignment_scope, at, attention_max).await?;
+    let counted = store.progress.count_assignments(&assignment_scope, at, attention_max).await?;
 
     let by_task = counts(&counted.by_task);
     let by_unit = counts(&counted.by_unit);

@@ -198,7 +198,7 @@ pub async fn seed_if_empty(store: &Store, password: &str, scope: DemoScope) -> R
 }
 
 async fn generated_province(store: &Store, password: &str) -> Result<Vec<String>, DemoError> {
-    if !store.is_empty().await? {
+    if !store.maintenance.is_empty().await? {
         return Ok(Vec::new());
     }
     let generated = crate::scale::generate(store, &crate::scale::ProvinceSpec::default(), chrono::Utc::now()).await?;
@@ -210,13 +210,13 @@ async fn generated_province(store: &Store, password: &str) -> Result<Vec<String>
         AccountRow::new("official", "Cán bộ xã", &Roles::one(Role::Official), &commune, hash),
     ];
     for account in &accounts {
-        store.create_account(account).await?;
+        store.people.create_account(account).await?;
     }
     Ok(accounts.into_iter().map(|account| account.username).collect())
 }
 
 async fn seed_only(store: &Store, password: &str) -> Result<Vec<String>, DemoError> {
-    if !store.is_empty().await? {
+    if !store.maintenance.is_empty().await? {
         return Ok(Vec::new());
     }
     let demo = DemoSet::build()?;
@@ -226,7 +226,7 @@ async fn seed_only(store: &Store, password: &str) -> Result<Vec<String>, DemoErr
         .iter()
         .map(|(username, display_name, roles, unit)| AccountRow::new(username, display_name, roles, unit, hash.clone()))
         .collect();
-    store.seed(&demo.units, std::slice::from_ref(&demo.directive), &demo.tasks, &demo.items, &accounts).await?;
+    store.maintenance.seed(&demo.units, std::slice::from_ref(&demo.directive), &demo.tasks, &demo.items, &accounts).await?;
     Ok(accounts.into_iter().map(|account| account.username).collect())
 }
 

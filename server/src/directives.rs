@@ -35,12 +35,12 @@ pub enum DraftError {
 
 /// Reads `text` against the database's unit tree; nothing is written.
 pub async fn draft(store: &Store, text: &str) -> Result<Draft, DraftError> {
-    let units = store.units().await?;
+    let units = store.units.units().await?;
     Ok(chidao_core::import::extract(text, &units)?)
 }
 
 pub async fn publish(store: &Store, input: &DirectiveInput, by: &str) -> Result<DirectivePublished, PublishError> {
-    let units = store.units().await?;
+    let units = store.units.units().await?;
     let publication = authoring::plan(input, &units, chidao_core::domain::new_id).map_err(PublishError::Invalid)?;
     let directive = publication.directive.id;
     let target = authoring::with_task_ids(input, &publication.tasks);
@@ -48,7 +48,11 @@ pub async fn publish(store: &Store, input: &DirectiveInput, by: &str) -> Result<
     let issued = std::collections::BTreeMap::from([(directive, publication.directive.issued_on)]);
     let dues = crate::periods::due_rows(&publication.tasks, &issued, chrono::Utc::now());
     let form = recorded_form(&target)?;
-    match store.begin_checklists(&publication.directive, &publication.tasks, &dues, &form, &writer.name, FinalRecount::Nothing).await? {
+    match store
+        .directives
+        .begin_checklists(&publication.directive, &publication.tasks, &dues, &form, &writer.name, FinalRecount::Nothing)
+        .await?
+    {
         Recorded::Written => {}
         // No other writer can hold a directive whose id was made just now: only a conflict
         // inside the engine lands here, answered as one.
@@ -65,10 +69,11 @@ pub async fn publish(store: &Store, input: &DirectiveInput, by: &str) -> Result<
 /// The published directive as an editable form: while its checklists are still being
 /// written, the form they are being written towards.
 pub async fn editable(store: &Store, id: Uuid) -> Result<Option<DirectiveInput>, DbError> {
-    if let Some(unfinished) = store.unfinished_checklists(id).await? {
+    if let Some(unfinished) = store.directives.unfinished_checklists(id).await? {
         return Ok(Some(form_of(&unfinished)?));
     }
     Ok(store
+        .directives
         .directive_records(id)
         .await?
         .map(|(directive, tasks, items)| authoring::editable(&authoring::Published { directive, tasks, items })))
@@ -98,9 +103,9 @@ async fn revise_once(
     input: &DirectiveInput,
     writer: &Writer,
 ) -> Result<Option<(DirectiveRevised, Changes, Vec<Uuid>)>, PublishError> {
-    let (directive, tasks, items) = store.directive_records(id).await?.ok_or(PublishError::Unknown(id))?;
+    let (directive, tasks, items) = store.directives.directive_records(id).await?.ok_or(PublishError::Unknown(id))?;
     let published = authoring::Published { directive, tasks, items };
-    let units = store.units().await?;
+    let units = store.units.units().await?;
     let now = chrono::Utc::now();
     let today = chidao_core::domain::Deadline::today_in_vietnam(now);
     let revision = authoring::revise(&published, input, &units, today, chidao_core::domain::new_id).map_err(PublishError::Invalid)?;
@@ -108,7 +113,7 @@ async fn revise_once(
     let issued = std::collections::BTreeMap::from([(revision.directive.id, revision.directive.issued_on)]);
     let dues = crate::periods::due_rows(&revision.tasks, &issued, now);
     let form = recorded_form(&target)?;
-    match store.begin_checklists(&revision.directive, &revision.tasks, &dues, &form, &writer.name, FinalRecount::Every).await? {
+    match store.directives.begin_checklists(&revision.directive, &revision.tasks, &dues, &form, &writer.name, FinalRecount::Every).await? {
         Recorded::Written => {
             let recurring: std::collections::HashSet<Uuid> =
                 revision.tasks.iter().filter(|task| task.recurrence.is_some()).map(|task| task.id).collect();
@@ -204,11 +209,11 @@ async fn write_checklists(store: &Store, directive: Uuid, writer: &Writer, known
                 step.new.iter().map(ChecklistKey::of).chain(step.removed.iter().map(|(_, key)| key.clone())).collect();
             touched.sort();
             touched.dedup();
-            if store.write_checklist_step(directive, &writer.name, &step.new, &removed, &touched).await? == Recorded::Stale {
+            if store.directives.write_checklist_step(directive, &writer.name, &step.new, &removed, &touched).await? == Recorded::Stale {
                 continue 'afresh;
             }
         }
-        return match store.finish_checklists(directive, &writer.name).await? {
+        return match store.directives.finish_checklists(directive, &writer.name).await? {
             Recorded::Written => Ok(Ending::Done),
             Recorded::Stale => Ok(Ending::TakenOver),
         };
@@ -218,16 +223,16 @@ async fn write_checklists(store: &Store, directive: Uuid, writer: &Writer, known
 /// What is left to write, worked out from the stored records and the recorded form;
 /// `None` when `writer` no longer holds the directive.
 async fn remaining(store: &Store, directive: Uuid, writer: &Writer) -> Result<Option<Changes>, DbError> {
-    let Some(unfinished) = store.unfinished_checklists(directive).await? else { return Ok(None) };
+    let Some(unfinished) = store.directives.unfinished_checklists(directive).await? else { return Ok(None) };
     if unfinished.holder != writer.name {
         return Ok(None);
     }
     let target = form_of(&unfinished)?;
-    let Some((directive_record, tasks, items)) = store.directive_records(directive).await? else {
+    let Some((directive_record, tasks, items)) = store.directives.directive_records(directive).await? else {
         return Err(DbError::Shape { context: "finishing a directive's writing", detail: format!("directive {directive} is missing") });
     };
     let published = authoring::Published { directive: directive_record, tasks, items };
-    let units = store.units().await?;
+    let units = store.units.units().await?;
     let today = chidao_core::domain::Deadline::today_in_vietnam(chrono::Utc::now());
     match authoring::revise(&published, &target, &units, today, chidao_core::domain::new_id) {
         Ok(revision) => Ok(Some(Changes::of(revision, &published.items))),
@@ -277,7 +282,7 @@ fn steps(changes: Changes) -> Vec<Changes> {
 /// stopped and whose lease has run out.
 pub async fn finish_abandoned(store: &Store) -> Result<usize, DbError> {
     let writer = Writer::new();
-    let taken = store.take_abandoned_checklists(&writer.name).await?;
+    let taken = store.directives.take_abandoned_checklists(&writer.name).await?;
     for directive in &taken {
         tracing::info!(%directive, "finishing a directive's writing left part-done");
         write_checklists(store, *directive, &writer, None).await?;

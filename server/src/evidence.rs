@@ -93,14 +93,14 @@ async fn attach_once(
     item: Uuid,
     photo: &PhotoRow,
 ) -> Result<Option<(PhotoAttach, ChecklistItem)>, EvidenceError> {
-    let stored = store.item(item).await?.ok_or(EvidenceError::UnknownItem(item))?;
-    if !authorize(store, user, Action::ChangeItemOf(&stored.item.unit)).await? {
+    let stored = store.sync.item(item).await?.ok_or(EvidenceError::UnknownItem(item))?;
+    if !authorize(&store.units, user, Action::ChangeItemOf(&stored.item.unit)).await? {
         return Err(EvidenceError::Forbidden);
     }
     let now = chrono::Utc::now();
     let today = chidao_core::domain::Deadline::today_in_vietnam(now);
     // Read before the write: uploads of one unit racing at the bound may pass it by a few.
-    let added_today = store.photos_added_on(&stored.item.unit, today).await?;
+    let added_today = store.photos.photos_added_on(&stored.item.unit, today).await?;
     match attach_decision(&stored.item, &photo.id, added_today) {
         Ok(PhotoAttach::AlreadyThere) => return Ok(Some((PhotoAttach::AlreadyThere, stored.item))),
         Ok(PhotoAttach::Add) => {}
@@ -122,7 +122,7 @@ async fn attach_once(
         log_id: chidao_core::domain::new_id(),
         author: &user.username,
     };
-    match store.attach_photo(&attachment).await? {
+    match store.photos.attach_photo(&attachment).await? {
         Recorded::Written => {
             tracing::info!(%item, photo = %photo.id, bytes = photo.size, "photo attached");
             let mut item = stored.item;
@@ -136,9 +136,9 @@ async fn attach_once(
 /// The photo's type and bytes, for someone who may read one of the units showing it.
 pub async fn fetch(store: &Store, user: &User, id: &PhotoId) -> Result<(String, Vec<u8>), EvidenceError> {
     let unknown = || EvidenceError::UnknownPhoto(id.to_string());
-    let photo = store.photo(id).await?.ok_or_else(unknown)?;
+    let photo = store.photos.photo(id).await?.ok_or_else(unknown)?;
     // Someone who may not see it is told it does not exist, as for any unknown id.
-    let scope = read_scope(store, user).await?;
+    let scope = read_scope(&store.units, user).await?;
     if !photo.units.iter().any(|unit| scope.includes(unit)) {
         return Err(unknown());
     }

@@ -5,7 +5,7 @@
 //! kept in the database, so that app servers sharing it hold a guesser back together,
 //! whichever of them the guesses reach.
 
-use crate::db::{DbError, Store};
+use crate::db::{DbError, PeopleStore};
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy)]
@@ -88,13 +88,13 @@ impl SignInThrottle {
     /// after another (each reservation rewrites its keys only if they still hold what it
     /// read), so N guesses at once count N. Used by sign-in and by the password change,
     /// which checks a password just the same.
-    pub async fn reserve(&self, store: &Store, username: &str, address: Option<&str>, now_ms: i64) -> Result<Attempt, DbError> {
+    pub async fn reserve(&self, people: &PeopleStore, username: &str, address: Option<&str>, now_ms: i64) -> Result<Attempt, DbError> {
         let mut keys = vec![(username_key(username), self.limits.per_username)];
         keys.extend(address.map(|address| (address_key(address), self.limits.per_address)));
         let names: Vec<String> = keys.iter().map(|(key, _)| key.clone()).collect();
         let since = self.window_start(now_ms);
         crate::db::retry::until_written("reserving a sign-in attempt", || async {
-            let mut kept = store.sign_in_attempts(&names).await?;
+            let mut kept = people.sign_in_attempts(&names).await?;
             let mut waits = Vec::new();
             let mut writes = Vec::new();
             for (key, limit) in &keys {
@@ -108,7 +108,7 @@ impl SignInThrottle {
             if let Some(wait) = waits.into_iter().max() {
                 return Ok(Some(Attempt::HeldBack(wait)));
             }
-            Ok(match store.write_sign_in_attempts(&writes, now_ms, since).await? {
+            Ok(match people.write_sign_in_attempts(&writes, now_ms, since).await? {
                 crate::db::Recorded::Written => Some(Attempt::Reserved { at_ms: now_ms }),
                 crate::db::Recorded::Stale => None,
             })
@@ -120,10 +120,10 @@ impl SignInThrottle {
     /// and the address's loses this attempt (one good account must not unlock guessing at
     /// others from the same place, and an office's many good sign-ins must not lock it
     /// out). A wrong password leaves the attempt counted.
-    pub async fn succeeded(&self, store: &Store, username: &str, address: Option<&str>, at_ms: i64) -> Result<(), DbError> {
-        store.clear_sign_in_attempts(&username_key(username)).await?;
+    pub async fn succeeded(&self, people: &PeopleStore, username: &str, address: Option<&str>, at_ms: i64) -> Result<(), DbError> {
+        people.clear_sign_in_attempts(&username_key(username)).await?;
         if let Some(address) = address {
-            store.refund_sign_in_attempt(&address_key(address), at_ms).await?;
+            people.refund_sign_in_attempt(&address_key(address), at_ms).await?;
         }
         Ok(())
     }

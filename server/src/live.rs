@@ -4,7 +4,7 @@
 //! database live query would not promise across nodes. A connection costs one indexed
 //! query per beat.
 
-use crate::db::{DbError, Store};
+use crate::db::{DbError, ProgressStore, Store};
 use crate::limits::StreamLimits;
 use axum::response::sse::Event;
 use chidao_core::api::{AssignmentKey, LiveChanges};
@@ -86,6 +86,7 @@ impl StreamSession {
     async fn stands(&self, store: &Store) -> Result<bool, DbError> {
         let now_ms = chrono::Utc::now().timestamp_millis();
         Ok(store
+            .people
             .session(&self.key)
             .await?
             .is_some_and(|(session, account)| crate::auth::session_stands(&session, account.as_ref(), self.idle_days, now_ms)))
@@ -103,7 +104,7 @@ struct Follow {
 
 impl Follow {
     async fn next_changes(&mut self) -> Result<Option<LiveChanges>, DbError> {
-        let changed = self.store.assignments_after(self.cursor, self.units.as_deref(), LIVE_BATCH).await?;
+        let changed = self.store.progress.assignments_after(self.cursor, self.units.as_deref(), LIVE_BATCH).await?;
         let Some(last) = changed.last() else { return Ok(None) };
         self.cursor = last.seq;
         Ok(Some(LiveChanges {
@@ -169,12 +170,12 @@ pub fn follow(
 /// Writes again, every `every`, the kept tallies that writes have marked stale, so that a
 /// dashboard's read after a push rarely has any left to write itself. An error is logged
 /// and the next beat tries again: the marks stay until their tallies are written.
-pub async fn keep_tallies(store: Store, every: Duration) {
+pub async fn keep_tallies(progress: ProgressStore, every: Duration) {
     let mut beat = tokio::time::interval(every);
     beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         beat.tick().await;
-        if let Err(error) = store.retally_stale().await {
+        if let Err(error) = progress.retally_stale().await {
             tracing::warn!(%error, "the stale tallies could not be written again; trying at the next beat");
         }
     }

@@ -113,7 +113,7 @@ async fn export(args: ExportArgs) -> Result<(), StartError> {
     if args.file.exists() {
         return Err(StartError::Input(format!("{path} exists already; name a new file")));
     }
-    open_store_with(&args.db, db::Migrations::Check).await?.export(&args.file).await?;
+    open_store_with(&args.db, db::Migrations::Check).await?.maintenance.export(&args.file).await?;
     println!("Exported to {path}.");
     Ok(())
 }
@@ -191,7 +191,7 @@ async fn import_directive(args: ImportDirectiveArgs) -> Result<(), StartError> {
     let text = String::from_utf8(bytes).map_err(|_| StartError::Input(format!("{path} is not UTF-8 text")))?;
     let store = open_store(&args.db).await?;
     let draft =
-        chidao_core::import::extract(&text, &store.units().await?).map_err(|error| StartError::Input(format!("{path}: {error}")))?;
+        chidao_core::import::extract(&text, &store.units.units().await?).map_err(|error| StartError::Input(format!("{path}: {error}")))?;
     for name in draft.unmatched() {
         eprintln!("{path}: `{name}` is not a unit of the tree; kept as written");
     }
@@ -253,12 +253,12 @@ async fn serve(args: ServeArgs) -> Result<(), StartError> {
         live_beat: std::time::Duration::from_millis(args.live_beat_ms),
         live_streams: chidao_server::limits::StreamLimits { per_session: args.live_streams_per_session, per_server: args.live_streams_max },
     };
-    tokio::spawn(chidao_server::live::keep_tallies(store.clone(), reports.live_beat));
+    tokio::spawn(chidao_server::live::keep_tallies(store.progress.clone(), reports.live_beat));
     let operations = services.operations.clone();
     if store.is_shared() {
         let draining = operations.clone();
         let writer = services.push_writer.clone();
-        tokio::spawn(chidao_server::push_writer::keep(store.clone(), writer, args.push_writer_address(addr), move || {
+        tokio::spawn(chidao_server::push_writer::keep(store.sync.clone(), writer, args.push_writer_address(addr), move || {
             draining.is_draining()
         }));
     }

@@ -104,13 +104,13 @@ pub async fn open(
     now: DateTime<Utc>,
     reach: Reach,
 ) -> Result<usize, DbError> {
-    let recurring: Vec<Task> = store.tasks(tasks).await?.into_iter().filter(|task| task.recurrence.is_some()).collect();
+    let recurring: Vec<Task> = store.directives.tasks(tasks).await?.into_iter().filter(|task| task.recurrence.is_some()).collect();
     if recurring.is_empty() {
         return Ok(0);
     }
     let directive_ids: Vec<Uuid> = recurring.iter().map(|task| task.directive).collect();
     let issued: BTreeMap<Uuid, NaiveDate> =
-        store.directives(Some(&directive_ids)).await?.into_iter().map(|directive| (directive.id, directive.issued_on)).collect();
+        store.directives.directives(Some(&directive_ids)).await?.into_iter().map(|directive| (directive.id, directive.issued_on)).collect();
     let started: BTreeMap<Uuid, (&Task, NaiveDate)> =
         recurring.iter().filter_map(|task| Some((task.id, (task, *issued.get(&task.directive)?)))).collect();
     let task_ids: Vec<Uuid> = started.keys().copied().collect();
@@ -121,7 +121,7 @@ pub async fn open(
         .into_iter()
         .collect();
     until_written("opening periods", || async {
-        let records = store.period_records(&task_ids, units, &periods).await?;
+        let records = store.periods.period_records(&task_ids, units, &periods).await?;
         let copies = missing_copies(&started, &records, now, reach);
         for chunk in copies.chunks(ITEMS_PER_WRITE) {
             let opened: std::collections::BTreeSet<(Uuid, Option<Period>)> = chunk.iter().map(|copy| (copy.task, copy.period)).collect();
@@ -132,7 +132,7 @@ pub async fn open(
                     Some(DueRow::of(task, *issued_on, period))
                 })
                 .collect();
-            if store.open_copies(chunk, &dues).await? == Recorded::Stale {
+            if store.periods.open_copies(chunk, &dues).await? == Recorded::Stale {
                 return Ok(None);
             }
         }
@@ -164,20 +164,20 @@ pub fn due_rows(tasks: &[Task], issued: &BTreeMap<Uuid, NaiveDate>, now: DateTim
 /// version (or under an older rule) is judged by this one's. A database already right
 /// costs one read of the due rows.
 pub async fn keep_dues(store: &Store, now: DateTime<Utc>) -> Result<(), DbError> {
-    let tasks = store.tasks(None).await?;
+    let tasks = store.directives.tasks(None).await?;
     let issued: BTreeMap<Uuid, NaiveDate> =
-        store.directives(None).await?.into_iter().map(|directive| (directive.id, directive.issued_on)).collect();
-    let kept = store.kept_dues().await?;
+        store.directives.directives(None).await?.into_iter().map(|directive| (directive.id, directive.issued_on)).collect();
+    let kept = store.periods.kept_dues().await?;
     let rows: Vec<DueRow> =
         due_rows(&tasks, &issued, now).into_iter().filter(|row| kept.get(&row.key()) != Some(&(row.end_ms, row.opened_ms))).collect();
     if !rows.is_empty() {
         tracing::info!(rows = rows.len(), "due instants written again");
     }
     for chunk in rows.chunks(DUES_PER_WRITE) {
-        store.keep_dues(chunk).await?;
+        store.periods.keep_dues(chunk).await?;
     }
     if !rows.is_empty() {
-        store.retally_everything().await?;
+        store.progress.retally_everything().await?;
     }
     Ok(())
 }

@@ -10,7 +10,7 @@
 //! cannot reach the writer (it died, it is draining, the network failed) writes the push
 //! itself, and a push handed on is always written where it arrives.
 
-use crate::db::{Store, WriterLease, PUSH_WRITER_LEASE_SECONDS};
+use crate::db::{SyncStore, WriterLease, PUSH_WRITER_LEASE_SECONDS};
 use crate::extract::BODY_LIMIT;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -259,7 +259,7 @@ fn passes_on(name: &HeaderName) -> bool {
 /// Reads the lease every second, taking or renewing it when this server has an address
 /// the others can reach, until the server drains; then gives it up so that another takes
 /// it at once. Runs only when the database is shared.
-pub async fn keep(store: Store, writer: Arc<PushWriter>, address: Option<String>, draining: impl Fn() -> bool) {
+pub async fn keep(sync: SyncStore, writer: Arc<PushWriter>, address: Option<String>, draining: impl Fn() -> bool) {
     let me = chidao_core::domain::new_id().to_string();
     match &address {
         Some(address) => tracing::info!(%address, "pushes may be handed to this server at this address"),
@@ -267,7 +267,7 @@ pub async fn keep(store: Store, writer: Arc<PushWriter>, address: Option<String>
     }
     let mut failing = false;
     while !draining() {
-        match store.claim_push_writer(&me, address.as_deref()).await {
+        match sync.claim_push_writer(&me, address.as_deref()).await {
             Ok(lease) => {
                 if failing {
                     tracing::info!("the push writer's lease is read again");
@@ -285,7 +285,7 @@ pub async fn keep(store: Store, writer: Arc<PushWriter>, address: Option<String>
         tokio::time::sleep(RENEW_EVERY).await;
     }
     writer.forget();
-    if let Err(error) = store.release_push_writer(&me).await {
+    if let Err(error) = sync.release_push_writer(&me).await {
         tracing::warn!(%error, "giving up the push writer's lease failed; another server takes it when it runs out");
     }
 }

@@ -9,19 +9,19 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 pub async fn progress(store: &Store) -> Result<ProgressReport, DbError> {
-    let units = store.units().await?;
-    let directives = store.directives(None).await?;
-    let tasks = store.tasks(None).await?;
+    let units = store.units.units().await?;
+    let directives = store.directives.directives(None).await?;
+    let tasks = store.directives.tasks(None).await?;
     let mut items_by_task: BTreeMap<Uuid, BTreeMap<UnitCode, Vec<ChecklistItem>>> = BTreeMap::new();
     // Items a later edit took off the checklist are history, not work.
-    for stored in store.all_items().await?.into_iter().filter(|stored| !stored.item.removed) {
+    for stored in store.sync.all_items().await?.into_iter().filter(|stored| !stored.item.removed) {
         let item = stored.item;
         items_by_task.entry(item.task).or_default().entry(item.unit.clone()).or_default().push(item);
     }
     let mut reports: BTreeMap<(Uuid, UnitCode), TaskReport> =
         // One period's sign-off is not the task's: this page shows work as a whole.
         store
-            .task_reports(None)
+            .reports.task_reports(None)
             .await?
             .into_iter()
             .filter(|report| report.period.is_none())
@@ -100,34 +100,34 @@ pub async fn sign_off(
     period: Option<Period>,
     request: SignOffRequest,
 ) -> Result<Option<TaskReport>, SignOffError> {
-    if !authorize(store, user, Action::SignOffReport(unit)).await? {
+    if !authorize(&store.units, user, Action::SignOffReport(unit)).await? {
         return Err(SignOffError::Forbidden);
     }
-    if !store.task_assigned_to(task, unit, period).await? {
+    if !store.reports.task_assigned_to(task, unit, period).await? {
         return Err(SignOffError::NotAssigned { unit: unit.clone() });
     }
     let period_name = period.map(|period| period.to_string()).unwrap_or_default();
     if request == SignOffRequest::TakeBack {
-        store.delete_task_report(task, unit, period).await?;
+        store.reports.delete_task_report(task, unit, period).await?;
         tracing::info!(%task, %unit, period = period_name, by = %user.username, "task report sign-off taken back");
         return Ok(None);
     }
-    let open_items = store.assignment_items(task, unit, period).await?.iter().filter(|item| !item.removed && !item.done).count();
+    let open_items = store.progress.assignment_items(task, unit, period).await?.iter().filter(|item| !item.removed && !item.done).count();
     let open_items = u32::try_from(open_items).unwrap_or(u32::MAX);
     if open_items > 0 && request == SignOffRequest::Finished {
         return Err(SignOffError::Unfinished { open: open_items });
     }
     let at_ms = chrono::Utc::now().timestamp_millis();
     let report = TaskReport { task, unit: unit.clone(), period, by: user.username.clone(), at_ms, open_items };
-    store.put_task_report(&report).await?;
+    store.reports.put_task_report(&report).await?;
     tracing::info!(%task, %unit, period = period_name, by = %user.username, "task report signed off");
     Ok(Some(report))
 }
 
 /// The sign-offs in the units `user` may read.
 pub async fn task_reports(store: &Store, user: &User) -> Result<Vec<TaskReport>, DbError> {
-    match read_scope(store, user).await? {
-        ReadScope::Everything => store.task_reports(None).await,
-        ReadScope::Units(units) => store.task_reports(Some(&units.into_iter().collect::<Vec<_>>())).await,
+    match read_scope(&store.units, user).await? {
+        ReadScope::Everything => store.reports.task_reports(None).await,
+        ReadScope::Units(units) => store.reports.task_reports(Some(&units.into_iter().collect::<Vec<_>>())).await,
     }
 }

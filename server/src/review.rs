@@ -34,9 +34,9 @@ fn history_by_item(log: Vec<(Uuid, LoggedEdit)>) -> HashMap<Uuid, Vec<LoggedEdit
 
 /// The flagged items `reviewer` may settle.
 pub async fn queue(store: &Store, reviewer: &User) -> Result<ReviewQueue, DbError> {
-    let mut access = Access::new(store, reviewer);
+    let mut access = Access::new(&store.units, reviewer);
     let mut items: Vec<ChecklistItem> = Vec::new();
-    for stored in store.conflicted_items().await? {
+    for stored in store.sync.conflicted_items().await? {
         if access.permits(Action::ReviewItemOf(&stored.item.unit)).await? {
             items.push(stored.item);
         }
@@ -45,11 +45,11 @@ pub async fn queue(store: &Store, reviewer: &User) -> Result<ReviewQueue, DbErro
         return Ok(ReviewQueue { cases: Vec::new() });
     }
     let ids: Vec<Uuid> = items.iter().map(|item| item.id).collect();
-    let mut history = history_by_item(store.logged_edits(&ids).await?);
+    let mut history = history_by_item(store.sync.logged_edits(&ids).await?);
     let task_ids: Vec<Uuid> = items.iter().map(|item| item.task).collect::<BTreeSet<_>>().into_iter().collect();
     let tasks: HashMap<Uuid, String> =
-        store.tasks(Some(&task_ids)).await?.into_iter().map(|task| (task.id, task.text.to_string())).collect();
-    let units: HashMap<_, String> = store.units().await?.into_iter().map(|unit| (unit.code, unit.name.to_string())).collect();
+        store.directives.tasks(Some(&task_ids)).await?.into_iter().map(|task| (task.id, task.text.to_string())).collect();
+    let units: HashMap<_, String> = store.units.units().await?.into_iter().map(|unit| (unit.code, unit.name.to_string())).collect();
     let cases = items
         .into_iter()
         .map(|item| ConflictCase {
@@ -70,11 +70,11 @@ pub async fn review(store: &Store, reviewer: &User, item: Uuid, keep: &[Uuid]) -
 
 /// One attempt; `None` when a push wrote the item meanwhile.
 async fn review_once(store: &Store, reviewer: &User, item: Uuid, keep: &[Uuid]) -> Result<Option<ChecklistItem>, ReviewFailure> {
-    let stored = store.item(item).await?.ok_or(ReviewFailure::UnknownItem(item))?;
-    if !authorize(store, reviewer, Action::ReviewItemOf(&stored.item.unit)).await? {
+    let stored = store.sync.item(item).await?.ok_or(ReviewFailure::UnknownItem(item))?;
+    if !authorize(&store.units, reviewer, Action::ReviewItemOf(&stored.item.unit)).await? {
         return Err(ReviewFailure::Forbidden);
     }
-    let history = store.logged_edits(&[item]).await?.into_iter().map(|(_, edit)| edit).collect::<Vec<_>>();
+    let history = store.sync.logged_edits(&[item]).await?.into_iter().map(|(_, edit)| edit).collect::<Vec<_>>();
     let now_ms = chrono::Utc::now().timestamp_millis();
     let (reviewed, edits) = resolve(&stored.item, &history, keep, &reviewer.username, now_ms)?;
     let reasons: Vec<String> = edits.iter().map(|(_, kept)| format!("conflict review: kept the value of change {kept}")).collect();
@@ -93,7 +93,7 @@ async fn review_once(store: &Store, reviewer: &User, item: Uuid, keep: &[Uuid]) 
         .collect();
     let write = ItemWrite { item: reviewed.clone(), read_version: stored.version, read_done: stored.item.done };
     let batch = Batch { devices: &[], log, items: vec![write] };
-    match store.record_batch(&batch).await? {
+    match store.sync.record_batch(&batch).await? {
         Recorded::Written => {
             tracing::info!(%item, reviewer = %reviewer.username, kept = keep.len(), "conflict reviewed");
             Ok(Some(reviewed))

@@ -113,7 +113,7 @@ pub async fn generate(store: &Store, spec: &ProvinceSpec, now: DateTime<Utc>) ->
         }
         directives.push(directive);
     }
-    store.seed(&units, &directives, &tasks, &[], &[]).await?;
+    store.maintenance.seed(&units, &directives, &tasks, &[], &[]).await?;
 
     let mut items = Vec::new();
     let mut history = Vec::new();
@@ -156,13 +156,13 @@ pub async fn generate(store: &Store, spec: &ProvinceSpec, now: DateTime<Utc>) ->
         }
     }
     let phase = std::time::Instant::now();
-    store.insert_items(&items).await?;
+    store.maintenance.insert_items(&items).await?;
     tracing::info!(items = items.len(), seconds = phase.elapsed().as_secs_f64(), "generated items written");
     let phase = std::time::Instant::now();
-    store.insert_history(&history).await?;
+    store.maintenance.insert_history(&history).await?;
     tracing::info!(ticks = history.len(), seconds = phase.elapsed().as_secs_f64(), "generated history written");
     let phase = std::time::Instant::now();
-    store.recount(&pairs).await?;
+    store.progress.recount(&pairs).await?;
     tracing::info!(assignments = pairs.len(), seconds = phase.elapsed().as_secs_f64(), "assignments counted");
     Ok(Generated {
         units: units.len(),

@@ -28,7 +28,7 @@ pub enum GuardError {
 /// At start-up, before anything is served: a database behind the mark is refused unless
 /// `accept_behind`, which raises the counter past the mark and says so in the log.
 pub async fn check_at_start(store: &Store, mark: &AcknowledgedMark, accept_behind: bool) -> Result<(), GuardError> {
-    let holds = store.assignment_cursor().await?;
+    let holds = store.progress.assignment_cursor().await?;
     match mark.compare(holds) {
         Ok(()) => {}
         Err(Behind { holds, acknowledged }) => {
@@ -44,17 +44,17 @@ pub async fn check_at_start(store: &Store, mark: &AcknowledgedMark, accept_behin
                 "serving a database behind what was acknowledged, as --accept-store-behind asks; the item counter \
                  moves past every number handed out"
             );
-            store.raise_item_counter(acknowledged).await?;
+            store.sync.raise_item_counter(acknowledged).await?;
         }
     }
-    mark.saw(store.assignment_cursor().await?)?;
+    mark.saw(store.progress.assignment_cursor().await?)?;
     Ok(())
 }
 
 /// After a write this server answers for: the counter as it is now is seen committed, in
 /// the mark (and its file) before anyone is answered.
 pub async fn saw_written(store: &Store, mark: &AcknowledgedMark) -> Result<(), GuardError> {
-    let counter = store.assignment_cursor().await?;
+    let counter = store.progress.assignment_cursor().await?;
     note(store, mark, counter, Witness::Memory).await
 }
 
@@ -85,7 +85,7 @@ async fn note(store: &Store, mark: &AcknowledgedMark, counter: u64, witness: Wit
                 "the database is behind what this server saw committed: acknowledged changes were lost; the item \
                  counter moves past every number handed out so no tablet misses a later write"
             );
-            store.raise_item_counter(acknowledged).await?;
+            store.sync.raise_item_counter(acknowledged).await?;
             Ok(())
         }
     }
@@ -99,7 +99,7 @@ pub async fn keep_watching(store: Store, mark: std::sync::Arc<AcknowledgedMark>)
     beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         beat.tick().await;
-        let checked = match store.assignment_cursor().await {
+        let checked = match store.progress.assignment_cursor().await {
             Ok(counter) => note(&store, &mark, counter, Witness::Memory).await,
             Err(error) => Err(error.into()),
         };

@@ -246,11 +246,11 @@ impl SyncService {
     pub async fn pull(&self, user: &User, since: u64, limit: usize) -> Result<PullResponse, DbError> {
         let store = &self.store;
         let limit = limit.clamp(1, MAX_PULL_LIMIT);
-        let units: Option<Vec<UnitCode>> = match read_scope(store, user).await? {
+        let units: Option<Vec<UnitCode>> = match read_scope(&store.units, user).await? {
             ReadScope::Everything => None,
             ReadScope::Units(units) => Some(units.into_iter().collect()),
         };
-        let page = store.pull_page(since, units.as_deref(), limit).await?;
+        let page = store.sync.pull_page(since, units.as_deref(), limit).await?;
         crate::store_guard::pulled_past(&self.acknowledged, since, page.counter);
         let cursor = page.items.last().map_or(since, |last| last.seq);
         let items = page.items.into_iter().map(|stored| stored.item).collect();
@@ -319,15 +319,15 @@ async fn push_group_once(
     let item_ids: Vec<Uuid> = all_changes().map(|change| change.item).collect::<BTreeSet<_>>().into_iter().collect();
     let device_ids: Vec<Uuid> = all_changes().map(Change::device).collect::<BTreeSet<_>>().into_iter().collect();
     let change_ids: Vec<Uuid> = all_changes().map(|change| change.id).collect::<BTreeSet<_>>().into_iter().collect();
-    let mut read = store.items(&item_ids).await?;
+    let mut read = store.sync.items(&item_ids).await?;
     if read.len() < item_ids.len() {
         open_periods_for_missing(store, pushes, &read).await?;
-        read = store.items(&item_ids).await?;
+        read = store.sync.items(&item_ids).await?;
     }
     let units: BTreeSet<&UnitCode> = read.iter().map(|stored| &stored.item.unit).collect();
     let mut writable: Vec<HashSet<UnitCode>> = Vec::with_capacity(pushes.len());
     for (user, _) in pushes {
-        let mut access = Access::new(store, user);
+        let mut access = Access::new(&store.units, user);
         let mut theirs = HashSet::new();
         for unit in &units {
             if access.permits(Action::ChangeItemOf(unit)).await? {
@@ -338,8 +338,8 @@ async fn push_group_once(
     }
     let as_read: HashMap<Uuid, (u64, bool)> = read.iter().map(|stored| (stored.item.id, (stored.version, stored.item.done))).collect();
     let reads = PushReads {
-        devices: store.devices(&device_ids).await?,
-        logged: store.logged_answers(&change_ids).await?,
+        devices: store.sync.devices(&device_ids).await?,
+        logged: store.sync.logged_answers(&change_ids).await?,
         items: read.into_iter().map(|stored| (stored.item.id, stored.item)).collect(),
     };
     add_elapsed(&totals.reading_us, reading);
@@ -363,7 +363,7 @@ async fn push_group_once(
     let batch = Batch { devices: &group.devices, log, items };
     add_elapsed(&totals.deciding_us, deciding);
     let writing = Instant::now();
-    let recorded = store.record_batch(&batch).await;
+    let recorded = store.sync.record_batch(&batch).await;
     add_elapsed(&totals.writing_us, writing);
     Ok(match recorded? {
         Recorded::Written => Some(group.pushes.into_iter().map(|decision| decision.results).collect()),
@@ -383,7 +383,7 @@ async fn open_periods_for_missing(store: &Store, pushes: &[(User, Vec<Change>)],
         if changes.iter().all(|change| found.contains(&change.item)) || !opened_for.insert(&user.username) {
             continue;
         }
-        let units = match read_scope(store, user).await? {
+        let units = match read_scope(&store.units, user).await? {
             ReadScope::Everything => None,
             ReadScope::Units(units) => Some(units.into_iter().collect::<Vec<_>>()),
         };

@@ -126,7 +126,7 @@ async fn world() -> World {
         .iter()
         .map(|unit| ChecklistItem::new(new_id(), task, UnitCode::parse(unit).unwrap(), "Báo cáo kết quả", 1).unwrap())
         .collect();
-    app.store.seed(&[], &[], &[], &extra, &[]).await.unwrap();
+    app.store.maintenance.seed(&[], &[], &[], &extra, &[]).await.unwrap();
     // People who work in the unrelated commune and the provincial office, to attach photos.
     for (username, unit) in [("official-tk", UNRELATED), ("official-vp", "VP-UBND")] {
         let new = NewAccount {

@@ -30,7 +30,7 @@ async fn an_exported_database_imported_into_an_empty_one_carries_on_where_it_sto
     let uploaded = before.upload_photo(&official, &items[0], &photo, "image/png", common::PNG.to_vec()).await;
     assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.json);
     let file = dir.path().join("backup.surql");
-    before.store.export(&file).await.expect("the database exports");
+    before.store.maintenance.export(&file).await.expect("the database exports");
 
     // Restored into an empty database.
     let restored = chidao_server::db::import(&common::db_args("mem://").settings(), &file).await.expect("the backup imports");
@@ -38,11 +38,11 @@ async fn an_exported_database_imported_into_an_empty_one_carries_on_where_it_sto
 
     assert_eq!(after.pull(&official, 0).await["items"], before.pull(&official, 0).await["items"], "the same items, same session");
     let ids: Vec<uuid::Uuid> = items.iter().map(|id| id.parse().unwrap()).collect();
-    assert_eq!(after.store.logged_edits(&ids).await.unwrap(), before.store.logged_edits(&ids).await.unwrap(), "the same log");
+    assert_eq!(after.store.sync.logged_edits(&ids).await.unwrap(), before.store.sync.logged_edits(&ids).await.unwrap(), "the same log");
     for change in &sent {
         assert_eq!(after.times_logged(change).await, 1);
     }
-    let account = after.store.account("official").await.unwrap().expect("the account is back");
+    let account = after.store.people.account("official").await.unwrap().expect("the account is back");
     assert!(chidao_server::auth::verify_password(common::PASSWORD, Some(&account.password_hash)), "its password too");
     let got = after.call(Method::GET, &format!("/api/v1/photos/{photo}"), Some(&official), None).await;
     assert_eq!((got.status, got.bytes.as_slice()), (StatusCode::OK, common::PNG), "the photo is back, byte for byte");
@@ -57,7 +57,7 @@ async fn an_exported_database_imported_into_an_empty_one_carries_on_where_it_sto
     // Nothing is lost or added: the restored database exports to the same file.
     let again = dir.path().join("again.surql");
     let restored_again = chidao_server::db::import(&common::db_args("mem://").settings(), &file).await.unwrap();
-    restored_again.export(&again).await.unwrap();
+    restored_again.maintenance.export(&again).await.unwrap();
     assert_eq!(std::fs::read_to_string(&again).unwrap(), std::fs::read_to_string(&file).unwrap());
 }
 
@@ -90,7 +90,7 @@ async fn the_command_line_exports_and_imports_only_into_an_empty_database() {
     assert!(String::from_utf8_lossy(&twice.stderr).contains("into an empty one only"), "{}", String::from_utf8_lossy(&twice.stderr));
 
     let open = |url: String| async move { chidao_server::db::open(&common::db_args(&url).settings()).await.unwrap() };
-    let (source, target) = (open(source).await.units().await.unwrap(), open(target).await.units().await.unwrap());
+    let (source, target) = (open(source).await.units.units().await.unwrap(), open(target).await.units.units().await.unwrap());
     assert!(!source.is_empty());
     assert_eq!(serde_json::to_value(&source).unwrap(), serde_json::to_value(&target).unwrap());
 }

@@ -63,7 +63,7 @@ fn province_wide(units: &[Unit], tasks: usize, lines: usize) -> DirectiveInput {
 /// Every live item of `directive`'s tasks as (task, unit, label), and whether any line is
 /// there twice.
 async fn lines_of(store: &Store, directive: Uuid) -> (BTreeSet<(Uuid, String, String)>, usize) {
-    let (_, _, items) = store.directive_records(directive).await.unwrap().unwrap();
+    let (_, _, items) = store.directives.directive_records(directive).await.unwrap().unwrap();
     let live: Vec<_> =
         items.iter().filter(|item| !item.removed).map(|item| (item.task, item.unit.to_string(), item.label.to_string())).collect();
     let count = live.len();
@@ -79,16 +79,16 @@ async fn checklists_are_counted(store: &Store, directive: Uuid) {
         assignments.sort_by_key(|assignment| (assignment.task, assignment.unit.to_string(), format!("{:?}", assignment.period)));
         assignments
     };
-    let stored = sorted(store.list_assignments(&scope, at).await.unwrap());
+    let stored = sorted(store.progress.list_assignments(&scope, at).await.unwrap());
     let live_items = lines_of(store, directive).await.1;
     assert_eq!(stored.iter().map(|assignment| assignment.total as usize).sum::<usize>(), live_items, "every live item counted once");
     let groups: Vec<_> = stored.iter().map(|assignment| (assignment.task, assignment.unit.clone(), assignment.period)).collect();
-    store.recount(&groups).await.unwrap();
-    assert_eq!(sorted(store.list_assignments(&scope, at).await.unwrap()), stored, "counts as a recount gives them");
+    store.progress.recount(&groups).await.unwrap();
+    assert_eq!(sorted(store.progress.list_assignments(&scope, at).await.unwrap()), stored, "counts as a recount gives them");
 }
 
 async fn numbers_are_unique(store: &Store) {
-    let items = store.all_items().await.unwrap();
+    let items = store.sync.all_items().await.unwrap();
     let numbers: BTreeSet<u64> = items.iter().map(|stored| stored.seq).collect();
     assert_eq!(numbers.len(), items.len(), "every item has a number of its own, so devices pull each");
     assert!(!numbers.contains(&0), "no item is left unnumbered");
@@ -111,7 +111,7 @@ async fn a_directive_for_a_whole_province_is_written_in_steps_that_fit_the_least
         chidao_server::config::DbArgs { memtable_mib: chidao_server::config::DbArgs::LEAST_MEMTABLE_MIB, ..crate::common::db_args(&url) };
     let store = chidao_server::db::open(&args.settings()).await.expect("database opens");
     let units = province(150);
-    store.seed(&units, &[], &[], &[], &[]).await.unwrap();
+    store.maintenance.seed(&units, &[], &[], &[], &[]).await.unwrap();
     // 150 communes × 2 tasks × 24 lines: 7,200 items of ~1.5 KB each, several times what
     // one transaction may hold at this buffer size.
     let input = province_wide(&units, 2, 24);
@@ -123,7 +123,7 @@ async fn a_directive_for_a_whole_province_is_written_in_steps_that_fit_the_least
     assert_eq!(count, 7_200, "every line of every commune, once");
     assert_eq!(lines.len(), 7_200);
     numbers_are_unique(&store).await;
-    assert!(store.unfinished_checklists(published.directive).await.unwrap().is_none(), "the writing is over");
+    assert!(store.directives.unfinished_checklists(published.directive).await.unwrap().is_none(), "the writing is over");
     checklists_are_counted(&store, published.directive).await;
     let form = chidao_server::directives::editable(&store, published.directive).await.unwrap().unwrap();
     assert_eq!(form.sections[0].tasks[1].assigned.len(), 150);
@@ -152,26 +152,29 @@ async fn seeded_with_its_database() -> (surrealdb::Surreal<surrealdb::engine::an
     chidao_server::db::migrate_to(&db.clone().into(), chidao_server::db::SCHEMA_VERSION).await.unwrap();
     let store = Store::new(db.clone());
     let units = province(5);
-    store.seed(&units, &[], &[], &[], &[]).await.unwrap();
+    store.maintenance.seed(&units, &[], &[], &[], &[]).await.unwrap();
     (db, store)
 }
 
 #[tokio::test]
 async fn a_directive_left_part_written_is_finished_by_another_writer_once_its_lease_runs_out() {
     let (db, store) = seeded_with_its_database().await;
-    let units = store.units().await.unwrap();
+    let units = store.units.units().await.unwrap();
     let input = province_wide(&units, 3, 4);
     // The first steps of a writer that then stops, as `publish` takes them.
     let publication = authoring::plan(&input, &units, chidao_core::domain::new_id).unwrap();
     let directive = publication.directive.id;
     let target = serde_json::to_string(&authoring::with_task_ids(&input, &publication.tasks)).unwrap();
     let stopped = "a writer that stopped";
-    let begun =
-        store.begin_checklists(&publication.directive, &publication.tasks, &[], &target, stopped, FinalRecount::Nothing).await.unwrap();
+    let begun = store
+        .directives
+        .begin_checklists(&publication.directive, &publication.tasks, &[], &target, stopped, FinalRecount::Nothing)
+        .await
+        .unwrap();
     assert_eq!(begun, Recorded::Written);
     let (first, _) = publication.items.split_at(25);
     let touched: Vec<_> = first.iter().map(chidao_server::db::ChecklistKey::of).collect::<BTreeSet<_>>().into_iter().collect();
-    assert_eq!(store.write_checklist_step(directive, stopped, first, &[], &touched).await.unwrap(), Recorded::Written);
+    assert_eq!(store.directives.write_checklist_step(directive, stopped, first, &[], &touched).await.unwrap(), Recorded::Written);
 
     // Part-written, the form still shows the whole directive.
     let form = chidao_server::directives::editable(&store, directive).await.unwrap().unwrap();
@@ -188,7 +191,7 @@ async fn a_directive_left_part_written_is_finished_by_another_writer_once_its_le
     let planned: BTreeSet<_> = publication.items.iter().map(|item| (item.task, item.unit.to_string(), item.label.to_string())).collect();
     assert_eq!(lines, planned);
     numbers_are_unique(&store).await;
-    assert!(store.unfinished_checklists(directive).await.unwrap().is_none());
+    assert!(store.directives.unfinished_checklists(directive).await.unwrap().is_none());
     checklists_are_counted(&store, directive).await;
 
     // An edit that adds and removes no line but names a commune to lead one task and gives
@@ -205,7 +208,7 @@ async fn a_directive_left_part_written_is_finished_by_another_writer_once_its_le
     checklists_are_counted(&store, directive).await;
     let scope = AssignmentScope { directive: Some(directive), ..AssignmentScope::default() };
     let at = chidao_core::domain::Thresholds::at(chrono::Utc::now(), chidao_core::domain::DUE_SOON_DAYS);
-    let assignments = store.list_assignments(&scope, at).await.unwrap();
+    let assignments = store.progress.list_assignments(&scope, at).await.unwrap();
     let (first, second) = (publication.tasks[0].id, publication.tasks[1].id);
     let of = |task: Uuid| assignments.iter().filter(move |assignment| assignment.task == task);
     assert!(of(first).all(|assignment| (assignment.role == UnitRole::Lead) == (assignment.unit == leading)));
@@ -213,7 +216,7 @@ async fn a_directive_left_part_written_is_finished_by_another_writer_once_its_le
     assert!(of(second).all(|assignment| assignment.state == TaskState::Overdue), "{:?}", of(second).collect::<Vec<_>>());
     // The writer that stopped, back, may no longer write.
     let (_, rest) = publication.items.split_at(25);
-    assert_eq!(store.write_checklist_step(directive, stopped, &rest[..1], &[], &touched).await.unwrap(), Recorded::Stale);
+    assert_eq!(store.directives.write_checklist_step(directive, stopped, &rest[..1], &[], &touched).await.unwrap(), Recorded::Stale);
     assert_eq!(chidao_server::directives::finish_abandoned(&store).await.unwrap(), 0, "nothing is left to take");
 }
 
@@ -232,5 +235,5 @@ async fn the_largest_unit_file_imports_into_the_least_write_buffer() {
     }
     let written = chidao_server::admin::import_units_csv(&store, &csv).await.expect("the largest file allowed is imported");
     assert_eq!(written, most);
-    assert_eq!(store.units().await.unwrap().len(), most);
+    assert_eq!(store.units.units().await.unwrap().len(), most);
 }

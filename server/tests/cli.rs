@@ -46,11 +46,11 @@ async fn an_empty_database_gets_its_unit_tree_and_first_admin_from_the_command_l
     assert!(!String::from_utf8_lossy(&created.stdout).contains("mật khẩu"), "the password is never printed");
 
     let store = chidao_server::db::open(&common::db_args(&db).settings()).await.unwrap();
-    let account = store.account("quantri").await.unwrap().expect("the admin exists");
+    let account = store.people.account("quantri").await.unwrap().expect("the admin exists");
     assert_eq!(account.roles, ["admin"]);
     assert!(!account.must_change_password, "the first admin chose their own password");
     assert!(chidao_server::auth::verify_password("mật khẩu quản trị", Some(&account.password_hash)));
-    assert_eq!(store.units().await.unwrap().len(), 3);
+    assert_eq!(store.units.units().await.unwrap().len(), 3);
 }
 
 #[tokio::test]

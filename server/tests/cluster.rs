@@ -304,9 +304,10 @@ async fn app_servers_share_one_surrealdb_server_through_a_kill_and_a_database_re
     let every: Vec<&Value> = tablets.iter().chain([&first]).flat_map(|tablet| tablet.sent.iter()).collect();
     for change in &every {
         let id = uuid::Uuid::parse_str(change["id"].as_str().unwrap()).unwrap();
-        assert_eq!(store.change_log_count(id).await.unwrap(), 1, "change {id} is logged exactly once");
+        assert_eq!(store.sync.change_log_count(id).await.unwrap(), 1, "change {id} is logged exactly once");
     }
     let server_items: HashMap<String, Value> = store
+        .sync
         .all_items()
         .await
         .unwrap()

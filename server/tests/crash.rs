@@ -53,7 +53,7 @@ async fn assert_each_logged_once(data: &std::path::Path, changes: &[Value]) {
     let store = chidao_server::db::open(&args.settings()).await.unwrap();
     for change in changes {
         let id = uuid::Uuid::parse_str(change["id"].as_str().unwrap()).unwrap();
-        assert_eq!(store.change_log_count(id).await.unwrap(), 1, "change {id}");
+        assert_eq!(store.sync.change_log_count(id).await.unwrap(), 1, "change {id}");
     }
 }
 

@@ -63,11 +63,11 @@ async fn tick(app: &TestApp, cookie: &str, text: &str, how_many: usize, days_ago
 
 /// Every assignment, judged from the items one by one.
 pub(crate) async fn counted_the_slow_way(app: &TestApp, now_ms: i64) -> Vec<(Uuid, UnitCode, Uuid, TaskState, bool, UnitRole)> {
-    let tasks = app.store.tasks(None).await.unwrap();
+    let tasks = app.store.directives.tasks(None).await.unwrap();
     // One assignment per task, unit and (for recurring work) period; a recurring task's
     // template is not work.
     let mut by_assignment: BTreeMap<(Uuid, UnitCode, Option<Period>), Vec<chidao_core::domain::ChecklistItem>> = BTreeMap::new();
-    for stored in app.store.all_items().await.unwrap().into_iter().filter(|stored| !stored.item.removed) {
+    for stored in app.store.sync.all_items().await.unwrap().into_iter().filter(|stored| !stored.item.removed) {
         let recurs = tasks.iter().any(|task| task.id == stored.item.task && task.recurrence.is_some());
         if recurs == stored.item.period.is_some() {
             by_assignment.entry((stored.item.task, stored.item.unit.clone(), stored.item.period)).or_default().push(stored.item);
@@ -248,7 +248,7 @@ async fn a_push_marks_its_tallies_stale_and_the_beat_writes_them_as_a_full_rewri
     let (db, app) = seeded_app_with_its_database().await;
     let supervisor = app.sign_in("supervisor").await;
     publish(&app, &supervisor).await;
-    app.store.retally_stale().await.unwrap();
+    app.store.progress.retally_stale().await.unwrap();
     let (before, marks) = tallies_and_marks(&db).await;
     assert!(marks.is_empty(), "{marks:?}");
 
@@ -260,7 +260,7 @@ async fn a_push_marks_its_tallies_stale_and_the_beat_writes_them_as_a_full_rewri
     assert_eq!(marks.len(), 2, "{marks:?}");
     assert!(marks.contains(&json!("XA-BINH-CHAU")), "{marks:?}");
 
-    let beat = tokio::spawn(chidao_server::live::keep_tallies(app.store.clone(), std::time::Duration::from_millis(50)));
+    let beat = tokio::spawn(chidao_server::live::keep_tallies(app.store.progress.clone(), std::time::Duration::from_millis(50)));
     let started = std::time::Instant::now();
     let written = loop {
         let (tallies, marks) = tallies_and_marks(&db).await;
@@ -466,7 +466,7 @@ async fn a_generated_province_counts_the_same_on_the_dashboard_and_item_by_item(
     let hash = chidao_server::auth::hash_password(crate::common::PASSWORD).unwrap();
     let office = UnitCode::parse("TINH").unwrap();
     let roles = chidao_core::domain::Roles::one(chidao_core::domain::Role::Supervisor);
-    app.store.create_account(&chidao_server::db::AccountRow::new("office", "Văn phòng", &roles, &office, hash)).await.unwrap();
+    app.store.people.create_account(&chidao_server::db::AccountRow::new("office", "Văn phòng", &roles, &office, hash)).await.unwrap();
     let cookie = app.sign_in("office").await;
     let whole = dashboard(&app, &cookie, "").await;
     let slow = counted_the_slow_way(&app, whole.as_of_ms).await;
@@ -481,8 +481,8 @@ async fn a_generated_province_counts_the_same_on_the_dashboard_and_item_by_item(
         for state in std::iter::once(None).chain(TaskState::ALL.iter().copied().map(Some)) {
             let scope = chidao_server::db::AssignmentScope { role, state, ..Default::default() };
             for attention_max in [1, 5, 50] {
-                let kept = app.store.count_assignments(&scope, at, attention_max).await.unwrap();
-                let read = app.store.count_by_reading_assignments(&scope, at, attention_max).await.unwrap();
+                let kept = app.store.progress.count_assignments(&scope, at, attention_max).await.unwrap();
+                let read = app.store.progress.count_by_reading_assignments(&scope, at, attention_max).await.unwrap();
                 assert_eq!(kept, read, "role {role:?}, state {state:?}, {attention_max} to chase");
                 assert!(kept.attention.len() <= attention_max);
             }
@@ -492,11 +492,11 @@ async fn a_generated_province_counts_the_same_on_the_dashboard_and_item_by_item(
     let instants: Vec<i64> = (0..=52).map(|weeks_back| now.timestamp_millis() - weeks_back * 7 * DAY_MS).collect();
     for role in [None, Some(UnitRole::Lead), Some(UnitRole::Assigned)] {
         let scope = chidao_server::db::AssignmentScope { role, ..Default::default() };
-        let kept = app.store.count_as_of(&scope, &instants).await.unwrap();
-        let read = app.store.count_as_of_by_reading_assignments(&scope, &instants).await.unwrap();
+        let kept = app.store.progress.count_as_of(&scope, &instants).await.unwrap();
+        let read = app.store.progress.count_as_of_by_reading_assignments(&scope, &instants).await.unwrap();
         assert_eq!(kept, read, "role {role:?}");
     }
-    let open_work = app.store.count_assignments(&Default::default(), at, 50).await.unwrap();
+    let open_work = app.store.progress.count_assignments(&Default::default(), at, 50).await.unwrap();
     assert!(open_work.attention.len() > 5, "the province has work to chase: {}", open_work.attention.len());
 }
 

@@ -27,7 +27,7 @@ async fn the_demo_office_shows_every_state_recurring_periods_notes_and_a_conflic
     let report = view.tasks.iter().find(|task| task.text.starts_with("Báo cáo tình hình thiệt hại")).expect("the monthly report");
     assert!(report.counts.total() >= 9, "three communes over at least three months: {:?}", report.counts);
     assert!(report.counts.done_on_time > 0 && report.counts.done_late > 0 && report.counts.overdue > 0, "{:?}", report.counts);
-    let conflicts = app.store.conflicted_items().await.unwrap();
+    let conflicts = app.store.sync.conflicted_items().await.unwrap();
     assert_eq!(conflicts.len(), 1, "the note two officials wrote without seeing each other's");
     assert!(!conflicts[0].item.note.is_empty());
     weeks_agree_with_a_count_of_every_item(&app, &supervisor).await;
@@ -45,11 +45,11 @@ async fn weeks_agree_with_a_count_of_every_item(app: &crate::common::TestApp, su
     assert_eq!(answer.status, axum::http::StatusCode::OK, "{}", answer.json);
     let weekly: WeeklyStates = serde_json::from_value(answer.json).unwrap();
     assert_eq!(weekly.weeks.len(), WeeklyStates::WEEKS);
-    let tasks = app.store.tasks(None).await.unwrap();
+    let tasks = app.store.directives.tasks(None).await.unwrap();
     let issued: BTreeMap<uuid::Uuid, chrono::NaiveDate> =
-        app.store.directives(None).await.unwrap().into_iter().map(|directive| (directive.id, directive.issued_on)).collect();
+        app.store.directives.directives(None).await.unwrap().into_iter().map(|directive| (directive.id, directive.issued_on)).collect();
     let mut work: BTreeMap<(uuid::Uuid, String, Option<Period>), Vec<chidao_core::domain::ChecklistItem>> = BTreeMap::new();
-    for stored in app.store.all_items().await.unwrap().into_iter().filter(|stored| !stored.item.removed) {
+    for stored in app.store.sync.all_items().await.unwrap().into_iter().filter(|stored| !stored.item.removed) {
         let recurs = tasks.iter().any(|task| task.id == stored.item.task && task.recurrence.is_some());
         if recurs == stored.item.period.is_some() {
             work.entry((stored.item.task, stored.item.unit.to_string(), stored.item.period)).or_default().push(stored.item);

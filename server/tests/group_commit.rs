@@ -37,7 +37,11 @@ async fn seeded_at(demo: &DemoSet, url: &str, memtable_mib: u32) -> Store {
         .iter()
         .map(|(username, display_name, roles, unit)| AccountRow::new(username, display_name, roles, unit, hash.clone()))
         .collect();
-    store.seed(&demo.units, std::slice::from_ref(&demo.directive), &demo.tasks, &demo.items, &accounts).await.expect("seed is written");
+    store
+        .maintenance
+        .seed(&demo.units, std::slice::from_ref(&demo.directive), &demo.tasks, &demo.items, &accounts)
+        .await
+        .expect("seed is written");
     store
 }
 
@@ -126,15 +130,22 @@ struct Written {
 
 async fn written(store: &Store, pushes: &[(usize, Vec<Change>)]) -> Written {
     let items: BTreeMap<Uuid, ChecklistItem> =
-        store.all_items().await.unwrap().into_iter().map(|stored| (stored.item.id, stored.item)).collect();
+        store.sync.all_items().await.unwrap().into_iter().map(|stored| (stored.item.id, stored.item)).collect();
     let change_ids: Vec<Uuid> = pushes.iter().flat_map(|(_, changes)| changes.iter().map(|change| change.id)).collect();
     for id in &change_ids {
-        assert!(store.change_log_count(*id).await.unwrap() <= 1, "change {id} is logged at most once");
+        assert!(store.sync.change_log_count(*id).await.unwrap() <= 1, "change {id} is logged at most once");
     }
-    let answers = store.logged_answers(&change_ids).await.unwrap().into_iter().map(|(id, answer)| (id, format!("{answer:?}"))).collect();
+    let answers =
+        store.sync.logged_answers(&change_ids).await.unwrap().into_iter().map(|(id, answer)| (id, format!("{answer:?}"))).collect();
     let item_ids: Vec<Uuid> = items.keys().copied().collect();
-    let edits =
-        store.logged_edits(&item_ids).await.unwrap().into_iter().map(|(item, edit)| (edit.change, format!("{item} {edit:?}"))).collect();
+    let edits = store
+        .sync
+        .logged_edits(&item_ids)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(item, edit)| (edit.change, format!("{item} {edit:?}")))
+        .collect();
     Written { items, answers, edits }
 }
 
@@ -181,7 +192,8 @@ async fn pushes_written_together_are_answered_and_written_as_if_one_by_one() {
 async fn assert_assignments_as_counted(store: &Store, demo: &DemoSet) {
     let scope = chidao_server::db::AssignmentScope::default();
     let at = chidao_core::domain::Thresholds { now_ms: chrono::Utc::now().timestamp_millis(), soon_end_ms: i64::MAX };
-    let moved = (store.list_assignments(&scope, at).await.unwrap(), store.assignments_after(0, None, 100_000).await.unwrap());
+    let moved =
+        (store.progress.list_assignments(&scope, at).await.unwrap(), store.progress.assignments_after(0, None, 100_000).await.unwrap());
     let groups: Vec<_> = demo
         .items
         .iter()
@@ -189,8 +201,9 @@ async fn assert_assignments_as_counted(store: &Store, demo: &DemoSet) {
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    store.recount(&groups).await.unwrap();
-    let counted = (store.list_assignments(&scope, at).await.unwrap(), store.assignments_after(0, None, 100_000).await.unwrap());
+    store.progress.recount(&groups).await.unwrap();
+    let counted =
+        (store.progress.list_assignments(&scope, at).await.unwrap(), store.progress.assignments_after(0, None, 100_000).await.unwrap());
     assert!(moved.0.iter().any(|assignment| assignment.done > 0), "some assignment was ticked");
     assert_eq!(moved, counted);
 }
@@ -253,7 +266,7 @@ async fn concurrent_pushes_from_many_devices_each_land_once() {
     }
     for changes in device_pushes.iter().flatten() {
         for change in changes {
-            assert_eq!(store.change_log_count(change.id).await.unwrap(), 1);
+            assert_eq!(store.sync.change_log_count(change.id).await.unwrap(), 1);
         }
     }
     assert!(sync.queue().totals().groups < 240, "some pushes shared a group");
@@ -310,6 +323,6 @@ async fn the_largest_group_fits_the_default_write_buffer() {
     for answer in answers {
         assert!(answer.expect("the group is written").iter().all(|result| result.status == chidao_core::sync::ChangeStatus::Applied));
     }
-    let noted = store.all_items().await.unwrap().into_iter().filter(|stored| stored.item.note == note).count();
+    let noted = store.sync.all_items().await.unwrap().into_iter().filter(|stored| stored.item.note == note).count();
     assert_eq!(noted, MAX_CHANGES_PER_GROUP);
 }

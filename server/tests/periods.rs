@@ -128,9 +128,9 @@ async fn a_tablet_that_opens_a_month_before_the_server_has_its_ticks_kept_once()
     // Published without the server opening any period, as if the month began a moment ago
     // and the server's timer had not run yet.
     let input: authoring::DirectiveInput = serde_json::from_value(monthly_report()).unwrap();
-    let units = app.store.units().await.unwrap();
+    let units = app.store.units.units().await.unwrap();
     let publication = authoring::plan(&input, &units, chidao_core::domain::new_id).unwrap();
-    app.store.seed(&[], &[publication.directive], &publication.tasks, &publication.items, &[]).await.unwrap();
+    app.store.maintenance.seed(&[], &[publication.directive], &publication.tasks, &publication.items, &[]).await.unwrap();
 
     let official = app.sign_in("official").await;
     let pulled = app.pull(&official, 0).await;

@@ -134,7 +134,7 @@ fn with_unknown_member(batch: &[Change]) -> Value {
 async fn log_counts(app: &TestApp, batch: &[Change]) -> Vec<usize> {
     let mut counts = Vec::new();
     for change in batch {
-        counts.push(app.store.change_log_count(change.id).await.unwrap());
+        counts.push(app.store.sync.change_log_count(change.id).await.unwrap());
     }
     counts
 }
@@ -173,7 +173,7 @@ fn edit(tablet: &mut Tablet, item: Uuid, edit: Edit, now_ms: i64) {
 /// each tablet's edits keep the order it made them in.
 async fn check_every_edit_stands_or_was_beaten(app: &TestApp, seed: u64, tablets: &[Tablet], items: &BTreeMap<Uuid, ChecklistItem>) {
     let ids: Vec<Uuid> = items.keys().copied().collect();
-    let log: Vec<(Uuid, LoggedEdit)> = app.store.logged_edits(&ids).await.unwrap();
+    let log: Vec<(Uuid, LoggedEdit)> = app.store.sync.logged_edits(&ids).await.unwrap();
     let edits = log.iter().map(|(item, edit)| (edit.change, *item, &edit.edit, edit.stamp));
     if let Some(unaccounted) = unaccounted_edit(edits, items) {
         panic!("seed {seed}: {unaccounted}");
@@ -274,7 +274,7 @@ async fn run_schedules(app: &TestApp, schedules: u64) {
         }
     }
     for id in all_made {
-        assert_eq!(app.store.change_log_count(id).await.unwrap(), 1, "change {id}");
+        assert_eq!(app.store.sync.change_log_count(id).await.unwrap(), 1, "change {id}");
     }
 }
 

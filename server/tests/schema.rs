@@ -9,7 +9,7 @@ use std::path::PathBuf;
 #[tokio::test]
 async fn the_migrations_build_the_schema_of_the_snapshot() {
     let store = chidao_server::db::open(&common::db_args("mem://").settings()).await.expect("database opens");
-    let built = store.schema_description().await.expect("the schema can be described");
+    let built = store.maintenance.schema_description().await.expect("the schema can be described");
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("migrations/schema.snapshot.json");
     let text = serde_json::to_string_pretty(&built).unwrap() + "\n";
     if std::env::var_os("UPDATE_SCHEMA_SNAPSHOT").is_some() {

@@ -159,13 +159,13 @@ async fn a_session_ends_when_idle_and_at_its_end() {
     let cookie = app.sign_in("official").await;
     assert_eq!(app.call(Method::GET, "/api/v1/session", Some(&cookie), None).await.status, StatusCode::OK);
     let two_days_ago = chrono::Utc::now().timestamp_millis() - 2 * 24 * 3600 * 1000;
-    app.store.touch_session(&session_key(token_of(&cookie)), two_days_ago).await.unwrap();
+    app.store.people.touch_session(&session_key(token_of(&cookie)), two_days_ago).await.unwrap();
     assert_eq!(app.call(Method::GET, "/api/v1/session", Some(&cookie), None).await.status, StatusCode::UNAUTHORIZED);
-    assert!(app.store.session(&session_key(token_of(&cookie))).await.unwrap().is_none(), "an ended session is removed");
+    assert!(app.store.people.session(&session_key(token_of(&cookie))).await.unwrap().is_none(), "an ended session is removed");
 
     let token = "ab".repeat(32);
     let now = chrono::Utc::now().timestamp_millis();
-    app.store.create_session(&session_key(&token), "official", now - 1000, now - 1).await.unwrap();
+    app.store.people.create_session(&session_key(&token), "official", now - 1000, now - 1).await.unwrap();
     let expired = app.call(Method::GET, "/api/v1/session", Some(&format!("chidao_session={token}")), None).await;
     assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
 }
@@ -314,7 +314,7 @@ async fn a_unit_file_with_any_bad_row_imports_nothing_and_says_where() {
     // The district head now follows the new commune too.
     let head = app.sign_in("head").await;
     let scope = chidao_server::auth::read_scope(
-        &app.store,
+        &app.store.units,
         &chidao_server::auth::User {
             username: "head".into(),
             display_name: "x".into(),
@@ -414,8 +414,8 @@ async fn text_that_looks_like_surrealql_or_html_is_stored_and_returned_literally
     assert_eq!(labels, [HOSTILE[4], HOSTILE[5]]);
 
     // The tables the strings name are all still there.
-    assert!(!app.store.units().await.unwrap().is_empty());
-    assert!(app.store.account("official").await.unwrap().is_some());
+    assert!(!app.store.units.units().await.unwrap().is_empty());
+    assert!(app.store.people.account("official").await.unwrap().is_some());
 
     // A hostile username is refused, not run.
     let sneaky = json!({"username": "x' OR 1=1 --", "password": PASSWORD}).to_string();

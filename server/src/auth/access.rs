@@ -3,26 +3,26 @@
 //! signed-in user; none decides on its own.
 
 use super::User;
-use crate::db::{DbError, Store};
+use crate::db::{DbError, UnitStore};
 pub use chidao_core::domain::access::{Action, ReadScope};
 use chidao_core::domain::{access, Unit};
 
 /// One user's questions within one request. The unit tree (needed for heads) is read
 /// at most once, however many items a push or a review queue asks about.
 pub struct Access<'a> {
-    store: &'a Store,
+    units: &'a UnitStore,
     user: &'a User,
     tree: Option<Vec<Unit>>,
 }
 
 impl<'a> Access<'a> {
-    pub fn new(store: &'a Store, user: &'a User) -> Self {
-        Self { store, user, tree: None }
+    pub fn new(units: &'a UnitStore, user: &'a User) -> Self {
+        Self { units, user, tree: None }
     }
 
     async fn tree(&mut self) -> Result<&[Unit], DbError> {
         if self.tree.is_none() {
-            self.tree = Some(self.store.units().await?);
+            self.tree = Some(self.units.units().await?);
         }
         Ok(self.tree.as_deref().unwrap_or_default())
     }
@@ -43,11 +43,11 @@ impl<'a> Access<'a> {
 }
 
 /// A single question: `Ok(true)` when `user` may do `action`.
-pub async fn authorize(store: &Store, user: &User, action: Action<'_>) -> Result<bool, DbError> {
-    Access::new(store, user).permits(action).await
+pub async fn authorize(units: &UnitStore, user: &User, action: Action<'_>) -> Result<bool, DbError> {
+    Access::new(units, user).permits(action).await
 }
 
 /// What `user` may read.
-pub async fn read_scope(store: &Store, user: &User) -> Result<ReadScope, DbError> {
-    Access::new(store, user).read_scope().await
+pub async fn read_scope(units: &UnitStore, user: &User) -> Result<ReadScope, DbError> {
+    Access::new(units, user).read_scope().await
 }

@@ -1,19 +1,19 @@
 //! The database: one connection string picks the engine, the schema is applied at start,
-//! and [`Store`] is the one interface the rest of the server uses.
+//! and [`Store`] holds one store per topic (sync, photos, directives, periods, progress,
+//! people, reports, units, maintenance), each with that topic's SurrealQL.
 
 mod connection;
-mod people;
 pub(crate) mod retry;
 mod schema;
 mod store;
 
 pub use connection::{Connection, EmbeddedLimits};
-pub use people::{AccountChange, AccountRow, SessionRow};
 pub use schema::{check_version, current_version, migrate, migrate_to, Migrations, SCHEMA_VERSION};
 pub use store::{
-    due_key, AssignmentScope, AttemptsWrite, Batch, ChangedAssignment, ChecklistKey, ClassifiedAssignment, Counted, DueRow, FinalRecount,
-    HistoryRow, ItemWrite, LogEntry, LoggedChange, PeriodRecords, PhotoAttachment, PhotoRow, Recorded, StateCount, Store, StoredItem,
-    StoredPhoto, Unfinished, WriterLease, ITEMS_PER_WRITE, LEASE_SECONDS, PUSH_WRITER_LEASE_SECONDS,
+    due_key, AccountChange, AccountRow, AssignmentScope, AttemptsWrite, Batch, ChangedAssignment, ChecklistKey, ClassifiedAssignment,
+    Counted, DirectiveStore, DueRow, FinalRecount, HistoryRow, ItemWrite, LogEntry, LoggedChange, MaintenanceStore, PeopleStore,
+    PeriodRecords, PeriodStore, PhotoAttachment, PhotoRow, PhotoStore, ProgressStore, Recorded, ReportStore, SessionRow, StateCount, Store,
+    StoredItem, StoredPhoto, SyncStore, Unfinished, UnitStore, WriterLease, ITEMS_PER_WRITE, LEASE_SECONDS, PUSH_WRITER_LEASE_SECONDS,
 };
 
 use crate::secret::Secret;
@@ -109,7 +109,7 @@ pub async fn open_with(args: &Settings, migrations: Migrations) -> Result<Store,
     Ok(Store::new(db))
 }
 
-/// Loads a file written by [`Store::export`] into an empty database, then brings its
+/// Loads a file written by [`MaintenanceStore::export`](store::MaintenanceStore::export) into an empty database, then brings its
 /// schema up to this build's version (a backup of an older build's data is migrated on
 /// the way in).
 pub async fn import(args: &Settings, file: &std::path::Path) -> Result<Store, DbError> {

@@ -79,6 +79,7 @@ impl Office<'_> {
         if !self.tablets.contains_key(username) {
             let account = self
                 .store
+                .people
                 .account(username)
                 .await?
                 .ok_or_else(|| DemoError::Staging(format!("the demo account {username} does not exist")))?;
@@ -135,8 +136,11 @@ struct Published {
 
 impl Published {
     async fn read(store: &Store, directive: Uuid) -> Result<Self, DemoError> {
-        let (_, tasks, items) =
-            store.directive_records(directive).await?.ok_or_else(|| DemoError::Staging(format!("directive {directive} vanished")))?;
+        let (_, tasks, items) = store
+            .directives
+            .directive_records(directive)
+            .await?
+            .ok_or_else(|| DemoError::Staging(format!("directive {directive} vanished")))?;
         Ok(Self { tasks, items })
     }
 
@@ -202,7 +206,7 @@ pub fn added_accounts() -> impl Iterator<Item = &'static str> {
 /// Gives most of the seed directive's tasks a checklist for the units that carry them out,
 /// through the same edit a supervisor makes.
 async fn checklists_for_the_seed(office: &mut Office<'_>) -> Result<(), DemoError> {
-    let Some(seed) = office.store.directives(None).await?.into_iter().next() else { return Ok(()) };
+    let Some(seed) = office.store.directives.directives(None).await?.into_iter().next() else { return Ok(()) };
     let Some(mut form) = directives::editable(office.store, seed.id).await? else { return Ok(()) };
     for task in form.sections.iter_mut().flat_map(|section| section.tasks.iter_mut()) {
         if !task.assigned.is_empty() {

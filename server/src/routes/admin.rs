@@ -30,7 +30,7 @@ async fn admins_only(state: &AppState, user: &User) -> Result<(), ApiError> {
 
 pub async fn units(State(state): State<AppState>, user: User) -> Result<axum::Json<Vec<Unit>>, ApiError> {
     admins_only(&state, &user).await?;
-    Ok(axum::Json(state.store.units().await?))
+    Ok(axum::Json(state.store.units.units().await?))
 }
 
 pub async fn change_units(

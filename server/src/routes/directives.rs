@@ -68,5 +68,5 @@ pub async fn revise(
 /// The unit tree, for choosing units in forms: names and codes are not secret inside the
 /// province's own app.
 pub async fn units(State(state): State<AppState>, _user: User) -> Result<axum::Json<Vec<Unit>>, ApiError> {
-    Ok(axum::Json(state.store.units().await?))
+    Ok(axum::Json(state.store.units.units().await?))
 }

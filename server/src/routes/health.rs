@@ -46,7 +46,7 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>)
     if state.operations.is_draining() {
         return draining();
     }
-    let found = match state.store.schema_version().await {
+    let found = match state.store.maintenance.schema_version().await {
         Ok(found) => found,
         Err(error) => {
             tracing::error!(%error, "readiness check: the database does not answer");

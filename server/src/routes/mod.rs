@@ -81,7 +81,7 @@ impl FromRef<AppState> for LeptosOptions {
 
 /// Refuses with 403 unless the one access function allows `action`.
 pub(crate) async fn require(state: &AppState, user: &User, action: Action<'_>, refusal: &str) -> Result<(), ApiError> {
-    if authorize(&state.store, user, action).await? {
+    if authorize(&state.store.units, user, action).await? {
         Ok(())
     } else {
         Err(ApiError::Forbidden(refusal.to_owned()))

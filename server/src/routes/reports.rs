@@ -70,7 +70,7 @@ pub async fn live(
         return Err(ApiError::PasswordChangeRequired);
     }
     let slot = state.live_streams.open(&session_key).map_err(ApiError::TooManyStreams)?;
-    let units = match crate::auth::read_scope(&state.store, &user).await? {
+    let units = match crate::auth::read_scope(&state.store.units, &user).await? {
         ReadScope::Everything => None,
         ReadScope::Units(units) if units.is_empty() => return Err(DashboardError::NoUnits.into()),
         ReadScope::Units(units) => Some(units.into_iter().collect()),
@@ -87,7 +87,7 @@ pub async fn live(
     };
     let cursor = match resumed.or(params.since) {
         Some(cursor) => cursor,
-        None => state.store.assignment_cursor().await?,
+        None => state.store.progress.assignment_cursor().await?,
     };
     let session = crate::live::StreamSession { key: session_key, idle_days: state.cookies.idle_days, slot };
     let stream = crate::live::follow(state.store.clone(), units, cursor, state.reports.live_beat, session);

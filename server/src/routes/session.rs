@@ -57,15 +57,15 @@ impl FromRequestParts<AppState> for SignedIn {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = session_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
         let key = session_key(&token);
-        let (session, account) = state.store.session(&key).await?.ok_or(ApiError::Unauthorized)?;
+        let (session, account) = state.store.people.session(&key).await?.ok_or(ApiError::Unauthorized)?;
         let now = now_ms();
         if !crate::auth::session_stands(&session, account.as_ref(), state.cookies.idle_days, now) {
-            state.store.delete_session(&key).await?;
+            state.store.people.delete_session(&key).await?;
             return Err(ApiError::Unauthorized);
         }
         let account = account.ok_or(ApiError::Unauthorized)?;
         if now - session.last_seen_ms >= TOUCH_EVERY_MS {
-            state.store.touch_session(&key, now).await?;
+            state.store.people.touch_session(&key, now).await?;
         }
         Ok(SignedIn { user: User::from_row(account)?, session_key: key })
     }
@@ -97,14 +97,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
 }
 
 async fn session_info(state: &AppState, user: &User) -> Result<SessionInfo, ApiError> {
-    let unit_name = state.store.unit(&user.unit).await?.map_or_else(|| user.unit.to_string(), |unit| unit.name.to_string());
+    let unit_name = state.store.units.unit(&user.unit).await?.map_or_else(|| user.unit.to_string(), |unit| unit.name.to_string());
     Ok(user.session_info(unit_name))
 }
 
 /// Counts an attempt at a password for `username` from `address` before it is checked;
 /// 429 when too many were made.
 async fn reserve_attempt(state: &AppState, username: &str, address: Option<&str>) -> Result<i64, ApiError> {
-    match state.throttle.reserve(&state.store, username, address, now_ms()).await? {
+    match state.throttle.reserve(&state.store.people, username, address, now_ms()).await? {
         Attempt::Reserved { at_ms } => Ok(at_ms),
         Attempt::HeldBack(wait) => {
             tracing::warn!(username, "a password check held back after repeated failures");
@@ -124,7 +124,7 @@ pub async fn sign_in(
         return Err(ApiError::Unprocessable("username or password has an impossible length".into()));
     }
     let attempt_at = reserve_attempt(&state, &username, address.as_deref()).await?;
-    let account = state.store.account(&username).await?;
+    let account = state.store.people.account(&username).await?;
     // An unknown user costs the same hash as a known one, so timing tells nothing; a
     // disabled account's right password is answered as a wrong one, so the answer tells
     // nothing either.
@@ -133,18 +133,18 @@ pub async fn sign_in(
         tracing::info!(username, "sign-in refused");
         return Err(ApiError::WrongCredentials);
     };
-    state.throttle.succeeded(&state.store, &username, address.as_deref(), attempt_at).await?;
+    state.throttle.succeeded(&state.store.people, &username, address.as_deref(), attempt_at).await?;
     // The cookie this sign-in replaces ends with it: on a shared tablet, a sign-out that
     // never reached the server must not leave the previous person's session alive.
     if let Some(replaced) = session_token(&headers) {
-        state.store.delete_session(&session_key(&replaced)).await?;
+        state.store.people.delete_session(&session_key(&replaced)).await?;
     }
     let user = User::from_row(account)?;
     let token = new_session_token();
     let now = now_ms();
     let max_age = i64::from(state.cookies.max_age_days) * 24 * 3600;
-    state.store.create_session(&session_key(&token), &user.username, now, now + max_age * 1000).await?;
-    state.store.record_sign_in(&user.username, now).await?;
+    state.store.people.create_session(&session_key(&token), &user.username, now, now + max_age * 1000).await?;
+    state.store.people.record_sign_in(&user.username, now).await?;
     tracing::info!(username = %user.username, "signed in");
     let info = session_info(&state, &user).await?;
     Ok(([(SET_COOKIE, cookie(&state, &token, max_age))], axum::Json(info)).into_response())
@@ -156,13 +156,13 @@ pub async fn current(State(state): State<AppState>, signed_in: SignedIn) -> Resu
 
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     if let Some(token) = session_token(&headers) {
-        state.store.delete_session(&session_key(&token)).await?;
+        state.store.people.delete_session(&session_key(&token)).await?;
     }
     Ok((StatusCode::NO_CONTENT, cleared_cookie(&state)).into_response())
 }
 
 pub async fn sign_out_everywhere(State(state): State<AppState>, signed_in: SignedIn) -> Result<Response, ApiError> {
-    state.store.delete_sessions_of(&signed_in.user.username).await?;
+    state.store.people.delete_sessions_of(&signed_in.user.username).await?;
     tracing::info!(username = %signed_in.user.username, "signed out on every device");
     Ok((StatusCode::NO_CONTENT, cleared_cookie(&state)).into_response())
 }
@@ -184,17 +184,17 @@ pub async fn change_password(
     // The current password is checked like a sign-in's, and counted with them: a stolen
     // session must not become a way to guess it.
     let attempt_at = reserve_attempt(&state, &username, address.as_deref()).await?;
-    let account = state.store.account(&username).await?.ok_or(ApiError::Unauthorized)?;
+    let account = state.store.people.account(&username).await?.ok_or(ApiError::Unauthorized)?;
     if !verify_password_in_turn(change.current_password, Some(account.password_hash)).await {
         return Err(ApiError::Forbidden("the current password is wrong".into()));
     }
-    state.throttle.succeeded(&state.store, &username, address.as_deref(), attempt_at).await?;
+    state.throttle.succeeded(&state.store.people, &username, address.as_deref(), attempt_at).await?;
     let new_password = change.new_password;
     let hash = hash_password_in_turn(new_password).await.map_err(|error| match error {
         PasswordError::TooShort(_) | PasswordError::TooCommon => ApiError::WeakPassword(error.to_string()),
         PasswordError::Hashing(_) => ApiError::Unprocessable("the password could not be hashed".into()),
     })?;
-    state.store.set_password(&username, &hash, false, Some(&signed_in.session_key)).await?;
+    state.store.people.set_password(&username, &hash, false, Some(&signed_in.session_key)).await?;
     tracing::info!(username, "password changed");
     let user = User { must_change_password: false, ..signed_in.user };
     Ok(axum::Json(session_info(&state, &user).await?))

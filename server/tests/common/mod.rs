@@ -160,7 +160,7 @@ impl TestApp {
     /// How many times the change (as sent, JSON) is in the server's change log.
     pub async fn times_logged(&self, change: &Value) -> usize {
         let id = uuid::Uuid::parse_str(change["id"].as_str().expect("a change has an id")).expect("change ids are UUIDs");
-        self.store.change_log_count(id).await.expect("the log can be read")
+        self.store.sync.change_log_count(id).await.expect("the log can be read")
     }
 
     pub async fn push(&self, cookie: &str, changes: Value) -> Answer {

@@ -2,7 +2,7 @@
 //! history inserted many at a time with their write numbers given, then the assignments
 //! recounted by the same function every write uses. Nothing here serves requests.
 
-use super::Store;
+use super::{MaintenanceStore, ProgressStore};
 use crate::db::DbError;
 use chidao_core::domain::{ChecklistItem, Period, UnitCode};
 use serde_json::json;
@@ -22,7 +22,7 @@ pub struct HistoryRow {
     pub author: String,
 }
 
-impl Store {
+impl MaintenanceStore {
     /// Inserts `items`, numbered after the current counter in the order given.
     pub async fn insert_items(&self, items: &[ChecklistItem]) -> Result<(), DbError> {
         let context = "inserting generated items";
@@ -32,7 +32,7 @@ impl Store {
                 LET $first = (UPDATE ONLY counter:items SET value += array::len($rows) RETURN AFTER).value - array::len($rows);
                 INSERT INTO item array::map($rows, |$r| object::extend($r.content, { id: type::record('item', $r.key), seq: $first + $r.n, version: 1 })) RETURN NONE;
                 COMMIT TRANSACTION;";
-            self.run(context, query, json!({"rows": rows})).await?;
+            self.db.run(context, query, json!({"rows": rows})).await?;
         }
         Ok(())
     }
@@ -52,25 +52,27 @@ impl Store {
                 })
                 .collect();
             let query = "INSERT INTO change array::map($log, |$c| object::extend($c.content, { id: type::record('change', $c.id), received_at: time::now() })) RETURN NONE;";
-            self.run(context, query, json!({"log": log})).await?;
+            self.db.run(context, query, json!({"log": log})).await?;
         }
         Ok(())
     }
+}
 
+impl ProgressStore {
     /// Recounts the assignments of `groups` (task, unit, period), then every tally once
     /// (a chunk of groups spans most units, so retallying per chunk would repeat them).
     pub async fn recount(&self, groups: &[(Uuid, UnitCode, Option<Period>)]) -> Result<(), DbError> {
         let context = "recounting assignments";
         for chunk in groups.chunks(CHUNK / 5) {
             let groups: Vec<_> = chunk.iter().map(|(task, unit, period)| json!({"task": task, "unit": unit, "period": period})).collect();
-            self.run(context, "FOR $g IN $groups { fn::recount($g.task, $g.unit, $g.period); };", json!({"groups": groups})).await?;
+            self.db.run(context, "FOR $g IN $groups { fn::recount($g.task, $g.unit, $g.period); };", json!({"groups": groups})).await?;
         }
         self.retally_everything().await
     }
 
     /// Writes every kept tally again from the assignments.
     pub async fn retally_everything(&self) -> Result<(), DbError> {
-        self.run("writing the tallies", "fn::retally_everything();", json!({})).await?;
+        self.db.run("writing the tallies", "fn::retally_everything();", json!({})).await?;
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 //! 12). Only Rust runs the calendar rules, so every write that brings a task or a period
 //! into being writes its rows first, in the same transaction.
 
-use super::Store;
+use super::PeriodStore;
 use crate::db::DbError;
 use chidao_core::domain::{vietnam_day_start, Period, Task};
 use chrono::NaiveDate;
@@ -44,7 +44,7 @@ impl DueRow {
 pub(super) const WRITE_DUES: &str = "FOR $d IN $dues { \
      UPSERT type::record('due', [$d.task, $d.period ?? '']) CONTENT { end_ms: $d.end_ms, opened_ms: $d.opened_ms } RETURN NONE; };";
 
-impl Store {
+impl PeriodStore {
     /// Every kept due row, keyed by task and period name ('' for work that does not recur).
     pub async fn kept_dues(&self) -> Result<std::collections::BTreeMap<(String, String), (Option<i64>, i64)>, DbError> {
         #[derive(serde::Deserialize)]
@@ -54,7 +54,7 @@ impl Store {
             opened_ms: i64,
         }
         let rows: Vec<Kept> =
-            self.select("reading due instants", "SELECT record::id(id) AS key, end_ms, opened_ms FROM due;", json!({})).await?;
+            self.db.select("reading due instants", "SELECT record::id(id) AS key, end_ms, opened_ms FROM due;", json!({})).await?;
         Ok(rows.into_iter().map(|row| (row.key, (row.end_ms, row.opened_ms))).collect())
     }
 
@@ -80,7 +80,26 @@ impl Store {
              }};
              COMMIT TRANSACTION;"
         );
-        self.run(context, &query, json!({ "dues": keyed })).await?;
+        self.db.run(context, &query, json!({ "dues": keyed })).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture::province;
+    use super::*;
+
+    #[tokio::test]
+    async fn a_task_seeded_keeps_its_due_and_a_due_kept_again_is_replaced() {
+        let province = province().await;
+        let periods = &province.store.periods;
+        let seeded = DueRow::of(&province.task, province.directive.issued_on, None);
+        let kept = periods.kept_dues().await.unwrap();
+        assert_eq!(kept.get(&seeded.key()), Some(&(seeded.end_ms, seeded.opened_ms)));
+
+        let moved = DueRow { end_ms: seeded.end_ms.map(|end| end + 86_400_000), ..seeded.clone() };
+        periods.keep_dues(std::slice::from_ref(&moved)).await.unwrap();
+        assert_eq!(periods.kept_dues().await.unwrap().get(&moved.key()), Some(&(moved.end_ms, moved.opened_ms)));
     }
 }

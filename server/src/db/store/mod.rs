@@ -1,4 +1,4 @@
-//! [`Store`]: every query the server makes, behind one small interface.
+//! Every query the server makes: one store per topic over one shared [`Database`].
 //!
 //! Rows cross the boundary as JSON: values are bound as variables (never spliced into query
 //! text) and results are read back through serde into the shared domain types. JSON `null`
@@ -13,15 +13,106 @@ use serde_json::{json, Value};
 use surrealdb::IndexedResults;
 use uuid::Uuid;
 
+/// The one connection every topic's store shares.
 #[derive(Clone)]
-pub struct Store {
+struct Database {
     /// Shared, never cloned: the SDK makes each clone of a client a new session, which a
     /// SurrealDB server must authenticate again (a password hash per request handled).
-    db: std::sync::Arc<Connection>,
+    connection: std::sync::Arc<Connection>,
     /// Sync writes from this process go one at a time: they all take the next number from
     /// one counter, so letting them race only buys transaction conflicts and retries.
-    /// Writers in other processes sharing the database still race, and retry.
+    /// Writers in other processes sharing the database still race, and retry. Items are
+    /// numbered by sync pushes, photos, publications and periods alike, so the lock is
+    /// the database's, not one topic's.
     sync_writes: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// Declares a topic's store: a handle on the shared [`Database`] whose methods hold that
+/// topic's SurrealQL.
+macro_rules! topic_store {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $name {
+            db: Database,
+        }
+    };
+}
+
+topic_store!(
+    /// Items, devices and the change log: what a push reads and writes, the pull's pages
+    /// and the lease of the push writer.
+    SyncStore
+);
+topic_store!(
+    /// Evidence photos and their attachment to items.
+    PhotoStore
+);
+topic_store!(
+    /// Directives, their tasks, and the publication of their checklists in steps.
+    DirectiveStore
+);
+topic_store!(
+    /// Recurring work: the periods opened and the deadlines kept per task and period.
+    PeriodStore
+);
+topic_store!(
+    /// Assignments classified and counted, tallies kept, items' histories: what the
+    /// office's desk reads.
+    ProgressStore
+);
+topic_store!(
+    /// Accounts, sessions and sign-in attempts.
+    PeopleStore
+);
+topic_store!(
+    /// The units' sign-offs of their tasks.
+    ReportStore
+);
+topic_store!(
+    /// The unit tree.
+    UnitStore
+);
+topic_store!(
+    /// The database as a whole: its schema, backups, the demo's seed and generated bulk data.
+    MaintenanceStore
+);
+
+/// Every topic's store over one database. Services hold the ones they use.
+#[derive(Clone)]
+pub struct Store {
+    pub sync: SyncStore,
+    pub photos: PhotoStore,
+    pub directives: DirectiveStore,
+    pub periods: PeriodStore,
+    pub progress: ProgressStore,
+    pub people: PeopleStore,
+    pub reports: ReportStore,
+    pub units: UnitStore,
+    pub maintenance: MaintenanceStore,
+}
+
+impl Store {
+    pub fn new(connection: impl Into<Connection>) -> Self {
+        let db = Database { connection: std::sync::Arc::new(connection.into()), sync_writes: Default::default() };
+        Self {
+            sync: SyncStore { db: db.clone() },
+            photos: PhotoStore { db: db.clone() },
+            directives: DirectiveStore { db: db.clone() },
+            periods: PeriodStore { db: db.clone() },
+            progress: ProgressStore { db: db.clone() },
+            people: PeopleStore { db: db.clone() },
+            reports: ReportStore { db: db.clone() },
+            units: UnitStore { db: db.clone() },
+            maintenance: MaintenanceStore { db },
+        }
+    }
+
+    /// Whether other processes may share this database (a SurrealDB server), rather than
+    /// this process owning it (an embedded engine).
+    pub fn is_shared(&self) -> bool {
+        self.maintenance.db.connection.is_shared()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +138,7 @@ fn by_keys(table: &str, keys: &str, present: &str) -> String {
 }
 
 /// SurrealQL that marks each kept tally the bound `$groups` ({task, unit, period}) fall in
-/// stale, once (migration 15), for [`Store::retally_stale`] to write again.
+/// stale, once (migration 15), for [`ProgressStore::retally_stale`] to write again.
 macro_rules! mark_tallies_stale {
     () => {
         "FOR $unit IN array::distinct($groups.unit) { UPSERT type::record('stale_unit_tally', $unit) CONTENT { unit: $unit } RETURN NONE; };
@@ -105,16 +196,22 @@ fn rows<T: DeserializeOwned>(response: &mut IndexedResults, index: usize, contex
 mod bulk;
 mod directives;
 mod dues;
+#[cfg(test)]
+mod fixture;
+mod people;
 mod periods;
 mod photos;
 mod progress;
 mod publications;
 mod push_writer;
+mod reports;
 mod sign_ins;
 mod sync;
+mod units;
 
 pub use bulk::HistoryRow;
 pub use dues::DueRow;
+pub use people::{AccountChange, AccountRow, SessionRow};
 pub use periods::PeriodRecords;
 pub use photos::{PhotoAttachment, PhotoRow, StoredPhoto};
 pub use progress::{due_key, AssignmentScope, ChangedAssignment, ClassifiedAssignment, Counted, LoggedChange, StateCount};
@@ -123,29 +220,26 @@ pub use push_writer::{WriterLease, PUSH_WRITER_LEASE_SECONDS};
 pub use sign_ins::AttemptsWrite;
 pub use sync::{Batch, ItemWrite, LogEntry, StoredItem};
 
-impl Store {
-    pub fn new(db: impl Into<Connection>) -> Self {
-        Self { db: std::sync::Arc::new(db.into()), sync_writes: Default::default() }
-    }
-
+impl SyncStore {
     /// Moves the item counter up to `at_least`, never down: after a loss, the numbers
     /// devices already hold stay unused, so every later write is past their cursors.
     pub async fn raise_item_counter(&self, at_least: u64) -> Result<(), DbError> {
         let context = "raising the item counter";
-        let _guard = self.sync_writes.lock().await;
-        self.run(context, "UPSERT counter:items SET value = math::max([value ?? 0, $at_least]) RETURN NONE;", json!({"at_least": at_least}))
+        let _guard = self.db.sync_writes.lock().await;
+        self.db
+            .run(context, "UPSERT counter:items SET value = math::max([value ?? 0, $at_least]) RETURN NONE;", json!({"at_least": at_least}))
             .await
             .map(drop)
     }
+}
 
-    /// Whether other processes may share this database (a SurrealDB server), rather than
-    /// this process owning it (an embedded engine).
-    pub fn is_shared(&self) -> bool {
-        self.db.is_shared()
-    }
-
+impl Database {
     pub(super) async fn run(&self, context: &'static str, query: &str, vars: Value) -> Result<IndexedResults, DbError> {
-        self.db.query(query, bindable(vars)).await.and_then(|response| response.check()).map_err(|source| DbError::query(context, source))
+        self.connection
+            .query(query, bindable(vars))
+            .await
+            .and_then(|response| response.check())
+            .map_err(|source| DbError::query(context, source))
     }
 
     /// Runs a query whose first statement's rows are the answer.
@@ -170,10 +264,10 @@ impl Store {
         self.transaction_outcome(context, query, vars).await
     }
 
-    /// [`Store::write_transaction`] for a transaction that does not touch the item counter,
+    /// [`Database::write_transaction`] for a transaction that does not touch the item counter,
     /// so need not wait behind this process's sync writes.
     async fn transaction_outcome(&self, context: &'static str, query: &str, vars: Value) -> Result<Recorded, DbError> {
-        let result = self.db.query(query, bindable(vars)).await;
+        let result = self.connection.query(query, bindable(vars)).await;
         let errors: Vec<surrealdb::Error> = match result {
             Ok(mut response) => response.take_errors().into_values().collect(),
             Err(error) => vec![error],
@@ -193,6 +287,25 @@ impl Store {
         Err(DbError::query(context, source))
     }
 
+    /// Rows of `table`, all of them or only those whose record key is in `ids`.
+    async fn select_by_ids<T: DeserializeOwned>(
+        &self,
+        context: &'static str,
+        table: &'static str,
+        fields: &'static str,
+        ids: Option<&[Uuid]>,
+        present: &'static str,
+        order: &'static str,
+    ) -> Result<Vec<T>, DbError> {
+        let query = match ids {
+            Some(_) => format!("SELECT {fields} FROM {} {order};", by_keys(table, "$ids", present)),
+            None => format!("SELECT {fields} FROM {table} {order};"),
+        };
+        self.select(context, &query, json!({"ids": ids})).await
+    }
+}
+
+impl ProgressStore {
     /// Writes again every kept tally a write has marked stale since, a batch per
     /// transaction under the write lock, so pushes interleave with a long catch-up. Each
     /// read of the tallies calls it first, and a background pass every live beat keeps
@@ -201,8 +314,8 @@ impl Store {
         let context = "writing the stale tallies again";
         loop {
             let taken = crate::db::retry::until_written(context, || async {
-                let guard = self.sync_writes.lock().await;
-                let result = self.db.query(RETALLY_STALE, json!({"batch": STALE_BATCH})).await;
+                let guard = self.db.sync_writes.lock().await;
+                let result = self.db.connection.query(RETALLY_STALE, json!({"batch": STALE_BATCH})).await;
                 drop(guard);
                 let mut response = match result {
                     Ok(response) => response,
@@ -228,29 +341,14 @@ impl Store {
             }
         }
     }
+}
 
-    /// Rows of `table`, all of them or only those whose record key is in `ids`.
-    async fn select_by_ids<T: DeserializeOwned>(
-        &self,
-        context: &'static str,
-        table: &'static str,
-        fields: &'static str,
-        ids: Option<&[Uuid]>,
-        present: &'static str,
-        order: &'static str,
-    ) -> Result<Vec<T>, DbError> {
-        let query = match ids {
-            Some(_) => format!("SELECT {fields} FROM {} {order};", by_keys(table, "$ids", present)),
-            None => format!("SELECT {fields} FROM {table} {order};"),
-        };
-        self.select(context, &query, json!({"ids": ids})).await
-    }
-
+impl MaintenanceStore {
     /// The schema as the database describes it: every table with the statements that
     /// define it, its fields and its indexes, and the functions. For the schema snapshot test.
     pub async fn schema_description(&self) -> Result<Value, DbError> {
         let context = "describing the schema";
-        let mut response = self.run(context, "INFO FOR DB;", json!({})).await?;
+        let mut response = self.db.run(context, "INFO FOR DB;", json!({})).await?;
         let database: Option<Value> = response.take(0).map_err(|source| DbError::query(context, source))?;
         let tables = database.as_ref().and_then(|info| info.get("tables")).and_then(Value::as_object).cloned().unwrap_or_default();
         let mut described = serde_json::Map::new();
@@ -260,7 +358,7 @@ impl Store {
             if !table.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
                 return Err(DbError::Shape { context, detail: format!("unexpected table name {table:?}") });
             }
-            let mut response = self.run(context, &format!("INFO FOR TABLE {table};"), json!({})).await?;
+            let mut response = self.db.run(context, &format!("INFO FOR TABLE {table};"), json!({})).await?;
             let info: Option<Value> = response.take(0).map_err(|source| DbError::query(context, source))?;
             let info = info.unwrap_or_default();
             described.insert(table, json!({"table": definition, "fields": info["fields"], "indexes": info["indexes"]}));
@@ -276,27 +374,27 @@ impl Store {
     /// The SurrealDB SDK exports from embedded engines only; a SurrealDB server is exported
     /// with its own `surreal export` (docs/deploy.md).
     pub async fn export(&self, file: &std::path::Path) -> Result<(), DbError> {
-        self.db.export(file).await.map_err(|source| DbError::query("exporting the database", source))
+        self.db.connection.export(file).await.map_err(|source| DbError::query("exporting the database", source))
     }
 
     /// The schema version the database records (0 before any migration).
     pub async fn schema_version(&self) -> Result<i64, DbError> {
         let context = "reading the schema version";
-        let mut response = self.run(context, "RETURN schema_meta:current.version ?? 0;", json!({})).await?;
+        let mut response = self.db.run(context, "RETURN schema_meta:current.version ?? 0;", json!({})).await?;
         let version: Option<i64> = response.take(0).map_err(|source| DbError::query(context, source))?;
         Ok(version.unwrap_or(0))
     }
 
     pub async fn is_empty(&self) -> Result<bool, DbError> {
         let context = "looking for units";
-        let mut response = self.run(context, "SELECT VALUE code FROM unit LIMIT 1;", json!({})).await?;
+        let mut response = self.db.run(context, "SELECT VALUE code FROM unit LIMIT 1;", json!({})).await?;
         let codes: Vec<String> = response.take(0).map_err(|source| DbError::query(context, source))?;
         Ok(codes.is_empty())
     }
 
     /// Writes a small data set (the demo's) in one transaction: all of it or none of it.
     /// The whole must fit the embedded engine's write buffer; many items go in steps
-    /// through [`Store::insert_items`] instead.
+    /// through [`MaintenanceStore::insert_items`] instead.
     pub async fn seed(
         &self,
         units: &[Unit],
@@ -346,28 +444,33 @@ impl Store {
             write_dues = dues::WRITE_DUES,
             recount = RECOUNT_GROUPS
         );
-        self.run(
-            context,
-            &query,
-            json!({
-                "dues": to_json(&dues, context)?,
-                "units": to_json(&units, context)?,
-                "directives": directive_rows,
-                "tasks": task_rows,
-                "items": item_rows,
-                "accounts": to_json(&accounts, context)?,
-            }),
-        )
-        .await?;
+        self.db
+            .run(
+                context,
+                &query,
+                json!({
+                    "dues": to_json(&dues, context)?,
+                    "units": to_json(&units, context)?,
+                    "directives": directive_rows,
+                    "tasks": task_rows,
+                    "items": item_rows,
+                    "accounts": to_json(&accounts, context)?,
+                }),
+            )
+            .await?;
         Ok(())
     }
+}
 
+impl UnitStore {
     pub async fn units(&self) -> Result<Vec<Unit>, DbError> {
-        self.select("reading units", &format!("SELECT {UNIT_FIELDS} FROM unit ORDER BY code;"), json!({})).await
+        self.db.select("reading units", &format!("SELECT {UNIT_FIELDS} FROM unit ORDER BY code;"), json!({})).await
     }
 
     pub async fn unit(&self, code: &UnitCode) -> Result<Option<Unit>, DbError> {
-        self.select_first("reading a unit", &format!("SELECT {UNIT_FIELDS} FROM type::record('unit', $code);"), json!({"code": code})).await
+        self.db
+            .select_first("reading a unit", &format!("SELECT {UNIT_FIELDS} FROM type::record('unit', $code);"), json!({"code": code}))
+            .await
     }
 }
 
@@ -401,4 +504,29 @@ pub(super) fn is_conflict(error: &surrealdb::Error) -> bool {
 /// executed" of some and "cancelled" of others): nothing of the transaction was committed.
 pub(super) fn is_not_executed(error: &surrealdb::Error) -> bool {
     matches!(error.query_details(), Some(surrealdb::types::QueryError::NotExecuted | surrealdb::types::QueryError::Cancelled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixture::{empty, province};
+
+    #[tokio::test]
+    async fn a_fresh_database_is_empty_at_this_builds_schema_until_seeded() {
+        let store = empty().await;
+        assert!(store.maintenance.is_empty().await.unwrap());
+        assert_eq!(store.maintenance.schema_version().await.unwrap(), crate::db::SCHEMA_VERSION);
+        assert!(!province().await.store.maintenance.is_empty().await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_seed_that_fails_leaves_nothing_behind() {
+        let province = province().await;
+        let again = province.store.maintenance.seed(&province.units, &[], &[], &[], &[]).await;
+        assert!(again.is_err(), "the units exist already");
+        assert_eq!(province.store.units.units().await.unwrap().len(), province.units.len());
+        let store = empty().await;
+        let half = store.maintenance.seed(&[province.units[2].clone(), province.units[2].clone()], &[], &[], &[], &[]).await;
+        assert!(half.is_err(), "one unit twice");
+        assert!(store.maintenance.is_empty().await.unwrap());
+    }
 }

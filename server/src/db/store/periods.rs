@@ -1,6 +1,6 @@
 //! Recurring tasks' periods: what opening them reads, and the one write that opens them.
 
-use super::{to_json, Recorded, Store, StoredItem, ITEM_FIELDS};
+use super::{to_json, PeriodStore, Recorded, StoredItem, ITEM_FIELDS};
 use crate::db::DbError;
 use chidao_core::domain::{ChecklistItem, Period, UnitCode};
 use serde_json::json;
@@ -16,7 +16,7 @@ pub struct PeriodRecords {
     pub opened: BTreeSet<Uuid>,
 }
 
-impl Store {
+impl PeriodStore {
     /// The templates of `tasks` for `units` (all when `None`) and which of their copies in
     /// `periods` are opened.
     pub async fn period_records(&self, tasks: &[Uuid], units: Option<&[UnitCode]>, periods: &[Period]) -> Result<PeriodRecords, DbError> {
@@ -26,7 +26,7 @@ impl Store {
             "SELECT {ITEM_FIELDS} FROM item WHERE task IN $tasks AND period = NONE AND removed = false {units_filter};
              SELECT VALUE record::id(id) FROM item WHERE task IN $tasks AND period IN $periods {units_filter};"
         );
-        let mut response = self.run(context, &query, json!({"tasks": tasks, "units": units, "periods": periods})).await?;
+        let mut response = self.db.run(context, &query, json!({"tasks": tasks, "units": units, "periods": periods})).await?;
         let templates: Vec<StoredItem> = super::rows(&mut response, 0, context)?;
         let opened: Vec<Uuid> = super::rows(&mut response, 1, context)?;
         Ok(PeriodRecords { templates: templates.into_iter().map(|stored| stored.item).collect(), opened: opened.into_iter().collect() })
@@ -54,6 +54,6 @@ impl Store {
             write_dues = super::dues::WRITE_DUES,
             recount = super::RECOUNT_GROUPS
         );
-        self.write_transaction(context, &query, json!({"copies": rows, "dues": to_json(&dues, context)?})).await
+        self.db.write_transaction(context, &query, json!({"copies": rows, "dues": to_json(&dues, context)?})).await
     }
 }

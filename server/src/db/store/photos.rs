@@ -1,6 +1,6 @@
 //! Photos: stored once by their content id and attached to items with a logged change.
 
-use super::{to_json, Recorded, Store};
+use super::{to_json, PhotoStore, Recorded};
 use crate::db::DbError;
 use chidao_core::domain::{PhotoId, PhotoRef, UnitCode};
 use chidao_core::sync::LoggedOutcome;
@@ -42,10 +42,11 @@ pub struct StoredPhoto {
     pub units: Vec<UnitCode>,
 }
 
-impl Store {
+impl PhotoStore {
     /// How many photos `unit` added on `day` (a Vietnamese calendar day).
     pub async fn photos_added_on(&self, unit: &UnitCode, day: chrono::NaiveDate) -> Result<u32, DbError> {
         let found: Vec<u32> = self
+            .db
             .select(
                 "counting a unit's photos of the day",
                 "SELECT VALUE added FROM type::record('photo_day', [$unit, $day]) WHERE added != NONE;",
@@ -93,10 +94,57 @@ impl Store {
             "log_id": attach.log_id, "author": attach.author, "device": chidao_core::sync::REVIEW_DEVICE,
             "applied": LoggedOutcome::Applied,
         });
-        self.write_transaction(context, &query, vars).await
+        self.db.write_transaction(context, &query, vars).await
     }
 
     pub async fn photo(&self, id: &PhotoId) -> Result<Option<StoredPhoto>, DbError> {
-        self.select_first("reading a photo", "SELECT content_type, data, units FROM type::record('photo', $id);", json!({"id": id})).await
+        self.db
+            .select_first("reading a photo", "SELECT content_type, data, units FROM type::record('photo', $id);", json!({"id": id}))
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture::province;
+    use super::*;
+
+    #[tokio::test]
+    async fn a_photo_is_attached_at_the_version_read_and_counted_in_its_units_day() {
+        let province = province().await;
+        let item = province.items[0].id;
+        let read = province.store.sync.item(item).await.unwrap().unwrap();
+        let bytes = b"not really a jpeg, but bytes with an id";
+        let photo = PhotoRow {
+            id: PhotoId::of(bytes),
+            content_type: "image/jpeg",
+            width: 4,
+            height: 3,
+            size: bytes.len(),
+            data: "AAAA".to_owned(),
+        };
+        let reference = PhotoRef { id: photo.id.clone(), by: "canbo.tinhha".to_owned(), at_ms: 1_000 };
+        let day = chrono::NaiveDate::from_ymd_opt(2022, 8, 10).unwrap();
+        let attach = |version, log_id| PhotoAttachment {
+            photo: &photo,
+            item,
+            day,
+            unit: &province.lead,
+            version,
+            reference: &reference,
+            log_id,
+            author: "canbo.tinhha",
+        };
+        let photos = &province.store.photos;
+        assert_eq!(photos.attach_photo(&attach(read.version, Uuid::new_v4())).await.unwrap(), Recorded::Written);
+        assert_eq!(photos.attach_photo(&attach(read.version, Uuid::new_v4())).await.unwrap(), Recorded::Stale, "the item moved on");
+
+        let after = province.store.sync.item(item).await.unwrap().unwrap();
+        assert_eq!((after.version, after.item.photos.clone()), (read.version + 1, vec![reference.clone()]));
+        assert!(after.seq > read.seq, "a device pulling since its cursor sees the photo");
+        let stored = photos.photo(&photo.id).await.unwrap().unwrap();
+        assert_eq!((stored.content_type.as_str(), stored.units), ("image/jpeg", vec![province.lead.clone()]));
+        assert_eq!(photos.photos_added_on(&province.lead, day).await.unwrap(), 1);
+        assert_eq!(photos.photos_added_on(&province.coordinating, day).await.unwrap(), 0);
     }
 }

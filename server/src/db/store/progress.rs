@@ -2,7 +2,7 @@
 //! items): each assignment is classified by comparing instants that the core's calendar
 //! rule computed (`Thresholds`), then grouped.
 
-use super::Store;
+use super::ProgressStore;
 use crate::db::DbError;
 use chidao_core::domain::{ChecklistItem, Period, TaskState, Thresholds, UnitCode, UnitRole};
 use serde::Deserialize;
@@ -166,7 +166,7 @@ fn variables(scope: &AssignmentScope, at: Thresholds) -> serde_json::Value {
     })
 }
 
-impl Store {
+impl ProgressStore {
     /// Every assignment of `scope`, classified, by directive, task and unit: what an
     /// export lists.
     pub async fn list_assignments(&self, scope: &AssignmentScope, at: Thresholds) -> Result<Vec<ClassifiedAssignment>, DbError> {
@@ -178,7 +178,7 @@ impl Store {
             soon = soon_expression(),
             scope = in_scope(scope),
         );
-        let mut response = self.run(context, &query, variables(scope, at)).await?;
+        let mut response = self.db.run(context, &query, variables(scope, at)).await?;
         super::rows(&mut response, 0, context)
     }
 
@@ -191,7 +191,7 @@ impl Store {
     ) -> Result<Vec<ChangedAssignment>, DbError> {
         let filter = if units.is_some() { "AND unit IN $units" } else { "" };
         let query = format!("SELECT task, unit, period, seq FROM assignment WHERE seq > $cursor {filter} ORDER BY seq LIMIT $limit;");
-        self.select("reading changed assignments", &query, json!({"cursor": cursor, "units": units, "limit": limit})).await
+        self.db.select("reading changed assignments", &query, json!({"cursor": cursor, "units": units, "limit": limit})).await
     }
 
     /// Where a live stream starts: the last number the shared counter gave out. An
@@ -199,7 +199,7 @@ impl Store {
     /// later has a higher one (read from the one counter record, not by sorting them all).
     pub async fn assignment_cursor(&self) -> Result<u64, DbError> {
         let context = "reading the assignment cursor";
-        let mut response = self.run(context, CURSOR, json!({})).await?;
+        let mut response = self.db.run(context, CURSOR, json!({})).await?;
         let cursor: Option<u64> = response.take(0).map_err(|source| DbError::query(context, source))?;
         Ok(cursor.unwrap_or(0))
     }
@@ -215,7 +215,7 @@ impl Store {
         }
     }
 
-    /// [`Store::count_assignments`] by reading every assignment of the view: what the
+    /// [`ProgressStore::count_assignments`] by reading every assignment of the view: what the
     /// tallies must agree with, and the way narrowed views are counted.
     pub async fn count_by_reading_assignments(
         &self,
@@ -247,7 +247,7 @@ impl Store {
         );
         let mut vars = variables(scope, at);
         vars["limit"] = json!(attention_max);
-        let mut response = self.run(context, &query, vars).await?;
+        let mut response = self.db.run(context, &query, vars).await?;
         let cursor: Option<u64> = response.take(0).map_err(|source| DbError::query(context, source))?;
         let mut by_task: Vec<StateCount> = super::rows(&mut response, 1, context)?;
         let mut by_unit: Vec<StateCount> = super::rows(&mut response, 2, context)?;
@@ -256,7 +256,7 @@ impl Store {
         Ok(Counted { by_task, by_unit, attention: super::rows(&mut response, 3, context)?, cursor: cursor.unwrap_or(0) })
     }
 
-    /// [`Store::count_assignments`] from the kept tallies: a few hundred rows for a whole
+    /// [`ProgressStore::count_assignments`] from the kept tallies: a few hundred rows for a whole
     /// province, judged here at `at` by the core's rule, then the open work to chase read
     /// by its due key.
     async fn count_from_tallies(&self, scope: &AssignmentScope, at: Thresholds, attention_max: usize) -> Result<Counted, DbError> {
@@ -300,7 +300,7 @@ impl Store {
                 FROM due_tally {by_role};
              SELECT unit, on_time, on_time_items, late, late_items, open FROM unit_tally {by_role};"
         );
-        let mut response = self.run(context, &query, variables(scope, at)).await?;
+        let mut response = self.db.run(context, &query, variables(scope, at)).await?;
         let dues: Vec<DueTally> = super::rows(&mut response, 0, context)?;
         let units: Vec<UnitTally> = super::rows(&mut response, 1, context)?;
 
@@ -352,7 +352,7 @@ impl Store {
             vars["limit"] = json!(attention_max);
             vars["keys"] = json!(keys);
             let context = "reading the work to chase";
-            let mut response = self.run(context, &attention_of_keys_statement(&in_scope(scope)), vars).await?;
+            let mut response = self.db.run(context, &attention_of_keys_statement(&in_scope(scope)), vars).await?;
             super::rows(&mut response, 1, context)?
         };
         Ok(Counted { by_task: by_task.rows(), by_unit: by_unit.rows(), attention, cursor })
@@ -360,7 +360,7 @@ impl Store {
 }
 
 /// The number the shared counter last gave out: a live stream's cursor (see
-/// [`Store::assignment_cursor`]), read first by the counting queries.
+/// [`ProgressStore::assignment_cursor`]), read first by the counting queries.
 const CURSOR: &str = "RETURN (SELECT VALUE value FROM counter:items)[0] ?? 0;";
 
 /// The open work of the assignments meeting `condition` that is overdue or due soon, most
@@ -431,7 +431,7 @@ impl Grouped {
     }
 }
 
-impl Store {
+impl ProgressStore {
     /// How many assignments of `scope` that had begun by each of `instants` were in each
     /// state then (states in their order, none counted left out). The kept tallies answer
     /// when they cover the view.
@@ -450,7 +450,7 @@ impl Store {
         let by_role = if scope.role.is_some() { "WHERE role = $role" } else { "" };
         let query = format!("SELECT due_end_ms, opened_ms, done_at, open FROM due_tally {by_role};");
         let dues: Vec<DueHistory> =
-            self.select("reading the kept tallies' history", &query, variables(scope, Thresholds { now_ms: 0, soon_end_ms: 0 })).await?;
+            self.db.select("reading the kept tallies' history", &query, variables(scope, Thresholds { now_ms: 0, soon_end_ms: 0 })).await?;
         Ok(instants
             .iter()
             .map(|&instant| {
@@ -469,7 +469,7 @@ impl Store {
             .collect())
     }
 
-    /// [`Store::count_as_of`] by reading every assignment of the view, one statement per
+    /// [`ProgressStore::count_as_of`] by reading every assignment of the view, one statement per
     /// instant in one round trip: what the tallies must agree with.
     pub async fn count_as_of_by_reading_assignments(
         &self,
@@ -489,7 +489,7 @@ impl Store {
         }
         let mut vars = variables(scope, Thresholds { now_ms: 0, soon_end_ms: 0 });
         vars["instants"] = json!(instants);
-        let mut response = self.run(context, &query, vars).await?;
+        let mut response = self.db.run(context, &query, vars).await?;
         (0..instants.len())
             .map(|index| {
                 let mut tallies: Vec<StateTally> = super::rows(&mut response, 2 * index + 1, context)?;
@@ -500,10 +500,10 @@ impl Store {
     }
 }
 
-impl Store {
+impl ProgressStore {
     /// Every logged change (ticks, notes, photos; refusals left out) of `items`, newest first.
     pub async fn item_history(&self, items: &[Uuid]) -> Result<Vec<LoggedChange>, DbError> {
-        self.select(
+        self.db.select(
             "reading items' history",
             "SELECT record::id(id) AS change, item, field, value, author, device, at_ms, time::unix(received_at) AS synced_s, outcome FROM change \
              WHERE item IN $items AND outcome != $rejected ORDER BY at_ms DESC;",
@@ -520,7 +520,7 @@ impl Store {
             super::ITEM_FIELDS
         );
         let rows: Vec<super::StoredItem> =
-            self.select("reading an assignment's items", &query, json!({"task": task, "unit": unit, "period": period})).await?;
+            self.db.select("reading an assignment's items", &query, json!({"task": task, "unit": unit, "period": period})).await?;
         Ok(rows.into_iter().map(|stored| stored.item).collect())
     }
 }
@@ -538,4 +538,27 @@ pub struct LoggedChange {
     /// When the server received it, in whole seconds.
     pub synced_s: i64,
     pub outcome: chidao_core::sync::LoggedOutcome,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture::province;
+    use super::*;
+    use chidao_core::domain::UnitRole;
+
+    #[tokio::test]
+    async fn each_units_work_on_a_task_is_one_assignment_with_its_role_and_state() {
+        let province = province().await;
+        let now = chrono::DateTime::parse_from_rfc3339("2022-08-20T03:00:00Z").unwrap().to_utc();
+        let mut listed = province.store.progress.list_assignments(&AssignmentScope::default(), Thresholds::at(now, 3)).await.unwrap();
+        listed.sort_by(|a, b| a.unit.cmp(&b.unit));
+        let shape: Vec<(&str, UnitRole, TaskState, u32, u32)> =
+            listed.iter().map(|listed| (listed.unit.as_str(), listed.role, listed.state, listed.done, listed.total)).collect();
+        assert_eq!(
+            shape,
+            [("XA-TINH-HA", UnitRole::Lead, TaskState::Overdue, 0, 2), ("XA-TINH-SON", UnitRole::Coordinating, TaskState::Overdue, 0, 2)]
+        );
+        let items = province.store.progress.assignment_items(province.task.id, &province.lead, None).await.unwrap();
+        assert_eq!(items.iter().map(|item| item.label.as_str()).collect::<Vec<_>>(), ["Lập danh sách", "Gửi báo cáo"]);
+    }
 }

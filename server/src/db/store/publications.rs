@@ -5,7 +5,7 @@
 //! stops half-way (a crash, a lost database) leaves the record behind, and once its lease
 //! has run out any app server takes it and writes the rest.
 
-use super::{to_json, Recorded, Store};
+use super::{to_json, DirectiveStore, Recorded};
 use crate::db::DbError;
 use chidao_core::domain::{ChecklistItem, Directive, Period, Task, UnitCode};
 use serde::Deserialize;
@@ -58,7 +58,7 @@ pub struct Unfinished {
     pub holder: String,
 }
 
-impl Store {
+impl DirectiveStore {
     /// Writes the directive, its tasks and their due rows, and records `target` (the form,
     /// as JSON) as what `holder` is now writing the checklists towards. Stale when another
     /// writer holds the directive's lease; nothing is written then.
@@ -99,7 +99,7 @@ impl Store {
             "holder": holder,
             "recount_all": recount == FinalRecount::Every,
         });
-        self.write_transaction(context, &query, vars).await
+        self.db.write_transaction(context, &query, vars).await
     }
 
     /// One step: `new_items` created, numbered from the item counter so that devices pull
@@ -143,7 +143,7 @@ impl Store {
             "removed": removed_rows,
             "groups": to_json(&touched, context)?,
         });
-        self.write_transaction(context, &query, vars).await
+        self.db.write_transaction(context, &query, vars).await
     }
 
     /// Ends the writing of `directive`'s checklists: when the writing asks for it
@@ -153,6 +153,7 @@ impl Store {
     pub async fn finish_checklists(&self, directive: Uuid, holder: &str) -> Result<Recorded, DbError> {
         let context = "recounting a directive's checklists";
         let recount_all: Option<bool> = self
+            .db
             .select_first(
                 context,
                 "SELECT VALUE recount_all FROM type::record('publication', $directive) WHERE holder = $holder;",
@@ -163,13 +164,14 @@ impl Store {
         let groups: Vec<ChecklistKey> = if recount_all == Some(false) {
             Vec::new()
         } else {
-            self.select(
-                context,
-                "SELECT task, unit, period FROM item WHERE task IN (SELECT VALUE record::id(id) FROM task WHERE directive = $directive)
+            self.db
+                .select(
+                    context,
+                    "SELECT task, unit, period FROM item WHERE task IN (SELECT VALUE record::id(id) FROM task WHERE directive = $directive)
                  GROUP BY task, unit, period;",
-                json!({"directive": directive}),
-            )
-            .await?
+                    json!({"directive": directive}),
+                )
+                .await?
         };
         let recount = format!(
             "BEGIN TRANSACTION;
@@ -182,7 +184,7 @@ impl Store {
         );
         for chunk in groups.chunks(GROUPS_PER_WRITE) {
             let vars = json!({"directive": directive, "holder": holder, "groups": to_json(&chunk, context)?});
-            if self.write_transaction(context, &recount, vars).await? == Recorded::Stale {
+            if self.db.write_transaction(context, &recount, vars).await? == Recorded::Stale {
                 return Ok(Recorded::Stale);
             }
         }
@@ -190,17 +192,18 @@ impl Store {
              LET $cleared = (DELETE type::record('publication', $directive) WHERE holder = $holder RETURN BEFORE);
              IF array::len($cleared) = 0 { THROW 'the lease was lost' };
              COMMIT TRANSACTION;";
-        self.write_transaction("ending a directive's writing", clear, json!({"directive": directive, "holder": holder})).await
+        self.db.write_transaction("ending a directive's writing", clear, json!({"directive": directive, "holder": holder})).await
     }
 
     /// The directive's unfinished writing, if any.
     pub async fn unfinished_checklists(&self, directive: Uuid) -> Result<Option<Unfinished>, DbError> {
-        self.select_first(
-            "reading a directive's unfinished writing",
-            "SELECT record::id(id) AS directive, target, holder FROM type::record('publication', $directive);",
-            json!({"directive": directive}),
-        )
-        .await
+        self.db
+            .select_first(
+                "reading a directive's unfinished writing",
+                "SELECT record::id(id) AS directive, target, holder FROM type::record('publication', $directive);",
+                json!({"directive": directive}),
+            )
+            .await
     }
 
     /// Takes over, as `holder`, every unfinished writing whose lease has run out; answers
@@ -211,6 +214,6 @@ impl Store {
             "UPDATE publication SET holder = $holder, lease_until = time::now() + {LEASE_SECONDS}s
                  WHERE lease_until <= time::now() RETURN VALUE record::id(id);"
         );
-        self.select(context, &query, json!({"holder": holder})).await
+        self.db.select(context, &query, json!({"holder": holder})).await
     }
 }

@@ -1,7 +1,7 @@
 //! The lease saying which app server writes the pushes of a shared database (see
 //! `crate::push_writer` for why and how pushes are handed to it).
 
-use super::{DbError, Recorded, Store};
+use super::{DbError, Recorded, SyncStore};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -18,7 +18,7 @@ pub struct WriterLease {
     pub live: bool,
 }
 
-impl Store {
+impl SyncStore {
     /// Renews the lease when `holder` has it, or takes it when nobody holds it (still)
     /// and this server has an `address` the others can reach; then answers who holds it.
     /// A server without an address only reads.
@@ -35,26 +35,30 @@ impl Store {
                  COMMIT TRANSACTION;"
             );
             // Losing a race for it to another server (Stale) only means that one took it.
-            let _: Recorded =
-                self.transaction_outcome("taking the push writer's lease", &query, json!({"holder": holder, "address": address})).await?;
+            let _: Recorded = self
+                .db
+                .transaction_outcome("taking the push writer's lease", &query, json!({"holder": holder, "address": address}))
+                .await?;
         }
-        self.select_first(
-            "reading the push writer's lease",
-            "SELECT holder, address, lease_until > time::now() AS live FROM push_writer:only;",
-            json!({}),
-        )
-        .await
+        self.db
+            .select_first(
+                "reading the push writer's lease",
+                "SELECT holder, address, lease_until > time::now() AS live FROM push_writer:only;",
+                json!({}),
+            )
+            .await
     }
 
     /// Gives up the lease if `holder` has it, so that another server takes it at once
     /// rather than when it runs out.
     pub async fn release_push_writer(&self, holder: &str) -> Result<(), DbError> {
-        self.run(
-            "giving up the push writer's lease",
-            "UPDATE push_writer:only SET lease_until = time::now() - 1s WHERE holder = $holder RETURN NONE;",
-            json!({"holder": holder}),
-        )
-        .await
-        .map(drop)
+        self.db
+            .run(
+                "giving up the push writer's lease",
+                "UPDATE push_writer:only SET lease_until = time::now() - 1s WHERE holder = $holder RETURN NONE;",
+                json!({"holder": holder}),
+            )
+            .await
+            .map(drop)
     }
 }

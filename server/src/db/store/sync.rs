@@ -1,6 +1,6 @@
 //! The sync side of the store: devices, the change log, items and what a push writes.
 
-use super::{by_keys, to_json, Recorded, Store, DIRECTIVE_FIELDS, ITEM_FIELDS, TASK_FIELDS, UNIT_FIELDS};
+use super::{by_keys, to_json, Recorded, SyncStore, DIRECTIVE_FIELDS, ITEM_FIELDS, TASK_FIELDS, UNIT_FIELDS};
 use crate::db::DbError;
 use chidao_core::domain::{ChecklistItem, Directive, Period, Task, Unit, UnitCode};
 use chidao_core::sync::{Change, DeviceMove, DeviceState, Edit, LogRecord, LoggedAnswer, LoggedEdit, LoggedOutcome, Stamp};
@@ -18,7 +18,7 @@ pub struct StoredItem {
     pub version: u64,
 }
 
-/// What [`Store::pull_page`] reads.
+/// What [`SyncStore::pull_page`] reads.
 #[derive(Debug, Deserialize)]
 pub struct PullPage {
     pub items: Vec<StoredItem>,
@@ -110,10 +110,10 @@ fn assignment_moves(items: &[ItemWrite]) -> Vec<AssignmentMove<'_>> {
     moves
 }
 
-impl Store {
+impl SyncStore {
     pub async fn item(&self, id: Uuid) -> Result<Option<StoredItem>, DbError> {
         let query = format!("SELECT {ITEM_FIELDS} FROM type::record('item', $id);");
-        self.select_first("reading an item", &query, json!({"id": id})).await
+        self.db.select_first("reading an item", &query, json!({"id": id})).await
     }
 
     /// The registered devices among `ids`, with their numbering and clock.
@@ -125,8 +125,7 @@ impl Store {
             last_seq: u64,
             last_stamp: Option<Stamp>,
         }
-        let rows: Vec<Row> = self
-            .select(
+        let rows: Vec<Row> = self.db.select(
                 "reading devices",
                 "SELECT record::id(id) AS id, owner, last_seq, last_stamp FROM array::map($ids, |$id| type::record('device', $id)) WHERE owner != NONE;",
                 json!({"ids": ids}),
@@ -147,8 +146,7 @@ impl Store {
             stamp: Option<Stamp>,
             reason: Option<String>,
         }
-        let rows: Vec<Row> = self
-            .select(
+        let rows: Vec<Row> = self.db.select(
                 "looking up change ids",
                 "SELECT record::id(id) AS id, outcome, stamp, reason FROM array::map($ids, |$id| type::record('change', $id)) WHERE outcome != NONE;",
                 json!({"ids": ids}),
@@ -160,7 +158,7 @@ impl Store {
     /// Several items in one query; absent ids are simply not in the answer.
     pub async fn items(&self, ids: &[Uuid]) -> Result<Vec<StoredItem>, DbError> {
         let query = format!("SELECT {ITEM_FIELDS} FROM array::map($ids, |$id| type::record('item', $id)) WHERE version != NONE;");
-        self.select("reading items", &query, json!({"ids": ids})).await
+        self.db.select("reading items", &query, json!({"ids": ids})).await
     }
 
     /// Writes one push's decisions in one transaction: each device's number moves from what
@@ -247,7 +245,7 @@ impl Store {
         "#,
             mark_stale = super::MARK_TALLIES_STALE
         );
-        self.write_transaction(context, &query, json!({"devices": devices, "log": log, "items": items, "groups": assignments})).await
+        self.db.write_transaction(context, &query, json!({"devices": devices, "log": log, "items": items, "groups": assignments})).await
     }
 
     /// Items after `since` in write order, limited to `units` when given.
@@ -270,7 +268,7 @@ impl Store {
             tasks = by_keys("task", "array::distinct($items.task)", "directive"),
             directives = by_keys("directive", "array::distinct($tasks.directive)", "title"),
         );
-        let mut response = self.run(context, &query, json!({"since": since, "units": units, "limit": limit})).await?;
+        let mut response = self.db.run(context, &query, json!({"since": since, "units": units, "limit": limit})).await?;
         let last = response.num_statements().saturating_sub(1);
         let page: Option<Value> = response.take(last).map_err(|source| DbError::query(context, source))?;
         let page = page.ok_or(DbError::Shape { context, detail: "the query returned no page".into() })?;
@@ -279,13 +277,13 @@ impl Store {
 
     pub async fn all_items(&self) -> Result<Vec<StoredItem>, DbError> {
         let query = format!("SELECT {ITEM_FIELDS} FROM item ORDER BY unit, position;");
-        self.select("reading items", &query, json!({})).await
+        self.db.select("reading items", &query, json!({})).await
     }
 
     /// Items flagged as conflicts, for review.
     pub async fn conflicted_items(&self) -> Result<Vec<StoredItem>, DbError> {
         let query = format!("SELECT {ITEM_FIELDS} FROM item WHERE conflict = true ORDER BY unit, position;");
-        self.select("reading conflicted items", &query, json!({})).await
+        self.db.select("reading conflicted items", &query, json!({})).await
     }
 
     /// The edits (not the refusals) logged for `items`, each with its item's id.
@@ -297,6 +295,7 @@ impl Store {
             edit: LoggedEdit,
         }
         let rows: Vec<Row> = self
+            .db
             .select(
                 "reading an item's history",
                 "SELECT record::id(id) AS change, item, field, value, author, stamp, outcome, conflict ?? false AS clash \
@@ -311,7 +310,7 @@ impl Store {
     pub async fn change_log_count(&self, change: Uuid) -> Result<usize, DbError> {
         let context = "counting change-log entries";
         let mut response =
-            self.run(context, "SELECT VALUE record::id(id) FROM type::record('change', $id);", json!({"id": change})).await?;
+            self.db.run(context, "SELECT VALUE record::id(id) FROM type::record('change', $id);", json!({"id": change})).await?;
         let ids: Vec<Value> = response.take(0).map_err(|source| DbError::query(context, source))?;
         Ok(ids.len())
     }
@@ -342,5 +341,28 @@ mod tests {
         let summary: Vec<(u128, &str, i64, usize)> =
             moves.iter().map(|moved| (moved.task.as_u128(), moved.unit.as_str(), moved.delta, moved.last_position)).collect();
         assert_eq!(summary, [(1, "XA-1", 1, 6), (2, "XA-1", 1, 2), (1, "XA-2", 0, 5)]);
+    }
+
+    #[tokio::test]
+    async fn a_units_pull_holds_only_its_items_with_what_they_refer_to() {
+        let province = super::super::fixture::province().await;
+        let page = province.store.sync.pull_page(0, Some(std::slice::from_ref(&province.lead)), 100).await.unwrap();
+        assert_eq!(page.items.len(), 2);
+        assert!(page.items.iter().all(|stored| stored.item.unit == province.lead));
+        assert!(!page.more);
+        assert_eq!(page.tasks, std::slice::from_ref(&province.task));
+        assert_eq!(page.directives, std::slice::from_ref(&province.directive));
+        let everything = province.store.sync.pull_page(0, None, 3).await.unwrap();
+        assert_eq!((everything.items.len(), everything.more), (3, true));
+    }
+
+    #[tokio::test]
+    async fn the_item_counter_is_raised_but_never_lowered() {
+        let province = super::super::fixture::province().await;
+        let sync = &province.store.sync;
+        let seeded = sync.pull_page(0, None, 100).await.unwrap().counter;
+        sync.raise_item_counter(seeded + 50).await.unwrap();
+        sync.raise_item_counter(1).await.unwrap();
+        assert_eq!(sync.pull_page(0, None, 100).await.unwrap().counter, seeded + 50);
     }
 }

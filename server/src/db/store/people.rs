@@ -1,10 +1,9 @@
-//! Accounts, sessions and the unit tree: the records an admin keeps.
+//! Accounts and sessions: who may sign in, and who is signed in.
 
-use super::store::to_json;
-use super::{DbError, Store};
-use chidao_core::domain::{Period, Roles, TaskReport, Unit, UnitCode};
+use super::{to_json, DbError, PeopleStore};
+use chidao_core::domain::{Roles, UnitCode};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccountRow {
@@ -57,22 +56,17 @@ pub struct SessionRow {
     pub last_seen_ms: i64,
 }
 
-/// Units written per transaction: with the longest names and codes, a step of this many
-/// fits the embedded engine's least write buffer many times over (a test imports the
-/// largest file allowed), while a whole such file in one transaction does not.
-const UNITS_PER_WRITE: usize = 2_000;
-
 const ACCOUNT_FIELDS: &str = "username, display_name, roles, unit, password_hash, disabled, must_change_password, last_sign_in_ms";
 
-impl Store {
+impl PeopleStore {
     pub async fn account(&self, username: &str) -> Result<Option<AccountRow>, DbError> {
         let query = format!("SELECT {ACCOUNT_FIELDS} FROM account WHERE username = $username;");
-        self.select_first("reading an account", &query, json!({"username": username})).await
+        self.db.select_first("reading an account", &query, json!({"username": username})).await
     }
 
     pub async fn accounts(&self) -> Result<Vec<AccountRow>, DbError> {
         let query = format!("SELECT {ACCOUNT_FIELDS} FROM account ORDER BY username;");
-        self.select("reading accounts", &query, json!({})).await
+        self.db.select("reading accounts", &query, json!({})).await
     }
 
     /// Creates the account; `false` when the username is taken.
@@ -81,7 +75,7 @@ impl Store {
         let query = "IF (SELECT VALUE username FROM account WHERE username = $account.username) = [] { \
                          CREATE type::record('account', $account.username) CONTENT $account; RETURN true; \
                      } ELSE { RETURN false; };";
-        let mut response = self.run(context, query, json!({"account": to_json(account, context)?})).await?;
+        let mut response = self.db.run(context, query, json!({"account": to_json(account, context)?})).await?;
         let created: Option<bool> = response.take(0).map_err(|source| DbError::query(context, source))?;
         Ok(created.unwrap_or(false))
     }
@@ -97,7 +91,7 @@ impl Store {
                      UPDATE account MERGE $change WHERE username = $username; \
                      IF $change.disabled = true { DELETE session WHERE username = $username; }; \
                      COMMIT TRANSACTION;";
-        self.run(context, query, json!({"username": username, "change": to_json(change, context)?})).await?;
+        self.db.run(context, query, json!({"username": username, "change": to_json(change, context)?})).await?;
         Ok(true)
     }
 
@@ -113,7 +107,7 @@ impl Store {
                      DELETE session WHERE username = $username AND record::id(id) != $keep; \
                      COMMIT TRANSACTION;";
         let vars = json!({"username": username, "hash": hash, "must_change": must_change, "keep": keep.unwrap_or("")});
-        self.run(context, query, vars).await?;
+        self.db.run(context, query, vars).await?;
         Ok(true)
     }
 
@@ -123,19 +117,20 @@ impl Store {
     pub async fn record_sign_in(&self, username: &str, now_ms: i64) -> Result<(), DbError> {
         let context = "recording a sign-in";
         crate::db::retry::until_written(context, || async {
-            self.run(
-                context,
-                "UPDATE account SET last_sign_in_ms = math::max([last_sign_in_ms ?? 0, $now]) WHERE username = $username;",
-                json!({"username": username, "now": now_ms}),
-            )
-            .await
-            .map(|_| Some(()))
+            self.db
+                .run(
+                    context,
+                    "UPDATE account SET last_sign_in_ms = math::max([last_sign_in_ms ?? 0, $now]) WHERE username = $username;",
+                    json!({"username": username, "now": now_ms}),
+                )
+                .await
+                .map(|_| Some(()))
         })
         .await
     }
 
     pub async fn create_session(&self, token_hash: &str, username: &str, now_ms: i64, expires_at_ms: i64) -> Result<(), DbError> {
-        self.run(
+        self.db.run(
             "creating a session",
             "CREATE type::record('session', $key) CONTENT { username: $username, created_at_ms: $now, last_seen_ms: $now, expires_at_ms: $expires };",
             json!({"key": token_hash, "username": username, "now": now_ms, "expires": expires_at_ms}),
@@ -159,86 +154,77 @@ impl Store {
                 (SELECT {ACCOUNT_FIELDS} FROM account WHERE username = $parent.username LIMIT 1)[0] AS account
              FROM type::record('session', $key);"
         );
-        let joined: Option<Joined> = self.select_first("reading a session", &query, json!({"key": token_hash})).await?;
+        let joined: Option<Joined> = self.db.select_first("reading a session", &query, json!({"key": token_hash})).await?;
         Ok(joined.map(|joined| (joined.session, joined.account)))
     }
 
     pub async fn touch_session(&self, token_hash: &str, now_ms: i64) -> Result<(), DbError> {
-        self.run(
-            "marking a session used",
-            "UPDATE type::record('session', $key) SET last_seen_ms = $now;",
-            json!({"key": token_hash, "now": now_ms}),
-        )
-        .await
-        .map(|_| ())
-    }
-
-    pub async fn delete_session(&self, token_hash: &str) -> Result<(), DbError> {
-        self.run("deleting a session", "DELETE type::record('session', $key);", json!({"key": token_hash})).await.map(|_| ())
-    }
-
-    /// Signs the account out on every device.
-    pub async fn delete_sessions_of(&self, username: &str) -> Result<(), DbError> {
-        self.run("ending an account's sessions", "DELETE session WHERE username = $username;", json!({"username": username}))
+        self.db
+            .run(
+                "marking a session used",
+                "UPDATE type::record('session', $key) SET last_seen_ms = $now;",
+                json!({"key": token_hash, "now": now_ms}),
+            )
             .await
             .map(|_| ())
     }
 
-    /// Sign-offs in `units` (all when `None`).
-    pub async fn task_reports(&self, units: Option<&[UnitCode]>) -> Result<Vec<TaskReport>, DbError> {
-        let filter = if units.is_some() { "WHERE unit IN $units" } else { "" };
-        let query = format!("SELECT task, unit, period, by, at_ms, open_items FROM task_report {filter} ORDER BY task, unit, period;");
-        self.select("reading task reports", &query, json!({"units": units})).await
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), DbError> {
+        self.db.run("deleting a session", "DELETE type::record('session', $key);", json!({"key": token_hash})).await.map(|_| ())
     }
 
-    /// Whether `unit` has work on `task` (in `period`, for recurring work; a recurring
-    /// task's templates are no one's work), i.e. was assigned it.
-    pub async fn task_assigned_to(&self, task: uuid::Uuid, unit: &UnitCode, period: Option<Period>) -> Result<bool, DbError> {
-        let found: Vec<Value> = self
-            .select(
-                "looking up an assignment",
-                "SELECT VALUE total FROM type::record('assignment', [$task, $unit, $period ?? '']) WHERE total > 0;",
-                json!({"task": task, "unit": unit, "period": period}),
-            )
-            .await?;
-        Ok(!found.is_empty())
+    /// Signs the account out on every device.
+    pub async fn delete_sessions_of(&self, username: &str) -> Result<(), DbError> {
+        self.db
+            .run("ending an account's sessions", "DELETE session WHERE username = $username;", json!({"username": username}))
+            .await
+            .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture::province;
+    use super::*;
+    use chidao_core::domain::Role;
+
+    #[tokio::test]
+    async fn an_account_is_created_once_and_its_sessions_end_together() {
+        let province = province().await;
+        let people = &province.store.people;
+        let again = AccountRow::new(
+            "canbo.tinhha",
+            "Người khác",
+            &Roles::one(Role::Head),
+            &province.lead,
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$b3RoZXI".to_owned(),
+        );
+        assert!(!people.create_account(&again).await.unwrap(), "a taken username is refused");
+        assert_eq!(people.account("canbo.tinhha").await.unwrap().unwrap().display_name, "Cán bộ xã Tịnh Hà");
+
+        people.create_session("phien-1", "canbo.tinhha", 1_000, 9_000).await.unwrap();
+        people.create_session("phien-2", "canbo.tinhha", 2_000, 9_000).await.unwrap();
+        let (session, account) = people.session("phien-1").await.unwrap().unwrap();
+        assert_eq!((session.username.as_str(), session.expires_at_ms), ("canbo.tinhha", 9_000));
+        assert_eq!(account.unwrap().unit, "XA-TINH-HA");
+        people.touch_session("phien-1", 5_000).await.unwrap();
+        assert_eq!(people.session("phien-1").await.unwrap().unwrap().0.last_seen_ms, 5_000);
+
+        people.delete_sessions_of("canbo.tinhha").await.unwrap();
+        assert!(people.session("phien-1").await.unwrap().is_none());
+        assert!(people.session("phien-2").await.unwrap().is_none());
     }
 
-    /// Records the sign-off, replacing an earlier one of the same task and unit.
-    pub async fn put_task_report(&self, report: &TaskReport) -> Result<(), DbError> {
-        let context = "signing off a task report";
-        self.run(
-            context,
-            "UPSERT type::record('task_report', [$report.task, $report.unit, $report.period ?? '']) CONTENT $report;",
-            json!({"report": to_json(report, context)?}),
-        )
-        .await
-        .map(|_| ())
-    }
-
-    pub async fn delete_task_report(&self, task: uuid::Uuid, unit: &UnitCode, period: Option<Period>) -> Result<(), DbError> {
-        self.run(
-            "taking back a task report",
-            "DELETE type::record('task_report', [$task, $unit, $period ?? '']);",
-            json!({"task": task, "unit": unit, "period": period}),
-        )
-        .await
-        .map(|_| ())
-    }
-
-    /// Writes new and changed `units` in steps of a bounded size, each unit in a step after
-    /// its parent's, so that a write cut short leaves no unit without its parent; the same
-    /// file imported again writes the rest.
-    pub async fn write_units(&self, units: &[Unit]) -> Result<(), DbError> {
-        let context = "writing units";
-        let mut parents_first: Vec<&Unit> = units.iter().collect();
-        parents_first.sort_by_key(|unit| unit.kind.depth());
-        let query = "BEGIN TRANSACTION; \
-                     FOR $unit IN $units { UPSERT type::record('unit', $unit.code) CONTENT $unit; }; \
-                     COMMIT TRANSACTION;";
-        for step in parents_first.chunks(UNITS_PER_WRITE) {
-            self.run(context, query, json!({"units": to_json(&step, context)?})).await?;
-        }
-        Ok(())
+    #[tokio::test]
+    async fn a_password_change_keeps_only_the_session_it_names() {
+        let province = province().await;
+        let people = &province.store.people;
+        people.create_session("giu-lai", "canbo.tinhha", 1_000, 9_000).await.unwrap();
+        people.create_session("bo-di", "canbo.tinhha", 1_000, 9_000).await.unwrap();
+        assert!(people.set_password("canbo.tinhha", "$argon2id$v=19$new", false, Some("giu-lai")).await.unwrap());
+        assert!(people.session("giu-lai").await.unwrap().is_some());
+        assert!(people.session("bo-di").await.unwrap().is_none());
+        assert_eq!(people.account("canbo.tinhha").await.unwrap().unwrap().password_hash, "$argon2id$v=19$new");
+        assert!(!people.set_password("khong.co", "$argon2id$v=19$x", false, None).await.unwrap());
     }
 }
