@@ -118,7 +118,8 @@ fn StatePill(#[prop(into)] standing: Signal<crate::domain::Standing>) -> impl In
         let now = standing.get();
         let state = crate::i18n::t(locale.get(), now.state);
         if now.due_soon {
-            format!("{state} · {}", crate::i18n::t(locale.get(), crate::i18n::DeskKey::DueSoon))
+            // The field page's own word for it: the desk's words stay in the desk's chunks.
+            format!("{state} · {}", crate::i18n::t(locale.get(), chidao_core::worklist::WorkFilter::DueSoon))
         } else {
             state.to_owned()
         }

@@ -110,12 +110,37 @@ const TONE_PLACEMENT: [([char; 2], [char; 2]); 15] = [
     (['u', 'ỵ'], ['ụ', 'y']),
 ];
 
+/// The lower case of a letter of the scripts Vietnamese text is written in: ASCII,
+/// Latin-1, Latin Extended-A (đ), ơ and ư, and Latin Extended Additional (the toned
+/// vowels). Any other character is kept as it is. The standard library's full Unicode
+/// table would put about 12 KB into the field page's download to lower letters no
+/// directive uses.
+fn lower(c: char) -> char {
+    let code = u32::from(c);
+    let even = code % 2 == 0;
+    let lowered = match code {
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE => code + 0x20,
+        0x100..=0x12F | 0x132..=0x137 | 0x14A..=0x177 | 0x1E00..=0x1E95 | 0x1EA0..=0x1EFF if even => code + 1,
+        0x139..=0x148 | 0x179..=0x17E if !even => code + 1,
+        0x178 => 0xFF,
+        0x1A0 | 0x1AF => code + 1,
+        0x1E9E => 0xDF,
+        _ => code,
+    };
+    char::from_u32(lowered).unwrap_or(c)
+}
+
+/// Whether `c` is a letter of those scripts (see [`lower`]), either case.
+fn is_letter(c: char) -> bool {
+    matches!(u32::from(c), 0x41..=0x5A | 0x61..=0x7A | 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x17F | 0x1A0 | 0x1A1 | 0x1AF | 0x1B0 | 0x1E00..=0x1EFF)
+}
+
 /// Lower case with one tone placement, character for character: `fold(s)[i]` stands for
 /// `s.chars()[i]`.
 pub fn fold(text: &str) -> Vec<char> {
-    let mut chars: Vec<char> = text.chars().map(|c| c.to_lowercase().next().unwrap_or(c)).collect();
+    let mut chars: Vec<char> = text.chars().map(lower).collect();
     for index in 0..chars.len().saturating_sub(1) {
-        let ends_syllable = chars.get(index + 2).is_none_or(|next| !next.is_alphabetic());
+        let ends_syllable = chars.get(index + 2).is_none_or(|next| !is_letter(*next));
         // In "quý", "qu" is the consonant and the tone is where it belongs.
         let after_q = index > 0 && chars[index - 1] == 'q';
         if !ends_syllable || after_q {
@@ -149,6 +174,27 @@ mod tests {
         assert_eq!(fold_str("hoàn thành"), "hoàn thành", "a tone inside a syllable stays");
         assert_eq!(fold("Thủy Lợi").len(), "Thủy Lợi".chars().count());
         assert_eq!(fold_str("quý I"), "quý i");
+    }
+
+    #[test]
+    fn every_letter_lowers_as_unicode_says_and_every_other_character_is_kept() {
+        let vietnamese = "AĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXYÀẢÃÁẠẰẲẴẮẶẦẨẪẤẬÈẺẼÉẸỀỂỄẾỆÌỈĨÍỊÒỎÕÓỌỒỔỖỐỘỜỞỠỚỢÙỦŨÚỤỪỬỮỨỰỲỶỸÝỴ";
+        for c in vietnamese.chars() {
+            assert!(is_letter(c) && is_letter(lower(c)), "{c} is a letter");
+            assert_ne!(lower(c), c, "{c} has a lower case");
+        }
+        for c in (0..0x2000).chain(0x1E00..0x1F00).filter_map(char::from_u32) {
+            let mut unicode = c.to_lowercase();
+            let (first, more) = (unicode.next().unwrap_or(c), unicode.next().is_some());
+            if lower(c) != c {
+                assert_eq!(lower(c), first, "U+{:04X}", u32::from(c));
+            } else if is_letter(c) && !more {
+                assert_eq!(first, c, "U+{:04X} is a letter of ours left upper case", u32::from(c));
+            }
+            if !is_letter(c) {
+                assert_eq!(lower(c), c, "U+{:04X} is not ours to change", u32::from(c));
+            }
+        }
     }
 
     #[test]
