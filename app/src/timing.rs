@@ -1,5 +1,7 @@
-//! User Timing marks that the shell measurements read (`scripts/measure-shell.sh`):
-//! when the field page is usable, and how long a tap takes to reach browser storage.
+//! User Timing marks that the shell measurements read (`scripts/measure-shell.sh`,
+//! `scripts/measure-field.sh`): when the app's code starts, how long reading what the
+//! device holds takes, when the field page is usable, and how long a tap takes to reach
+//! browser storage.
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -8,9 +10,25 @@ use wasm_bindgen::{JsCast, JsValue};
 pub const INTERACTIVE: &str = "chidao:interactive";
 /// From the tap's event time to the change stored.
 pub const TAP_TO_STORAGE: &str = "chidao:tap-to-storage";
+/// The app's code fetched, compiled and running: what comes before is the browser's.
+pub const STARTED: &str = "chidao:started";
+/// Reading and decoding the snapshot the device holds.
+pub const SNAPSHOT_READ: &str = "chidao:snapshot-read";
 
 fn performance() -> Option<web_sys::Performance> {
     web_sys::window()?.performance()
+}
+
+/// Now, in the page's clock (the origin of `measure_since`).
+pub fn now_ms() -> f64 {
+    performance().map_or(0.0, |performance| performance.now())
+}
+
+/// Marks `name` now.
+pub fn mark(name: &'static str) {
+    if let Some(performance) = performance() {
+        let _ = performance.mark(name);
+    }
 }
 
 /// Marks `name` once the browser has drawn what the current task put on screen.

@@ -269,7 +269,10 @@ impl Workspace {
     /// Reads what this device holds for this person into the screen's state.
     fn load(&self) {
         let store = self.store();
-        match store.snapshot() {
+        let reading = crate::timing::now_ms();
+        let read = store.snapshot();
+        crate::timing::measure_since(crate::timing::SNAPSHOT_READ, reading);
+        match read {
             Ok(snapshot) => self.snapshot.set(snapshot),
             Err(error) => self.report_store_error(error),
         }

@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 /// rendered here rather than hydrated, in place of the server's loading line.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    crate::timing::mark(crate::timing::STARTED);
     console_error_panic_hook::set_once();
     if let Some(placeholder) = leptos::prelude::document().get_element_by_id(chidao_core::api::PAGE_LOADING_ID) {
         placeholder.remove();
