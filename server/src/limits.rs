@@ -120,10 +120,18 @@ impl SignInThrottle {
     /// and the address's loses this attempt (one good account must not unlock guessing at
     /// others from the same place, and an office's many good sign-ins must not lock it
     /// out). A wrong password leaves the attempt counted.
+    /// Sign-ins that succeed together (an office's tablets at the start of the day) write
+    /// the same keys at once, and all but one lose the race: each is tried again.
     pub async fn succeeded(&self, people: &PeopleStore, username: &str, address: Option<&str>, at_ms: i64) -> Result<(), DbError> {
-        people.clear_sign_in_attempts(&username_key(username)).await?;
+        let username = username_key(username);
+        crate::db::retry::until_written("clearing sign-in attempts", || async { people.clear_sign_in_attempts(&username).await.map(Some) })
+            .await?;
         if let Some(address) = address {
-            people.refund_sign_in_attempt(&address_key(address), at_ms).await?;
+            let address = address_key(address);
+            crate::db::retry::until_written("taking back a sign-in attempt", || async {
+                people.refund_sign_in_attempt(&address, at_ms).await.map(Some)
+            })
+            .await?;
         }
         Ok(())
     }
@@ -134,6 +142,34 @@ mod tests {
     use super::*;
 
     const MINUTE: Duration = Duration::from_secs(60);
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn successes_at_once_from_one_address_each_take_their_attempt_back() {
+        let people = crate::db::fixture::empty().await.people;
+        let throttle = SignInThrottle::new(SignInLimits { per_username: 5, per_address: 40, window: MINUTE });
+        let mut reserved = Vec::new();
+        for n in 0..20 {
+            match throttle.reserve(&people, &format!("canbo{n}"), Some("10.5.5.5"), 1_000 + n).await.unwrap() {
+                Attempt::Reserved { at_ms } => reserved.push((format!("canbo{n}"), at_ms)),
+                held => panic!("attempt {n} was {held:?}"),
+            }
+        }
+        // A commune office's tablets at the start of the day: every success rewrites the
+        // address's attempts at the same moment.
+        let throttle = std::sync::Arc::new(throttle);
+        let settling: Vec<_> = reserved
+            .into_iter()
+            .map(|(username, at_ms)| {
+                let (throttle, people) = (throttle.clone(), people.clone());
+                tokio::spawn(async move { throttle.succeeded(&people, &username, Some("10.5.5.5"), at_ms).await })
+            })
+            .collect();
+        for settled in settling {
+            settled.await.unwrap().unwrap();
+        }
+        let left = people.sign_in_attempts(&[address_key("10.5.5.5")]).await.unwrap();
+        assert_eq!(left.get(&address_key("10.5.5.5")).map_or(0, Vec::len), 0, "every attempt taken back");
+    }
 
     #[test]
     fn below_the_limit_nothing_waits() {

@@ -7,6 +7,9 @@ pub(crate) mod retry;
 mod schema;
 mod store;
 
+#[cfg(test)]
+pub(crate) use store::fixture;
+
 pub use connection::{Connection, EmbeddedLimits};
 pub use schema::{check_version, current_version, migrate, migrate_to, Migrations, SCHEMA_VERSION};
 pub use store::{

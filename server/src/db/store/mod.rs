@@ -197,7 +197,7 @@ mod bulk;
 mod directives;
 mod dues;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 mod people;
 mod periods;
 mod photos;
