@@ -247,12 +247,11 @@ pub async fn join_tablets(
 
 /// A follower's dashboard for `lasting`: the first view, the live stream kept open, and
 /// now and then an assignment opened and a district's view.
-async fn follow(port: u16, account: String, password: String, lasting: Duration, record: Arc<Record>) {
+async fn follow(port: u16, account: String, password: String, deadline: tokio::time::Instant, record: Arc<Record>) {
     let Ok((mut connection, cookie)) = sign_in(port, &account, &password, &record).await else {
         record.error(format!("{account} could not sign in"));
         return;
     };
-    let deadline = tokio::time::Instant::now() + lasting;
     let started = Instant::now();
     let view = match expect(&mut connection, "GET", "/api/v1/reports/dashboard?rows=30", &cookie, Body::Empty, &[200]).await {
         Ok(view) => view,
@@ -263,6 +262,7 @@ async fn follow(port: u16, account: String, password: String, lasting: Duration,
     let live = {
         let (cookie, record) = (cookie.clone(), record.clone());
         tokio::spawn(async move {
+            let lasting = deadline.saturating_duration_since(tokio::time::Instant::now());
             match follow_live(port, &format!("/api/v1/reports/live?since={cursor}"), &cookie, lasting).await {
                 Ok(events) => record.live_events(events),
                 Err(error) => record.error(format!("live: {error}")),
@@ -312,13 +312,13 @@ pub async fn work(
     lasting: Duration,
     record: &Arc<Record>,
 ) {
+    let deadline = tokio::time::Instant::now() + lasting;
     let followers: Vec<_> = province
         .follower_accounts
         .iter()
         .enumerate()
-        .map(|(n, account)| tokio::spawn(follow(ports[n % ports.len()], account.clone(), password.to_owned(), lasting, record.clone())))
+        .map(|(n, account)| tokio::spawn(follow(ports[n % ports.len()], account.clone(), password.to_owned(), deadline, record.clone())))
         .collect();
-    let deadline = tokio::time::Instant::now() + lasting;
     let working: Vec<_> = tablets
         .into_iter()
         .map(|mut tablet| {
