@@ -44,6 +44,13 @@ tablets="${LOAD_TABLETS:-5}"
 compare() { "$bin/chidao-load" accounts --accounts official,official2,official3 --seconds "$seconds" "$@"; }
 province() { "$bin/chidao-load" province --communes "$communes" --seconds "$seconds" "$@"; }
 
+# One step of a knee sweep: shows the run, prints its figures from the JSON last line,
+# and fails once push p99 has passed 1 s.
+below_knee() { # step-output-file's last line, tablets
+  cat "$work/step.txt"
+  python3 -c 'import json,sys; r=json.loads(sys.argv[1]); q=r["requests"]; print("knee-point tablets=%d push_p99_ms=%.0f pull_p99_ms=%.0f changes_per_s=%.0f errors=%d" % (int(sys.argv[2]), q["push"]["p99"], q["pull"]["p99"], r["changes_per_s"], r["errors"])); sys.exit(1 if q["push"]["p99"] > 1000 else 0)' "$1" "$2"
+}
+
 province_one() {
   echo "== the province: $communes communes × $tablets tablets and 20 live dashboards, one app server, embedded SurrealKV"
   local port; port=$(free_port)
@@ -75,10 +82,7 @@ province_knee() {
   local seconds="${LOAD_KNEE_SECONDS:-30}" per
   for per in ${LOAD_KNEE_TABLETS:-2 5 8 12 16 20}; do
     province --ports "$port" --tablets-per-commune "$per" --seconds "$seconds" --watch "app=${pids[-1]}" >"$work/step.txt"
-    cat "$work/step.txt"
-    local line; line=$(tail -1 "$work/step.txt")
-    python3 -c 'import json,sys; r=json.loads(sys.argv[1]); q=r["requests"]; print("knee-point tablets=%d push_p99_ms=%.0f pull_p99_ms=%.0f changes_per_s=%.0f errors=%d" % (int(sys.argv[2]), q["push"]["p99"], q["pull"]["p99"], r["changes_per_s"], r["errors"]))' "$line" "$((per * communes))"
-    if python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["requests"]["push"]["p99"] > 1000 else 1)' "$line"; then break; fi
+    below_knee "$(tail -1 "$work/step.txt")" "$((per * communes))" || break
   done
   stop_all
 }
@@ -127,10 +131,7 @@ knee() {
   local seconds="${LOAD_KNEE_SECONDS:-30}" devices
   for devices in ${LOAD_KNEE_STEPS:-250 500 1000 1500 2000 3000 4000}; do
     compare --ports "$port" --devices "$devices" --watch "app=${pids[-1]}" >"$work/step.txt"
-    cat "$work/step.txt"
-    local line; line=$(tail -1 "$work/step.txt")
-    python3 -c 'import json,sys; r=json.loads(sys.argv[1]); q=r["requests"]; print("knee-point devices=%d push_p99_ms=%.0f pull_p99_ms=%.0f changes_per_s=%.0f errors=%d" % (r["devices"], q["push"]["p99"], q["pull"]["p99"], r["changes_per_s"], r["errors"]))' "$line"
-    if python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["requests"]["push"]["p99"] > 1000 else 1)' "$line"; then break; fi
+    below_knee "$(tail -1 "$work/step.txt")" "$devices" || break
   done
   stop_all
 }
