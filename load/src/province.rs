@@ -221,8 +221,10 @@ pub async fn join_tablets(
     let gate = Arc::new(tokio::sync::Semaphore::new(16));
     let wanted = shape.tasks_per_commune * shape.items_per_task;
     let mut joining = Vec::new();
-    for (c, account) in province.commune_accounts.iter().enumerate() {
-        for share in 0..shape.tablets_per_commune {
+    // Each commune's first tablet, then each one's second…: an account's tablets do not
+    // all sign in in the same second, which its throttle would take for guessing.
+    for share in 0..shape.tablets_per_commune {
+        for (c, account) in province.commune_accounts.iter().enumerate() {
             let n = c * shape.tablets_per_commune + share;
             let (port, account, password, gate, record) =
                 (ports[n % ports.len()], account.clone(), password.to_owned(), gate.clone(), record.clone());
