@@ -93,8 +93,9 @@ async fn main() -> std::process::ExitCode {
     let summary = match &args.shape {
         Shape::Province { shape, morning, changes, window_s } => {
             let tablets = shape.communes * shape.tablets_per_commune;
-            if tablets == 0 || tablets > MAX_DEVICES || *changes == 0 || *changes > 500 || *window_s > MAX_SECONDS {
-                return refuse(&format!("tablets (communes × tablets per commune) must be 1..={MAX_DEVICES}, changes 1..=500"));
+            let most = chidao_core::sync::MAX_CHANGES_PER_PUSH;
+            if tablets == 0 || tablets > MAX_DEVICES || *changes == 0 || *changes > most || *window_s > MAX_SECONDS {
+                return refuse(&format!("tablets (communes × tablets per commune) must be 1..={MAX_DEVICES}, changes 1..={most}"));
             }
             let building = Instant::now();
             let built = match province::build(args.ports[0], shape, &args.password, &record).await {

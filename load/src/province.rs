@@ -10,6 +10,10 @@
 use crate::http::{follow_live, Body, Connection};
 use crate::measure::Record;
 use crate::tablet::{sign_in, Tablet, Work};
+use chidao_core::api::{
+    live_url, ADMIN_ACCOUNTS_PATH, ADMIN_UNITS_IMPORT_PATH, ASSIGNMENTS_PATH, DASHBOARD_PATH, DIRECTIVES_PATH, PASSWORD_PATH,
+};
+use chidao_core::domain::Deadline;
 use rand::Rng;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -58,20 +62,9 @@ pub struct Province {
     pub follower_accounts: Vec<String>,
 }
 
+/// The Vietnamese calendar day `offset_days` from today, as the API writes dates.
 fn vietnam_day(offset_days: i64) -> String {
-    let now_ms = crate::measure::wall_ms() + 7 * 3_600_000 + offset_days * 86_400_000;
-    let days = now_ms.div_euclid(86_400_000);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    (Deadline::today_in_vietnam(chrono::Utc::now()) + chrono::TimeDelta::days(offset_days)).to_string()
 }
 
 async fn expect(
@@ -93,12 +86,12 @@ async fn expect(
 /// its holder does on the first day.
 async fn make_account(port: u16, admin: &str, account: Value, password: &str, record: &Record) -> Result<String, String> {
     let mut connection = Connection::new(port);
-    let made = expect(&mut connection, "POST", "/api/v1/admin/accounts", admin, Body::Json(&account), &[200, 201]).await?;
+    let made = expect(&mut connection, "POST", ADMIN_ACCOUNTS_PATH, admin, Body::Json(&account), &[200, 201]).await?;
     let username = made["username"].as_str().ok_or("no username in the answer")?.to_owned();
     let temporary = made["temporary_password"].as_str().ok_or("no temporary password")?.to_owned();
     let (mut own, cookie) = sign_in(port, &username, &temporary, record).await?;
     let change = json!({"current_password": temporary, "new_password": password});
-    expect(&mut own, "POST", "/api/v1/session/password", &cookie, Body::Json(&change), &[200, 204]).await?;
+    expect(&mut own, "POST", PASSWORD_PATH, &cookie, Body::Json(&change), &[200, 204]).await?;
     Ok(username)
 }
 
@@ -137,7 +130,7 @@ pub async fn build(port: u16, shape: &Shape, password: &str, record: &Arc<Record
     expect(
         &mut admin_connection,
         "POST",
-        "/api/v1/admin/units/import",
+        ADMIN_UNITS_IMPORT_PATH,
         &admin,
         Body::Raw { content_type: "text/csv", bytes: csv.as_bytes() },
         &[200, 201],
@@ -203,7 +196,7 @@ pub async fn build(port: u16, shape: &Shape, password: &str, record: &Arc<Record
     {
         let directive = json!({"title": title, "issuer": "UBND tỉnh Quảng Ngãi", "issued_on": vietnam_day(-20), "sections": [{"heading": "Nhiệm vụ", "tasks": tasks}]});
         let started = Instant::now();
-        expect(&mut office, "POST", "/api/v1/directives", &supervisor, Body::Json(&directive), &[201]).await?;
+        expect(&mut office, "POST", DIRECTIVES_PATH, &supervisor, Body::Json(&directive), &[201]).await?;
         record.took("publish", started.elapsed().as_secs_f64() * 1e3);
     }
     Ok(province)
@@ -255,7 +248,7 @@ async fn follow(port: u16, account: String, password: String, deadline: tokio::t
         return;
     };
     let started = Instant::now();
-    let view = match expect(&mut connection, "GET", "/api/v1/reports/dashboard?rows=30", &cookie, Body::Empty, &[200]).await {
+    let view = match expect(&mut connection, "GET", &format!("{DASHBOARD_PATH}?rows=30"), &cookie, Body::Empty, &[200]).await {
         Ok(view) => view,
         Err(error) => return record.error(error),
     };
@@ -265,7 +258,7 @@ async fn follow(port: u16, account: String, password: String, deadline: tokio::t
         let (cookie, record) = (cookie.clone(), record.clone());
         tokio::spawn(async move {
             let lasting = deadline.saturating_duration_since(tokio::time::Instant::now());
-            match follow_live(port, &format!("/api/v1/reports/live?since={cursor}"), &cookie, lasting).await {
+            match follow_live(port, &live_url(cursor), &cookie, lasting).await {
                 Ok(events) => record.live_events(events),
                 Err(error) => record.error(format!("live: {error}")),
             }
@@ -285,17 +278,14 @@ async fn follow(port: u16, account: String, password: String, deadline: tokio::t
         tokio::time::sleep(pause).await;
         if let Some((task, unit)) = (!attention.is_empty()).then(|| attention[rand::thread_rng().gen_range(0..attention.len())].clone()) {
             let started = Instant::now();
-            match expect(&mut connection, "GET", &format!("/api/v1/reports/assignments/{task}/{unit}"), &cookie, Body::Empty, &[200]).await
-            {
+            match expect(&mut connection, "GET", &format!("{ASSIGNMENTS_PATH}/{task}/{unit}"), &cookie, Body::Empty, &[200]).await {
                 Ok(_) => record.took("drill-down", started.elapsed().as_secs_f64() * 1e3),
                 Err(error) => record.error(error),
             }
         }
         let district = district_code(rand::thread_rng().gen_range(1..=3));
         let started = Instant::now();
-        match expect(&mut connection, "GET", &format!("/api/v1/reports/dashboard?unit={district}&rows=30"), &cookie, Body::Empty, &[200])
-            .await
-        {
+        match expect(&mut connection, "GET", &format!("{DASHBOARD_PATH}?unit={district}&rows=30"), &cookie, Body::Empty, &[200]).await {
             Ok(_) => record.took("dashboard", started.elapsed().as_secs_f64() * 1e3),
             Err(error) => record.error(error),
         }

@@ -3,15 +3,12 @@
 
 use crate::http::{Body, Connection};
 use crate::measure::{wall_ms, Record};
+use chidao_core::api::{PHOTOS_PATH, PULL_PATH, PUSH_PATH, SESSION_PATH};
+use chidao_core::domain::PhotoId;
 use rand::Rng;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::time::Instant;
-
-pub const PUSH_PATH: &str = "/api/v1/sync/push";
-pub const PULL_PATH: &str = "/api/v1/sync/pull";
-pub const SESSION_PATH: &str = "/api/v1/session";
 
 /// What a tablet does with a turn: tick or untick an item, write a note, or add a photo.
 #[derive(Debug, Clone, Copy)]
@@ -159,8 +156,7 @@ impl Tablet {
     pub async fn add_photo(&mut self, record: &Record) {
         let item = self.items[rand::thread_rng().gen_range(0..self.items.len())].0.clone();
         let bytes = photo_bytes();
-        let id: String = Sha256::digest(&bytes).iter().map(|byte| format!("{byte:02x}")).collect();
-        let path = format!("/api/v1/photos/{id}?item={item}");
+        let path = format!("{PHOTOS_PATH}/{}?item={item}", PhotoId::of(&bytes));
         let started = Instant::now();
         let answer = self.connection.send("PUT", &path, Some(&self.cookie), Body::Raw { content_type: "image/png", bytes: &bytes }).await;
         let took = started.elapsed().as_secs_f64() * 1e3;

@@ -120,18 +120,12 @@ impl SignInThrottle {
     /// and the address's loses this attempt (one good account must not unlock guessing at
     /// others from the same place, and an office's many good sign-ins must not lock it
     /// out). A wrong password leaves the attempt counted.
-    /// Sign-ins that succeed together (an office's tablets at the start of the day) write
-    /// the same keys at once, and all but one lose the race: each is tried again.
     pub async fn succeeded(&self, people: &PeopleStore, username: &str, address: Option<&str>, at_ms: i64) -> Result<(), DbError> {
-        let username = username_key(username);
-        crate::db::retry::until_written("clearing sign-in attempts", || async { people.clear_sign_in_attempts(&username).await.map(Some) })
-            .await?;
+        // Sign-ins succeeding together from one office write the same keys at once; the
+        // store runs a write that lost that race again.
+        people.clear_sign_in_attempts(&username_key(username)).await?;
         if let Some(address) = address {
-            let address = address_key(address);
-            crate::db::retry::until_written("taking back a sign-in attempt", || async {
-                people.refund_sign_in_attempt(&address, at_ms).await.map(Some)
-            })
-            .await?;
+            people.refund_sign_in_attempt(&address_key(address), at_ms).await?;
         }
         Ok(())
     }

@@ -242,6 +242,13 @@ impl Database {
             .map_err(|source| DbError::query(context, source))
     }
 
+    /// [`Database::run`] for a write that requests racing on the same record may conflict
+    /// on (sign-ins from one office, one account's tablets): nothing of a conflicted write
+    /// was committed, so it is run again.
+    pub(super) async fn run_until_written(&self, context: &'static str, query: &str, vars: Value) -> Result<(), DbError> {
+        crate::db::retry::until_written(context, || async { self.run(context, query, vars.clone()).await.map(|_| Some(())) }).await
+    }
+
     /// Runs a query whose first statement's rows are the answer.
     pub(super) async fn select<T: DeserializeOwned>(&self, context: &'static str, query: &str, vars: Value) -> Result<Vec<T>, DbError> {
         let mut response = self.run(context, query, vars).await?;

@@ -115,18 +115,13 @@ impl PeopleStore {
     /// outage; their writes to the account row race, and the loser tries again. The time
     /// kept is the latest, whichever write lands last.
     pub async fn record_sign_in(&self, username: &str, now_ms: i64) -> Result<(), DbError> {
-        let context = "recording a sign-in";
-        crate::db::retry::until_written(context, || async {
-            self.db
-                .run(
-                    context,
-                    "UPDATE account SET last_sign_in_ms = math::max([last_sign_in_ms ?? 0, $now]) WHERE username = $username;",
-                    json!({"username": username, "now": now_ms}),
-                )
-                .await
-                .map(|_| Some(()))
-        })
-        .await
+        self.db
+            .run_until_written(
+                "recording a sign-in",
+                "UPDATE account SET last_sign_in_ms = math::max([last_sign_in_ms ?? 0, $now]) WHERE username = $username;",
+                json!({"username": username, "now": now_ms}),
+            )
+            .await
     }
 
     pub async fn create_session(&self, token_hash: &str, username: &str, now_ms: i64, expires_at_ms: i64) -> Result<(), DbError> {
@@ -160,13 +155,12 @@ impl PeopleStore {
 
     pub async fn touch_session(&self, token_hash: &str, now_ms: i64) -> Result<(), DbError> {
         self.db
-            .run(
+            .run_until_written(
                 "marking a session used",
                 "UPDATE type::record('session', $key) SET last_seen_ms = $now;",
                 json!({"key": token_hash, "now": now_ms}),
             )
             .await
-            .map(|_| ())
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), DbError> {

@@ -65,21 +65,23 @@ impl PeopleStore {
     /// Forgets every attempt kept against `key`.
     pub async fn clear_sign_in_attempts(&self, key: &str) -> Result<(), DbError> {
         self.db
-            .run("clearing sign-in attempts", "DELETE type::record('sign_in_attempts', $key) RETURN NONE;", json!({"key": key}))
+            .run_until_written(
+                "clearing sign-in attempts",
+                "DELETE type::record('sign_in_attempts', $key) RETURN NONE;",
+                json!({"key": key}),
+            )
             .await
-            .map(drop)
     }
 
     /// Takes back the attempt made at `at_ms` from `key`'s count.
     pub async fn refund_sign_in_attempt(&self, key: &str, at_ms: i64) -> Result<(), DbError> {
         self.db
-            .run(
+            .run_until_written(
                 "taking back a sign-in attempt",
                 "UPDATE type::record('sign_in_attempts', $key) SET times -= $at RETURN NONE;",
                 json!({"key": key, "at": at_ms}),
             )
             .await
-            .map(drop)
     }
 }
 
